@@ -1,0 +1,110 @@
+"""JCM: the Joint Committee Meeting mechanism of a bilateral science and technology MOU."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from jcm.config import instance_path_from_env, load_config
+from jcm.extensions import babel, csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+def import_models() -> None:
+    """Import every model module, so the metadata (and so Alembic) sees every table."""
+    import jcm.accounts.models  # noqa: F401
+    import jcm.audit.models  # noqa: F401
+    import jcm.mou.models  # noqa: F401
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or instance_path_from_env()
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
+                template_folder=str(PROJECT_ROOT / "templates"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_config(app, test_config)
+
+    import_models()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from jcm import i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    from jcm import labels
+
+    labels.register(app)
+
+    from jcm.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from jcm.accounts.views import bp as accounts_bp
+    from jcm.audit.views import bp as audit_bp
+    from jcm.mou.views import bp as mou_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(mou_bp)
+    app.register_blueprint(audit_bp)
+
+    from jcm.api import init_api
+
+    init_api(app)
+
+    from jcm.cli import register_commands
+
+    register_commands(app)
+
+    @app.before_request
+    def first_run_setup():
+        """While no account exists, every page leads to the set-up of the first administrator."""
+        if request.endpoint in (None, "static", "accounts.setup", "i18n.set_locale") or request.path.startswith("/api/"):
+            return None
+        if not current_user.is_authenticated and app.extensions.get("jcm_setup_needed", True):
+            from jcm.accounts.services import account_count
+
+            if account_count() == 0:
+                return redirect(url_for("accounts.setup"))
+            app.extensions["jcm_setup_needed"] = False
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'")
+        return response
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: foreign keys enforced, WAL so readers and a writer do not block each other."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,302 @@
+"""Accounts: creating and changing them, signing in, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from jcm.accounts.models import ApiToken, Organization, User
+from jcm.audit.services import record, snapshot
+from jcm.errors import Conflict, Invalid, NotFound, TooManyAttempts
+from jcm.extensions import db
+from jcm.models import ROLES, SIDES, utcnow
+from jcm.permissions import require
+
+USER_FIELDS = ("email", "name", "title", "side", "organization_id", "role", "locale", "active")
+LOCALES = ("en", "ko")
+TOKEN_PREFIX = "jcm_"
+
+
+def normalise_email(email: str) -> str:
+    try:
+        result = validate_email((email or "").strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise Invalid(_("“%(email)s” is not a valid e-mail address: %(reason)s",
+                        email=email, reason=str(error)), field="email") from None
+    return result.normalized.lower()
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Check the account fields given; raise Invalid naming the first bad one."""
+    clean: dict[str, Any] = {}
+    if "email" in data:
+        clean["email"] = normalise_email(data["email"])
+    for field, limit in (("name", 200), ("title", 200)):
+        if field in data:
+            value = " ".join((data[field] or "").split())
+            if field == "name" and not value:
+                raise Invalid(_("A name is required."), field="name")
+            if len(value) > limit:
+                raise Invalid(_("%(field)s may be at most %(limit)d characters.", field=field, limit=limit),
+                              field=field)
+            clean[field] = value
+    if "side" in data:
+        if data["side"] not in SIDES:
+            raise Invalid(_("Side must be US or KR."), field="side")
+        clean["side"] = data["side"]
+    if "role" in data:
+        if data["role"] not in ROLES:
+            raise Invalid(_("Role must be one of: %(roles)s.", roles=", ".join(ROLES)), field="role")
+        clean["role"] = data["role"]
+    if "locale" in data:
+        locale = data["locale"] or None
+        if locale is not None and locale not in LOCALES:
+            raise Invalid(_("Language must be English (en) or Korean (ko)."), field="locale")
+        clean["locale"] = locale
+    if "organization_id" in data:
+        clean["organization_id"] = data["organization_id"] or None
+    if "active" in data:
+        clean["active"] = bool(data["active"])
+    return clean
+
+
+def _check_organization(user: User) -> None:
+    if user.organization_id is None:
+        return
+    organization = db.session.get(Organization, user.organization_id)
+    if organization is None:
+        raise Invalid(_("That organization does not exist."), field="organization_id")
+    if organization.side != user.side:
+        raise Invalid(_("%(organization)s is an agency of the other side.", organization=organization.name),
+                      field="organization_id")
+
+
+def _check_email_free(email: str, user_id: int | None = None) -> None:
+    existing = db.session.scalar(select(User).where(User.email == email))
+    if existing is not None and existing.id != user_id:
+        raise Invalid(_("An account with the e-mail address %(email)s already exists.", email=email),
+                      field="email")
+
+
+def _check_password(password: str) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < minimum:
+        raise Invalid(_("The password must have at least %(n)d characters.", n=minimum), field="password")
+    if len(password) > 1024:
+        raise Invalid(_("The password is too long."), field="password")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def account_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def create_user(actor, data: dict[str, Any], password: str | None = None) -> User:
+    """Create an account. actor is None only for the first administrator and the command line."""
+    if actor is not None:
+        require(actor, "user.manage")
+    missing = [field for field in ("email", "name", "side", "role") if not data.get(field)]
+    if missing:
+        raise Invalid(_("Required: %(fields)s.", fields=", ".join(missing)), field=missing[0])
+    clean = _clean(data)
+    _check_email_free(clean["email"])
+    user = User(**{"active": True, **clean})
+    _check_organization(user)
+    if password is not None:
+        _check_password(password)
+        user.password_hash = hash_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record(actor or "command line", "user.create", user, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+def create_first_admin(data: dict[str, Any], password: str) -> User:
+    """The set-up page's one job: only while there is no account at all."""
+    if account_count() > 0:
+        raise Conflict(_("JCM is already set up; sign in instead."))
+    user = create_user(None, {**data, "role": "admin"}, password)
+    return user
+
+
+def update_user(actor, user: User, data: dict[str, Any], expected_version: int | None = None) -> User:
+    """An admin edits any account; anyone edits their own name, title and language."""
+    if set(data) - {"name", "title", "locale"}:
+        require(actor, "user.manage")
+    else:
+        require(actor, "user.edit_profile", user)
+    if expected_version is not None and expected_version != user.version:
+        raise Conflict(_("Someone else changed this account meanwhile; review their change and try again."),
+                       current=snapshot(user, USER_FIELDS))
+    clean = _clean(data)
+    if "email" in clean:
+        _check_email_free(clean["email"], user.id)
+    before = snapshot(user, USER_FIELDS)
+    if user.id == getattr(actor, "id", None) and (clean.get("active") is False
+                                                 or clean.get("role", "admin") != "admin" and user.role == "admin"):
+        raise Invalid(_("You cannot deactivate your own account or remove your own administrator role."),
+                      field="active" if clean.get("active") is False else "role")
+    if user.role == "admin" and (clean.get("active") is False or clean.get("role", "admin") != "admin"):
+        _keep_an_admin(user)
+    for field, value in clean.items():
+        setattr(user, field, value)
+    _check_organization(user)
+    if before.get("active") and not user.active:
+        user.session_epoch += 1
+    after = snapshot(user, USER_FIELDS)
+    if after != before:
+        db.session.flush()
+        record(actor, "user.update", user, before=before, after=after)
+    return user
+
+
+def _keep_an_admin(leaving: User) -> None:
+    others = db.session.scalar(select(func.count()).select_from(User).where(
+        User.role == "admin", User.active.is_(True), User.id != leaving.id))
+    if not others:
+        raise Invalid(_("JCM needs at least one active administrator."), field="role")
+
+
+def set_password(actor, user: User, password: str, current_password: str | None = None) -> None:
+    if actor is not None and actor.id == user.id:
+        # Changing one's own password needs the current one, so an unattended session cannot.
+        if not check_password_hash(user.password_hash or "", current_password or ""):
+            raise Invalid(_("The current password is not correct."), field="current_password")
+    elif actor is not None:
+        require(actor, "user.manage")
+    _check_password(password)
+    user.password_hash = hash_password(password)
+    user.session_epoch += 1
+    user.failed_logins = 0
+    db.session.flush()
+    record(actor or "command line", "user.password", user)
+
+
+def authenticate(email: str, password: str) -> User:
+    """The account for these credentials; repeated failures lock the account for a while."""
+    config = current_app.config
+    message = _("The e-mail address or password is not correct.")
+    try:
+        key = normalise_email(email)
+    except Invalid:
+        raise Invalid(message, field="email") from None
+    user = db.session.scalar(select(User).where(User.email == key))
+    if user is None:
+        # Spend the same time as a real check, so the answer does not reveal which accounts exist.
+        check_password_hash(_dummy_hash(), password or "")
+        raise Invalid(message, field="email")
+    now = utcnow()
+    lockout = timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+    if (user.failed_logins >= config["LOGIN_MAX_FAILURES"] and user.last_failed_login_at
+            and now - user.last_failed_login_at < lockout):
+        wait = lockout - (now - user.last_failed_login_at)
+        raise TooManyAttempts(_("Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
+                                minutes=max(1, int(wait.total_seconds() // 60) + 1)))
+    if not user.password_hash or not check_password_hash(user.password_hash, password or ""):
+        user.failed_logins += 1
+        user.last_failed_login_at = now
+        db.session.flush()
+        raise Invalid(message, field="email")
+    if not user.active:
+        raise Invalid(_("This account has been deactivated. Ask an administrator."), field="email")
+    user.failed_logins = 0
+    user.last_login_at = now
+    db.session.flush()
+    return user
+
+
+_DUMMY: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY:
+        _DUMMY[method] = generate_password_hash(secrets.token_hex(8), method=method)
+    return _DUMMY[method]
+
+
+def load_session_user(session_id: str) -> User | None:
+    try:
+        user_id, epoch = (int(part) for part in session_id.split(":"))
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_epoch != epoch or not user.active:
+        return None
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("There is no account with id %(id)s.", id=user_id))
+    return user
+
+
+def get_user_by_email(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(_("There is no account with the e-mail address %(email)s.", email=email))
+    return user
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(actor, user: User, label: str = "") -> tuple[ApiToken, str]:
+    """A new token for user; the plain token is returned this once and never stored."""
+    if actor is not None:
+        require(actor, "token.manage", user)
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, label=(label or "").strip()[:100], token_hash=_token_digest(plain),
+                     prefix=plain[:12])
+    db.session.add(token)
+    db.session.flush()
+    record(actor or "command line", "token.create", user, after={"token": token.prefix, "label": token.label})
+    return token, plain
+
+
+def revoke_token(actor, token: ApiToken) -> None:
+    if actor is not None:
+        require(actor, "token.manage", token.user)
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record(actor or "command line", "token.revoke", token.user, before={"token": token.prefix})
+
+
+def user_for_token(plain: str) -> User | None:
+    if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token.last_used_at = now
+    return token.user
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())))
+
+
+def organizations(side: str | None = None) -> list[Organization]:
+    query = select(Organization).order_by(Organization.side.desc(), Organization.name)
+    if side:
+        query = query.where(Organization.side == side)
+    return list(db.session.scalars(query))

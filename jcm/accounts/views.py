@@ -1,0 +1,217 @@
+"""Pages for signing in and out, the first administrator, one's own account, and account management."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from jcm.accounts import services
+from jcm.accounts.forms import AccountForm, EmptyForm, LoginForm, PasswordForm, ProfileForm, SetupForm, TokenForm
+from jcm.accounts.models import ApiToken, User
+from jcm.errors import Invalid, NotFound, TooManyAttempts
+from jcm.extensions import db, login_manager
+from jcm.i18n import _safe_next
+from jcm.permissions import require
+from jcm.web import form_status, int_or_none, submit
+
+bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    return services.load_session_user(session_id)
+
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message_category = "info"
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    from jcm.errors import wants_json, json_error
+
+    if wants_json():
+        return json_error(401, "unauthorized", _("Authentication required."))
+    flash(_("Please sign in to see this page."), "info")
+    return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    """Creates the first administrator; exists only while there is no account at all."""
+    if services.account_count() > 0:
+        abort(404)
+    form = SetupForm()
+    if form.validate_on_submit():
+        ok, user = submit(form, lambda: services.create_first_admin(
+            {"name": form.name.data, "email": form.email.data, "side": form.side.data}, form.password.data))
+        if ok:
+            login_user(user)
+            flash(_("Welcome. You are JCM's first administrator."), "success")
+            return redirect(url_for("mou.index"))
+    return render_template("accounts/setup.html", form=form), form_status(form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("mou.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except TooManyAttempts as error:
+            db.session.commit()
+            form.email.errors.append(error.message)
+            status = 429
+        except Invalid as error:
+            db.session.commit()  # the failure count must stick
+            form.email.errors.append(error.message)
+            status = 401
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    user = current_user._get_current_object()
+    profile = ProfileForm(obj=user if request.method == "GET" else None, prefix="profile")
+    if request.method == "GET":
+        profile.locale.data = user.locale or ""
+        profile.version.data = str(user.version)
+    password = PasswordForm(prefix="password")
+    token_form = TokenForm(prefix="token")
+    new_token = None
+    status = 200
+    if "profile-name" in request.form and profile.validate_on_submit():
+        ok, _user = submit(profile, lambda: services.update_user(
+            user, user, {"name": profile.name.data, "title": profile.title.data, "locale": profile.locale.data},
+            expected_version=int_or_none(profile.version.data)))
+        if ok:
+            flash(_("Your details have been saved."), "success")
+            return redirect(url_for("accounts.account"))
+        status = 422
+    elif "password-password" in request.form and password.validate_on_submit():
+        ok, _none = submit(password, lambda: services.set_password(
+            user, user, password.password.data, current_password=password.current_password.data))
+        if ok:
+            login_user(user)  # the session epoch moved on: keep this session, end the others
+            flash(_("Your password has been changed; your other sessions have been signed out."), "success")
+            return redirect(url_for("accounts.account"))
+        status = 422
+    elif "token-label" in request.form and token_form.validate_on_submit():
+        ok, result = submit(token_form, lambda: services.create_token(user, user, token_form.label.data))
+        if ok:
+            new_token = result[1]
+            token_form = TokenForm(formdata=None, prefix="token")
+        else:
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    return render_template("accounts/account.html", user=user, profile=profile, password=password,
+                           token_form=token_form, new_token=new_token, tokens=services.tokens_of(user),
+                           revoke_form=EmptyForm()), status
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(_("There is no such token."))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.revoke_token(current_user, token)
+        db.session.commit()
+        flash(_("The token %(prefix)s… has been revoked.", prefix=token.prefix), "success")
+    if token.user_id != current_user.id:
+        return redirect(url_for("accounts.edit_user", user_id=token.user_id))
+    return redirect(url_for("accounts.account"))
+
+
+# --- administration ---------------------------------------------------------------------------------
+
+@bp.get("/admin/users")
+@login_required
+def users():
+    require(current_user, "user.manage")
+    side = request.args.get("side") if request.args.get("side") in ("US", "KR") else None
+    query = select(User).order_by(User.side.desc(), User.name)
+    if side:
+        query = query.where(User.side == side)
+    return render_template("accounts/users.html", users=list(db.session.scalars(query)), side=side)
+
+
+def _organization_choices(side: str | None):
+    from jcm.i18n import localized
+
+    return [("", _("— none —"))] + [
+        (str(org.id), f"{org.acronym} — {localized(org, 'name')}") for org in services.organizations(side)]
+
+
+def _account_data(form: AccountForm) -> dict:
+    return {"name": form.name.data, "email": form.email.data, "title": form.title.data, "side": form.side.data,
+            "organization_id": form.organization_id.data, "role": form.role.data, "locale": form.locale.data,
+            "active": form.active.data}
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@login_required
+def new_user():
+    require(current_user, "user.manage")
+    form = AccountForm()
+    form.organization_id.choices = _organization_choices(None)
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("Give the new account a first password."))
+        else:
+            ok, user = submit(form, lambda: services.create_user(current_user, _account_data(form), form.password.data))
+            if ok:
+                flash(_("The account for %(name)s has been created.", name=user.name), "success")
+                return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=None), form_status(form)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit_user(user_id: int):
+    require(current_user, "user.manage")
+    user = services.get_user(user_id)
+    form = AccountForm(obj=user if request.method == "GET" else None)
+    form.organization_id.choices = _organization_choices(None)
+    if request.method == "GET":
+        form.organization_id.data = user.organization_id
+        form.locale.data = user.locale or ""
+        form.version.data = str(user.version)
+
+    def save():
+        services.update_user(current_user, user, _account_data(form), expected_version=int_or_none(form.version.data))
+        if form.password.data:
+            services.set_password(current_user, user, form.password.data)
+
+    if form.validate_on_submit():
+        ok, _none = submit(form, save)
+        if ok:
+            flash(_("The account for %(name)s has been saved.", name=user.name), "success")
+            return redirect(url_for("accounts.users"))
+        form.version.data = str(user.version)  # sending again now overwrites knowingly
+    return render_template("accounts/user_form.html", form=form, user=user, tokens=services.tokens_of(user),
+                           revoke_form=EmptyForm()), form_status(form)
+

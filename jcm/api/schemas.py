@@ -1,0 +1,113 @@
+"""The API's JSON shapes (DESIGN.md names them; more fields are welcome, these keep their names)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from marshmallow import Schema, fields, validate
+
+SIDE = validate.OneOf(["US", "KR"])
+ROLE = validate.OneOf(["admin", "secretariat", "co_chair", "delegate", "observer"])
+
+
+class UserSchema(Schema):
+    id = fields.Int()
+    email = fields.Email()
+    name = fields.Str()
+    title = fields.Str()
+    side = fields.Str()
+    role = fields.Str()
+    organization_id = fields.Int(allow_none=True)
+    locale = fields.Str(allow_none=True)
+    active = fields.Bool()
+
+
+class OrganizationSchema(Schema):
+    id = fields.Int()
+    side = fields.Str()
+    name = fields.Str()
+    name_ko = fields.Str()
+    acronym = fields.Str()
+
+
+class FocusAreaSchema(Schema):
+    id = fields.Int()
+    code = fields.Str()
+    title = fields.Str()
+    title_ko = fields.Str()
+    summary = fields.Str()
+    summary_ko = fields.Str()
+    parent_id = fields.Int(allow_none=True)
+    agreement_id = fields.Int()
+    depth = fields.Int(metadata={"description": "0 area of cooperation, 1 focus area, 2 sub-topic"})
+    position = fields.Int()
+
+
+class FocusAreaNodeSchema(FocusAreaSchema):
+    children = fields.List(fields.Nested(lambda: FocusAreaNodeSchema()))
+
+
+class ParticipantSchema(Schema):
+    side = fields.Str()
+    name = fields.Str()
+    name_ko = fields.Str()
+    short_name = fields.Str()
+    short_name_ko = fields.Str()
+
+
+class TermSchema(Schema):
+    code = fields.Str()
+    text = fields.Str()
+    text_ko = fields.Str()
+
+
+class ModificationSchema(Schema):
+    decided_on = fields.Date()
+    description = fields.Str()
+
+
+class AgreementSchema(Schema):
+    id = fields.Int()
+    code = fields.Str()
+    title = fields.Str()
+    title_ko = fields.Str()
+    short_title = fields.Str()
+    short_title_ko = fields.Str()
+    purpose = fields.Str()
+    purpose_ko = fields.Str()
+    signed_date = fields.Date(allow_none=True)
+    notice_period_days = fields.Int()
+    discontinuation_notice_date = fields.Date(allow_none=True)
+    discontinuation_notice_side = fields.Str(allow_none=True)
+    end_date = fields.Date(allow_none=True, metadata={"description": "notice date + notice period"})
+    status = fields.Method("get_status", metadata={
+        "description": "signed | operative | discontinuation_pending | discontinued"})
+    participants = fields.Method("get_participants")
+
+    def get_status(self, agreement) -> str:
+        return agreement.status_on(date.today())
+
+    def get_participants(self, agreement) -> dict:
+        return {p.side: ParticipantSchema().dump(p) for p in agreement.participants}
+
+
+class AgreementDetailSchema(AgreementSchema):
+    terms = fields.List(fields.Nested(TermSchema))
+    modifications = fields.List(fields.Nested(ModificationSchema))
+    focus_areas = fields.List(fields.Nested(FocusAreaNodeSchema))
+
+
+class FocusAreaQuery(Schema):
+    agreement_id = fields.Int()
+    parent_id = fields.Int()
+
+
+class UserQuery(Schema):
+    side = fields.Str(validate=SIDE)
+    role = fields.Str(validate=ROLE)
+    organization_id = fields.Int()
+    active = fields.Bool()
+
+
+class OrganizationQuery(Schema):
+    side = fields.Str(validate=SIDE)

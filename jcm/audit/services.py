@@ -1,0 +1,54 @@
+"""Writing the audit trail; every service that changes something calls record()."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Iterable
+
+from jcm.audit.models import AuditEvent
+from jcm.extensions import db
+
+
+def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of a model as JSON-ready values."""
+    data: dict[str, Any] = {}
+    for field in fields:
+        value = getattr(obj, field)
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        data[field] = value
+    return data
+
+
+def record(actor, action: str, obj: Any, *, before: dict | None = None, after: dict | None = None,
+           label: str | None = None) -> AuditEvent:
+    if obj is not None and getattr(obj, "id", None) is None:
+        db.session.flush()
+    event = AuditEvent(
+        actor_id=getattr(actor, "id", None),
+        actor_label=_actor_label(actor),
+        action=action,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=getattr(obj, "id", None),
+        object_label=label if label is not None else _object_label(obj),
+        before=before,
+        after=after,
+    )
+    db.session.add(event)
+    return event
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return f"{actor.name} <{actor.email}>"
+
+
+def _object_label(obj) -> str:
+    for attribute in ("code", "email", "label", "title", "name"):
+        value = getattr(obj, attribute, None)
+        if value:
+            return str(value)[:300]
+    return ""

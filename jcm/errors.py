@@ -1,0 +1,121 @@
+"""Typed errors raised by services, mapped to HTTP once: a message page for people, JSON for the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class JCMError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None, current: Any = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.current = current  # for a conflict: the record as it stands now
+
+    def payload(self) -> dict:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field:
+            error["field"] = self.field
+        if self.current is not None:
+            error["current"] = self.current
+        return {"error": error}
+
+
+class PermissionDenied(JCMError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(JCMError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(JCMError):
+    status = 409
+    code = "conflict"
+
+
+class Invalid(JCMError):
+    status = 422
+    code = "invalid"
+
+
+class TooManyAttempts(JCMError):
+    status = 429
+    code = "too_many_attempts"
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, **extra: Any):
+    body = {"error": {"code": code, "message": message, **extra}}
+    return jsonify(body), status
+
+
+def http_error_response(error: HTTPException):
+    """Every HTTP error, as JSON under /api/ and as a page elsewhere."""
+    status = error.code or 500
+    if wants_json():
+        code = (error.name or "error").lower().replace(" ", "_")
+        extra = {}
+        messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+        if messages:
+            extra["fields"] = messages
+            message = _("The request has invalid fields: %(fields)s.", fields=", ".join(_field_names(messages)))
+        else:
+            message = error.description or error.name
+        return json_error(status, code, message, **extra)
+    return render_template("errors/error.html", status=status, title=None, message=None), status
+
+
+def _field_names(messages: dict) -> list[str]:
+    names: list[str] = []
+    for location in messages.values():
+        if isinstance(location, dict):
+            names.extend(str(name) for name in location)
+    return names or ["body"]
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(JCMError)
+    def handle_jcm_error(error: JCMError):
+        if wants_json():
+            return jsonify(error.payload()), error.status
+        return render_template("errors/error.html", status=error.status, title=None,
+                               message=error.message), error.status
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error: CSRFError):
+        if wants_json():
+            return json_error(400, "csrf", error.description)
+        # The form is gone with the failed request; say why and let the user send it again.
+        flash(_("Your form could not be sent because its security token was missing or expired. "
+                "Please check your entries and send it again."), "error")
+        return render_template("errors/error.html", status=400, title=_("Form expired"),
+                               message=_("The form's security token was missing or invalid.")), 400
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error: HTTPException):
+        return http_error_response(error)
+
+    @app.errorhandler(500)
+    def handle_server_error(error):
+        if wants_json():
+            return json_error(500, "server_error", "An unexpected error occurred.")
+        return render_template("errors/error.html", status=500, title=None,
+                               message=_("An unexpected error occurred. It has been logged.")), 500
+
+
+def back_or(default: str):
+    return redirect(request.referrer or default)

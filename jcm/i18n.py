@@ -1,0 +1,61 @@
+"""The language of each request: the user's preference, else the browser's; and the switcher."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from jcm.extensions import db
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def locale_code() -> str:
+    return str(get_locale() or "en")
+
+
+def localized(obj, field: str) -> str:
+    """obj.field_ko in Korean when it is there, else obj.field."""
+    if locale_code() == "ko":
+        value = getattr(obj, f"{field}_ko", "")
+        if value:
+            return value
+    return getattr(obj, field)
+
+
+def _safe_next(target: str | None) -> str:
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("mou.index")
+
+
+@bp.post("/language")
+def set_locale():
+    """The switcher: remembered for the session, and as the account's preference when signed in."""
+    locale = request.form.get("locale")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated and current_user.locale != locale:
+            from jcm.accounts.services import update_user
+
+            update_user(current_user, current_user, {"locale": locale})
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(locale_code=locale_code, localized=localized)

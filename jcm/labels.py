@@ -1,0 +1,32 @@
+"""Translated labels for the fixed values (sides, roles, statuses)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+SIDE_LABELS = {"US": _l("United States"), "KR": _l("Republic of Korea")}
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "secretariat": _l("Secretariat"),
+    "co_chair": _l("Co-chair"),
+    "delegate": _l("Delegate"),
+    "observer": _l("Observer"),
+}
+AGREEMENT_STATUS_LABELS = {
+    "signed": _l("Signed, not yet operative"),
+    "operative": _l("Operative"),
+    "discontinuation_pending": _l("Discontinuation pending"),
+    "discontinued": _l("Discontinued"),
+}
+LOCALE_LABELS = {"en": "English", "ko": "한국어"}
+DEPTH_LABELS = {0: _l("Area of cooperation"), 1: _l("Focus area"), 2: _l("Sub-topic")}
+
+
+def choices(labels: dict) -> list[tuple[str, object]]:
+    return list(labels.items())
+
+
+def register(app) -> None:
+    app.jinja_env.globals.update(SIDE_LABELS=SIDE_LABELS, ROLE_LABELS=ROLE_LABELS,
+                                 AGREEMENT_STATUS_LABELS=AGREEMENT_STATUS_LABELS,
+                                 LOCALE_LABELS=LOCALE_LABELS, DEPTH_LABELS=DEPTH_LABELS)

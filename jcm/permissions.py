@@ -1,0 +1,53 @@
+"""The one place where JCM decides who may do what: can(user, action, obj)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from jcm.errors import PermissionDenied
+
+Rule = Callable[[Any, Any], bool]
+
+
+def _is_admin(user, obj=None) -> bool:
+    return user.role == "admin"
+
+
+def _anyone(user, obj=None) -> bool:
+    return True
+
+
+def _self_or_admin(user, obj) -> bool:
+    return user.role == "admin" or (obj is not None and getattr(obj, "id", None) == user.id)
+
+
+RULES: dict[str, Rule] = {
+    "agreement.view": _anyone,
+    "agreement.edit": _is_admin,
+    "focus_area.edit": _is_admin,
+    "organization.view": _anyone,
+    "organization.manage": _is_admin,
+    "user.list": _anyone,
+    "user.manage": _is_admin,
+    "user.edit_profile": _self_or_admin,
+    "token.manage": _self_or_admin,
+    "audit.view": _is_admin,
+}
+
+
+def can(user, action: str, obj: Any = None) -> bool:
+    """True when the (active, signed-in) user may perform the action on obj."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise ValueError(f"unknown action {action!r}") from None
+    return rule(user, obj)
+
+
+def require(user, action: str, obj: Any = None, message: str | None = None) -> None:
+    if not can(user, action, obj):
+        from flask_babel import gettext as _
+
+        raise PermissionDenied(message or _("You do not have permission to do this."))

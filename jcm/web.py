@@ -1,0 +1,53 @@
+"""Helpers for the page views: the one request boundary that commits or rolls back."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+from flask import flash, g
+from flask_wtf import FlaskForm
+
+from jcm.errors import Conflict, Invalid, JCMError
+from jcm.extensions import db
+
+T = TypeVar("T")
+
+
+def submit(form: FlaskForm | None, action: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run a service call and commit; on a rule's refusal, roll back and show why beside the field.
+
+    The form keeps what the user typed, so nothing is lost when the page is shown again.
+    """
+    try:
+        result = action()
+        db.session.commit()
+        return True, result
+    except (Invalid, Conflict) as error:
+        db.session.rollback()
+        if isinstance(error, Conflict):
+            g.conflict = error.current  # the template shows the other change beside the user's own
+        field = getattr(form, error.field, None) if (form is not None and error.field) else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+        else:
+            flash(error.message, "error")
+        return False, None
+    except JCMError:
+        db.session.rollback()
+        raise
+
+
+def form_status(form: FlaskForm) -> int:
+    """422 for a submitted form shown again with its errors, 200 for a fresh one."""
+    return 422 if form.is_submitted() else 200
+
+
+def choice_label(choices: list[tuple[Any, str]], value: Any) -> str:
+    return dict(choices).get(value, str(value))
+
+
+def int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
