@@ -69,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     @app.before_request
     def first_run_setup():
         """While no account exists, every page leads to the set-up of the first administrator."""
-        if request.endpoint in (None, "static", "accounts.setup", "i18n.set_locale") or request.path.startswith("/api/"):
+        if request.endpoint in (None, "static", "healthz", "accounts.setup", "i18n.set_locale") or request.path.startswith("/api/"):
             return None
         if not current_user.is_authenticated and app.extensions.get("jcm_setup_needed", True):
             from jcm.accounts.services import account_count

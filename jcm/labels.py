@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 SIDE_LABELS = {"US": _l("United States"), "KR": _l("Republic of Korea")}
 ROLE_LABELS = {
@@ -22,8 +23,10 @@ LOCALE_LABELS = {"en": "English", "ko": "한국어"}
 DEPTH_LABELS = {0: _l("Area of cooperation"), 1: _l("Focus area"), 2: _l("Sub-topic")}
 
 
-def choices(labels: dict) -> list[tuple[str, object]]:
-    return list(labels.items())
+def choices(labels: dict, empty: str | None = None) -> list[SelectChoice]:
+    """Options for a SelectField; `empty` labels a first, empty option."""
+    options = [SelectChoice("", empty)] if empty is not None else []
+    return options + [SelectChoice(value, label) for value, label in labels.items()]
 
 
 def register(app) -> None:

@@ -10,10 +10,6 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from jcm.labels import LOCALE_LABELS, ROLE_LABELS, SIDE_LABELS, choices
 
 
-def _locale_choices():
-    return [("", _l("Browser's language")), *LOCALE_LABELS.items()]
-
-
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
@@ -23,7 +19,7 @@ class LoginForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     title = StringField(_l("Title or position"), validators=[Optional(), Length(max=200)])
-    locale = SelectField(_l("Language"), choices=_locale_choices(), validators=[Optional()])
+    locale = SelectField(_l("Language"), choices=choices(LOCALE_LABELS, empty=_l("Browser's language")), validators=[Optional()])
     version = HiddenField()
 
 
@@ -44,7 +40,7 @@ class AccountForm(FlaskForm):
     organization_id = SelectField(_l("Organization"), coerce=lambda v: int(v) if v else None,
                                   validators=[Optional()])
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), validators=[DataRequired()])
-    locale = SelectField(_l("Language"), choices=_locale_choices(), validators=[Optional()])
+    locale = SelectField(_l("Language"), choices=choices(LOCALE_LABELS, empty=_l("Browser's language")), validators=[Optional()])
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password (leave empty to keep it)"), validators=[Optional(), Length(max=1024)])
     version = HiddenField()

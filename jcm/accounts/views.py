@@ -13,6 +13,7 @@ from jcm.accounts.models import ApiToken, User
 from jcm.errors import Invalid, NotFound, TooManyAttempts
 from jcm.extensions import db, login_manager
 from jcm.i18n import _safe_next
+from jcm.labels import choices
 from jcm.permissions import require
 from jcm.web import form_status, int_or_none, submit
 
@@ -162,8 +163,8 @@ def users():
 def _organization_choices(side: str | None):
     from jcm.i18n import localized
 
-    return [("", _("— none —"))] + [
-        (str(org.id), f"{org.acronym} — {localized(org, 'name')}") for org in services.organizations(side)]
+    return choices({str(org.id): f"{org.acronym} — {localized(org, 'name')}" for org in services.organizations(side)},
+                   empty=_("— none —"))
 
 
 def _account_data(form: AccountForm) -> dict:

@@ -66,6 +66,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Node:
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay text until checked, so an impossible one is reported rather than crashing the parser.
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 @dataclass

@@ -1,0 +1,260 @@
+"""Fixtures: a JCM app on a clean database (SQLite, or PostgreSQL when JCM_DATABASE_URL names one),
+and a realistic committee — both sides, every role, the real bundled MOU."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+
+from jcm import create_app
+from jcm.config import normalise_database_url
+from jcm.extensions import db
+
+PASSWORD = "correct horse battery"
+FAST_HASH = "pbkdf2:sha256:1000"  # the production KDF is slow on purpose; tests make many accounts
+
+
+# --- databases -----------------------------------------------------------------------------------------
+
+def postgres_server_url() -> str | None:
+    url = os.environ.get("JCM_DATABASE_URL", "")
+    return normalise_database_url(url) if url.startswith("postgres") else None
+
+
+def create_empty_database(tmp_dir: Path) -> str:
+    """A new, empty database on the server under test: a PostgreSQL database or an SQLite file."""
+    server = postgres_server_url()
+    if server is None:
+        return f"sqlite:///{tmp_dir / ('jcm-' + secrets.token_hex(4) + '.sqlite3')}"
+    name = f"jcm_test_{secrets.token_hex(6)}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+    admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    server = postgres_server_url()
+    if server is None:
+        return
+    name = make_url(url).database
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory) -> Iterator[Callable[[], str]]:
+    """A factory of new empty databases, dropped at the end of the session."""
+    made: list[str] = []
+    directory = tmp_path_factory.mktemp("databases")
+
+    def make() -> str:
+        url = create_empty_database(directory)
+        made.append(url)
+        return url
+
+    yield make
+    for url in made:
+        drop_database(url)
+
+
+def app_config(database_url: str, instance: Path, **extra) -> dict:
+    return {"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": "test-secret", "PASSWORD_HASH_METHOD": FAST_HASH, "SERVER_NAME": None, **extra}
+
+
+@pytest.fixture(scope="session")
+def database_url(empty_database, tmp_path_factory) -> str:
+    """The session's database, brought to the newest schema by the migrations themselves."""
+    url = empty_database()
+    app = create_app(app_config(url, tmp_path_factory.mktemp("instance-migrate")))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _clear(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(app_config(database_url, tmp_path / "instance"))
+    yield app
+    _clear(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- forms ---------------------------------------------------------------------------------------------
+
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, page: str) -> str:
+    response = client.get(page)
+    match = CSRF_INPUT.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {page} ({response.status_code})"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
+    """Submit a form the way a browser does: with the CSRF token of the page that shows it."""
+    token = csrf_token(client, page or url)
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+# --- the committee -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    email: str
+    name: str
+    side: str
+    role: str
+    organization: str | None
+
+
+PEOPLE = [
+    # side, role, name, e-mail, agency
+    ("US", "admin", "Alice Admin", "alice.admin@state.example.gov", None),
+    ("US", "secretariat", "Samuel Reyes", "s.reyes@state.example.gov", None),
+    ("US", "co_chair", "Margaret Chen", "m.chen@ostp.example.gov", None),
+    ("US", "delegate", "David Okafor", "dokafor@nsf.example.gov", "NSF"),
+    ("US", "observer", "Olivia Park", "opark@nasa.example.gov", "NASA"),
+    ("KR", "admin", "정민수", "ms.jung@msit.example.go.kr", None),
+    ("KR", "secretariat", "김서연", "sy.kim@msit.example.go.kr", None),
+    ("KR", "co_chair", "이준호", "jh.lee@msit.example.go.kr", None),
+    ("KR", "delegate", "박지훈", "jh.park@nrf.example.re.kr", "NRF"),
+    ("KR", "observer", "최유나", "yn.choi@iitp.example.kr", "IITP"),
+]
+
+
+class Committee:
+    def __init__(self, people: list[Person], agreement_id: int):
+        self.people = people
+        self.agreement_id = agreement_id
+
+    def get(self, side: str, role: str) -> Person:
+        return next(p for p in self.people if p.side == side and p.role == role)
+
+    def __getattr__(self, name: str) -> Person:
+        side, _sep, role = name.partition("_")
+        if side in ("us", "kr") and role:
+            return self.get(side.upper(), role)
+        raise AttributeError(name)
+
+
+_SPEC_CACHE: dict = {}
+
+
+def load_bundled_mou():
+    from jcm.mou.loader import bundled_mou_path, parse_mou_file
+    from jcm.mou.services import load_mou
+
+    if "spec" not in _SPEC_CACHE:
+        _SPEC_CACHE["spec"] = parse_mou_file(bundled_mou_path("us-rok-st-mou.yaml"))
+    return load_mou("test setup", _SPEC_CACHE["spec"])
+
+
+@pytest.fixture
+def mou(app):
+    """The real U.S.–ROK MOU, loaded as `jcm init` loads it."""
+    with app.app_context():
+        report = load_bundled_mou()
+        db.session.commit()
+        return report.agreement.id
+
+
+@pytest.fixture
+def committee(app, mou) -> Committee:
+    from sqlalchemy import select
+
+    from jcm.accounts.models import Organization
+    from jcm.accounts.services import create_user
+
+    people = []
+    with app.app_context():
+        organizations = {o.acronym: o.id for o in db.session.scalars(select(Organization))}
+        for side, role, name, email, agency in PEOPLE:
+            user = create_user(None, {"email": email, "name": name, "side": side, "role": role,
+                                      "organization_id": organizations.get(agency)}, PASSWORD)
+            people.append(Person(user.id, user.email, name, side, role, agency))
+        db.session.commit()
+    return Committee(people, mou)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, who: Person | str, password: str = PASSWORD):
+        email = who if isinstance(who, str) else who.email
+        return post_form(self.client, "/login", {"email": email, "password": password})
+
+    def logout(self):
+        return post_form(self.client, "/logout", {}, page="/account")
+
+
+@pytest.fixture
+def auth(client) -> Auth:
+    return Auth(client)
+
+
+class Api:
+    """Calls the JSON API as a given person, with a real token."""
+
+    def __init__(self, app, client):
+        self.app, self.client = app, client
+        self.tokens: dict[int, str] = {}
+
+    def token(self, person: Person) -> str:
+        if person.id not in self.tokens:
+            from jcm.accounts.services import create_token, get_user
+
+            with self.app.app_context():
+                _token, plain = create_token(None, get_user(person.id), "tests")
+                db.session.commit()
+            self.tokens[person.id] = plain
+        return self.tokens[person.id]
+
+    def headers(self, person: Person | None) -> dict:
+        return {"Authorization": f"Bearer {self.token(person)}"} if person else {}
+
+    def get(self, path: str, person: Person | None = None, **kwargs):
+        return self.client.get(path, headers=self.headers(person), **kwargs)
+
+    def post(self, path: str, person: Person | None = None, **kwargs):
+        return self.client.post(path, headers=self.headers(person), **kwargs)
+
+
+@pytest.fixture
+def api(app, client) -> Api:
+    return Api(app, client)

@@ -1,0 +1,81 @@
+"""The application factory, its configuration layers, the instance folder and the databases."""
+
+import os
+import stat
+
+import pytest
+import sqlalchemy as sa
+
+from jcm import create_app
+from jcm.config import normalise_database_url
+from jcm.extensions import db
+from tests.conftest import postgres_server_url
+
+
+def test_configuration_comes_from_defaults_then_instance_file_then_environment(tmp_path, monkeypatch):
+    instance = tmp_path / "inst"
+    instance.mkdir()
+    (instance / "config.py").write_text("PAGE_SIZE = 20\nLOGIN_MAX_FAILURES = 3\n")
+    monkeypatch.setenv("JCM_INSTANCE_PATH", str(instance))
+    monkeypatch.setenv("JCM_LOGIN_MAX_FAILURES", "7")
+    monkeypatch.delenv("JCM_DATABASE_URL", raising=False)
+    app = create_app()
+    assert app.instance_path == str(instance)
+    assert app.config["PASSWORD_MIN_LENGTH"] == 10  # default
+    assert app.config["PAGE_SIZE"] == 20  # instance/config.py
+    assert app.config["LOGIN_MAX_FAILURES"] == 7  # JCM_* beats the instance file
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance}/jcm.sqlite3"
+
+
+def test_the_secret_key_is_generated_once_and_readable_by_its_owner_only(tmp_path, monkeypatch):
+    monkeypatch.delenv("JCM_SECRET_KEY", raising=False)
+    monkeypatch.setenv("JCM_INSTANCE_PATH", str(tmp_path / "fresh"))
+    first = create_app()
+    key_file = tmp_path / "fresh" / "secret_key"
+    assert len(first.config["SECRET_KEY"]) >= 64
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert create_app().config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_a_secret_key_from_the_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("JCM_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("JCM_SECRET_KEY", "from-the-environment")
+    assert create_app().config["SECRET_KEY"] == "from-the-environment"
+    assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize("url", ["postgres://u@h/d", "postgresql://u@h/d", "postgresql+psycopg2://u@h/d"])
+def test_postgresql_urls_are_served_by_psycopg_3(url):
+    assert normalise_database_url(url) == "postgresql+psycopg://u@h/d"
+
+
+def test_sqlite_runs_with_wal_and_foreign_keys(app):
+    if postgres_server_url():
+        pytest.skip("SQLite only")
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+            assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_the_database_under_test_is_the_one_asked_for(app):
+    with app.app_context():
+        expected = "postgresql" if postgres_server_url() else "sqlite"
+        assert db.engine.dialect.name == expected
+
+
+def test_pages_carry_security_headers_and_no_outside_assets(client, auth, committee):
+    auth.login(committee.us_delegate)
+    response = client.get("/")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    html = response.get_data(as_text=True)
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+def test_static_assets_are_served_locally(client):
+    assert client.get("/static/css/jcm.css").status_code == 200
+
+
+def test_health_check(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
