@@ -38,7 +38,9 @@ def submit(form: FlaskForm | None, action: Callable[[], T]) -> tuple[bool, T | N
 
 
 def form_status(form: FlaskForm) -> int:
-    """422 for a submitted form shown again with its errors, 200 for a fresh one."""
+    """409 for a stale edit, 422 for a submitted form shown again with its errors, 200 for a fresh one."""
+    if g.get("conflict") is not None:
+        return 409
     return 422 if form.is_submitted() else 200
 
 

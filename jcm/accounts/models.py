@@ -52,11 +52,11 @@ class User(UserMixin, db.Model):
     last_failed_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Bumped on a password change or deactivation, so other sessions of the account end.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    # Counts edits of the account's details (not sign-ins), so a stale edit form is detected.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")
 
-    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("side IN ('US', 'KR')", name="side"),
         CheckConstraint("role IN ('admin', 'secretariat', 'co_chair', 'delegate', 'observer')", name="role"),

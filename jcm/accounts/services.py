@@ -156,6 +156,7 @@ def update_user(actor, user: User, data: dict[str, Any], expected_version: int |
         user.session_epoch += 1
     after = snapshot(user, USER_FIELDS)
     if after != before:
+        user.version += 1
         db.session.flush()
         record(actor, "user.update", user, before=before, after=after)
     return user

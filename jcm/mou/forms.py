@@ -5,20 +5,20 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from jcm.labels import SIDE_LABELS, choices
 
 
 class NoticeForm(FlaskForm):
-    notice_date = DateField(_l("Date the written notice was delivered"), validators=[DataRequired()])
+    notice_date = DateField(_l("Date the written notice was delivered"), validators=[InputRequired()])
     side = SelectField(_l("Participant giving notice"), choices=choices(SIDE_LABELS), validators=[DataRequired()])
     reference = StringField(_l("Reference (note verbale, letter)"), validators=[Optional(), Length(max=500)])
     version = HiddenField()
 
 
 class ModificationForm(FlaskForm):
-    decided_on = DateField(_l("Date of the written mutual decision"), validators=[DataRequired()])
+    decided_on = DateField(_l("Date of the written mutual decision"), validators=[InputRequired()])
     description = TextAreaField(_l("What was modified"), validators=[DataRequired(), Length(max=5000)])
 
 

@@ -1,0 +1,57 @@
+"""Who may do what: one function, tested as a matrix of role × side × action."""
+
+import itertools
+
+import pytest
+
+from jcm.permissions import RULES, can
+
+ROLES = ("admin", "secretariat", "co_chair", "delegate", "observer")
+SIDES = ("US", "KR")
+
+
+class Someone:
+    def __init__(self, role, side, id=1, active=True):
+        self.role, self.side, self.id, self.active = role, side, id, active
+        self.is_authenticated = True
+
+
+# The whole table: which roles may take each action (the same on both sides).
+EXPECTED = {
+    "agreement.view": set(ROLES),
+    "agreement.edit": {"admin"},
+    "focus_area.edit": {"admin"},
+    "organization.view": set(ROLES),
+    "organization.manage": {"admin"},
+    "user.list": set(ROLES),
+    "user.manage": {"admin"},
+    "audit.view": {"admin"},
+}
+
+
+def test_the_matrix_covers_every_rule():
+    assert set(EXPECTED) | {"user.edit_profile", "token.manage"} == set(RULES)
+
+
+@pytest.mark.parametrize("action, role, side", list(itertools.product(EXPECTED, ROLES, SIDES)))
+def test_role_side_action(action, role, side):
+    assert can(Someone(role, side), action) is (role in EXPECTED[action])
+
+
+@pytest.mark.parametrize("action", ["user.edit_profile", "token.manage"])
+@pytest.mark.parametrize("role, side", list(itertools.product(ROLES, SIDES)))
+def test_everyone_manages_their_own_profile_and_tokens_and_only_admins_anyone_elses(action, role, side):
+    me = Someone(role, side, id=7)
+    assert can(me, action, Someone("delegate", side, id=7))
+    assert can(me, action, Someone("delegate", "KR" if side == "US" else "US", id=8)) is (role == "admin")
+
+
+@pytest.mark.parametrize("action", sorted(RULES))
+def test_a_deactivated_account_and_nobody_may_do_nothing(action):
+    assert not can(Someone("admin", "US", active=False), action, Someone("admin", "US"))
+    assert not can(None, action)
+
+
+def test_an_unknown_action_is_a_programming_error():
+    with pytest.raises(ValueError):
+        can(Someone("admin", "US"), "meeting.nuke")
