@@ -6,6 +6,7 @@ from flask import Flask, g, request
 from flask_babel import gettext as _
 from flask_smorest import Api
 
+from jcm.api.schemas import ErrorSchema, FocusAreaNodeSchema
 from jcm.errors import http_error_response, json_error
 from jcm.extensions import csrf, db
 
@@ -13,6 +14,8 @@ API_PREFIX = "/api/v1"
 
 
 class JCMApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
     def handle_http_exception(self, error):
         # One error format everywhere: JSON under /api/, pages elsewhere.
         return http_error_response(error)
@@ -50,6 +53,8 @@ def init_api(app: Flask) -> None:
                                 "create a token with `jcm tokens create --email E`."},
     })
     api.init_app(app)
+    if "FocusAreaNode" not in api.spec.components.schemas:
+        api.spec.components.schema("FocusAreaNode", schema=FocusAreaNodeSchema)
     from jcm.api import views
 
     for blueprint in views.blueprints:

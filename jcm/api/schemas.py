@@ -10,6 +10,20 @@ SIDE = validate.OneOf(["US", "KR"])
 ROLE = validate.OneOf(["admin", "secretariat", "co_chair", "delegate", "observer"])
 
 
+class ErrorDetailSchema(Schema):
+    code = fields.Str(required=True, metadata={"example": "not_found"})
+    message = fields.Str(required=True)
+    field = fields.Str(metadata={"description": "the field at fault"})
+    invalid_fields = fields.Dict(data_key="fields", metadata={"description": "invalid fields, by location and name"})
+    current = fields.Dict(metadata={"description": "for a conflict: the record as it stands now"})
+
+
+class ErrorSchema(Schema):
+    """Every error: {"error": {"code": ..., "message": ...}} with a 4xx status."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
 class UserSchema(Schema):
     id = fields.Int()
     email = fields.Email()
@@ -94,7 +108,16 @@ class AgreementSchema(Schema):
 class AgreementDetailSchema(AgreementSchema):
     terms = fields.List(fields.Nested(TermSchema))
     modifications = fields.List(fields.Nested(ModificationSchema))
-    focus_areas = fields.List(fields.Nested(FocusAreaNodeSchema))
+    focus_areas = fields.Method("get_focus_areas", metadata={
+        "description": "the focus-area tree", "type": "array", "items": {"$ref": "#/components/schemas/FocusAreaNode"}})
+
+    def get_focus_areas(self, agreement) -> list[dict]:
+        from jcm.mou.services import focus_area_tree
+
+        def node(tree_node) -> dict:
+            return {**FocusAreaSchema().dump(tree_node.area), "children": [node(c) for c in tree_node.children]}
+
+        return [node(root) for root in focus_area_tree(agreement)]
 
 
 class FocusAreaQuery(Schema):

@@ -32,13 +32,7 @@ def get_agreement(agreement_id: int):
     """One agreement, with its focus-area tree."""
     agreement = mou.get_agreement(agreement_id)
     require(current_api_user(), "agreement.view", agreement)
-    tree = [_node(node) for node in mou.focus_area_tree(agreement)]
-    return {**AgreementSchema().dump(agreement),
-            "terms": agreement.terms, "modifications": agreement.modifications, "focus_areas": tree}
-
-
-def _node(node) -> dict:
-    return {**FocusAreaSchema().dump(node.area), "children": [_node(child) for child in node.children]}
+    return agreement
 
 
 @mou_api.get("/focus-areas")
