@@ -86,13 +86,20 @@ def database_url(empty_database, tmp_path_factory) -> str:
     return url
 
 
+def close_database(app) -> None:
+    """Give back every connection: the session's, then the pool's."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def _clear(app) -> None:
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
-        db.engine.dispose()
+    close_database(app)
 
 
 @pytest.fixture

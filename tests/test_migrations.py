@@ -7,15 +7,14 @@ import sqlalchemy as sa
 
 from jcm import create_app
 from jcm.extensions import db
-from tests.conftest import app_config
+from tests.conftest import app_config, close_database
 
 
 def _differences(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
         differences = compare_metadata(context, db.metadata)
-    with app.app_context():
-        db.engine.dispose()
+    close_database(app)
     return differences
 
 
@@ -26,7 +25,7 @@ def test_migrations_build_an_empty_database_that_matches_the_models(empty_databa
     assert _differences(app) == []
     with app.app_context():
         tables = set(sa.inspect(db.engine).get_table_names())
-        db.engine.dispose()
+    close_database(app)
     assert {"agreement", "participant", "focus_area", "organization", "user", "api_token", "audit_event"} <= tables
 
 
@@ -37,7 +36,7 @@ def test_migrations_go_down_and_up_again(empty_database, tmp_path):
         downgrade(revision="base")
         assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
-        db.engine.dispose()
+    close_database(app)
     assert _differences(app) == []
 
 
@@ -55,4 +54,4 @@ def test_jcm_init_creates_the_schema_and_loads_the_bundled_mou_once(empty_databa
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Agreement)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(FocusArea)) == 22
-        db.engine.dispose()
+    close_database(app)
