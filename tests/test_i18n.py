@@ -1,0 +1,90 @@
+"""Two languages from the start: every marked string in Korean, chosen by preference, browser or switcher."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from babel.messages.frontend import parse_mapping_cfg
+
+from jcm.accounts.models import User
+from jcm.extensions import db
+from tests.conftest import post_form
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "jcm" / "translations" / "ko" / "LC_MESSAGES" / "messages.po"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+def extracted_messages() -> set[str]:
+    with open(ROOT / "babel.cfg") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    messages = set()
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map, options_map, keywords=keywords):
+        messages.add(message[0] if isinstance(message, tuple) else message)
+    return messages
+
+
+def test_every_marked_string_has_a_korean_translation():
+    with open(CATALOG, "rb") as handle:
+        catalog = read_po(handle)
+    missing, broken = [], []
+    for message_id in sorted(extracted_messages()):
+        message = catalog.get(message_id)
+        strings = message.string if message and isinstance(message.string, tuple) else (message.string if message else "",)
+        if message is None or not all(strings) or message.fuzzy:
+            missing.append(message_id)
+            continue
+        wanted = set(PLACEHOLDER.findall(message_id))
+        if any(set(PLACEHOLDER.findall(s)) != wanted for s in strings):
+            broken.append(message_id)
+    assert not missing, f"untranslated: {missing}"
+    assert not broken, f"placeholders differ: {broken}"
+
+
+def test_the_browsers_language_is_used_before_sign_in(client, committee):
+    page = client.get("/login", headers={"Accept-Language": "ko-KR,ko;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="ko">' in page and "로그인" in page
+    english = client.get("/login", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    assert '<html lang="en">' in english and "Sign in" in english
+
+
+def test_the_users_preference_beats_the_browser(app, client, auth, committee):
+    with app.app_context():
+        db.session.get(User, committee.us_delegate.id).locale = "ko"
+        db.session.commit()
+    auth.login(committee.us_delegate)
+    page = client.get("/", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    assert '<html lang="ko">' in page
+    assert "신뢰할 수 있는 기술 리더십" in page  # the area's Korean title
+
+
+def test_the_switcher_changes_the_language_and_remembers_it_for_the_account(app, client, auth, committee):
+    auth.login(committee.kr_observer)
+    response = post_form(client, "/language", {"locale": "ko", "next": "/account"}, page="/")
+    assert response.headers["Location"] == "/account"
+    assert '<html lang="ko">' in client.get("/account", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, committee.kr_observer.id).locale == "ko"
+    post_form(client, "/language", {"locale": "en"}, page="/")
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_the_switcher_works_before_sign_in_and_ignores_unknown_languages(client, committee):
+    post_form(client, "/language", {"locale": "ko"}, page="/login")
+    assert '<html lang="ko">' in client.get("/login").get_data(as_text=True)
+    response = post_form(client, "/language", {"locale": "xx", "next": "https://evil.example.com/"}, page="/login")
+    assert response.status_code == 302 and "evil" not in response.headers["Location"]
+    assert '<html lang="ko">' in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/account", "/admin/users", "/admin/users/new", "/admin/audit"])
+def test_pages_in_korean_show_no_untranslated_interface_text(client, auth, committee, path):
+    auth.login(committee.kr_admin)
+    post_form(client, "/language", {"locale": "ko"}, page="/")
+    page = client.get(path).get_data(as_text=True)
+    for english in ("Sign out", "My account", "Accounts", "Audit log", "Save", "Status"):
+        assert f">{english}<" not in page
