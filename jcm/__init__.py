@@ -90,6 +90,13 @@ def create_app(test_config: dict | None = None) -> Flask:
             "frame-ancestors 'none'; form-action 'self'")
         return response
 
+    if not app.testing and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        from jcm.fonts import hangul_font_report
+
+        found, message = hangul_font_report()
+        if not found:
+            app.logger.warning(message)
+
     @app.get("/healthz")
     def healthz():
         return {"status": "ok"}

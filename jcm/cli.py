@@ -37,8 +37,12 @@ def init_command() -> None:
     from jcm.mou.models import Agreement
     from jcm.mou.services import load_mou
 
+    from jcm.fonts import hangul_font_report
+
     upgrade()
     click.echo("Database is at the newest schema.")
+    found, message = hangul_font_report()
+    click.echo(message, err=not found)
     if db.session.scalar(select(Agreement.id).limit(1)) is None:
         path = bundled_mou_path(current_app.config["BUNDLED_MOU"])
         report = load_mou("jcm init", parse_mou_file(path))

@@ -74,8 +74,24 @@ def test_pages_carry_security_headers_and_no_outside_assets(client, auth, commit
 
 
 def test_static_assets_are_served_locally(client):
-    assert client.get("/static/css/jcm.css").status_code == 200
+    response = client.get("/static/css/jcm.css")
+    assert response.status_code == 200 and b"font-family" in response.data
+    response.close()
 
 
 def test_health_check(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_a_hangul_font_is_installed_and_found():
+    from jcm.fonts import hangul_font_report, hangul_fonts
+
+    assert hangul_fonts(), "the set-up installs a Hangul font (fonts-nanum)"
+    found, message = hangul_font_report()
+    assert found and message.startswith("Hangul font:")
+
+
+def test_jcm_init_says_which_hangul_font_it_found(app, runner):
+    result = runner.invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    assert "Hangul font:" in result.output
