@@ -21,6 +21,15 @@ def _self_or_admin(user, obj) -> bool:
     return user.role == "admin" or (obj is not None and getattr(obj, "id", None) == user.id)
 
 
+def _secretariat(user, obj=None) -> bool:
+    return user.role == "secretariat"
+
+
+def _agrees_for_own_side(user, obj=None) -> bool:
+    # Each side's secretariat or co-chair agrees for that side; the side is always the user's own.
+    return user.role in ("secretariat", "co_chair")
+
+
 RULES: dict[str, Rule] = {
     "agreement.view": _anyone,
     "agreement.edit": _is_admin,
@@ -32,6 +41,14 @@ RULES: dict[str, Rule] = {
     "user.edit_profile": _self_or_admin,
     "token.manage": _self_or_admin,
     "audit.view": _is_admin,
+    "meeting.view": _anyone,
+    "meeting.create": _secretariat,
+    "meeting.edit": _secretariat,
+    "meeting.delete": _secretariat,
+    "agenda.edit": _secretariat,
+    "agenda.agree": _agrees_for_own_side,
+    "attachment.upload": _secretariat,
+    "attachment.download": _anyone,
 }
 
 

@@ -265,3 +265,31 @@ class Api:
 @pytest.fixture
 def api(app, client) -> Api:
     return Api(app, client)
+
+
+# --- meetings ------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def make_meeting(app, committee):
+    """Creates a meeting as the U.S. secretariat would, with its first draft agenda; returns its id."""
+
+    def make(ordinal: int = 12, start_date: str = "2027-03-10", end_date: str | None = None,
+             focus_areas: tuple[str, ...] = ("A.1", "B.4"), **fields) -> int:
+        from sqlalchemy import select
+
+        from jcm.accounts.services import get_user
+        from jcm.meetings.services import create_meeting
+        from jcm.mou.models import Agreement, FocusArea
+
+        with app.app_context():
+            agreement = db.session.get(Agreement, committee.agreement_id)
+            area_ids = [db.session.scalar(select(FocusArea.id).where(FocusArea.code == code)) for code in focus_areas]
+            data = {"ordinal": ordinal, "start_date": start_date, "end_date": end_date or start_date,
+                    "venue": "Ministry of Science and ICT, Government Complex Sejong", "city": "Sejong",
+                    "venue_ko": "과학기술정보통신부 정부세종청사", "city_ko": "세종", "host_side": "KR", "mode": "hybrid",
+                    "co_chair_us_id": committee.us_co_chair.id, "co_chair_kr_id": committee.kr_co_chair.id, **fields}
+            meeting = create_meeting(get_user(committee.us_secretariat.id), agreement, data, area_ids)
+            db.session.commit()
+            return meeting.id
+
+    return make

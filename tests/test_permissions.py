@@ -26,6 +26,14 @@ EXPECTED = {
     "user.list": set(ROLES),
     "user.manage": {"admin"},
     "audit.view": {"admin"},
+    "meeting.view": set(ROLES),
+    "meeting.create": {"secretariat"},
+    "meeting.edit": {"secretariat"},
+    "meeting.delete": {"secretariat"},
+    "agenda.edit": {"secretariat"},
+    "agenda.agree": {"secretariat", "co_chair"},
+    "attachment.upload": {"secretariat"},
+    "attachment.download": set(ROLES),
 }
 
 

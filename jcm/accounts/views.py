@@ -93,15 +93,18 @@ def logout():
 @login_required
 def account():
     user = current_user._get_current_object()
-    profile = ProfileForm(obj=user if request.method == "GET" else None, prefix="profile")
-    if request.method == "GET":
+    # Three forms on one page: only the one that was sent reads the request.
+    sent = next((name for name in ("profile", "password", "token") if f"{name}-csrf_token" in request.form
+                 or any(key.startswith(f"{name}-") for key in request.form)), None)
+    profile = ProfileForm(prefix="profile", **({} if sent == "profile" else {"formdata": None, "obj": user}))
+    if sent != "profile":
         profile.locale.data = user.locale or ""
         profile.version.data = str(user.version)
-    password = PasswordForm(prefix="password")
-    token_form = TokenForm(prefix="token")
+    password = PasswordForm(prefix="password", **({} if sent == "password" else {"formdata": None}))
+    token_form = TokenForm(prefix="token", **({} if sent == "token" else {"formdata": None}))
     new_token = None
     status = 200
-    if "profile-name" in request.form and profile.validate_on_submit():
+    if sent == "profile" and profile.validate_on_submit():
         ok, _user = submit(profile, lambda: services.update_user(
             user, user, {"name": profile.name.data, "title": profile.title.data, "locale": profile.locale.data},
             expected_version=int_or_none(profile.version.data)))
@@ -109,7 +112,7 @@ def account():
             flash(_("Your details have been saved."), "success")
             return redirect(url_for("accounts.account"))
         status = 422
-    elif "password-password" in request.form and password.validate_on_submit():
+    elif sent == "password" and password.validate_on_submit():
         ok, _none = submit(password, lambda: services.set_password(
             user, user, password.password.data, current_password=password.current_password.data))
         if ok:
@@ -117,7 +120,7 @@ def account():
             flash(_("Your password has been changed; your other sessions have been signed out."), "success")
             return redirect(url_for("accounts.account"))
         status = 422
-    elif "token-label" in request.form and token_form.validate_on_submit():
+    elif sent == "token" and token_form.validate_on_submit():
         ok, result = submit(token_form, lambda: services.create_token(user, user, token_form.label.data))
         if ok:
             new_token = result[1]
@@ -179,6 +182,7 @@ def new_user():
     require(current_user, "user.manage")
     form = AccountForm()
     form.organization_id.choices = _organization_choices(None)
+    form.password.label.text = _("Password")
     if form.validate_on_submit():
         if not form.password.data:
             form.password.errors.append(_("Give the new account a first password."))

@@ -1,0 +1,184 @@
+"""Meetings of the Joint Committee and their agendas: items, days, versions and each side's agreement."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (JSON, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, Time,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jcm.accounts.models import User
+from jcm.extensions import db
+from jcm.models import utcnow
+from jcm.mou.models import Agreement, FocusArea
+
+MEETING_STATUSES = ("planning", "agenda_agreed", "held", "minutes_adopted", "cancelled")
+MODES = ("in_person", "virtual", "hybrid")
+AGENDA_ITEM_KINDS = ("opening", "procedural", "action_review", "focus_area", "break", "other_business", "closing")
+
+
+class Meeting(db.Model):
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="RESTRICT"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    title_ko: Mapped[str] = mapped_column(String(300), default="")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    venue_ko: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(200), default="")
+    city_ko: Mapped[str] = mapped_column(String(200), default="")
+    host_side: Mapped[str] = mapped_column(String(2))
+    mode: Mapped[str] = mapped_column(String(16), default="in_person")
+    co_chair_us_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    co_chair_kr_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="planning")
+    # The agenda's version: a change to a version that either side has agreed starts a new one.
+    agenda_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    agreement: Mapped[Agreement] = relationship(lazy="raise")
+    co_chair_us: Mapped[User | None] = relationship(foreign_keys=[co_chair_us_id], lazy="raise")
+    co_chair_kr: Mapped[User | None] = relationship(foreign_keys=[co_chair_kr_id], lazy="raise")
+    days: Mapped[list["MeetingDay"]] = relationship(back_populates="meeting", lazy="raise",
+                                                    order_by="MeetingDay.day", cascade="all, delete-orphan")
+    items: Mapped[list["AgendaItem"]] = relationship(back_populates="meeting", lazy="raise",
+                                                     order_by="AgendaItem.position", cascade="all, delete-orphan")
+    approvals: Mapped[list["AgendaApproval"]] = relationship(back_populates="meeting", lazy="raise",
+                                                             cascade="all, delete-orphan")
+
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "ordinal", name="uq_meeting_agreement_ordinal"),
+        CheckConstraint("end_date >= start_date", name="dates"),
+        CheckConstraint("ordinal > 0", name="ordinal"),
+        CheckConstraint("host_side IN ('US', 'KR')", name="host_side"),
+        CheckConstraint("mode IN ('in_person', 'virtual', 'hybrid')", name="mode"),
+        CheckConstraint(
+            "status IN ('planning', 'agenda_agreed', 'held', 'minutes_adopted', 'cancelled')", name="status"),
+    )
+
+    def co_chair_id(self, side: str) -> int | None:
+        return self.co_chair_us_id if side == "US" else self.co_chair_kr_id
+
+    @property
+    def short_ref(self) -> str:
+        """The prefix of action-item references: JCM12."""
+        return f"JCM{self.ordinal}"
+
+
+class MeetingDay(db.Model):
+    """One day of a meeting, with its planned start and end."""
+
+    __tablename__ = "meeting_day"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[time] = mapped_column(Time, default=time(9, 0))
+    ends_at: Mapped[time] = mapped_column(Time, default=time(17, 30))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="days", lazy="raise")
+
+    __table_args__ = (UniqueConstraint("meeting_id", "day", name="uq_meeting_day_meeting_day"),)
+
+
+agenda_item_focus_area = Table(
+    "agenda_item_focus_area",
+    db.metadata,
+    Column("agenda_item_id", ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("focus_area_id", ForeignKey("focus_area.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    title_ko: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    presenter_us: Mapped[str] = mapped_column(String(300), default="")
+    presenter_kr: Mapped[str] = mapped_column(String(300), default="")
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    # Counts edits of the item itself (moving it is not one), so a stale edit is detected.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="items", lazy="raise")
+    focus_areas: Mapped[list[FocusArea]] = relationship(secondary=agenda_item_focus_area, lazy="raise",
+                                                        order_by="FocusArea.position")
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="agenda_item", lazy="raise",
+                                                           order_by="Attachment.uploaded_at",
+                                                           cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("duration_minutes >= 0 AND duration_minutes <= 1440", name="duration"),
+        CheckConstraint(
+            "kind IN ('opening', 'procedural', 'action_review', 'focus_area', 'break', 'other_business', 'closing')",
+            name="kind"),
+    )
+
+    def presenter(self, side: str) -> str:
+        return self.presenter_us if side == "US" else self.presenter_kr
+
+
+class AgendaApproval(db.Model):
+    """One side's agreement to one version of the agenda."""
+
+    __tablename__ = "agenda_approval"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(2))
+    agenda_version: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="approvals", lazy="raise")
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "side", "agenda_version", name="uq_agenda_approval_meeting_side_version"),
+        CheckConstraint("side IN ('US', 'KR')", name="side"),
+    )
+
+
+class AgendaSnapshot(db.Model):
+    """The content of an agenda version both sides agreed, kept to show what changed since."""
+
+    __tablename__ = "agenda_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    agenda_version: Mapped[int] = mapped_column(Integer)
+    agreed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    content: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("meeting_id", "agenda_version", name="uq_agenda_snapshot_meeting_version"),)
+
+
+class Attachment(db.Model):
+    """A paper or presentation for an agenda item; the file is kept by content hash."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    agenda_item: Mapped[AgendaItem] = relationship(back_populates="attachments", lazy="raise")
+    uploaded_by: Mapped[User | None] = relationship(lazy="joined")
