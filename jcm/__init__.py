@@ -44,8 +44,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     from jcm import labels
+    from jcm.text import render_markdown
 
     labels.register(app)
+    app.jinja_env.filters["markdown"] = render_markdown
 
     from jcm.errors import register_error_handlers
 
@@ -53,11 +55,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from jcm.accounts.views import bp as accounts_bp
     from jcm.audit.views import bp as audit_bp
+    from jcm.documents.views import bp as documents_bp
+    from jcm.meetings.views import bp as meetings_bp
     from jcm.mou.views import bp as mou_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(mou_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(documents_bp)
+    app.register_blueprint(meetings_bp)
 
     from jcm.api import init_api
 

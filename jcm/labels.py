@@ -19,6 +19,23 @@ AGREEMENT_STATUS_LABELS = {
     "discontinuation_pending": _l("Discontinuation pending"),
     "discontinued": _l("Discontinued"),
 }
+MEETING_STATUS_LABELS = {
+    "planning": _l("Planning"),
+    "agenda_agreed": _l("Agenda agreed"),
+    "held": _l("Held"),
+    "minutes_adopted": _l("Minutes adopted"),
+    "cancelled": _l("Cancelled"),
+}
+MODE_LABELS = {"in_person": _l("In person"), "virtual": _l("Virtual"), "hybrid": _l("Hybrid")}
+AGENDA_ITEM_KIND_LABELS = {
+    "opening": _l("Opening"),
+    "procedural": _l("Procedural"),
+    "action_review": _l("Review of action items"),
+    "focus_area": _l("Focus-area discussion"),
+    "break": _l("Break"),
+    "other_business": _l("Other business"),
+    "closing": _l("Closing"),
+}
 LOCALE_LABELS = {"en": "English", "ko": "한국어"}
 DEPTH_LABELS = {0: _l("Area of cooperation"), 1: _l("Focus area"), 2: _l("Sub-topic")}
 
@@ -32,4 +49,6 @@ def choices(labels: dict, empty: str | None = None) -> list[SelectChoice]:
 def register(app) -> None:
     app.jinja_env.globals.update(SIDE_LABELS=SIDE_LABELS, ROLE_LABELS=ROLE_LABELS,
                                  AGREEMENT_STATUS_LABELS=AGREEMENT_STATUS_LABELS,
-                                 LOCALE_LABELS=LOCALE_LABELS, DEPTH_LABELS=DEPTH_LABELS)
+                                 LOCALE_LABELS=LOCALE_LABELS, DEPTH_LABELS=DEPTH_LABELS,
+                                 MEETING_STATUS_LABELS=MEETING_STATUS_LABELS, MODE_LABELS=MODE_LABELS,
+                                 AGENDA_ITEM_KIND_LABELS=AGENDA_ITEM_KIND_LABELS)

@@ -24,7 +24,8 @@ def submit(form: FlaskForm | None, action: Callable[[], T]) -> tuple[bool, T | N
         return True, result
     except (Invalid, Conflict) as error:
         db.session.rollback()
-        if isinstance(error, Conflict):
+        g.service_error = error
+        if isinstance(error, Conflict) and error.current is not None:
             g.conflict = error.current  # the template shows the other change beside the user's own
         field = getattr(form, error.field, None) if (form is not None and error.field) else None
         if field is not None and hasattr(field, "errors"):
@@ -39,8 +40,9 @@ def submit(form: FlaskForm | None, action: Callable[[], T]) -> tuple[bool, T | N
 
 def form_status(form: FlaskForm) -> int:
     """409 for a stale edit, 422 for a submitted form shown again with its errors, 200 for a fresh one."""
-    if g.get("conflict") is not None:
-        return 409
+    error = g.get("service_error")
+    if error is not None:
+        return error.status
     return 422 if form.is_submitted() else 200
 
 

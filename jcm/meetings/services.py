@@ -159,8 +159,10 @@ def _meeting_values(data: dict[str, Any], meeting: Meeting | None) -> dict[str, 
         if key in data:
             values[key] = _text(data, key, limit)
     for key in ("start_date", "end_date"):
-        if key in data:
+        if data.get(key) not in (None, ""):
             values[key] = _date(data[key], key)
+        elif key == "start_date" and key in data:
+            raise Invalid(_("The first day of the meeting is required."), field="start_date")
     if "host_side" in data:
         if data["host_side"] not in ("US", "KR"):
             raise Invalid(_("The host side must be US or KR."), field="host_side")

@@ -1,0 +1,320 @@
+"""Pages for meetings and the agenda builder."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from jcm.accounts.forms import EmptyForm
+from jcm.accounts.models import User
+from jcm.errors import Conflict, Invalid, NotFound
+from jcm.extensions import db
+from jcm.i18n import localized
+from jcm.labels import choices
+from jcm.meetings import attachments, services
+from jcm.meetings.forms import AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, StatusForm
+from jcm.meetings.models import AgendaItem, Attachment, Meeting
+from jcm.mou.models import FocusArea
+from jcm.mou.services import current_agreement, get_agreement
+from jcm.permissions import can, require
+from jcm.web import form_status, int_or_none, submit
+
+bp = Blueprint("meetings", __name__)
+
+
+def _co_chair_choices(side: str):
+    people = db.session.scalars(select(User).where(User.side == side, User.role == "co_chair", User.active.is_(True))
+                                .order_by(User.name)).all()
+    return choices({p.id: p.name for p in people}, empty=_("— to be named —"))
+
+
+def _focus_area_choices(agreement_id: int):
+    areas = db.session.scalars(select(FocusArea).where(FocusArea.agreement_id == agreement_id, FocusArea.depth > 0)
+                               .order_by(FocusArea.position)).all()
+    return choices({a.id: f"{a.code} {localized(a, 'title')}" for a in areas})
+
+
+def _meeting_data(form: MeetingForm) -> dict:
+    return {key: getattr(form, key).data for key in (
+        "ordinal", "title", "title_ko", "start_date", "end_date", "venue", "venue_ko", "city", "city_ko",
+        "host_side", "mode", "co_chair_us_id", "co_chair_kr_id")}
+
+
+@bp.get("/meetings")
+@login_required
+def index():
+    require(current_user, "meeting.view")
+    upcoming, past = services.split_meetings(services.list_meetings(), date.today())
+    return render_template("meetings/index.html", upcoming=upcoming, past=past,
+                           can_create=can(current_user, "meeting.create"))
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@login_required
+def new():
+    agreement = current_agreement()
+    if agreement is None:
+        raise NotFound(_("Load an MOU before planning meetings."))
+    require(current_user, "meeting.create", agreement)
+    form = MeetingForm()
+    form.co_chair_us_id.choices = _co_chair_choices("US")
+    form.co_chair_kr_id.choices = _co_chair_choices("KR")
+    form.focus_area_ids.choices = _focus_area_choices(agreement.id)
+    if request.method == "GET":
+        last = db.session.scalar(select(Meeting.ordinal).where(Meeting.agreement_id == agreement.id)
+                                 .order_by(Meeting.ordinal.desc()).limit(1))
+        form.ordinal.data = (last or 0) + 1
+        form.host_side.data = current_user.side
+    if form.validate_on_submit():
+        ok, meeting = submit(form, lambda: services.create_meeting(current_user, agreement, _meeting_data(form),
+                                                                   form.focus_area_ids.data or []))
+        if ok:
+            flash(_("%(title)s has been created with a first draft of its agenda.", title=meeting.title), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=None), form_status(form)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(meeting_id: int):
+    meeting = services.get_meeting(meeting_id)
+    require(current_user, "meeting.edit", meeting)
+    form = MeetingForm(obj=meeting if request.method == "GET" else None)
+    del form.focus_area_ids
+    form.co_chair_us_id.choices = _co_chair_choices("US")
+    form.co_chair_kr_id.choices = _co_chair_choices("KR")
+    if request.method == "GET":
+        form.version.data = str(meeting.version)
+    if form.validate_on_submit():
+        ok, _meeting = submit(form, lambda: services.update_meeting(current_user, meeting, _meeting_data(form),
+                                                                    expected_version=int_or_none(form.version.data)))
+        if ok:
+            flash(_("The meeting has been saved."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting_id))
+        form.version.data = str(meeting.version)
+    return render_template("meetings/form.html", form=form, meeting=meeting), form_status(form)
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@login_required
+def show(meeting_id: int):
+    meeting = services.get_meeting(meeting_id, with_agenda=True)
+    require(current_user, "meeting.view", meeting)
+    agreed, changes = services.changes_since_agreed(meeting)
+    approvals = services.approvals_by_side(meeting)
+    return render_template(
+        "meetings/show.html", meeting=meeting, days=services.schedule(meeting),
+        total=services.total_minutes(meeting), approvals=approvals, agreed=agreed, changes=changes,
+        can_edit=can(current_user, "agenda.edit", meeting) and meeting.status in services.EDITABLE_STATUSES,
+        can_edit_meeting=can(current_user, "meeting.edit", meeting),
+        can_agree=(can(current_user, "agenda.agree", meeting) and meeting.status in services.EDITABLE_STATUSES
+                   and approvals[current_user.side] is None and bool(meeting.items)),
+        can_upload=can(current_user, "attachment.upload", meeting),
+        agree_form=AgreeForm(formdata=None, agenda_version=str(meeting.agenda_version)),
+        status_form=StatusForm(formdata=None), day_form=DayHoursForm(formdata=None),
+        action_form=EmptyForm(formdata=None), status_moves=sorted(services.STATUS_MOVES[meeting.status]),
+        today=date.today())
+
+
+@bp.post("/meetings/<int:meeting_id>/status")
+@login_required
+def set_status(meeting_id: int):
+    meeting = services.get_meeting(meeting_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        ok, _meeting = submit(None, lambda: services.set_status(current_user, meeting, form.status.data))
+        if ok:
+            flash(_("The meeting's status has been changed."), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/agree")
+@login_required
+def agree(meeting_id: int):
+    meeting = services.get_meeting(meeting_id)
+    form = AgreeForm()
+    if form.validate_on_submit():
+        ok, _approval = submit(None, lambda: services.agree_agenda(
+            current_user, meeting, expected_agenda_version=int_or_none(form.agenda_version.data)))
+        if ok:
+            flash(_("You have agreed version %(version)d of the agenda for your side.",
+                    version=meeting.agenda_version), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/days")
+@login_required
+def day_hours(meeting_id: int):
+    meeting = services.get_meeting(meeting_id)
+    form = DayHoursForm()
+    if form.validate_on_submit():
+        try:
+            day = date.fromisoformat(form.day.data)
+        except ValueError:
+            raise Invalid(_("“%(value)s” is not a date (YYYY-MM-DD).", value=form.day.data)) from None
+        ok, _row = submit(None, lambda: services.set_day_hours(current_user, meeting, day, form.starts_at.data,
+                                                               form.ends_at.data))
+        if ok:
+            flash(_("The day's hours have been saved."), "success")
+    else:
+        flash(_("Give the day's start and planned end as times (HH:MM)."), "error")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id) + "#schedule")
+
+
+# --- agenda items ---------------------------------------------------------------------------------------
+
+def _item_form(meeting: Meeting, item=None) -> AgendaItemForm:
+    form = AgendaItemForm(obj=item if request.method == "GET" and item is not None else None)
+    form.focus_area_ids.choices = _focus_area_choices(meeting.agreement_id)
+    form.day.choices = choices({d.day.isoformat(): d.day.isoformat() for d in meeting.days})
+    if request.method == "GET":
+        if item is not None:
+            form.focus_area_ids.data = [a.id for a in item.focus_areas]
+            form.day.data = item.day.isoformat()
+            form.version.data = str(item.version)
+        else:
+            form.duration_minutes.data = 15
+            form.day.data = meeting.end_date.isoformat()
+    return form
+
+
+def _item_data(form: AgendaItemForm) -> dict:
+    return {"kind": form.kind.data, "title": form.title.data, "title_ko": form.title_ko.data,
+            "description": form.description.data, "focus_area_ids": form.focus_area_ids.data or [],
+            "presenter_us": form.presenter_us.data, "presenter_kr": form.presenter_kr.data,
+            "duration_minutes": form.duration_minutes.data, "day": form.day.data}
+
+
+@bp.route("/meetings/<int:meeting_id>/items/new", methods=["GET", "POST"])
+@login_required
+def new_item(meeting_id: int):
+    meeting = services.get_meeting(meeting_id)
+    require(current_user, "agenda.edit", meeting)
+    form = _item_form(meeting)
+    if form.validate_on_submit():
+        ok, item = submit(form, lambda: services.add_agenda_item(current_user, meeting, _item_data(form)))
+        if ok:
+            flash(_("“%(title)s” has been added to the agenda.", title=item.title), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting_id) + f"#item-{item.id}")
+    return render_template("meetings/item_form.html", form=form, meeting=meeting, item=None,
+                           agreed_any=any(services.approvals_by_side(meeting).values())), form_status(form)
+
+
+@bp.route("/agenda-items/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_item(item_id: int):
+    item = services.get_agenda_item(item_id)
+    meeting = services.get_meeting(item.meeting_id)
+    require(current_user, "agenda.edit", meeting)
+    form = _item_form(meeting, item)
+    if form.validate_on_submit():
+        ok, _item = submit(form, lambda: services.update_agenda_item(
+            current_user, item, _item_data(form), expected_version=int_or_none(form.version.data)))
+        if ok:
+            flash(_("The agenda item has been saved."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id) + f"#item-{item_id}")
+        form.version.data = str(item.version)
+    return render_template("meetings/item_form.html", form=form, meeting=meeting, item=item,
+                           attachment_form=AttachmentForm(formdata=None), delete_form=EmptyForm(formdata=None),
+                           agreed_any=any(services.approvals_by_side(meeting).values()),
+                           can_upload=can(current_user, "attachment.upload", meeting)), form_status(form)
+
+
+@bp.post("/agenda-items/<int:item_id>/move")
+@login_required
+def move_item(item_id: int):
+    item = services.get_agenda_item(item_id)
+    if EmptyForm().validate_on_submit():
+        submit(None, lambda: services.move_agenda_item(current_user, item, request.form.get("direction", "")))
+    return redirect(url_for("meetings.show", meeting_id=item.meeting_id) + f"#item-{item_id}")
+
+
+@bp.post("/agenda-items/<int:item_id>/delete")
+@login_required
+def delete_item(item_id: int):
+    item = services.get_agenda_item(item_id)
+    meeting_id, title = item.meeting_id, item.title
+    if EmptyForm().validate_on_submit():
+        ok, _none = submit(None, lambda: services.delete_agenda_item(current_user, item))
+        if ok:
+            flash(_("“%(title)s” has been removed from the agenda.", title=title), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/order")
+@login_required
+def reorder(meeting_id: int):
+    """Drag and drop: the page sends the new order as JSON, with its CSRF token in a header."""
+    meeting = services.get_meeting(meeting_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid(_("Give the order as a list of agenda item ids."), field="ids")
+    try:
+        services.reorder_agenda(current_user, meeting, body.get("ids"))
+        db.session.commit()
+    except (Invalid, Conflict) as error:
+        db.session.rollback()
+        return jsonify(error.payload()), error.status
+    meeting = services.get_meeting(meeting_id, with_agenda=True)
+    times = {slot.item.id: {"number": slot.number, "starts": slot.starts.strftime("%H:%M"),
+                            "ends": slot.ends.strftime("%H:%M")}
+             for day in services.schedule(meeting) for slot in day.slots}
+    return jsonify({"agenda_version": meeting.agenda_version, "items": times})
+
+
+# --- attachments ----------------------------------------------------------------------------------------
+
+@bp.post("/agenda-items/<int:item_id>/attachments")
+@login_required
+def upload(item_id: int):
+    item = services.get_agenda_item(item_id)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        upload_file = form.file.data
+        ok, attachment = submit(None, lambda: attachments.add_attachment(current_user, item, upload_file.filename,
+                                                                         upload_file.stream))
+        if ok:
+            flash(_("“%(name)s” has been attached.", name=attachment.filename), "success")
+    else:
+        flash(_("Choose a file to attach."), "error")
+    return redirect(url_for("meetings.edit_item", item_id=item_id) + "#attachments")
+
+
+def _attachment(attachment_id: int) -> Attachment:
+    attachment = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id).options(
+        joinedload(Attachment.agenda_item).joinedload(AgendaItem.meeting)))
+    if attachment is None:
+        raise NotFound(_("There is no such attachment."))
+    return attachment
+
+
+@bp.get("/attachments/<int:attachment_id>/<path:filename>")
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int, filename: str | None = None):
+    attachment = _attachment(attachment_id)
+    meeting = services.get_meeting(attachment.agenda_item.meeting_id)
+    require(current_user, "attachment.download", meeting)
+    path = attachments.stored_path(attachment.sha256)
+    if not path.exists():
+        abort(404)
+    inline = attachment.content_type in ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
+    return send_file(path, mimetype=attachment.content_type, as_attachment=not inline,
+                     download_name=attachment.filename, max_age=0, conditional=True)
+
+
+@bp.post("/attachments/<int:attachment_id>/delete")
+@login_required
+def delete_attachment(attachment_id: int):
+    attachment = _attachment(attachment_id)
+    item_id, name = attachment.agenda_item_id, attachment.filename
+    if EmptyForm().validate_on_submit():
+        ok, _none = submit(None, lambda: attachments.delete_attachment(current_user, attachment))
+        if ok:
+            flash(_("“%(name)s” has been removed.", name=name), "success")
+    return redirect(url_for("meetings.edit_item", item_id=item_id) + "#attachments")
