@@ -7,6 +7,7 @@ PORT ?= 5000
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard jcm/translations/*/LC_MESSAGES/messages.po))
 # System packages: a Hangul font for documents, pango for the PDF renderer, Chromium for browser tests.
 SYSTEM_PACKAGES := fonts-nanum libpango-1.0-0 libpangoft2-1.0-0
+TEST_SYSTEM_PACKAGES := chromium poppler-utils
 
 .PHONY: run test bench install install-test system-packages translations extract-messages clean
 
@@ -23,6 +24,7 @@ bench: install-test
 install: system-packages $(VENV)/.installed translations
 
 install-test: install $(VENV)/.installed-test
+	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(TEST_SYSTEM_PACKAGES)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,0 +1,4 @@
+/* JCM: small progressive enhancements; every page works without them. */
+(function () {
+  "use strict";
+})();
