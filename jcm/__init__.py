@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 def import_models() -> None:
     """Import every model module, so the metadata (and so Alembic) sees every table."""
     import jcm.accounts.models  # noqa: F401
+    import jcm.actions.models  # noqa: F401
     import jcm.audit.models  # noqa: F401
     import jcm.meetings.models  # noqa: F401
     import jcm.mou.models  # noqa: F401

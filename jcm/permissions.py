@@ -30,6 +30,12 @@ def _agrees_for_own_side(user, obj=None) -> bool:
     return user.role in ("secretariat", "co_chair")
 
 
+def _owner_or_secretariat(user, item) -> bool:
+    from jcm.actions.services import is_owner
+
+    return user.role == "secretariat" or (item is not None and is_owner(user, item))
+
+
 RULES: dict[str, Rule] = {
     "agreement.view": _anyone,
     "agreement.edit": _is_admin,
@@ -49,6 +55,11 @@ RULES: dict[str, Rule] = {
     "agenda.agree": _agrees_for_own_side,
     "attachment.upload": _secretariat,
     "attachment.download": _anyone,
+    "action.view": _anyone,
+    "action.create": _secretariat,
+    "action.edit": _secretariat,
+    "action.review": _secretariat,
+    "action.update": _owner_or_secretariat,
 }
 
 

@@ -293,3 +293,31 @@ def make_meeting(app, committee):
             return meeting.id
 
     return make
+
+
+# --- action items --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def make_action_item(app, committee):
+    """Creates an action item as the U.S. secretariat would; owners default to the two delegates."""
+
+    def make(title: str = "Exchange AI-ready dataset inventories", focus_area: str = "A.1",
+             due_date: str = "2027-06-30", meeting_id: int | None = None, owners: dict | None = None,
+             **fields) -> int:
+        from sqlalchemy import select
+
+        from jcm.accounts.services import get_user
+        from jcm.actions.services import create_action_item
+        from jcm.mou.models import Agreement, FocusArea
+
+        with app.app_context():
+            agreement = db.session.get(Agreement, committee.agreement_id)
+            area_id = db.session.scalar(select(FocusArea.id).where(FocusArea.code == focus_area))
+            data = {"title": title, "focus_area_id": area_id, "due_date": due_date, "meeting_id": meeting_id,
+                    "owners": owners or {"US": [{"user_id": committee.us_delegate.id}],
+                                         "KR": [{"user_id": committee.kr_delegate.id}]}, **fields}
+            item = create_action_item(get_user(committee.us_secretariat.id), agreement, data)
+            db.session.commit()
+            return item.id
+
+    return make

@@ -1,0 +1,155 @@
+"""Action items: what the committee decided someone on each side will do, by when, and what happened."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jcm.accounts.models import Organization, User
+from jcm.extensions import db
+from jcm.meetings.models import AgendaItem, Meeting
+from jcm.models import utcnow
+from jcm.mou.models import FocusArea
+
+ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
+OPEN_STATUSES = ("open", "in_progress")
+REVIEW_OUTCOMES = ("done", "continued", "dropped")
+
+
+class ActionItem(db.Model):
+    __tablename__ = "action_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="RESTRICT"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="RESTRICT"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    number: Mapped[int] = mapped_column(Integer)
+    ref: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    focus_area_id: Mapped[int] = mapped_column(ForeignKey("focus_area.id", ondelete="RESTRICT"), index=True)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    closed_in_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    meeting: Mapped[Meeting | None] = relationship(foreign_keys=[meeting_id], lazy="raise")
+    agenda_item: Mapped[AgendaItem | None] = relationship(lazy="raise")
+    focus_area: Mapped[FocusArea] = relationship(lazy="raise")
+    closed_in_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[closed_in_meeting_id], lazy="raise")
+    owners: Mapped[list["ActionOwner"]] = relationship(back_populates="action_item", lazy="raise",
+                                                      cascade="all, delete-orphan", order_by="ActionOwner.id")
+    updates: Mapped[list["ActionUpdate"]] = relationship(back_populates="action_item", lazy="raise",
+                                                        cascade="all, delete-orphan", order_by="ActionUpdate.at")
+
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "meeting_id", "number", name="uq_action_item_agreement_meeting_number"),
+        CheckConstraint("status IN ('open', 'in_progress', 'done', 'dropped')", name="status"),
+    )
+
+    def is_overdue(self, today: date) -> bool:
+        """Derived, never stored: past due and not finished."""
+        return self.status in OPEN_STATUSES and self.due_date < today
+
+    def owners_on(self, side: str) -> list["ActionOwner"]:
+        return [owner for owner in self.owners if owner.side == side]
+
+
+class ActionOwner(db.Model):
+    """An owner on one side: an account or an organization."""
+
+    __tablename__ = "action_owner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_item_id: Mapped[int] = mapped_column(ForeignKey("action_item.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(2))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"),
+                                                        index=True)
+
+    action_item: Mapped[ActionItem] = relationship(back_populates="owners", lazy="raise")
+    user: Mapped[User | None] = relationship(lazy="joined")
+    organization: Mapped[Organization | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("side IN ('US', 'KR')", name="side"),
+        CheckConstraint("(user_id IS NULL) != (organization_id IS NULL)", name="one_owner"),
+    )
+
+    def label(self, locale: str = "en") -> str:
+        if self.user is not None:
+            return self.user.name
+        return self.organization.display_name(locale) if self.organization else ""
+
+
+class ActionUpdate(db.Model):
+    """An entry in an action item's log: a note, a status change, or both."""
+
+    __tablename__ = "action_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_item_id: Mapped[int] = mapped_column(ForeignKey("action_item.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(Text, default="")
+    status_from: Mapped[str | None] = mapped_column(String(16))
+    status_to: Mapped[str | None] = mapped_column(String(16))
+    due_date_from: Mapped[date | None] = mapped_column(Date)
+    due_date_to: Mapped[date | None] = mapped_column(Date)
+
+    action_item: Mapped[ActionItem] = relationship(back_populates="updates", lazy="raise")
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+
+class ActionReview(db.Model):
+    """The outcome a meeting recorded for an action item carried over from before."""
+
+    __tablename__ = "action_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_item_id: Mapped[int] = mapped_column(ForeignKey("action_item.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    new_due_date: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    action_item: Mapped[ActionItem] = relationship(lazy="raise")
+
+    __table_args__ = (
+        UniqueConstraint("action_item_id", "meeting_id", name="uq_action_review_item_meeting"),
+        CheckConstraint("outcome IN ('done', 'continued', 'dropped')", name="outcome"),
+    )
+
+
+class CalendarFeed(db.Model):
+    """A user's private iCalendar address; only the token's hash is kept."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class ReminderLog(db.Model):
+    """A reminder digest sent, so the same person never gets the same digest twice in a day."""
+
+    __tablename__ = "reminder_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    digest: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("user_id", "day", "digest", name="uq_reminder_log_user_day_digest"),)

@@ -1,0 +1,532 @@
+"""The rules of action items: owners on both sides, who may update, the register, carry-over and review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from jcm.accounts.models import Organization, User
+from jcm.actions.models import (ACTION_STATUSES, OPEN_STATUSES, REVIEW_OUTCOMES, ActionItem, ActionOwner,
+                                ActionReview, ActionUpdate)
+from jcm.audit.services import record, snapshot
+from jcm.errors import Conflict, Invalid, NotFound
+from jcm.extensions import db
+from jcm.meetings.models import AgendaItem, Meeting
+from jcm.models import utcnow
+from jcm.mou.models import Agreement, FocusArea
+from jcm.permissions import require
+
+ITEM_FIELDS = ("ref", "title", "description", "focus_area_id", "meeting_id", "agenda_item_id", "due_date", "status")
+SIDE_NAMES = {"US": "U.S.", "KR": "Korean"}
+
+
+def _side_name(side: str) -> str:
+    return _("U.S.") if side == "US" else _("Korean")
+
+
+# --- loading --------------------------------------------------------------------------------------------
+
+def item_query():
+    return select(ActionItem).options(selectinload(ActionItem.owners), joinedload(ActionItem.focus_area),
+                                      joinedload(ActionItem.meeting), joinedload(ActionItem.closed_in_meeting))
+
+
+def get_action_item(item_id: int, *, with_updates: bool = False) -> ActionItem:
+    query = item_query().where(ActionItem.id == item_id)
+    if with_updates:
+        query = query.options(selectinload(ActionItem.updates), joinedload(ActionItem.agenda_item))
+    item = db.session.scalar(query)
+    if item is None:
+        raise NotFound(_("There is no action item with id %(id)s.", id=item_id))
+    return item
+
+
+def is_owner(user, item: ActionItem) -> bool:
+    return any(owner.user_id == user.id or (owner.organization_id is not None
+                                            and owner.organization_id == user.organization_id)
+               for owner in item.owners)
+
+
+# --- checking input -------------------------------------------------------------------------------------
+
+def _int(value: Any, key: str) -> int:
+    if isinstance(value, bool):
+        raise Invalid(_("%(field)s must be a whole number.", field=key), field=key)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Invalid(_("%(field)s must be a whole number.", field=key), field=key) from None
+
+
+def _date(value: Any, key: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise Invalid(_("“%(value)s” is not a date (YYYY-MM-DD).", value=value), field=key) from None
+
+
+def _owners(data: Any) -> list[ActionOwner]:
+    """{"US": [{"user_id": n} | {"organization_id": n}], "KR": [...]} → owners, at least one per side."""
+    if not isinstance(data, dict):
+        raise Invalid(_("Give the owners per side: {\"US\": [...], \"KR\": [...]}."), field="owners")
+    owners: list[ActionOwner] = []
+    seen: set[tuple] = set()
+    for side in ("US", "KR"):
+        entries = data.get(side) or []
+        if not isinstance(entries, list):
+            raise Invalid(_("Give the owners per side: {\"US\": [...], \"KR\": [...]}."), field="owners")
+        for entry in entries:
+            if not isinstance(entry, dict) or len([k for k in ("user_id", "organization_id") if entry.get(k)]) != 1:
+                raise Invalid(_("An owner is an account ({\"user_id\": n}) or an organization "
+                                "({\"organization_id\": n})."), field="owners")
+            if entry.get("user_id"):
+                user = db.session.get(User, _int(entry["user_id"], "owners"))
+                if user is None:
+                    raise Invalid(_("There is no account with id %(id)s.", id=entry["user_id"]), field="owners")
+                if user.side != side:
+                    raise Invalid(_("%(name)s is on the other side and cannot own this for the %(side)s side.",
+                                    name=user.name, side=_side_name(side)), field="owners")
+                if not user.active:
+                    raise Invalid(_("The account of %(name)s is deactivated and cannot own an action item.",
+                                    name=user.name), field="owners")
+                key = ("user", user.id)
+                owner = ActionOwner(side=side, user_id=user.id)
+            else:
+                organization = db.session.get(Organization, _int(entry["organization_id"], "owners"))
+                if organization is None:
+                    raise Invalid(_("There is no organization with id %(id)s.", id=entry["organization_id"]),
+                                  field="owners")
+                if organization.side != side:
+                    raise Invalid(_("%(name)s is on the other side and cannot own this for the %(side)s side.",
+                                    name=organization.name, side=_side_name(side)), field="owners")
+                key = ("organization", organization.id)
+                owner = ActionOwner(side=side, organization_id=organization.id)
+            if key not in seen:
+                seen.add(key)
+                owners.append(owner)
+    for side in ("US", "KR"):
+        if not any(owner.side == side for owner in owners):
+            raise Invalid(_("An owner on the %(side)s side is required: every action item has an owner on each side.",
+                            side=_side_name(side)), field=f"owners.{side}")
+    return owners
+
+
+def _values(agreement_id: int, data: dict[str, Any], item: ActionItem | None) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if "title" in data or item is None:
+        title = " ".join(str(data.get("title") or "").split())
+        if not title:
+            raise Invalid(_("A title is required."), field="title")
+        if len(title) > 300:
+            raise Invalid(_("The title may be at most 300 characters."), field="title")
+        values["title"] = title
+    if "description" in data:
+        description = str(data.get("description") or "").strip()
+        if len(description) > 20000:
+            raise Invalid(_("The description may be at most 20000 characters."), field="description")
+        values["description"] = description
+    if "focus_area_id" in data or item is None:
+        if data.get("focus_area_id") in (None, ""):
+            raise Invalid(_("An action item serves a focus area: choose one."), field="focus_area_id")
+        area = db.session.get(FocusArea, _int(data["focus_area_id"], "focus_area_id"))
+        if area is None:
+            raise Invalid(_("There is no focus area with id %(id)s.", id=data["focus_area_id"]), field="focus_area_id")
+        if area.agreement_id != agreement_id:
+            raise Invalid(_("Focus area %(code)s belongs to another agreement.", code=area.code), field="focus_area_id")
+        values["focus_area_id"] = area.id
+    if "due_date" in data or item is None:
+        if data.get("due_date") in (None, ""):
+            raise Invalid(_("A due date is required."), field="due_date")
+        values["due_date"] = _date(data["due_date"], "due_date")
+    if "status" in data:
+        if data["status"] not in ACTION_STATUSES:
+            raise Invalid(_("Unknown status “%(status)s”: use open, in_progress, done or dropped.",
+                            status=data["status"]), field="status")
+        values["status"] = data["status"]
+    return values
+
+
+def _origin(agreement_id: int, data: dict[str, Any], item: ActionItem | None) -> tuple[Meeting | None, int | None]:
+    meeting_id = data.get("meeting_id", item.meeting_id if item else None)
+    meeting = None
+    if meeting_id not in (None, ""):
+        meeting = db.session.get(Meeting, _int(meeting_id, "meeting_id"))
+        if meeting is None:
+            raise Invalid(_("There is no meeting with id %(id)s.", id=meeting_id), field="meeting_id")
+        if meeting.agreement_id != agreement_id:
+            raise Invalid(_("That meeting is held under another agreement."), field="meeting_id")
+    agenda_item_id = data.get("agenda_item_id", item.agenda_item_id if item else None)
+    if agenda_item_id in (None, ""):
+        return meeting, None
+    agenda_item = db.session.get(AgendaItem, _int(agenda_item_id, "agenda_item_id"))
+    if agenda_item is None or meeting is None or agenda_item.meeting_id != meeting.id:
+        raise Invalid(_("The agenda item must be one of the meeting the action item came from."),
+                      field="agenda_item_id")
+    return meeting, agenda_item.id
+
+
+def _check_due(due: date, meeting: Meeting | None) -> None:
+    if meeting is not None and due < meeting.start_date:
+        raise Invalid(_("The due date (%(due)s) is before the meeting it came from (%(start)s).",
+                        due=due.isoformat(), start=meeting.start_date.isoformat()), field="due_date")
+
+
+def _reference(agreement_id: int, meeting: Meeting | None) -> tuple[int, str]:
+    last = db.session.scalar(select(func.max(ActionItem.number)).where(
+        ActionItem.agreement_id == agreement_id,
+        ActionItem.meeting_id == meeting.id if meeting else ActionItem.meeting_id.is_(None)))
+    number = (last or 0) + 1
+    return number, (f"{meeting.short_ref}-A{number:02d}" if meeting else f"JCM-X{number:03d}")
+
+
+def _owners_snapshot(item: ActionItem) -> dict[str, list[str]]:
+    return {side: sorted(f"user:{o.user_id}" if o.user_id else f"organization:{o.organization_id}"
+                         for o in item.owners if o.side == side) for side in ("US", "KR")}
+
+
+def _snapshot(item: ActionItem) -> dict[str, Any]:
+    return {**snapshot(item, ITEM_FIELDS), "owners": _owners_snapshot(item)}
+
+
+# --- changing -------------------------------------------------------------------------------------------
+
+def create_action_item(actor, agreement: Agreement, data: dict[str, Any]) -> ActionItem:
+    require(actor, "action.create", agreement)
+    values = _values(agreement.id, data, None)
+    meeting, agenda_item_id = _origin(agreement.id, data, None)
+    _check_due(values["due_date"], meeting)
+    owners = _owners(data.get("owners"))
+    number, ref = _reference(agreement.id, meeting)
+    item = ActionItem(agreement_id=agreement.id, meeting_id=meeting.id if meeting else None,
+                      agenda_item_id=agenda_item_id, number=number, ref=ref, created_by_id=actor.id,
+                      owners=owners, **{"status": "open", **values})
+    db.session.add(item)
+    db.session.flush()
+    record(actor, "action_item.create", item, after=_snapshot(item), label=item.ref)
+    return item
+
+
+def update_action_item(actor, item: ActionItem, data: dict[str, Any], expected_version: int | None = None) -> ActionItem:
+    """A secretariat edits every field; an owner only moves the status (through post_update)."""
+    require(actor, "action.edit", item)
+    if expected_version is not None and expected_version != item.version:
+        raise Conflict(_("Someone else changed this action item meanwhile; review their change and try again."),
+                       current={**_snapshot(item), "version": item.version})
+    before = _snapshot(item)
+    values = _values(item.agreement_id, data, item)
+    meeting, agenda_item_id = _origin(item.agreement_id, data, item)
+    _check_due(values.get("due_date", item.due_date), meeting)
+    status_before = item.status
+    for key, value in values.items():
+        setattr(item, key, value)
+    item.meeting_id = meeting.id if meeting else None
+    item.agenda_item_id = agenda_item_id
+    if "owners" in data:
+        new_owners = _owners(data["owners"])
+        wanted = {(o.side, o.user_id, o.organization_id) for o in new_owners}
+        for owner in list(item.owners):
+            if (owner.side, owner.user_id, owner.organization_id) not in wanted:
+                item.owners.remove(owner)
+        have = {(o.side, o.user_id, o.organization_id) for o in item.owners}
+        item.owners.extend(o for o in new_owners if (o.side, o.user_id, o.organization_id) not in have)
+    after = _snapshot(item)
+    if after != before:
+        item.version += 1
+        item.updated_at = utcnow()
+        if item.status != status_before or before["due_date"] != after["due_date"]:
+            db.session.add(ActionUpdate(action_item_id=item.id, author_id=actor.id, text="",
+                                        status_from=status_before if item.status != status_before else None,
+                                        status_to=item.status if item.status != status_before else None,
+                                        due_date_from=_date(before["due_date"], "due_date")
+                                        if before["due_date"] != after["due_date"] else None,
+                                        due_date_to=item.due_date if before["due_date"] != after["due_date"] else None))
+        db.session.flush()
+        record(actor, "action_item.update", item, before=before, after=after, label=item.ref)
+    return item
+
+
+def post_update(actor, item: ActionItem, text: str, status: str | None = None) -> ActionUpdate:
+    """An owner on either side, or a secretariat, reports progress and may move the status."""
+    require(actor, "action.update", item)
+    text = (text or "").strip()
+    if not text:
+        raise Invalid(_("Write what has happened: an update needs some text."), field="text")
+    if len(text) > 10000:
+        raise Invalid(_("An update may be at most 10000 characters."), field="text")
+    if status in ("", None):
+        status = None
+    elif status not in ACTION_STATUSES:
+        raise Invalid(_("Unknown status “%(status)s”: use open, in_progress, done or dropped.", status=status),
+                      field="status")
+    update = ActionUpdate(action_item_id=item.id, author_id=actor.id, text=text)
+    if status is not None and status != item.status:
+        update.status_from, update.status_to = item.status, status
+        item.status = status
+        item.version += 1
+    item.updated_at = utcnow()
+    db.session.add(update)
+    db.session.flush()
+    record(actor, "action_item.progress", item,
+           after={"text": text, **({"status": update.status_to} if update.status_to else {})}, label=item.ref)
+    return update
+
+
+# --- carried over and reviewed at the next meeting ------------------------------------------------------
+
+def carried_over(meeting: Meeting) -> list[ActionItem]:
+    """Action items from before this meeting that are still open, or that this meeting reviewed."""
+    reviewed_here = exists().where(ActionReview.action_item_id == ActionItem.id, ActionReview.meeting_id == meeting.id)
+    origin = Meeting.__table__.alias("origin")
+    query = (item_query()
+             .outerjoin(origin, origin.c.id == ActionItem.meeting_id)
+             .where(ActionItem.agreement_id == meeting.agreement_id,
+                    or_(ActionItem.meeting_id.is_(None), origin.c.start_date < meeting.start_date),
+                    ActionItem.meeting_id.is_distinct_from(meeting.id),
+                    or_(ActionItem.status.in_(OPEN_STATUSES), reviewed_here))
+             .order_by(ActionItem.due_date, ActionItem.ref))
+    return list(db.session.scalars(query).unique())
+
+
+def reviews_at(meeting: Meeting) -> dict[int, ActionReview]:
+    return {r.action_item_id: r for r in db.session.scalars(
+        select(ActionReview).where(ActionReview.meeting_id == meeting.id))}
+
+
+def group_by_focus_area(items: Iterable[ActionItem]) -> list[tuple[FocusArea, list[ActionItem]]]:
+    groups: dict[int, tuple[FocusArea, list[ActionItem]]] = {}
+    for item in items:
+        groups.setdefault(item.focus_area_id, (item.focus_area, []))[1].append(item)
+    return sorted(groups.values(), key=lambda group: group[0].position)
+
+
+def record_review(actor, item: ActionItem, meeting: Meeting, outcome: str, new_due_date: Any = None,
+                  note: str = "") -> ActionReview:
+    """During the meeting: done, continued with a new due date, or dropped."""
+    require(actor, "action.review", meeting)
+    if outcome not in REVIEW_OUTCOMES:
+        raise Invalid(_("The outcome is done, continued or dropped."), field="outcome")
+    if item.agreement_id != meeting.agreement_id:
+        raise Invalid(_("That action item belongs to another agreement."), field="action_item_id")
+    note = (note or "").strip()
+    if len(note) > 5000:
+        raise Invalid(_("The note may be at most 5000 characters."), field="note")
+    due = None
+    if outcome == "continued":
+        if new_due_date in (None, ""):
+            raise Invalid(_("A continued action item needs its new due date."), field="new_due_date")
+        due = _date(new_due_date, "new_due_date")
+        if due < meeting.start_date:
+            raise Invalid(_("The new due date must be after the meeting (%(date)s).",
+                            date=meeting.start_date.isoformat()), field="new_due_date")
+    review = db.session.scalar(select(ActionReview).where(ActionReview.action_item_id == item.id,
+                                                          ActionReview.meeting_id == meeting.id))
+    if review is None:
+        review = ActionReview(action_item_id=item.id, meeting_id=meeting.id)
+        db.session.add(review)
+    before = _snapshot(item)
+    review.outcome, review.new_due_date, review.note = outcome, due, note
+    review.recorded_by_id, review.recorded_at = actor.id, utcnow()
+    update = ActionUpdate(action_item_id=item.id, author_id=actor.id,
+                          text=note or _("Reviewed at %(meeting)s: %(outcome)s.", meeting=meeting.title,
+                                         outcome=outcome))
+    if outcome in ("done", "dropped"):
+        new_status = outcome
+        item.closed_in_meeting_id = meeting.id
+    else:
+        new_status = item.status if item.status in OPEN_STATUSES else "open"
+        item.closed_in_meeting_id = None
+        if due != item.due_date:
+            update.due_date_from, update.due_date_to = item.due_date, due
+            item.due_date = due
+    if new_status != item.status:
+        update.status_from, update.status_to = item.status, new_status
+        item.status = new_status
+    item.version += 1
+    item.updated_at = utcnow()
+    db.session.add(update)
+    db.session.flush()
+    record(actor, "action_item.review", item, before=before,
+           after={**_snapshot(item), "outcome": outcome, "meeting_id": meeting.id}, label=item.ref)
+    return review
+
+
+# --- the register ---------------------------------------------------------------------------------------
+
+SORTS = {
+    "due": (ActionItem.due_date, ActionItem.ref),
+    "-due": (ActionItem.due_date.desc(), ActionItem.ref),
+    "ref": (ActionItem.ref,),
+    "-ref": (ActionItem.ref.desc(),),
+    "status": (ActionItem.status, ActionItem.due_date),
+    "updated": (ActionItem.updated_at.desc(),),
+}
+
+
+@dataclass
+class RegisterFilter:
+    side: str | None = None
+    owner_user: int | None = None
+    owner_organization: int | None = None
+    status: list[str] = field(default_factory=list)
+    focus_area: int | None = None
+    meeting: int | None = None
+    overdue: bool | None = None
+    due_before: date | None = None
+    sort: str = "due"
+
+    @classmethod
+    def parse(cls, args: dict[str, Any]) -> "RegisterFilter":
+        """From query-string values; a nonsense value is refused naming the filter."""
+        result = cls()
+        side = args.get("side") or None
+        if side is not None and side not in ("US", "KR"):
+            raise Invalid(_("The side filter is US or KR."), field="side")
+        result.side = side
+        owner = args.get("owner") or None
+        if owner is not None:
+            kind, _sep, number = str(owner).partition(":")
+            if not _sep:
+                kind, number = "user", kind
+            if kind not in ("user", "organization") or not number.isdigit():
+                raise Invalid(_("The owner filter is an account id, or organization:<id>."), field="owner")
+            if kind == "user":
+                result.owner_user = int(number)
+            else:
+                result.owner_organization = int(number)
+        statuses = args.get("status") or []
+        if isinstance(statuses, str):
+            statuses = [s for s in statuses.split(",") if s]
+        for status in statuses:
+            if status not in ACTION_STATUSES:
+                raise Invalid(_("Unknown status “%(status)s”: use open, in_progress, done or dropped.",
+                                status=status), field="status")
+        result.status = list(statuses)
+        for key in ("focus_area", "meeting"):
+            value = args.get(key)
+            if value not in (None, ""):
+                if not str(value).isdigit():
+                    raise Invalid(_("The %(name)s filter is an id.", name=key), field=key)
+                setattr(result, key, int(value))
+        overdue = args.get("overdue")
+        if overdue not in (None, ""):
+            if str(overdue).lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise Invalid(_("The overdue filter is true or false."), field="overdue")
+            result.overdue = str(overdue).lower() in ("true", "1", "yes")
+        due_before = args.get("due_before")
+        if due_before not in (None, ""):
+            result.due_before = _date(due_before, "due_before")
+        sort = args.get("sort") or "due"
+        if sort not in SORTS:
+            raise Invalid(_("Sort by one of: %(sorts)s.", sorts=", ".join(SORTS)), field="sort")
+        result.sort = sort
+        return result
+
+    def as_args(self) -> dict[str, Any]:
+        args: dict[str, Any] = {}
+        if self.side:
+            args["side"] = self.side
+        if self.owner_user:
+            args["owner"] = str(self.owner_user)
+        if self.owner_organization:
+            args["owner"] = f"organization:{self.owner_organization}"
+        if self.status:
+            args["status"] = ",".join(self.status)
+        for key in ("focus_area", "meeting"):
+            if getattr(self, key):
+                args[key] = getattr(self, key)
+        if self.overdue is not None:
+            args["overdue"] = "true" if self.overdue else "false"
+        if self.due_before:
+            args["due_before"] = self.due_before.isoformat()
+        if self.sort != "due":
+            args["sort"] = self.sort
+        return args
+
+
+def _owner_match(**criteria):
+    return exists().where(ActionOwner.action_item_id == ActionItem.id, *[
+        getattr(ActionOwner, key) == value for key, value in criteria.items()])
+
+
+def register_query(filters: RegisterFilter, today: date, agreement_id: int | None = None):
+    query = item_query()
+    if agreement_id is not None:
+        query = query.where(ActionItem.agreement_id == agreement_id)
+    if filters.side:
+        query = query.where(_owner_match(side=filters.side))
+    if filters.owner_user:
+        owner = db.session.get(User, filters.owner_user)
+        conditions = [_owner_match(user_id=filters.owner_user)]
+        if owner is not None and owner.organization_id:
+            conditions.append(_owner_match(organization_id=owner.organization_id))
+        query = query.where(or_(*conditions))
+    if filters.owner_organization:
+        query = query.where(_owner_match(organization_id=filters.owner_organization))
+    if filters.status:
+        query = query.where(ActionItem.status.in_(filters.status))
+    if filters.focus_area:
+        area = db.session.get(FocusArea, filters.focus_area)
+        ids = [filters.focus_area] + ([c.id for c in db.session.scalars(
+            select(FocusArea).where(FocusArea.parent_id == area.id))] if area else [])
+        query = query.where(ActionItem.focus_area_id.in_(ids))
+    if filters.meeting:
+        query = query.where(ActionItem.meeting_id == filters.meeting)
+    if filters.overdue is True:
+        query = query.where(ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_date < today)
+    elif filters.overdue is False:
+        query = query.where(or_(ActionItem.status.not_in(OPEN_STATUSES), ActionItem.due_date >= today))
+    if filters.due_before:
+        query = query.where(ActionItem.due_date < filters.due_before)
+    return query.order_by(*SORTS[filters.sort])
+
+
+@dataclass
+class RegisterCounts:
+    open: int = 0
+    overdue: int = 0
+    done: int = 0
+    total: int = 0
+    by_side: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def register_counts(filters: RegisterFilter, today: date, agreement_id: int | None = None) -> RegisterCounts:
+    """Counts over the filtered register, in one query per figure set, not one per row."""
+    base = register_query(filters, today, agreement_id).order_by(None).subquery()
+    overdue = and_(base.c.status.in_(OPEN_STATUSES), base.c.due_date < today)
+    row = db.session.execute(select(
+        func.count(),
+        func.count().filter(base.c.status.in_(OPEN_STATUSES)),
+        func.count().filter(overdue),
+        func.count().filter(base.c.status == "done"),
+    ).select_from(base)).one()
+    counts = RegisterCounts(total=row[0], open=row[1], overdue=row[2], done=row[3])
+    per_side = db.session.execute(
+        select(ActionOwner.side,
+               func.count(func.distinct(base.c.id)).filter(base.c.status.in_(OPEN_STATUSES)),
+               func.count(func.distinct(base.c.id)).filter(overdue),
+               func.count(func.distinct(base.c.id)).filter(base.c.status == "done"))
+        .select_from(base).join(ActionOwner, ActionOwner.action_item_id == base.c.id).group_by(ActionOwner.side))
+    for side, open_count, overdue_count, done_count in per_side:
+        counts.by_side[side] = {"open": open_count, "overdue": overdue_count, "done": done_count}
+    for side in ("US", "KR"):
+        counts.by_side.setdefault(side, {"open": 0, "overdue": 0, "done": 0})
+    return counts
+
+
+def my_action_items(user: User, today: date, *, include_closed: bool = False) -> list[ActionItem]:
+    """What the user or their organization owns: overdue first, then by due date."""
+    conditions = [_owner_match(user_id=user.id)]
+    if user.organization_id:
+        conditions.append(_owner_match(organization_id=user.organization_id))
+    query = item_query().where(or_(*conditions))
+    if not include_closed:
+        query = query.where(ActionItem.status.in_(OPEN_STATUSES))
+    items = list(db.session.scalars(query.order_by(ActionItem.due_date, ActionItem.ref)).unique())
+    return sorted(items, key=lambda item: (not item.is_overdue(today), item.due_date, item.ref))
