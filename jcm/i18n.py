@@ -41,7 +41,7 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(target or "")
     if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("mou.index")
+    return url_for("mou.home")
 
 
 @bp.post("/language")

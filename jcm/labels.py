@@ -36,6 +36,13 @@ AGENDA_ITEM_KIND_LABELS = {
     "other_business": _l("Other business"),
     "closing": _l("Closing"),
 }
+ACTION_STATUS_LABELS = {
+    "open": _l("Open"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
+REVIEW_OUTCOME_LABELS = {"done": _l("Done"), "continued": _l("Continued"), "dropped": _l("Dropped")}
 LOCALE_LABELS = {"en": "English", "ko": "한국어"}
 DEPTH_LABELS = {0: _l("Area of cooperation"), 1: _l("Focus area"), 2: _l("Sub-topic")}
 
@@ -51,4 +58,6 @@ def register(app) -> None:
                                  AGREEMENT_STATUS_LABELS=AGREEMENT_STATUS_LABELS,
                                  LOCALE_LABELS=LOCALE_LABELS, DEPTH_LABELS=DEPTH_LABELS,
                                  MEETING_STATUS_LABELS=MEETING_STATUS_LABELS, MODE_LABELS=MODE_LABELS,
-                                 AGENDA_ITEM_KIND_LABELS=AGENDA_ITEM_KIND_LABELS)
+                                 AGENDA_ITEM_KIND_LABELS=AGENDA_ITEM_KIND_LABELS,
+                                 ACTION_STATUS_LABELS=ACTION_STATUS_LABELS,
+                                 REVIEW_OUTCOME_LABELS=REVIEW_OUTCOME_LABELS)

@@ -27,7 +27,8 @@ def submit(form: FlaskForm | None, action: Callable[[], T]) -> tuple[bool, T | N
         g.service_error = error
         if isinstance(error, Conflict) and error.current is not None:
             g.conflict = error.current  # the template shows the other change beside the user's own
-        field = getattr(form, error.field, None) if (form is not None and error.field) else None
+        name = error.field.replace(".", "_").lower() if error.field else None  # owners.US → owners_us
+        field = getattr(form, name, None) if (form is not None and name) else None
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
         else:

@@ -59,7 +59,9 @@ def test_passwords_are_hashed_with_a_slow_kdf_by_default(tmp_path, monkeypatch):
 def test_a_delegate_signs_in_and_out(client, auth, committee):
     response = auth.login(committee.kr_delegate)
     assert response.status_code == 302
-    assert "박지훈" in client.get("/").get_data(as_text=True)
+    home = client.get("/")
+    assert home.headers["Location"].endswith("/my-action-items")  # a delegate starts from what they owe
+    assert "박지훈" in client.get("/my-action-items").get_data(as_text=True)
     auth.logout()
     assert client.get("/").status_code == 302
 
@@ -197,7 +199,7 @@ def test_a_bad_email_side_or_role_is_refused(auth, client, committee):
 def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(app, auth, client, committee, api):
     victim = app.test_client()
     post_form(victim, "/login", {"email": committee.us_delegate.email, "password": PASSWORD})
-    assert victim.get("/").status_code == 200
+    assert victim.get("/meetings").status_code == 200
     assert api.get("/api/v1/me", committee.us_delegate).status_code == 200
     auth.login(committee.us_admin)
     page = f"/admin/users/{committee.us_delegate.id}"
@@ -207,7 +209,7 @@ def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(app, auth, clien
                                         "side": "US", "role": "delegate", "organization_id": "", "locale": "",
                                         "title": "", "version": version})  # "active" unticked
     assert response.status_code == 302
-    assert victim.get("/").status_code == 302
+    assert victim.get("/meetings").status_code == 302
     refused = post_form(app.test_client(), "/login", {"email": committee.us_delegate.email, "password": PASSWORD})
     assert "deactivated" in refused.get_data(as_text=True)
     assert api.get("/api/v1/me", committee.us_delegate).status_code == 401

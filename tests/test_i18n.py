@@ -57,7 +57,7 @@ def test_the_users_preference_beats_the_browser(app, client, auth, committee):
         db.session.get(User, committee.us_delegate.id).locale = "ko"
         db.session.commit()
     auth.login(committee.us_delegate)
-    page = client.get("/", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    page = client.get("/mou", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
     assert '<html lang="ko">' in page
     assert "신뢰할 수 있는 기술 리더십" in page  # the area's Korean title
 

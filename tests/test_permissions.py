@@ -34,11 +34,39 @@ EXPECTED = {
     "agenda.agree": {"secretariat", "co_chair"},
     "attachment.upload": {"secretariat"},
     "attachment.download": set(ROLES),
+    "action.view": set(ROLES),
+    "action.create": {"secretariat"},
+    "action.edit": {"secretariat"},
+    "action.review": {"secretariat"},
 }
 
 
 def test_the_matrix_covers_every_rule():
-    assert set(EXPECTED) | {"user.edit_profile", "token.manage"} == set(RULES)
+    assert set(EXPECTED) | {"user.edit_profile", "token.manage", "action.update"} == set(RULES)
+
+
+class Owned:
+    """An action item owned by one account on one side and one organization on the other."""
+
+    def __init__(self, user_id, organization_id):
+        from types import SimpleNamespace
+
+        self.owners = [SimpleNamespace(user_id=user_id, organization_id=None),
+                       SimpleNamespace(user_id=None, organization_id=organization_id)]
+
+
+@pytest.mark.parametrize("role, side", list(itertools.product(ROLES, SIDES)))
+def test_owners_on_either_side_and_secretariats_update_action_items(role, side):
+    item = Owned(user_id=7, organization_id=40)
+    me = Someone(role, side, id=7)
+    me.organization_id = None
+    assert can(me, "action.update", item)  # owner by account
+    member = Someone(role, side, id=8)
+    member.organization_id = 40
+    assert can(member, "action.update", item)  # owner through the organization
+    stranger = Someone(role, side, id=9)
+    stranger.organization_id = 41
+    assert can(stranger, "action.update", item) is (role == "secretariat")
 
 
 @pytest.mark.parametrize("action, role, side", list(itertools.product(EXPECTED, ROLES, SIDES)))

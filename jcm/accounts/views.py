@@ -51,14 +51,14 @@ def setup():
         if ok:
             login_user(user)
             flash(_("Welcome. You are JCM's first administrator."), "success")
-            return redirect(url_for("mou.index"))
+            return redirect(url_for("mou.home"))
     return render_template("accounts/setup.html", form=form), form_status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("mou.index"))
+        return redirect(url_for("mou.home"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():

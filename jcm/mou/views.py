@@ -34,6 +34,15 @@ def header_globals():
 
 @bp.get("/")
 @login_required
+def home():
+    """A delegate starts from what they owe; everyone else from the MOU."""
+    if current_user.role == "delegate":
+        return redirect(url_for("actions.mine"))
+    return index()
+
+
+@bp.get("/mou")
+@login_required
 def index():
     agreement = services.current_agreement()
     if agreement is None:

@@ -1,0 +1,190 @@
+"""Pages for action items: the register, one item with its history, my action items, and review at a meeting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from jcm.accounts.forms import EmptyForm
+from jcm.accounts.models import Organization, User
+from jcm.actions import services
+from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
+from jcm.errors import Invalid
+from jcm.extensions import db
+from jcm.i18n import localized
+from jcm.labels import choices
+from jcm.meetings.models import Meeting
+from jcm.meetings.services import english_ordinal, get_meeting
+from jcm.mou.models import FocusArea
+from jcm.mou.services import current_agreement, get_agreement
+from jcm.permissions import can, require
+from jcm.web import form_status, int_or_none, submit
+
+bp = Blueprint("actions", __name__)
+
+
+@bp.get("/action-items")
+@login_required
+def register():
+    require(current_user, "action.view")
+    today = date.today()
+    error = None
+    try:
+        filters = services.RegisterFilter.parse(request.args.to_dict())
+    except Invalid as invalid:
+        error, filters = invalid.message, services.RegisterFilter()
+    page = db.paginate(services.register_query(filters, today), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
+    counts = services.register_counts(filters, today)
+    return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
+                           today=today, args=filters.as_args(), filter_options=_filter_options(),
+                           can_create=can(current_user, "action.create")), (422 if error else 200)
+
+
+def _filter_options() -> dict:
+    agreement = current_agreement()
+    areas = db.session.scalars(select(FocusArea).where(FocusArea.agreement_id == agreement.id)
+                               .order_by(FocusArea.position)).all() if agreement else []
+    meetings = db.session.scalars(select(Meeting).order_by(Meeting.start_date.desc())).all()
+    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.side.desc(), User.name)).all()
+    organizations = db.session.scalars(select(Organization).order_by(Organization.side.desc(),
+                                                                     Organization.acronym)).all()
+    return {"areas": areas, "meetings": meetings, "people": people, "organizations": organizations}
+
+
+@bp.get("/my-action-items")
+@login_required
+def mine():
+    today = date.today()
+    items = services.my_action_items(current_user, today)
+    return render_template("actions/mine.html", items=items, today=today, form=UpdateForm(formdata=None))
+
+
+@bp.get("/action-items/<int:item_id>")
+@login_required
+def show(item_id: int):
+    item = services.get_action_item(item_id, with_updates=True)
+    require(current_user, "action.view", item)
+    return render_template("actions/show.html", item=item, today=date.today(), form=UpdateForm(formdata=None),
+                           can_update=can(current_user, "action.update", item),
+                           can_edit=can(current_user, "action.edit", item))
+
+
+@bp.post("/action-items/<int:item_id>/updates")
+@login_required
+def post_update(item_id: int):
+    item = services.get_action_item(item_id, with_updates=True)
+    require(current_user, "action.update", item)
+    form = UpdateForm()
+    back = request.form.get("next") == "mine"
+    if form.validate_on_submit():
+        ok, _update = submit(form, lambda: services.post_update(current_user, item, form.text.data, form.status.data))
+        if ok:
+            flash(_("Your update on %(ref)s has been saved.", ref=item.ref), "success")
+            return redirect(url_for("actions.mine") if back else url_for("actions.show", item_id=item_id))
+    if back:  # the one-step form on "My action items": show the message there, with the text kept
+        today = date.today()
+        return render_template("actions/mine.html", items=services.my_action_items(current_user, today),
+                               today=today, form=UpdateForm(formdata=None), failed=form, failed_id=item_id), 422
+    return render_template("actions/show.html", item=item, today=date.today(), form=form, can_update=True,
+                           can_edit=can(current_user, "action.edit", item)), 422
+
+
+def _owner_choices(side: str):
+    people = db.session.scalars(select(User).where(User.side == side, User.active.is_(True)).order_by(User.name)).all()
+    organizations = db.session.scalars(select(Organization).where(Organization.side == side)
+                                       .order_by(Organization.acronym)).all()
+    return choices({**{f"organization:{o.id}": f"{o.acronym} — {localized(o, 'name')}" for o in organizations},
+                    **{f"user:{u.id}": u.name for u in people}})
+
+
+def _owners_data(form: ActionItemForm) -> dict:
+    owners: dict[str, list] = {}
+    for side, field in (("US", form.owners_us), ("KR", form.owners_kr)):
+        owners[side] = []
+        for value in field.data or []:
+            kind, _sep, number = value.partition(":")
+            owners[side].append({f"{kind}_id": int(number)})
+    return owners
+
+
+def _prepare(form: ActionItemForm, agreement_id: int) -> None:
+    areas = db.session.scalars(select(FocusArea).where(FocusArea.agreement_id == agreement_id)
+                               .order_by(FocusArea.position)).all()
+    form.focus_area_id.choices = choices({a.id: f"{a.code} {localized(a, 'title')}" for a in areas},
+                                         empty=_("— choose a focus area —"))
+    meetings = db.session.scalars(select(Meeting).where(Meeting.agreement_id == agreement_id)
+                                  .order_by(Meeting.start_date.desc())).all()
+    form.meeting_id.choices = choices({m.id: localized(m, "title") for m in meetings},
+                                      empty=_("Between meetings"))
+    form.owners_us.choices = _owner_choices("US")
+    form.owners_kr.choices = _owner_choices("KR")
+
+
+def _item_data(form: ActionItemForm) -> dict:
+    return {"title": form.title.data, "description": form.description.data, "focus_area_id": form.focus_area_id.data,
+            "meeting_id": form.meeting_id.data, "due_date": form.due_date.data, "status": form.status.data,
+            "owners": _owners_data(form)}
+
+
+@bp.route("/action-items/new", methods=["GET", "POST"])
+@login_required
+def new():
+    agreement = current_agreement()
+    require(current_user, "action.create", agreement)
+    form = ActionItemForm()
+    _prepare(form, agreement.id)
+    if request.method == "GET":
+        form.meeting_id.data = int_or_none(request.args.get("meeting_id"))
+        form.status.data = "open"
+    if form.validate_on_submit():
+        ok, item = submit(form, lambda: services.create_action_item(current_user, agreement, _item_data(form)))
+        if ok:
+            flash(_("Action item %(ref)s has been created.", ref=item.ref), "success")
+            return redirect(url_for("actions.show", item_id=item.id))
+    return render_template("actions/form.html", form=form, item=None), form_status(form)
+
+
+@bp.route("/action-items/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(item_id: int):
+    item = services.get_action_item(item_id)
+    require(current_user, "action.edit", item)
+    form = ActionItemForm(obj=item if request.method == "GET" else None)
+    _prepare(form, item.agreement_id)
+    if request.method == "GET":
+        form.owners_us.data = [_owner_value(o) for o in item.owners_on("US")]
+        form.owners_kr.data = [_owner_value(o) for o in item.owners_on("KR")]
+        form.version.data = str(item.version)
+    if form.validate_on_submit():
+        ok, _item = submit(form, lambda: services.update_action_item(
+            current_user, item, _item_data(form), expected_version=int_or_none(form.version.data)))
+        if ok:
+            flash(_("Action item %(ref)s has been saved.", ref=item.ref), "success")
+            return redirect(url_for("actions.show", item_id=item_id))
+        form.version.data = str(item.version)
+    return render_template("actions/form.html", form=form, item=item), form_status(form)
+
+
+def _owner_value(owner) -> str:
+    return f"user:{owner.user_id}" if owner.user_id else f"organization:{owner.organization_id}"
+
+
+@bp.post("/meetings/<int:meeting_id>/reviews")
+@login_required
+def review(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        item = services.get_action_item(int_or_none(form.action_item_id.data) or 0)
+        ok, _review = submit(None, lambda: services.record_review(current_user, item, meeting, form.outcome.data,
+                                                                  form.new_due_date.data, form.note.data))
+        if ok:
+            flash(_("The outcome for %(ref)s has been recorded.", ref=item.ref), "success")
+    else:
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id) + "#action-review")
