@@ -294,6 +294,12 @@ def carried_over(meeting: Meeting) -> list[ActionItem]:
     return list(db.session.scalars(query).unique())
 
 
+def raised_at(meeting: Meeting) -> list[ActionItem]:
+    """The new action items this meeting raised."""
+    return list(db.session.scalars(item_query().where(ActionItem.meeting_id == meeting.id)
+                                   .order_by(ActionItem.number)).unique())
+
+
 def reviews_at(meeting: Meeting) -> dict[int, ActionReview]:
     return {r.action_item_id: r for r in db.session.scalars(
         select(ActionReview).where(ActionReview.meeting_id == meeting.id))}

@@ -16,6 +16,8 @@ from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.i18n import localized
 from jcm.labels import choices
+from jcm.actions import services as actions
+from jcm.actions.forms import ReviewForm
 from jcm.meetings import attachments, services
 from jcm.meetings.forms import AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, StatusForm
 from jcm.meetings.models import AgendaItem, Attachment, Meeting
@@ -107,8 +109,14 @@ def show(meeting_id: int):
     require(current_user, "meeting.view", meeting)
     agreed, changes = services.changes_since_agreed(meeting)
     approvals = services.approvals_by_side(meeting)
+    carried = actions.carried_over(meeting)
     return render_template(
         "meetings/show.html", meeting=meeting, days=services.schedule(meeting),
+        carried=actions.group_by_focus_area(carried), reviews=actions.reviews_at(meeting),
+        raised=actions.raised_at(meeting), review_form=ReviewForm(formdata=None),
+        can_review=can(current_user, "action.review", meeting) and meeting.status not in ("minutes_adopted",
+                                                                                          "cancelled"),
+        can_create_action=can(current_user, "action.create"),
         total=services.total_minutes(meeting), approvals=approvals, agreed=agreed, changes=changes,
         can_edit=can(current_user, "agenda.edit", meeting) and meeting.status in services.EDITABLE_STATUSES,
         can_edit_meeting=can(current_user, "meeting.edit", meeting),
