@@ -1,0 +1,47 @@
+"""HTML → PDF with WeasyPrint, fetching only the app's own static files from disk."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+
+class StaticFileFetcher(URLFetcher):
+    """Serves `<base_url>/static/...` from the static folder; refuses everything else.
+
+    A document must never make the server reach out to the network (or read arbitrary files) because
+    some URL ended up in its HTML.
+    """
+
+    def __init__(self, base_url: str, static_folder: str | Path, static_url_path: str):
+        super().__init__(allowed_protocols=("http", "https"), allow_redirects=False)
+        base = urlsplit(base_url)
+        self._origin = (base.scheme, base.netloc)
+        self._root = Path(static_folder).resolve()
+        self._prefix = static_url_path.rstrip("/") + "/"
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if (parts.scheme, parts.netloc) != self._origin or not parts.path.startswith(self._prefix):
+            raise ValueError(f"documents may only use the app's static files, not {url}")
+        path = (self._root / unquote(parts.path[len(self._prefix):])).resolve()
+        if not path.is_relative_to(self._root) or not path.is_file():
+            raise ValueError(f"no static file at {url}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        headers = {"Content-Type": f"{content_type}; charset=utf-8" if content_type.startswith("text/")
+                   else content_type}
+        return URLFetcherResponse(url, path.read_bytes(), headers)
+
+
+def render_pdf(html: str, base_url: str) -> bytes:
+    """The PDF of a document's HTML; relative links resolve against base_url (the app's root URL)."""
+    fetcher = StaticFileFetcher(base_url, current_app.static_folder, current_app.static_url_path)
+    font_config = FontConfiguration()
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    return document.write_pdf(font_config=font_config)
