@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
 
     from jcm.accounts.views import bp as accounts_bp
+    from jcm.actions.feeds import bp as feeds_bp
     from jcm.audit.views import bp as audit_bp
     from jcm.documents.views import bp as documents_bp
     from jcm.meetings.views import bp as meetings_bp
@@ -65,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(feeds_bp)
 
     from jcm.api import init_api
 

@@ -1,0 +1,161 @@
+"""Each person's private iCalendar feed: the committee's meetings and the due dates of what they own."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime, timedelta, timezone
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from icalendar import Calendar, Event
+from sqlalchemy import select
+
+from jcm.accounts.models import User
+from jcm.actions.exports import STATUS_LABELS
+from jcm.actions.models import ActionItem, CalendarFeed
+from jcm.actions.services import my_action_items
+from jcm.audit.services import record
+from jcm.extensions import db
+from jcm.labels import MODE_LABELS
+from jcm.meetings.models import Meeting
+from jcm.models import utcnow
+from jcm.permissions import can, require
+
+UID_DOMAIN = "jcm"
+# Calendar programs poll a subscribed feed; this asks them to do so a few times a day.
+REFRESH = timedelta(hours=6)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# --- the feed's address -----------------------------------------------------------------------------------
+
+def feed_of(user: User) -> CalendarFeed | None:
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+
+
+def create_or_renew_feed(actor, user: User) -> str:
+    """A new secret address for user's feed; the token is returned this once, only its hash is kept.
+
+    Renewing replaces the hash, so the previous address stops working at once.
+    """
+    require(actor, "token.manage", user)
+    token = secrets.token_urlsafe(32)
+    feed = feed_of(user)
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id, token_hash=_digest(token), created_at=utcnow())
+        db.session.add(feed)
+        action = "calendar_feed.create"
+    else:
+        feed.token_hash, feed.created_at = _digest(token), utcnow()
+        action = "calendar_feed.renew"
+    db.session.flush()
+    record(actor, action, user, after={"calendar_feed": feed.created_at.isoformat()})
+    return token
+
+
+def revoke_feed(actor, user: User) -> None:
+    """The address stops working; revoking a feed that does not exist changes nothing."""
+    require(actor, "token.manage", user)
+    feed = feed_of(user)
+    if feed is None:
+        return
+    before = {"calendar_feed": feed.created_at.isoformat()}
+    db.session.delete(feed)
+    db.session.flush()
+    record(actor, "calendar_feed.revoke", user, before=before)
+
+
+def user_for_feed_token(token: str) -> User | None:
+    """The active account whose feed this token opens, else None."""
+    if not token or len(token) > 200:
+        return None
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _digest(token)))
+    if feed is None or not feed.user.active:
+        return None
+    return feed.user
+
+
+# --- the feed's content -----------------------------------------------------------------------------------
+
+def _localized(obj, field: str, locale: str) -> str:
+    if locale == "ko":
+        korean = getattr(obj, f"{field}_ko", "")
+        if korean:
+            return korean
+    return getattr(obj, field)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc, microsecond=0)
+
+
+def _meeting_event(meeting: Meeting, locale: str, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"meeting-{meeting.id}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", meeting.start_date)
+    event.add("dtend", meeting.end_date + timedelta(days=1))  # an all-day event's end is exclusive
+    event.add("summary", _localized(meeting, "title", locale))
+    location = ", ".join(part for part in (_localized(meeting, "venue", locale),
+                                           _localized(meeting, "city", locale)) if part)
+    if location:
+        event.add("location", location)
+    event.add("description", str(MODE_LABELS.get(meeting.mode, meeting.mode)))
+    event.add("status", {"cancelled": "CANCELLED", "planning": "TENTATIVE"}.get(meeting.status, "CONFIRMED"))
+    event.add("sequence", meeting.version)
+    event.add("categories", ["JCM"])
+    return event
+
+
+def _action_event(item: ActionItem, locale: str, stamp: datetime, today: date) -> Event:
+    event = Event()
+    event.add("uid", f"action-{item.id}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", item.due_date)
+    event.add("dtend", item.due_date + timedelta(days=1))
+    event.add("summary", _("%(ref)s %(title)s (due)", ref=item.ref, title=item.title))
+    lines = [
+        f"{item.focus_area.code} {_localized(item.focus_area, 'title', locale)}",
+        _("Status: %(status)s", status=str(STATUS_LABELS.get(item.status, item.status))),
+        _("U.S. owners: %(owners)s", owners="; ".join(o.label(locale) for o in item.owners_on("US"))),
+        _("Korean owners: %(owners)s", owners="; ".join(o.label(locale) for o in item.owners_on("KR"))),
+    ]
+    if item.is_overdue(today):
+        lines.insert(1, _("Overdue"))
+    event.add("description", "\n".join(lines))
+    event.add("transp", "TRANSPARENT")  # a due date does not make anyone busy
+    event.add("last-modified", _utc(item.updated_at))
+    event.add("sequence", item.version)
+    event.add("categories", ["JCM"])
+    return event
+
+
+def build_calendar(user: User, today: date) -> bytes:
+    """The feed: every meeting the user may see, and the due dates of open items the user or their agency owns."""
+    # The person's own language; a calendar program's Accept-Language says nothing about them.
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        calendar = Calendar()
+        calendar.add("prodid", "-//JCM//Joint Committee Meeting//EN")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", _("JCM: meetings and my action items"))
+        calendar.add("x-wr-caldesc", _("Meetings of the Joint Committee and the due dates of the action items "
+                                       "of %(name)s and their agency.", name=user.name))
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT6H")
+        stamp = _utc(utcnow())
+        if can(user, "meeting.view"):
+            meetings = db.session.scalars(select(Meeting).order_by(Meeting.start_date, Meeting.ordinal))
+            for meeting in meetings:
+                calendar.add_component(_meeting_event(meeting, locale, stamp))
+        if can(user, "action.view"):
+            for item in my_action_items(user, today):
+                calendar.add_component(_action_event(item, locale, stamp, today))
+    return calendar.to_ical()

@@ -1,0 +1,140 @@
+"""The register as CSV and XLSX, each person's private calendar feed, and the page that manages the feed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from jcm.accounts.forms import EmptyForm
+from jcm.accounts.services import user_for_token
+from jcm.actions import exports
+from jcm.actions.calendar import build_calendar, create_or_renew_feed, feed_of, revoke_feed, user_for_feed_token
+from jcm.actions.services import RegisterFilter, register_query
+from jcm.errors import Invalid, NotFound, json_error
+from jcm.extensions import db, login_manager
+from jcm.i18n import locale_code
+from jcm.permissions import require
+
+bp = Blueprint("feeds", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- who is asking ------------------------------------------------------------------------------------
+
+def _bearer() -> str | None:
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _reader():
+    """The signed-in person, else the owner of a valid Bearer token, else None."""
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    token = _bearer()
+    if token is None:
+        return None
+    user = user_for_token(token)
+    if user is not None and db.session.dirty:
+        db.session.commit()  # the token's last use
+    return user
+
+
+def _unauthenticated():
+    """A browser without credentials is sent to sign in (and back); a program gets 401."""
+    if "Authorization" not in request.headers and request.accept_mimetypes.best == "text/html":
+        return login_manager.unauthorized()
+    response, status = json_error(
+        401, "unauthorized", _("Sign in, or send the header 'Authorization: Bearer <token>'."))
+    response.headers["WWW-Authenticate"] = 'Bearer realm="JCM"'
+    return response, status
+
+
+# --- the register as a spreadsheet --------------------------------------------------------------------
+
+def _export(extension: str, build, mimetype: str):
+    reader = _reader()
+    if reader is None:
+        return _unauthenticated()
+    require(reader, "action.view")
+    try:
+        filters = RegisterFilter.parse(request.args.to_dict())
+    except Invalid as error:
+        if _bearer() is not None:  # a program reads JSON, a person the error page
+            return json_error(422, error.code, error.message, field=error.field)
+        raise
+    today = date.today()
+    items = db.session.scalars(register_query(filters, today)).unique().all()
+    locale = reader.locale if reader.locale in current_app.config["LANGUAGES"] else locale_code()
+    response = Response(build(items, locale, today), mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=exports.filename(today, extension))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Language"] = locale
+    return response
+
+
+@bp.get("/action-items.csv")
+def export_csv():
+    return _export("csv", exports.build_csv, "text/csv")
+
+
+@bp.get("/action-items.xlsx")
+def export_xlsx():
+    return _export("xlsx", exports.build_xlsx, XLSX)
+
+
+# --- the calendar feed --------------------------------------------------------------------------------
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    """No session here: a calendar program has none. The secret address is the credential."""
+    user = user_for_feed_token(token)
+    if user is None:
+        raise NotFound(_("There is no such calendar. Its address may have been renewed or revoked."))
+    response = Response(build_calendar(user, date.today()), mimetype="text/calendar")
+    response.headers.set("Content-Disposition", "inline", filename="jcm.ics")
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+@login_required
+def calendar_page():
+    user = current_user._get_current_object()
+    form = EmptyForm()
+    feed_url = None
+    status = 200
+    if form.validate_on_submit():
+        action = request.form.get("action")
+        if action == "renew":
+            renewing = feed_of(user) is not None
+            token = create_or_renew_feed(user, user)
+            db.session.commit()
+            feed_url = url_for("feeds.calendar_feed", token=token, _external=True)
+            if renewing:
+                flash(_("Your calendar has a new address; the previous one no longer works."), "success")
+        elif action == "revoke":
+            revoke_feed(user, user)
+            db.session.commit()
+            flash(_("Your calendar address has been revoked; calendars subscribed to it no longer update."),
+                  "success")
+            return redirect(url_for("feeds.calendar_page"))
+        else:
+            flash(_("Choose to create, renew or revoke the calendar address."), "error")
+            status = 422
+    response = Response(render_template("actions/calendar.html", feed=feed_of(user), feed_url=feed_url,
+                                        webcal_url=_webcal(feed_url), form=form), status=status)
+    if feed_url:
+        response.headers["Cache-Control"] = "no-store"  # the address is shown this once
+    return response
+
+
+def _webcal(url: str | None) -> str | None:
+    """The same address with the scheme that makes a browser hand it to the calendar program."""
+    if not url:
+        return None
+    return "webcal://" + url.partition("://")[2]
