@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from jcm.accounts.views import bp as accounts_bp
     from jcm.actions.feeds import bp as feeds_bp
+    from jcm.actions.views import bp as actions_bp
     from jcm.audit.views import bp as audit_bp
     from jcm.documents.views import bp as documents_bp
     from jcm.meetings.views import bp as meetings_bp
@@ -67,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(documents_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(actions_bp)
 
     from jcm.api import init_api
 
