@@ -17,9 +17,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from jcm.actions.models import ActionItem
+from jcm.labels import ACTION_STATUS_LABELS as STATUS_LABELS
 
-# The same words as the register's status filter; kept here so the export does not depend on a page's labels.
-STATUS_LABELS = {"open": _l("Open"), "in_progress": _l("In progress"), "done": _l("Done"), "dropped": _l("Dropped")}
 
 COLUMNS = (
     ("ref", _l("Reference")),
