@@ -1,4 +1,398 @@
-/* JCM: small progressive enhancements; every page works without them. */
+/* JCM: small progressive enhancements; every page works without them.
+ *
+ * - marks <html> with class "js" (CSS shows .js-only elements only then);
+ * - the header's navigation menu is open on wide screens;
+ * - the agenda table can be reordered by dragging a row's handle, or with
+ *   Alt+ArrowUp / Alt+ArrowDown on the handle; the new order is saved at once.
+ *
+ * The Content-Security-Policy forbids inline scripts and styles: this file only
+ * toggles classes and attributes, all looks live in jcm.css.
+ */
 (function () {
   "use strict";
+
+  var root = document.documentElement;
+  root.classList.add("js");
+
+  var korean = /^ko\b/i.test(root.lang || "");
+  var WORDS = korean ? {
+    saved: "저장했습니다",
+    failed: "새 순서를 저장하지 못했습니다",
+    move: function (title) { return title + " 옮기기"; },
+    hint: "끌어서 옮기거나 Alt+↑, Alt+↓ 키를 누르세요"
+  } : {
+    saved: "Saved",
+    failed: "Could not save the new order",
+    move: function (title) { return "Move " + title; },
+    hint: "Drag to move, or press Alt+↑ / Alt+↓"
+  };
+
+  /* --- the header's navigation ------------------------------------------ */
+
+  function setUpNavigation() {
+    var menus = document.querySelectorAll("details.nav-toggle");
+    if (!menus.length || !window.matchMedia) {
+      return;
+    }
+    var wide = window.matchMedia("(min-width: 720px)");
+    var wasWide = null;
+
+    function update() {
+      var isWide = wide.matches;
+      if (isWide === wasWide) {
+        return;  // only act when crossing the line: a phone's menu stays as its user left it
+      }
+      wasWide = isWide;
+      for (var i = 0; i < menus.length; i++) {
+        if (isWide) {
+          menus[i].setAttribute("open", "");
+        } else {
+          menus[i].removeAttribute("open");
+        }
+      }
+    }
+
+    if (wide.matches) {
+      update();
+    } else {
+      wasWide = false;  // it starts closed: leave it so
+    }
+    if (wide.addEventListener) {
+      wide.addEventListener("change", update);
+    } else if (wide.addListener) {
+      wide.addListener(update);
+    }
+    window.addEventListener("resize", update);
+  }
+
+  /* --- a polite live region for short announcements ------------------------ */
+
+  var liveRegion = null;
+  var announceTimer = null;
+
+  /* Made before anything is said: screen readers only follow regions already in the page. */
+  function makeLiveRegion(near) {
+    if (!liveRegion) {
+      liveRegion = document.createElement("p");
+      liveRegion.className = "visually-hidden";
+      liveRegion.setAttribute("aria-live", "polite");
+      liveRegion.id = "jcm-announcer";
+      var anchor = near || document.getElementById("main") || document.body;
+      anchor.insertBefore(liveRegion, anchor.firstChild);
+    }
+  }
+
+  function announce(message, isError, near) {
+    makeLiveRegion(near);
+    // Errors are shown as well as spoken: a sighted user sees the rows go back and why.
+    liveRegion.className = isError ? "flash flash--error live-message" : "visually-hidden";
+    // Empty it first, so the same words said twice are announced twice.
+    liveRegion.textContent = "";
+    if (announceTimer) {
+      window.clearTimeout(announceTimer);
+    }
+    announceTimer = window.setTimeout(function () {
+      announceTimer = null;
+      liveRegion.textContent = message;
+    }, 50);
+  }
+
+  /* --- the agenda: drag and drop, keyboard, saving ------------------------- */
+
+  function itemRows(tbody) {
+    return Array.prototype.filter.call(tbody.children, function (row) {
+      return row.hasAttribute("data-item-id");
+    });
+  }
+
+  function setUpAgenda() {
+    var bodies = Array.prototype.slice.call(document.querySelectorAll("tbody.agenda-sortable"));
+    if (!bodies.length || !window.fetch || !window.JSON) {
+      return;  // the Up and Down buttons keep working
+    }
+    var first = bodies[0];
+    var orderUrl = first.getAttribute("data-order-url");
+    var csrfToken = first.getAttribute("data-csrf") || "";
+    var section = first.closest("section") || document.getElementById("main");
+
+    makeLiveRegion(section);
+
+    var saved = snapshot();  // the order the server has
+    var inFlight = false;
+    var pending = false;
+    var dragged = null;
+
+    function snapshot() {
+      return bodies.map(function (tbody) { return itemRows(tbody); });
+    }
+
+    function currentIds() {
+      var ids = [];
+      bodies.forEach(function (tbody) {
+        itemRows(tbody).forEach(function (row) {
+          ids.push(Number(row.getAttribute("data-item-id")));
+        });
+      });
+      return ids;
+    }
+
+    function restore(order) {
+      bodies.forEach(function (tbody, index) {
+        order[index].forEach(function (row) { tbody.appendChild(row); });
+      });
+    }
+
+    function sameOrder(a, b) {
+      return a.length === b.length && a.every(function (rows, i) {
+        return rows.length === b[i].length && rows.every(function (row, j) { return row === b[i][j]; });
+      });
+    }
+
+    function applyTimes(items) {
+      bodies.forEach(function (tbody) {
+        itemRows(tbody).forEach(function (row) {
+          var times = items[row.getAttribute("data-item-id")];
+          if (!times) {
+            return;
+          }
+          [["js-start", times.starts], ["js-end", times.ends], ["js-number", times.number]].forEach(function (pair) {
+            var cell = row.querySelector("." + pair[0]);
+            if (cell && pair[1] !== undefined && pair[1] !== null) {
+              cell.textContent = String(pair[1]);
+            }
+          });
+        });
+      });
+    }
+
+    function setBusy(busy) {
+      bodies.forEach(function (tbody) {
+        tbody.classList.toggle("is-saving", busy);
+        tbody.setAttribute("aria-busy", busy ? "true" : "false");
+      });
+    }
+
+    function fail(message) {
+      pending = false;
+      restore(saved);
+      announce(message ? WORDS.failed + ": " + message : WORDS.failed, true);
+    }
+
+    function save() {
+      if (inFlight) {
+        pending = true;  // sent as soon as the one on its way has an answer
+        return;
+      }
+      inFlight = true;
+      pending = false;
+      setBusy(true);
+      var sent = snapshot();
+      fetch(orderUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken},
+        body: JSON.stringify({ids: currentIds()})
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          return {ok: response.ok, body: body};
+        }, function () {
+          return {ok: false, body: null};
+        });
+      }).then(function (answer) {
+        inFlight = false;
+        var body = answer.body || {};
+        if (!answer.ok || !body.items) {
+          setBusy(false);
+          fail(body.error && body.error.message);
+          return;
+        }
+        saved = sent;
+        if (pending) {
+          save();
+          return;
+        }
+        setBusy(false);
+        applyTimes(body.items);
+        announce(WORDS.saved, false);
+      }, function () {
+        inFlight = false;
+        setBusy(false);
+        fail(null);
+      });
+    }
+
+    function flash(row) {
+      row.classList.remove("is-moved");
+      void row.offsetWidth;  // restart the animation
+      row.classList.add("is-moved");
+    }
+
+    function clearIndicators() {
+      bodies.forEach(function (tbody) {
+        Array.prototype.forEach.call(tbody.querySelectorAll(".drop-before, .drop-after"), function (row) {
+          row.classList.remove("drop-before", "drop-after");
+        });
+      });
+    }
+
+    /* where a drop at this point would put the dragged row: {row, after} or null */
+    function dropTarget(event, tbody) {
+      var target = event.target && event.target.closest ? event.target.closest("tr[data-item-id]") : null;
+      if (!target || target.parentNode !== tbody || target === dragged) {
+        return null;
+      }
+      var box = target.getBoundingClientRect();
+      var after = event.clientY > box.top + box.height / 2;
+      // dropping right next to where it already is changes nothing
+      if ((after && target.nextElementSibling === dragged) || (!after && target.previousElementSibling === dragged)) {
+        return null;
+      }
+      return {row: target, after: after};
+    }
+
+    function label(handle, row) {
+      var title = row.querySelector("strong");
+      var text = title ? title.textContent.replace(/\s+/g, " ").trim() : "";
+      handle.removeAttribute("aria-hidden");
+      handle.setAttribute("tabindex", "0");
+      handle.setAttribute("role", "button");
+      handle.setAttribute("aria-label", WORDS.move(text));
+      handle.setAttribute("aria-keyshortcuts", "Alt+ArrowUp Alt+ArrowDown");
+      handle.setAttribute("title", WORDS.hint);
+      var help = document.getElementById("drag-help");
+      if (help) {
+        handle.setAttribute("aria-describedby", "drag-help");
+      }
+    }
+
+    function moveByKey(row, up) {
+      var tbody = row.parentNode;
+      // Move the neighbour rather than the row itself, so the focused handle keeps its focus.
+      if (up) {
+        var previous = row.previousElementSibling;
+        if (!previous || !previous.hasAttribute("data-item-id")) {
+          return false;
+        }
+        tbody.insertBefore(previous, row.nextSibling);
+      } else {
+        var next = row.nextElementSibling;
+        if (!next || !next.hasAttribute("data-item-id")) {
+          return false;
+        }
+        tbody.insertBefore(next, row);
+      }
+      return true;
+    }
+
+    bodies.forEach(function (tbody) {
+      itemRows(tbody).forEach(function (row) {
+        var handle = row.querySelector(".drag-handle");
+        if (handle) {
+          label(handle, row);
+        }
+      });
+
+      tbody.addEventListener("dragstart", function (event) {
+        var handle = event.target.closest ? event.target.closest(".drag-handle") : null;
+        var row = handle && handle.closest("tr[data-item-id]");
+        if (!row || row.parentNode !== tbody) {
+          return;
+        }
+        dragged = row;
+        if (event.dataTransfer) {
+          event.dataTransfer.effectAllowed = "move";
+          event.dataTransfer.setData("text/plain", row.getAttribute("data-item-id"));
+          if (event.dataTransfer.setDragImage) {
+            var box = row.getBoundingClientRect();
+            event.dataTransfer.setDragImage(row, event.clientX - box.left, event.clientY - box.top);
+          }
+        }
+        row.classList.add("is-dragging");
+        tbody.classList.add("is-drag-active");
+      });
+
+      tbody.addEventListener("dragover", function (event) {
+        if (!dragged || dragged.parentNode !== tbody) {
+          return;  // only within the same day
+        }
+        event.preventDefault();
+        if (event.dataTransfer) {
+          event.dataTransfer.dropEffect = "move";
+        }
+        var spot = dropTarget(event, tbody);
+        if (event.target.closest && !event.target.closest("tr[data-item-id]")) {
+          return;  // between rows: keep the indicator where it is
+        }
+        clearIndicators();
+        if (spot) {
+          spot.row.classList.add(spot.after ? "drop-after" : "drop-before");
+        }
+      });
+
+      tbody.addEventListener("dragleave", function (event) {
+        if (!event.relatedTarget || !tbody.contains(event.relatedTarget)) {
+          clearIndicators();
+        }
+      });
+
+      tbody.addEventListener("drop", function (event) {
+        if (!dragged || dragged.parentNode !== tbody) {
+          return;
+        }
+        event.preventDefault();
+        var marked = tbody.querySelector(".drop-before, .drop-after");
+        var spot = marked ? {row: marked, after: marked.classList.contains("drop-after")} : dropTarget(event, tbody);
+        clearIndicators();
+        if (!spot || spot.row === dragged) {
+          return;
+        }
+        var before = snapshot();
+        tbody.insertBefore(dragged, spot.after ? spot.row.nextSibling : spot.row);
+        if (!sameOrder(before, snapshot())) {
+          flash(dragged);
+          save();
+        }
+      });
+
+      tbody.addEventListener("dragend", function () {
+        if (dragged) {
+          dragged.classList.remove("is-dragging");
+        }
+        dragged = null;
+        tbody.classList.remove("is-drag-active");
+        clearIndicators();
+      });
+
+      tbody.addEventListener("keydown", function (event) {
+        var handle = event.target.closest ? event.target.closest(".drag-handle") : null;
+        if (!handle) {
+          return;
+        }
+        var row = handle.closest("tr[data-item-id]");
+        var key = event.key;
+        if (event.altKey && !event.ctrlKey && !event.metaKey && (key === "ArrowUp" || key === "ArrowDown")) {
+          event.preventDefault();
+          if (moveByKey(row, key === "ArrowUp")) {
+            handle.focus();
+            flash(row);
+            save();
+          }
+        } else if (key === "Enter" || key === " " || key === "Spacebar") {
+          event.preventDefault();
+          announce(WORDS.hint, false);
+        }
+      });
+    });
+  }
+
+  function start() {
+    setUpNavigation();
+    setUpAgenda();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();
