@@ -1,0 +1,249 @@
+"""The API's JSON shapes for meetings and their agendas: what comes in (checked for type and vocabulary only,
+the rules are the services') and what goes out (DESIGN.md names the fields; more are welcome)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timezone
+from typing import Any
+
+from marshmallow import RAISE, Schema, fields, post_load, validate
+
+from jcm.api.schemas import SIDE
+from jcm.meetings.models import AGENDA_ITEM_KINDS, MEETING_STATUSES, MODES, AgendaItem
+from jcm.meetings.services import Slot
+
+KIND = validate.OneOf(AGENDA_ITEM_KINDS)
+MODE = validate.OneOf(MODES)
+# agenda_agreed and minutes_adopted follow from both sides' approvals; a secretariat sets only these by hand.
+SETTABLE_STATUS = validate.OneOf(["planning", "held", "cancelled"])
+HH_MM = "%H:%M"
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database; a larger one names nothing and must not reach it
+ID = validate.Range(min=1, max=MAX_ID)
+
+
+def _hh_mm(moment) -> str | None:
+    return moment.strftime(HH_MM) if moment is not None else None
+
+
+# --- input ----------------------------------------------------------------------------------------------
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class CoChairsInSchema(StrictSchema):
+    US = fields.Int(strict=True, allow_none=True, validate=ID, metadata={"description": "a U.S. co-chair's user id"})
+    KR = fields.Int(strict=True, allow_none=True, validate=ID, metadata={"description": "a Korean co-chair's user id"})
+
+
+class PresentersInSchema(StrictSchema):
+    US = fields.Str()
+    KR = fields.Str()
+
+
+class MeetingFieldsSchema(StrictSchema):
+    """The fields of a meeting a secretariat sets; loaded into the names the services take."""
+
+    ordinal = fields.Int(strict=True, metadata={"description": "12 for the 12th meeting"})
+    title = fields.Str(metadata={"description": "default: “The 12th Joint Committee Meeting”"})
+    title_ko = fields.Str()
+    start_date = fields.Date()
+    end_date = fields.Date(metadata={"description": "default: the start date"})
+    venue = fields.Str()
+    venue_ko = fields.Str()
+    city = fields.Str()
+    city_ko = fields.Str()
+    host_side = fields.Str(validate=SIDE)
+    mode = fields.Str(validate=MODE)
+    co_chairs = fields.Nested(CoChairsInSchema, metadata={"description": "a side left out stays as it is"})
+
+    @post_load
+    def to_service_names(self, data: dict[str, Any], **_kwargs) -> dict[str, Any]:
+        co_chairs = data.pop("co_chairs", None) or {}
+        for side, key in (("US", "co_chair_us_id"), ("KR", "co_chair_kr_id")):
+            if side in co_chairs:
+                data[key] = co_chairs[side]
+        return data
+
+
+class MeetingCreateSchema(MeetingFieldsSchema):
+    agreement_id = fields.Int(strict=True, required=True, validate=ID)
+    ordinal = fields.Int(strict=True, required=True, metadata={"description": "12 for the 12th meeting"})
+    start_date = fields.Date(required=True)
+    host_side = fields.Str(required=True, validate=SIDE)
+    focus_area_ids = fields.List(fields.Int(strict=True, validate=ID), metadata={
+        "description": "the focus areas the first draft of the agenda gives an item each"})
+
+
+class MeetingUpdateSchema(MeetingFieldsSchema):
+    status = fields.Str(validate=SETTABLE_STATUS, metadata={
+        "description": "held once the meeting has begun, cancelled, or back to planning"})
+    version = fields.Int(strict=True, metadata={"description": "the version this change is based on"})
+
+
+class MeetingQuery(Schema):
+    agreement_id = fields.Int(validate=ID)
+    status = fields.Str(validate=validate.OneOf(MEETING_STATUSES))
+
+
+class AgendaItemFieldsSchema(StrictSchema):
+    kind = fields.Str(validate=KIND)
+    title = fields.Str()
+    title_ko = fields.Str()
+    description = fields.Str()
+    focus_area_ids = fields.List(fields.Int(strict=True, validate=ID))
+    presenters = fields.Nested(PresentersInSchema, metadata={"description": "a side left out stays as it is"})
+    duration_minutes = fields.Int(strict=True)
+    day = fields.Date(metadata={"description": "a day of the meeting; default: the last day"})
+
+    @post_load
+    def to_service_names(self, data: dict[str, Any], **_kwargs) -> dict[str, Any]:
+        presenters = data.pop("presenters", None) or {}
+        for side, key in (("US", "presenter_us"), ("KR", "presenter_kr")):
+            if side in presenters:
+                data[key] = presenters[side]
+        return data
+
+
+class AgendaItemCreateSchema(AgendaItemFieldsSchema):
+    title = fields.Str(required=True)
+
+
+class AgendaItemUpdateSchema(AgendaItemFieldsSchema):
+    version = fields.Int(strict=True, metadata={"description": "the version this change is based on"})
+
+
+class VersionQuery(Schema):
+    version = fields.Int(metadata={"description": "the version this deletion is based on"})
+
+
+class AgendaOrderSchema(StrictSchema):
+    ids = fields.List(fields.Int(strict=True, validate=ID), required=True,
+                      metadata={"description": "every agenda item id of the meeting, once, in the new order"})
+
+
+class AgreeSchema(StrictSchema):
+    agenda_version = fields.Int(strict=True, metadata={
+        "description": "the agenda version the caller read; a stale one is refused with 409"})
+
+
+# --- output ---------------------------------------------------------------------------------------------
+
+class MeetingSchema(Schema):
+    id = fields.Int()
+    agreement_id = fields.Int()
+    ordinal = fields.Int()
+    short_ref = fields.Str(metadata={"description": "the prefix of action-item references: JCM12"})
+    title = fields.Str()
+    title_ko = fields.Str()
+    start_date = fields.Date()
+    end_date = fields.Date()
+    venue = fields.Str()
+    venue_ko = fields.Str()
+    city = fields.Str()
+    city_ko = fields.Str()
+    host_side = fields.Str()
+    mode = fields.Str()
+    status = fields.Str()
+    co_chairs = fields.Method("get_co_chairs", metadata={
+        "type": "object", "description": "{US: user_id | null, KR: user_id | null}"})
+    agenda_version = fields.Int()
+    version = fields.Int()
+
+    def get_co_chairs(self, meeting) -> dict[str, int | None]:
+        return {"US": meeting.co_chair_us_id, "KR": meeting.co_chair_kr_id}
+
+
+@dataclass
+class ScheduledItem:
+    """An agenda item with its place in the schedule (None when its day is not one of the meeting's)."""
+
+    item: AgendaItem
+    slot: Slot | None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.item, name)
+
+
+class AgendaItemSchema(Schema):
+    id = fields.Int()
+    meeting_id = fields.Int()
+    position = fields.Int()
+    number = fields.Method("get_number", metadata={"type": "integer", "description": "1, 2, … across all days"})
+    kind = fields.Str()
+    title = fields.Str()
+    title_ko = fields.Str()
+    description = fields.Str()
+    focus_area_ids = fields.Method("get_focus_area_ids", metadata={"type": "array", "items": {"type": "integer"}})
+    presenters = fields.Method("get_presenters", metadata={"type": "object", "description": "{US: str, KR: str}"})
+    duration_minutes = fields.Int()
+    day = fields.Date()
+    start_time = fields.Method("get_start_time", metadata={
+        "type": "string", "nullable": True, "description": "HH:MM, computed from the day's start and the durations"})
+    end_time = fields.Method("get_end_time", metadata={"type": "string", "nullable": True, "description": "HH:MM"})
+    version = fields.Int()
+
+    def get_number(self, scheduled: ScheduledItem) -> int | None:
+        return scheduled.slot.number if scheduled.slot else None
+
+    def get_focus_area_ids(self, scheduled: ScheduledItem) -> list[int]:
+        return [area.id for area in scheduled.focus_areas]
+
+    def get_presenters(self, scheduled: ScheduledItem) -> dict[str, str]:
+        return {"US": scheduled.presenter_us, "KR": scheduled.presenter_kr}
+
+    def get_start_time(self, scheduled: ScheduledItem) -> str | None:
+        return _hh_mm(scheduled.slot.starts) if scheduled.slot else None
+
+    def get_end_time(self, scheduled: ScheduledItem) -> str | None:
+        return _hh_mm(scheduled.slot.ends) if scheduled.slot else None
+
+
+class ApprovalSchema(Schema):
+    user_id = fields.Int(allow_none=True)
+    name = fields.Method("get_name", metadata={"type": "string", "nullable": True})
+    at = fields.Method("get_at", metadata={"type": "string", "format": "date-time"})
+
+    def get_name(self, approval) -> str | None:
+        return approval.user.name if approval.user else None
+
+    def get_at(self, approval) -> str:
+        return approval.at.replace(tzinfo=timezone.utc).isoformat()  # stored as naive UTC
+
+
+class SideApprovalsSchema(Schema):
+    US = fields.Nested(ApprovalSchema, allow_none=True)
+    KR = fields.Nested(ApprovalSchema, allow_none=True)
+
+
+class AgendaApprovalsSchema(Schema):
+    """Each side's agreement to the current version of the agenda."""
+
+    meeting_id = fields.Int()
+    agenda_version = fields.Int()
+    status = fields.Str(metadata={"description": "the meeting's status: agenda_agreed once both sides agreed"})
+    approvals = fields.Nested(SideApprovalsSchema, metadata={"description": "{US: {user_id, at} | null, KR: …}"})
+
+
+class AgendaDaySchema(Schema):
+    day = fields.Method("get_day", metadata={"type": "string", "format": "date"})
+    starts_at = fields.Method("get_starts_at", metadata={"type": "string", "description": "HH:MM"})
+    ends_at = fields.Method("get_ends_at", metadata={"type": "string", "description": "HH:MM"})
+    minutes = fields.Int(metadata={"description": "the minutes the day's items take"})
+    overrun_minutes = fields.Int(metadata={"description": "by how much the items overrun the day's end"})
+
+    def get_day(self, schedule_day) -> str:
+        return schedule_day.day.day.isoformat()
+
+    def get_starts_at(self, schedule_day) -> str:
+        return _hh_mm(schedule_day.day.starts_at)
+
+    def get_ends_at(self, schedule_day) -> str:
+        return _hh_mm(schedule_day.day.ends_at)
+
+
+class AgendaSchema(AgendaApprovalsSchema):
+    items = fields.List(fields.Nested(AgendaItemSchema))
+    days = fields.List(fields.Nested(AgendaDaySchema))

@@ -1,0 +1,240 @@
+"""API resources for meetings and their agendas: each view parses, calls one service, commits and responds."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+from flask import request
+from flask_babel import gettext as _
+from flask_smorest import Blueprint, abort
+from sqlalchemy.exc import IntegrityError
+
+from jcm.api import current_api_user
+from jcm.api.meeting_schemas import (MAX_ID, AgendaApprovalsSchema, AgendaItemCreateSchema, AgendaItemSchema,
+                                     AgendaItemUpdateSchema, AgendaOrderSchema, AgendaSchema, AgreeSchema,
+                                     MeetingCreateSchema, MeetingQuery, MeetingSchema, MeetingUpdateSchema,
+                                     ScheduledItem, VersionQuery)
+from jcm.api.schemas import ErrorSchema
+from jcm.errors import Conflict, Invalid, NotFound
+from jcm.extensions import db
+from jcm.meetings import services as meetings
+from jcm.meetings.models import Meeting
+from jcm.mou import services as mou
+from jcm.permissions import require
+
+meetings_api = Blueprint("api_meetings", __name__, description="Meetings of the Joint Committee")
+agenda_api = Blueprint("api_agenda", __name__,
+                       description="Agendas: their items, order and schedule, and each side's agreement")
+blueprints = [meetings_api, agenda_api]
+
+T = TypeVar("T")
+
+
+def ids_in_range() -> None:
+    """An id in the path beyond what the database stores names nothing: 404 before the database sees it.
+
+    Registered on the blueprints, so it runs after the token is checked."""
+    if any(isinstance(value, int) and not 0 < value <= MAX_ID for value in (request.view_args or {}).values()):
+        abort(404)
+
+
+for _blueprint in blueprints:
+    _blueprint.before_request(ids_in_range)
+
+REFUSALS = {
+    403: "the caller's role may not do this",
+    404: "no such record",
+    409: "a stale version, or a change the record's state no longer allows; `current` holds the record now",
+    422: "a field breaks a rule; `field` names it",
+}
+
+
+def refusals(blueprint: Blueprint, *statuses: int):
+    """Document the error responses a view can give, all in the one error shape."""
+    def decorate(view):
+        for status in statuses:
+            view = blueprint.alt_response(status, schema=ErrorSchema, description=REFUSALS[status])(view)
+        return view
+    return decorate
+
+
+def commit(change: Callable[[], T]) -> T:
+    """The request's one unit of work: the service's changes are committed whole or rolled back whole."""
+    try:
+        result = change()
+        db.session.commit()
+    except IntegrityError:
+        # The services check first; only a simultaneous request can still trip a constraint.
+        db.session.rollback()
+        raise Conflict(_("Someone else saved a change meanwhile")) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def scheduled_items(meeting: Meeting) -> list[ScheduledItem]:
+    """The meeting's items in order, each with its computed times (the meeting is loaded with its agenda)."""
+    slots = {slot.item.id: slot for day in meetings.schedule(meeting) for slot in day.slots}
+    return [ScheduledItem(item, slots.get(item.id)) for item in meeting.items]
+
+
+def scheduled_item(meeting_id: int, item_id: int) -> ScheduledItem:
+    meeting = meetings.get_meeting(meeting_id, with_agenda=True)
+    return next(s for s in scheduled_items(meeting) if s.item.id == item_id)
+
+
+def approvals(meeting: Meeting) -> dict[str, Any]:
+    return {"meeting_id": meeting.id, "agenda_version": meeting.agenda_version, "status": meeting.status,
+            "approvals": meetings.approvals_by_side(meeting)}
+
+
+# --- meetings -------------------------------------------------------------------------------------------
+
+@meetings_api.get("/meetings")
+@meetings_api.arguments(MeetingQuery, location="query")
+@meetings_api.response(200, MeetingSchema(many=True))
+def list_meetings(args):
+    """All meetings, latest first."""
+    require(current_api_user(), "meeting.view")
+    found = meetings.list_meetings(args.get("agreement_id"))
+    if "status" in args:
+        found = [meeting for meeting in found if meeting.status == args["status"]]
+    return found
+
+
+@meetings_api.post("/meetings")
+@meetings_api.arguments(MeetingCreateSchema)
+@meetings_api.response(201, MeetingSchema)
+@refusals(meetings_api, 403)
+def create_meeting(data):
+    """A new meeting, with the customary first draft of its agenda.
+
+    The draft: opening, adoption of the agenda, review of action items, one item per focus area given,
+    other business, the next meeting, closing."""
+    agreement_id = data.pop("agreement_id")
+    focus_area_ids = data.pop("focus_area_ids", [])
+    try:
+        agreement = mou.get_agreement(agreement_id)
+    except NotFound as error:
+        raise Invalid(error.message, field="agreement_id") from None
+    return commit(lambda: meetings.create_meeting(current_api_user(), agreement, data, focus_area_ids))
+
+
+@meetings_api.get("/meetings/<int:meeting_id>")
+@meetings_api.response(200, MeetingSchema)
+@refusals(meetings_api, 404)
+def get_meeting(meeting_id: int):
+    meeting = meetings.get_meeting(meeting_id)
+    require(current_api_user(), "meeting.view", meeting)
+    return meeting
+
+
+@meetings_api.patch("/meetings/<int:meeting_id>")
+@meetings_api.arguments(MeetingUpdateSchema)
+@meetings_api.response(200, MeetingSchema)
+@refusals(meetings_api, 403, 404, 409)
+def update_meeting(data, meeting_id: int):
+    """Change the fields given; `status` moves the meeting to held, cancelled or back to planning."""
+    meeting = meetings.get_meeting(meeting_id)
+    version = data.pop("version", None)
+    return commit(lambda: meetings.update_meeting(current_api_user(), meeting, data, expected_version=version))
+
+
+@meetings_api.delete("/meetings/<int:meeting_id>")
+@meetings_api.response(204)
+@refusals(meetings_api, 403, 404, 409)
+def delete_meeting(meeting_id: int):
+    """Only a meeting in planning, or cancelled, can be deleted."""
+    meeting = meetings.get_meeting(meeting_id)
+    commit(lambda: meetings.delete_meeting(current_api_user(), meeting))
+    return ""
+
+
+# --- the agenda -----------------------------------------------------------------------------------------
+
+@agenda_api.get("/meetings/<int:meeting_id>/agenda")
+@agenda_api.response(200, AgendaSchema)
+@refusals(agenda_api, 404)
+def get_agenda(meeting_id: int):
+    """The whole agenda: its version, each side's agreement, the items with their times, and the days."""
+    meeting = meetings.get_meeting(meeting_id, with_agenda=True)
+    require(current_api_user(), "meeting.view", meeting)
+    return {**approvals(meeting), "items": scheduled_items(meeting), "days": meetings.schedule(meeting)}
+
+
+@agenda_api.get("/meetings/<int:meeting_id>/agenda-items")
+@agenda_api.response(200, AgendaItemSchema(many=True))
+@refusals(agenda_api, 404)
+def list_agenda_items(meeting_id: int):
+    meeting = meetings.get_meeting(meeting_id, with_agenda=True)
+    require(current_api_user(), "meeting.view", meeting)
+    return scheduled_items(meeting)
+
+
+@agenda_api.post("/meetings/<int:meeting_id>/agenda-items")
+@agenda_api.arguments(AgendaItemCreateSchema)
+@agenda_api.response(201, AgendaItemSchema)
+@refusals(agenda_api, 403, 404, 409)
+def add_agenda_item(data, meeting_id: int):
+    """A new item at the end of the agenda (on the meeting's last day unless `day` says otherwise)."""
+    meeting = meetings.get_meeting(meeting_id)
+    item = commit(lambda: meetings.add_agenda_item(current_api_user(), meeting, data))
+    return scheduled_item(meeting_id, item.id)
+
+
+@agenda_api.get("/agenda-items/<int:item_id>")
+@agenda_api.response(200, AgendaItemSchema)
+@refusals(agenda_api, 404)
+def get_agenda_item(item_id: int):
+    item = meetings.get_agenda_item(item_id)
+    require(current_api_user(), "meeting.view", item.meeting)
+    return scheduled_item(item.meeting_id, item_id)
+
+
+@agenda_api.patch("/agenda-items/<int:item_id>")
+@agenda_api.arguments(AgendaItemUpdateSchema)
+@agenda_api.response(200, AgendaItemSchema)
+@refusals(agenda_api, 403, 404, 409)
+def update_agenda_item(data, item_id: int):
+    """Change the fields given; a change to an agenda either side has agreed starts a new version."""
+    item = meetings.get_agenda_item(item_id)
+    meeting_id = item.meeting_id
+    version = data.pop("version", None)
+    commit(lambda: meetings.update_agenda_item(current_api_user(), item, data, expected_version=version))
+    return scheduled_item(meeting_id, item_id)
+
+
+@agenda_api.delete("/agenda-items/<int:item_id>")
+@agenda_api.arguments(VersionQuery, location="query")
+@agenda_api.response(204)
+@refusals(agenda_api, 403, 404, 409)
+def delete_agenda_item(args, item_id: int):
+    item = meetings.get_agenda_item(item_id)
+    commit(lambda: meetings.delete_agenda_item(current_api_user(), item, expected_version=args.get("version")))
+    return ""
+
+
+@agenda_api.put("/meetings/<int:meeting_id>/agenda/order")
+@agenda_api.arguments(AgendaOrderSchema)
+@agenda_api.response(200, AgendaItemSchema(many=True))
+@refusals(agenda_api, 403, 404, 409)
+def reorder_agenda(data, meeting_id: int):
+    """Put the items in the order given: `ids` names every item of the meeting once."""
+    meeting = meetings.get_meeting(meeting_id)
+    commit(lambda: meetings.reorder_agenda(current_api_user(), meeting, data["ids"]))
+    return scheduled_items(meetings.get_meeting(meeting_id, with_agenda=True))
+
+
+@agenda_api.post("/meetings/<int:meeting_id>/agenda/approvals")
+@agenda_api.arguments(AgreeSchema, required=False)
+@agenda_api.response(201, AgendaApprovalsSchema)
+@refusals(agenda_api, 403, 404, 409)
+def agree_agenda(data, meeting_id: int):
+    """The caller's side agrees the current version of the agenda.
+
+    A secretariat or co-chair speaks for their own side; with `agenda_version`, only if that is still the
+    current one. Both sides' agreement makes the meeting `agenda_agreed`."""
+    meeting = meetings.get_meeting(meeting_id)
+    commit(lambda: meetings.agree_agenda(current_api_user(), meeting, data.get("agenda_version")))
+    return approvals(meetings.get_meeting(meeting_id))
