@@ -34,6 +34,19 @@ class Defaults:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    # Links in e-mails are absolute: set JCM_BASE_URL to the address people open JCM at.
+    BASE_URL = "http://127.0.0.1:5000"
+    # `jcm remind`: what falls due within this many days is reminded of (besides what is overdue).
+    REMINDER_DAYS = 14
+    # SMTP for `jcm remind` (JCM_MAIL_*). MAIL_USE_TLS is STARTTLS; MAIL_USE_SSL is SMTP over TLS (port 465).
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_DEFAULT_SENDER = "jcm@localhost"
+    MAIL_TIMEOUT = 10
 
 
 def instance_path_from_env() -> str:
