@@ -201,6 +201,22 @@ def remind_command(dry_run: bool, days: int | None) -> None:
         raise SystemExit(1)
 
 
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load a realistic demonstration committee: accounts for each role and side, meetings, action items."""
+    from jcm.demo import load_demo
+
+    try:
+        accounts = load_demo()
+    except RuntimeError as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo("Demonstration data loaded. Accounts (the passwords are shown only now):")
+    for account in accounts:
+        click.echo(f"  {account.side}  {account.role:<12} {account.email:<36} {account.password}  {account.name}")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (init_command, mou_group, users_group, tokens_group, remind_command):
+    for command in (init_command, mou_group, users_group, tokens_group, remind_command, demo_command):
         app.cli.add_command(command)

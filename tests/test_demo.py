@@ -1,0 +1,28 @@
+"""`jcm demo` loads a realistic committee someone can sign in to and try."""
+
+from sqlalchemy import func, select
+
+from jcm.actions.models import ActionItem
+from jcm.extensions import db
+from jcm.meetings.models import Meeting
+from tests.conftest import post_form
+
+
+def test_the_demo_gives_every_role_on_both_sides_and_past_and_upcoming_meetings(app, runner, mou):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    lines = [line.split() for line in result.output.splitlines() if "@demo." in line]
+    roles = {(parts[0], parts[1]) for parts in lines}
+    assert roles >= {(side, role) for side in ("US", "KR")
+                     for role in ("admin", "secretariat", "co_chair", "delegate", "observer")}
+    with app.app_context():
+        statuses = set(db.session.scalars(select(Meeting.status)))
+        assert statuses == {"held", "planning"}
+        assert db.session.scalar(select(func.count()).select_from(ActionItem)) == 5
+    side, role, email, password = lines[1][:4]
+    assert (side, role) == ("US", "secretariat")
+    client = app.test_client()
+    assert post_form(client, "/login", {"email": email, "password": password}).status_code == 302
+    assert "The 2nd Joint Committee Meeting" in client.get("/meetings").get_data(as_text=True)
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code != 0 and "already loaded" in again.output
