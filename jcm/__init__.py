@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -77,6 +77,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from jcm.cli import register_commands
 
     register_commands(app)
+
+    @app.before_request
+    def ids_in_range():
+        """An id in a path beyond what the database holds names nothing: 404 before any query."""
+        from jcm.models import MAX_ID
+
+        if any(isinstance(value, int) and not 0 < value <= MAX_ID for value in (request.view_args or {}).values()):
+            abort(404)
 
     @app.before_request
     def first_run_setup():

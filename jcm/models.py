@@ -29,3 +29,23 @@ ROLES = tuple(role.value for role in Role)
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database; a larger one names nothing
+
+
+def whole_number(value, field: str) -> int:
+    """An id or count from user input, refused clearly when it is not a whole number the database can hold."""
+    from flask_babel import gettext as _
+
+    from jcm.errors import Invalid
+
+    if isinstance(value, bool):
+        raise Invalid(_("%(field)s must be a whole number.", field=field), field=field)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Invalid(_("%(field)s must be a whole number.", field=field), field=field) from None
+    if abs(number) > MAX_ID:
+        raise Invalid(_("%(field)s is out of range.", field=field), field=field)
+    return number

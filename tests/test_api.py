@@ -119,3 +119,17 @@ def test_the_openapi_document_is_generated_and_valid(client, committee):
             "/api/v1/users", "/api/v1/organizations"} <= paths
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert "side" in {p["name"] for p in spec["paths"]["/api/v1/users"]["get"]["parameters"]}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/agreements/100000000000000000000",
+                                  "/api/v1/users?organization_id=100000000000000000000",
+                                  "/api/v1/focus-areas?parent_id=99999999999"])
+def test_an_id_too_large_for_the_database_is_a_clear_4xx(api, committee, path):
+    response = api.get(path, committee.us_admin)
+    assert response.status_code in (404, 422) and "error" in response.get_json()
+
+
+def test_a_page_with_an_id_too_large_is_a_404(client, auth, committee):
+    auth.login(committee.us_admin)
+    assert client.get("/meetings/100000000000000000000").status_code == 404
+    assert client.get("/admin/users/99999999999").status_code == 404

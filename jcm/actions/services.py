@@ -17,7 +17,7 @@ from jcm.audit.services import record, snapshot
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Meeting
-from jcm.models import utcnow
+from jcm.models import MAX_ID, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
 
@@ -55,12 +55,7 @@ def is_owner(user, item: ActionItem) -> bool:
 # --- checking input -------------------------------------------------------------------------------------
 
 def _int(value: Any, key: str) -> int:
-    if isinstance(value, bool):
-        raise Invalid(_("%(field)s must be a whole number.", field=key), field=key)
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Invalid(_("%(field)s must be a whole number.", field=key), field=key) from None
+    return whole_number(value, key)
 
 
 def _date(value: Any, key: str) -> date:
@@ -400,7 +395,7 @@ class RegisterFilter:
             kind, _sep, number = str(owner).partition(":")
             if not _sep:
                 kind, number = "user", kind
-            if kind not in ("user", "organization") or not number.isdigit():
+            if kind not in ("user", "organization") or not number.isdigit() or not 0 < int(number) <= MAX_ID:
                 raise Invalid(_("The owner filter is an account id, or organization:<id>."), field="owner")
             if kind == "user":
                 result.owner_user = int(number)
@@ -417,7 +412,7 @@ class RegisterFilter:
         for key in ("focus_area", "meeting"):
             value = args.get(key)
             if value not in (None, ""):
-                if not str(value).isdigit():
+                if not str(value).isdigit() or not 0 < int(value) <= MAX_ID:
                     raise Invalid(_("The %(name)s filter is an id.", name=key), field=key)
                 setattr(result, key, int(value))
         overdue = args.get("overdue")

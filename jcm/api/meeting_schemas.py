@@ -12,13 +12,13 @@ from marshmallow import RAISE, Schema, fields, post_load, validate
 from jcm.api.schemas import SIDE
 from jcm.meetings.models import AGENDA_ITEM_KINDS, MEETING_STATUSES, MODES, AgendaItem
 from jcm.meetings.services import Slot
+from jcm.models import MAX_ID
 
 KIND = validate.OneOf(AGENDA_ITEM_KINDS)
 MODE = validate.OneOf(MODES)
 # agenda_agreed and minutes_adopted follow from both sides' approvals; a secretariat sets only these by hand.
 SETTABLE_STATUS = validate.OneOf(["planning", "held", "cancelled"])
 HH_MM = "%H:%M"
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database; a larger one names nothing and must not reach it
 ID = validate.Range(min=1, max=MAX_ID)
 
 

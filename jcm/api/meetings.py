@@ -10,7 +10,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy.exc import IntegrityError
 
 from jcm.api import current_api_user
-from jcm.api.meeting_schemas import (MAX_ID, AgendaApprovalsSchema, AgendaItemCreateSchema, AgendaItemSchema,
+from jcm.api.meeting_schemas import (AgendaApprovalsSchema, AgendaItemCreateSchema, AgendaItemSchema,
                                      AgendaItemUpdateSchema, AgendaOrderSchema, AgendaSchema, AgreeSchema,
                                      MeetingCreateSchema, MeetingQuery, MeetingSchema, MeetingUpdateSchema,
                                      ScheduledItem, VersionQuery)
@@ -28,18 +28,6 @@ agenda_api = Blueprint("api_agenda", __name__,
 blueprints = [meetings_api, agenda_api]
 
 T = TypeVar("T")
-
-
-def ids_in_range() -> None:
-    """An id in the path beyond what the database stores names nothing: 404 before the database sees it.
-
-    Registered on the blueprints, so it runs after the token is checked."""
-    if any(isinstance(value, int) and not 0 < value <= MAX_ID for value in (request.view_args or {}).values()):
-        abort(404)
-
-
-for _blueprint in blueprints:
-    _blueprint.before_request(ids_in_range)
 
 REFUSALS = {
     403: "the caller's role may not do this",

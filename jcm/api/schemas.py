@@ -6,6 +6,8 @@ from datetime import date
 
 from marshmallow import Schema, fields, validate
 
+from jcm.models import MAX_ID
+
 SIDE = validate.OneOf(["US", "KR"])
 ROLE = validate.OneOf(["admin", "secretariat", "co_chair", "delegate", "observer"])
 
@@ -121,14 +123,14 @@ class AgreementDetailSchema(AgreementSchema):
 
 
 class FocusAreaQuery(Schema):
-    agreement_id = fields.Int()
-    parent_id = fields.Int()
+    agreement_id = fields.Int(validate=validate.Range(min=1, max=MAX_ID))
+    parent_id = fields.Int(validate=validate.Range(min=1, max=MAX_ID))
 
 
 class UserQuery(Schema):
     side = fields.Str(validate=SIDE)
     role = fields.Str(validate=ROLE)
-    organization_id = fields.Int()
+    organization_id = fields.Int(validate=validate.Range(min=1, max=MAX_ID))
     active = fields.Bool()
 
 

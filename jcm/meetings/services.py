@@ -17,7 +17,7 @@ from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import (AGENDA_ITEM_KINDS, MEETING_STATUSES, MODES, AgendaApproval, AgendaItem,
                                  AgendaSnapshot, Meeting, MeetingDay)
-from jcm.models import utcnow
+from jcm.models import utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
 
@@ -110,12 +110,7 @@ def _date(value: Any, key: str) -> date:
 
 
 def _int(value: Any, key: str) -> int:
-    if isinstance(value, bool):
-        raise Invalid(_("%(field)s must be a whole number.", field=key), field=key)
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Invalid(_("%(field)s must be a whole number.", field=key), field=key) from None
+    return whole_number(value, key)
 
 
 def _co_chair(user_id: Any, side: str, key: str) -> int | None:
@@ -277,16 +272,26 @@ def _sync_days(meeting: Meeting) -> None:
 def update_meeting(actor, meeting: Meeting, data: dict[str, Any], expected_version: int | None = None) -> Meeting:
     require(actor, "meeting.edit", meeting)
     _check_version(meeting, expected_version, MEETING_FIELDS)
-    if "status" in data:
-        set_status(actor, meeting, data["status"])
-        data = {k: v for k, v in data.items() if k != "status"}
-    if not data:
-        return meeting
+    status = data.get("status")
+    data = {k: v for k, v in data.items() if k != "status"}
+    if data:
+        _update_meeting_fields(actor, meeting, data)
+    if status is not None:
+        set_status(actor, meeting, status)
+    return meeting
+
+
+def _update_meeting_fields(actor, meeting: Meeting, data: dict[str, Any]) -> None:
     if meeting.status in ("minutes_adopted", "cancelled"):
         raise Conflict(_("This meeting is %(status)s and can no longer be changed.", status=meeting.status))
     values = _meeting_values(data, meeting)
     if "ordinal" in values:
         _check_ordinal_free(meeting.agreement_id, values["ordinal"], meeting.id)
+    english, korean = default_titles(values.get("ordinal", meeting.ordinal))
+    if "title" in values and not values["title"]:
+        values["title"] = english
+    if "title_ko" in values and not values["title_ko"]:
+        values["title_ko"] = korean
     before = snapshot(meeting, MEETING_FIELDS)
     for key, value in values.items():
         setattr(meeting, key, value)
@@ -294,10 +299,11 @@ def update_meeting(actor, meeting: Meeting, data: dict[str, Any], expected_versi
     if after != before:
         meeting.version += 1
         db.session.flush()
-        if values.keys() & {"start_date", "end_date"}:
+        if before["start_date"] != after["start_date"] or before["end_date"] != after["end_date"]:
+            _check_agenda_open(meeting)
             _sync_days(meeting)
+            _agenda_changed(actor, meeting)  # the schedule moved: both sides agree it again
         record(actor, "meeting.update", meeting, before=before, after=after, label=meeting.title)
-    return meeting
 
 
 STATUS_MOVES = {
@@ -331,8 +337,9 @@ def set_status(actor, meeting: Meeting, status: str) -> Meeting:
     return meeting
 
 
-def delete_meeting(actor, meeting: Meeting) -> None:
+def delete_meeting(actor, meeting: Meeting, expected_version: int | None = None) -> None:
     require(actor, "meeting.delete", meeting)
+    _check_version(meeting, expected_version, MEETING_FIELDS)
     if meeting.status not in ("planning", "cancelled"):
         raise Conflict(_("Only a meeting in planning or cancelled can be deleted."))
     record(actor, "meeting.delete", meeting, before=snapshot(meeting, MEETING_FIELDS), label=meeting.title)
@@ -416,13 +423,15 @@ def update_agenda_item(actor, item: AgendaItem, data: dict[str, Any], expected_v
     _check_version(item, expected_version, ITEM_FIELDS,
                    _("Someone else changed this agenda item meanwhile; review their change and try again."))
     values = _item_values(meeting, data, item)
+    areas = (_focus_areas(meeting.agreement_id, data.get("focus_area_ids") or [])
+             if "focus_area_ids" in data else item.focus_areas)
+    if values.get("kind", item.kind) == "focus_area" and not areas:
+        raise Invalid(_("A focus-area discussion serves at least one focus area."), field="focus_area_ids")
     before = _item_snapshot(item)
     for key, value in values.items():
         setattr(item, key, value)
     if "focus_area_ids" in data:
-        item.focus_areas = _focus_areas(meeting.agreement_id, data.get("focus_area_ids") or [])
-    if item.kind == "focus_area" and not item.focus_areas:
-        raise Invalid(_("A focus-area discussion serves at least one focus area."), field="focus_area_ids")
+        item.focus_areas = areas
     after = _item_snapshot(item)
     if after != before:
         item.version += 1
