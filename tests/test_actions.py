@@ -307,3 +307,21 @@ def test_overdue_is_derived_never_stored(app, make_action_item):
     item = _item(app, item_id)
     assert item.is_overdue(date.today()) and not item.is_overdue(date.today() - timedelta(days=2))
     assert "overdue" not in ActionItem.__table__.c
+
+
+def test_the_agenda_document_lists_the_action_items_to_review(app, client, auth, committee, make_meeting,
+                                                             make_action_item):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    eleventh = make_meeting(ordinal=11, start_date="2026-03-10")
+    twelfth = make_meeting(ordinal=12, start_date="2027-03-10")
+    make_action_item(meeting_id=eleventh, title="Quantum testbed access", focus_area="B.4", due_date="2026-09-30")
+    auth.login(committee.kr_observer)
+    html = client.get(f"/meetings/{twelfth}/agenda.html").get_data(as_text=True)
+    review = html[html.index('class="review"'):]
+    assert "JCM11-A01" in review and "Quantum testbed access" in review and "박지훈" in review
+    pdf = client.get(f"/meetings/{twelfth}/agenda.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.data)).pages)
+    assert "JCM11-A01" in text and "Quantum testbed access" in text and "박지훈" in text

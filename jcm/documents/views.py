@@ -117,7 +117,11 @@ def agenda_context(meeting: Meeting) -> dict:
     approvals = approvals_by_side(meeting)
     agreed = all(approvals[side] is not None for side in SIDES)
     focus_areas = {area.code: area for item in meeting.items for area in item.focus_areas}
+    from jcm.actions.services import carried_over, group_by_focus_area, reviews_at
+
     return {
+        "carried": group_by_focus_area(carried_over(meeting)),
+        "reviews": reviews_at(meeting),
         "meeting": meeting,
         "agreement": meeting.agreement,
         "participants": participants,
