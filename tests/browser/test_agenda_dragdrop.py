@@ -162,3 +162,25 @@ def test_the_header_navigation_is_open_on_wide_screens_only(page, committee):
     expect(page.locator(".site-nav a").first).to_be_hidden()
     page.set_viewport_size({"width": 1024, "height": 800})
     expect(menu).to_have_attribute("open", "")
+
+
+def test_moving_an_item_of_an_agreed_agenda_says_both_sides_must_agree_again(app, page, committee, make_meeting):
+    from jcm.accounts.services import get_user
+    from jcm.extensions import db
+    from jcm.meetings import services
+
+    meeting_id = make_meeting()
+    with app.app_context():
+        meeting = services.get_meeting(meeting_id)
+        services.agree_agenda(get_user(committee.us_secretariat.id), meeting)
+        services.agree_agenda(get_user(committee.kr_secretariat.id), meeting)
+        db.session.commit()
+    sign_in(page, committee.us_secretariat)
+    open_meeting(page, meeting_id)
+    expect(page.locator(".agreed-banner")).to_be_visible()
+    page.get_by_role("button", name=f"Move {OPENING}").focus()
+    page.keyboard.press("Alt+ArrowDown")
+    expect(page.locator(".js-version-note")).to_contain_text("version 2 of the agenda")
+    expect(page.locator(".agreed-banner")).to_be_hidden()
+    with app.app_context():
+        assert services.get_meeting(meeting_id).agenda_version == 2

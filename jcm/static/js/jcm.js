@@ -18,11 +18,13 @@
   var WORDS = korean ? {
     saved: "저장했습니다",
     failed: "새 순서를 저장하지 못했습니다",
+    newVersion: function (n) { return "이 변경으로 의제 제" + n + "판이 되었습니다. 양측이 다시 동의해야 합니다. 새로 고치면 최신 상태를 볼 수 있습니다."; },
     move: function (title) { return title + " 옮기기"; },
     hint: "끌어서 옮기거나 Alt+↑, Alt+↓ 키를 누르세요"
   } : {
     saved: "Saved",
     failed: "Could not save the new order",
+    newVersion: function (n) { return "This change made version " + n + " of the agenda; both sides must agree it again. Reload the page to see where it stands."; },
     move: function (title) { return "Move " + title; },
     hint: "Drag to move, or press Alt+↑ / Alt+↓"
   };
@@ -213,12 +215,31 @@
         }
         setBusy(false);
         applyTimes(body.items);
+        noteVersion(body.agenda_version);
         announce(WORDS.saved, false);
       }, function () {
         inFlight = false;
         setBusy(false);
         fail(null);
       });
+    }
+
+    /* a move that starts a new agenda version clears both sides' agreement: say so on the panel */
+    function noteVersion(version) {
+      var panel = document.querySelector(".agreement-panel[data-agenda-version]");
+      if (!panel || !version || String(version) === panel.getAttribute("data-agenda-version")) {
+        return;
+      }
+      panel.setAttribute("data-agenda-version", String(version));
+      panel.classList.add("is-stale");
+      var note = panel.querySelector(".js-version-note");
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "flash flash--info js-version-note";
+        note.setAttribute("role", "status");
+        panel.insertBefore(note, panel.children[1] || null);
+      }
+      note.textContent = WORDS.newVersion(version);
     }
 
     function flash(row) {
