@@ -19,6 +19,7 @@ from jcm.errors import Conflict, Invalid, NotFound, TooManyAttempts
 from jcm.extensions import db
 from jcm.models import ROLES, SIDES, utcnow
 from jcm.permissions import require
+from jcm.versions import next_version
 
 USER_FIELDS = ("email", "name", "title", "side", "organization_id", "role", "locale", "active")
 LOCALES = ("en", "ko")
@@ -156,7 +157,7 @@ def update_user(actor, user: User, data: dict[str, Any], expected_version: int |
         user.session_epoch += 1
     after = snapshot(user, USER_FIELDS)
     if after != before:
-        user.version += 1
+        next_version(user)
         db.session.flush()
         record(actor, "user.update", user, before=before, after=after)
     return user

@@ -20,6 +20,7 @@ from jcm.meetings.models import AgendaItem, Meeting
 from jcm.models import MAX_ID, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
+from jcm.versions import next_version
 
 ITEM_FIELDS = ("ref", "title", "description", "focus_area_id", "meeting_id", "agenda_item_id", "due_date", "status")
 SIDE_NAMES = {"US": "U.S.", "KR": "Korean"}
@@ -233,7 +234,7 @@ def update_action_item(actor, item: ActionItem, data: dict[str, Any], expected_v
         item.owners.extend(o for o in new_owners if (o.side, o.user_id, o.organization_id) not in have)
     after = _snapshot(item)
     if after != before:
-        item.version += 1
+        next_version(item)
         item.updated_at = utcnow()
         if item.status != status_before or before["due_date"] != after["due_date"]:
             db.session.add(ActionUpdate(action_item_id=item.id, author_id=actor.id, text="",
@@ -264,7 +265,7 @@ def post_update(actor, item: ActionItem, text: str, status: str | None = None) -
     if status is not None and status != item.status:
         update.status_from, update.status_to = item.status, status
         item.status = status
-        item.version += 1
+        next_version(item)
     item.updated_at = utcnow()
     db.session.add(update)
     db.session.flush()
@@ -349,7 +350,7 @@ def record_review(actor, item: ActionItem, meeting: Meeting, outcome: str, new_d
     if new_status != item.status:
         update.status_from, update.status_to = item.status, new_status
         item.status = new_status
-    item.version += 1
+    next_version(item)
     item.updated_at = utcnow()
     db.session.add(update)
     db.session.flush()

@@ -20,6 +20,7 @@ from jcm.meetings.models import (AGENDA_ITEM_KINDS, MEETING_STATUSES, MODES, Age
 from jcm.models import utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
+from jcm.versions import next_version
 
 MEETING_FIELDS = ("ordinal", "title", "title_ko", "start_date", "end_date", "venue", "venue_ko", "city", "city_ko",
                   "host_side", "mode", "co_chair_us_id", "co_chair_kr_id", "status")
@@ -297,7 +298,7 @@ def _update_meeting_fields(actor, meeting: Meeting, data: dict[str, Any]) -> Non
         setattr(meeting, key, value)
     after = snapshot(meeting, MEETING_FIELDS)
     if after != before:
-        meeting.version += 1
+        next_version(meeting)
         db.session.flush()
         if before["start_date"] != after["start_date"] or before["end_date"] != after["end_date"]:
             _check_agenda_open(meeting)
@@ -331,7 +332,7 @@ def set_status(actor, meeting: Meeting, status: str) -> Meeting:
     if status == "planning" and _both_agreed(meeting):
         status = "agenda_agreed"
     meeting.status = status
-    meeting.version += 1
+    next_version(meeting)
     db.session.flush()
     record(actor, "meeting.status", meeting, before=before, after={"status": status}, label=meeting.title)
     return meeting
@@ -434,7 +435,7 @@ def update_agenda_item(actor, item: AgendaItem, data: dict[str, Any], expected_v
         item.focus_areas = areas
     after = _item_snapshot(item)
     if after != before:
-        item.version += 1
+        next_version(item)
         db.session.flush()
         _agenda_changed(actor, meeting)
         record(actor, "agenda_item.update", item, before=before, after=after)
@@ -517,7 +518,7 @@ def _agenda_changed(actor, meeting: Meeting) -> None:
     if not _approvals(meeting):
         return
     before = {"agenda_version": meeting.agenda_version, "status": meeting.status}
-    meeting.agenda_version += 1
+    next_version(meeting, "agenda_version")
     if meeting.status == "agenda_agreed":
         meeting.status = "planning"
     db.session.flush()
