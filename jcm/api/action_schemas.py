@@ -1,0 +1,181 @@
+"""The API's JSON shapes for action items and their updates: what comes in (checked for type and vocabulary
+only, the rules are the services') and what goes out (DESIGN.md names the fields; more are welcome)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from jcm.actions.models import ACTION_STATUSES, ActionItem, ActionOwner, ActionUpdate
+from jcm.actions.services import SORTS
+from jcm.api.meeting_schemas import ID, StrictSchema
+from jcm.models import MAX_ID
+
+STATUS = validate.OneOf(ACTION_STATUSES)
+MAX_PER_PAGE = 200
+
+
+def _utc(moment: datetime | None) -> str | None:
+    return moment.replace(tzinfo=timezone.utc).isoformat() if moment is not None else None  # stored as naive UTC
+
+
+# --- input ----------------------------------------------------------------------------------------------
+
+class OwnerInSchema(StrictSchema):
+    """One owner: an account or an organization (exactly one of the two; the services check which)."""
+
+    user_id = fields.Int(strict=True, validate=ID, metadata={"description": "an account on that side"})
+    organization_id = fields.Int(strict=True, validate=ID, metadata={"description": "an organization on that side"})
+
+
+class OwnersInSchema(StrictSchema):
+    US = fields.List(fields.Nested(OwnerInSchema), metadata={"description": "at least one owner on the U.S. side"})
+    KR = fields.List(fields.Nested(OwnerInSchema), metadata={"description": "at least one owner on the Korean side"})
+
+
+class ActionItemFieldsSchema(StrictSchema):
+    """The fields of an action item a secretariat sets; the names are the services'."""
+
+    title = fields.Str()
+    description = fields.Str(allow_none=True)
+    focus_area_id = fields.Int(strict=True, validate=ID, metadata={"description": "a focus area of the agreement"})
+    meeting_id = fields.Int(strict=True, allow_none=True, validate=ID, metadata={
+        "description": "the meeting the action item came from; its short reference prefixes `ref`"})
+    agenda_item_id = fields.Int(strict=True, allow_none=True, validate=ID, metadata={
+        "description": "an agenda item of that meeting"})
+    owners = fields.Nested(OwnersInSchema, metadata={
+        "description": "{US: [owner], KR: [owner]}, an owner being {user_id: n} or {organization_id: n}; "
+                       "every action item has an owner on each side"})
+    due_date = fields.Date(metadata={"description": "not before the meeting it came from"})
+    status = fields.Str(validate=STATUS)
+
+
+class ActionItemCreateSchema(ActionItemFieldsSchema):
+    agreement_id = fields.Int(strict=True, validate=ID, metadata={
+        "description": "default: the agreement of `meeting_id`, else the first agreement"})
+    title = fields.Str(required=True)
+    focus_area_id = fields.Int(strict=True, required=True, validate=ID,
+                               metadata={"description": "a focus area of the agreement"})
+    owners = fields.Nested(OwnersInSchema, required=True, metadata={
+        "description": "{US: [owner], KR: [owner]}, an owner being {user_id: n} or {organization_id: n}; "
+                       "every action item has an owner on each side"})
+    due_date = fields.Date(required=True, metadata={"description": "not before the meeting it came from"})
+    status = fields.Str(validate=STATUS, metadata={"description": "default: open"})
+
+
+class ActionItemUpdateSchema(ActionItemFieldsSchema):
+    """Only the fields given change; `owners`, when given, replaces the owners on both sides."""
+
+    version = fields.Int(strict=True, metadata={"description": "the version this change is based on"})
+
+
+class ActionUpdateCreateSchema(StrictSchema):
+    text = fields.Str(required=True, metadata={"description": "what has happened"})
+    status = fields.Str(allow_none=True, validate=STATUS, metadata={
+        "description": "the status the action item moves to, if it moves"})
+
+
+class ActionItemQuery(StrictSchema):
+    """The register's filters. The values are read by the same rules as the register page's, which name the
+    filter a nonsense value is refused for."""
+
+    side = fields.Str(metadata={"description": "US or KR: items with an owner on that side", "enum": ["US", "KR"]})
+    owner = fields.Str(validate=validate.Regexp(r"^(user:|organization:)?[0-9]{1,10}$", error=(
+        "The owner filter is an account id, or organization:<id>.")), metadata={
+        "description": "an account id (its organization's items included), or organization:<id>",
+        "example": "organization:3"})
+    status = fields.Str(metadata={"description": "one or more of open, in_progress, done, dropped, comma-separated",
+                                  "example": "open,in_progress"})
+    focus_area = fields.Int(validate=ID, metadata={"description": "a focus area id (its sub-areas included)"})
+    meeting = fields.Int(validate=ID, metadata={"description": "the id of the meeting the items came from"})
+    overdue = fields.Str(metadata={"description": "true: only overdue items; false: none of them",
+                                   "enum": ["true", "false"]})
+    due_before = fields.Str(metadata={"description": "items due before this day", "format": "date"})
+    agreement_id = fields.Int(validate=ID)
+    sort = fields.Str(metadata={"description": "default: due", "enum": list(SORTS)})
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
+    per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE),
+                          metadata={"description": f"at most {MAX_PER_PAGE}"})
+
+
+# --- output ---------------------------------------------------------------------------------------------
+
+OWNER_DOC = {
+    "type": "object",
+    "description": "{user_id, name} for an account, {organization_id, name, name_ko, acronym} for an organization",
+    "properties": {"user_id": {"type": "integer"}, "organization_id": {"type": "integer"},
+                   "name": {"type": "string"}, "name_ko": {"type": "string", "nullable": True},
+                   "acronym": {"type": "string", "nullable": True}},
+}
+
+def owner_out(owner: ActionOwner) -> dict[str, Any]:
+    if owner.user_id is not None:
+        return {"user_id": owner.user_id, "name": owner.user.name if owner.user else None}
+    organization = owner.organization
+    return {"organization_id": owner.organization_id, "name": organization.name if organization else None,
+            "name_ko": organization.name_ko if organization else None,
+            "acronym": organization.acronym if organization else None}
+
+
+class ActionItemSchema(Schema):
+    id = fields.Int()
+    ref = fields.Str(metadata={"description": "JCM12-A07: the 7th action item of the 12th meeting"})
+    agreement_id = fields.Int()
+    title = fields.Str()
+    description = fields.Str()
+    focus_area_id = fields.Int()
+    focus_area_code = fields.Method("get_focus_area_code", metadata={"type": "string", "example": "A.1"})
+    meeting_id = fields.Int(allow_none=True)
+    agenda_item_id = fields.Int(allow_none=True)
+    owners = fields.Method("get_owners", metadata={
+        "type": "object", "description": "{US: [owner], KR: [owner]}",
+        "properties": {side: {"type": "array", "items": OWNER_DOC} for side in ("US", "KR")}})
+    due_date = fields.Date()
+    status = fields.Str(metadata={"enum": list(ACTION_STATUSES)})
+    overdue = fields.Method("get_overdue", metadata={
+        "type": "boolean", "description": "computed from today: past due and neither done nor dropped"})
+    closed_in_meeting_id = fields.Int(allow_none=True, metadata={"description": "the meeting that closed it"})
+    created_at = fields.Method("get_created_at", metadata={"type": "string", "format": "date-time"})
+    updated_at = fields.Method("get_updated_at", metadata={"type": "string", "format": "date-time"})
+    version = fields.Int()
+
+    def get_focus_area_code(self, item: ActionItem) -> str:
+        return item.focus_area.code
+
+    def get_owners(self, item: ActionItem) -> dict[str, list[dict[str, Any]]]:
+        return {side: [owner_out(owner) for owner in item.owners_on(side)] for side in ("US", "KR")}
+
+    def get_overdue(self, item: ActionItem) -> bool:
+        return item.is_overdue(date.today())
+
+    def get_created_at(self, item: ActionItem) -> str | None:
+        return _utc(item.created_at)
+
+    def get_updated_at(self, item: ActionItem) -> str | None:
+        return _utc(item.updated_at)
+
+
+class ActionUpdateSchema(Schema):
+    id = fields.Int()
+    action_item_id = fields.Int()
+    author_id = fields.Int(allow_none=True)
+    author_name = fields.Method("get_author_name", metadata={"type": "string", "nullable": True})
+    at = fields.Method("get_at", metadata={"type": "string", "format": "date-time"})
+    text = fields.Str(metadata={"description": "empty for a change a secretariat made by editing the item"})
+    status = fields.Method("get_status", metadata={
+        "type": "string", "nullable": True, "enum": [*ACTION_STATUSES, None],
+        "description": "the status the action item moved to, or null"})
+    status_from = fields.Str(allow_none=True, metadata={"description": "the status it moved from, or null"})
+    due_date_from = fields.Date(allow_none=True, metadata={"description": "for a new due date: the old one"})
+    due_date_to = fields.Date(allow_none=True, metadata={"description": "for a new due date: the new one"})
+
+    def get_author_name(self, update: ActionUpdate) -> str | None:
+        return update.author.name if update.author else None
+
+    def get_at(self, update: ActionUpdate) -> str | None:
+        return _utc(update.at)
+
+    def get_status(self, update: ActionUpdate) -> str | None:
+        return update.status_to

@@ -1,0 +1,129 @@
+"""API resources for action items and their updates: each view parses, calls one service, commits and responds."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from jcm.actions import services as actions
+from jcm.actions.models import ActionItem
+from jcm.api import current_api_user
+from jcm.api.action_schemas import (ActionItemCreateSchema, ActionItemQuery, ActionItemSchema, ActionItemUpdateSchema,
+                                    ActionUpdateCreateSchema, ActionUpdateSchema)
+from jcm.api.meetings import commit, refusals
+from jcm.errors import Conflict, Invalid, NotFound
+from jcm.extensions import db
+from jcm.meetings.models import Meeting
+from jcm.mou import services as mou
+from jcm.mou.models import Agreement
+from jcm.permissions import require
+
+actions_api = Blueprint("api_actions", __name__,
+                        description="Action items: owners on both sides, due dates, status and the updates log")
+blueprints = [actions_api]
+
+PAGINATION = {"X-Pagination": "PAGINATION"}  # flask-smorest's header: {total, total_pages, page, next_page, …}
+
+
+def _agreement_for(data: dict) -> Agreement:
+    """The agreement named, else that of the origin meeting, else the first one."""
+    agreement_id = data.pop("agreement_id", None)
+    if agreement_id is None:
+        meeting = db.session.get(Meeting, data["meeting_id"]) if data.get("meeting_id") else None
+        # An unknown meeting is the service's to refuse, after it has checked who is asking.
+        agreement_id = meeting.agreement_id if meeting is not None else None
+    if agreement_id is None:
+        first = mou.first_agreement()
+        if first is None:
+            raise Invalid(_("No agreement is loaded yet."), field="agreement_id")
+        agreement_id = first.id
+    try:
+        return mou.get_agreement(agreement_id)
+    except NotFound as error:
+        raise Invalid(error.message, field="agreement_id") from None
+
+
+# --- the register ---------------------------------------------------------------------------------------
+
+@actions_api.get("/action-items")
+@actions_api.arguments(ActionItemQuery, location="query", unknown=RAISE)
+@actions_api.response(200, ActionItemSchema(many=True), headers=PAGINATION)
+def list_action_items(args):
+    """The register, filtered, one page at a time (the `X-Pagination` header tells how many there are).
+
+    Default order: by due date. A filter given a value it cannot take is refused, naming the filter."""
+    require(current_api_user(), "action.view")
+    page, per_page = args.pop("page"), args.pop("per_page")
+    agreement_id = args.pop("agreement_id", None)
+    filters = actions.RegisterFilter.parse({key: str(value) for key, value in args.items()})
+    found = db.paginate(actions.register_query(filters, date.today(), agreement_id), page=page, per_page=per_page,
+                        error_out=False, count=True)
+    metadata = actions_api._make_pagination_metadata(page, per_page, found.total)
+    return found.items, {"X-Pagination": json.dumps(metadata)}
+
+
+@actions_api.post("/action-items")
+@actions_api.arguments(ActionItemCreateSchema)
+@actions_api.response(201, ActionItemSchema)
+@refusals(actions_api, 403, 409)
+def create_action_item(data):
+    """A new action item, with at least one owner on each side; its reference follows from the meeting.
+
+    The first action item of the 12th meeting is JCM12-A01; one raised outside a meeting is JCM-X001."""
+    agreement = _agreement_for(data)
+    item = commit(lambda: actions.create_action_item(current_api_user(), agreement, data))
+    return actions.get_action_item(item.id)
+
+
+@actions_api.get("/action-items/<int:item_id>")
+@actions_api.response(200, ActionItemSchema)
+@refusals(actions_api, 404)
+def get_action_item(item_id: int):
+    item = actions.get_action_item(item_id)
+    require(current_api_user(), "action.view", item)
+    return item
+
+
+@actions_api.patch("/action-items/<int:item_id>")
+@actions_api.arguments(ActionItemUpdateSchema)
+@actions_api.response(200, ActionItemSchema)
+@refusals(actions_api, 403, 404, 409)
+def update_action_item(data, item_id: int):
+    """Change the fields given (a secretariat). With `version`, only if nobody has changed the item since:
+    otherwise 409, with the item as it stands now in `error.current`."""
+    item = actions.get_action_item(item_id)
+    version = data.pop("version", None)
+    try:
+        commit(lambda: actions.update_action_item(current_api_user(), item, data, expected_version=version))
+    except Conflict as conflict:
+        if conflict.current is not None:  # a stale version: show the record the way this API shows it
+            conflict.current = ActionItemSchema().dump(actions.get_action_item(item_id))
+        raise
+    return actions.get_action_item(item_id)
+
+
+# --- the updates log ------------------------------------------------------------------------------------
+
+@actions_api.get("/action-items/<int:item_id>/updates")
+@actions_api.response(200, ActionUpdateSchema(many=True))
+@refusals(actions_api, 404)
+def list_updates(item_id: int):
+    """What happened, oldest first: the owners' and secretariats' reports, and the status and due-date changes."""
+    item = actions.get_action_item(item_id, with_updates=True)
+    require(current_api_user(), "action.view", item)
+    return sorted(item.updates, key=lambda update: (update.at, update.id))
+
+
+@actions_api.post("/action-items/<int:item_id>/updates")
+@actions_api.arguments(ActionUpdateCreateSchema)
+@actions_api.response(201, ActionUpdateSchema)
+@refusals(actions_api, 403, 404, 409)
+def post_update(data, item_id: int):
+    """An owner on either side (in person or through their organization), or a secretariat, reports progress;
+    with `status`, the action item moves to it."""
+    item: ActionItem = actions.get_action_item(item_id)
+    return commit(lambda: actions.post_update(current_api_user(), item, data["text"], data.get("status")))
