@@ -568,8 +568,6 @@ def test_the_openapi_document_lists_the_action_items(client, committee):
 
 # --- known gaps in the services (jcm/actions/services.py); these fail until the services change -----------
 
-@pytest.mark.xfail(strict=True, reason="register_query widens a focus area by its children only, so an area's "
-                                       "filter misses the action items on its sub-topics (B → B.6 → B.6.1)")
 def test_an_areas_filter_includes_its_sub_topics(api, committee, make_action_item):
     make_action_item(focus_area="B.6.1", title="On a sub-topic")
     areas = area_ids(api, committee.us_secretariat)
@@ -579,9 +577,6 @@ def test_an_areas_filter_includes_its_sub_topics(api, committee, make_action_ite
         "On a sub-topic"]
 
 
-@pytest.mark.xfail(strict=True, reason="update_action_item keeps the number and reference when the origin "
-                                       "meeting changes: the reference names the old meeting, and a number the "
-                                       "new meeting already uses trips the unique constraint (a misleading 409)")
 def test_moving_an_action_item_to_another_meeting_gives_it_that_meetings_reference(api, committee, make_meeting,
                                                                                    make_action_item):
     twelfth, thirteenth = make_meeting(ordinal=12), make_meeting(ordinal=13, start_date="2027-04-10")
@@ -592,9 +587,6 @@ def test_moving_an_action_item_to_another_meeting_gives_it_that_meetings_referen
     assert moved.get_json()["ref"] == "JCM13-A02"
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="RegisterFilter.parse takes str.isdigit() for an id, which is true of '²', then int() "
-                          "fails: the register page and the exports answer such a filter with a 500")
 def test_the_register_filter_refuses_a_non_ascii_digit(app):
     from jcm.actions.services import RegisterFilter
     from jcm.errors import Invalid

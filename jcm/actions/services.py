@@ -222,7 +222,10 @@ def update_action_item(actor, item: ActionItem, data: dict[str, Any], expected_v
     status_before = item.status
     for key, value in values.items():
         setattr(item, key, value)
-    item.meeting_id = meeting.id if meeting else None
+    new_meeting_id = meeting.id if meeting else None
+    if new_meeting_id != item.meeting_id:  # the reference names the meeting the item came from
+        item.number, item.ref = _reference(item.agreement_id, meeting)
+    item.meeting_id = new_meeting_id
     item.agenda_item_id = agenda_item_id
     if "owners" in data:
         new_owners = _owners(data["owners"])
@@ -367,8 +370,13 @@ SORTS = {
     "ref": (ActionItem.ref,),
     "-ref": (ActionItem.ref.desc(),),
     "status": (ActionItem.status, ActionItem.due_date),
-    "updated": (ActionItem.updated_at.desc(),),
+    "updated": (ActionItem.updated_at.desc(), ActionItem.id.desc()),
 }
+
+
+def _is_id(value: Any) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
 
 
 @dataclass
@@ -396,7 +404,7 @@ class RegisterFilter:
             kind, _sep, number = str(owner).partition(":")
             if not _sep:
                 kind, number = "user", kind
-            if kind not in ("user", "organization") or not number.isdigit() or not 0 < int(number) <= MAX_ID:
+            if kind not in ("user", "organization") or not _is_id(number):
                 raise Invalid(_("The owner filter is an account id, or organization:<id>."), field="owner")
             if kind == "user":
                 result.owner_user = int(number)
@@ -413,7 +421,7 @@ class RegisterFilter:
         for key in ("focus_area", "meeting"):
             value = args.get(key)
             if value not in (None, ""):
-                if not str(value).isdigit() or not 0 < int(value) <= MAX_ID:
+                if not _is_id(value):
                     raise Invalid(_("The %(name)s filter is an id.", name=key), field=key)
                 setattr(result, key, int(value))
         overdue = args.get("overdue")
@@ -461,23 +469,22 @@ def register_query(filters: RegisterFilter, today: date, agreement_id: int | Non
     query = item_query()
     if agreement_id is not None:
         query = query.where(ActionItem.agreement_id == agreement_id)
-    if filters.side:
-        query = query.where(_owner_match(side=filters.side))
+    # Every item has owners on both sides; with an owner, `side` narrows to what they own for that side.
+    on_side = {"side": filters.side} if filters.side else {}
+    if filters.side and not (filters.owner_user or filters.owner_organization):
+        query = query.where(_owner_match(**on_side))
     if filters.owner_user:
         owner = db.session.get(User, filters.owner_user)
-        conditions = [_owner_match(user_id=filters.owner_user)]
+        conditions = [_owner_match(user_id=filters.owner_user, **on_side)]
         if owner is not None and owner.organization_id:
-            conditions.append(_owner_match(organization_id=owner.organization_id))
+            conditions.append(_owner_match(organization_id=owner.organization_id, **on_side))
         query = query.where(or_(*conditions))
     if filters.owner_organization:
-        query = query.where(_owner_match(organization_id=filters.owner_organization))
+        query = query.where(_owner_match(organization_id=filters.owner_organization, **on_side))
     if filters.status:
         query = query.where(ActionItem.status.in_(filters.status))
     if filters.focus_area:
-        area = db.session.get(FocusArea, filters.focus_area)
-        ids = [filters.focus_area] + ([c.id for c in db.session.scalars(
-            select(FocusArea).where(FocusArea.parent_id == area.id))] if area else [])
-        query = query.where(ActionItem.focus_area_id.in_(ids))
+        query = query.where(ActionItem.focus_area_id.in_(_with_descendants(filters.focus_area)))
     if filters.meeting:
         query = query.where(ActionItem.meeting_id == filters.meeting)
     if filters.overdue is True:
@@ -487,6 +494,15 @@ def register_query(filters: RegisterFilter, today: date, agreement_id: int | Non
     if filters.due_before:
         query = query.where(ActionItem.due_date < filters.due_before)
     return query.order_by(*SORTS[filters.sort])
+
+
+def _with_descendants(area_id: int) -> list[int]:
+    """An area with every focus area and sub-topic under it."""
+    ids, frontier = [area_id], [area_id]
+    while frontier:
+        frontier = list(db.session.scalars(select(FocusArea.id).where(FocusArea.parent_id.in_(frontier))))
+        ids.extend(frontier)
+    return ids
 
 
 @dataclass
