@@ -260,6 +260,7 @@ def test_open_items_of_earlier_meetings_are_reviewed_at_the_next(app, client, au
     between = make_action_item(title="Raised between meetings", focus_area="B.4", due_date="2026-12-31")
     auth.login(committee.us_secretariat)
     page = client.get(f"/meetings/{twelfth}").get_data(as_text=True)
+    assert page.count('id="action-review"') == 1 and page.count('id="new-actions"') == 1
     review = page[page.index('id="action-review"'):page.index('id="new-actions"')]
     assert "Quantum testbed access" in review and "Cubesat interface document" in review
     assert "Raised between meetings" in review and "Already done" not in review

@@ -1,6 +1,5 @@
 """The JSON API for meetings and agendas: the secretariats build the agenda, both sides agree it, everyone reads."""
 
-import textwrap
 from datetime import date, timedelta
 
 import pytest
@@ -43,43 +42,6 @@ def new_meeting(committee, **fields) -> dict:
             "end_date": "2027-03-11", "venue": "Ministry of Science and ICT", "venue_ko": "과학기술정보통신부",
             "city": "Sejong", "city_ko": "세종", "host_side": "KR", "mode": "hybrid",
             "co_chairs": {"US": committee.us_co_chair.id, "KR": committee.kr_co_chair.id}, **fields}
-
-
-OTHER_MOU = textwrap.dedent("""\
-    agreement:
-      code: other-mou
-      title: Another Bilateral MOU
-      short_title: Other MOU
-    participants:
-      - side: US
-        name: The Government of the United States of America
-        short_name: United States
-      - side: KR
-        name: The Government of the Republic of Korea
-        short_name: Republic of Korea
-    focus_areas:
-      - code: Z
-        title: Another area
-        children:
-          - code: Z.1
-            title: A focus area of another agreement
-""")
-
-
-@pytest.fixture
-def other_agreements_area(app, committee) -> int:
-    """A focus area that belongs to a second agreement, not to the U.S.–ROK MOU."""
-    from sqlalchemy import select
-
-    from jcm.mou.loader import parse_mou_text
-    from jcm.mou.models import FocusArea
-    from jcm.mou.services import load_mou
-
-    with app.app_context():
-        report = load_mou("test setup", parse_mou_text(OTHER_MOU, "other-mou.yaml"))
-        db.session.commit()
-        return db.session.scalar(select(FocusArea.id).where(FocusArea.agreement_id == report.agreement.id,
-                                                            FocusArea.code == "Z.1"))
 
 
 # --- a meeting and its first draft ----------------------------------------------------------------------
