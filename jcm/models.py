@@ -49,3 +49,21 @@ def whole_number(value, field: str) -> int:
     if abs(number) > MAX_ID:
         raise Invalid(_("%(field)s is out of range.", field=field), field=field)
     return number
+
+
+def parse_date(value, field: str):
+    """A date from user input (a date or ISO 8601 text), refused clearly when it is not one."""
+    from datetime import date, datetime
+
+    from flask_babel import gettext as _
+
+    from jcm.errors import Invalid
+
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise Invalid(_("“%(value)s” is not a date (YYYY-MM-DD).", value=value), field=field) from None

@@ -88,3 +88,27 @@ def test_pages_in_korean_show_no_untranslated_interface_text(client, auth, commi
     page = client.get(path).get_data(as_text=True)
     for english in ("Sign out", "My account", "Accounts", "Audit log", "Save", "Status"):
         assert f">{english}<" not in page
+
+
+def test_a_korean_secretariat_is_told_in_korean_that_the_meeting_exists(client, auth, committee, make_meeting):
+    make_meeting(ordinal=11)
+    auth.login(committee.kr_secretariat)
+    post_form(client, "/language", {"locale": "ko"}, page="/")
+    response = post_form(client, "/meetings/new", {"ordinal": "11", "start_date": "2027-03-10", "host_side": "KR",
+                                                   "mode": "hybrid"})
+    assert response.status_code == 422
+    assert "제11차 회의가 이미 있습니다." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/meetings", "/action-items", "/my-action-items", "/meetings/{meeting}",
+                                  "/meetings/{meeting}/agenda.html", "/account/calendar"])
+def test_the_meeting_and_action_pages_speak_korean(client, auth, committee, make_meeting, make_action_item, path):
+    meeting = make_meeting()
+    make_action_item(meeting_id=meeting)
+    auth.login(committee.kr_secretariat)
+    post_form(client, "/language", {"locale": "ko"}, page="/")
+    page = client.get(path.format(meeting=meeting)).get_data(as_text=True)
+    assert '<html lang="ko">' in page
+    for english in ("Action items", "Meetings", "Review of action items", "Agenda", "Due", "Owners", "Status",
+                    "Save", "Not yet agreed", "Calendar"):
+        assert f">{english}<" not in page, english

@@ -17,7 +17,7 @@ from jcm.audit.services import record, snapshot
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Meeting
-from jcm.models import MAX_ID, utcnow, whole_number
+from jcm.models import MAX_ID, parse_date, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
 from jcm.versions import next_version
@@ -59,13 +59,6 @@ def _int(value: Any, key: str) -> int:
     return whole_number(value, key)
 
 
-def _date(value: Any, key: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        raise Invalid(_("“%(value)s” is not a date (YYYY-MM-DD).", value=value), field=key) from None
 
 
 def _owners(data: Any) -> list[ActionOwner]:
@@ -140,7 +133,7 @@ def _values(agreement_id: int, data: dict[str, Any], item: ActionItem | None) ->
     if "due_date" in data or item is None:
         if data.get("due_date") in (None, ""):
             raise Invalid(_("A due date is required."), field="due_date")
-        values["due_date"] = _date(data["due_date"], "due_date")
+        values["due_date"] = parse_date(data["due_date"], "due_date")
     if "status" in data:
         if data["status"] not in ACTION_STATUSES:
             raise Invalid(_("Unknown status “%(status)s”: use open, in_progress, done or dropped.",
@@ -243,7 +236,7 @@ def update_action_item(actor, item: ActionItem, data: dict[str, Any], expected_v
             db.session.add(ActionUpdate(action_item_id=item.id, author_id=actor.id, text="",
                                         status_from=status_before if item.status != status_before else None,
                                         status_to=item.status if item.status != status_before else None,
-                                        due_date_from=_date(before["due_date"], "due_date")
+                                        due_date_from=parse_date(before["due_date"], "due_date")
                                         if before["due_date"] != after["due_date"] else None,
                                         due_date_to=item.due_date if before["due_date"] != after["due_date"] else None))
         db.session.flush()
@@ -326,7 +319,7 @@ def record_review(actor, item: ActionItem, meeting: Meeting, outcome: str, new_d
     if outcome == "continued":
         if new_due_date in (None, ""):
             raise Invalid(_("A continued action item needs its new due date."), field="new_due_date")
-        due = _date(new_due_date, "new_due_date")
+        due = parse_date(new_due_date, "new_due_date")
         if due < meeting.start_date:
             raise Invalid(_("The new due date must be after the meeting (%(date)s).",
                             date=meeting.start_date.isoformat()), field="new_due_date")
@@ -431,7 +424,7 @@ class RegisterFilter:
             result.overdue = str(overdue).lower() in ("true", "1", "yes")
         due_before = args.get("due_before")
         if due_before not in (None, ""):
-            result.due_before = _date(due_before, "due_before")
+            result.due_before = parse_date(due_before, "due_before")
         sort = args.get("sort") or "due"
         if sort not in SORTS:
             raise Invalid(_("Sort by one of: %(sorts)s.", sorts=", ".join(SORTS)), field="sort")

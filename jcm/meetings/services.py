@@ -17,7 +17,7 @@ from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import (AGENDA_ITEM_KINDS, MEETING_STATUSES, MODES, AgendaApproval, AgendaItem,
                                  AgendaSnapshot, Meeting, MeetingDay)
-from jcm.models import utcnow, whole_number
+from jcm.models import parse_date, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
 from jcm.versions import next_version
@@ -39,6 +39,13 @@ def english_ordinal(number: int) -> str:
     else:
         suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+def ordinal_label(number: int) -> str:
+    """“12th” in English, “제12차” in Korean."""
+    from jcm.i18n import locale_code
+
+    return f"제{number}차" if locale_code() == "ko" else english_ordinal(number)
 
 
 def default_titles(ordinal: int) -> tuple[str, str]:
@@ -99,15 +106,6 @@ def _text(data: dict, key: str, limit: int, *, required: bool = False, label: st
     return text
 
 
-def _date(value: Any, key: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        raise Invalid(_("“%(value)s” is not a date (YYYY-MM-DD).", value=value), field=key) from None
 
 
 def _int(value: Any, key: str) -> int:
@@ -156,7 +154,7 @@ def _meeting_values(data: dict[str, Any], meeting: Meeting | None) -> dict[str, 
             values[key] = _text(data, key, limit)
     for key in ("start_date", "end_date"):
         if data.get(key) not in (None, ""):
-            values[key] = _date(data[key], key)
+            values[key] = parse_date(data[key], key)
         elif key == "start_date" and key in data:
             raise Invalid(_("The first day of the meeting is required."), field="start_date")
     if "host_side" in data:
@@ -187,7 +185,7 @@ def _check_ordinal_free(agreement_id: int, ordinal: int, meeting_id: int | None 
     existing = db.session.scalar(select(Meeting.id).where(Meeting.agreement_id == agreement_id,
                                                           Meeting.ordinal == ordinal))
     if existing is not None and existing != meeting_id:
-        raise Invalid(_("The %(ordinal)s meeting already exists.", ordinal=english_ordinal(ordinal)), field="ordinal")
+        raise Invalid(_("The %(ordinal)s meeting already exists.", ordinal=ordinal_label(ordinal)), field="ordinal")
 
 
 def _check_version(obj, expected: int | None, fields: tuple[str, ...], message: str | None = None) -> None:
@@ -391,7 +389,7 @@ def _item_values(meeting: Meeting, data: dict[str, Any], item: AgendaItem | None
                           field="duration_minutes")
         values["duration_minutes"] = minutes
     if data.get("day") not in (None, ""):
-        day = _date(data["day"], "day")
+        day = parse_date(data["day"], "day")
         if not meeting.start_date <= day <= meeting.end_date:
             raise Invalid(_("%(date)s is not a day of this meeting (%(start)s – %(end)s).", date=day.isoformat(),
                             start=meeting.start_date.isoformat(), end=meeting.end_date.isoformat()), field="day")
