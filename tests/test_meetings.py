@@ -387,3 +387,11 @@ def test_text_files_and_images_are_recognised(app, client, auth, committee, make
                                           "회의 메모\nnotes".encode()).get_data(as_text=True)
     assert "claims to be a text file" in _upload(client, meeting.items[3].id, "fake.txt",
                                                   b"\x00\x01\x02binary").get_data(as_text=True)
+
+
+def test_a_meeting_is_offered_as_held_only_once_it_has_begun(client, auth, committee, make_meeting):
+    future = make_meeting(ordinal=12, start_date=(date.today() + timedelta(days=10)).isoformat())
+    begun = make_meeting(ordinal=13, start_date=date.today().isoformat())
+    auth.login(committee.us_secretariat)
+    assert "Mark as held" not in client.get(f"/meetings/{future}").get_data(as_text=True)
+    assert "Mark as held" in client.get(f"/meetings/{begun}").get_data(as_text=True)

@@ -125,7 +125,8 @@ def show(meeting_id: int):
         can_upload=can(current_user, "attachment.upload", meeting),
         agree_form=AgreeForm(formdata=None, agenda_version=str(meeting.agenda_version)),
         status_form=StatusForm(formdata=None), day_form=DayHoursForm(formdata=None),
-        action_form=EmptyForm(formdata=None), status_moves=sorted(services.STATUS_MOVES[meeting.status]),
+        action_form=EmptyForm(formdata=None), status_moves=sorted(status for status in services.STATUS_MOVES[meeting.status]
+                            if status != "held" or meeting.start_date <= date.today()),
         today=date.today())
 
 
