@@ -164,6 +164,7 @@ def test_the_readers_language_changes_labels_not_the_data(app, client, auth, com
     assert response.headers["Content-Language"] == "ko"
     korean_raw = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert len(korean_raw[0]) == len(HEADERS)
+    assert korean_raw[0][0] == "참조 번호" and "기한" in korean_raw[0]  # the headers speak Korean
     korean = [dict(zip(HEADERS, row)) for row in korean_raw[1:]]
     for key in ("Reference", "Title", "Focus area", "Due date", "Last update (UTC)"):
         assert [row[key] for row in korean] == [row[key] for row in english]

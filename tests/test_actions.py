@@ -326,3 +326,17 @@ def test_the_agenda_document_lists_the_action_items_to_review(app, client, auth,
     pdf = client.get(f"/meetings/{twelfth}/agenda.pdf")
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.data)).pages)
     assert "JCM11-A01" in text and "Quantum testbed access" in text and "박지훈" in text
+
+
+def test_the_register_pages_and_sorts(app, client, auth, committee, make_action_item):
+    app.config["PAGE_SIZE"] = 2
+    for n, due in enumerate(("2027-05-01", "2027-03-01", "2027-04-01")):
+        make_action_item(title=f"Item due {due}", due_date=due)
+    auth.login(committee.us_observer)
+    first = client.get("/action-items").get_data(as_text=True)
+    assert first.index("Item due 2027-03-01") < first.index("Item due 2027-04-01")
+    assert "Item due 2027-05-01" not in first and "Page 1 of 2" in first
+    second = client.get("/action-items?page=2").get_data(as_text=True)
+    assert "Item due 2027-05-01" in second
+    latest_first = client.get("/action-items?sort=-due").get_data(as_text=True)
+    assert latest_first.index("Item due 2027-05-01") < latest_first.index("Item due 2027-04-01")
