@@ -24,6 +24,7 @@ def import_models() -> None:
     import jcm.actions.models  # noqa: F401
     import jcm.audit.models  # noqa: F401
     import jcm.meetings.models  # noqa: F401
+    import jcm.minutes.models  # noqa: F401
     import jcm.mou.models  # noqa: F401
 
 

@@ -36,6 +36,14 @@ def _owner_or_secretariat(user, item) -> bool:
     return user.role == "secretariat" or (item is not None and is_owner(user, item))
 
 
+def _co_chair(user, obj=None) -> bool:
+    return user.role == "co_chair"
+
+
+def _reviewer(user, obj=None) -> bool:
+    return user.role in ("secretariat", "co_chair", "delegate")
+
+
 RULES: dict[str, Rule] = {
     "agreement.view": _anyone,
     "agreement.edit": _is_admin,
@@ -60,6 +68,10 @@ RULES: dict[str, Rule] = {
     "action.edit": _secretariat,
     "action.review": _secretariat,
     "action.update": _owner_or_secretariat,
+    "minutes.view": _anyone,
+    "minutes.edit": _secretariat,
+    "minutes.comment": _reviewer,
+    "minutes.adopt": _co_chair,
 }
 
 

@@ -38,6 +38,10 @@ EXPECTED = {
     "action.create": {"secretariat"},
     "action.edit": {"secretariat"},
     "action.review": {"secretariat"},
+    "minutes.view": set(ROLES),
+    "minutes.edit": {"secretariat"},
+    "minutes.comment": {"secretariat", "co_chair", "delegate"},
+    "minutes.adopt": {"co_chair"},
 }
 
 

@@ -1,0 +1,173 @@
+"""Minutes of a meeting: attendance, a record per agenda item, progress per focus area, review and adoption."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jcm.accounts.models import User
+from jcm.extensions import db
+from jcm.meetings.models import AgendaItem, Meeting
+from jcm.models import utcnow
+from jcm.mou.models import FocusArea
+
+MINUTES_STATUSES = ("draft", "circulated", "adopted")
+PROGRESS_STATUSES = ("not_started", "on_track", "at_risk", "off_track", "completed")
+
+
+class Minutes(db.Model):
+    __tablename__ = "minutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    next_meeting: Mapped[str] = mapped_column(Text, default="")
+    next_meeting_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Counts changes of the minutes' own fields (status, next meeting); sections keep their own versions.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    adopted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Fixed at adoption: the canonical content and its SHA-256, so any copy can be checked against JCM.
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    adopted_content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    meeting: Mapped[Meeting] = relationship(lazy="raise")
+    attendees: Mapped[list["Attendee"]] = relationship(back_populates="minutes", lazy="raise",
+                                                       cascade="all, delete-orphan",
+                                                       order_by="(Attendee.side.desc(), Attendee.position)")
+    sections: Mapped[list["MinutesSection"]] = relationship(back_populates="minutes", lazy="raise",
+                                                            cascade="all, delete-orphan")
+    progress: Mapped[list["ProgressEntry"]] = relationship(back_populates="minutes", lazy="raise",
+                                                           cascade="all, delete-orphan")
+    approvals: Mapped[list["MinutesApproval"]] = relationship(back_populates="minutes", lazy="raise",
+                                                              cascade="all, delete-orphan")
+
+    __table_args__ = (CheckConstraint("status IN ('draft', 'circulated', 'adopted')", name="status"),)
+
+    @property
+    def adopted(self) -> bool:
+        return self.status == "adopted"
+
+
+class Attendee(db.Model):
+    """One member of a side's delegation: from an account, or typed in."""
+
+    __tablename__ = "attendee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(2))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    organization: Mapped[str] = mapped_column(String(300), default="")
+
+    minutes: Mapped[Minutes] = relationship(back_populates="attendees", lazy="raise")
+
+    __table_args__ = (CheckConstraint("side IN ('US', 'KR')", name="side"),)
+
+
+class MinutesSection(db.Model):
+    """The record of one agenda item: the discussion and the decisions reached. Saved on its own."""
+
+    __tablename__ = "minutes_section"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    discussion: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    minutes: Mapped[Minutes] = relationship(back_populates="sections", lazy="raise")
+    agenda_item: Mapped[AgendaItem] = relationship(lazy="raise")
+    revisions: Mapped[list["SectionRevision"]] = relationship(back_populates="section", lazy="raise",
+                                                              cascade="all, delete-orphan",
+                                                              order_by="SectionRevision.version")
+
+    __table_args__ = (UniqueConstraint("minutes_id", "agenda_item_id", name="uq_minutes_section_minutes_item"),)
+
+
+class SectionRevision(db.Model):
+    """Every saved version of a section, to look at and restore."""
+
+    __tablename__ = "section_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("minutes_section.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    discussion: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    section: Mapped[MinutesSection] = relationship(back_populates="revisions", lazy="raise")
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("section_id", "version", name="uq_section_revision_section_version"),)
+
+
+class ProgressEntry(db.Model):
+    """How one focus area is progressing, as this meeting records it."""
+
+    __tablename__ = "progress_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    focus_area_id: Mapped[int] = mapped_column(ForeignKey("focus_area.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    minutes: Mapped[Minutes] = relationship(back_populates="progress", lazy="raise")
+    focus_area: Mapped[FocusArea] = relationship(lazy="raise")
+
+    __table_args__ = (
+        UniqueConstraint("minutes_id", "focus_area_id", name="uq_progress_entry_minutes_focus_area"),
+        CheckConstraint("status IN ('not_started', 'on_track', 'at_risk', 'off_track', 'completed')",
+                        name="status"),
+    )
+
+
+class MinutesComment(db.Model):
+    """A reviewer's comment on a section (or on the whole) while the minutes are circulated."""
+
+    __tablename__ = "minutes_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("minutes_section.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    side: Mapped[str] = mapped_column(String(2))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="joined")
+
+
+class MinutesApproval(db.Model):
+    """A co-chair's adoption of the minutes for their side."""
+
+    __tablename__ = "minutes_approval"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(2))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    minutes: Mapped[Minutes] = relationship(back_populates="approvals", lazy="raise")
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("minutes_id", "side", name="uq_minutes_approval_minutes_side"),
+                      CheckConstraint("side IN ('US', 'KR')", name="side"))

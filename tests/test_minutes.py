@@ -1,0 +1,185 @@
+"""Minutes: written section by section without losing text, reviewed by both sides, adopted by both co-chairs."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from jcm.accounts.services import get_user
+from jcm.errors import Conflict, Invalid, PermissionDenied
+from jcm.extensions import db
+from jcm.meetings.services import get_meeting
+from jcm.minutes import services
+from jcm.mou.models import FocusArea
+
+
+@pytest.fixture
+def held_meeting(app, committee, make_meeting):
+    meeting_id = make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"))
+    with app.app_context():
+        meeting = get_meeting(meeting_id)
+        meeting.status = "held"
+        db.session.commit()
+    return meeting_id
+
+
+def person(committee, name):
+    return get_user(getattr(committee, name).id)
+
+
+def minutes_of(meeting_id, actor):
+    return services.open_minutes(actor, get_meeting(meeting_id))
+
+
+def test_the_minutes_have_a_section_per_agenda_item(app, committee, held_meeting):
+    with app.app_context():
+        minutes = minutes_of(held_meeting, person(committee, "us_secretariat"))
+        sections = services.ordered_sections(minutes)
+        assert [s.agenda_item.title for s in sections][:3] == [
+            "Opening remarks by the co-chairs", "Adoption of the agenda", "Review of action items from previous meetings"]
+        assert minutes.status == "draft"
+        assert [a.code for a in services.discussed_focus_areas(get_meeting(held_meeting))] == ["A.1", "B.4"]
+
+
+def test_two_edits_of_the_same_section_never_overwrite_each_other(app, committee, held_meeting):
+    with app.app_context():
+        us, kr = person(committee, "us_secretariat"), person(committee, "kr_secretariat")
+        minutes = minutes_of(held_meeting, us)
+        section = services.ordered_sections(minutes)[3]
+        services.save_section(us, section, "The U.S. side presented NSF's AI testbeds.", ["Share testbed list"], 1)
+        db.session.commit()
+        with pytest.raises(Conflict) as conflict:
+            services.save_section(kr, section, "한국 측은 데이터셋 현황을 설명하였다. 🙂", [], 1)
+        current = conflict.value.current
+        assert current["discussion"] == "The U.S. side presented NSF's AI testbeds."
+        assert current["yours"]["discussion"] == "한국 측은 데이터셋 현황을 설명하였다. 🙂"
+        db.session.rollback()
+        section = services.get_section(section.id)
+        assert section.discussion == "The U.S. side presented NSF's AI testbeds." and section.version == 2
+
+
+def test_two_secretaries_write_different_sections_at_once(app, committee, held_meeting):
+    with app.app_context():
+        us, kr = person(committee, "us_secretariat"), person(committee, "kr_secretariat")
+        sections = services.ordered_sections(minutes_of(held_meeting, us))
+        services.save_section(us, sections[3], "AI for science.", [], 1)
+        services.save_section(kr, sections[4], "양자 혁신.", [], 1)
+        db.session.commit()
+        assert services.get_section(sections[3].id).discussion == "AI for science."
+        assert services.get_section(sections[4].id).discussion == "양자 혁신."
+
+
+def test_every_saved_version_can_be_seen_and_restored(app, committee, held_meeting):
+    with app.app_context():
+        us = person(committee, "us_secretariat")
+        section = services.ordered_sections(minutes_of(held_meeting, us))[0]
+        services.save_section(us, section, "First text", [], 1)
+        services.save_section(us, section, "Second text", [], 2)
+        assert [r.version for r in services.revisions(section)] == [3, 2]
+        services.restore_revision(us, section, 2)
+        assert section.discussion == "First text" and section.version == 4
+        assert [r.discussion for r in services.revisions(section)][:2] == ["First text", "Second text"]
+
+
+def test_bad_input_is_refused_and_nothing_is_lost(app, committee, held_meeting):
+    with app.app_context():
+        us = person(committee, "us_secretariat")
+        minutes = minutes_of(held_meeting, us)
+        section = services.ordered_sections(minutes)[0]
+        with pytest.raises(Invalid, match="too long"):
+            services.save_section(us, section, "x" * (services.MAX_TEXT + 1), [], None)
+        with pytest.raises(Invalid, match="Unknown progress status"):
+            services.save_progress(us, minutes, _area(app, "A.1"), "splendid", "")
+        with pytest.raises(PermissionDenied):
+            services.save_section(person(committee, "kr_delegate"), section, "not mine to write", [], None)
+        script = "<script>alert(1)</script> **bold**"
+        services.save_section(us, section, script, ["The two sides agreed to <b>meet</b>."], None)
+        assert section.discussion == script  # kept as typed; shown sanitised
+
+
+def _area(app, code):
+    return db.session.scalar(select(FocusArea.id).where(FocusArea.code == code))
+
+
+def _ready_to_adopt(app, committee, meeting_id):
+    us, kr = person(committee, "us_secretariat"), person(committee, "kr_secretariat")
+    minutes = minutes_of(meeting_id, us)
+    services.set_attendance(us, minutes, "US", [{"user_id": committee.us_co_chair.id},
+                                               {"name": "Dr. Jane Doe", "title": "Director", "organization": "NSF"}])
+    services.set_attendance(kr, minutes, "KR", [{"user_id": committee.kr_co_chair.id}, "홍길동"])
+    services.save_progress(us, minutes, _area(app, "A.1"), "on_track", "Testbeds shared.")
+    services.set_status(us, minutes, "circulated")
+    return minutes
+
+
+def test_adoption_needs_a_progress_entry_for_every_discussed_focus_area(app, committee, held_meeting):
+    with app.app_context():
+        minutes = _ready_to_adopt(app, committee, held_meeting)
+        with pytest.raises(Conflict, match="no progress is recorded for B.4 Leading Quantum Innovation"):
+            services.adopt(person(committee, "us_co_chair"), minutes)
+
+
+def test_both_co_chairs_adopt_and_the_minutes_are_locked_with_their_digest(app, committee, held_meeting):
+    with app.app_context():
+        minutes = _ready_to_adopt(app, committee, held_meeting)
+        us = person(committee, "us_secretariat")
+        services.save_progress(us, minutes, _area(app, "B.4"), "at_risk", "양자 테스트베드 접근 지연")
+        with pytest.raises(PermissionDenied):
+            services.adopt(person(committee, "kr_delegate"), minutes)
+        services.adopt(person(committee, "us_co_chair"), minutes)
+        assert minutes.status == "circulated"
+        services.adopt(person(committee, "kr_co_chair"), minutes)
+        db.session.commit()
+        assert minutes.status == "adopted" and len(minutes.sha256) == 64
+        assert get_meeting(held_meeting).status == "minutes_adopted"
+        assert services.digest(services.canonical_content(minutes, get_meeting(held_meeting))) == minutes.sha256
+        section = services.ordered_sections(minutes)[0]
+        with pytest.raises(Conflict, match="can no longer be changed"):
+            services.save_section(us, section, "A late change", [], None)
+        with pytest.raises(Conflict):
+            services.set_attendance(us, minutes, "US", [])
+
+
+def test_a_co_chair_adopts_only_for_their_own_side_and_only_the_named_one(app, committee, held_meeting):
+    from jcm.accounts.services import create_user
+
+    with app.app_context():
+        minutes = _ready_to_adopt(app, committee, held_meeting)
+        services.save_progress(person(committee, "us_secretariat"), minutes, _area(app, "B.4"), "on_track", "")
+        approval = services.adopt(person(committee, "kr_co_chair"), minutes)
+        assert approval.side == "KR"
+        other = create_user(None, {"email": "other.cochair@msit.example.go.kr", "name": "다른 위원장", "side": "KR",
+                                   "role": "co_chair"}, "correct horse battery")
+        with pytest.raises(PermissionDenied, match="Only the meeting's co-chair"):
+            services.adopt(other, minutes)
+        assert services.approvals_by_side(minutes)["US"] is None
+
+
+def test_comments_while_circulated_and_their_resolution(app, committee, held_meeting):
+    with app.app_context():
+        us = person(committee, "us_secretariat")
+        minutes = minutes_of(held_meeting, us)
+        section = services.ordered_sections(minutes)[3]
+        with pytest.raises(Conflict, match="while the minutes are circulated"):
+            services.add_comment(person(committee, "kr_delegate"), minutes, "Too early", section.id)
+        services.set_status(us, minutes, "circulated")
+        comment = services.add_comment(person(committee, "kr_delegate"), minutes, "데이터셋 수를 수정해 주세요.",
+                                       section.id)
+        assert comment.side == "KR"
+        with pytest.raises(Invalid, match="Write the comment"):
+            services.add_comment(person(committee, "us_co_chair"), minutes, "   ")
+        with pytest.raises(PermissionDenied):
+            services.add_comment(person(committee, "us_observer"), minutes, "An observer reads only")
+        services.resolve_comment(person(committee, "kr_secretariat"), comment)
+        assert services.comments(minutes)[0].resolved_at is not None
+        with pytest.raises(PermissionDenied):
+            services.resolve_comment(person(committee, "kr_delegate"), comment)
+
+
+def test_the_same_content_gives_the_same_digest(app, committee, held_meeting):
+    with app.app_context():
+        minutes = minutes_of(held_meeting, person(committee, "us_secretariat"))
+        meeting = get_meeting(held_meeting)
+        assert services.digest(services.canonical_content(minutes, meeting)) == services.digest(
+            services.canonical_content(minutes, meeting))
+        assert date.today()
