@@ -77,10 +77,8 @@ def normalise_database_url(url: str) -> str:
 def instance_secret_key(instance: Path) -> str:
     """Generated once and kept in the instance folder, readable by its owner only."""
     path = instance / "secret_key"
-    try:
+    if path.exists():
         return path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        pass
     instance.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     try:

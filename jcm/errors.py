@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, flash, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -115,7 +115,3 @@ def register_error_handlers(app: Flask) -> None:
             return json_error(500, "server_error", "An unexpected error occurred.")
         return render_template("errors/error.html", status=500, title=None,
                                message=_("An unexpected error occurred. It has been logged.")), 500
-
-
-def back_or(default: str):
-    return redirect(request.referrer or default)

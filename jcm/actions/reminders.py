@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import smtplib
@@ -287,10 +288,8 @@ class _Mailer:
 
     def close(self) -> None:
         if self.connection is not None:
-            try:
-                self.connection.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.connection.quit()  # a polite goodbye; the connection is closed either way
             self._close(self.connection)
             self.connection = None
 

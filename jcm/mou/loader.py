@@ -51,7 +51,7 @@ class Node(dict):
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    """A safe loader whose mappings remember their lines (see _construct_mapping)."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Node:
