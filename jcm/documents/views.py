@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import date
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,7 +21,7 @@ from jcm.extensions import db, login_manager
 from jcm.i18n import locale_code
 from jcm.meetings.attachments import KIND_NAMES
 from jcm.meetings.models import Attachment, Meeting
-from jcm.meetings.services import approvals_by_side, get_meeting, schedule, total_minutes
+from jcm.meetings.services import approvals_by_side, get_meeting, ordinal_label, schedule, total_minutes
 from jcm.mou.models import Participant
 from jcm.permissions import require
 from jcm.text import render_markdown
@@ -147,6 +151,114 @@ def _agenda_html(meeting: Meeting) -> str:
     return render_template("documents/agenda.html", **agenda_context(meeting))
 
 
+# --- what the minutes show ---------------------------------------------------------------------------
+
+PROGRESS_LABELS = {"not_started": _l("Not started"), "on_track": _l("On track"), "at_risk": _l("At risk"),
+                   "off_track": _l("Off track"), "completed": _l("Completed")}
+TOC_AFTER = 12  # agenda items: a longer record gets a table of contents
+
+
+def _previous_meeting(meeting: Meeting) -> tuple[Meeting | None, bool]:
+    """The meeting before this one under the same agreement, and whether JCM holds its adopted minutes."""
+    from jcm.minutes.models import Minutes
+
+    previous = db.session.scalar(
+        select(Meeting).where(Meeting.agreement_id == meeting.agreement_id, Meeting.id != meeting.id,
+                              Meeting.start_date < meeting.start_date, Meeting.status != "cancelled")
+        .order_by(Meeting.start_date.desc(), Meeting.ordinal.desc()).limit(1))
+    if previous is None:
+        return None, False
+    adopted = db.session.scalar(select(Minutes.id).where(Minutes.meeting_id == previous.id,
+                                                         Minutes.status == "adopted")) is not None
+    return previous, adopted
+
+
+def minutes_context(meeting: Meeting, minutes) -> dict:
+    """Everything the minutes document shows, loaded with a fixed number of queries whatever its length."""
+    from jcm.actions.services import carried_over, raised_at, reviews_at
+    from jcm.minutes import services as minutes_services
+
+    context = agenda_context(meeting)
+    items = {item.id: item for item in meeting.items}
+    progress = {entry.focus_area_id: entry for entry in minutes.progress}
+    records, shown = [], set()
+    for number, section in enumerate(minutes_services.ordered_sections(minutes), start=1):
+        item = items.get(section.agenda_item_id, section.agenda_item)
+        areas = list(item.focus_areas)
+        entries = [(area, progress[area.id]) for area in areas if area.id in progress and area.id not in shown]
+        shown.update(area.id for area, _entry in entries)
+        records.append({"number": number, "anchor": f"item-{number}", "item": item, "section": section,
+                        "areas": areas, "progress": entries})
+    other_progress = sorted(((entry.focus_area, entry) for entry in minutes.progress
+                             if entry.focus_area_id not in shown), key=lambda pair: pair[0].position)
+    attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
+                 for side in SIDES}
+    adopted = minutes.status == "adopted"
+    previous, previous_adopted = _previous_meeting(meeting)
+    context.update({
+        "minutes": minutes,
+        "adopted": adopted,
+        "minutes_approvals": minutes_services.approvals_by_side(minutes),
+        "attendees": attendees,
+        "records": records,
+        "other_progress": other_progress,
+        "show_toc": len(records) > TOC_AFTER,
+        "reviewed": carried_over(meeting),
+        "reviews": reviews_at(meeting),
+        "raised": raised_at(meeting),
+        "previous": previous,
+        "previous_adopted": previous_adopted,
+        "ordinal": ordinal_label(meeting.ordinal),
+        "progress_labels": PROGRESS_LABELS,
+        "city": localized_city(meeting),
+        "done_on": format_date(minutes.adopted_at.date() if adopted and minutes.adopted_at else meeting.end_date,
+                               "long"),
+    })
+    return context
+
+
+def localized_city(meeting: Meeting) -> str:
+    from jcm.i18n import localized
+
+    return localized(meeting, "city") or localized(meeting, "venue") or ""
+
+
+def _readable_minutes(meeting_id: int):
+    """The meeting and its minutes, under the same access rules as the agenda; 404 while there are none."""
+    from jcm.minutes.services import minutes_for
+
+    meeting = _readable_meeting(meeting_id)
+    minutes = minutes_for(meeting)
+    if minutes is None:
+        abort(404)
+    return meeting, minutes
+
+
+def _minutes_html(meeting: Meeting, minutes) -> str:
+    return render_template("documents/minutes.html", **minutes_context(meeting, minutes))
+
+
+def _kept_minutes_pdf(meeting: Meeting, minutes) -> bytes:
+    """Adopted minutes: the PDF made on the first request after adoption, kept so every copy is the same bytes."""
+    folder = Path(current_app.instance_path) / "documents"
+    path = folder / f"minutes-{meeting.id}-{minutes.sha256}-{locale_code()}.pdf"
+    if path.is_file():
+        return path.read_bytes()
+    pdf = render_pdf(_minutes_html(meeting, minutes), base_url=request.url_root)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".minutes-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(pdf)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)  # atomic: a reader sees the whole file or none
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return pdf
+
+
 # --- the views ----------------------------------------------------------------------------------------
 
 @bp.get("/meetings/<int:meeting_id>/agenda.html")
@@ -165,6 +277,31 @@ def agenda_pdf(meeting_id: int):
     response = Response(pdf, mimetype="application/pdf")
     response.headers.set("Content-Disposition", "inline",
                          filename=f"{meeting.short_ref}-agenda-v{meeting.agenda_version}.pdf")
+    response.headers["Cache-Control"] = "private"
+    response.headers["Content-Language"] = locale_code()
+    return response
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes.html")
+def minutes_html(meeting_id: int):
+    meeting, minutes = _readable_minutes(meeting_id)
+    response = Response(_minutes_html(meeting, minutes), mimetype="text/html")
+    response.headers["Cache-Control"] = "private"
+    response.headers["Content-Language"] = locale_code()
+    return response
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes.pdf")
+def minutes_pdf(meeting_id: int):
+    meeting, minutes = _readable_minutes(meeting_id)
+    if minutes.status == "adopted" and minutes.sha256:
+        pdf = _kept_minutes_pdf(meeting, minutes)
+        filename = f"{meeting.short_ref}-minutes.pdf"
+    else:
+        pdf = render_pdf(_minutes_html(meeting, minutes), base_url=request.url_root)
+        filename = f"{meeting.short_ref}-minutes-draft.pdf"
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers.set("Content-Disposition", "inline", filename=filename)
     response.headers["Cache-Control"] = "private"
     response.headers["Content-Language"] = locale_code()
     return response

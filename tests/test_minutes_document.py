@@ -1,0 +1,246 @@
+"""The minutes as a document: the agreed minutes both co-chairs sign, the same on screen and in the PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from jcm.accounts.services import get_user
+from jcm.extensions import db
+from jcm.meetings.services import get_meeting
+from jcm.minutes import services
+from jcm.mou.models import FocusArea
+from tests.test_agenda_document import PDF, _embedded_fonts, pdf_text
+
+
+def minutes_url(meeting_id: int, kind: str = "html") -> str:
+    return f"/meetings/{meeting_id}/minutes.{kind}"
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _area(code: str) -> int:
+    return db.session.scalar(select(FocusArea.id).where(FocusArea.code == code))
+
+
+@pytest.fixture
+def held_meeting(app, make_meeting):
+    meeting_id = make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"))
+    with app.app_context():
+        get_meeting(meeting_id).status = "held"
+        db.session.commit()
+    return meeting_id
+
+
+DISCUSSION = ("The U.S. side presented **NSF's AI testbeds**. 한국 측은 데이터셋 현황을 설명하였다.\n\n"
+              "<script>alert('minutes')</script>")
+
+
+def write_minutes(app, committee, meeting_id: int, discussion: str = DISCUSSION) -> None:
+    with app.app_context():
+        us, kr = get_user(committee.us_secretariat.id), get_user(committee.kr_secretariat.id)
+        minutes = services.open_minutes(us, get_meeting(meeting_id))
+        services.set_attendance(us, minutes, "US", [
+            {"user_id": committee.us_co_chair.id},
+            {"name": "Dr. Jane Doe", "title": "Director", "organization": "National Science Foundation"}])
+        services.set_attendance(kr, minutes, "KR", [
+            {"user_id": committee.kr_co_chair.id},
+            {"name": "홍길동", "title": "과장", "organization": "과학기술정보통신부"}])
+        sections = services.ordered_sections(minutes)
+        services.save_section(us, sections[3], discussion,
+                              ["The two sides agreed to exchange testbed inventories by June."], None)
+        services.save_section(kr, sections[4], "양자 혁신 협력을 논의하였다.", ["양측은 공동 워크숍을 개최하기로 합의하였다."], None)
+        services.save_progress(us, minutes, _area("A.1"), "on_track", "Testbeds shared on schedule.")
+        services.save_progress(kr, minutes, _area("B.4"), "at_risk", "양자 테스트베드 접근 지연")
+        services.set_next_meeting(us, minutes, "Washington, D.C., in the spring of 2027.")
+        db.session.commit()
+
+
+def adopt(app, committee, meeting_id: int) -> str:
+    with app.app_context():
+        minutes = services.minutes_for(get_meeting(meeting_id))
+        services.set_status(get_user(committee.us_secretariat.id), minutes, "circulated")
+        services.adopt(get_user(committee.us_co_chair.id), minutes)
+        services.adopt(get_user(committee.kr_co_chair.id), minutes)
+        db.session.commit()
+        return minutes.sha256
+
+
+KEY_TEXTS = ("Agreed Minutes of the 12th Meeting of the Joint Committee",
+             "THE GOVERNMENT OF THE UNITED STATES OF AMERICA", "THE GOVERNMENT OF THE REPUBLIC OF KOREA",
+             "Dr. Jane Doe", "National Science Foundation", "홍길동", "과학기술정보통신부", "이준호",
+             "The two sides agreed to exchange testbed inventories by June.",
+             "양측은 공동 워크숍을 개최하기로 합의하였다.", "On track", "At risk", "Testbeds shared on schedule.",
+             "양자 테스트베드 접근 지연", "Washington, D.C., in the spring of 2027.",
+             "in duplicate, in the English and Korean languages.")
+
+
+# --- the draft ------------------------------------------------------------------------------------------
+
+def test_the_draft_shows_everything_in_html_and_pdf_and_says_draft_on_every_page(
+        app, client, auth, committee, held_meeting, make_action_item):
+    earlier = make_action_item(title="Exchange AI-ready dataset inventories", due_date="2026-02-28")
+    raised = make_action_item(title="Organise a joint quantum workshop", focus_area="B.4", due_date="2026-09-30",
+                              meeting_id=held_meeting)
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+
+    response = client.get(minutes_url(held_meeting))
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert '<html lang="en">' in page and 'href="/static/css/print.css"' in page
+    assert 'class="watermark"' in page and "DRAFT" in page
+    for text in KEY_TEXTS:  # the governments are capitalised by the stylesheet, not in the text
+        assert (text.title().replace(" Of The ", " of the ").replace(" Of ", " of ") if text.isupper() else text) in page, text
+    assert "<strong>NSF&#39;s AI testbeds</strong>" in page or "<strong>NSF's AI testbeds</strong>" in page
+    assert "<script" not in page  # the discussion's markup never runs
+    assert "Director" in page and "Margaret Chen" in page  # titles and the U.S. co-chair
+    assert '<span class="code">A.1</span>' in page and '<span class="code">B.4</span>' in page
+    assert "Done at Sejong, on" in page
+    with app.app_context():
+        from jcm.actions.services import get_action_item
+
+        earlier_ref, raised_ref = get_action_item(earlier).ref, get_action_item(raised).ref
+    review = page[page.index('id="review"'):page.index('id="new-actions"')]
+    assert earlier_ref in review and "Exchange AI-ready dataset inventories" in review
+    assert "Kevin" in review or "박지훈" in review  # an owner on each side
+    new = page[page.index('id="new-actions"'):]
+    assert raised_ref in new and "Organise a joint quantum workshop" in new
+
+    pdf = client.get(minutes_url(held_meeting, "pdf"))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    pages = page_texts(pdf.data)
+    assert all("DRAFT" in text for text in pages), [i for i, t in enumerate(pages) if "DRAFT" not in t]
+    text = " ".join(pages)
+    for key in KEY_TEXTS:  # the HTML and the PDF say the same things
+        assert key in text, key
+    assert earlier_ref in text and raised_ref in text and "Organise a joint quantum workshop" in text
+    assert "&lt;script&gt;" in page and "<script>alert('minutes')</script>" in text  # shown as text, never run
+    assert re.search(r"Page 1 of \d", text)
+
+
+def test_a_script_in_the_discussion_is_text_or_removed_never_a_tag(app, client, auth, committee, held_meeting):
+    write_minutes(app, committee, held_meeting, discussion='Before <script>alert("x")</script> after **bold**')
+    auth.login(committee.kr_delegate)
+    page = client.get(minutes_url(held_meeting)).get_data(as_text=True)
+    assert "<script" not in page
+    assert "<strong>bold</strong>" in page
+    text = pdf_text(client.get(minutes_url(held_meeting, "pdf")).data)
+    assert "Before" in text and "after bold" in text.replace("  ", " ")
+
+
+def test_korean_text_is_extracted_from_the_pdf_in_a_font_with_hangul(app, client, auth, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.kr_delegate)
+    data = client.get(minutes_url(held_meeting, "pdf")).data
+    text = pdf_text(data)
+    assert "홍길동" in text and "양자 혁신 협력을 논의하였다." in text
+    fonts = _embedded_fonts(data)
+    hangul = {name: font for name, font in fonts.items()
+              if any(0xAC00 <= code <= 0xD7A3 for code in (font.getBestCmap() or {}))}
+    assert hangul, f"no embedded font covers Hangul: {sorted(fonts)}"
+    covered = set().union(*(font.getBestCmap() for font in hangul.values()))
+    for name in ("이준호", "홍길동", "양자 테스트베드 접근 지연"):
+        assert {ord(ch) for ch in name if not ch.isspace()} <= covered, name
+
+
+def test_hangul_and_emoji_together_do_not_break_the_document(app, client, auth, committee, held_meeting):
+    write_minutes(app, committee, held_meeting, discussion="한국 측은 데이터셋 현황을 설명하였다. 🙂🇰🇷🇺🇸 👍🏽")
+    auth.login(committee.us_delegate)
+    page = client.get(minutes_url(held_meeting))
+    assert page.status_code == 200 and "🙂" in page.get_data(as_text=True)
+    pdf = client.get(minutes_url(held_meeting, "pdf"))
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    text = pdf_text(pdf.data)  # fonts without emoji print a blank glyph for them: the rest still reads
+    assert "홍길동" in text and "양자 테스트베드 접근 지연" in text
+
+
+# --- once adopted ---------------------------------------------------------------------------------------
+
+def test_adopted_minutes_carry_their_digest_and_every_pdf_is_the_same(app, client, auth, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    sha256 = adopt(app, committee, held_meeting)
+    assert re.fullmatch(r"[0-9a-f]{64}", sha256)
+    auth.login(committee.kr_observer)
+
+    page = client.get(minutes_url(held_meeting)).get_data(as_text=True)
+    assert "DRAFT" not in page and 'class="watermark"' not in page
+    assert f'<code class="digest__value">{sha256}</code>' in page
+    assert "Adopted on" in page and "by both co-chairs" in page
+
+    first = client.get(minutes_url(held_meeting, "pdf"))
+    second = client.get(minutes_url(held_meeting, "pdf"))
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data  # byte for byte
+    assert first.headers["Content-Disposition"] == "inline; filename=JCM12-minutes.pdf"
+    text = pdf_text(first.data)
+    assert "DRAFT" not in text and sha256 in text
+    for key in KEY_TEXTS:
+        assert key in text, key
+    kept = list((__import__("pathlib").Path(app.instance_path) / "documents").glob(
+        f"minutes-{held_meeting}-{sha256}-*.pdf"))
+    assert len(kept) == 1 and kept[0].read_bytes() == first.data
+
+
+def test_the_next_meetings_minutes_link_to_the_adopted_previous_ones(app, client, auth, committee, held_meeting,
+                                                                    make_meeting):
+    write_minutes(app, committee, held_meeting)
+    adopt(app, committee, held_meeting)
+    next_id = make_meeting(ordinal=13, start_date="2027-03-10", focus_areas=("A.1",))
+    with app.app_context():
+        services.open_minutes(get_user(committee.us_secretariat.id), get_meeting(next_id))
+        db.session.commit()
+    auth.login(committee.us_delegate)
+    page = client.get(minutes_url(next_id)).get_data(as_text=True)
+    assert "Agreed Minutes of the 13th Meeting of the Joint Committee" in page
+    assert f'href="/meetings/{held_meeting}/minutes.html"' in page
+
+
+def test_a_long_record_has_a_table_of_contents_with_page_numbers(app, client, auth, committee, make_meeting):
+    from jcm.meetings.services import add_agenda_item
+
+    held_meeting = make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"))
+    with app.app_context():
+        us = get_user(committee.us_secretariat.id)
+        for n in range(8):
+            add_agenda_item(us, get_meeting(held_meeting), {"title": f"Extra discussion {n + 1}",
+                                                            "duration_minutes": 10})
+        get_meeting(held_meeting).status = "held"
+        db.session.commit()
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+    page = client.get(minutes_url(held_meeting)).get_data(as_text=True)
+    assert 'class="toc"' in page and 'href="#item-16"' in page
+    text = pdf_text(client.get(minutes_url(held_meeting, "pdf")).data)
+    assert re.search(r"Contents .*Extra discussion 8 ?\.* ?\d", text)
+
+
+# --- who may read it, and in which language ------------------------------------------------------------------
+
+def test_a_program_with_a_token_gets_the_pdf(app, api, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    response = api.client.get(minutes_url(held_meeting, "pdf"), headers={**api.headers(committee.kr_delegate), **PDF})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert api.client.get(minutes_url(held_meeting, "pdf"), headers=PDF).status_code == 401
+
+
+@pytest.mark.parametrize("kind", ["html", "pdf"])
+def test_an_unknown_meeting_or_one_without_minutes_is_not_found(client, auth, committee, held_meeting, kind):
+    auth.login(committee.us_delegate)
+    assert client.get(minutes_url(424242, kind)).status_code == 404
+    assert client.get(minutes_url(held_meeting, kind)).status_code == 404  # no minutes yet
+
+
+def test_in_korean_the_document_is_korean(app, client, auth, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.kr_delegate)
+    html = client.get(minutes_url(held_meeting), headers={"Accept-Language": "ko-KR,ko;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="ko">' in html and "제12차 공동위원회" in html
+    pdf = client.get(minutes_url(held_meeting, "pdf"), headers={"Accept-Language": "ko"})
+    assert "제12차 공동위원회" in pdf_text(pdf.data)
