@@ -55,9 +55,9 @@ def init_api(app: Flask) -> None:
     api.init_app(app)
     if "FocusAreaNode" not in api.spec.components.schemas:
         api.spec.components.schema("FocusAreaNode", schema=FocusAreaNodeSchema)
-    from jcm.api import actions, meetings, views
+    from jcm.api import actions, meetings, minutes, views
 
-    for blueprint in views.blueprints + meetings.blueprints + actions.blueprints:
+    for blueprint in views.blueprints + meetings.blueprints + actions.blueprints + minutes.blueprints:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
         csrf.exempt(blueprint)  # tokens, not cookies, authenticate here: nothing for a forged form to borrow
     app.before_request(_authenticate)

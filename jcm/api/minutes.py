@@ -1,0 +1,225 @@
+"""API resources for the minutes: each view parses, calls the services, commits once and responds.
+
+Reading minutes that have not been started: a secretariat's GET starts them (a section per agenda item), as
+opening them in the browser does; anyone else gets 404 saying they have not been started yet."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+
+from jcm.api import current_api_user
+from jcm.api.meetings import commit, refusals
+from jcm.api.minutes_schemas import (AdoptSchema, CommentCreateSchema, CommentSchema, MinutesApprovalsSchema,
+                                     MinutesSchema, MinutesUpdateSchema)
+from jcm.errors import Conflict, Invalid, NotFound
+from jcm.meetings import services as meetings
+from jcm.meetings.models import Meeting
+from jcm.minutes import services as minutes_services
+from jcm.minutes.models import Minutes, MinutesComment
+from jcm.permissions import can, require
+
+minutes_api = Blueprint("api_minutes", __name__,
+                        description="Minutes: attendance, a record per agenda item, progress per focus area, "
+                                    "review comments, and adoption by both co-chairs")
+blueprints = [minutes_api]
+
+SIDES = ("US", "KR")
+T = TypeVar("T")
+
+
+# --- loading and showing --------------------------------------------------------------------------------
+
+def _not_started() -> NotFound:
+    return NotFound(_("The minutes of this meeting have not been started yet: a secretariat starts them."))
+
+
+def _existing(meeting: Meeting) -> Minutes:
+    minutes = minutes_services.minutes_for(meeting)
+    if minutes is None:
+        raise _not_started()
+    return minutes
+
+
+def _refuse_if_adopted(minutes: Minutes) -> None:
+    if minutes.adopted:
+        raise Conflict(_("These minutes have been adopted by both co-chairs and can no longer be changed."))
+
+
+def approvals_out(minutes: Minutes, meeting: Meeting) -> dict[str, Any]:
+    return {"meeting_id": meeting.id, "status": minutes.status, "version": minutes.version,
+            "meeting_status": meeting.status, "approvals": minutes_services.approvals_by_side(minutes),
+            "sha256": minutes.sha256 if minutes.adopted else None, "adopted_at": minutes.adopted_at}
+
+
+def minutes_out(minutes: Minutes, meeting: Meeting) -> dict[str, Any]:
+    attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
+                 for side in SIDES}
+    return {
+        **approvals_out(minutes, meeting),
+        "attendance": {side: [a.name for a in attendees[side]] for side in SIDES},
+        "attendees": {side: [{"name": a.name, "title": a.title, "organization": a.organization,
+                              "user_id": a.user_id} for a in attendees[side]] for side in SIDES},
+        "records": [{"id": s.id, "agenda_item_id": s.agenda_item_id, "title": s.agenda_item.title,
+                     "position": s.agenda_item.position, "discussion": s.discussion,
+                     "decisions": list(s.decisions or []), "version": s.version, "updated_at": s.updated_at,
+                     "updated_by_id": s.updated_by_id}
+                    for s in minutes_services.ordered_sections(minutes)],
+        "progress": [{"focus_area_id": e.focus_area_id, "focus_area_code": e.focus_area.code, "status": e.status,
+                      "narrative": e.narrative, "version": e.version}
+                     for e in sorted(minutes.progress, key=lambda e: (e.focus_area.position, e.focus_area_id))],
+        "next_meeting": minutes.next_meeting,
+        "next_meeting_version": minutes.next_meeting_version,
+        "updated_at": minutes.updated_at,
+    }
+
+
+def current_minutes(meeting_id: int) -> dict[str, Any]:
+    meeting = meetings.get_meeting(meeting_id)
+    return minutes_out(_existing(meeting), meeting)
+
+
+def comment_out(comment: MinutesComment, meeting_id: int, items: dict[int, int]) -> dict[str, Any]:
+    return {"id": comment.id, "meeting_id": meeting_id,
+            "agenda_item_id": items.get(comment.section_id) if comment.section_id else None,
+            "author_id": comment.author_id, "author_name": comment.author.name if comment.author else None,
+            "side": comment.side, "text": comment.text, "at": comment.at, "resolved_at": comment.resolved_at}
+
+
+def _section_items(minutes: Minutes) -> dict[int, int]:
+    return {section.id: section.agenda_item_id for section in minutes.sections}
+
+
+def _naming(field: str, change: Callable[[], T], *, inner: bool = True) -> T:
+    """Run one part of a request, so that a refusal names the part of the body at fault: records[2].discussion."""
+    try:
+        return change()
+    except (Invalid, Conflict) as error:
+        if isinstance(error, Invalid) or error.current is not None:
+            named = inner and error.field and error.field != field
+            error.field = f"{field}.{error.field}" if named else field
+        raise
+
+
+# --- the minutes ----------------------------------------------------------------------------------------
+
+@minutes_api.get("/meetings/<int:meeting_id>/minutes")
+@minutes_api.response(200, MinutesSchema)
+@refusals(minutes_api, 404)
+def get_minutes(meeting_id: int):
+    """The minutes, with each record's and progress entry's version to base a change on.
+
+    A secretariat's first GET starts them, with a section per agenda item; for anyone else, minutes not yet
+    started are a 404. `sha256` is null until both co-chairs have adopted them."""
+    user = current_api_user()
+    meeting = meetings.get_meeting(meeting_id)
+    require(user, "minutes.view", meeting)
+    if can(user, "minutes.edit", meeting):
+        try:
+            commit(lambda: minutes_services.open_minutes(user, meeting))
+        except Conflict:
+            pass  # the other secretariat started them at the same moment: theirs are read below
+    return current_minutes(meeting_id)
+
+
+def _apply(user, meeting: Meeting, data: dict[str, Any]) -> None:
+    minutes = minutes_services.open_minutes(user, meeting)
+    _refuse_if_adopted(minutes)
+    for side, entries in (data.get("attendance") or {}).items():
+        _naming(f"attendance.{side}", lambda: minutes_services.set_attendance(user, minutes, side, entries),
+                inner=False)
+    sections = {section.agenda_item_id: section for section in minutes.sections}
+    for index, record in enumerate(data.get("records") or []):
+        section = sections.get(record["agenda_item_id"])
+        if section is None:
+            raise Invalid(_("Agenda item %(id)s is not on this meeting's agenda.", id=record["agenda_item_id"]),
+                          field=f"records[{index}].agenda_item_id")
+        try:
+            _naming(f"records[{index}]", lambda: minutes_services.save_section(
+                user, section, record.get("discussion"), record.get("decisions"), record["version"]))
+        except Conflict as conflict:
+            if isinstance(conflict.current, dict):
+                conflict.current = {"agenda_item_id": section.agenda_item_id, **conflict.current}
+            raise
+    for index, entry in enumerate(data.get("progress") or []):
+        _naming(f"progress[{index}]", lambda: minutes_services.save_progress(
+            user, minutes, entry["focus_area_id"], entry["status"], entry.get("narrative"), entry.get("version")))
+    if "next_meeting" in data:
+        _naming("next_meeting", lambda: minutes_services.set_next_meeting(
+            user, minutes, data["next_meeting"], data.get("next_meeting_version")))
+    if "status" in data:
+        _naming("status", lambda: minutes_services.set_status(user, minutes, data["status"], data.get("version")))
+
+
+@minutes_api.put("/meetings/<int:meeting_id>/minutes")
+@minutes_api.arguments(MinutesUpdateSchema)
+@minutes_api.response(200, MinutesSchema)
+@refusals(minutes_api, 403, 404, 409, 422)
+def update_minutes(data, meeting_id: int):
+    """A secretariat changes what is given: `attendance` per side, `records`, `progress`, `next_meeting`,
+    `status`. Everything in one request is saved together or not at all.
+
+    Each record carries the `version` it was based on: a stale one is refused with 409, and `error.current`
+    holds the stored text and, under `yours`, the text sent, so that nothing is lost. Adopted minutes can
+    no longer be changed (409)."""
+    user = current_api_user()
+    meeting = meetings.get_meeting(meeting_id)
+    require(user, "minutes.edit", meeting)
+    commit(lambda: _apply(user, meeting, data))
+    return current_minutes(meeting_id)
+
+
+@minutes_api.post("/meetings/<int:meeting_id>/minutes/approvals")
+@minutes_api.arguments(AdoptSchema, required=False)
+@minutes_api.response(201, MinutesApprovalsSchema)
+@refusals(minutes_api, 403, 404, 409)
+def adopt_minutes(_data, meeting_id: int):
+    """The caller, the meeting's co-chair for their side, adopts the circulated minutes for that side.
+
+    The side is always the caller's own. When both sides have adopted, the minutes are locked, their SHA-256
+    is fixed and the meeting becomes `minutes_adopted`. Refused (409) while a focus area the meeting
+    discussed has no progress entry."""
+    user = current_api_user()
+    meeting = meetings.get_meeting(meeting_id)
+    minutes = _existing(meeting)
+    commit(lambda: minutes_services.adopt(user, minutes))
+    meeting = meetings.get_meeting(meeting_id)
+    return approvals_out(_existing(meeting), meeting)
+
+
+# --- review comments ------------------------------------------------------------------------------------
+
+@minutes_api.get("/meetings/<int:meeting_id>/minutes/comments")
+@minutes_api.response(200, CommentSchema(many=True))
+@refusals(minutes_api, 404)
+def list_comments(meeting_id: int):
+    """The reviewers' comments, oldest first."""
+    meeting = meetings.get_meeting(meeting_id)
+    require(current_api_user(), "minutes.view", meeting)
+    minutes = _existing(meeting)
+    items = _section_items(minutes)
+    return [comment_out(c, meeting_id, items) for c in minutes_services.comments(minutes)]
+
+
+@minutes_api.post("/meetings/<int:meeting_id>/minutes/comments")
+@minutes_api.arguments(CommentCreateSchema)
+@minutes_api.response(201, CommentSchema)
+@refusals(minutes_api, 403, 404, 409, 422)
+def add_comment(data, meeting_id: int):
+    """A secretariat, co-chair or delegate comments on the circulated minutes: on one agenda item's record
+    (`agenda_item_id`) or on the whole."""
+    user = current_api_user()
+    meeting = meetings.get_meeting(meeting_id)
+    require(user, "minutes.comment", meeting)
+    minutes = _existing(meeting)
+    section_id = None
+    if data.get("agenda_item_id") is not None:
+        section_id = next((s.id for s in minutes.sections if s.agenda_item_id == data["agenda_item_id"]), None)
+        if section_id is None:
+            raise Invalid(_("Agenda item %(id)s is not on this meeting's agenda.", id=data["agenda_item_id"]),
+                          field="agenda_item_id")
+    items = _section_items(minutes)
+    comment = commit(lambda: minutes_services.add_comment(user, minutes, data["text"], section_id))
+    return comment_out(comment, meeting_id, items)

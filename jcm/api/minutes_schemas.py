@@ -1,0 +1,189 @@
+"""The API's JSON shapes for the minutes: what comes in (checked for type and vocabulary only, the rules are the
+services') and what goes out (DESIGN.md names the fields; more are welcome)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from jcm.api.meeting_schemas import ID, SideApprovalsSchema, StrictSchema
+from jcm.minutes.models import MINUTES_STATUSES, PROGRESS_STATUSES
+
+VERSION = {"description": "the version this change is based on; a stale one is refused with 409"}
+
+
+def _utc(moment: datetime | None) -> str | None:
+    return moment.replace(tzinfo=timezone.utc).isoformat() if moment is not None else None  # stored as naive UTC
+
+
+# --- input ----------------------------------------------------------------------------------------------
+
+class AttendeeInSchema(StrictSchema):
+    """An attendee from an account (`user_id`; name, title and organization default to the account's) or typed in."""
+
+    user_id = fields.Int(strict=True, allow_none=True, validate=ID, metadata={"description": "an account on that side"})
+    name = fields.Str(allow_none=True)
+    title = fields.Str(allow_none=True)
+    organization = fields.Str(allow_none=True)
+
+
+ATTENDEE_DOC = {"oneOf": [{"type": "string", "description": "a name"},
+                          {"type": "object", "additionalProperties": False, "description":
+                           "an account ({user_id}; the rest defaults to the account's) or {name, title, organization}",
+                           "properties": {"user_id": {"type": "integer", "nullable": True},
+                                          "name": {"type": "string", "nullable": True},
+                                          "title": {"type": "string", "nullable": True},
+                                          "organization": {"type": "string", "nullable": True}}}]}
+
+
+class AttendeeIn(fields.Field):
+    """A name, or {user_id} / {name, title, organization}."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            return {"name": value}
+        if isinstance(value, dict):
+            return AttendeeInSchema().load(value)
+        raise ValidationError("An attendee is a name or an object: {user_id} or {name, title, organization}.")
+
+
+class AttendanceInSchema(StrictSchema):
+    US = fields.List(AttendeeIn(metadata=ATTENDEE_DOC), metadata={
+        "description": "the whole U.S. delegation, in order; a side left out stays as it is"})
+    KR = fields.List(AttendeeIn(metadata=ATTENDEE_DOC), metadata={
+        "description": "the whole Korean delegation, in order; a side left out stays as it is"})
+
+
+class RecordInSchema(StrictSchema):
+    agenda_item_id = fields.Int(strict=True, required=True, validate=ID, metadata={
+        "description": "an agenda item of this meeting"})
+    discussion = fields.Str(allow_none=True, metadata={"description": "at most 100 000 characters"})
+    decisions = fields.List(fields.Str(), allow_none=True, metadata={"description": "one sentence each"})
+    version = fields.Int(strict=True, required=True, metadata=VERSION)
+
+
+class ProgressInSchema(StrictSchema):
+    focus_area_id = fields.Int(strict=True, required=True, validate=ID)
+    status = fields.Str(required=True, metadata={"enum": list(PROGRESS_STATUSES)})
+    narrative = fields.Str(allow_none=True)
+    version = fields.Int(strict=True, allow_none=True, metadata=VERSION)
+
+
+class MinutesUpdateSchema(StrictSchema):
+    """Only what is given changes; everything in one request is saved together or not at all."""
+
+    attendance = fields.Nested(AttendanceInSchema, metadata={
+        "description": "{US: [attendee], KR: [attendee]}, an attendee being a name, {user_id} or "
+                       "{name, title, organization}"})
+    records = fields.List(fields.Nested(RecordInSchema), metadata={
+        "description": "the records of the agenda items given; the others stay as they are"})
+    progress = fields.List(fields.Nested(ProgressInSchema), metadata={
+        "description": "progress per focus area; the focus areas left out stay as they are"})
+    next_meeting = fields.Str(allow_none=True, metadata={"description": "when and where the next meeting is to be"})
+    next_meeting_version = fields.Int(strict=True, metadata=VERSION)
+    status = fields.Str(validate=validate.OneOf(MINUTES_STATUSES), metadata={
+        "description": "circulated for review, or back to draft; adopted only by both co-chairs' approvals"})
+    version = fields.Int(strict=True, metadata={"description": "with `status`: the minutes' version it is based on"})
+
+
+class AdoptSchema(StrictSchema):
+    """Nothing to send: the caller adopts for their own side."""
+
+
+class CommentCreateSchema(StrictSchema):
+    text = fields.Str(required=True)
+    agenda_item_id = fields.Int(strict=True, allow_none=True, validate=ID, metadata={
+        "description": "the agenda item whose record the comment is about; none for the minutes as a whole"})
+
+
+# --- output ---------------------------------------------------------------------------------------------
+
+class AttendeeSchema(Schema):
+    name = fields.Str()
+    title = fields.Str()
+    organization = fields.Str()
+    user_id = fields.Int(allow_none=True)
+
+
+class SideAttendeesSchema(Schema):
+    US = fields.List(fields.Nested(AttendeeSchema))
+    KR = fields.List(fields.Nested(AttendeeSchema))
+
+
+class SideNamesSchema(Schema):
+    US = fields.List(fields.Str())
+    KR = fields.List(fields.Str())
+
+
+class RecordSchema(Schema):
+    id = fields.Int(metadata={"description": "the section's id"})
+    agenda_item_id = fields.Int()
+    title = fields.Str(metadata={"description": "the agenda item's title"})
+    position = fields.Int(metadata={"description": "the agenda item's position"})
+    discussion = fields.Str()
+    decisions = fields.List(fields.Str())
+    version = fields.Int()
+    updated_at = fields.Method("get_updated_at", metadata={"type": "string", "format": "date-time"})
+    updated_by_id = fields.Int(allow_none=True)
+
+    def get_updated_at(self, record) -> str | None:
+        return _utc(record["updated_at"])
+
+
+class ProgressSchema(Schema):
+    focus_area_id = fields.Int()
+    focus_area_code = fields.Str(metadata={"example": "A.1"})
+    status = fields.Str(metadata={"enum": list(PROGRESS_STATUSES)})
+    narrative = fields.Str()
+    version = fields.Int()
+
+
+class MinutesApprovalsSchema(Schema):
+    """Each side's adoption, and what follows from both."""
+
+    meeting_id = fields.Int()
+    status = fields.Str(metadata={"enum": list(MINUTES_STATUSES)})
+    version = fields.Int()
+    meeting_status = fields.Str(metadata={"description": "minutes_adopted once both co-chairs have adopted"})
+    approvals = fields.Nested(SideApprovalsSchema, metadata={"description": "{US: {user_id, at} | null, KR: …}"})
+    sha256 = fields.Str(allow_none=True, metadata={
+        "description": "once adopted: the SHA-256 of the canonical content, fixed at adoption; else null"})
+    adopted_at = fields.Method("get_adopted_at", metadata={"type": "string", "format": "date-time",
+                                                           "nullable": True})
+
+    def get_adopted_at(self, minutes) -> str | None:
+        return _utc(minutes["adopted_at"])
+
+
+class MinutesSchema(MinutesApprovalsSchema):
+    attendance = fields.Nested(SideNamesSchema, metadata={"description": "{US: [name], KR: [name]}"})
+    attendees = fields.Nested(SideAttendeesSchema, metadata={
+        "description": "{US: [{name, title, organization, user_id}], KR: […]}"})
+    records = fields.List(fields.Nested(RecordSchema), metadata={"description": "in the agenda's order"})
+    progress = fields.List(fields.Nested(ProgressSchema))
+    next_meeting = fields.Str()
+    next_meeting_version = fields.Int()
+    updated_at = fields.Method("get_updated_at", metadata={"type": "string", "format": "date-time"})
+
+    def get_updated_at(self, minutes) -> str | None:
+        return _utc(minutes["updated_at"])
+
+
+class CommentSchema(Schema):
+    id = fields.Int()
+    meeting_id = fields.Int()
+    agenda_item_id = fields.Int(allow_none=True)
+    author_id = fields.Int(allow_none=True)
+    author_name = fields.Str(allow_none=True)
+    side = fields.Str()
+    text = fields.Str()
+    at = fields.Method("get_at", metadata={"type": "string", "format": "date-time"})
+    resolved_at = fields.Method("get_resolved_at", metadata={"type": "string", "format": "date-time",
+                                                             "nullable": True})
+
+    def get_at(self, comment) -> str | None:
+        return _utc(comment["at"])
+
+    def get_resolved_at(self, comment) -> str | None:
+        return _utc(comment["resolved_at"])
