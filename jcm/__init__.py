@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from jcm.audit.views import bp as audit_bp
     from jcm.documents.views import bp as documents_bp
     from jcm.meetings.views import bp as meetings_bp
+    from jcm.minutes.views import bp as minutes_bp
     from jcm.mou.views import bp as mou_bp
 
     app.register_blueprint(accounts_bp)
@@ -70,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(actions_bp)
+    app.register_blueprint(minutes_bp)
 
     from jcm.api import init_api
 

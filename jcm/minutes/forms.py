@@ -1,0 +1,81 @@
+"""Forms of the minutes pages: a section's record, attendance, progress, the next meeting, review and comments."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from jcm.labels import choices
+
+MINUTES_STATUS_LABELS = {"draft": _l("Draft"), "circulated": _l("Circulated for review"), "adopted": _l("Adopted")}
+PROGRESS_STATUS_LABELS = {
+    "not_started": _l("Not started"),
+    "on_track": _l("On track"),
+    "at_risk": _l("At risk"),
+    "off_track": _l("Off track"),
+    "completed": _l("Completed"),
+}
+
+
+class SectionForm(FlaskForm):
+    """One agenda item's record, saved on its own; `version` is the one the text was based on."""
+
+    discussion = TextAreaField(_l("Discussion"), validators=[Optional(), Length(max=100_000)])
+    decisions = TextAreaField(_l("Decisions (one per line)"), validators=[Optional(), Length(max=250_000)])
+    version = HiddenField()
+
+
+class AttendanceForm(FlaskForm):
+    people = TextAreaField(_l("Delegation (one person per line: Name, Title, Organization)"),
+                           validators=[Optional(), Length(max=100_000)])
+
+
+class ProgressForm(FlaskForm):
+    status = SelectField(_l("Progress"), choices=choices(PROGRESS_STATUS_LABELS), validators=[DataRequired()])
+    narrative = TextAreaField(_l("Narrative"), validators=[Optional(), Length(max=100_000)])
+    version = HiddenField()
+
+
+class NextMeetingForm(FlaskForm):
+    next_meeting = TextAreaField(_l("Next meeting"), validators=[Optional(), Length(max=2000)])
+    version = HiddenField()
+
+
+class MinutesStatusForm(FlaskForm):
+    status = HiddenField(validators=[DataRequired()])
+    version = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    text = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=10_000)])
+    section_id = HiddenField()
+
+
+class RestoreForm(FlaskForm):
+    """Only its CSRF token: the version to restore is in the address."""
+
+
+def attendance_lines(attendees, side: str) -> str:
+    """The delegation as the textarea shows it: "Name, Title, Organization", one a line."""
+    lines = []
+    for person in attendees:
+        if person.side != side:
+            continue
+        parts = [person.name, person.title or "", person.organization or ""]
+        while len(parts) > 1 and not parts[-1]:
+            parts.pop()
+        lines.append(", ".join(parts))
+    return "\n".join(lines)
+
+
+def parse_attendance(text: str | None) -> list[dict[str, str]]:
+    """Each non-empty line → name, title, organization (the organization may hold further commas)."""
+    people = []
+    for line in (text or "").replace("\r\n", "\n").split("\n"):
+        if not line.strip():
+            continue
+        name, title, organization = ([part.strip() for part in line.split(",", 2)] + ["", ""])[:3]
+        people.append({"name": name, "title": title, "organization": organization})
+    return people

@@ -1,0 +1,286 @@
+"""Pages for the minutes: the secretariats' editor, the record for everyone else, review and adoption."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+
+from jcm.accounts.models import User
+from jcm.errors import NotFound
+from jcm.extensions import csrf, db
+from jcm.meetings.models import Meeting
+from jcm.meetings.services import get_meeting
+from jcm.minutes import services
+from jcm.minutes.forms import (MINUTES_STATUS_LABELS, PROGRESS_STATUS_LABELS, AttendanceForm, CommentForm,
+                               MinutesStatusForm, NextMeetingForm, ProgressForm, RestoreForm, SectionForm,
+                               attendance_lines, parse_attendance)
+from jcm.minutes.models import Minutes, MinutesComment
+from jcm.permissions import can, require
+from jcm.web import form_status, int_or_none, submit
+
+bp = Blueprint("minutes", __name__)
+
+SIDES = ("US", "KR")
+
+
+def _minutes_of(meeting: Meeting) -> Minutes | None:
+    """The minutes, made (with a section per agenda item) when a secretariat first opens them."""
+    if can(current_user, "minutes.edit", meeting):
+        services.open_minutes(current_user, meeting)
+        db.session.commit()
+    return services.minutes_for(meeting)
+
+
+def _required_minutes(meeting: Meeting) -> Minutes:
+    minutes = _minutes_of(meeting)
+    if minutes is None:
+        raise NotFound(_("No minutes have been started for this meeting yet."))
+    return minutes
+
+
+def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | None = None,
+          section_form: SectionForm | None = None, conflict: dict | None = None, forms: dict | None = None,
+          status: int = 200):
+    """The minutes page; a form just sent comes back with what was typed, and a conflict with both texts."""
+    forms = forms or {}
+    can_edit = minutes is not None and not minutes.adopted and can(current_user, "minutes.edit", meeting)
+    context = {"meeting": meeting, "minutes": minutes, "can_edit": can_edit,
+               "PROGRESS_STATUS_LABELS": PROGRESS_STATUS_LABELS, "MINUTES_STATUS_LABELS": MINUTES_STATUS_LABELS,
+               "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
+    if minutes is None:
+        return render_template("minutes/show.html", **context), status
+    sections = services.ordered_sections(minutes)
+    section_forms = {}
+    for section in sections:
+        if section.id == posted_section and section_form is not None:
+            section_forms[section.id] = section_form
+        else:
+            section_forms[section.id] = SectionForm(
+                formdata=None, discussion=section.discussion, decisions="\n".join(section.decisions or []),
+                version=str(section.version))
+    progress = {entry.focus_area_id: entry for entry in minutes.progress}
+    areas = services.discussed_focus_areas(meeting)
+    progress_forms = {}
+    for area in areas:
+        entry = progress.get(area.id)
+        progress_forms[area.id] = forms.get(("progress", area.id)) or ProgressForm(
+            formdata=None, status=entry.status if entry else "on_track", narrative=entry.narrative if entry else "",
+            version=str(entry.version) if entry else "")
+    attendance_forms = {side: forms.get(("attendance", side)) or AttendanceForm(
+        formdata=None, people=attendance_lines(minutes.attendees, side)) for side in SIDES}
+    next_form = forms.get("next_meeting") or NextMeetingForm(
+        formdata=None, next_meeting=minutes.next_meeting, version=str(minutes.next_meeting_version))
+    all_comments = services.comments(minutes)
+    approvals = services.approvals_by_side(minutes)
+    circulated = minutes.status == "circulated"
+    context.update(
+        sections=sections, section_forms=section_forms, conflict=conflict, posted_section=posted_section,
+        areas=areas, progress=progress, progress_forms=progress_forms, attendance_forms=attendance_forms,
+        attendees={side: [a for a in minutes.attendees if a.side == side] for side in SIDES},
+        next_form=next_form, approvals=approvals,
+        missing=services.missing_progress(minutes, meeting) if not minutes.adopted else [],
+        comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
+                                                                           if c.section_id is None],
+        can_comment=circulated and can(current_user, "minutes.comment", meeting),
+        can_resolve=not minutes.adopted and can(current_user, "minutes.edit", meeting),
+        can_adopt=(circulated and can(current_user, "minutes.adopt", meeting)
+                   and approvals[current_user.side] is None),
+        comment_form=forms.get("comment") or CommentForm(formdata=None))
+    return render_template("minutes/show.html", **context), status
+
+
+def _group_comments(comments: list[MinutesComment]) -> dict[int, list[MinutesComment]]:
+    grouped: dict[int, list[MinutesComment]] = {}
+    for comment in comments:
+        if comment.section_id is not None:
+            grouped.setdefault(comment.section_id, []).append(comment)
+    return grouped
+
+
+def _back(meeting_id: int, anchor: str = ""):
+    return redirect(url_for("minutes.show", meeting_id=meeting_id) + anchor)
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes")
+@login_required
+def show(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    require(current_user, "minutes.view", meeting)
+    return _page(meeting, _minutes_of(meeting))
+
+
+@csrf.exempt
+@bp.post("/minutes/sections/<int:section_id>")
+def save_section(section_id: int):
+    """Save one section. An expired sign-in leads back here through the sign-in page: the browser keeps the text."""
+    section = services.get_section(section_id)
+    meeting_id, title = section.minutes.meeting_id, section.agenda_item.title
+    if not current_user.is_authenticated:
+        flash(_("Your session has expired. Sign in again: the text you typed is kept in this browser."), "info")
+        return redirect(url_for("accounts.login", next=url_for("minutes.show", meeting_id=meeting_id)
+                                + f"#section-{section_id}"))
+    form = SectionForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors or "csrf_token" not in request.form:
+            raise CSRFError(_("The form's security token was missing or invalid."))
+        meeting = get_meeting(meeting_id)
+        return _page(meeting, _required_minutes(meeting), posted_section=section_id, section_form=form, status=422)
+    ok, _section = submit(form, lambda: services.save_section(current_user, section, form.discussion.data,
+                                                              form.decisions.data,
+                                                              int_or_none(form.version.data)))
+    if ok:
+        flash(_("“%(title)s” has been saved.", title=title), "success")
+        return _back(meeting_id, f"#section-{section_id}")
+    conflict = g.pop("conflict", None)
+    meeting = get_meeting(meeting_id)
+    minutes = _required_minutes(meeting)
+    if conflict is not None:
+        # The user's text stays in the form, now based on the stored version: saving again merges knowingly.
+        stored = services.get_section(section_id)
+        form.version.data = str(stored.version)
+        author = db.session.get(User, stored.updated_by_id) if stored.updated_by_id else None
+        conflict = {**conflict, "author": author, "at": stored.updated_at}
+    return _page(meeting, minutes, posted_section=section_id, section_form=form, conflict=conflict,
+                 status=form_status(form))
+
+
+@bp.get("/minutes/sections/<int:section_id>/revisions")
+@login_required
+def revisions(section_id: int):
+    section = services.get_section(section_id)
+    meeting = get_meeting(section.minutes.meeting_id)
+    require(current_user, "minutes.view", meeting)
+    return render_template("minutes/revisions.html", meeting=meeting, section=section,
+                           revisions=services.revisions(section), restore_form=RestoreForm(formdata=None),
+                           can_restore=not section.minutes.adopted and can(current_user, "minutes.edit", meeting))
+
+
+@bp.post("/minutes/sections/<int:section_id>/revisions/<int:version>/restore")
+@login_required
+def restore(section_id: int, version: int):
+    section = services.get_section(section_id)
+    meeting_id = section.minutes.meeting_id
+    if RestoreForm().validate_on_submit():
+        ok, _section = submit(None, lambda: services.restore_revision(current_user, section, version))
+        if ok:
+            flash(_("Version %(n)d has been restored as a new version.", n=version), "success")
+            return _back(meeting_id, f"#section-{section_id}")
+    return redirect(url_for("minutes.revisions", section_id=section_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/attendance/<side>")
+@login_required
+def attendance(meeting_id: int, side: str):
+    meeting = get_meeting(meeting_id)
+    minutes = _required_minutes(meeting)
+    form = AttendanceForm()
+    if side not in SIDES:
+        raise NotFound(_("There is no such side."))
+    if form.validate_on_submit():
+        ok, _rows = submit(form, lambda: services.set_attendance(current_user, minutes, side,
+                                                                 parse_attendance(form.people.data)))
+        if ok:
+            flash(_("The attendance has been saved."), "success")
+            return _back(meeting_id, "#attendance")
+    return _page(meeting, _required_minutes(meeting), forms={("attendance", side): form}, status=form_status(form))
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/progress/<int:focus_area_id>")
+@login_required
+def progress(meeting_id: int, focus_area_id: int):
+    meeting = get_meeting(meeting_id)
+    minutes = _required_minutes(meeting)
+    form = ProgressForm()
+    if form.validate_on_submit():
+        ok, _entry = submit(form, lambda: services.save_progress(current_user, minutes, focus_area_id,
+                                                                 form.status.data, form.narrative.data,
+                                                                 int_or_none(form.version.data)))
+        if ok:
+            flash(_("The progress has been saved."), "success")
+            return _back(meeting_id, f"#progress-{focus_area_id}")
+        g.pop("conflict", None)  # the form keeps the user's text; the message says what happened
+    return _page(meeting, _required_minutes(meeting), forms={("progress", focus_area_id): form},
+                 status=form_status(form))
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/next-meeting")
+@login_required
+def next_meeting(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    minutes = _required_minutes(meeting)
+    form = NextMeetingForm()
+    if form.validate_on_submit():
+        ok, _minutes = submit(form, lambda: services.set_next_meeting(current_user, minutes, form.next_meeting.data,
+                                                                      int_or_none(form.version.data)))
+        if ok:
+            flash(_("The next meeting has been saved."), "success")
+            return _back(meeting_id, "#next-meeting")
+        g.pop("conflict", None)
+    return _page(meeting, _required_minutes(meeting), forms={"next_meeting": form}, status=form_status(form))
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/status")
+@login_required
+def set_status(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    minutes = _required_minutes(meeting)
+    form = MinutesStatusForm()
+    if form.validate_on_submit():
+        ok, _minutes = submit(None, lambda: services.set_status(current_user, minutes, form.status.data,
+                                                                int_or_none(form.version.data)))
+        g.pop("conflict", None)
+        if ok:
+            flash(_("The draft has been circulated for review.") if form.status.data == "circulated"
+                  else _("The minutes are a draft again."), "success")
+    return _back(meeting_id)
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/comments")
+@login_required
+def comment(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    minutes = _required_minutes(meeting)
+    form = CommentForm()
+    if form.validate_on_submit():
+        ok, made = submit(form, lambda: services.add_comment(current_user, minutes, form.text.data,
+                                                             form.section_id.data or None))
+        if ok:
+            flash(_("Your comment has been added."), "success")
+            return _back(meeting_id, f"#section-{made.section_id}" if made.section_id else "#comments")
+    return _page(meeting, _required_minutes(meeting), forms={"comment": form}, status=form_status(form))
+
+
+@bp.post("/minutes/comments/<int:comment_id>/resolve")
+@login_required
+def resolve(comment_id: int):
+    comment = db.session.get(MinutesComment, comment_id)
+    if comment is None:
+        raise NotFound(_("There is no such comment."))
+    meeting_id = db.session.scalar(select(Minutes.meeting_id).where(Minutes.id == comment.minutes_id))
+    if RestoreForm().validate_on_submit():
+        ok, _comment = submit(None, lambda: services.resolve_comment(current_user, comment))
+        if ok:
+            flash(_("The comment has been marked resolved."), "success")
+    return _back(meeting_id, f"#section-{comment.section_id}" if comment.section_id else "#comments")
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/adopt")
+@login_required
+def adopt(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    minutes = _required_minutes(meeting)
+    if RestoreForm().validate_on_submit():
+        ok, _approval = submit(None, lambda: services.adopt(current_user, minutes))
+        if not ok:
+            # Refused (e.g. progress missing): the page says why, with the status of the refusal.
+            error = g.get("service_error")
+            return _page(meeting, _required_minutes(meeting), status=error.status if error else 409)
+        minutes = services.minutes_for(meeting)
+        if minutes.adopted:
+            flash(_("Both co-chairs have adopted the minutes: they are now final."), "success")
+        else:
+            flash(_("You have adopted the minutes for your side."), "success")
+    return _back(meeting_id)
