@@ -417,3 +417,143 @@
     start();
   }
 })();
+
+/* --- minutes: text typed into a section survives an expired sign-in or a dropped connection ---
+ *
+ * Every keystroke in a section of the minutes is kept in localStorage under the section's id and the
+ * version the form was based on. When the page comes back (after a reload, a failed send, or signing in
+ * again) and a kept draft differs from what the server has, the draft is put back into the form, with a
+ * notice. A draft that matches the server's text has been saved: it is dropped. A draft based on an
+ * older version keeps that version, so saving it shows the conflict page with both texts.
+ */
+(function () {
+  "use strict";
+
+  var PREFIX = "jcm-minutes-draft:";
+  var korean = /^ko\b/i.test(document.documentElement.lang || "");
+
+  function restoredNotice(when) {
+    return korean ? when + "에 저장하지 않은 글을 되살렸습니다 — 저장해야 남습니다"
+                  : "Unsaved text from " + when + " was restored — save to keep it";
+  }
+
+  function openStorage() {
+    try {
+      var store = window.localStorage;
+      store.setItem(PREFIX + "probe", "1");
+      store.removeItem(PREFIX + "probe");
+      return store;
+    } catch (error) {
+      return null;  // private mode or storage disabled: the form still works, only without this safety net
+    }
+  }
+
+  /* The server trims the discussion and drops empty decision lines: compare as it stores. */
+  function clean(text) {
+    return (text || "").replace(/\r\n?/g, "\n").trim();
+  }
+
+  function cleanDecisions(text) {
+    return clean(text).split("\n").map(function (line) { return line.trim(); })
+      .filter(function (line) { return line !== ""; }).join("\n");
+  }
+
+  function sameText(a, b) {
+    return clean(a.discussion) === clean(b.discussion) && cleanDecisions(a.decisions) === cleanDecisions(b.decisions);
+  }
+
+  function draftsOf(store, sectionId) {
+    var drafts = [];
+    var start = PREFIX + sectionId + ":";
+    for (var i = 0; i < store.length; i++) {
+      var key = store.key(i);
+      if (key && key.indexOf(start) === 0) {
+        try {
+          var draft = JSON.parse(store.getItem(key));
+          if (draft && typeof draft === "object") {
+            draft.key = key;
+            drafts.push(draft);
+          }
+        } catch (error) {
+          store.removeItem(key);
+        }
+      }
+    }
+    drafts.sort(function (a, b) { return (b.savedAt || 0) - (a.savedAt || 0); });
+    return drafts;
+  }
+
+  function setUpSection(store, form) {
+    var sectionId = form.getAttribute("data-section-id");
+    var discussion = form.querySelector("textarea[name=discussion]");
+    var decisions = form.querySelector("textarea[name=decisions]");
+    var version = form.querySelector("input[name=version]");
+    if (!sectionId || !discussion || !decisions || !version) {
+      return;
+    }
+
+    function keep() {
+      var based = version.value;
+      var draft = {discussion: discussion.value, decisions: decisions.value, version: based, savedAt: Date.now()};
+      try {
+        store.setItem(PREFIX + sectionId + ":" + based, JSON.stringify(draft));
+      } catch (error) {
+        // storage full: nothing more can be done here
+      }
+    }
+
+    var shown = {discussion: discussion.value, decisions: decisions.value};
+    var drafts = draftsOf(store, sectionId);
+    if (form.hasAttribute("data-posted")) {
+      // The page shows what was just sent (a conflict or an error): the form already holds the user's text.
+      drafts.forEach(function (draft) { store.removeItem(draft.key); });
+      keep();
+    } else {
+      drafts.forEach(function (draft) {
+        if (sameText(draft, shown)) {
+          store.removeItem(draft.key);  // saved, or nothing new
+        }
+      });
+      drafts = drafts.filter(function (draft) { return store.getItem(draft.key) !== null; });
+      if (drafts.length) {
+        var newest = drafts[0];
+        drafts.slice(1).forEach(function (draft) { store.removeItem(draft.key); });
+        discussion.value = newest.discussion || "";
+        decisions.value = newest.decisions || "";
+        if (newest.version) {
+          version.value = newest.version;  // older than the stored one? then saving shows both texts
+        }
+        var when = new Date(newest.savedAt || Date.now());
+        var notice = document.createElement("p");
+        notice.className = "flash flash--info minutes-restored";
+        notice.setAttribute("role", "status");
+        notice.textContent = restoredNotice(when.toLocaleString(korean ? "ko-KR" : undefined));
+        form.parentNode.insertBefore(notice, form);
+      }
+    }
+
+    discussion.addEventListener("input", keep);
+    decisions.addEventListener("input", keep);
+    form.addEventListener("submit", keep);  // the text is kept until a page shows it stored
+  }
+
+  function start() {
+    var forms = document.querySelectorAll("form.minutes-section-form[data-section-id]");
+    if (!forms.length) {
+      return;
+    }
+    var store = openStorage();
+    if (!store) {
+      return;
+    }
+    for (var i = 0; i < forms.length; i++) {
+      setUpSection(store, forms[i]);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,132 @@
+"""Writing the minutes live in a real browser: text typed into a section survives a dropped connection,
+a reload and an expired sign-in, and is saved once the secretary saves it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from jcm.accounts.services import get_user
+from jcm.extensions import db
+from jcm.meetings.services import get_meeting
+from jcm.minutes import services
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+RESTORED = re.compile(r"Unsaved text from .+ was restored — save to keep it")
+
+
+@pytest.fixture
+def section(app, committee, make_meeting) -> tuple[int, int]:
+    """A held meeting whose minutes the U.S. secretariat has opened: (meeting id, id of its fourth section)."""
+    meeting_id = make_meeting(ordinal=12, start_date="2026-03-10")
+    with app.app_context():
+        meeting = get_meeting(meeting_id)
+        meeting.status = "held"
+        minutes = services.open_minutes(get_user(committee.us_secretariat.id), meeting)
+        section_id = services.ordered_sections(minutes)[3].id
+        db.session.commit()
+    return meeting_id, section_id
+
+
+def stored(app, section_id: int) -> tuple[str, int]:
+    with app.app_context():
+        stored_section = services.get_section(section_id)
+        return stored_section.discussion, stored_section.version
+
+
+def open_minutes(page, meeting_id: int) -> None:
+    page.goto(f"/meetings/{meeting_id}/minutes")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))  # the script has run
+
+
+def test_text_typed_before_a_dropped_connection_is_restored_and_then_saved(app, page, committee, section):
+    meeting_id, section_id = section
+    text = "The U.S. side presented NSF's AI testbeds. 한국 측은 데이터셋 현황을 설명하였다. 🤝"
+    sign_in(page, committee.us_secretariat)
+    open_minutes(page, meeting_id)
+    page.fill(f"#discussion-{section_id}", text)
+    page.fill(f"#decisions-{section_id}", "Share the testbed list")
+
+    page.context.set_offline(True)
+    page.click(f"#section-{section_id} button[type=submit]")
+    page.wait_for_load_state()
+    page.context.set_offline(False)
+    assert stored(app, section_id) == ("", 1)  # nothing reached the server
+
+    open_minutes(page, meeting_id)
+    form = page.locator(f"#section-{section_id}")
+    expect(form.locator(".minutes-restored")).to_have_text(RESTORED)
+    expect(page.locator(f"#discussion-{section_id}")).to_have_value(text)
+    expect(page.locator(f"#decisions-{section_id}")).to_have_value("Share the testbed list")
+    expect(page.locator(".minutes-restored")).to_have_count(1)  # only the section that had unsaved text
+
+    with page.expect_navigation():
+        page.click(f"#section-{section_id} button[type=submit]")
+    assert stored(app, section_id) == (text, 2)
+    expect(page.locator(f"#discussion-{section_id}")).to_have_value(text)
+    expect(page.locator(".minutes-restored")).to_have_count(0)  # saved: the kept draft is gone
+
+    page.reload()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+    expect(page.locator(".minutes-restored")).to_have_count(0)
+
+
+def test_text_survives_a_reload_without_saving(app, page, committee, section):
+    meeting_id, section_id = section
+    sign_in(page, committee.kr_secretariat)
+    open_minutes(page, meeting_id)
+    page.fill(f"#discussion-{section_id}", "양자 기술 협력을 논의하였다.")
+    page.reload()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+    expect(page.locator(f"#discussion-{section_id}")).to_have_value("양자 기술 협력을 논의하였다.")
+    expect(page.locator(f"#section-{section_id} .minutes-restored")).to_be_visible()
+
+
+def test_after_an_expired_sign_in_the_text_comes_back(app, page, committee, section):
+    meeting_id, section_id = section
+    sign_in(page, committee.us_secretariat)
+    open_minutes(page, meeting_id)
+    page.fill(f"#discussion-{section_id}", "Typed while the session ran out.")
+    page.context.clear_cookies()  # the sign-in has expired
+
+    with page.expect_navigation():
+        page.click(f"#section-{section_id} button[type=submit]")
+    assert "/login" in page.url and "next=" in page.url
+    page.fill("input[name=email]", committee.us_secretariat.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert f"/meetings/{meeting_id}/minutes" in page.url
+    expect(page.locator(f"#discussion-{section_id}")).to_have_value("Typed while the session ran out.")
+    expect(page.locator(f"#section-{section_id} .minutes-restored")).to_have_text(RESTORED)
+
+    with page.expect_navigation():
+        page.click(f"#section-{section_id} button[type=submit]")
+    assert stored(app, section_id) == ("Typed while the session ran out.", 2)
+
+
+def test_a_kept_draft_older_than_the_stored_text_saves_as_a_conflict_with_both_texts(app, page, committee, section):
+    meeting_id, section_id = section
+    sign_in(page, committee.us_secretariat)
+    open_minutes(page, meeting_id)
+    page.fill(f"#discussion-{section_id}", "My unsaved version.")
+    with app.app_context():  # meanwhile the other secretariat saves the same section
+        services.save_section(get_user(committee.kr_secretariat.id), services.get_section(section_id),
+                              "The Korean secretariat's version.", [], 1)
+        db.session.commit()
+
+    open_minutes(page, meeting_id)
+    expect(page.locator(f"#discussion-{section_id}")).to_have_value("My unsaved version.")
+    with page.expect_navigation():
+        page.click(f"#section-{section_id} button[type=submit]")
+    expect(page.locator(".minutes-conflict__stored")).to_have_text("The Korean secretariat's version.")
+    expect(page.locator(".minutes-conflict__yours")).to_have_text("My unsaved version.")
+    assert stored(app, section_id) == ("The Korean secretariat's version.", 2)
+    with page.expect_navigation():
+        page.click(f"#section-{section_id} button[type=submit]")  # saving again, knowingly
+    assert stored(app, section_id) == ("My unsaved version.", 3)
