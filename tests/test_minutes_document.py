@@ -244,3 +244,26 @@ def test_in_korean_the_document_is_korean(app, client, auth, committee, held_mee
     assert '<html lang="ko">' in html and "제12차 공동위원회" in html
     pdf = client.get(minutes_url(held_meeting, "pdf"), headers={"Accept-Language": "ko"})
     assert "제12차 공동위원회" in pdf_text(pdf.data)
+
+
+def test_the_document_costs_the_same_number_of_queries_however_long(app, client, auth, committee, held_meeting,
+                                                                    make_meeting, make_action_item):
+    from tests.test_query_counts import queries_for
+
+    previous = make_meeting(ordinal=11, start_date="2025-03-10", focus_areas=("A.1",))
+    make_action_item(title="Raised 0", meeting_id=held_meeting, due_date="2026-09-30")
+    make_action_item(title="Carried 0", meeting_id=previous, due_date="2025-09-30")
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+    few = queries_for(app, client, minutes_url(held_meeting))
+    for n in range(6):
+        make_action_item(title=f"Carried {n + 1}", meeting_id=previous, due_date="2025-09-30", focus_area="B.4")
+        make_action_item(title=f"Raised {n + 1}", meeting_id=held_meeting, due_date="2026-09-30")
+    with app.app_context():
+        minutes = services.minutes_for(get_meeting(held_meeting))
+        us = get_user(committee.us_secretariat.id)
+        for section in services.ordered_sections(minutes):
+            services.save_section(us, section, "More **text**.", ["A decision."], None)
+        db.session.commit()
+    many = queries_for(app, client, minutes_url(held_meeting))
+    assert many == few, f"{few} queries for a short record, {many} for a longer one"
