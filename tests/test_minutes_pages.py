@@ -317,3 +317,13 @@ def test_the_pages_speak_korean(client, auth, committee, held_meeting, sections)
     page = client.get(minutes_page(held_meeting)).get_data(as_text=True)
     assert '<html lang="ko">' in page
     assert '<html lang="ko">' in client.get(f"/minutes/sections/{sections[0]}/revisions").get_data(as_text=True)
+
+
+def test_an_empty_comment_is_refused_beside_its_box(client, auth, committee, app, held_meeting, sections):
+    circulate(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+    response = post_form(client, f"/meetings/{held_meeting}/minutes/comments",
+                         {"text": "  ", "section_id": str(sections[2])}, page=minutes_page(held_meeting))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="comment-text-%d" name="text" rows="2" maxlength="10000" required aria-invalid="true"' % sections[2] in page
