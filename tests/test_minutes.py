@@ -183,3 +183,26 @@ def test_the_same_content_gives_the_same_digest(app, committee, held_meeting):
         assert services.digest(services.canonical_content(minutes, meeting)) == services.digest(
             services.canonical_content(minutes, meeting))
         assert date.today()
+
+
+def test_a_change_after_one_side_adopted_needs_that_side_to_adopt_again(app, committee, held_meeting):
+    with app.app_context():
+        minutes = _ready_to_adopt(app, committee, held_meeting)
+        us = person(committee, "us_secretariat")
+        services.save_progress(us, minutes, _area(app, "B.4"), "on_track", "")
+        services.adopt(person(committee, "us_co_chair"), minutes)
+        section = services.ordered_sections(minutes)[0]
+        services.save_section(person(committee, "kr_secretariat"), section, "A late correction", [], None)
+        assert services.approvals_by_side(minutes) == {"US": None, "KR": None}
+        services.adopt(person(committee, "kr_co_chair"), minutes)
+        assert minutes.status == "circulated"  # the U.S. co-chair has not adopted the corrected text
+
+
+def test_minutes_are_adopted_only_once_the_meeting_has_been_held(app, committee, make_meeting):
+    meeting_id = make_meeting(ordinal=14, start_date="2027-03-10", focus_areas=())
+    with app.app_context():
+        us = person(committee, "us_secretariat")
+        minutes = minutes_of(meeting_id, us)
+        services.set_status(us, minutes, "circulated")
+        with pytest.raises(Conflict, match="once the meeting has been held"):
+            services.adopt(person(committee, "us_co_chair"), minutes)

@@ -8,7 +8,7 @@ import json
 from typing import Any, Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
@@ -53,9 +53,12 @@ def discussed_focus_areas(meeting: Meeting) -> list[FocusArea]:
 
 def open_minutes(actor, meeting: Meeting) -> Minutes:
     """The minutes of a meeting, made on first use with a section per agenda item; new items get theirs."""
+    require(actor, "minutes.view", meeting)
     minutes = minutes_for(meeting)
     if minutes is None:
         require(actor, "minutes.edit", meeting)
+        if meeting.status == "cancelled":
+            raise Conflict(_("A cancelled meeting has no minutes."))
         minutes = Minutes(meeting_id=meeting.id, status="draft")
         db.session.add(minutes)
         db.session.flush()
@@ -140,6 +143,7 @@ def save_section(actor, section: MinutesSection, discussion: Any, decisions: Any
     new = next_version(section)
     section.discussion, section.decisions = text, decided
     section.updated_at, section.updated_by_id = utcnow(), actor.id
+    _touch(minutes, actor)
     db.session.add(SectionRevision(section_id=section.id, version=new, discussion=text, decisions=decided,
                                    author_id=actor.id))
     db.session.flush()
@@ -199,7 +203,7 @@ def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[st
     for attendee in [a for a in minutes.attendees if a.side == side]:
         minutes.attendees.remove(attendee)
     minutes.attendees.extend(rows)
-    _touch(minutes)
+    _touch(minutes, actor)
     record(actor, "minutes.attendance", minutes, before={side: before}, after={side: [r.name for r in rows]},
            label=meeting.title)
     return rows
@@ -233,7 +237,7 @@ def save_progress(actor, minutes: Minutes, focus_area_id: Any, status: str, narr
             return entry
         next_version(entry)
         entry.status, entry.narrative, entry.updated_at = status, text, utcnow()
-    _touch(minutes)
+    _touch(minutes, actor)
     record(actor, "minutes.progress", minutes, after={"focus_area": area.code, "status": status},
            label=meeting.title)
     return entry
@@ -251,13 +255,26 @@ def set_next_meeting(actor, minutes: Minutes, text: Any, expected_version: int |
     if value != minutes.next_meeting:
         next_version(minutes, "next_meeting_version")
         minutes.next_meeting = value
-        _touch(minutes)
+        _touch(minutes, actor)
         record(actor, "minutes.next_meeting", minutes, after={"next_meeting": value}, label=meeting.title)
     return minutes
 
 
-def _touch(minutes: Minutes) -> None:
+def _touch(minutes: Minutes, actor=None) -> None:
+    """A change of content: an adoption given for the earlier text no longer stands."""
     minutes.updated_at = utcnow()
+    if minutes.status != "adopted":
+        if "approvals" in sa_inspect(minutes).unloaded:
+            given = list(db.session.scalars(select(MinutesApproval).where(MinutesApproval.minutes_id == minutes.id)))
+            for approval in given:
+                db.session.delete(approval)
+        else:
+            given = list(minutes.approvals)
+            for approval in given:
+                minutes.approvals.remove(approval)
+        if given:
+            record(actor, "minutes.adoption_cleared", minutes, before={"adopted_by": sorted(a.side for a in given)},
+                   after={"adopted_by": []})
     db.session.flush()
 
 
@@ -282,7 +299,7 @@ def set_status(actor, minutes: Minutes, status: str, expected_version: int | Non
         if status == "draft":  # taken back for rework: any adoption so far no longer stands
             for approval in list(minutes.approvals):
                 minutes.approvals.remove(approval)
-        _touch(minutes)
+        _touch(minutes, actor)
         record(actor, "minutes.status", minutes, before={"status": before}, after={"status": status},
                label=meeting.title)
     return minutes
@@ -339,15 +356,17 @@ def adopt(actor, minutes: Minutes) -> MinutesApproval:
     meeting = _meeting_of(minutes)
     require(actor, "minutes.adopt", meeting)
     _check_open(minutes)
+    named = meeting.co_chair_id(actor.side)
+    if named is not None and named != actor.id:
+        raise PermissionDenied(_("Only the meeting's co-chair for your side adopts the minutes for it."))
+    if meeting.status != "held":
+        raise Conflict(_("Minutes are adopted once the meeting has been held."))
     if minutes.status != "circulated":
         raise Conflict(_("Minutes are adopted after they have been circulated for review."))
     missing = missing_progress(minutes, meeting)
     if missing:
         raise Conflict(_("The minutes cannot be adopted yet: no progress is recorded for %(areas)s.",
                          areas=", ".join(f"{a.code} {a.title}" for a in missing)))
-    named = meeting.co_chair_id(actor.side)
-    if named is not None and named != actor.id:
-        raise PermissionDenied(_("Only the meeting's co-chair for your side adopts the minutes for it."))
     existing = next((a for a in minutes.approvals if a.side == actor.side), None)
     if existing is not None:
         return existing
