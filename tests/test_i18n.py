@@ -101,7 +101,8 @@ def test_a_korean_secretariat_is_told_in_korean_that_the_meeting_exists(client, 
 
 
 @pytest.mark.parametrize("path", ["/meetings", "/action-items", "/my-action-items", "/meetings/{meeting}",
-                                  "/meetings/{meeting}/agenda.html", "/account/calendar"])
+                                  "/meetings/{meeting}/agenda.html", "/account/calendar", "/meetings/{meeting}/minutes",
+                                  "/meetings/{meeting}/minutes.html"])
 def test_the_meeting_and_action_pages_speak_korean(client, auth, committee, make_meeting, make_action_item, path):
     meeting = make_meeting()
     make_action_item(meeting_id=meeting)
@@ -110,5 +111,5 @@ def test_the_meeting_and_action_pages_speak_korean(client, auth, committee, make
     page = client.get(path.format(meeting=meeting)).get_data(as_text=True)
     assert '<html lang="ko">' in page
     for english in ("Action items", "Meetings", "Review of action items", "Agenda", "Due", "Owners", "Status",
-                    "Save", "Not yet agreed", "Calendar"):
+                    "Save", "Not yet agreed", "Calendar", "Minutes", "Attendance", "Decisions", "DRAFT", "Progress"):
         assert f">{english}<" not in page, english
