@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, flash, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 
@@ -108,6 +109,29 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):
         return http_error_response(error)
+
+    @app.errorhandler(IntegrityError)
+    def handle_integrity_error(error: IntegrityError):
+        """Two requests raced for the same unique thing: the loser is told, nothing half-done is kept."""
+        from jcm.extensions import db
+
+        db.session.rollback()
+        message = _("This conflicts with a change saved at the same moment. Reload and try again.")
+        if wants_json():
+            return json_error(409, "conflict", message)
+        return render_template("errors/error.html", status=409, title=None, message=message), 409
+
+    @app.errorhandler(OperationalError)
+    def handle_database_busy(error: OperationalError):
+        from jcm.extensions import db
+
+        db.session.rollback()
+        if "locked" not in str(error.orig).lower():
+            raise error
+        message = _("JCM is busy saving another change. Please send it again in a moment.")
+        if wants_json():
+            return json_error(503, "busy", message)
+        return render_template("errors/error.html", status=503, title=None, message=message), 503
 
     @app.errorhandler(500)
     def handle_server_error(error):

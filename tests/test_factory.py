@@ -95,3 +95,22 @@ def test_jcm_init_says_which_hangul_font_it_found(app, runner):
     result = runner.invoke(args=["init"])
     assert result.exit_code == 0, result.output
     assert "Hangul font:" in result.output
+
+
+def test_a_race_for_a_unique_value_is_a_clear_409_and_a_busy_database_a_503(app, client, api, committee):
+    import sqlite3
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    @app.get("/_race")
+    def race():
+        raise IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed"))
+
+    @app.get("/api/v1/_busy")
+    def busy():
+        raise OperationalError("UPDATE ...", {}, sqlite3.OperationalError("database is locked"))
+
+    page = client.get("/_race")
+    assert page.status_code == 409 and "saved at the same moment" in page.get_data(as_text=True)
+    busy_answer = api.get("/api/v1/_busy", committee.us_admin)
+    assert busy_answer.status_code == 503 and busy_answer.get_json()["error"]["code"] == "busy"
