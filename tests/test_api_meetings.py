@@ -4,7 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 from openapi_spec_validator import validate
+from sqlalchemy import select
 
+from jcm.audit.models import AuditEvent
 from jcm.extensions import db
 
 FAR = 10**9  # an id no test database reaches
@@ -223,6 +225,60 @@ def test_a_secretariat_updates_a_meeting_in_part(api, committee, make_meeting):
     assert stale.status_code == 409
     assert stale.get_json()["error"]["current"]["venue"] == "Lotte Hotel Seoul"
     assert stale.get_json()["error"]["current"]["version"] == 3
+
+
+# --- the meeting's time zone ---------------------------------------------------------------------------
+
+def test_a_meeting_takes_its_host_sides_capital_unless_the_secretariat_names_a_zone(api, committee):
+    in_sejong = api.post("/api/v1/meetings", committee.kr_secretariat, json=new_meeting(committee))
+    in_washington = api.post("/api/v1/meetings", committee.us_secretariat,
+                             json=new_meeting(committee, ordinal=13, start_date="2028-03-10", end_date="2028-03-10",
+                                              host_side="US"))
+    in_denver = api.post("/api/v1/meetings", committee.us_secretariat,
+                         json=new_meeting(committee, ordinal=14, start_date="2029-03-10", end_date="2029-03-10",
+                                          host_side="US", time_zone="America/Denver"))
+    assert [r.status_code for r in (in_sejong, in_washington, in_denver)] == [201, 201, 201]
+    assert [r.get_json()["time_zone"] for r in (in_sejong, in_washington, in_denver)] == [
+        "Asia/Seoul", "America/New_York", "America/Denver"]
+    listed = api.get("/api/v1/meetings", committee.kr_observer).get_json()
+    assert {m["ordinal"]: m["time_zone"] for m in listed} == {12: "Asia/Seoul", 13: "America/New_York",
+                                                             14: "America/Denver"}
+
+
+def test_a_secretariat_changes_the_time_zone_and_the_change_is_versioned_and_audited(app, api, committee,
+                                                                                    make_meeting):
+    meeting_id = make_meeting()
+    response = call(api, "PATCH", f"/api/v1/meetings/{meeting_id}", committee.kr_secretariat,
+                    json={"time_zone": "Pacific/Honolulu", "version": 1})
+    assert response.status_code == 200, response.get_json()
+    assert (response.get_json()["time_zone"], response.get_json()["version"]) == ("Pacific/Honolulu", 2)
+    assert api.get(f"/api/v1/meetings/{meeting_id}", committee.us_observer).get_json()["time_zone"] == "Pacific/Honolulu"
+    stale = call(api, "PATCH", f"/api/v1/meetings/{meeting_id}", committee.us_secretariat,
+                 json={"time_zone": "UTC", "version": 1})
+    assert stale.status_code == 409 and stale.get_json()["error"]["current"]["time_zone"] == "Pacific/Honolulu"
+    with app.app_context():
+        (event,) = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "meeting.update",
+                                                               AuditEvent.object_id == meeting_id)).all()
+        assert event.changes() == [("time_zone", "Asia/Seoul", "Pacific/Honolulu")]
+        assert event.actor_id == committee.kr_secretariat.id
+
+
+@pytest.mark.parametrize("zone", ["", "../../etc/passwd", "Asia/Seoul\x00", "Asia/Seoul" * 500, "asia/seoul", "KST",
+                                  None, 9, 9.5, True, ["Asia/Seoul"], {"name": "Asia/Seoul"}])
+def test_a_time_zone_that_is_not_one_is_refused_naming_the_field_and_nothing_is_stored(api, committee, make_meeting,
+                                                                                      zone):
+    created = api.post("/api/v1/meetings", committee.us_secretariat,
+                       json=new_meeting(committee, ordinal=13, time_zone=zone))
+    assert created.status_code == 422, created.get_json()
+    assert created.get_json()["error"]["code"] in ("invalid", "unprocessable_entity")
+    assert refused_field(created) == "time_zone"
+    meeting_id = make_meeting()
+    before = api.get(f"/api/v1/meetings/{meeting_id}", committee.us_secretariat).get_json()
+    changed = call(api, "PATCH", f"/api/v1/meetings/{meeting_id}", committee.us_secretariat,
+                   json={"time_zone": zone, "venue": "Elsewhere", "version": 1})
+    assert changed.status_code == 422 and refused_field(changed) == "time_zone"
+    assert api.get("/api/v1/meetings", committee.us_secretariat).get_json() == [before]
+    assert before["time_zone"] == "Asia/Seoul"
 
 
 def test_a_meeting_is_held_cancelled_and_deleted_by_status(api, committee, make_meeting):

@@ -5,14 +5,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from jcm.accounts.services import get_user
 from jcm.audit.models import AuditEvent
 from jcm.extensions import db
 from jcm.meetings import services
 from jcm.meetings.models import AgendaItem, Meeting
-from jcm.mou.models import FocusArea
+from jcm.mou.models import Agreement, FocusArea
 from tests.conftest import post_form
 
 
@@ -112,6 +112,119 @@ def test_the_meetings_list_shows_upcoming_and_past(client, auth, committee, make
     page = client.get("/meetings").get_data(as_text=True)
     upcoming, past = page.split('id="past-heading"')
     assert "The 12th Joint Committee Meeting" in upcoming and "The 10th Joint Committee Meeting" in past
+
+
+# --- the meeting's time zone ---------------------------------------------------------------------------
+
+BAD_TIME_ZONES = ["", "../../etc/passwd", "Asia/Seoul\x00", "Asia/Seoul" * 500, "asia/seoul", "Seoul", "KST"]
+
+
+def _edit_fields(meeting, **fields):
+    """The edit form as a browser sends it back, unchanged but for `fields`."""
+    data = {"ordinal": str(meeting.ordinal), "title": meeting.title, "title_ko": meeting.title_ko,
+            "start_date": meeting.start_date.isoformat(), "end_date": meeting.end_date.isoformat(),
+            "time_zone": meeting.time_zone, "venue": meeting.venue, "venue_ko": meeting.venue_ko, "city": meeting.city,
+            "city_ko": meeting.city_ko, "host_side": meeting.host_side, "mode": meeting.mode,
+            "co_chair_us_id": str(meeting.co_chair_us_id or ""), "co_chair_kr_id": str(meeting.co_chair_kr_id or ""),
+            "version": str(meeting.version)}
+    data.update(fields)
+    return data
+
+
+def _zone_options(page: str) -> list[str]:
+    """The values the time-zone select offers, in order."""
+    select_ = page.split('name="time_zone"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option (?:selected )?value="([^"]*)"', select_)
+
+
+def _meeting_events(app, meeting_id, action="meeting.update"):
+    with app.app_context():
+        return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action,
+                                                           AuditEvent.object_id == meeting_id)).all()
+
+
+def test_a_new_meeting_takes_the_host_sides_capital_unless_a_zone_is_chosen(app, client, auth, committee):
+    auth.login(committee.us_secretariat)
+    form = client.get("/meetings/new").get_data(as_text=True)
+    offered = _zone_options(form)
+    assert offered[:8] == ["", "Asia/Seoul", "America/New_York", "America/Chicago", "America/Denver",
+                           "America/Los_Angeles", "Pacific/Honolulu", "UTC"]
+    assert "Europe/Paris" in offered and len(offered) == len(set(offered))
+    in_washington = _new_meeting(client, ordinal="12", host_side="US", time_zone="")
+    in_seoul = _new_meeting(client, ordinal="13", start_date="2028-03-10", host_side="KR")
+    in_honolulu = _new_meeting(client, ordinal="14", start_date="2029-03-10", host_side="US",
+                               time_zone="Pacific/Honolulu")
+    zones = [_meeting(app, int(r.headers["Location"].rsplit("/", 1)[1])).time_zone
+             for r in (in_washington, in_seoul, in_honolulu)]
+    assert zones == ["America/New_York", "Asia/Seoul", "Pacific/Honolulu"]
+    page = client.get(in_honolulu.headers["Location"]).get_data(as_text=True)
+    assert "<dt>Time zone</dt>" in page and "<dd>Pacific/Honolulu</dd>" in page
+
+
+def test_a_meeting_made_without_a_zone_takes_its_host_sides_capital(app, committee, make_meeting):
+    assert _meeting(app, make_meeting(ordinal=12)).time_zone == "Asia/Seoul"
+    assert _meeting(app, make_meeting(ordinal=13, host_side="US")).time_zone == "America/New_York"
+    assert _meeting(app, make_meeting(ordinal=14, time_zone="UTC")).time_zone == "UTC"
+
+
+def test_a_secretariat_moves_the_meeting_to_another_zone_and_the_change_is_audited(app, client, auth, committee,
+                                                                                   make_meeting):
+    meeting = _meeting(app, make_meeting())
+    auth.login(committee.kr_secretariat)
+    form = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert '<option selected value="Asia/Seoul">Asia/Seoul</option>' in form
+    assert "" not in _zone_options(form)  # a meeting always has its zone
+    response = post_form(client, f"/meetings/{meeting.id}/edit", _edit_fields(meeting, time_zone="America/Chicago"))
+    assert response.status_code == 302
+    moved = _meeting(app, meeting.id)
+    assert (moved.time_zone, moved.version, moved.venue) == ("America/Chicago", meeting.version + 1, meeting.venue)
+    (event,) = _meeting_events(app, meeting.id)
+    assert event.actor_id == committee.kr_secretariat.id
+    assert event.changes() == [("time_zone", "Asia/Seoul", "America/Chicago")]
+    assert "<dd>America/Chicago</dd>" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("zone", BAD_TIME_ZONES)
+def test_a_zone_that_is_not_a_time_zone_is_refused_beside_the_field_and_nothing_is_saved(app, client, auth, committee,
+                                                                                          make_meeting, zone):
+    meeting = _meeting(app, make_meeting(ordinal=11))
+    auth.login(committee.us_secretariat)
+    message = "The time zone must be an IANA time zone name such as Asia/Seoul or America/New_York."
+    edit = post_form(client, f"/meetings/{meeting.id}/edit", _edit_fields(meeting, time_zone=zone, venue="Elsewhere"))
+    assert edit.status_code == 422
+    assert re.search(r'id="time_zone-error">' + re.escape(message), edit.get_data(as_text=True))
+    unchanged = _meeting(app, meeting.id)
+    assert (unchanged.time_zone, unchanged.venue, unchanged.version) == ("Asia/Seoul", meeting.venue, 1)
+    assert _meeting_events(app, meeting.id) == []
+    if zone:  # on a new meeting, an empty choice is the host side's capital
+        created = _new_meeting(client, time_zone=zone)
+        assert created.status_code == 422 and message in created.get_data(as_text=True)
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
+
+
+@pytest.mark.parametrize("zone", [*BAD_TIME_ZONES, None, 9, ["Asia/Seoul"], {"name": "Asia/Seoul"}])
+def test_the_rules_refuse_anything_but_a_known_zone_naming_the_field(app, committee, make_meeting, zone):
+    with app.app_context():
+        secretariat = get_user(committee.us_secretariat.id)
+        meeting = services.get_meeting(make_meeting())
+        with pytest.raises(services.Invalid) as refused:
+            services.update_meeting(secretariat, meeting, {"time_zone": zone})
+        assert refused.value.field == "time_zone" and refused.value.status == 422
+        with pytest.raises(services.Invalid) as refused:
+            services.create_meeting(secretariat, db.session.get(Agreement, committee.agreement_id),
+                                    {"ordinal": 13, "start_date": "2028-03-10", "host_side": "US", "time_zone": zone})
+        assert refused.value.field == "time_zone"
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
+        assert db.session.get(Meeting, meeting.id).time_zone == "Asia/Seoul"
+
+
+def test_the_korean_page_names_the_time_zone(app, client, auth, committee, make_meeting):
+    meeting_id = make_meeting()
+    auth.login(committee.kr_observer)
+    page = client.get(f"/meetings/{meeting_id}", headers={"Accept-Language": "ko-KR,ko"}).get_data(as_text=True)
+    assert "<dt>시간대</dt>" in page and "<dd>Asia/Seoul</dd>" in page
 
 
 # --- agenda items ---------------------------------------------------------------------------------------

@@ -51,6 +51,9 @@ class MeetingFieldsSchema(StrictSchema):
     title_ko = fields.Str()
     start_date = fields.Date()
     end_date = fields.Date(metadata={"description": "default: the start date"})
+    time_zone = fields.Str(metadata={
+        "description": "an IANA time zone name, such as Asia/Seoul; default: the host side's capital "
+                       "(Asia/Seoul for KR, America/New_York for US)"})
     venue = fields.Str()
     venue_ko = fields.Str()
     city = fields.Str()
@@ -140,6 +143,7 @@ class MeetingSchema(Schema):
     title_ko = fields.Str()
     start_date = fields.Date()
     end_date = fields.Date()
+    time_zone = fields.Str(metadata={"description": "an IANA time zone name, such as Asia/Seoul"})
     venue = fields.Str()
     venue_ko = fields.Str()
     city = fields.Str()

@@ -22,6 +22,8 @@ class MeetingForm(FlaskForm):
     title_ko = StringField(_l("Title (Korean)"), validators=[Optional(), Length(max=300)])
     start_date = DateField(_l("First day"), validators=[InputRequired()])
     end_date = DateField(_l("Last day"), validators=[Optional()])
+    # Choices come from the view; the service alone judges the zone, so its message shows beside the field.
+    time_zone = SelectField(_l("Time zone"), default="", validate_choice=False)
     venue = StringField(_l("Venue (English)"), validators=[Optional(), Length(max=300)])
     venue_ko = StringField(_l("Venue (Korean)"), validators=[Optional(), Length(max=300)])
     city = StringField(_l("City (English)"), validators=[Optional(), Length(max=200)])

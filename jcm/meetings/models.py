@@ -17,6 +17,11 @@ from jcm.mou.models import Agreement, FocusArea
 MEETING_STATUSES = ("planning", "agenda_agreed", "held", "minutes_adopted", "cancelled")
 MODES = ("in_person", "virtual", "hybrid")
 AGENDA_ITEM_KINDS = ("opening", "procedural", "action_review", "focus_area", "break", "other_business", "closing")
+# A meeting's time zone is an IANA name; one created without it takes its host side's capital.
+DEFAULT_TIME_ZONES = {"US": "America/New_York", "KR": "Asia/Seoul"}
+# Offered first on the meeting form: the two capitals, the other U.S. zones, UTC.
+COMMON_TIME_ZONES = ("Asia/Seoul", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+                     "Pacific/Honolulu", "UTC")
 
 
 class Meeting(db.Model):
@@ -29,6 +34,7 @@ class Meeting(db.Model):
     title_ko: Mapped[str] = mapped_column(String(300), default="")
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
+    time_zone: Mapped[str] = mapped_column(String(64))
     venue: Mapped[str] = mapped_column(String(300), default="")
     venue_ko: Mapped[str] = mapped_column(String(300), default="")
     city: Mapped[str] = mapped_column(String(200), default="")
@@ -57,6 +63,7 @@ class Meeting(db.Model):
         UniqueConstraint("agreement_id", "ordinal", name="uq_meeting_agreement_ordinal"),
         CheckConstraint("end_date >= start_date", name="dates"),
         CheckConstraint("ordinal > 0", name="ordinal"),
+        CheckConstraint("time_zone <> ''", name="time_zone"),
         CheckConstraint("host_side IN ('US', 'KR')", name="host_side"),
         CheckConstraint("mode IN ('in_person', 'virtual', 'hybrid')", name="mode"),
         CheckConstraint(

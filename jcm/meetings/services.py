@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any, Iterable
+from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -15,15 +17,15 @@ from jcm.accounts.models import User
 from jcm.audit.services import record, snapshot
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
-from jcm.meetings.models import (AGENDA_ITEM_KINDS, MEETING_STATUSES, MODES, AgendaApproval, AgendaItem,
-                                 AgendaSnapshot, Meeting, MeetingDay)
+from jcm.meetings.models import (AGENDA_ITEM_KINDS, DEFAULT_TIME_ZONES, MEETING_STATUSES, MODES, AgendaApproval,
+                                 AgendaItem, AgendaSnapshot, Meeting, MeetingDay)
 from jcm.models import parse_date, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
 from jcm.versions import next_version
 
-MEETING_FIELDS = ("ordinal", "title", "title_ko", "start_date", "end_date", "venue", "venue_ko", "city", "city_ko",
-                  "host_side", "mode", "co_chair_us_id", "co_chair_kr_id", "status")
+MEETING_FIELDS = ("ordinal", "title", "title_ko", "start_date", "end_date", "time_zone", "venue", "venue_ko", "city",
+                  "city_ko", "host_side", "mode", "co_chair_us_id", "co_chair_kr_id", "status")
 ITEM_FIELDS = ("position", "day", "kind", "title", "title_ko", "description", "presenter_us", "presenter_kr",
                "duration_minutes")
 MAX_MEETING_DAYS = 14
@@ -106,6 +108,19 @@ def _text(data: dict, key: str, limit: int, *, required: bool = False, label: st
     return text
 
 
+@cache
+def known_time_zones() -> frozenset[str]:
+    """The IANA time zones Python's zoneinfo knows (read once: the tz database does not change under JCM)."""
+    return frozenset(available_timezones())
+
+
+def _time_zone(value: Any) -> str:
+    zone = value.strip() if isinstance(value, str) else None
+    if zone not in known_time_zones():
+        # Not echoed: the value may be anything (very long, control characters).
+        raise Invalid(_("The time zone must be an IANA time zone name such as Asia/Seoul or America/New_York."),
+                      field="time_zone")
+    return zone
 
 
 def _int(value: Any, key: str) -> int:
@@ -161,6 +176,8 @@ def _meeting_values(data: dict[str, Any], meeting: Meeting | None) -> dict[str, 
         if data["host_side"] not in ("US", "KR"):
             raise Invalid(_("The host side must be US or KR."), field="host_side")
         values["host_side"] = data["host_side"]
+    if "time_zone" in data:
+        values["time_zone"] = _time_zone(data["time_zone"])
     if "mode" in data:
         if data["mode"] not in MODES:
             raise Invalid(_("The mode must be in person, virtual or hybrid."), field="mode")
@@ -219,6 +236,7 @@ def create_meeting(actor, agreement: Agreement, data: dict[str, Any], focus_area
     english, korean = default_titles(values["ordinal"])
     values["title"] = values.get("title") or english
     values["title_ko"] = values.get("title_ko") or korean
+    values.setdefault("time_zone", DEFAULT_TIME_ZONES[values["host_side"]])
     values.pop("status", None)
     areas = _focus_areas(agreement.id, focus_area_ids)
     meeting = Meeting(agreement_id=agreement.id, status="planning", agenda_version=1, **values)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
 
 from jcm.accounts.forms import EmptyForm
 from jcm.accounts.models import User
@@ -20,7 +21,7 @@ from jcm.actions import services as actions
 from jcm.actions.forms import ReviewForm
 from jcm.meetings import attachments, services
 from jcm.meetings.forms import AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, StatusForm
-from jcm.meetings.models import AgendaItem, Attachment, Meeting
+from jcm.meetings.models import COMMON_TIME_ZONES, AgendaItem, Attachment, Meeting
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement, get_agreement
 from jcm.permissions import can, require
@@ -41,10 +42,19 @@ def _focus_area_choices(agreement_id: int):
     return choices({a.id: f"{a.code} {localized(a, 'title')}" for a in areas})
 
 
+def _time_zone_choices(empty: str | None = None) -> list[SelectChoice]:
+    """The common zones first, then every other zone Python knows, each by its IANA name."""
+    common, other = _("Common time zones"), _("Other time zones")
+    options = [SelectChoice("", empty)] if empty is not None else []
+    options += [SelectChoice(zone, optgroup=common) for zone in COMMON_TIME_ZONES]
+    options += [SelectChoice(zone, optgroup=other)
+                for zone in sorted(services.known_time_zones()) if zone not in COMMON_TIME_ZONES]
+    return options
+
+
 def _meeting_data(form: MeetingForm) -> dict:
-    return {key: getattr(form, key).data for key in (
-        "ordinal", "title", "title_ko", "start_date", "end_date", "venue", "venue_ko", "city", "city_ko",
-        "host_side", "mode", "co_chair_us_id", "co_chair_kr_id")}
+    """The meeting's fields the form has, under the services' names."""
+    return {key: form[key].data for key in services.MEETING_FIELDS if key in form}
 
 
 @bp.get("/meetings")
@@ -67,13 +77,17 @@ def new():
     form.co_chair_us_id.choices = _co_chair_choices("US")
     form.co_chair_kr_id.choices = _co_chair_choices("KR")
     form.focus_area_ids.choices = _focus_area_choices(agreement.id)
+    form.time_zone.choices = _time_zone_choices(empty=_("— the host side's capital —"))
     if request.method == "GET":
         last = db.session.scalar(select(Meeting.ordinal).where(Meeting.agreement_id == agreement.id)
                                  .order_by(Meeting.ordinal.desc()).limit(1))
         form.ordinal.data = (last or 0) + 1
         form.host_side.data = current_user.side
     if form.validate_on_submit():
-        ok, meeting = submit(form, lambda: services.create_meeting(current_user, agreement, _meeting_data(form),
+        data = _meeting_data(form)
+        if not data["time_zone"]:
+            del data["time_zone"]  # the service takes the host side's capital
+        ok, meeting = submit(form, lambda: services.create_meeting(current_user, agreement, data,
                                                                    form.focus_area_ids.data or []))
         if ok:
             flash(_("%(title)s has been created with a first draft of its agenda.", title=meeting.title), "success")
@@ -90,6 +104,7 @@ def edit(meeting_id: int):
     del form.focus_area_ids
     form.co_chair_us_id.choices = _co_chair_choices("US")
     form.co_chair_kr_id.choices = _co_chair_choices("KR")
+    form.time_zone.choices = _time_zone_choices()
     if request.method == "GET":
         form.version.data = str(meeting.version)
     if form.validate_on_submit():
