@@ -59,7 +59,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     from jcm.actions.feeds import bp as feeds_bp
     from jcm.actions.views import bp as actions_bp
     from jcm.audit.views import bp as audit_bp
-    from jcm.documents.views import bp as documents_bp
     from jcm.meetings.views import bp as meetings_bp
     from jcm.minutes.views import bp as minutes_bp
     from jcm.mou.views import bp as mou_bp
@@ -67,7 +66,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(mou_bp)
     app.register_blueprint(audit_bp)
-    app.register_blueprint(documents_bp)
+    from jcm.documents import views as documents
+
+    documents.init_app(app)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(actions_bp)
@@ -76,6 +77,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from jcm.api import init_api
 
     init_api(app)
+    from jcm.verification import views as verification
+
+    verification.init_app(app)
 
     from jcm.cli import register_commands
 
@@ -92,7 +96,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     @app.before_request
     def first_run_setup():
         """While no account exists, every page leads to the set-up of the first administrator."""
-        if request.endpoint in (None, "static", "healthz", "accounts.setup", "i18n.set_locale") or request.path.startswith("/api/"):
+        if request.endpoint in (None, "static", "healthz", "accounts.setup", "i18n.set_locale",
+                                "verification.verify") or request.path.startswith("/api/"):
             return None
         if not current_user.is_authenticated and app.extensions.get("jcm_setup_needed", True):
             from jcm.accounts.services import account_count

@@ -36,6 +36,8 @@ class Defaults:
     OPENAPI_JSON_PATH = "openapi.json"
     # Links in e-mails are absolute: set JCM_BASE_URL to the address people open JCM at.
     BASE_URL = "http://127.0.0.1:5000"
+    # Render the PDFs of adopted minutes in the background as soon as both co-chairs have adopted them.
+    PREPARE_DOCUMENTS = True
     # `jcm remind`: what falls due within this many days is reminded of (besides what is overdue).
     REMINDER_DAYS = 14
     # SMTP for `jcm remind` (JCM_MAIL_*). MAIL_USE_TLS is STARTTLS; MAIL_USE_SSL is SMTP over TLS (port 465).

@@ -7,8 +7,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import MetaData, event
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Stable constraint names, so migrations name what they create the same way on every database.
 NAMING_CONVENTION = {
@@ -29,3 +29,20 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def on_commit(action) -> None:
+    """Run `action()` once the current transaction has committed (never if it rolls back): work that must only
+    follow what is really stored, such as rendering the documents of minutes just adopted."""
+    db.session.info.setdefault("on_commit", []).append(action)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_on_commit(session) -> None:
+    for action in session.info.pop("on_commit", []):
+        action()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session, previous_transaction) -> None:
+    session.info.pop("on_commit", None)

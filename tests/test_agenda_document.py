@@ -133,7 +133,7 @@ def test_the_pdf_is_a_real_pdf_with_the_meeting_the_agreement_and_korean_text(ap
     response = client.get(agenda(meeting_id, "pdf"))
     assert response.status_code == 200
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
-    assert response.headers["Content-Disposition"] == "inline; filename=JCM12-agenda-v1.pdf"
+    assert response.headers["Content-Disposition"] == "inline; filename=JCM12-agenda-v1-draft-en.pdf"
     assert "private" in response.headers["Cache-Control"]
 
     text = pdf_text(response.data)
@@ -155,7 +155,7 @@ def test_the_pdf_filename_carries_the_meeting_and_the_agenda_version(app, client
     edit_item(app, committee, meeting_id, 1, duration_minutes=10)
     auth.login(committee.us_delegate)
     response = client.get(agenda(meeting_id, "pdf"))
-    assert response.headers["Content-Disposition"] == "inline; filename=JCM12-agenda-v2.pdf"
+    assert response.headers["Content-Disposition"] == "inline; filename=JCM12-agenda-v2-draft-en.pdf"
     assert "Draft — version 2" in pdf_text(response.data)
 
 

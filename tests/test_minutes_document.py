@@ -72,13 +72,13 @@ def adopt(app, committee, meeting_id: int) -> str:
         return minutes.sha256
 
 
-KEY_TEXTS = ("Agreed Minutes of the 12th Meeting of the Joint Committee",
+KEY_TEXTS = ("Agreed Minutes of the Twelfth Meeting of the Joint Committee",
              "THE GOVERNMENT OF THE UNITED STATES OF AMERICA", "THE GOVERNMENT OF THE REPUBLIC OF KOREA",
              "Dr. Jane Doe", "National Science Foundation", "홍길동", "과학기술정보통신부", "이준호",
              "The two sides agreed to exchange testbed inventories by June.",
              "양측은 공동 워크숍을 개최하기로 합의하였다.", "On track", "At risk", "Testbeds shared on schedule.",
              "양자 테스트베드 접근 지연", "Washington, D.C., in the spring of 2027.",
-             "in duplicate, in the English and Korean languages.")
+             "in duplicate, in the English language.")
 
 
 # --- the draft ------------------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def test_adopted_minutes_carry_their_digest_and_every_pdf_is_the_same(app, clien
     second = client.get(minutes_url(held_meeting, "pdf"))
     assert first.status_code == second.status_code == 200
     assert first.data == second.data  # byte for byte
-    assert first.headers["Content-Disposition"] == "inline; filename=JCM12-minutes.pdf"
+    assert first.headers["Content-Disposition"] == "inline; filename=JCM12-minutes-en.pdf"
     text = pdf_text(first.data)
     assert "DRAFT" not in text and sha256 in text
     for key in KEY_TEXTS:
@@ -198,7 +198,7 @@ def test_the_next_meetings_minutes_link_to_the_adopted_previous_ones(app, client
         db.session.commit()
     auth.login(committee.us_delegate)
     page = client.get(minutes_url(next_id)).get_data(as_text=True)
-    assert "Agreed Minutes of the 13th Meeting of the Joint Committee" in page
+    assert "Agreed Minutes of the Thirteenth Meeting of the Joint Committee" in page
     assert f'href="/meetings/{held_meeting}/minutes.html"' in page
 
 

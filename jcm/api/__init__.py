@@ -11,6 +11,8 @@ from jcm.errors import http_error_response, json_error
 from jcm.extensions import csrf, db
 
 API_PREFIX = "/api/v1"
+# Paths anyone may call without a token: the API's description, and checking a digest.
+PUBLIC_PREFIXES = (f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/verify/")
 
 
 class JCMApi(Api):
@@ -29,7 +31,7 @@ def current_api_user():
 
 
 def _authenticate():
-    if not request.path.startswith(API_PREFIX + "/") or request.path == f"{API_PREFIX}/openapi.json":
+    if not request.path.startswith(API_PREFIX + "/") or request.path.startswith(PUBLIC_PREFIXES):
         return None
     from jcm.accounts.services import user_for_token
 

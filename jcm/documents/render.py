@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import mimetypes
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
+from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -39,9 +45,41 @@ class StaticFileFetcher(URLFetcher):
         return URLFetcherResponse(url, path.read_bytes(), headers)
 
 
-def render_pdf(html: str, base_url: str) -> bytes:
+RECORD_FILENAME = "record.json"
+ARCHIVAL_VARIANT = "pdf/a-3a"  # PDF/A-3, level A: tagged, so screen readers follow the text
+
+
+@cache
+def _srgb_profile() -> bytes:
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+
+
+def _output_intent() -> dict:
+    """The sRGB output intent PDF/A requires, read from memory (WeasyPrint's own leaves its file open)."""
+    profile = ColorProfile(io.BytesIO(_srgb_profile()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"]))
+    return {"output_intent": "jcm-srgb", "color_profiles": {"jcm-srgb": profile}}
+
+
+@dataclass
+class Archival:
+    """What makes an adopted document an archival PDF (PDF/A-3b): its record embedded as an associated file,
+    so a copy can be checked offline, and fixed dates and identifier, so two renders are the same bytes."""
+
+    record_json: str
+    digest: str
+    created: datetime
+    description: str
+
+
+def render_pdf(html: str, base_url: str, archival: Archival | None = None) -> bytes:
     """The PDF of a document's HTML; relative links resolve against base_url (the app's root URL)."""
     fetcher = StaticFileFetcher(base_url, current_app.static_folder, current_app.static_url_path)
     font_config = FontConfiguration()
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(font_config=font_config)
+    if archival is None:
+        return document.write_pdf(font_config=font_config, pdf_tags=True)
+    record = Attachment(string=archival.record_json, name=RECORD_FILENAME, description=archival.description,
+                        relationship="Source", created=archival.created, modified=archival.created)
+    return document.write_pdf(font_config=font_config, pdf_variant=ARCHIVAL_VARIANT, pdf_tags=True,
+                              pdf_identifier=archival.digest[:32].encode("ascii"), attachments=[record],
+                              **_output_intent())

@@ -1,34 +1,43 @@
-"""The meeting documents as HTML and PDF, for people signed in and for programs with a Bearer token."""
+"""The meeting documents as HTML and PDF, for people signed in and for programs with a Bearer token.
+
+A draft is printed from a record built on each request. An agreed agenda version and adopted minutes (and each
+adopted correction) are printed only from their frozen record; their PDFs are archival (PDF/A-3b with the record
+embedded), rendered deterministically and kept, so every copy made at any time is the same bytes."""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from datetime import date
+import threading
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_babel import format_date, format_decimal
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from jcm.accounts.services import user_for_token
-from jcm.documents.render import render_pdf
-from jcm.errors import json_error
+from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
+from jcm.documents.records import agenda_record, agreed_agenda, minutes_record
+from jcm.documents.render import Archival, render_pdf
+from jcm.errors import Invalid, NotFound, json_error
 from jcm.extensions import db, login_manager
 from jcm.i18n import locale_code
-from jcm.meetings.attachments import KIND_NAMES
-from jcm.meetings.models import Attachment, Meeting
-from jcm.meetings.services import approvals_by_side, get_meeting, ordinal_label, schedule, total_minutes
-from jcm.mou.models import Participant
+from jcm.meetings.models import Meeting
+from jcm.meetings.services import get_meeting
+from jcm.minutes.models import Minutes
 from jcm.permissions import require
+from jcm.records import canonical_json
 from jcm.text import render_markdown
 
 bp = Blueprint("documents", __name__)
 
-SIDES = ("US", "KR")
+PROGRESS_LABELS = {"not_started": _l("Not started"), "on_track": _l("On track"), "at_risk": _l("At risk"),
+                   "off_track": _l("Off track"), "completed": _l("Completed")}
+TOC_AFTER = 12  # agenda items: a longer record gets a table of contents
 
 
 # --- who is asking ------------------------------------------------------------------------------------
@@ -68,240 +77,263 @@ def _readable_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-# --- what the agenda shows ----------------------------------------------------------------------------
-
-def duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if hours and rest:
-        return _("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
-    if hours:
-        return _("%(hours)d h", hours=hours)
-    return _("%(minutes)d min", minutes=rest)
-
-
-def file_size(size: int) -> str:
-    if size < 1024:
-        return _("%(n)s bytes", n=format_decimal(size))
-    if size < 1024 * 1024:
-        return f"{format_decimal(round(size / 1024))} KB"
-    return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
+def document_language() -> str:
+    """?lang=en|ko chooses the document's language, whatever the interface's; without it, the interface's."""
+    lang = request.args.get("lang")
+    if lang is None or lang == "":
+        return locale_code()
+    if lang not in current_app.config["LANGUAGES"]:
+        raise Invalid(_("Documents are printed in English (lang=en) or Korean (lang=ko)."), field="lang")
+    return lang
 
 
-def file_kind(attachment: Attachment) -> str:
-    extension = attachment.filename.rpartition(".")[2].lower() if "." in attachment.filename else ""
-    return KIND_NAMES.get(extension, attachment.content_type)
+# --- rendering a record -------------------------------------------------------------------------------
+
+def _render(template: str, record: dict[str, Any], lang: str, **extra) -> str:
+    with force_locale(lang):
+        return render_template(template, record=record, f=Frame(record, lang), duration=duration,
+                               file_size=file_size, file_kind=file_kind, page_label=page_label(),
+                               render_markdown=render_markdown, progress_labels=PROGRESS_LABELS, **extra)
 
 
-def other_language(obj, field: str) -> str:
-    """The field in the language the reader is not using, so both delegations read the same line."""
-    english, korean = getattr(obj, field), getattr(obj, f"{field}_ko")
-    if not korean or korean == english:
-        return ""
-    return english if locale_code() == "ko" else korean
+def agenda_html(record: dict[str, Any], lang: str, digest: str | None = None) -> str:
+    return _render("documents/agenda.html", record, lang, digest=digest,
+                   created=record.get("agreed_at") if digest else None)
 
 
-def page_label() -> tuple[str, str, str]:
-    """"Page N of M" in the reader's language, cut around the two numbers that CSS fills in."""
-    text = _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")
-    before, _sep, rest = text.partition("{page}")
-    between, _sep, after = rest.partition("{pages}")
-    return before, between, after
+def record_languages(record: dict[str, Any]) -> list[str]:
+    """The languages in which every text of the record exists: only then does the document say it is made in them."""
+    def korean_everywhere(value) -> bool:
+        if isinstance(value, dict):
+            if set(value) == {"en", "ko"}:
+                return bool(value["ko"]) or not value["en"]
+            return all(korean_everywhere(v) for k, v in value.items() if k not in ("agenda",))
+        if isinstance(value, list):
+            return all(korean_everywhere(v) for v in value)
+        return True
+
+    texts = [record.get(key) for key in ("records", "other_progress", "reviewed_action_items", "new_action_items",
+                                          "delegations")]
+    monolingual = any(record.get("records") and (r["discussion"] or r["decisions"]) for r in record["records"]) \
+        or record.get("next_meeting") or record.get("new_action_items") or record.get("reviewed_action_items")
+    return ["en", "ko"] if not monolingual and korean_everywhere(texts) else ["en"]
 
 
-def date_range(start: date, end: date) -> str:
-    # Both dates in full: CLDR's interval formats abbreviate the month, which a formal document does not.
-    if start == end:
-        return format_date(start, "long")
-    return f"{format_date(start, 'long')} – {format_date(end, 'long')}"
+def minutes_html(record: dict[str, Any], lang: str, *, adopted: bool, digest: str | None) -> str:
+    correction = record.get("correction")
+    created = (correction or {}).get("adopted_at") or record.get("adopted_at") if adopted else None
+    done_on = record.get("adopted_at") or record["meeting"]["end_date"]
+    frame = Frame(record, lang)
+    with force_locale(lang):
+        done = frame.local_date(done_on) if "T" in done_on else frame.day(done_on)
+    return _render("documents/minutes.html", record, lang, adopted=adopted, digest=digest, created=created,
+                   show_toc=len(record["records"]) > TOC_AFTER, languages=record_languages(record), done_on=done)
 
 
-def agenda_context(meeting: Meeting) -> dict:
-    participants = {p.side: p for p in db.session.scalars(
-        select(Participant).where(Participant.agreement_id == meeting.agreement_id))}
-    approvals = approvals_by_side(meeting)
-    agreed = all(approvals[side] is not None for side in SIDES)
-    focus_areas = {area.code: area for item in meeting.items for area in item.focus_areas}
-    from jcm.actions.services import carried_over, group_by_focus_area, reviews_at
-
-    return {
-        "carried": group_by_focus_area(carried_over(meeting)),
-        "reviews": reviews_at(meeting),
-        "meeting": meeting,
-        "agreement": meeting.agreement,
-        "participants": participants,
-        "sides": SIDES,
-        "co_chairs": {"US": meeting.co_chair_us, "KR": meeting.co_chair_kr},
-        "days": schedule(meeting),
-        "total": total_minutes(meeting),
-        "approvals": approvals,
-        "agreed": agreed,
-        "agreed_on": max(a.at for a in approvals.values()) if agreed else None,
-        "focus_areas": sorted(focus_areas.values(), key=lambda a: a.position),
-        "dates": date_range(meeting.start_date, meeting.end_date),
-        "duration": duration,
-        "file_size": file_size,
-        "file_kind": file_kind,
-        "other_language": other_language,
-        "render_markdown": render_markdown,
-        "page_label": page_label(),
-    }
+def _archival(record: dict[str, Any], digest: str, description: str, moment: str | None) -> Archival:
+    created = datetime.fromisoformat(moment.replace("Z", "")) if moment else datetime(2000, 1, 1)
+    return Archival(record_json=canonical_json(record), digest=digest, created=created, description=description)
 
 
-def _agenda_html(meeting: Meeting) -> str:
-    return render_template("documents/agenda.html", **agenda_context(meeting))
+def kept_folder() -> Path:
+    return Path(current_app.instance_path) / "documents"
 
 
-# --- what the minutes show ---------------------------------------------------------------------------
-
-PROGRESS_LABELS = {"not_started": _l("Not started"), "on_track": _l("On track"), "at_risk": _l("At risk"),
-                   "off_track": _l("Off track"), "completed": _l("Completed")}
-TOC_AFTER = 12  # agenda items: a longer record gets a table of contents
-
-
-def _previous_meeting(meeting: Meeting) -> tuple[Meeting | None, bool]:
-    """The meeting before this one under the same agreement, and whether JCM holds its adopted minutes."""
-    from jcm.minutes.models import Minutes
-
-    previous = db.session.scalar(
-        select(Meeting).where(Meeting.agreement_id == meeting.agreement_id, Meeting.id != meeting.id,
-                              Meeting.start_date < meeting.start_date, Meeting.status != "cancelled")
-        .order_by(Meeting.start_date.desc(), Meeting.ordinal.desc()).limit(1))
-    if previous is None:
-        return None, False
-    adopted = db.session.scalar(select(Minutes.id).where(Minutes.meeting_id == previous.id,
-                                                         Minutes.status == "adopted")) is not None
-    return previous, adopted
+def _keep(path: Path, make) -> bytes:
+    """The kept file, else make it and keep it; written atomically so a reader sees the whole file or none."""
+    if path.is_file():
+        return path.read_bytes()
+    with _render_context():
+        data = make()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".document-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return data
 
 
-def minutes_context(meeting: Meeting, minutes) -> dict:
-    """Everything the minutes document shows, loaded with a fixed number of queries whatever its length."""
-    from jcm.actions.services import carried_over, raised_at, reviews_at
-    from jcm.minutes import services as minutes_services
+class _render_context:
+    """Archival documents are rendered as if requested at JCM_BASE_URL, so where or by whom they are first asked
+    for (a browser, a program, the thread that prepares them at adoption) cannot change their bytes."""
 
-    context = agenda_context(meeting)
-    items = {item.id: item for item in meeting.items}
-    progress = {entry.focus_area_id: entry for entry in minutes.progress}
-    records, shown = [], set()
-    for number, section in enumerate(minutes_services.ordered_sections(minutes), start=1):
-        item = items.get(section.agenda_item_id, section.agenda_item)
-        areas = list(item.focus_areas)
-        entries = [(area, progress[area.id]) for area in areas if area.id in progress and area.id not in shown]
-        shown.update(area.id for area, _entry in entries)
-        records.append({"number": number, "anchor": f"item-{number}", "item": item, "section": section,
-                        "areas": areas, "progress": entries})
-    other_progress = sorted(((entry.focus_area, entry) for entry in minutes.progress
-                             if entry.focus_area_id not in shown), key=lambda pair: pair[0].position)
-    attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
-                 for side in SIDES}
-    adopted = minutes.status == "adopted"
-    previous, previous_adopted = _previous_meeting(meeting)
-    context.update({
-        "minutes": minutes,
-        "adopted": adopted,
-        "minutes_approvals": minutes_services.approvals_by_side(minutes),
-        "attendees": attendees,
-        "records": records,
-        "other_progress": other_progress,
-        "show_toc": len(records) > TOC_AFTER,
-        "reviewed": carried_over(meeting),
-        "reviews": reviews_at(meeting),
-        "raised": raised_at(meeting),
-        "previous": previous,
-        "previous_adopted": previous_adopted,
-        "ordinal": ordinal_label(meeting.ordinal),
-        "progress_labels": PROGRESS_LABELS,
-        "city": localized_city(meeting),
-        "done_on": format_date(minutes.adopted_at.date() if adopted and minutes.adopted_at else meeting.end_date,
-                               "long"),
-    })
-    return context
+    def __enter__(self):
+        self._context = current_app.test_request_context("/", base_url=current_app.config["BASE_URL"])
+        self._context.push()
+
+    def __exit__(self, *exc):
+        self._context.pop()
 
 
-def localized_city(meeting: Meeting) -> str:
-    from jcm.i18n import localized
-
-    return localized(meeting, "city") or localized(meeting, "venue") or ""
+def minutes_pdf_path(meeting_id: int, digest: str, lang: str) -> Path:
+    return kept_folder() / f"minutes-{meeting_id}-{digest}-{lang}.pdf"
 
 
-def _readable_minutes(meeting_id: int):
+def adopted_minutes_pdf(meeting_id: int, record: dict[str, Any], digest: str, lang: str) -> bytes:
+    correction = record.get("correction")
+    moment = (correction or {}).get("adopted_at") or record.get("adopted_at")
+
+    def make() -> bytes:
+        html = minutes_html(record, lang, adopted=True, digest=digest)
+        description = f"{record['meeting']['ref']} minutes, SHA-256 {digest}"
+        return render_pdf(html, current_app.config["BASE_URL"], _archival(record, digest, description, moment))
+
+    return _keep(minutes_pdf_path(meeting_id, digest, lang), make)
+
+
+def agreed_agenda_pdf(meeting_id: int, record: dict[str, Any], digest: str, lang: str) -> bytes:
+    def make() -> bytes:
+        html = agenda_html(record, lang, digest)
+        description = f"{record['meeting']['ref']} agenda v{record['version']}, SHA-256 {digest}"
+        return render_pdf(html, current_app.config["BASE_URL"],
+                          _archival(record, digest, description, record.get("agreed_at")))
+
+    return _keep(kept_folder() / f"agenda-{meeting_id}-{digest}-{lang}.pdf", make)
+
+
+def prepare_adopted_documents(app: Flask, meeting_id: int, record: dict[str, Any], digest: str) -> threading.Thread:
+    """Render the adopted PDFs in every language in the background, so the co-chair's adoption returns at once."""
+    def work() -> None:
+        with app.app_context():
+            for lang in app.config["LANGUAGES"]:
+                try:
+                    adopted_minutes_pdf(meeting_id, record, digest, lang)
+                except Exception:  # the first request renders it instead; nothing is lost
+                    app.logger.exception("could not prepare the adopted minutes of meeting %s (%s)", meeting_id, lang)
+
+    thread = threading.Thread(target=work, name=f"minutes-{meeting_id}-documents", daemon=True)
+    app.extensions.setdefault("jcm_document_threads", []).append(thread)
+    thread.start()
+    return thread
+
+
+# --- which text of the minutes ------------------------------------------------------------------------
+
+def minutes_edition(meeting: Meeting, minutes: Minutes, corr: str | None) -> tuple[dict[str, Any], str | None, bool]:
+    """The record to print, its digest and whether it is adopted: the draft as it stands; once adopted, the
+    latest text (the original with its latest correction), or with ?corr=N that correction, ?corr=0 the original."""
+    from jcm.minutes.services import adopted_corrections
+
+    if not minutes.adopted:
+        if corr not in (None, ""):
+            raise NotFound(_("Draft minutes have no corrections."))
+        return minutes_record(meeting, minutes), None, False
+    if not minutes.adopted_content or "schema" not in minutes.adopted_content:
+        # Minutes adopted before records were frozen whole: printed from what JCM holds now.
+        return minutes_record(meeting, minutes), minutes.sha256, True
+    corrections = adopted_corrections(minutes)
+    if corr in (None, ""):
+        latest = corrections[-1] if corrections else None
+    else:
+        if not corr.isascii() or not corr.isdigit() or int(corr) > len(corrections):
+            raise NotFound(_("These minutes have no correction no. %(n)s.", n=corr[:10]))
+        latest = corrections[int(corr) - 1] if int(corr) else None
+    if latest is None:
+        return minutes.adopted_content, minutes.sha256, True
+    return latest.content, latest.sha256, True
+
+
+def _readable_minutes(meeting_id: int) -> tuple[Meeting, Minutes]:
     """The meeting and its minutes, under the same access rules as the agenda; 404 while there are none."""
     from jcm.minutes.services import minutes_for
 
     meeting = _readable_meeting(meeting_id)
     minutes = minutes_for(meeting)
     if minutes is None:
-        abort(404)
+        raise NotFound(_("The minutes of this meeting have not been started yet."))
     return meeting, minutes
-
-
-def _minutes_html(meeting: Meeting, minutes) -> str:
-    return render_template("documents/minutes.html", **minutes_context(meeting, minutes))
-
-
-def _kept_minutes_pdf(meeting: Meeting, minutes) -> bytes:
-    """Adopted minutes: the PDF made on the first request after adoption, kept so every copy is the same bytes."""
-    folder = Path(current_app.instance_path) / "documents"
-    path = folder / f"minutes-{meeting.id}-{minutes.sha256}-{locale_code()}.pdf"
-    if path.is_file():
-        return path.read_bytes()
-    pdf = render_pdf(_minutes_html(meeting, minutes), base_url=request.url_root)
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".minutes-", suffix=".pdf")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(pdf)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)  # atomic: a reader sees the whole file or none
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return pdf
 
 
 # --- the views ----------------------------------------------------------------------------------------
 
-@bp.get("/meetings/<int:meeting_id>/agenda.html")
-def agenda_html(meeting_id: int):
+def _document_response(body: str | bytes, mimetype: str, lang: str, filename: str | None = None) -> Response:
+    response = Response(body, mimetype=mimetype)
+    if filename:
+        response.headers.set("Content-Disposition", "inline", filename=filename)
+    response.headers["Cache-Control"] = "private"
+    response.headers["Content-Language"] = lang
+    return response
+
+
+def _agenda(meeting: Meeting) -> tuple[dict[str, Any], str | None]:
+    agreed = agreed_agenda(meeting)
+    if agreed is not None:
+        return agreed.record, agreed.sha256
+    return agenda_record(meeting), None
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda.html", endpoint="agenda_html")
+def agenda_document_html(meeting_id: int):
     meeting = _readable_meeting(meeting_id)
-    response = Response(_agenda_html(meeting), mimetype="text/html")
-    response.headers["Cache-Control"] = "private"
-    response.headers["Content-Language"] = locale_code()
-    return response
+    lang = document_language()
+    record, digest = _agenda(meeting)
+    return _document_response(agenda_html(record, lang, digest), "text/html", lang)
 
 
-@bp.get("/meetings/<int:meeting_id>/agenda.pdf")
-def agenda_pdf(meeting_id: int):
+@bp.get("/meetings/<int:meeting_id>/agenda.pdf", endpoint="agenda_pdf")
+def agenda_document_pdf(meeting_id: int):
     meeting = _readable_meeting(meeting_id)
-    pdf = render_pdf(_agenda_html(meeting), base_url=request.url_root)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "inline",
-                         filename=f"{meeting.short_ref}-agenda-v{meeting.agenda_version}.pdf")
-    response.headers["Cache-Control"] = "private"
-    response.headers["Content-Language"] = locale_code()
-    return response
-
-
-@bp.get("/meetings/<int:meeting_id>/minutes.html")
-def minutes_html(meeting_id: int):
-    meeting, minutes = _readable_minutes(meeting_id)
-    response = Response(_minutes_html(meeting, minutes), mimetype="text/html")
-    response.headers["Cache-Control"] = "private"
-    response.headers["Content-Language"] = locale_code()
-    return response
-
-
-@bp.get("/meetings/<int:meeting_id>/minutes.pdf")
-def minutes_pdf(meeting_id: int):
-    meeting, minutes = _readable_minutes(meeting_id)
-    if minutes.status == "adopted" and minutes.sha256:
-        pdf = _kept_minutes_pdf(meeting, minutes)
-        filename = f"{meeting.short_ref}-minutes.pdf"
+    lang = document_language()
+    record, digest = _agenda(meeting)
+    if digest:
+        pdf = agreed_agenda_pdf(meeting.id, record, digest, lang)
     else:
-        pdf = render_pdf(_minutes_html(meeting, minutes), base_url=request.url_root)
-        filename = f"{meeting.short_ref}-minutes-draft.pdf"
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "inline", filename=filename)
-    response.headers["Cache-Control"] = "private"
-    response.headers["Content-Language"] = locale_code()
-    return response
+        pdf = render_pdf(agenda_html(record, lang), base_url=request.url_root)
+    return _document_response(pdf, "application/pdf", lang,
+                              f"{meeting.short_ref}-agenda-v{record['version']}{'' if digest else '-draft'}-{lang}.pdf")
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes.html", endpoint="minutes_html")
+def minutes_document_html(meeting_id: int):
+    meeting, minutes = _readable_minutes(meeting_id)
+    lang = document_language()
+    record, digest, adopted = minutes_edition(meeting, minutes, request.args.get("corr"))
+    return _document_response(minutes_html(record, lang, adopted=adopted, digest=digest), "text/html", lang)
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes.pdf", endpoint="minutes_pdf")
+def minutes_document_pdf(meeting_id: int):
+    meeting, minutes = _readable_minutes(meeting_id)
+    lang = document_language()
+    record, digest, adopted = minutes_edition(meeting, minutes, request.args.get("corr"))
+    if adopted and digest:
+        pdf = adopted_minutes_pdf(meeting.id, record, digest, lang)
+        correction = record.get("correction")
+        suffix = f"-corr{correction['number']}" if correction else ""
+        filename = f"{meeting.short_ref}-minutes{suffix}-{lang}.pdf"
+    else:
+        pdf = render_pdf(minutes_html(record, lang, adopted=False, digest=None), base_url=request.url_root)
+        filename = f"{meeting.short_ref}-minutes-draft-{lang}.pdf"
+    return _document_response(pdf, "application/pdf", lang, filename)
+
+
+def _agenda_frozen(meeting, snapshot) -> None:
+    from jcm.documents.records import freeze_agenda
+
+    freeze_agenda(meeting, snapshot)
+
+
+def _minutes_frozen(minutes, meeting) -> None:
+    from jcm.documents.records import freeze_minutes
+    from jcm.extensions import on_commit
+
+    freeze_minutes(minutes, meeting)
+    if current_app.config.get("PREPARE_DOCUMENTS", True):
+        app = current_app._get_current_object()
+        meeting_id, record, digest = meeting.id, minutes.adopted_content, minutes.sha256
+        on_commit(lambda: prepare_adopted_documents(app, meeting_id, record, digest))
+
+
+def init_app(app: Flask) -> None:
+    from jcm.meetings.services import agenda_agreed
+    from jcm.minutes.services import minutes_adopted
+
+    agenda_agreed.connect(_agenda_frozen)  # connecting the same receiver again changes nothing
+    minutes_adopted.connect(_minutes_frozen)
+    app.register_blueprint(bp)

@@ -160,7 +160,8 @@ class AgendaApproval(db.Model):
 
 
 class AgendaSnapshot(db.Model):
-    """The content of an agenda version both sides agreed, kept to show what changed since."""
+    """An agenda version both sides agreed: its items, to show what changed since, and the frozen record its
+    document is rendered from, with that record's SHA-256."""
 
     __tablename__ = "agenda_snapshot"
 
@@ -169,6 +170,8 @@ class AgendaSnapshot(db.Model):
     agenda_version: Mapped[int] = mapped_column(Integer)
     agreed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     content: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    record: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
 
     __table_args__ = (UniqueConstraint("meeting_id", "agenda_version", name="uq_agenda_snapshot_meeting_version"),)
 

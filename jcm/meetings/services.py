@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any, Iterable
 from zoneinfo import available_timezones
 
+from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -29,6 +30,9 @@ MEETING_FIELDS = ("ordinal", "title", "title_ko", "start_date", "end_date", "tim
 ITEM_FIELDS = ("position", "day", "kind", "title", "title_ko", "description", "presenter_us", "presenter_kr",
                "duration_minutes")
 MAX_MEETING_DAYS = 14
+signals = Namespace()
+# Sent when both sides have agreed an agenda version; the documents feature freezes what its document prints.
+agenda_agreed = signals.signal("agenda-agreed")
 MAX_DURATION = 480  # minutes: one item never takes more than a working day
 EDITABLE_STATUSES = ("planning", "agenda_agreed")
 
@@ -568,8 +572,11 @@ def agree_agenda(actor, meeting: Meeting, expected_agenda_version: int | None = 
         items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                    .options(selectinload(AgendaItem.focus_areas))
                                    .order_by(AgendaItem.position)).all()
-        db.session.add(AgendaSnapshot(meeting_id=meeting.id, agenda_version=meeting.agenda_version,
-                                      content=[{"id": i.id, **_item_snapshot(i)} for i in items]))
+        agreed = AgendaSnapshot(meeting_id=meeting.id, agenda_version=meeting.agenda_version,
+                                content=[{"id": i.id, **_item_snapshot(i)} for i in items])
+        db.session.add(agreed)
+        db.session.flush()
+        agenda_agreed.send(meeting, snapshot=agreed)
         db.session.flush()
         record(actor, "agenda.agreed", meeting, after={"agenda_version": meeting.agenda_version},
                label=meeting.title)

@@ -15,6 +15,7 @@ from jcm.models import utcnow
 from jcm.mou.models import FocusArea
 
 MINUTES_STATUSES = ("draft", "circulated", "adopted")
+CORRECTION_STATUSES = ("proposed", "adopted", "withdrawn")
 PROGRESS_STATUSES = ("not_started", "on_track", "at_risk", "off_track", "completed")
 
 
@@ -31,8 +32,8 @@ class Minutes(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     adopted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Fixed at adoption: the canonical content and its SHA-256, so any copy can be checked against JCM.
-    sha256: Mapped[str | None] = mapped_column(String(64))
+    # Frozen at adoption: the record the adopted documents are rendered from, and its SHA-256.
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     adopted_content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")
@@ -170,4 +171,58 @@ class MinutesApproval(db.Model):
     user: Mapped[User | None] = relationship(lazy="joined")
 
     __table_args__ = (UniqueConstraint("minutes_id", "side", name="uq_minutes_approval_minutes_side"),
+                      CheckConstraint("side IN ('US', 'KR')", name="side"))
+
+
+class MinutesCorrection(db.Model):
+    """A numbered correction of adopted minutes (Corr. 1, Corr. 2 …): changed text for some sections, adopted by
+    both co-chairs into a new record whose digest is chained to the one it supersedes."""
+
+    __tablename__ = "minutes_correction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # {"records": [{"agenda_item_id", "discussion", "decisions"}], "progress": [{"focus_area", "status",
+    #  "narrative"}], "next_meeting": str}: only the parts that change.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    supersedes_sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    adopted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    minutes: Mapped[Minutes] = relationship(lazy="raise")
+    proposed_by: Mapped[User | None] = relationship(lazy="joined")
+    approvals: Mapped[list["CorrectionApproval"]] = relationship(back_populates="correction", lazy="selectin",
+                                                                 cascade="all, delete-orphan")
+
+    __table_args__ = (UniqueConstraint("minutes_id", "number", name="uq_minutes_correction_minutes_number"),
+                      CheckConstraint("status IN ('proposed', 'adopted', 'withdrawn')", name="status"),
+                      CheckConstraint("number > 0", name="number"))
+
+    @property
+    def label(self) -> str:
+        return f"Corr. {self.number}"
+
+
+class CorrectionApproval(db.Model):
+    """A co-chair's adoption of a correction for their side."""
+
+    __tablename__ = "correction_approval"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    correction_id: Mapped[int] = mapped_column(ForeignKey("minutes_correction.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(2))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    correction: Mapped[MinutesCorrection] = relationship(back_populates="approvals", lazy="raise")
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("correction_id", "side", name="uq_correction_approval_correction_side"),
                       CheckConstraint("side IN ('US', 'KR')", name="side"))

@@ -3,27 +3,30 @@ adoption by both co-chairs, and the digest that fixes the adopted content."""
 
 from __future__ import annotations
 
-import hashlib
-import json
+import copy
 from typing import Any, Iterable
 
+from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
-from jcm.actions.services import carried_over, raised_at, reviews_at
 from jcm.audit.services import record
 from jcm.errors import Conflict, Invalid, NotFound, PermissionDenied
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Meeting
 from jcm.meetings.services import get_meeting
-from jcm.minutes.models import (PROGRESS_STATUSES, Attendee, Minutes, MinutesApproval, MinutesComment,
-                                MinutesSection, ProgressEntry, SectionRevision)
+from jcm.minutes.models import (PROGRESS_STATUSES, Attendee, CorrectionApproval, Minutes, MinutesApproval,
+                                MinutesComment, MinutesCorrection, MinutesSection, ProgressEntry, SectionRevision)
 from jcm.models import utcnow, whole_number
 from jcm.mou.models import FocusArea
 from jcm.permissions import require
 from jcm.versions import next_version
+
+signals = Namespace()
+# Sent when the second co-chair adopts; the documents feature freezes the record and fixes its digest.
+minutes_adopted = signals.signal("minutes-adopted")
 
 MAX_TEXT = 100_000  # characters in one discussion summary or narrative
 MAX_DECISIONS = 50
@@ -375,10 +378,10 @@ def adopt(actor, minutes: Minutes) -> MinutesApproval:
     db.session.flush()
     record(actor, "minutes.adopt", minutes, after={"side": actor.side}, label=meeting.title)
     if {a.side for a in minutes.approvals} == {"US", "KR"}:
-        content = canonical_content(minutes, meeting)
-        minutes.adopted_content = content
-        minutes.sha256 = digest(content)
-        minutes.status, minutes.adopted_at = "adopted", utcnow()
+        minutes.status, minutes.adopted_at = "adopted", approval.at
+        minutes_adopted.send(minutes, meeting=meeting)
+        if not minutes.sha256:
+            raise RuntimeError("adopted minutes must be frozen: the documents feature is not registered")
         next_version(minutes)
         meeting.status = "minutes_adopted"
         db.session.flush()
@@ -386,39 +389,248 @@ def adopt(actor, minutes: Minutes) -> MinutesApproval:
     return approval
 
 
-def digest(content: dict[str, Any]) -> str:
-    """SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8): the same content, the same digest."""
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def canonical_content(minutes: Minutes, meeting: Meeting) -> dict[str, Any]:
-    """What the minutes say, independent of layout: the thing both governments adopt."""
-    def people(side: str) -> list[dict[str, str]]:
-        return [{"name": a.name, "title": a.title, "organization": a.organization}
-                for a in sorted(minutes.attendees, key=lambda a: a.position) if a.side == side]
-
-    reviews = reviews_at(meeting)
-    areas = {a.id: a for a in db.session.scalars(select(FocusArea).where(
-        FocusArea.id.in_([e.focus_area_id for e in minutes.progress])))}
-    return {
-        "meeting": {"id": meeting.id, "ordinal": meeting.ordinal, "title": meeting.title, "title_ko": meeting.title_ko,
-                    "start_date": meeting.start_date.isoformat(), "end_date": meeting.end_date.isoformat(),
-                    "venue": meeting.venue, "city": meeting.city, "agenda_version": meeting.agenda_version},
-        "attendance": {"US": people("US"), "KR": people("KR")},
-        "records": [{"agenda_item_id": s.agenda_item_id, "title": s.agenda_item.title,
-                     "discussion": s.discussion, "decisions": list(s.decisions or [])}
-                    for s in ordered_sections(minutes)],
-        "progress": [{"focus_area": areas[e.focus_area_id].code, "status": e.status, "narrative": e.narrative}
-                     for e in sorted(minutes.progress, key=lambda e: areas[e.focus_area_id].position)],
-        "reviewed_action_items": [{"ref": i.ref, "title": i.title,
-                                   "outcome": reviews[i.id].outcome if i.id in reviews else None}
-                                  for i in carried_over(meeting)],
-        "new_action_items": [{"ref": i.ref, "title": i.title, "due_date": i.due_date.isoformat(),
-                              "focus_area": i.focus_area.code} for i in raised_at(meeting)],
-        "next_meeting": minutes.next_meeting,
-    }
-
-
 def approvals_by_side(minutes: Minutes) -> dict[str, MinutesApproval | None]:
     return {side: next((a for a in minutes.approvals if a.side == side), None) for side in ("US", "KR")}
+
+
+# --- corrections ----------------------------------------------------------------------------------------
+
+# Sent when both co-chairs have adopted a correction, so the documents of the corrected text can be prepared.
+correction_adopted = signals.signal("correction-adopted")
+
+
+def adopted_corrections(minutes: Minutes) -> list[MinutesCorrection]:
+    return list(db.session.scalars(select(MinutesCorrection).where(MinutesCorrection.minutes_id == minutes.id,
+                                                                   MinutesCorrection.status == "adopted")
+                                   .order_by(MinutesCorrection.number)))
+
+
+def corrections(minutes: Minutes) -> list[MinutesCorrection]:
+    return list(db.session.scalars(select(MinutesCorrection).where(MinutesCorrection.minutes_id == minutes.id)
+                                   .order_by(MinutesCorrection.number)))
+
+
+def get_correction(minutes: Minutes, number: Any) -> MinutesCorrection:
+    correction = db.session.scalar(select(MinutesCorrection).where(
+        MinutesCorrection.minutes_id == minutes.id, MinutesCorrection.number == whole_number(number, "number")))
+    if correction is None:
+        raise NotFound(_("These minutes have no correction no. %(n)s.", n=number))
+    return correction
+
+
+def current_record(minutes: Minutes) -> tuple[dict[str, Any], str]:
+    """The adopted text as it stands: the latest adopted correction's record, else the original's."""
+    adopted = adopted_corrections(minutes)
+    if adopted:
+        return adopted[-1].content, adopted[-1].sha256
+    return minutes.adopted_content, minutes.sha256
+
+
+def _check_correctable(minutes: Minutes) -> None:
+    if minutes.status != "adopted":
+        raise Conflict(_("Only adopted minutes are corrected; until both co-chairs adopt them, edit the draft."))
+    if not minutes.adopted_content or "schema" not in minutes.adopted_content:
+        raise Conflict(_("These minutes were adopted before corrections were kept as records and cannot be "
+                         "corrected in JCM."))
+
+
+def _clean_changes(record: dict[str, Any], changes: Any) -> dict[str, Any]:
+    """Only the parts that really change, checked against the text they correct."""
+    if not isinstance(changes, dict):
+        raise Invalid(_("The changes are an object with records, progress and next_meeting."), field="changes")
+    cleaned: dict[str, Any] = {}
+    by_item = {entry["agenda_item_id"]: entry for entry in record["records"]}
+    records = []
+    for index, change in enumerate(changes.get("records") or []):
+        if not isinstance(change, dict):
+            raise Invalid(_("Each changed record is an object."), field=f"changes.records[{index}]")
+        item_id = whole_number(change.get("agenda_item_id"), f"changes.records[{index}].agenda_item_id")
+        entry = by_item.get(item_id)
+        if entry is None:
+            raise Invalid(_("Agenda item %(id)s is not part of these minutes.", id=item_id),
+                          field=f"changes.records[{index}].agenda_item_id")
+        new = {"agenda_item_id": item_id}
+        if "discussion" in change:
+            new["discussion"] = _clean_text(change["discussion"], "discussion")
+        if "decisions" in change:
+            new["decisions"] = _clean_decisions(change["decisions"])
+        if any(new[key] != entry[key] for key in ("discussion", "decisions") if key in new):
+            records.append(new)
+    if records:
+        cleaned["records"] = records
+    progress_entries = {p["focus_area"]: p for entry in record["records"] for p in entry["progress"]}
+    progress_entries.update({p["focus_area"]: p for p in record["other_progress"]})
+    progress = []
+    for index, change in enumerate(changes.get("progress") or []):
+        if not isinstance(change, dict):
+            raise Invalid(_("Each changed progress entry is an object."), field=f"changes.progress[{index}]")
+        entry = progress_entries.get(change.get("focus_area"))
+        if entry is None:
+            raise Invalid(_("No progress is recorded in these minutes for focus area %(code)s.",
+                            code=str(change.get("focus_area"))[:32]), field=f"changes.progress[{index}].focus_area")
+        new = {"focus_area": entry["focus_area"]}
+        if "status" in change:
+            if change["status"] not in PROGRESS_STATUSES:
+                raise Invalid(_("Unknown progress status “%(status)s”: use %(statuses)s.",
+                                status=str(change["status"])[:32], statuses=", ".join(PROGRESS_STATUSES)),
+                              field=f"changes.progress[{index}].status")
+            new["status"] = change["status"]
+        if "narrative" in change:
+            new["narrative"] = _clean_text(change["narrative"], "narrative")
+        if any(new[key] != entry[key] for key in ("status", "narrative") if key in new):
+            progress.append(new)
+    if progress:
+        cleaned["progress"] = progress
+    if "next_meeting" in changes:
+        text = _clean_text(changes["next_meeting"], "next_meeting", 2000)
+        if text != record["next_meeting"]:
+            cleaned["next_meeting"] = text
+    if not cleaned:
+        raise Invalid(_("The correction changes nothing in the adopted text."), field="changes")
+    return cleaned
+
+
+def corrected_record(base: dict[str, Any], changes: dict[str, Any], correction: dict[str, Any]) -> dict[str, Any]:
+    """The adopted record with a correction's changes applied and the correction named in it."""
+    record = copy.deepcopy(base)
+    by_item = {entry["agenda_item_id"]: entry for entry in record["records"]}
+    for change in changes.get("records", []):
+        by_item[change["agenda_item_id"]].update({k: v for k, v in change.items() if k != "agenda_item_id"})
+    progress_entries = {p["focus_area"]: p for entry in record["records"] for p in entry["progress"]}
+    progress_entries.update({p["focus_area"]: p for p in record["other_progress"]})
+    for change in changes.get("progress", []):
+        progress_entries[change["focus_area"]].update({k: v for k, v in change.items() if k != "focus_area"})
+    if "next_meeting" in changes:
+        record["next_meeting"] = changes["next_meeting"]
+    record["correction"] = correction
+    return record
+
+
+def propose_correction(actor, minutes: Minutes, changes: Any, reason: Any,
+                       supersedes: str | None = None) -> MinutesCorrection:
+    """A secretariat proposes changed text for adopted minutes; both co-chairs then adopt it."""
+    meeting = _meeting_of(minutes)
+    require(actor, "minutes.edit", meeting)
+    _check_correctable(minutes)
+    if any(c.status == "proposed" for c in corrections(minutes)):
+        raise Conflict(_("A correction is already proposed: adopt or withdraw it before proposing another."))
+    record_now, digest_now = current_record(minutes)
+    if supersedes not in (None, "") and supersedes != digest_now:
+        raise Conflict(_("The adopted text has been corrected meanwhile: base your correction on the current text."),
+                       current={"supersedes": digest_now})
+    why = _clean_text(reason, "reason", 5000)
+    if not why:
+        raise Invalid(_("Say what the correction corrects."), field="reason")
+    cleaned = _clean_changes(record_now, changes)
+    number = len(corrections(minutes)) + 1
+    correction = MinutesCorrection(minutes_id=minutes.id, number=number, status="proposed", reason=why,
+                                   changes=cleaned, supersedes_sha256=digest_now, proposed_by_id=actor.id,
+                                   proposed_at=utcnow())
+    db.session.add(correction)
+    db.session.flush()
+    record(actor, "minutes.correction_proposed", minutes,
+           after={"number": number, "supersedes": digest_now, "changes": cleaned, "reason": why}, label=meeting.title)
+    return correction
+
+
+def _check_proposed(correction: MinutesCorrection, expected_version: int | None) -> None:
+    if correction.status != "proposed":
+        raise Conflict(_("Correction no. %(n)d has been %(status)s and can no longer be changed.",
+                         n=correction.number, status=_("adopted") if correction.status == "adopted"
+                         else _("withdrawn")))
+    if expected_version is not None and expected_version != correction.version:
+        raise Conflict(_("Correction no. %(n)d changed meanwhile; review it and try again.", n=correction.number),
+                       current={"number": correction.number, "version": correction.version,
+                                "changes": correction.changes, "reason": correction.reason})
+
+
+def update_correction(actor, correction: MinutesCorrection, changes: Any, reason: Any,
+                      expected_version: int | None = None) -> MinutesCorrection:
+    """A changed proposal is a new text: an adoption given for the earlier one no longer stands."""
+    minutes = db.session.get(Minutes, correction.minutes_id)
+    meeting = _meeting_of(minutes)
+    require(actor, "minutes.edit", meeting)
+    _check_proposed(correction, expected_version)
+    base = _record_with_digest(minutes, correction.supersedes_sha256)
+    cleaned = _clean_changes(base, changes if changes is not None else correction.changes)
+    why = _clean_text(reason, "reason", 5000) if reason is not None else correction.reason
+    if not why:
+        raise Invalid(_("Say what the correction corrects."), field="reason")
+    if (cleaned, why) != (correction.changes, correction.reason):
+        before = {"changes": correction.changes, "reason": correction.reason}
+        correction.changes, correction.reason = cleaned, why
+        for approval in list(correction.approvals):
+            correction.approvals.remove(approval)
+        next_version(correction)
+        db.session.flush()
+        record(actor, "minutes.correction_changed", minutes, before=before,
+               after={"number": correction.number, "changes": cleaned, "reason": why}, label=meeting.title)
+    return correction
+
+
+def withdraw_correction(actor, correction: MinutesCorrection, expected_version: int | None = None) -> MinutesCorrection:
+    minutes = db.session.get(Minutes, correction.minutes_id)
+    meeting = _meeting_of(minutes)
+    require(actor, "minutes.edit", meeting)
+    _check_proposed(correction, expected_version)
+    correction.status = "withdrawn"
+    next_version(correction)
+    db.session.flush()
+    record(actor, "minutes.correction_withdrawn", minutes, after={"number": correction.number}, label=meeting.title)
+    return correction
+
+
+def _record_with_digest(minutes: Minutes, digest_: str) -> dict[str, Any]:
+    if minutes.sha256 == digest_:
+        return minutes.adopted_content
+    earlier = db.session.scalar(select(MinutesCorrection).where(MinutesCorrection.minutes_id == minutes.id,
+                                                                MinutesCorrection.sha256 == digest_))
+    if earlier is None:
+        raise NotFound(_("No adopted text of these minutes has that digest."))
+    return earlier.content
+
+
+def adopt_correction(actor, correction: MinutesCorrection, expected_version: int | None = None) -> CorrectionApproval:
+    """The meeting's co-chair adopts a correction for their side; with both, the corrected text is a new record."""
+    minutes = db.session.get(Minutes, correction.minutes_id)
+    meeting = _meeting_of(minutes)
+    require(actor, "minutes.adopt", meeting, _("Only the co-chairs adopt a correction, each for their own side."))
+    named = meeting.co_chair_id(actor.side)
+    if named is not None and named != actor.id:
+        raise PermissionDenied(_("Only the meeting's co-chair for your side adopts a correction for it."))
+    _check_proposed(correction, expected_version)
+    _record_now, digest_now = current_record(minutes)
+    if correction.supersedes_sha256 != digest_now:
+        raise Conflict(_("Another correction was adopted after this one was proposed: it no longer applies to the "
+                         "current text. Withdraw it and propose it again."), current={"supersedes": digest_now})
+    existing = next((a for a in correction.approvals if a.side == actor.side), None)
+    if existing is not None:
+        return existing
+    approval = CorrectionApproval(side=actor.side, user_id=actor.id, at=utcnow())
+    correction.approvals.append(approval)
+    db.session.flush()
+    record(actor, "minutes.correction_adopt", minutes, after={"number": correction.number, "side": actor.side},
+           label=meeting.title)
+    if {a.side for a in correction.approvals} == {"US", "KR"}:
+        from jcm.records import digest as record_digest, iso
+
+        base = _record_with_digest(minutes, correction.supersedes_sha256)
+        correction.adopted_at = approval.at
+        correction.content = corrected_record(base, correction.changes, {
+            "number": correction.number, "reason": correction.reason, "supersedes": correction.supersedes_sha256,
+            "adopted_at": iso(approval.at),
+            "adoption": {a.side: {"name": a.user.name if a.user else "", "at": iso(a.at)}
+                         for a in sorted(correction.approvals, key=lambda a: a.side)}})
+        correction.sha256 = record_digest(correction.content)
+        correction.status = "adopted"
+        next_version(correction)
+        db.session.flush()
+        record(actor, "minutes.correction_adopted", minutes,
+               after={"number": correction.number, "sha256": correction.sha256,
+                      "supersedes": correction.supersedes_sha256}, label=meeting.title)
+        correction_adopted.send(correction, meeting=meeting)
+    return approval
+
+
+def correction_approvals_by_side(correction: MinutesCorrection) -> dict[str, CorrectionApproval | None]:
+    return {side: next((a for a in correction.approvals if a.side == side), None) for side in ("US", "KR")}

@@ -1,0 +1,143 @@
+"""The frame of a document around its record: the language it is printed in, the order of the sides, names,
+dates in the meeting's own time zone, and the fixed words a foreign ministry would use."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask_babel import format_date, format_decimal
+from flask_babel import gettext as _
+
+from jcm.labels import SIDE_LABELS
+from jcm.meetings.attachments import KIND_NAMES
+
+_ONES = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth",
+         "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth", "Seventeenth", "Eighteenth",
+         "Nineteenth")
+_TENS = {2: "Twent", 3: "Thirt", 4: "Fort", 5: "Fift", 6: "Sixt", 7: "Sevent", 8: "Eight", 9: "Ninet"}
+_CARDINAL_ONES = ("", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
+
+
+def ordinal_words(number: int, lang: str) -> str:
+    """The meeting's ordinal as protocol writes it: “Twelfth”, “Twenty-first”; 제12차 in Korean."""
+    if lang == "ko":
+        return f"제{number}차"
+    if 0 < number < 20:
+        return _ONES[number]
+    if 20 <= number < 100:
+        tens, ones = divmod(number, 10)
+        if ones == 0:
+            return f"{_TENS[tens]}ieth"
+        return f"{_TENS[tens]}y-{_ONES[ones].lower()}"
+    from jcm.meetings.services import english_ordinal
+
+    return english_ordinal(number)
+
+
+class Frame:
+    """What a template needs to print a record in one language; the record itself stays as it was frozen."""
+
+    def __init__(self, record: dict[str, Any], lang: str):
+        self.record = record
+        self.lang = lang
+        # The alternat: each government's text names its own side first and places its co-chair first.
+        self.sides = ("KR", "US") if lang == "ko" else ("US", "KR")
+        zone = (record.get("meeting") or {}).get("time_zone") or "UTC"
+        try:
+            self.zone = ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.zone = ZoneInfo("UTC")
+
+    def tr(self, value: Any) -> str:
+        """A text in the document's language: {"en", "ko"} picks one (English when the other is missing)."""
+        if isinstance(value, dict):
+            return value.get(self.lang) or value.get("en") or ""
+        return value or ""
+
+    def other(self, value: Any) -> str:
+        """The same text in the other language, shown beside it, when it is there and differs."""
+        if not isinstance(value, dict):
+            return ""
+        mine, theirs = value.get(self.lang) or "", value.get("ko" if self.lang == "en" else "en") or ""
+        return theirs if theirs and theirs != mine else ""
+
+    @property
+    def other_lang(self) -> str:
+        return "ko" if self.lang == "en" else "en"
+
+    def side_name(self, side: str) -> str:
+        government = (self.record.get("governments") or {}).get(side)
+        return self.tr(government["short_name"]) if government else str(SIDE_LABELS[side])
+
+    def government(self, side: str) -> str:
+        government = (self.record.get("governments") or {}).get(side)
+        return self.tr(government["name"]) if government else str(SIDE_LABELS[side])
+
+    def owners(self, item: dict[str, Any], side: str) -> str:
+        return "; ".join(self.tr(owner) for owner in item["owners"].get(side, []))
+
+    def area_title(self, code: str) -> str:
+        return self.tr((self.record.get("focus_areas") or {}).get(code, ""))
+
+    # --- dates -----------------------------------------------------------------------------------------
+
+    def day(self, value: str | date | None, style: str = "long") -> str:
+        if not value:
+            return ""
+        return format_date(date.fromisoformat(value) if isinstance(value, str) else value, style)
+
+    def local_date(self, moment: str | None, style: str = "long") -> str:
+        """The date of a moment (stored in UTC) where the meeting takes place."""
+        if not moment:
+            return ""
+        at = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=timezone.utc)
+        return format_date(at.astimezone(self.zone).date(), style)
+
+    def dates(self) -> str:
+        meeting = self.record["meeting"]
+        # Both dates in full: CLDR's interval formats abbreviate the month, which a formal document does not.
+        if meeting["start_date"] == meeting["end_date"]:
+            return self.day(meeting["start_date"])
+        return f"{self.day(meeting['start_date'])} – {self.day(meeting['end_date'])}"
+
+    def ordinal(self) -> str:
+        return ordinal_words(self.record["meeting"]["ordinal"], self.lang)
+
+    def city(self) -> str:
+        meeting = self.record["meeting"]
+        return self.tr(meeting["city"]) or self.tr(meeting["venue"])
+
+
+def duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return _("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
+    if hours:
+        return _("%(hours)d h", hours=hours)
+    return _("%(minutes)d min", minutes=rest)
+
+
+def file_size(size: int) -> str:
+    if size < 1024:
+        return _("%(n)s bytes", n=format_decimal(size))
+    if size < 1024 * 1024:
+        return f"{format_decimal(round(size / 1024))} KB"
+    return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
+
+
+def file_kind(attachment: dict[str, Any]) -> str:
+    filename = attachment["filename"]
+    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    return KIND_NAMES.get(extension, attachment["content_type"])
+
+
+def page_label() -> tuple[str, str, str]:
+    """"Page N of M" in the document's language, cut around the two numbers that CSS fills in."""
+    text = _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")
+    before, _sep, rest = text.partition("{page}")
+    between, _sep, after = rest.partition("{pages}")
+    return before, between, after

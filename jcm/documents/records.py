@@ -1,0 +1,199 @@
+"""What the agenda and the minutes print, gathered into plain records (jcm.records).
+
+A draft document is rendered from a record built afresh on each request; an agreed agenda version and adopted
+minutes are rendered only from the record frozen when both sides agreed, so nothing changed later in JCM — an
+action item, an account, an agency, the MOU's titles, a paper — can change what was agreed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from jcm.actions.services import carried_over, group_by_focus_area, raised_at, reviews_at
+from jcm.extensions import db
+from jcm.meetings.models import AgendaSnapshot, Meeting
+from jcm.meetings.services import approvals_by_side, get_meeting, schedule, total_minutes
+from jcm.minutes.models import Minutes
+from jcm.minutes.services import approvals_by_side as minutes_approvals_by_side
+from jcm.minutes.services import ordered_sections
+from jcm.mou.models import Agreement, FocusArea, Participant
+from jcm.records import SIDES, agreement_facts, both, digest, iso, owner_labels, person
+
+AGENDA_SCHEMA = "jcm.agenda/1"
+MINUTES_SCHEMA = "jcm.minutes/1"
+
+
+def _governments(agreement_id: int) -> dict[str, Any]:
+    named = {p.side: p for p in db.session.scalars(select(Participant).where(Participant.agreement_id == agreement_id))}
+    return {side: {"name": both(named[side], "name"), "short_name": both(named[side], "short_name")}
+            if side in named else None for side in SIDES}
+
+
+def _meeting_facts(meeting: Meeting) -> dict[str, Any]:
+    return {"id": meeting.id, "ordinal": meeting.ordinal, "ref": meeting.short_ref, "title": both(meeting, "title"),
+            "start_date": iso(meeting.start_date), "end_date": iso(meeting.end_date),
+            "time_zone": getattr(meeting, "time_zone", None) or "UTC",
+            "venue": both(meeting, "venue"), "city": both(meeting, "city"), "host_side": meeting.host_side,
+            "mode": meeting.mode}
+
+
+def _area(area: FocusArea) -> dict[str, Any]:
+    return {"code": area.code, "title": both(area, "title")}
+
+
+def _attachment(attachment) -> dict[str, Any]:
+    return {"filename": attachment.filename, "content_type": attachment.content_type, "size": attachment.size}
+
+
+def _item(item) -> dict[str, Any]:
+    return {"id": item.id, "kind": item.kind, "title": both(item, "title"), "description": item.description or "",
+            "focus_areas": [area.code for area in item.focus_areas],
+            "presenters": {"US": item.presenter_us or "", "KR": item.presenter_kr or ""},
+            "duration_minutes": item.duration_minutes,
+            "attachments": [_attachment(a) for a in item.attachments]}
+
+
+def _action(item, review=None) -> dict[str, Any]:
+    data = {"ref": item.ref, "title": item.title, "focus_area": item.focus_area.code,
+            "owners": {side: owner_labels(item, side) for side in SIDES}, "due_date": iso(item.due_date),
+            "status": item.status}
+    if review is not None:
+        data["outcome"] = review.outcome
+        data["new_due_date"] = iso(review.new_due_date)
+    return data
+
+
+# --- the agenda ---------------------------------------------------------------------------------------
+
+def agenda_record(meeting: Meeting) -> dict[str, Any]:
+    """Everything the agenda document prints. `meeting` is loaded with its agenda (get_meeting(with_agenda=True))."""
+    approvals = approvals_by_side(meeting)
+    agreed = all(approvals[side] is not None for side in SIDES)
+    areas = {area.code: area for item in meeting.items for area in item.focus_areas}
+    carried = carried_over(meeting)
+    reviews = reviews_at(meeting)
+    return {
+        "schema": AGENDA_SCHEMA,
+        "agreement": agreement_facts(meeting.agreement),
+        "governments": _governments(meeting.agreement_id),
+        "meeting": _meeting_facts(meeting),
+        "co_chairs": {"US": person(meeting.co_chair_us), "KR": person(meeting.co_chair_kr)},
+        "version": meeting.agenda_version,
+        "agreed": agreed,
+        "agreed_at": iso(max(a.at for a in approvals.values())) if agreed else None,
+        "approvals": {side: ({"name": a.user.name if a.user else "", "role": a.user.role if a.user else "",
+                              "at": iso(a.at), "version": a.agenda_version} if a else None)
+                      for side, a in approvals.items()},
+        "days": [{"day": iso(day.day.day), "starts_at": iso(day.day.starts_at), "ends_at": iso(day.day.ends_at),
+                  "ends": iso(day.ends), "minutes": day.minutes, "overrun_minutes": day.overrun_minutes,
+                  "slots": [{"number": slot.number, "starts": iso(slot.starts), "ends": iso(slot.ends),
+                             "item": _item(slot.item)} for slot in day.slots]}
+                 for day in schedule(meeting)],
+        "total_minutes": total_minutes(meeting),
+        "focus_areas": [_area(area) for area in sorted(areas.values(), key=lambda a: a.position)],
+        "carried": [{"area": _area(area), "items": [_action(item, reviews.get(item.id)) for item in items]}
+                    for area, items in group_by_focus_area(carried)],
+        "reviews_recorded": bool(reviews),
+    }
+
+
+def freeze_agenda(meeting: Meeting, snapshot: AgendaSnapshot) -> None:
+    """Called when both sides have agreed a version: its document is rendered from this record from now on."""
+    loaded = get_meeting(meeting.id, with_agenda=True)
+    snapshot.record = agenda_record(loaded)
+    snapshot.sha256 = digest(snapshot.record)
+
+
+def agreed_agenda(meeting: Meeting) -> AgendaSnapshot | None:
+    """The frozen record of the current agenda version, when both sides have agreed it."""
+    return db.session.scalar(select(AgendaSnapshot).where(AgendaSnapshot.meeting_id == meeting.id,
+                                                          AgendaSnapshot.agenda_version == meeting.agenda_version,
+                                                          AgendaSnapshot.record.is_not(None)))
+
+
+def current_agenda_record(meeting: Meeting) -> dict[str, Any]:
+    snapshot = agreed_agenda(meeting)
+    if snapshot is not None:
+        return snapshot.record
+    return agenda_record(meeting if "items" not in db.inspect(meeting).unloaded
+                         else get_meeting(meeting.id, with_agenda=True))
+
+
+# --- the minutes --------------------------------------------------------------------------------------
+
+def _previous(meeting: Meeting) -> dict[str, Any] | None:
+    """The meeting before this one under the same agreement, and whether JCM holds its adopted minutes."""
+    previous = db.session.scalar(
+        select(Meeting).where(Meeting.agreement_id == meeting.agreement_id, Meeting.id != meeting.id,
+                              Meeting.start_date < meeting.start_date, Meeting.status != "cancelled")
+        .order_by(Meeting.start_date.desc(), Meeting.ordinal.desc()).limit(1))
+    if previous is None:
+        return None
+    adopted = db.session.scalar(select(Minutes.id).where(Minutes.meeting_id == previous.id,
+                                                         Minutes.status == "adopted")) is not None
+    return {"meeting_id": previous.id, "ordinal": previous.ordinal, "title": both(previous, "title"),
+            "adopted": adopted}
+
+
+def minutes_record(meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
+    """Everything the minutes document prints; at adoption this is frozen and its digest fixed."""
+    meeting = get_meeting(meeting.id, with_agenda=True)
+    agreement = db.session.scalar(select(Agreement).where(Agreement.id == meeting.agreement_id))
+    items = {item.id: item for item in meeting.items}
+    area_ids = {entry.focus_area_id for entry in minutes.progress}
+    areas = {a.id: a for a in db.session.scalars(select(FocusArea).where(FocusArea.id.in_(area_ids)))}
+    progress = {entry.focus_area_id: entry for entry in minutes.progress}
+    shown: set[int] = set()
+    records = []
+    for number, section in enumerate(ordered_sections(minutes), start=1):
+        item = items.get(section.agenda_item_id, section.agenda_item)
+        entries = [progress[area.id] for area in item.focus_areas if area.id in progress and area.id not in shown]
+        shown.update(entry.focus_area_id for entry in entries)
+        records.append({"number": number, "agenda_item_id": item.id, "title": both(item, "title"),
+                        "focus_areas": [area.code for area in item.focus_areas],
+                        "discussion": section.discussion or "", "decisions": list(section.decisions or []),
+                        "progress": [_progress(entry, areas.get(entry.focus_area_id) or entry.focus_area)
+                                     for entry in entries]})
+    others = sorted((entry for entry in minutes.progress if entry.focus_area_id not in shown),
+                    key=lambda entry: areas[entry.focus_area_id].position)
+    printed_areas = {area.code: area for item in meeting.items for area in item.focus_areas}
+    printed_areas.update({area.code: area for area in areas.values()})
+    reviews = reviews_at(meeting)
+    raised = raised_at(meeting)
+    printed_areas.update({item.focus_area.code: item.focus_area for item in raised})
+    approvals = minutes_approvals_by_side(minutes)
+    return {
+        "schema": MINUTES_SCHEMA,
+        "agreement": agreement_facts(agreement),
+        "governments": _governments(meeting.agreement_id),
+        "meeting": _meeting_facts(meeting),
+        "co_chairs": {"US": person(meeting.co_chair_us), "KR": person(meeting.co_chair_kr)},
+        "delegations": {side: [{"name": a.name, "title": a.title or "", "organization": a.organization or ""}
+                               for a in sorted((a for a in minutes.attendees if a.side == side),
+                                               key=lambda a: a.position)]
+                        for side in SIDES},
+        "agenda": current_agenda_record(meeting),
+        "previous": _previous(meeting),
+        "records": records,
+        "other_progress": [_progress(entry, areas[entry.focus_area_id]) for entry in others],
+        "focus_areas": {code: both(area, "title") for code, area in sorted(printed_areas.items())},
+        "reviewed_action_items": [_action(item, reviews.get(item.id)) for item in carried_over(meeting)],
+        "new_action_items": [_action(item) for item in raised],
+        "next_meeting": minutes.next_meeting or "",
+        "adoption": {side: ({"name": a.user.name if a.user else "", "at": iso(a.at)} if a else None)
+                     for side, a in approvals.items()},
+        "adopted_at": iso(max(a.at for a in approvals.values())) if all(approvals.values()) else None,
+        "correction": None,
+    }
+
+
+def _progress(entry, area: FocusArea) -> dict[str, Any]:
+    return {"focus_area": area.code, "status": entry.status, "narrative": entry.narrative or ""}
+
+
+def freeze_minutes(minutes: Minutes, meeting: Meeting) -> None:
+    """Called when the second co-chair adopts: the record is frozen and its digest fixed."""
+    minutes.adopted_content = minutes_record(meeting, minutes)
+    minutes.sha256 = digest(minutes.adopted_content)

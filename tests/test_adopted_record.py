@@ -1,0 +1,164 @@
+"""The adopted record: once both co-chairs adopt, what the minutes print is frozen, and every copy is the same."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from jcm.accounts.models import Organization
+from jcm.accounts.services import get_user, update_user
+from jcm.actions.services import create_action_item, get_action_item, update_action_item
+from jcm.extensions import db
+from jcm.meetings.attachments import add_attachment
+from jcm.meetings.services import agree_agenda, get_meeting
+from jcm.minutes import services
+from jcm.mou.models import Agreement, FocusArea
+from jcm.records import canonical_json, digest
+from tests.test_minutes_document import adopt, held_meeting, minutes_url, write_minutes  # noqa: F401
+
+LANGS = ("en", "ko")
+
+
+def documents(client, meeting_id: int) -> dict[str, bytes]:
+    """Every form of the minutes: HTML and PDF in both languages."""
+    got = {}
+    for lang in LANGS:
+        for kind in ("html", "pdf"):
+            response = client.get(f"{minutes_url(meeting_id, kind)}?lang={lang}")
+            assert response.status_code == 200, (lang, kind, response.status_code)
+            got[f"{kind}-{lang}"] = response.data
+    return got
+
+
+def change_everything_the_minutes_print(app, committee, meeting_id: int, raised_id: int) -> None:
+    """What a committee might do in JCM after adoption: none of it may reach the adopted record."""
+    from jcm.mou.loader import bundled_mou_path, parse_mou_text
+    from jcm.mou.services import load_mou
+
+    with app.app_context():
+        us = get_user(committee.us_secretariat.id)
+        item = get_action_item(raised_id)
+        nasa = db.session.scalar(select(Organization).where(Organization.acronym == "NASA"))
+        update_action_item(us, item, {"title": "Renamed after adoption", "due_date": "2031-01-31",
+                                      "owners": {"US": [{"organization_id": nasa.id}],
+                                                 "KR": [{"user_id": committee.kr_delegate.id}]}})
+        area = db.session.scalar(select(FocusArea.id).where(FocusArea.code == "A.1"))
+        create_action_item(us, db.session.get(Agreement, committee.agreement_id),
+                           {"title": "Added after adoption", "focus_area_id": area, "due_date": "2030-06-30",
+                            "meeting_id": meeting_id,
+                            "owners": {"US": [{"user_id": committee.us_delegate.id}],
+                                       "KR": [{"user_id": committee.kr_delegate.id}]}})
+        update_user(get_user(committee.us_admin.id), get_user(committee.kr_co_chair.id), {"name": "개명된 위원장"})
+        update_user(get_user(committee.us_admin.id), get_user(committee.us_co_chair.id), {"title": "Renamed Title"})
+        nsf = db.session.scalar(select(Organization).where(Organization.acronym == "NSF"))
+        nsf.name = "Renamed Foundation"
+        text = bundled_mou_path("us-rok-st-mou.yaml").read_text(encoding="utf-8")
+        assert "title: AI for Science and Use-Inspired Research" in text
+        load_mou("test", parse_mou_text(text.replace("title: AI for Science and Use-Inspired Research",
+                                                     "title: A Title Changed After Adoption"), "changed.yaml"))
+        from jcm.meetings.services import get_agenda_item
+
+        agenda_item = get_agenda_item(get_meeting(meeting_id, with_agenda=True).items[3].id)
+        add_attachment(us, agenda_item, "late-paper.pdf", io.BytesIO(b"%PDF-1.4\n% a late paper\n%%EOF\n"))
+        db.session.commit()
+
+
+def test_nothing_changed_after_adoption_moves_the_adopted_html_pdfs_or_digest(
+        app, client, auth, committee, held_meeting, make_action_item):
+    raised = make_action_item(title="Organise a joint quantum workshop", focus_area="B.4", due_date="2026-09-30",
+                              meeting_id=held_meeting)
+    write_minutes(app, committee, held_meeting)
+    sha256 = adopt(app, committee, held_meeting)
+    auth.login(committee.kr_delegate)
+    before = documents(client, held_meeting)
+    assert b"Organise a joint quantum workshop" in before["html-en"] and "이준호".encode() in before["html-ko"]
+
+    change_everything_the_minutes_print(app, committee, held_meeting, raised)
+
+    with app.app_context():
+        minutes = services.minutes_for(get_meeting(held_meeting))
+        assert minutes.sha256 == sha256 == digest(minutes.adopted_content)
+    after = documents(client, held_meeting)
+    for key in before:
+        assert after[key] == before[key], key
+    for word in ("Renamed after adoption", "Added after adoption", "개명된 위원장", "Renamed Title",
+                 "Renamed Foundation", "A Title Changed After Adoption", "late-paper.pdf"):
+        assert word.encode() not in after["html-en"] + after["html-ko"], word
+
+    # The kept files lost: the same bytes come back, rendered from the record alone.
+    shutil.rmtree(Path(app.instance_path) / "documents")
+    again = documents(client, held_meeting)
+    for lang in LANGS:
+        assert again[f"pdf-{lang}"] == before[f"pdf-{lang}"], lang
+
+    # The register and the item's page show the live item, with a way to the adopted record.
+    page = client.get(f"/action-items/{raised}").get_data(as_text=True)
+    assert "Renamed after adoption" in page and f"/meetings/{held_meeting}/minutes.html" in page
+
+
+def test_the_english_and_korean_pdfs_are_two_files_of_one_record(app, client, auth, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    sha256 = adopt(app, committee, held_meeting)
+    auth.login(committee.us_observer)
+    english = client.get(minutes_url(held_meeting, "pdf") + "?lang=en")
+    korean = client.get(minutes_url(held_meeting, "pdf") + "?lang=ko")
+    assert english.headers["Content-Disposition"] == "inline; filename=JCM12-minutes-en.pdf"
+    assert korean.headers["Content-Disposition"] == "inline; filename=JCM12-minutes-ko.pdf"
+    assert english.headers["Content-Language"] == "en" and korean.headers["Content-Language"] == "ko"
+    embedded = []
+    for response in (english, korean):
+        reader = PdfReader(io.BytesIO(response.data))
+        (record,) = reader.attachments["record.json"]
+        embedded.append(record)
+        assert digest(__import__("json").loads(record)) == sha256
+    assert embedded[0] == embedded[1]
+    with app.app_context():
+        minutes = services.minutes_for(get_meeting(held_meeting))
+        assert embedded[0].decode() == canonical_json(minutes.adopted_content)
+
+
+def test_the_document_language_is_chosen_by_lang_and_a_wrong_one_is_refused(app, client, auth, committee,
+                                                                            held_meeting):
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+    assert '<html lang="ko">' in client.get(minutes_url(held_meeting) + "?lang=ko").get_data(as_text=True)
+    assert '<html lang="en">' in client.get(minutes_url(held_meeting)).get_data(as_text=True)
+    for bad in ("fr", "../../etc", "ko%00", "x" * 500):
+        response = client.get(minutes_url(held_meeting) + f"?lang={bad}")
+        assert response.status_code in (400, 422), bad
+
+
+def test_adoption_prepares_the_pdfs_of_both_languages(app, client, auth, committee, held_meeting):
+    app.config["PREPARE_DOCUMENTS"] = True
+    write_minutes(app, committee, held_meeting)
+    sha256 = adopt(app, committee, held_meeting)
+    for thread in app.extensions.get("jcm_document_threads", []):
+        thread.join(timeout=120)
+    kept = sorted(p.name for p in (Path(app.instance_path) / "documents").glob("minutes-*.pdf"))
+    assert kept == [f"minutes-{held_meeting}-{sha256}-en.pdf", f"minutes-{held_meeting}-{sha256}-ko.pdf"]
+    auth.login(committee.us_delegate)
+    served = client.get(minutes_url(held_meeting, "pdf") + "?lang=ko").data
+    assert served == (Path(app.instance_path) / "documents" / kept[1]).read_bytes()
+
+
+def test_an_agreed_agenda_is_printed_from_its_frozen_version(app, client, auth, committee, make_meeting):
+    meeting_id = make_meeting(ordinal=12, start_date="2026-03-10")
+    with app.app_context():
+        agree_agenda(get_user(committee.us_co_chair.id), get_meeting(meeting_id))
+        agree_agenda(get_user(committee.kr_co_chair.id), get_meeting(meeting_id))
+        db.session.commit()
+    auth.login(committee.us_delegate)
+    before = client.get(f"/meetings/{meeting_id}/agenda.html").data
+    pdf = client.get(f"/meetings/{meeting_id}/agenda.pdf").data
+    assert b"SHA-256" in before
+    with app.app_context():
+        update_user(get_user(committee.us_admin.id), get_user(committee.kr_co_chair.id), {"name": "개명된 위원장"})
+        db.session.commit()
+    assert client.get(f"/meetings/{meeting_id}/agenda.html").data == before
+    assert client.get(f"/meetings/{meeting_id}/agenda.pdf").data == pdf
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "record.json" in reader.attachments

@@ -1,0 +1,184 @@
+"""Anyone holding a copy of adopted minutes can check it: on /verify, through the API and with `jcm verify`."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from jcm.documents.render import Archival, render_pdf
+from jcm.documents.views import minutes_html
+from jcm.extensions import db
+from jcm.meetings.services import get_meeting
+from jcm.minutes import services
+from jcm.records import canonical_json, digest
+from tests.conftest import csrf_token
+from tests.test_minutes_document import adopt, held_meeting, minutes_url, write_minutes  # noqa: F401
+
+
+@pytest.fixture
+def adopted(app, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    return held_meeting, adopt(app, committee, held_meeting)
+
+
+def genuine_pdf(client, auth, committee, meeting_id: int, lang: str = "en") -> bytes:
+    auth.login(committee.us_delegate)
+    data = client.get(minutes_url(meeting_id, "pdf") + f"?lang={lang}").data
+    auth.logout()
+    return data
+
+
+def forged_pdf(app, meeting_id: int, *, embed_changed: bool) -> bytes:
+    """A copy whose printed text was changed: the genuine record still embedded, or the changed one with the
+    genuine digest retyped onto it."""
+    from datetime import datetime
+
+    with app.app_context(), app.test_request_context("/", base_url=app.config["BASE_URL"]):
+        minutes = services.minutes_for(get_meeting(meeting_id))
+        record, sha256 = minutes.adopted_content, minutes.sha256
+        changed = copy.deepcopy(record)
+        changed["records"][3]["decisions"] = ["The two sides agreed to exchange nothing at all."]
+        html = minutes_html(changed, "en", adopted=True, digest=sha256)
+        embedded = changed if embed_changed else record
+        return render_pdf(html, app.config["BASE_URL"],
+                          Archival(canonical_json(embedded), sha256, datetime(2026, 3, 12), "forged"))
+
+
+def upload(client, data: bytes, name: str = "minutes.pdf"):
+    token = csrf_token(client, "/verify")
+    return client.post("/verify", data={"csrf_token": token, "file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+# --- by digest --------------------------------------------------------------------------------------------
+
+def test_anyone_checks_a_digest_and_learns_the_meeting_never_the_content(client, adopted):
+    meeting_id, sha256 = adopted
+    assert client.get("/verify").status_code == 200  # no account needed
+    token = csrf_token(client, "/verify")
+    response = client.post("/verify", data={"csrf_token": token, "sha256": sha256.upper() + "  "})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "It matches" in page
+    assert "JCM12" in page and "Margaret Chen" in page and "이준호" in page
+    assert "testbed inventories" not in page and "Dr. Jane Doe" not in page  # never the content
+
+    response = client.get(f"/verify?sha256={'0' * 64}")
+    assert response.status_code == 404 and "It does not match" in response.get_data(as_text=True)
+    for bad in ("abc", "g" * 64, sha256[:-1], "<script>alert(1)</script>"):
+        response = client.post("/verify", data={"csrf_token": token, "sha256": bad})
+        assert response.status_code == 422, bad
+        assert "64 hexadecimal characters" in response.get_data(as_text=True)
+        assert "<script>alert" not in response.get_data(as_text=True)
+
+
+def test_the_api_says_whether_a_digest_matches_without_a_token(client, adopted):
+    meeting_id, sha256 = adopted
+    body = client.get(f"/api/v1/verify/{sha256}").get_json()
+    assert body["match"] is True and body["kind"] == "minutes" and body["meeting"]["id"] == meeting_id
+    assert set(body["adopted_by"]) == {"US", "KR"} and body["correction"] is None
+    assert "records" not in json.dumps(body)
+    assert client.get(f"/api/v1/verify/{'a' * 64}").get_json()["match"] is False
+    for bad in ("xyz", "a" * 63, "a" * 65):
+        response = client.get(f"/api/v1/verify/{bad}")
+        assert response.status_code == 422 and response.get_json()["error"]["code"]
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["paths"]["/api/v1/verify/{sha256}"]["get"]["security"] == []
+
+
+# --- a PDF ------------------------------------------------------------------------------------------------
+
+def test_the_adopted_pdf_is_an_archival_pdf_with_its_record_embedded(app, client, auth, committee, adopted):
+    meeting_id, sha256 = adopted
+    data = genuine_pdf(client, auth, committee, meeting_id, "ko")
+    reader = PdfReader(io.BytesIO(data))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
+    assert "/StructTreeRoot" in reader.trailer["/Root"] and reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert reader.trailer["/Root"]["/Lang"] == "ko"
+    assert "합의의사록" in reader.metadata.title and "시간(분)" not in reader.metadata.title
+    assert reader.metadata.author and reader.metadata.creation_date
+    (embedded,) = reader.attachments["record.json"]
+    assert digest(json.loads(embedded)) == sha256
+    for number, page in enumerate(reader.pages, start=1):  # the digest at the foot of every page
+        assert sha256 in "".join(page.extract_text().split()), number
+
+
+def test_a_genuine_pdf_matches_and_altered_ones_say_why(app, client, auth, committee, adopted):
+    meeting_id, sha256 = adopted
+    genuine = genuine_pdf(client, auth, committee, meeting_id)
+    response = upload(client, genuine)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "It matches" in page and "byte for byte" in page
+
+    altered = upload(client, forged_pdf(app, meeting_id, embed_changed=False))
+    assert altered.status_code == 422 and "has been altered" in altered.get_data(as_text=True)
+
+    retyped = upload(client, forged_pdf(app, meeting_id, embed_changed=True))
+    text = retyped.get_data(as_text=True)
+    assert retyped.status_code == 422 and "retyped" in text
+
+    swapped = PdfWriter(clone_from=PdfReader(io.BytesIO(genuine)))
+    swapped.remove_page(len(swapped.pages) - 1)
+    out = io.BytesIO()
+    swapped.write(out)
+    assert upload(client, out.getvalue()).status_code == 422
+
+
+def test_bad_uploads_get_a_clear_4xx(app, client, auth, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+    draft = client.get(minutes_url(held_meeting, "pdf")).data
+    auth.logout()
+    response = upload(client, draft)
+    assert response.status_code == 422 and "no embedded record" in response.get_data(as_text=True)
+    response = upload(client, b"GIF89a not a pdf", "minutes.pdf")
+    assert response.status_code == 422 and "not a PDF" in response.get_data(as_text=True)
+    response = upload(client, b"%PDF-1.7\n garbage that is no PDF at all")
+    assert response.status_code == 422
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # as the 25 MB default refuses a 50 MB file
+    response = upload(client, b"%PDF-1.7\n" + b"0" * 70_000)
+    assert response.status_code == 413 and "larger than JCM accepts" in response.get_data(as_text=True)
+    token = csrf_token(client, "/verify")
+    assert client.post("/verify", data={"csrf_token": token}).status_code == 422  # nothing given
+
+
+def test_jcm_verify_checks_a_file_online_and_offline(app, client, auth, committee, adopted, runner, tmp_path):
+    meeting_id, sha256 = adopted
+    path = tmp_path / "copy.pdf"
+    path.write_bytes(genuine_pdf(client, auth, committee, meeting_id))
+    result = runner.invoke(args=["verify", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "MATCHES" in result.output and sha256 in result.output and "JCM12" in result.output
+
+    result = runner.invoke(args=["verify", "--offline", str(path)])
+    assert result.exit_code == 0 and "offline" in result.output
+
+    forged = tmp_path / "forged.pdf"
+    forged.write_bytes(forged_pdf(app, meeting_id, embed_changed=False))
+    result = runner.invoke(args=["verify", str(forged)])
+    assert result.exit_code == 1 and "DOES NOT MATCH" in result.output and "altered" in result.output
+
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"hello")
+    result = runner.invoke(args=["verify", str(junk)])
+    assert result.exit_code == 2 and "not a PDF" in result.output
+
+
+def test_a_kept_copy_lost_is_rendered_again_for_the_check(app, client, auth, committee, adopted):
+    import shutil
+    from pathlib import Path
+
+    meeting_id, _sha = adopted
+    genuine = genuine_pdf(client, auth, committee, meeting_id)
+    shutil.rmtree(Path(app.instance_path) / "documents")
+    response = upload(client, genuine)
+    assert response.status_code == 200 and "byte for byte" in response.get_data(as_text=True)
+    assert re.search(r"minutes-\d+-[0-9a-f]{64}-en\.pdf",
+                     " ".join(p.name for p in (Path(app.instance_path) / "documents").iterdir()))
+    with app.app_context():
+        db.session.remove()
