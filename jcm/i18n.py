@@ -37,6 +37,13 @@ def localized(obj, field: str) -> str:
     return getattr(obj, field)
 
 
+def localized_text(value) -> str:
+    """A text kept as {"en": …, "ko": …} (as frozen records keep them) in the reader's language."""
+    if isinstance(value, dict):
+        return value.get(locale_code()) or value.get("en") or ""
+    return value or ""
+
+
 def _safe_next(target: str | None) -> str:
     parts = urlsplit(target or "")
     if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
@@ -60,4 +67,4 @@ def set_locale():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(locale_code=locale_code, localized=localized)
+    app.jinja_env.globals.update(locale_code=locale_code, localized=localized, localized_text=localized_text)

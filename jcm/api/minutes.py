@@ -12,13 +12,14 @@ from flask_smorest import Blueprint
 
 from jcm.api import current_api_user
 from jcm.api.meetings import commit, refusals
-from jcm.api.minutes_schemas import (AdoptSchema, CommentCreateSchema, CommentSchema, MinutesApprovalsSchema,
-                                     MinutesSchema, MinutesUpdateSchema)
+from jcm.api.minutes_schemas import (AdoptSchema, CommentCreateSchema, CommentSchema, CorrectionAdoptSchema,
+                                     CorrectionCreateSchema, CorrectionSchema, CorrectionUpdateSchema,
+                                     MinutesApprovalsSchema, MinutesSchema, MinutesUpdateSchema)
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting
 from jcm.minutes import services as minutes_services
-from jcm.minutes.models import Minutes, MinutesComment
+from jcm.minutes.models import Minutes, MinutesComment, MinutesCorrection
 from jcm.permissions import can, require
 
 minutes_api = Blueprint("api_minutes", __name__,
@@ -223,3 +224,91 @@ def add_comment(data, meeting_id: int):
     items = _section_items(minutes)
     comment = commit(lambda: minutes_services.add_comment(user, minutes, data["text"], section_id))
     return comment_out(comment, meeting_id, items)
+
+
+# --- corrections ----------------------------------------------------------------------------------------
+
+def correction_out(correction: MinutesCorrection, meeting_id: int) -> dict[str, Any]:
+    documents = None
+    if correction.status == "adopted":
+        base = f"/meetings/{meeting_id}/minutes"
+        documents = {"html": f"{base}.html?corr={correction.number}", "pdf": f"{base}.pdf?corr={correction.number}"}
+    return {"meeting_id": meeting_id, "number": correction.number, "status": correction.status,
+            "reason": correction.reason, "changes": correction.changes, "supersedes": correction.supersedes_sha256,
+            "sha256": correction.sha256, "version": correction.version, "proposed_by_id": correction.proposed_by_id,
+            "proposed_at": correction.proposed_at, "adopted_at": correction.adopted_at,
+            "approvals": minutes_services.correction_approvals_by_side(correction), "documents": documents}
+
+
+@minutes_api.get("/meetings/<int:meeting_id>/minutes/corrections")
+@minutes_api.response(200, CorrectionSchema(many=True))
+@refusals(minutes_api, 404)
+def list_corrections(meeting_id: int):
+    """The corrections of adopted minutes, in number order: proposed, adopted or withdrawn."""
+    meeting = meetings.get_meeting(meeting_id)
+    require(current_api_user(), "minutes.view", meeting)
+    minutes = _existing(meeting)
+    return [correction_out(c, meeting_id) for c in minutes_services.corrections(minutes)]
+
+
+@minutes_api.post("/meetings/<int:meeting_id>/minutes/corrections")
+@minutes_api.arguments(CorrectionCreateSchema)
+@minutes_api.response(201, CorrectionSchema)
+@refusals(minutes_api, 403, 404, 409, 422)
+def propose_correction(data, meeting_id: int):
+    """A secretariat proposes a numbered correction of adopted minutes: changed text for the sections concerned.
+
+    Refused (409) for minutes not yet adopted (edit the draft instead), while another correction is proposed,
+    or when `supersedes` is not the current adopted text's SHA-256."""
+    user = current_api_user()
+    meeting = meetings.get_meeting(meeting_id)
+    require(user, "minutes.edit", meeting)
+    minutes = _existing(meeting)
+    correction = commit(lambda: minutes_services.propose_correction(user, minutes, data["changes"], data["reason"],
+                                                                    data.get("supersedes")))
+    return correction_out(correction, meeting_id)
+
+
+def _correction(meeting_id: int, number: int) -> tuple[Meeting, MinutesCorrection]:
+    meeting = meetings.get_meeting(meeting_id)
+    require(current_api_user(), "minutes.view", meeting)
+    return meeting, minutes_services.get_correction(_existing(meeting), number)
+
+
+@minutes_api.get("/meetings/<int:meeting_id>/minutes/corrections/<int:number>")
+@minutes_api.response(200, CorrectionSchema)
+@refusals(minutes_api, 404)
+def get_correction(meeting_id: int, number: int):
+    """One correction."""
+    _meeting, correction = _correction(meeting_id, number)
+    return correction_out(correction, meeting_id)
+
+
+@minutes_api.patch("/meetings/<int:meeting_id>/minutes/corrections/<int:number>")
+@minutes_api.arguments(CorrectionUpdateSchema)
+@minutes_api.response(200, CorrectionSchema)
+@refusals(minutes_api, 403, 404, 409, 422)
+def update_correction(data, meeting_id: int, number: int):
+    """A secretariat changes a proposed correction (which clears any adoption given for it) or withdraws it
+    (`"status": "withdrawn"`). `version` is required; a stale one is refused with 409."""
+    user = current_api_user()
+    _meeting, correction = _correction(meeting_id, number)
+    if data.get("status") == "withdrawn":
+        commit(lambda: minutes_services.withdraw_correction(user, correction, data["version"]))
+    else:
+        commit(lambda: minutes_services.update_correction(user, correction, data.get("changes"), data.get("reason"),
+                                                          data["version"]))
+    return correction_out(correction, meeting_id)
+
+
+@minutes_api.post("/meetings/<int:meeting_id>/minutes/corrections/<int:number>/approvals")
+@minutes_api.arguments(CorrectionAdoptSchema, required=False)
+@minutes_api.response(201, CorrectionSchema)
+@refusals(minutes_api, 403, 404, 409)
+def adopt_correction(data, meeting_id: int, number: int):
+    """The caller, the meeting's co-chair for their side, adopts a proposed correction for that side. With both,
+    the corrected text becomes a new record whose SHA-256 is chained to the one it supersedes."""
+    user = current_api_user()
+    _meeting, correction = _correction(meeting_id, number)
+    commit(lambda: minutes_services.adopt_correction(user, correction, (data or {}).get("version")))
+    return correction_out(correction, meeting_id)

@@ -187,3 +187,68 @@ class CommentSchema(Schema):
 
     def get_resolved_at(self, comment) -> str | None:
         return _utc(comment["resolved_at"])
+
+
+# --- corrections ----------------------------------------------------------------------------------------
+
+class CorrectionRecordInSchema(StrictSchema):
+    agenda_item_id = fields.Int(strict=True, required=True, validate=ID, metadata={
+        "description": "the agenda item whose record is corrected"})
+    discussion = fields.Str(metadata={"description": "the corrected discussion (Markdown); left out: unchanged"})
+    decisions = fields.List(fields.Str(), metadata={"description": "the corrected decisions; left out: unchanged"})
+
+
+class CorrectionProgressInSchema(StrictSchema):
+    focus_area = fields.Str(required=True, metadata={"description": "the focus area's code", "example": "A.1"})
+    status = fields.Str(validate=validate.OneOf(PROGRESS_STATUSES))
+    narrative = fields.Str()
+
+
+class CorrectionChangesSchema(StrictSchema):
+    """Only what the correction changes; everything else stays as adopted."""
+
+    records = fields.List(fields.Nested(CorrectionRecordInSchema))
+    progress = fields.List(fields.Nested(CorrectionProgressInSchema))
+    next_meeting = fields.Str()
+
+
+class CorrectionCreateSchema(StrictSchema):
+    reason = fields.Str(required=True, metadata={"description": "what the correction corrects, and why"})
+    changes = fields.Nested(CorrectionChangesSchema, required=True)
+    supersedes = fields.Str(metadata={"description": "the SHA-256 of the adopted text this corrects (the current "
+                                                     "one); a stale one is refused with 409"})
+
+
+class CorrectionUpdateSchema(StrictSchema):
+    reason = fields.Str()
+    changes = fields.Nested(CorrectionChangesSchema)
+    status = fields.Str(validate=validate.OneOf(["withdrawn"]), metadata={
+        "description": "withdrawn: the secretariats withdraw the proposal"})
+    version = fields.Int(strict=True, required=True, metadata=VERSION)
+
+
+class CorrectionAdoptSchema(StrictSchema):
+    version = fields.Int(strict=True, metadata=VERSION)
+
+
+class CorrectionSchema(Schema):
+    meeting_id = fields.Int()
+    number = fields.Int(metadata={"description": "Corr. 1, Corr. 2 …"})
+    status = fields.Str(metadata={"enum": ["proposed", "adopted", "withdrawn"]})
+    reason = fields.Str()
+    changes = fields.Dict(metadata={"description": "{records: [...], progress: [...], next_meeting}: what changes"})
+    supersedes = fields.Str(metadata={"description": "the SHA-256 of the adopted text this corrects"})
+    sha256 = fields.Str(allow_none=True, metadata={"description": "once adopted: the SHA-256 of the corrected record"})
+    version = fields.Int()
+    proposed_by_id = fields.Int(allow_none=True)
+    proposed_at = fields.Method("get_proposed_at", metadata={"type": "string", "format": "date-time"})
+    adopted_at = fields.Method("get_adopted_at", metadata={"type": "string", "format": "date-time",
+                                                           "nullable": True})
+    approvals = fields.Nested(SideApprovalsSchema, metadata={"description": "{US: {user_id, at} | null, KR: …}"})
+    documents = fields.Dict(allow_none=True, metadata={"description": "once adopted: the corrected text's documents"})
+
+    def get_proposed_at(self, correction) -> str | None:
+        return _utc(correction["proposed_at"])
+
+    def get_adopted_at(self, correction) -> str | None:
+        return _utc(correction["adopted_at"])

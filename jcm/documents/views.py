@@ -330,10 +330,20 @@ def _minutes_frozen(minutes, meeting) -> None:
         on_commit(lambda: prepare_adopted_documents(app, meeting_id, record, digest))
 
 
+def _correction_adopted(correction, meeting) -> None:
+    from jcm.extensions import on_commit
+
+    if current_app.config.get("PREPARE_DOCUMENTS", True):
+        app = current_app._get_current_object()
+        meeting_id, record, digest = meeting.id, correction.content, correction.sha256
+        on_commit(lambda: prepare_adopted_documents(app, meeting_id, record, digest))
+
+
 def init_app(app: Flask) -> None:
     from jcm.meetings.services import agenda_agreed
-    from jcm.minutes.services import minutes_adopted
+    from jcm.minutes.services import correction_adopted, minutes_adopted
 
     agenda_agreed.connect(_agenda_frozen)  # connecting the same receiver again changes nothing
     minutes_adopted.connect(_minutes_frozen)
+    correction_adopted.connect(_correction_adopted)
     app.register_blueprint(bp)

@@ -53,6 +53,19 @@ class CommentForm(FlaskForm):
     section_id = HiddenField()
 
 
+class CorrectionForm(FlaskForm):
+    """A proposed correction: why, and the corrected text. The sections' boxes are read by name
+    (discussion-<agenda item>, decisions-<agenda item>, narrative-<focus area>), one pair per record."""
+
+    reason = TextAreaField(_l("What the correction corrects, and why"), validators=[Optional(), Length(max=5000)])
+    next_meeting = TextAreaField(_l("Next meeting"), validators=[Optional(), Length(max=2000)])
+    supersedes = HiddenField()
+
+
+class VersionForm(FlaskForm):
+    version = HiddenField()
+
+
 class RestoreForm(FlaskForm):
     """Only its CSRF token: the version to restore is in the address."""
 

@@ -15,8 +15,8 @@ from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
 from jcm.minutes.forms import (MINUTES_STATUS_LABELS, PROGRESS_STATUS_LABELS, AttendanceForm, CommentForm,
-                               MinutesStatusForm, NextMeetingForm, ProgressForm, RestoreForm, SectionForm,
-                               attendance_lines, parse_attendance)
+                               CorrectionForm, MinutesStatusForm, NextMeetingForm, ProgressForm, RestoreForm,
+                               SectionForm, VersionForm, attendance_lines, parse_attendance)
 from jcm.minutes.models import Minutes, MinutesComment
 from jcm.permissions import can, require
 from jcm.web import form_status, int_or_none, submit
@@ -89,7 +89,30 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
         can_adopt=(circulated and can(current_user, "minutes.adopt", meeting)
                    and approvals[current_user.side] is None),
         comment_form=forms.get("comment") or CommentForm(formdata=None))
+    context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     return render_template("minutes/show.html", **context), status
+
+
+def _corrections(meeting: Meeting, minutes: Minutes, form: CorrectionForm | None, typed: dict) -> dict:
+    """The corrections panel of adopted minutes: the numbered corrections, and a proposal's form with the current
+    text (or what was typed, when a proposal came back refused)."""
+    if not minutes.adopted or not minutes.adopted_content or "schema" not in minutes.adopted_content:
+        return {"corrections": []}
+    record, digest = services.current_record(minutes)
+    corrections = services.corrections(minutes)
+    proposed = next((c for c in corrections if c.status == "proposed"), None)
+    form = form or CorrectionForm(formdata=None, next_meeting=record["next_meeting"], supersedes=digest)
+    approvals = services.correction_approvals_by_side(proposed) if proposed else {}
+    return {
+        "corrections": corrections, "current_record": record, "current_digest": digest, "correction_form": form,
+        "typed": typed, "version_form": VersionForm(formdata=None),
+        "proposed": proposed, "proposed_approvals": approvals,
+        "can_propose": proposed is None and can(current_user, "minutes.edit", meeting),
+        "can_withdraw": proposed is not None and can(current_user, "minutes.edit", meeting),
+        "can_adopt_correction": (proposed is not None and can(current_user, "minutes.adopt", meeting)
+                                 and approvals.get(current_user.side) is None),
+        "record_titles": {entry["agenda_item_id"]: entry for entry in minutes.adopted_content["records"]},
+    }
 
 
 def _group_comments(comments: list[MinutesComment]) -> dict[int, list[MinutesComment]]:
@@ -284,3 +307,78 @@ def adopt(meeting_id: int):
         else:
             flash(_("You have adopted the minutes for your side."), "success")
     return _back(meeting_id)
+
+
+# --- corrections of adopted minutes -----------------------------------------------------------------------
+
+def _typed_changes(record: dict) -> tuple[dict, dict]:
+    """The corrected text from the proposal's boxes, and the same values to show again if it is refused."""
+    typed = {key: value for key, value in request.form.items() if key.startswith(("discussion-", "decisions-",
+                                                                                  "status-", "narrative-"))}
+    records = []
+    for entry in record["records"]:
+        item = entry["agenda_item_id"]
+        records.append({"agenda_item_id": item,
+                        "discussion": request.form.get(f"discussion-{item}", entry["discussion"]),
+                        "decisions": request.form.get(f"decisions-{item}", "\n".join(entry["decisions"]))})
+    progress = []
+    for entry in [p for r in record["records"] for p in r["progress"]] + record["other_progress"]:
+        code = entry["focus_area"]
+        progress.append({"focus_area": code, "status": request.form.get(f"status-{code}", entry["status"]),
+                         "narrative": request.form.get(f"narrative-{code}", entry["narrative"])})
+    return {"records": records, "progress": progress}, typed
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/corrections")
+@login_required
+def propose_correction(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    minutes = _required_minutes(meeting)
+    require(current_user, "minutes.edit", meeting)
+    form = CorrectionForm()
+    typed: dict = {}
+    if form.validate_on_submit():
+        record, _digest = services.current_record(minutes) if minutes.adopted else ({}, None)
+        changes, typed = _typed_changes(record) if record else ({}, {})
+        changes["next_meeting"] = form.next_meeting.data or ""
+        ok, made = submit(form, lambda: services.propose_correction(current_user, minutes, changes, form.reason.data,
+                                                                   form.supersedes.data or None))
+        g.pop("conflict", None)
+        if ok:
+            flash(_("Correction no. %(n)d has been proposed: both co-chairs now adopt it.", n=made.number), "success")
+            return _back(meeting_id, "#corrections")
+    return _page(meeting, _required_minutes(meeting), forms={"correction": form, "typed": typed},
+                 status=form_status(form))
+
+
+def _correction_action(meeting_id: int, number: int, action, done: str):
+    meeting = get_meeting(meeting_id)
+    minutes = _required_minutes(meeting)
+    correction = services.get_correction(minutes, number)
+    form = VersionForm()
+    if form.validate_on_submit():
+        ok, _result = submit(None, lambda: action(correction, int_or_none(form.version.data)))
+        g.pop("conflict", None)
+        if ok:
+            flash(done, "success")
+        else:
+            error = g.get("service_error")
+            return _page(meeting, _required_minutes(meeting), status=error.status if error else 409)
+    return _back(meeting_id, "#corrections")
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/corrections/<int:number>/adopt")
+@login_required
+def adopt_correction(meeting_id: int, number: int):
+    return _correction_action(meeting_id, number,
+                              lambda correction, version: services.adopt_correction(current_user, correction, version),
+                              _("You have adopted the correction for your side."))
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/corrections/<int:number>/withdraw")
+@login_required
+def withdraw_correction(meeting_id: int, number: int):
+    return _correction_action(meeting_id, number,
+                              lambda correction, version: services.withdraw_correction(current_user, correction,
+                                                                                       version),
+                              _("The correction has been withdrawn."))

@@ -1,0 +1,172 @@
+"""Corrections, never edits: an error in adopted minutes is fixed by a numbered correction both co-chairs adopt."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from jcm.extensions import db
+from jcm.meetings.services import get_meeting
+from jcm.minutes import services
+from jcm.records import digest
+from tests.conftest import post_form
+from tests.test_minutes_document import adopt, held_meeting, minutes_url, write_minutes  # noqa: F401
+
+CORRECTED = "The two sides agreed to exchange testbed inventories by July."
+
+
+@pytest.fixture
+def adopted(app, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    return held_meeting, adopt(app, committee, held_meeting)
+
+
+def item_of_fourth_record(app, meeting_id: int) -> int:
+    with app.app_context():
+        minutes = services.minutes_for(get_meeting(meeting_id))
+        return minutes.adopted_content["records"][3]["agenda_item_id"]
+
+
+def corrections_url(meeting_id: int) -> str:
+    return f"/api/v1/meetings/{meeting_id}/minutes/corrections"
+
+
+def propose(api, committee, meeting_id: int, item: int, decisions=(CORRECTED,), **extra):
+    return api.post(corrections_url(meeting_id), committee.us_secretariat, json={
+        "reason": "The date of the exchange was recorded wrongly.",
+        "changes": {"records": [{"agenda_item_id": item, "decisions": list(decisions)}]}, **extra})
+
+
+def test_a_correction_proposed_and_adopted_by_both_co_chairs_is_a_new_record_chained_to_the_old(
+        app, client, auth, api, committee, adopted):
+    meeting_id, original = adopted
+    item = item_of_fourth_record(app, meeting_id)
+    made = propose(api, committee, meeting_id, item, supersedes=original)
+    assert made.status_code == 201, made.get_json()
+    body = made.get_json()
+    assert (body["number"], body["status"], body["supersedes"], body["sha256"]) == (1, "proposed", original, None)
+
+    first = api.post(f"{corrections_url(meeting_id)}/1/approvals", committee.kr_co_chair, json={"version": 1})
+    assert first.status_code == 201 and first.get_json()["approvals"]["KR"]["user_id"] == committee.kr_co_chair.id
+    second = api.post(f"{corrections_url(meeting_id)}/1/approvals", committee.us_co_chair, json={"version": 1})
+    body = second.get_json()
+    assert second.status_code == 201 and body["status"] == "adopted" and len(body["sha256"]) == 64
+    corrected = body["sha256"]
+    assert corrected != original
+    with app.app_context():
+        correction = services.get_correction(services.minutes_for(get_meeting(meeting_id)), 1)
+        assert digest(correction.content) == corrected
+        assert correction.content["correction"]["supersedes"] == original
+        assert correction.content["records"][3]["decisions"] == [CORRECTED]
+
+    auth.login(committee.us_delegate)
+    latest = client.get(minutes_url(meeting_id)).get_data(as_text=True)
+    assert CORRECTED in latest and "Corr. 1" in latest and original in latest and corrected in latest
+    as_adopted = client.get(minutes_url(meeting_id) + "?corr=0").get_data(as_text=True)
+    assert CORRECTED not in as_adopted and "by June" in as_adopted and corrected not in as_adopted
+    pdf = client.get(minutes_url(meeting_id, "pdf") + "?lang=ko")
+    assert pdf.headers["Content-Disposition"] == "inline; filename=JCM12-minutes-corr1-ko.pdf"
+    (embedded,) = PdfReader(io.BytesIO(pdf.data)).attachments["record.json"]
+    assert digest(json.loads(embedded)) == corrected
+    shutil.rmtree(Path(app.instance_path) / "documents")
+    assert client.get(minutes_url(meeting_id, "pdf") + "?lang=ko").data == pdf.data
+    assert client.get(minutes_url(meeting_id) + "?corr=7").status_code == 404
+    assert client.get(minutes_url(meeting_id) + "?corr=x1").status_code == 404
+
+    # Both texts stay verifiable; the first says what supersedes it.
+    old = client.get(f"/api/v1/verify/{original}").get_json()
+    new = client.get(f"/api/v1/verify/{corrected}").get_json()
+    assert old["match"] and old["superseded_by"] == {"correction": 1, "sha256": corrected}
+    assert new["match"] and new["correction"] == 1 and new["superseded_by"] is None
+
+    # A second correction is chained to the first.
+    again = propose(api, committee, meeting_id, item, decisions=("Corrected once more.",))
+    assert again.status_code == 201 and again.get_json()["supersedes"] == corrected
+
+
+def test_corrections_are_refused_clearly(app, api, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    item = None
+    with app.app_context():
+        item = services.ordered_sections(services.minutes_for(get_meeting(held_meeting)))[3].agenda_item_id
+    draft = propose(api, committee, held_meeting, item)
+    assert draft.status_code == 409 and "Only adopted minutes" in draft.get_json()["error"]["message"]
+
+    sha = adopt(app, committee, held_meeting)
+    assert propose(api, committee, held_meeting, item, decisions=(
+        "The two sides agreed to exchange testbed inventories by June.",)).status_code == 422  # changes nothing
+    assert propose(api, committee, held_meeting, 999_999).status_code == 422
+    assert propose(api, committee, held_meeting, item, supersedes="0" * 64).status_code == 409
+    no_reason = api.post(corrections_url(held_meeting), committee.us_secretariat, json={
+        "reason": "  ", "changes": {"records": [{"agenda_item_id": item, "decisions": ["x"]}]}})
+    assert no_reason.status_code == 422
+    assert api.post(corrections_url(held_meeting), committee.kr_delegate, json={
+        "reason": "r", "changes": {"next_meeting": "Seoul"}}).status_code == 403
+    assert api.post(corrections_url(held_meeting), committee.us_secretariat, json={
+        "reason": "r", "changes": {"next_meeting": 5}}).status_code == 422
+
+    assert propose(api, committee, held_meeting, item).status_code == 201
+    assert propose(api, committee, held_meeting, item, decisions=("Another",)).status_code == 409  # one at a time
+    url = f"{corrections_url(held_meeting)}/1/approvals"
+    assert api.post(url, committee.kr_delegate, json={}).status_code == 403
+    assert api.post(url, committee.us_secretariat, json={}).status_code == 403
+    assert api.post(url, committee.kr_co_chair, json={"side": "US"}).status_code == 422
+    assert api.post(url, committee.us_co_chair, json={"version": 1}).status_code == 201
+
+    # A change to the proposal clears the adoption given and moves its version: a stale approval is refused.
+    changed = api.client.patch(f"{corrections_url(held_meeting)}/1", headers=api.headers(committee.kr_secretariat),
+                               json={"version": 1, "changes": {"next_meeting": "서울, 2027년 가을"}})
+    assert changed.status_code == 200 and changed.get_json()["version"] == 2
+    assert changed.get_json()["approvals"]["US"] is None
+    assert api.post(url, committee.kr_co_chair, json={"version": 1}).status_code == 409
+    stale = api.client.patch(f"{corrections_url(held_meeting)}/1", headers=api.headers(committee.us_secretariat),
+                             json={"version": 1, "reason": "late"})
+    assert stale.status_code == 409
+
+    withdrawn = api.client.patch(f"{corrections_url(held_meeting)}/1", headers=api.headers(committee.us_secretariat),
+                                 json={"version": 2, "status": "withdrawn"})
+    assert withdrawn.status_code == 200 and withdrawn.get_json()["status"] == "withdrawn"
+    assert api.post(url, committee.kr_co_chair, json={}).status_code == 409
+    listed = api.get(corrections_url(held_meeting), committee.kr_observer).get_json()
+    assert [c["status"] for c in listed] == ["withdrawn"]
+    with app.app_context():
+        minutes = services.minutes_for(get_meeting(held_meeting))
+        assert minutes.sha256 == sha and services.current_record(minutes)[1] == sha  # nothing changed
+
+
+def test_the_pages_propose_and_adopt_a_correction_keeping_what_was_typed(app, client, auth, committee, adopted):
+    meeting_id, original = adopted
+    item = item_of_fourth_record(app, meeting_id)
+    auth.login(committee.kr_secretariat)
+    page = client.get(f"/meetings/{meeting_id}/minutes").get_data(as_text=True)
+    assert "Propose a correction" in page and f'name="decisions-{item}"' in page
+
+    refused = post_form(client, f"/meetings/{meeting_id}/minutes/corrections",
+                        {"reason": "", f"decisions-{item}": "A decision typed with care",
+                         "supersedes": original}, page=f"/meetings/{meeting_id}/minutes")
+    assert refused.status_code == 422
+    assert "A decision typed with care" in refused.get_data(as_text=True)  # nothing typed is lost
+
+    done = post_form(client, f"/meetings/{meeting_id}/minutes/corrections",
+                     {"reason": "날짜 정정", f"decisions-{item}": CORRECTED, "supersedes": original},
+                     page=f"/meetings/{meeting_id}/minutes")
+    assert done.status_code == 302
+    auth.logout()
+    for co_chair in (committee.us_co_chair, committee.kr_co_chair):
+        auth.login(co_chair)
+        page = client.get(f"/meetings/{meeting_id}/minutes").get_data(as_text=True)
+        assert "Adopt Corr. 1" in page and CORRECTED in page
+        response = post_form(client, f"/meetings/{meeting_id}/minutes/corrections/1/adopt", {"version": "1"},
+                             page=f"/meetings/{meeting_id}/minutes")
+        assert response.status_code == 302
+        auth.logout()
+    with app.app_context():
+        minutes = services.minutes_for(get_meeting(meeting_id))
+        record, sha = services.current_record(minutes)
+        assert record["records"][3]["decisions"] == [CORRECTED] and sha != original
+        db.session.remove()
