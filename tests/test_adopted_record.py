@@ -162,3 +162,83 @@ def test_an_agreed_agenda_is_printed_from_its_frozen_version(app, client, auth, 
     assert client.get(f"/meetings/{meeting_id}/agenda.pdf").data == pdf
     reader = PdfReader(io.BytesIO(pdf))
     assert "record.json" in reader.attachments
+
+
+# --- the frame ----------------------------------------------------------------------------------------------
+
+def _between(page: str, start: str, end: str) -> str:
+    return page[page.index(start):page.index(end)]
+
+
+def test_each_language_names_its_own_government_first_and_signs_first(app, client, auth, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    adopt(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+    english = client.get(minutes_url(held_meeting) + "?lang=en").get_data(as_text=True)
+    korean = client.get(minutes_url(held_meeting) + "?lang=ko").get_data(as_text=True)
+    title = _between(english, 'class="title-block"', "</header>")
+    assert title.index("United States of America") < title.index("Republic of Korea")
+    signatures = _between(english, 'id="signatures"', 'class="digest"')
+    assert signatures.index("Margaret Chen") < signatures.index("이준호")
+    title = _between(korean, 'class="title-block"', "</header>")
+    assert title.index("대한민국") < title.index("미합중국") and "합의의사록" in title
+    signatures = _between(korean, 'id="signatures"', 'class="digest"')
+    assert signatures.index("이준호") < signatures.index("Margaret Chen")
+    delegations = _between(korean, 'id="delegations"', 'id="adoption"')
+    assert delegations.index("홍길동") < delegations.index("Dr. Jane Doe")
+
+
+def test_the_title_spells_the_ordinal_and_the_legal_basis_names_the_signed_agreement(app, client, auth, committee,
+                                                                                     held_meeting):
+    from datetime import date
+
+    with app.app_context():
+        db.session.get(Agreement, committee.agreement_id).signed_date = date(2025, 11, 14)
+        db.session.commit()
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+    english = client.get(minutes_url(held_meeting) + "?lang=en").get_data(as_text=True)
+    assert "Agreed Minutes of the Twelfth Meeting of the Joint Committee" in english
+    assert "on Science and Technology Cooperation, signed on November 14, 2025" in english
+    korean = client.get(minutes_url(held_meeting) + "?lang=ko").get_data(as_text=True)
+    assert "제12차 공동위원회 합의의사록" in korean and "2025년 11월 14일 서명" in korean
+    for page in (english, korean):
+        assert "을(를)" not in page and "시간(분)" not in page
+
+
+def test_the_closing_line_says_truthfully_in_which_languages_the_text_exists(app, client, auth, committee,
+                                                                            held_meeting):
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+    english = client.get(minutes_url(held_meeting)).get_data(as_text=True)
+    # The records are written in one language only: the document does not claim a Korean text it lacks.
+    assert "in duplicate, in the English language." in english
+    assert "both texts being equally authentic" not in english
+    korean = client.get(minutes_url(held_meeting) + "?lang=ko").get_data(as_text=True)
+    assert "영어로 2부 작성되었다" in korean
+
+
+def test_adoption_dates_are_those_of_the_place_of_the_meeting(app):
+    from jcm.documents.frame import Frame
+
+    record = {"meeting": {"time_zone": "Asia/Seoul"}}
+    with app.test_request_context("/"):
+        # 20:30 UTC on 12 March is already 13 March in Seoul, and still 12 March in Washington.
+        assert Frame(record, "en").local_date("2026-03-12T20:30:00Z") == "March 13, 2026"
+        assert Frame({"meeting": {"time_zone": "America/New_York"}}, "en").local_date(
+            "2026-03-12T20:30:00Z") == "March 12, 2026"
+
+
+def test_the_record_keeps_the_meetings_time_zone_and_annexes_the_agreed_agenda(app, client, auth, committee,
+                                                                              held_meeting):
+    write_minutes(app, committee, held_meeting)
+    adopt(app, committee, held_meeting)
+    with app.app_context():
+        record = services.minutes_for(get_meeting(held_meeting)).adopted_content
+        assert record["meeting"]["time_zone"] == "Asia/Seoul"  # the meeting is hosted in Korea
+        annexed = [slot["item"]["title"]["en"] for day in record["agenda"]["days"] for slot in day["slots"]]
+        assert annexed and annexed == [entry["title"]["en"] for entry in record["records"]]
+    auth.login(committee.us_delegate)
+    page = client.get(minutes_url(held_meeting)).get_data(as_text=True)
+    annex = page[page.index('id="annex"'):]
+    assert "Annex" in annex and annexed[0] in annex
