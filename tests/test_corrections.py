@@ -170,3 +170,14 @@ def test_the_pages_propose_and_adopt_a_correction_keeping_what_was_typed(app, cl
         record, sha = services.current_record(minutes)
         assert record["records"][3]["decisions"] == [CORRECTED] and sha != original
         db.session.remove()
+
+
+def test_programs_read_the_adopted_record_and_can_recompute_its_digest(app, api, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    url = f"/api/v1/meetings/{held_meeting}/minutes/record"
+    assert api.get(url, committee.kr_delegate).status_code == 404  # not adopted yet
+    sha = adopt(app, committee, held_meeting)
+    body = api.get(url, committee.kr_delegate).get_json()
+    assert body["sha256"] == sha == digest(body["record"])
+    assert api.get(url + "?corr=1", committee.kr_delegate).status_code == 404
+    assert api.get(url + "?corr=0", committee.kr_delegate).get_json()["sha256"] == sha

@@ -14,7 +14,7 @@ from jcm.api import current_api_user
 from jcm.api.meetings import commit, refusals
 from jcm.api.minutes_schemas import (AdoptSchema, CommentCreateSchema, CommentSchema, CorrectionAdoptSchema,
                                      CorrectionCreateSchema, CorrectionSchema, CorrectionUpdateSchema,
-                                     MinutesApprovalsSchema, MinutesSchema, MinutesUpdateSchema)
+                                     MinutesApprovalsSchema, MinutesSchema, MinutesUpdateSchema, RecordOutSchema)
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting
@@ -312,3 +312,20 @@ def adopt_correction(data, meeting_id: int, number: int):
     _meeting, correction = _correction(meeting_id, number)
     commit(lambda: minutes_services.adopt_correction(user, correction, (data or {}).get("version")))
     return correction_out(correction, meeting_id)
+
+
+@minutes_api.get("/meetings/<int:meeting_id>/minutes/record")
+@minutes_api.response(200, RecordOutSchema)
+@refusals(minutes_api, 404)
+def adopted_record(meeting_id: int):
+    """The adopted minutes' frozen record — what the adopted documents print — and its SHA-256: the latest text,
+    or with `?corr=N` the text with correction N (`?corr=0`: as first adopted). 404 until both co-chairs adopt."""
+    from flask import request
+
+    meeting = meetings.get_meeting(meeting_id)
+    require(current_api_user(), "minutes.view", meeting)
+    minutes = _existing(meeting)
+    if not minutes.adopted or not minutes.adopted_content or "schema" not in minutes.adopted_content:
+        raise NotFound(_("These minutes have not been adopted by both co-chairs: there is no adopted record yet."))
+    record, sha256 = minutes_services.adopted_text(minutes, request.args.get("corr"))
+    return {"meeting_id": meeting_id, "sha256": sha256, "record": record}

@@ -252,3 +252,10 @@ class CorrectionSchema(Schema):
 
     def get_adopted_at(self, correction) -> str | None:
         return _utc(correction["adopted_at"])
+
+
+class RecordOutSchema(Schema):
+    meeting_id = fields.Int()
+    sha256 = fields.Str(metadata={"description": "the SHA-256 of the record's canonical JSON (sorted keys, no "
+                                                "spaces, UTF-8), as printed on every page"})
+    record = fields.Dict(metadata={"description": "everything the adopted documents print"})

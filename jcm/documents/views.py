@@ -218,7 +218,7 @@ def prepare_adopted_documents(app: Flask, meeting_id: int, record: dict[str, Any
 def minutes_edition(meeting: Meeting, minutes: Minutes, corr: str | None) -> tuple[dict[str, Any], str | None, bool]:
     """The record to print, its digest and whether it is adopted: the draft as it stands; once adopted, the
     latest text (the original with its latest correction), or with ?corr=N that correction, ?corr=0 the original."""
-    from jcm.minutes.services import adopted_corrections
+    from jcm.minutes.services import adopted_text
 
     if not minutes.adopted:
         if corr not in (None, ""):
@@ -227,16 +227,8 @@ def minutes_edition(meeting: Meeting, minutes: Minutes, corr: str | None) -> tup
     if not minutes.adopted_content or "schema" not in minutes.adopted_content:
         # Minutes adopted before records were frozen whole: printed from what JCM holds now.
         return minutes_record(meeting, minutes), minutes.sha256, True
-    corrections = adopted_corrections(minutes)
-    if corr in (None, ""):
-        latest = corrections[-1] if corrections else None
-    else:
-        if not corr.isascii() or not corr.isdigit() or int(corr) > len(corrections):
-            raise NotFound(_("These minutes have no correction no. %(n)s.", n=corr[:10]))
-        latest = corrections[int(corr) - 1] if int(corr) else None
-    if latest is None:
-        return minutes.adopted_content, minutes.sha256, True
-    return latest.content, latest.sha256, True
+    record, digest = adopted_text(minutes, corr)
+    return record, digest, True
 
 
 def _readable_minutes(meeting_id: int) -> tuple[Meeting, Minutes]:

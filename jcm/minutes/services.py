@@ -426,6 +426,22 @@ def current_record(minutes: Minutes) -> tuple[dict[str, Any], str]:
     return minutes.adopted_content, minutes.sha256
 
 
+def adopted_text(minutes: Minutes, corr: str | None = None) -> tuple[dict[str, Any], str]:
+    """The adopted text asked for and its digest: the latest (no `corr`), as first adopted ("0"), or with
+    correction N ("N")."""
+    corrections_ = adopted_corrections(minutes)
+    if corr in (None, ""):
+        chosen = corrections_[-1] if corrections_ else None
+    else:
+        number = int(corr) if corr.isascii() and corr.isdigit() and len(corr) < 6 else -1
+        if not 0 <= number <= len(corrections_):
+            raise NotFound(_("These minutes have no correction no. %(n)s.", n=corr[:10]))
+        chosen = corrections_[number - 1] if number else None
+    if chosen is None:
+        return minutes.adopted_content, minutes.sha256
+    return chosen.content, chosen.sha256
+
+
 def _check_correctable(minutes: Minutes) -> None:
     if minutes.status != "adopted":
         raise Conflict(_("Only adopted minutes are corrected; until both co-chairs adopt them, edit the draft."))
