@@ -354,14 +354,29 @@ def missing_progress(minutes: Minutes, meeting: Meeting) -> list[FocusArea]:
     return [area for area in discussed_focus_areas(meeting) if area.id not in recorded]
 
 
+def _check_named_co_chair(actor, meeting: Meeting, message: str) -> None:
+    named = meeting.co_chair_id(actor.side)
+    if named is not None and named != actor.id:
+        raise PermissionDenied(message)
+
+
+def _approve_for_own_side(actor, approvals: list, model) -> tuple[Any, bool]:
+    """The actor's side's approval: the one given already (False), or a new one (True). Always the actor's side."""
+    existing = next((a for a in approvals if a.side == actor.side), None)
+    if existing is not None:
+        return existing, False
+    approval = model(side=actor.side, user_id=actor.id, at=utcnow())
+    approvals.append(approval)
+    db.session.flush()
+    return approval, True
+
+
 def adopt(actor, minutes: Minutes) -> MinutesApproval:
     """A co-chair adopts for their own side; when both have, the minutes are locked and their digest fixed."""
     meeting = _meeting_of(minutes)
     require(actor, "minutes.adopt", meeting)
     _check_open(minutes)
-    named = meeting.co_chair_id(actor.side)
-    if named is not None and named != actor.id:
-        raise PermissionDenied(_("Only the meeting's co-chair for your side adopts the minutes for it."))
+    _check_named_co_chair(actor, meeting, _("Only the meeting's co-chair for your side adopts the minutes for it."))
     if meeting.status != "held":
         raise Conflict(_("Minutes are adopted once the meeting has been held."))
     if minutes.status != "circulated":
@@ -370,12 +385,9 @@ def adopt(actor, minutes: Minutes) -> MinutesApproval:
     if missing:
         raise Conflict(_("The minutes cannot be adopted yet: no progress is recorded for %(areas)s.",
                          areas=", ".join(f"{a.code} {a.title}" for a in missing)))
-    existing = next((a for a in minutes.approvals if a.side == actor.side), None)
-    if existing is not None:
-        return existing
-    approval = MinutesApproval(side=actor.side, user_id=actor.id, at=utcnow())
-    minutes.approvals.append(approval)
-    db.session.flush()
+    approval, given = _approve_for_own_side(actor, minutes.approvals, MinutesApproval)
+    if not given:
+        return approval
     record(actor, "minutes.adopt", minutes, after={"side": actor.side}, label=meeting.title)
     if {a.side for a in minutes.approvals} == {"US", "KR"}:
         minutes.status, minutes.adopted_at = "adopted", approval.at
@@ -611,20 +623,15 @@ def adopt_correction(actor, correction: MinutesCorrection, expected_version: int
     minutes = db.session.get(Minutes, correction.minutes_id)
     meeting = _meeting_of(minutes)
     require(actor, "minutes.adopt", meeting, _("Only the co-chairs adopt a correction, each for their own side."))
-    named = meeting.co_chair_id(actor.side)
-    if named is not None and named != actor.id:
-        raise PermissionDenied(_("Only the meeting's co-chair for your side adopts a correction for it."))
+    _check_named_co_chair(actor, meeting, _("Only the meeting's co-chair for your side adopts a correction for it."))
     _check_proposed(correction, expected_version)
     _record_now, digest_now = current_record(minutes)
     if correction.supersedes_sha256 != digest_now:
         raise Conflict(_("Another correction was adopted after this one was proposed: it no longer applies to the "
                          "current text. Withdraw it and propose it again."), current={"supersedes": digest_now})
-    existing = next((a for a in correction.approvals if a.side == actor.side), None)
-    if existing is not None:
-        return existing
-    approval = CorrectionApproval(side=actor.side, user_id=actor.id, at=utcnow())
-    correction.approvals.append(approval)
-    db.session.flush()
+    approval, given = _approve_for_own_side(actor, correction.approvals, CorrectionApproval)
+    if not given:
+        return approval
     record(actor, "minutes.correction_adopt", minutes, after={"number": correction.number, "side": actor.side},
            label=meeting.title)
     if {a.side for a in correction.approvals} == {"US", "KR"}:
