@@ -13,6 +13,7 @@ from jcm.accounts.services import create_user
 from jcm.actions import services as actions
 from jcm.extensions import db
 from jcm.meetings import services as meetings
+from jcm.minutes import services as minutes_services
 from jcm.mou.models import Agreement, FocusArea
 
 DEMO_DOMAIN_US = "demo.state.example.gov"
@@ -100,6 +101,8 @@ def load_demo(today: date | None = None) -> list[DemoAccount]:
         if status != "open":
             actions.post_update(secretariat_us, item, "Progress reported by both sides.", status)
 
+    _adopted_minutes(users, meetings.get_meeting(past.id))
+
     upcoming_start = today + timedelta(days=45)
     upcoming = meetings.create_meeting(secretariat_us, agreement, {
         "ordinal": 2, "start_date": upcoming_start, "end_date": upcoming_start + timedelta(days=1),
@@ -109,3 +112,31 @@ def load_demo(today: date | None = None) -> list[DemoAccount]:
     meetings.agree_agenda(secretariat_us, meetings.get_meeting(upcoming.id))
     db.session.flush()
     return accounts
+
+
+RECORDS = {
+    "opening": ("The co-chairs opened the meeting and welcomed both delegations.", []),
+    "focus_area": ("Both sides reviewed progress and agreed on next steps. 양측은 추진 현황을 점검하고 향후 계획에 "
+                   "합의하였다.", ["The two sides agreed to report progress to the next meeting."]),
+}
+
+
+def _adopted_minutes(users: dict, meeting) -> None:
+    """The first meeting's minutes, written by both secretariats and adopted by both co-chairs: a frozen record
+    to print, verify and correct."""
+    us, kr = users[("US", "secretariat")], users[("KR", "secretariat")]
+    minutes = minutes_services.open_minutes(us, meeting)
+    minutes_services.set_attendance(us, minutes, "US", [{"user_id": users[("US", "co_chair")].id},
+                                                        {"user_id": users[("US", "delegate")].id}])
+    minutes_services.set_attendance(kr, minutes, "KR", [{"user_id": users[("KR", "co_chair")].id},
+                                                        {"user_id": users[("KR", "delegate")].id}])
+    for section in minutes_services.ordered_sections(minutes):
+        discussion, decisions = RECORDS.get(section.agenda_item.kind, ("", []))
+        if discussion:
+            minutes_services.save_section(us, section, discussion, decisions, None)
+    for focus_area in minutes_services.discussed_focus_areas(meeting):
+        minutes_services.save_progress(kr, minutes, focus_area.id, "on_track", "Work is proceeding as planned.")
+    minutes_services.set_next_meeting(us, minutes, "Washington, D.C., next year.")
+    minutes_services.set_status(us, minutes, "circulated")
+    minutes_services.adopt(users[("US", "co_chair")], minutes)
+    minutes_services.adopt(users[("KR", "co_chair")], minutes)

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from jcm.actions.models import ActionItem
 from jcm.extensions import db
 from jcm.meetings.models import Meeting
+from jcm.minutes.models import Minutes
 from tests.conftest import post_form
 
 
@@ -17,12 +18,15 @@ def test_the_demo_gives_every_role_on_both_sides_and_past_and_upcoming_meetings(
                      for role in ("admin", "secretariat", "co_chair", "delegate", "observer")}
     with app.app_context():
         statuses = set(db.session.scalars(select(Meeting.status)))
-        assert statuses == {"held", "planning"}
+        assert statuses == {"minutes_adopted", "planning"}  # the first meeting's minutes are adopted
         assert db.session.scalar(select(func.count()).select_from(ActionItem)) == 5
     side, role, email, password = lines[1][:4]
     assert (side, role) == ("US", "secretariat")
     client = app.test_client()
     assert post_form(client, "/login", {"email": email, "password": password}).status_code == 302
     assert "The 2nd Joint Committee Meeting" in client.get("/meetings").get_data(as_text=True)
+    with app.app_context():
+        sha256 = db.session.scalar(select(Minutes.sha256))
+    assert client.get(f"/api/v1/verify/{sha256}").get_json()["match"] is True
     again = runner.invoke(args=["demo"])
     assert again.exit_code != 0 and "already loaded" in again.output
