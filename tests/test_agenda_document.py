@@ -22,6 +22,18 @@ def agenda(meeting_id: int, kind: str = "html") -> str:
     return f"/meetings/{meeting_id}/agenda.{kind}"
 
 
+# A Korean particle left for the reader to choose, as 을(를), 이(가), 은(는), 과(와) or (으)로.
+UNRESOLVED_PARTICLE = re.compile(r"\((?:을|를|이|가|은|는|과|와|으)\)")
+
+
+def assert_reads_as_a_korean_document(page: str) -> None:
+    """A signed document speaks in one written style (…하였다, …없음), never the interface's polite …습니다; every
+    particle is resolved; and it names no software: "JCM" is only ever the start of a reference such as JCM12-A01."""
+    assert "습니다" not in page and "십시오" not in page, re.findall(r"[^>.]*(?:습니다|십시오)[^<]*", page)
+    assert not UNRESOLVED_PARTICLE.search(page), re.findall(r"[^>]*\([을를이가은는과와으]\)[^<]*", page)
+    assert not re.search(r"JCM(?!\d)", page), re.findall(r"[^>]*JCM(?!\d)[^<]*", page)
+
+
 def pdf_text(data: bytes) -> str:
     """The PDF's text with its line breaks and runs of spaces made single spaces."""
     reader = PdfReader(io.BytesIO(data))
@@ -268,6 +280,48 @@ def test_in_korean_the_document_is_korean(client, auth, committee, make_meeting)
     assert "과학기술정보통신부 정부세종청사, 세종" in html
     pdf = client.get(agenda(meeting_id, "pdf"), headers={"Accept-Language": "ko"})
     assert "제12차 공동위원회" in pdf_text(pdf.data)
+
+
+def test_the_korean_agenda_reads_as_a_government_document(app, client, auth, committee, make_meeting):
+    meeting_id = make_meeting(end_date="2027-03-11")  # a second day with nothing on it yet
+    with app.app_context():
+        services.set_day_hours(get_user(committee.kr_secretariat.id), services.get_meeting(meeting_id),
+                               services.get_meeting(meeting_id).start_date, time(9, 0), time(11, 0))
+        db.session.commit()
+    auth.login(committee.kr_delegate)
+    page = client.get(agenda(meeting_id) + "?lang=ko").get_data(as_text=True)
+    assert_reads_as_a_korean_document(page)
+    # The columns: the item is an agenda item (의제), and the duration keeps its own word beside the time.
+    assert '<th scope="col" rowspan="2">시간</th>' in page
+    assert '<th scope="col" rowspan="2">의제</th>' in page
+    assert '<th scope="col" rowspan="2" class="agenda__duration">소요 시간</th>' in page
+    assert "이날 일정은 예정 종료 시각(11:00)보다 20분 늦은 11:20에 종료될 예정이다." in page
+    assert "이날 편성된 의제 없음." in page
+    assert "이번 회의로 이월된 후속조치 없음." in page
+    assert "<h2>의제 합의</h2>" in page and "아직 합의하지 않음" in page and "양측이 아직 합의하지 않음" in page
+    assert page.index("대한민국 정부 대표") < page.index("미합중국 정부 대표")  # the alternat
+
+    english = client.get(agenda(meeting_id) + "?lang=en").get_data(as_text=True)
+    assert "For the Government of the United States of America" in english and "For The" not in english
+    assert "No action items are carried over to this meeting." in english
+
+    # The meeting's page keeps the interface's own words for the same things.
+    screen = client.get(f"/meetings/{meeting_id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert '<html lang="ko">' in screen
+    assert "의제 동의" in screen and "아직 동의하지 않음" in screen
+    assert "이번 회의로 이월된 후속조치가 없습니다." in screen
+    assert '<th scope="col">소요 시간(분)</th>' in screen  # the agenda's minutes of duration, never 회의록
+
+
+def test_the_agreed_korean_agenda_says_both_sides_agreed_it(app, client, auth, committee, make_meeting):
+    meeting_id = make_meeting()
+    agree(app, committee, meeting_id)
+    auth.login(committee.kr_observer)
+    page = client.get(agenda(meeting_id) + "?lang=ko").get_data(as_text=True)
+    assert_reads_as_a_korean_document(page)
+    assert re.search(r"\d{4}년 \d{1,2}월 \d{1,2}일 양측 합의", page)
+    assert re.search(r"\d{4}년 \d{1,2}월 \d{1,2}일 제1판 합의", page)
+    assert "동의" not in page  # the document's word is 합의 throughout
 
 
 # --- the renderer ---------------------------------------------------------------------------------------

@@ -17,14 +17,16 @@ CATALOG = ROOT / "jcm" / "translations" / "ko" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
-def extracted_messages() -> set[str]:
+def extracted_messages() -> set[tuple[str | None, str]]:
+    """(context, id) of every marked string: a context (pgettext) gives the same words their own translation."""
     with open(ROOT / "babel.cfg") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     messages = set()
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+                "pgettext": ((1, "c"), 2)}
+    for _file, _line, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=keywords):
-        messages.add(message[0] if isinstance(message, tuple) else message)
+        messages.add((context, message[0] if isinstance(message, tuple) else message))
     return messages
 
 
@@ -32,8 +34,8 @@ def test_every_marked_string_has_a_korean_translation():
     with open(CATALOG, "rb") as handle:
         catalog = read_po(handle)
     missing, broken = [], []
-    for message_id in sorted(extracted_messages()):
-        message = catalog.get(message_id)
+    for context, message_id in sorted(extracted_messages(), key=lambda m: (m[1], m[0] or "")):
+        message = catalog.get(message_id, context=context)
         strings = message.string if message and isinstance(message.string, tuple) else (message.string if message else "",)
         if message is None or not all(strings) or message.fuzzy:
             missing.append(message_id)

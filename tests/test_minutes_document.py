@@ -14,7 +14,7 @@ from jcm.extensions import db
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
 from jcm.mou.models import FocusArea
-from tests.test_agenda_document import PDF, _embedded_fonts, pdf_text
+from tests.test_agenda_document import PDF, _embedded_fonts, assert_reads_as_a_korean_document, pdf_text
 
 
 def minutes_url(meeting_id: int, kind: str = "html") -> str:
@@ -200,6 +200,25 @@ def test_the_next_meetings_minutes_link_to_the_adopted_previous_ones(app, client
     page = client.get(minutes_url(next_id)).get_data(as_text=True)
     assert "Agreed Minutes of the Thirteenth Meeting of the Joint Committee" in page
     assert f'href="/meetings/{held_meeting}/minutes.html"' in page
+    assert ("The Committee took note of the adopted minutes of the previous meeting "
+            f'(<a href="/meetings/{held_meeting}/minutes.html">The 12th Joint Committee Meeting</a>).') in page
+    korean = client.get(minutes_url(next_id) + "?lang=ko").get_data(as_text=True)
+    assert (f'공동위원회는 직전 회의(<a href="/meetings/{held_meeting}/minutes.html">제12차 공동위원회</a>)의 '
+            "채택된 회의록에 유의하였다.") in korean
+
+
+def test_minutes_before_the_previous_ones_are_adopted_say_so(app, client, auth, committee, held_meeting,
+                                                              make_meeting):
+    write_minutes(app, committee, held_meeting)
+    next_id = make_meeting(ordinal=13, start_date="2027-03-10", focus_areas=("A.1",))
+    with app.app_context():
+        services.open_minutes(get_user(committee.us_secretariat.id), get_meeting(next_id))
+        db.session.commit()
+    auth.login(committee.us_delegate)
+    page = client.get(minutes_url(next_id) + "?lang=en").get_data(as_text=True)
+    assert "The minutes of the previous meeting (The 12th Joint Committee Meeting) had not yet been adopted." in page
+    korean = client.get(minutes_url(next_id) + "?lang=ko").get_data(as_text=True)
+    assert "직전 회의(제12차 공동위원회)의 회의록은 아직 채택되지 않았다." in korean
 
 
 def test_a_long_record_has_a_table_of_contents_with_page_numbers(app, client, auth, committee, make_meeting):
@@ -244,6 +263,79 @@ def test_in_korean_the_document_is_korean(app, client, auth, committee, held_mee
     assert '<html lang="ko">' in html and "제12차 공동위원회" in html
     pdf = client.get(minutes_url(held_meeting, "pdf"), headers={"Accept-Language": "ko"})
     assert "제12차 공동위원회" in pdf_text(pdf.data)
+
+
+def plain(page: str) -> str:
+    """The text a reader sees, in one line."""
+    import html
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_korean_minutes_read_as_agreed_minutes_from_draft_to_adoption(app, client, auth, committee,
+                                                                          held_meeting):
+    write_minutes(app, committee, held_meeting)  # no action item before or from this meeting
+    auth.login(committee.kr_delegate)
+    for stage in ("draft", "adopted"):
+        if stage == "adopted":
+            adopt(app, committee, held_meeting)
+        page = client.get(minutes_url(held_meeting) + "?lang=ko").get_data(as_text=True)
+        assert_reads_as_a_korean_document(page)
+        text = plain(page)
+        assert "제12차 공동위원회 합의의사록" in text
+        assert ("합의의사록 초안" if stage == "draft" else "양측 공동위원장 채택") in text
+        assert text.index("대한민국 대표단") < text.index("미국 대표단")  # the alternat
+        assert "공동위원장 및 대표단" in text and "공동위원장: 이준호" in text
+        assert "의제 및 직전 회의록 채택" in text and "공동위원회에 제출된 직전 회의의 회의록은 없었다." in text
+        assert "이 합의의사록에 부속서로 첨부된 의제 제1판은 양측 간에 합의되지 않았다." in text
+        assert "점검할 이전 회의 후속조치 없음." in text and "이번 회의에서 새로 제기된 후속조치 없음." in text
+        assert "양측은 다음과 같이 합의하였다." in text
+        assert re.search(r"\d{4}년 \d{1,2}월 \d{1,2}일 세종에서 영어로 2부 작성되었다\.", text)
+        assert text.index("대한민국 정부 대표") < text.index("미합중국 정부 대표")
+        for english in ("Co-chair", "Delegation", "Done at", "Reference", "Outcome", "Annex", "Adopted on",
+                        "Not yet adopted", "Draft minutes", "Version"):
+            assert english not in text, english
+
+
+def test_the_english_minutes_read_as_an_american_official_writes_them(app, client, auth, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+    page = client.get(minutes_url(held_meeting) + "?lang=en").get_data(as_text=True)
+    text = plain(page)
+    assert not re.search(r"JCM(?!\d)", page)  # the references (JCM12-A01) name the meeting, nothing names software
+    assert "United States Delegation" in text and "Republic of Korea Delegation" in text
+    assert text.index("United States Delegation") < text.index("Republic of Korea Delegation")
+    assert "For the Government of the United States of America" in text and "For The" not in text
+    assert "No minutes of a previous meeting were before the Committee." in text
+    assert "There were no action items from earlier meetings to review." in text
+    assert "No new action items were raised at the meeting." in text
+    assert "on record" not in text
+
+
+def test_minutes_in_both_languages_close_as_equally_authentic_texts(app, client, auth, committee, make_meeting):
+    first = make_meeting(ordinal=1, start_date="2026-03-10", end_date="2026-03-11", focus_areas=("A.1",))
+    with app.app_context():
+        get_meeting(first).status = "held"
+        services.open_minutes(get_user(committee.us_secretariat.id), get_meeting(first))
+        db.session.commit()
+    auth.login(committee.kr_delegate)
+    korean = client.get(minutes_url(first) + "?lang=ko").get_data(as_text=True)
+    assert_reads_as_a_korean_document(korean)
+    text = plain(korean)
+    assert ("미합중국 정부와 대한민국 정부 간 과학기술 협력에 관한 양해각서에 따라 설치된 공동위원회의 제1차 회의가 "
+            "2026년 3월 10일부터 2026년 3월 11일까지 과학기술정보통신부 정부세종청사에서 개최되었다.") in text
+    assert "이번 회의는 공동위원회의 첫 회의였다." in text
+    assert "기록된 참석자 없음." in text and "이날 편성된 의제 없음." in text
+    assert "양측은 차기 회의 일시 및 장소를 외교 경로를 통하여 정하기로 합의하였다." in text
+    assert "2026년 3월 11일 세종에서 동등하게 정본인 한국어 및 영어로 각 2부씩 작성되었다." in text
+
+    english = plain(client.get(minutes_url(first) + "?lang=en").get_data(as_text=True))
+    assert "was held at Ministry of Science and ICT, Government Complex Sejong from March 10, 2026 to March 11, 2026." \
+        in english
+    assert "This was the first meeting of the Joint Committee." in english
+    assert "The two sides agreed to set the date and venue of the next meeting through diplomatic channels." in english
+    assert ("Done at Sejong, on March 11, 2026, in duplicate, in the English and Korean languages, both texts being "
+            "equally authentic.") in english
 
 
 def test_the_document_costs_the_same_number_of_queries_however_long(app, client, auth, committee, held_meeting,

@@ -71,9 +71,13 @@ class Frame:
         government = (self.record.get("governments") or {}).get(side)
         return self.tr(government["short_name"]) if government else str(SIDE_LABELS[side])
 
-    def government(self, side: str) -> str:
+    def government(self, side: str, *, in_sentence: bool = False) -> str:
+        """The government's full name; within a sentence English writes "For the Government of …", not "The"."""
         government = (self.record.get("governments") or {}).get(side)
-        return self.tr(government["name"]) if government else str(SIDE_LABELS[side])
+        name = self.tr(government["name"]) if government else str(SIDE_LABELS[side])
+        if in_sentence and self.lang == "en" and name.startswith("The "):
+            return "the" + name[3:]
+        return name
 
     def owners(self, item: dict[str, Any], side: str) -> str:
         return "; ".join(self.tr(owner) for owner in item["owners"].get(side, []))
