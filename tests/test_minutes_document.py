@@ -322,7 +322,7 @@ def test_minutes_in_both_languages_close_as_equally_authentic_texts(app, client,
     korean = client.get(minutes_url(first) + "?lang=ko").get_data(as_text=True)
     assert_reads_as_a_korean_document(korean)
     text = plain(korean)
-    assert ("미합중국 정부와 대한민국 정부 간 과학기술 협력에 관한 양해각서에 따라 설치된 공동위원회의 제1차 회의가 "
+    assert ("대한민국 정부와 미합중국 정부 간 과학기술 협력에 관한 양해각서에 따라 설치된 공동위원회의 제1차 회의가 "
             "2026년 3월 10일부터 2026년 3월 11일까지 과학기술정보통신부 정부세종청사에서 개최되었다.") in text
     assert "이번 회의는 공동위원회의 첫 회의였다." in text
     assert "기록된 참석자 없음." in text and "이날 편성된 의제 없음." in text
