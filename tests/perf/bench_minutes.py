@@ -18,6 +18,7 @@ from jcm.extensions import db
 from jcm.meetings.services import add_agenda_item, get_meeting
 from jcm.minutes import services
 from jcm.mou.models import FocusArea
+from tests.perf.figures import ms, sec, verdict
 
 AGENDA_ITEMS = 40
 CARRIED, RAISED = 30, 30
@@ -84,7 +85,7 @@ def timed(call, runs: int) -> tuple[float, float, object]:
     return statistics.median(times), statistics.median(cpu), result
 
 
-def test_bench_minutes_render(app, client, auth, committee, make_meeting, make_action_item):
+def test_bench_minutes_render(app, client, auth, committee, make_meeting, make_action_item, figures):
     meeting_id = build_long_minutes(app, committee, make_meeting, make_action_item)
     auth.login(committee.us_delegate)
     html_url, pdf_url = f"/meetings/{meeting_id}/minutes.html", f"/meetings/{meeting_id}/minutes.pdf"
@@ -114,3 +115,9 @@ def test_bench_minutes_render(app, client, auth, committee, make_meeting, make_a
           f"{len(statements)} queries, {len(page) // 1024} KB")
     print(f"  PDF:  median {pdf_median:.2f} s of {PDF_RUNS} (CPU {pdf_cpu:.2f} s; target < 3 s), {pages} pages, "
           f"{len(response.data) // 1024} KB")
+
+    figures.section(f"Draft minutes: {AGENDA_ITEMS} agenda items, {CARRIED} carried-over and {RAISED} new action items")
+    figures.add(f"  HTML, median of {HTML_RUNS}", ms(html_median), ms(html_cpu), "< 100 ms",
+                verdict(html_median < 0.1, html_cpu < 0.1))
+    figures.add(f"  PDF ({pages} pages), median of {PDF_RUNS}", sec(pdf_median), sec(pdf_cpu), "< 3 s",
+                verdict(pdf_median < 3, pdf_cpu < 3))

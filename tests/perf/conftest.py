@@ -1,0 +1,37 @@
+"""The benchmarks' figures, gathered from every benchmark of the run and printed in one table at its end."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.perf.figures import Figures, Row
+
+_FIGURES = pytest.StashKey[Figures]()
+
+
+@pytest.fixture
+def figures(request) -> Figures:
+    return request.config.stash.setdefault(_FIGURES, Figures())
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    table = config.stash.get(_FIGURES, None)
+    if table is None or not table.rows:
+        return
+    headers = Row("figure", "wall-clock", "CPU", "target", "")
+    rows = [headers, *table.rows]
+    widths = [max(len(getattr(r, name)) for r in rows) for name in ("figure", "wall", "cpu", "target")]
+
+    def line(row: Row) -> str:
+        cells = [row.figure.ljust(widths[0]), row.wall.rjust(widths[1]), row.cpu.rjust(widths[2]),
+                 row.target.ljust(widths[3]), row.verdict]
+        return "  ".join(cells).rstrip()
+
+    terminalreporter.write_sep("=", "benchmark figures (printed, never asserted)")
+    terminalreporter.write_line(line(headers))
+    terminalreporter.write_line("-" * len(line(headers)))
+    for row in table.rows:
+        if not row.wall and not row.cpu:  # a section title
+            terminalreporter.write_line(row.figure)
+        else:
+            terminalreporter.write_line(line(row))
