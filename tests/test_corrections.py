@@ -75,6 +75,8 @@ def test_a_correction_proposed_and_adopted_by_both_co_chairs_is_a_new_record_cha
     assert digest(json.loads(embedded)) == corrected
     shutil.rmtree(Path(app.instance_path) / "documents")
     assert client.get(minutes_url(meeting_id, "pdf") + "?lang=ko").data == pdf.data
+    kept = client.get(minutes_url(meeting_id, "pdf") + "?lang=ko")  # now from the kept copy
+    assert kept.data == pdf.data and kept.headers["Content-Disposition"] == pdf.headers["Content-Disposition"]
     assert client.get(minutes_url(meeting_id) + "?corr=7").status_code == 404
     assert client.get(minutes_url(meeting_id) + "?corr=x1").status_code == 404
 

@@ -62,7 +62,7 @@ def _output_intent() -> dict:
 
 @dataclass
 class Archival:
-    """What makes an adopted document an archival PDF (PDF/A-3b): its record embedded as an associated file,
+    """What makes an adopted document an archival PDF (PDF/A-3a, tagged): its record embedded as an associated file,
     so a copy can be checked offline, and fixed dates and identifier, so two renders are the same bytes."""
 
     record_json: str

@@ -1,7 +1,7 @@
 """The meeting documents as HTML and PDF, for people signed in and for programs with a Bearer token.
 
 A draft is printed from a record built on each request. An agreed agenda version and adopted minutes (and each
-adopted correction) are printed only from their frozen record; their PDFs are archival (PDF/A-3b with the record
+adopted correction) are printed only from their frozen record; their PDFs are archival (PDF/A-3a with the record
 embedded), rendered deterministically and kept, so every copy made at any time is the same bytes."""
 
 from __future__ import annotations
@@ -291,8 +291,11 @@ def minutes_document_html(meeting_id: int):
 
 @bp.get("/meetings/<int:meeting_id>/minutes.pdf", endpoint="minutes_pdf")
 def minutes_document_pdf(meeting_id: int):
-    meeting, minutes = _readable_minutes(meeting_id)
     lang = document_language()
+    kept = _kept_latest_minutes_pdf(meeting_id, lang) if request.args.get("corr") in (None, "") else None
+    if kept is not None:
+        return kept
+    meeting, minutes = _readable_minutes(meeting_id)
     record, digest, adopted = minutes_edition(meeting, minutes, request.args.get("corr"))
     if adopted and digest:
         pdf = adopted_minutes_pdf(meeting.id, record, digest, lang)
@@ -303,6 +306,34 @@ def minutes_document_pdf(meeting_id: int):
         pdf = render_pdf(minutes_html(record, lang, adopted=False, digest=None), base_url=request.url_root)
         filename = f"{meeting.short_ref}-minutes-draft-{lang}.pdf"
     return _document_response(pdf, "application/pdf", lang, filename)
+
+
+def _kept_latest_minutes_pdf(meeting_id: int, lang: str) -> Response | None:
+    """The kept PDF of the latest adopted text, after the access check but without loading the record: the way
+    most copies of adopted minutes are fetched. None when there is none kept (the full path renders it)."""
+    from sqlalchemy import select
+
+    from jcm.minutes.models import MinutesCorrection
+
+    reader = _reader()
+    if reader is None:
+        return None
+    meeting = get_meeting(meeting_id)
+    require(reader, "meeting.view", meeting)
+    adopted = db.session.execute(select(Minutes.id, Minutes.sha256).where(Minutes.meeting_id == meeting_id,
+                                                                          Minutes.status == "adopted")).first()
+    if adopted is None or not adopted.sha256:
+        return None
+    latest = db.session.execute(select(MinutesCorrection.number, MinutesCorrection.sha256).where(
+        MinutesCorrection.minutes_id == adopted.id, MinutesCorrection.status == "adopted")
+        .order_by(MinutesCorrection.number.desc()).limit(1)).first()
+    digest = latest.sha256 if latest else adopted.sha256
+    path = minutes_pdf_path(meeting_id, digest, lang)
+    if not path.is_file():
+        return None
+    suffix = f"-corr{latest.number}" if latest else ""
+    return _document_response(path.read_bytes(), "application/pdf", lang,
+                              f"{meeting.short_ref}-minutes{suffix}-{lang}.pdf")
 
 
 def _agenda_frozen(meeting, snapshot) -> None:
