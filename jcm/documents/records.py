@@ -197,3 +197,25 @@ def freeze_minutes(minutes: Minutes, meeting: Meeting) -> None:
     """Called when the second co-chair adopts: the record is frozen and its digest fixed."""
     minutes.adopted_content = minutes_record(meeting, minutes)
     minutes.sha256 = digest(minutes.adopted_content)
+
+
+def record_languages(record: dict[str, Any]) -> list[str]:
+    """The languages in which every text of the minutes exists; only those may the closing line claim.
+
+    Titles are kept in both languages ({"en", "ko"}); a secretariat's own texts — discussions, decisions, progress
+    narratives, action items, the next meeting — are still written in one language, so minutes with any of them
+    exist in English only."""
+    def both_languages(value: Any) -> bool:
+        if isinstance(value, dict) and set(value) == {"en", "ko"}:
+            return bool(value["ko"]) or not value["en"]
+        if isinstance(value, dict):
+            return all(both_languages(v) for v in value.values())
+        if isinstance(value, list):
+            return all(both_languages(v) for v in value)
+        return True
+
+    one_language = (any(entry["discussion"] or entry["decisions"] or entry["progress"] for entry in record["records"])
+                    or record["other_progress"] or record["next_meeting"] or record["reviewed_action_items"]
+                    or record["new_action_items"])
+    titles = [entry["title"] for entry in record["records"]]
+    return ["en", "ko"] if not one_language and both_languages(titles) else ["en"]

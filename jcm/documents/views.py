@@ -21,7 +21,7 @@ from flask_login import current_user
 
 from jcm.accounts.services import user_for_token
 from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
-from jcm.documents.records import agenda_record, agreed_agenda, minutes_record
+from jcm.documents.records import agenda_record, agreed_agenda, minutes_record, record_languages
 from jcm.documents.render import Archival, render_pdf
 from jcm.errors import Invalid, NotFound, json_error
 from jcm.extensions import db, login_manager
@@ -99,24 +99,6 @@ def _render(template: str, record: dict[str, Any], lang: str, **extra) -> str:
 def agenda_html(record: dict[str, Any], lang: str, digest: str | None = None) -> str:
     return _render("documents/agenda.html", record, lang, digest=digest,
                    created=record.get("agreed_at") if digest else None)
-
-
-def record_languages(record: dict[str, Any]) -> list[str]:
-    """The languages in which every text of the record exists: only then does the document say it is made in them."""
-    def korean_everywhere(value) -> bool:
-        if isinstance(value, dict):
-            if set(value) == {"en", "ko"}:
-                return bool(value["ko"]) or not value["en"]
-            return all(korean_everywhere(v) for k, v in value.items() if k not in ("agenda",))
-        if isinstance(value, list):
-            return all(korean_everywhere(v) for v in value)
-        return True
-
-    texts = [record.get(key) for key in ("records", "other_progress", "reviewed_action_items", "new_action_items",
-                                          "delegations")]
-    monolingual = any(record.get("records") and (r["discussion"] or r["decisions"]) for r in record["records"]) \
-        or record.get("next_meeting") or record.get("new_action_items") or record.get("reviewed_action_items")
-    return ["en", "ko"] if not monolingual and korean_everywhere(texts) else ["en"]
 
 
 def minutes_html(record: dict[str, Any], lang: str, *, adopted: bool, digest: str | None) -> str:
