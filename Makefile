@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard jcm/translations/*/LC_MESSAGES/messages.po))
-# System packages: a Hangul font for documents, pango for the PDF renderer, Chromium for browser tests.
-SYSTEM_PACKAGES := fonts-nanum libpango-1.0-0 libpangoft2-1.0-0
+# System packages: a Hangul font and an emoji font for documents, pango for the PDF renderer, Chromium for browser tests.
+SYSTEM_PACKAGES := fonts-nanum fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0
 TEST_SYSTEM_PACKAGES := chromium poppler-utils
 
 .PHONY: run test bench install install-test system-packages translations extract-messages clean

@@ -87,7 +87,8 @@ def test_a_delegate_reads_the_schedule_with_times_codes_and_both_presenters(clie
     assert "Margaret Chen" in opening and "이준호" in opening  # the presenter for each side
     assert "Planned hours: 09:00–17:30" in page
     assert "Total length of the agenda" in page and "2 h 20 min" in page
-    assert "Draft — version 1" in page and 'class="watermark"' in page and "DRAFT" in page
+    assert "Draft — version 1" in page and '<div class="watermark" aria-hidden="true"><svg' in page
+    assert "DRAFT" not in page  # the draft mark is drawn, not written
     assert "Runs past the planned end" not in page
 
 
@@ -154,7 +155,9 @@ def test_the_pdf_is_a_real_pdf_with_the_meeting_the_agreement_and_korean_text(ap
     assert "THE GOVERNMENT OF THE UNITED STATES OF AMERICA and THE GOVERNMENT OF THE REPUBLIC OF KOREA" in text
     assert "이준호" in text  # the KR co-chair
     assert "김서연 과장" in text and "양자 정보과학 공동연구" in text
-    assert "Draft — version 1" in text and "DRAFT" in text
+    assert "DRAFT" not in text  # the draft mark is on every page, but not in the text a reader copies
+    assert " ".join(PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split()).count(
+        "Draft — version 1") == 1  # the title block says it is a draft
     assert "09:00–09:15" in text
     assert re.search(r"Page 1 of \d", text)
 
@@ -169,6 +172,19 @@ def test_the_pdf_filename_carries_the_meeting_and_the_agenda_version(app, client
     response = client.get(agenda(meeting_id, "pdf"))
     assert response.headers["Content-Disposition"] == "inline; filename=JCM12-agenda-v2-draft-en.pdf"
     assert "Draft — version 2" in pdf_text(response.data)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_each_language_downloads_under_its_own_file_name(app, client, auth, committee, make_meeting, lang):
+    meeting_id = make_meeting()
+    auth.login(committee.us_delegate)
+    draft = client.get(f"{agenda(meeting_id, 'pdf')}?lang={lang}")
+    assert draft.headers["Content-Disposition"] == f"inline; filename=JCM12-agenda-v1-draft-{lang}.pdf"
+    assert draft.headers["Content-Language"] == lang
+    agree(app, committee, meeting_id)
+    agreed = client.get(f"{agenda(meeting_id, 'pdf')}?lang={lang}")
+    assert agreed.headers["Content-Disposition"] == f"inline; filename=JCM12-agenda-v1-{lang}.pdf"
+    assert agreed.headers["Content-Language"] == lang
 
 
 def _embedded_fonts(data: bytes):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import logging
 import mimetypes
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -12,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
-from weasyprint import HTML, Attachment
+from weasyprint import DEFAULT_OPTIONS, HTML, Attachment, Document
 from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -71,15 +73,60 @@ class Archival:
     description: str
 
 
+# A Hangul syllable next to another, or next to a Latin letter or a digit (제12차, AI협력): one word.
+_WITHIN_HANGUL_WORD = re.compile(r"(?<=[\uac00-\ud7a3])(?=[\uac00-\ud7a3A-Za-z0-9])"
+                                 r"|(?<=[A-Za-z0-9])(?=[\uac00-\ud7a3])")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+WORD_JOINER = "\u2060"
+
+
+class _KeepAllIsDoneHere(logging.Filter):
+    """WeasyPrint says on every document that it ignores `word-break: keep-all`; keep_hangul_words does it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Ignored `word-break: keep-all`")
+
+
+logging.getLogger("weasyprint").addFilter(_KeepAllIsDoneHere())
+
+
+def keep_hangul_words(html: str) -> str:
+    """The document's body with the letters of each Hangul word joined, so a line breaks only between words.
+
+    The stylesheet asks for `word-break: keep-all`, as Korean is set; WeasyPrint does not implement it and would
+    break a line between any two syllables. U+2060 WORD JOINER forbids that break, prints nothing and is not part
+    of the text a reader copies or extracts; `overflow-wrap: anywhere` still wraps a word too long for its column.
+    Only text between tags is touched: attributes (which feed the PDF's metadata and running heads) are left as
+    they are."""
+    head, separator, body = html.partition("<body")
+    if not separator:
+        return html
+    parts = _TAG_OR_TEXT.split(body)
+    for index in range(2, len(parts), 2):  # parts[0] is the rest of the <body> tag; odd parts are tags
+        if parts[index]:
+            parts[index] = _WITHIN_HANGUL_WORD.sub(WORD_JOINER, parts[index])
+    return head + separator + "".join(parts)
+
+
+def lay_out(html: str, base_url: str, color_profiles: dict | None = None, **options) -> Document:
+    """A document's pages as WeasyPrint lays them out for its PDF, with only the app's static files within reach."""
+    fetcher = StaticFileFetcher(base_url, current_app.static_folder, current_app.static_url_path)
+    document = HTML(string=keep_hangul_words(html), base_url=base_url, url_fetcher=fetcher).render(
+        font_config=FontConfiguration(), color_profiles=color_profiles, **options)
+    for page in document.pages:  # the PDF's outline is the headings' text: without the joiners
+        page.bookmarks = [(level, label.replace(WORD_JOINER, ""), *rest) for level, label, *rest in page.bookmarks]
+    return document
+
+
 def render_pdf(html: str, base_url: str, archival: Archival | None = None) -> bytes:
     """The PDF of a document's HTML; relative links resolve against base_url (the app's root URL)."""
-    fetcher = StaticFileFetcher(base_url, current_app.static_folder, current_app.static_url_path)
-    font_config = FontConfiguration()
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    if archival is None:
-        return document.write_pdf(font_config=font_config, pdf_tags=True)
-    record = Attachment(string=archival.record_json, name=RECORD_FILENAME, description=archival.description,
-                        relationship="Source", created=archival.created, modified=archival.created)
-    return document.write_pdf(font_config=font_config, pdf_variant=ARCHIVAL_VARIANT, pdf_tags=True,
-                              pdf_identifier=archival.digest[:32].encode("ascii"), attachments=[record],
-                              **_output_intent())
+    options = {**DEFAULT_OPTIONS, "pdf_tags": True}
+    color_profiles = None
+    if archival is not None:
+        record = Attachment(string=archival.record_json, name=RECORD_FILENAME, description=archival.description,
+                            relationship="Source", created=archival.created, modified=archival.created)
+        intent = _output_intent()
+        color_profiles = intent["color_profiles"]
+        options.update(pdf_variant=ARCHIVAL_VARIANT, pdf_identifier=archival.digest[:32].encode("ascii"),
+                       attachments=[record], output_intent=intent["output_intent"])
+    return lay_out(html, base_url, color_profiles, **options).write_pdf(**options)

@@ -23,6 +23,7 @@ from jcm.accounts.services import user_for_token
 from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
 from jcm.documents.records import agenda_record, agreed_agenda, minutes_record, record_languages
 from jcm.documents.render import Archival, render_pdf
+from jcm.documents.watermark import watermark_svg
 from jcm.errors import Invalid, NotFound, json_error
 from jcm.extensions import db, login_manager
 from jcm.i18n import locale_code
@@ -93,7 +94,8 @@ def _render(template: str, record: dict[str, Any], lang: str, **extra) -> str:
     with force_locale(lang):
         return render_template(template, record=record, f=Frame(record, lang), duration=duration,
                                file_size=file_size, file_kind=file_kind, page_label=page_label(),
-                               render_markdown=render_markdown, progress_labels=PROGRESS_LABELS, **extra)
+                               render_markdown=render_markdown, progress_labels=PROGRESS_LABELS,
+                               watermark=watermark_svg, **extra)
 
 
 def agenda_html(record: dict[str, Any], lang: str, digest: str | None = None) -> str:
