@@ -6,16 +6,12 @@ import enum
 from datetime import datetime, timezone
 
 
-class Side(str, enum.Enum):
+class Side(enum.StrEnum):
     US = "US"
     KR = "KR"
 
-    @property
-    def other(self) -> "Side":
-        return Side.KR if self is Side.US else Side.US
 
-
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     admin = "admin"
     secretariat = "secretariat"
     co_chair = "co_chair"

@@ -12,7 +12,6 @@ import json
 from datetime import date, datetime, time
 from typing import Any
 
-SIDES = ("US", "KR")
 
 
 def canonical_json(content: Any) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from typing import Callable, TypeVar
 
 from flask import flash, g
 from flask_wtf import FlaskForm
@@ -45,10 +45,6 @@ def form_status(form: FlaskForm) -> int:
     if error is not None:
         return error.status
     return 422 if form.is_submitted() else 200
-
-
-def choice_label(choices: list[tuple[Any, str]], value: Any) -> str:
-    return dict(choices).get(value, str(value))
 
 
 def int_or_none(value) -> int | None:

@@ -373,7 +373,7 @@ def test_an_emoji_prints_from_a_face_that_has_it_and_only_the_emoji_does(app, cl
 # --- 5. the draft mark: seen on every page, not part of the text ----------------------------------------------------
 
 WATERMARK = re.compile(r'<div class="watermark" aria-hidden="true">(.*?)</div>', re.S)
-DRAFT_STATUS = {("minutes", "en"): "Draft minutes", ("minutes", "ko"): "회의록 초안",
+DRAFT_STATUS = {("minutes", "en"): "Draft minutes", ("minutes", "ko"): "합의의사록 초안",
                 ("agenda", "en"): "Draft — version 1", ("agenda", "ko"): "초안 — 제1판"}
 
 

@@ -14,6 +14,7 @@ from jcm.errors import Invalid, NotFound, TooManyAttempts
 from jcm.extensions import db, login_manager
 from jcm.i18n import _safe_next
 from jcm.labels import choices
+from jcm.models import SIDES
 from jcm.permissions import require
 from jcm.web import form_status, int_or_none, submit
 
@@ -156,7 +157,7 @@ def revoke_token(token_id: int):
 @login_required
 def users():
     require(current_user, "user.manage")
-    side = request.args.get("side") if request.args.get("side") in ("US", "KR") else None
+    side = request.args.get("side") if request.args.get("side") in SIDES else None
     query = select(User).order_by(User.side.desc(), User.name)
     if side:
         query = query.where(User.side == side)

@@ -17,13 +17,12 @@ from jcm.audit.services import record, snapshot
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Meeting
-from jcm.models import MAX_ID, parse_date, utcnow, whole_number
+from jcm.models import MAX_ID, SIDES, parse_date, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
 from jcm.versions import next_version
 
 ITEM_FIELDS = ("ref", "title", "description", "focus_area_id", "meeting_id", "agenda_item_id", "due_date", "status")
-SIDE_NAMES = {"US": "U.S.", "KR": "Korean"}
 
 
 def _side_name(side: str) -> str:
@@ -67,7 +66,7 @@ def _owners(data: Any) -> list[ActionOwner]:
         raise Invalid(_("Give the owners per side: {\"US\": [...], \"KR\": [...]}."), field="owners")
     owners: list[ActionOwner] = []
     seen: set[tuple] = set()
-    for side in ("US", "KR"):
+    for side in SIDES:
         entries = data.get(side) or []
         if not isinstance(entries, list):
             raise Invalid(_("Give the owners per side: {\"US\": [...], \"KR\": [...]}."), field="owners")
@@ -100,7 +99,7 @@ def _owners(data: Any) -> list[ActionOwner]:
             if key not in seen:
                 seen.add(key)
                 owners.append(owner)
-    for side in ("US", "KR"):
+    for side in SIDES:
         if not any(owner.side == side for owner in owners):
             raise Invalid(_("An owner on the %(side)s side is required: every action item has an owner on each side.",
                             side=_side_name(side)), field=f"owners.{side}")
@@ -177,7 +176,7 @@ def _reference(agreement_id: int, meeting: Meeting | None) -> tuple[int, str]:
 
 def _owners_snapshot(item: ActionItem) -> dict[str, list[str]]:
     return {side: sorted(f"user:{o.user_id}" if o.user_id else f"organization:{o.organization_id}"
-                         for o in item.owners if o.side == side) for side in ("US", "KR")}
+                         for o in item.owners if o.side == side) for side in SIDES}
 
 
 def _snapshot(item: ActionItem) -> dict[str, Any]:
@@ -389,7 +388,7 @@ class RegisterFilter:
         """From query-string values; a nonsense value is refused naming the filter."""
         result = cls()
         side = args.get("side") or None
-        if side is not None and side not in ("US", "KR"):
+        if side is not None and side not in SIDES:
             raise Invalid(_("The side filter is US or KR."), field="side")
         result.side = side
         owner = args.get("owner") or None
@@ -526,7 +525,7 @@ def register_counts(filters: RegisterFilter, today: date, agreement_id: int | No
         .select_from(base).join(ActionOwner, ActionOwner.action_item_id == base.c.id).group_by(ActionOwner.side))
     for side, open_count, overdue_count, done_count in per_side:
         counts.by_side[side] = {"open": open_count, "overdue": overdue_count, "done": done_count}
-    for side in ("US", "KR"):
+    for side in SIDES:
         counts.by_side.setdefault(side, {"open": 0, "overdue": 0, "done": 0})
     return counts
 

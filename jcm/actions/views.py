@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from jcm.accounts.forms import EmptyForm
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
@@ -18,9 +17,9 @@ from jcm.extensions import db
 from jcm.i18n import localized
 from jcm.labels import choices
 from jcm.meetings.models import Meeting
-from jcm.meetings.services import english_ordinal, get_meeting
+from jcm.meetings.services import get_meeting
 from jcm.mou.models import FocusArea
-from jcm.mou.services import current_agreement, get_agreement
+from jcm.mou.services import current_agreement
 from jcm.permissions import can, require
 from jcm.web import form_status, int_or_none, submit
 

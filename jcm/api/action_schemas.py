@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 from jcm.actions.models import ACTION_STATUSES, ActionItem, ActionOwner, ActionUpdate
 from jcm.actions.services import SORTS
 from jcm.api.meeting_schemas import ID, StrictSchema
-from jcm.models import MAX_ID
+from jcm.models import MAX_ID, SIDES
 
 STATUS = validate.OneOf(ACTION_STATUSES)
 MAX_PER_PAGE = 200
@@ -131,7 +131,7 @@ class ActionItemSchema(Schema):
     agenda_item_id = fields.Int(allow_none=True)
     owners = fields.Method("get_owners", metadata={
         "type": "object", "description": "{US: [owner], KR: [owner]}",
-        "properties": {side: {"type": "array", "items": OWNER_DOC} for side in ("US", "KR")}})
+        "properties": {side: {"type": "array", "items": OWNER_DOC} for side in SIDES}})
     due_date = fields.Date()
     status = fields.Str(metadata={"enum": list(ACTION_STATUSES)})
     overdue = fields.Method("get_overdue", metadata={
@@ -145,7 +145,7 @@ class ActionItemSchema(Schema):
         return item.focus_area.code
 
     def get_owners(self, item: ActionItem) -> dict[str, list[dict[str, Any]]]:
-        return {side: [owner_out(owner) for owner in item.owners_on(side)] for side in ("US", "KR")}
+        return {side: [owner_out(owner) for owner in item.owners_on(side)] for side in SIDES}
 
     def get_overdue(self, item: ActionItem) -> bool:
         return item.is_overdue(date.today())

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
 
-from flask import request
 from flask_babel import gettext as _
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
 from jcm.api import current_api_user

@@ -20,6 +20,7 @@ from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting
 from jcm.minutes import services as minutes_services
 from jcm.minutes.models import Minutes, MinutesComment, MinutesCorrection
+from jcm.models import SIDES
 from jcm.permissions import can, require
 
 minutes_api = Blueprint("api_minutes", __name__,
@@ -27,7 +28,6 @@ minutes_api = Blueprint("api_minutes", __name__,
                                     "review comments, and adoption by both co-chairs")
 blueprints = [minutes_api]
 
-SIDES = ("US", "KR")
 T = TypeVar("T")
 
 

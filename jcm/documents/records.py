@@ -19,7 +19,8 @@ from jcm.minutes.models import Minutes
 from jcm.minutes.services import approvals_by_side as minutes_approvals_by_side
 from jcm.minutes.services import ordered_sections
 from jcm.mou.models import Agreement, FocusArea, Participant
-from jcm.records import SIDES, agreement_facts, both, digest, iso, owner_labels, person
+from jcm.models import SIDES
+from jcm.records import agreement_facts, both, digest, iso, owner_labels, person
 
 AGENDA_SCHEMA = "jcm.agenda/1"
 MINUTES_SCHEMA = "jcm.minutes/1"

@@ -20,7 +20,7 @@ from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import (AGENDA_ITEM_KINDS, DEFAULT_TIME_ZONES, MEETING_STATUSES, MODES, AgendaApproval,
                                  AgendaItem, AgendaSnapshot, Meeting, MeetingDay)
-from jcm.models import parse_date, utcnow, whole_number
+from jcm.models import SIDES, parse_date, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
 from jcm.versions import next_version
@@ -177,7 +177,7 @@ def _meeting_values(data: dict[str, Any], meeting: Meeting | None) -> dict[str, 
         elif key == "start_date" and key in data:
             raise Invalid(_("The first day of the meeting is required."), field="start_date")
     if "host_side" in data:
-        if data["host_side"] not in ("US", "KR"):
+        if data["host_side"] not in SIDES:
             raise Invalid(_("The host side must be US or KR."), field="host_side")
         values["host_side"] = data["host_side"]
     if "time_zone" in data:
@@ -255,7 +255,7 @@ def create_meeting(actor, agreement: Agreement, data: dict[str, Any], focus_area
 
 def _add_skeleton(meeting: Meeting, areas: list[FocusArea]) -> None:
     co_chairs = {side: db.session.get(User, meeting.co_chair_id(side)) if meeting.co_chair_id(side) else None
-                 for side in ("US", "KR")}
+                 for side in SIDES}
     rows: list[AgendaItem] = []
     for kind, title, title_ko, minutes in SKELETON:
         if kind == "other_business":
@@ -585,7 +585,7 @@ def agree_agenda(actor, meeting: Meeting, expected_agenda_version: int | None = 
 
 def approvals_by_side(meeting: Meeting) -> dict[str, AgendaApproval | None]:
     current = _approvals(meeting)
-    return {side: next((a for a in current if a.side == side), None) for side in ("US", "KR")}
+    return {side: next((a for a in current if a.side == side), None) for side in SIDES}
 
 
 def last_agreed_snapshot(meeting: Meeting) -> AgendaSnapshot | None:

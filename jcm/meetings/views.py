@@ -23,7 +23,7 @@ from jcm.meetings import attachments, services
 from jcm.meetings.forms import AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, StatusForm
 from jcm.meetings.models import COMMON_TIME_ZONES, AgendaItem, Attachment, Meeting
 from jcm.mou.models import FocusArea
-from jcm.mou.services import current_agreement, get_agreement
+from jcm.mou.services import current_agreement
 from jcm.permissions import can, require
 from jcm.web import form_status, int_or_none, submit
 

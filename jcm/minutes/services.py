@@ -19,7 +19,7 @@ from jcm.meetings.models import AgendaItem, Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes.models import (PROGRESS_STATUSES, Attendee, CorrectionApproval, Minutes, MinutesApproval,
                                 MinutesComment, MinutesCorrection, MinutesSection, ProgressEntry, SectionRevision)
-from jcm.models import utcnow, whole_number
+from jcm.models import SIDES, utcnow, whole_number
 from jcm.mou.models import FocusArea
 from jcm.permissions import require
 from jcm.versions import next_version
@@ -174,7 +174,7 @@ def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[st
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", meeting)
     _check_open(minutes)
-    if side not in ("US", "KR"):
+    if side not in SIDES:
         raise Invalid(_("Side must be US or KR."), field="side")
     if not isinstance(entries, list):
         raise Invalid(_("The attendance of a side is a list."), field="attendance")
@@ -402,7 +402,7 @@ def adopt(actor, minutes: Minutes) -> MinutesApproval:
 
 
 def approvals_by_side(minutes: Minutes) -> dict[str, MinutesApproval | None]:
-    return {side: next((a for a in minutes.approvals if a.side == side), None) for side in ("US", "KR")}
+    return {side: next((a for a in minutes.approvals if a.side == side), None) for side in SIDES}
 
 
 # --- corrections ----------------------------------------------------------------------------------------
@@ -656,4 +656,4 @@ def adopt_correction(actor, correction: MinutesCorrection, expected_version: int
 
 
 def correction_approvals_by_side(correction: MinutesCorrection) -> dict[str, CorrectionApproval | None]:
-    return {side: next((a for a in correction.approvals if a.side == side), None) for side in ("US", "KR")}
+    return {side: next((a for a in correction.approvals if a.side == side), None) for side in SIDES}

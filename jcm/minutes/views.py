@@ -18,12 +18,12 @@ from jcm.minutes.forms import (MINUTES_STATUS_LABELS, PROGRESS_STATUS_LABELS, At
                                CorrectionForm, MinutesStatusForm, NextMeetingForm, ProgressForm, RestoreForm,
                                SectionForm, VersionForm, attendance_lines, parse_attendance)
 from jcm.minutes.models import Minutes, MinutesComment
+from jcm.models import SIDES
 from jcm.permissions import can, require
 from jcm.web import form_status, int_or_none, submit
 
 bp = Blueprint("minutes", __name__)
 
-SIDES = ("US", "KR")
 
 
 def _minutes_of(meeting: Meeting) -> Minutes | None:

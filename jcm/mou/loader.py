@@ -10,7 +10,8 @@ from typing import Any
 
 import yaml
 
-SIDES = ("US", "KR")
+from jcm.models import SIDES
+
 AGREEMENT_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 FOCUS_CODE = re.compile(r"^[A-Z0-9]{1,8}(\.[A-Za-z0-9]{1,8}){0,2}$")
 ACRONYM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9&.\- ]{0,31}$")

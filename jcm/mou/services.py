@@ -14,6 +14,7 @@ from jcm.accounts.models import Organization
 from jcm.audit.services import record, snapshot
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
+from jcm.models import SIDES
 from jcm.mou.loader import MouSpec
 from jcm.mou.models import Agreement, AgreementTerm, FocusArea, Modification, Participant
 from jcm.permissions import require
@@ -215,7 +216,7 @@ def record_discontinuation_notice(actor, agreement: Agreement, notice_date: date
     """Written notice by one Participant; the MOU ends notice_period_days after its delivery."""
     require(actor, "agreement.edit", agreement)
     _check_version(agreement, expected_version, NOTICE_FIELDS)
-    if side not in ("US", "KR"):
+    if side not in SIDES:
         raise Invalid(_("Say which Participant gave the notice (US or KR)."), field="side")
     if notice_date is None:
         raise Invalid(_("The date the notice was delivered is required."), field="notice_date")

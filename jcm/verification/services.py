@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from jcm.errors import Invalid
 from jcm.extensions import db
-from jcm.records import SIDES, digest
+from jcm.models import SIDES
+from jcm.records import digest
 
 DIGEST = re.compile(r"[0-9a-f]{64}")
 PRINTED_DIGEST = re.compile(r"SHA-256\s*:?\s*([0-9a-f\s]{64,80})")

@@ -34,7 +34,7 @@ def test_a_draft_shows_its_mark_but_a_copy_of_the_page_leaves_it_out(app, page, 
 
     page.keyboard.press("Control+A")
     copied = page.evaluate("getSelection().toString()")
-    assert ("Draft minutes" if lang == "en" else "회의록 초안") in copied  # the draft says so in its title block
+    assert ("Draft minutes" if lang == "en" else "합의의사록 초안") in copied  # the draft says so in its title block
     assert "DRAFT" not in copied
 
     name = page.locator(".delegation__org", has_text="과학기술정보통신부")
