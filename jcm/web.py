@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from flask import flash, g
+from flask import abort, flash, g, request
+from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from jcm.errors import Conflict, Invalid, JCMError
-from jcm.extensions import db
+from jcm.errors import Conflict, Invalid, JCMError, json_error
+from jcm.extensions import db, login_manager
 
 T = TypeVar("T")
 
@@ -52,3 +54,18 @@ def int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def reader():
+    """Who reads a document or an export: the signed-in person, or the owner of a valid Bearer token. A browser
+    with neither is sent to sign in (and back); a program gets 401."""
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    prefers_html = request.accept_mimetypes.best_match(["text/html", "application/pdf", "application/json"])
+    if "Authorization" not in request.headers and prefers_html == "text/html":
+        abort(login_manager.unauthorized())
+    response, _status = json_error(
+        401, "unauthorized", _("Sign in, or send the header 'Authorization: Bearer <token>'."))
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="JCM"'
+    abort(response)

@@ -133,3 +133,18 @@ def test_a_page_with_an_id_too_large_is_a_404(client, auth, committee):
     auth.login(committee.us_admin)
     assert client.get("/meetings/100000000000000000000").status_code == 404
     assert client.get("/admin/users/99999999999").status_code == 404
+
+
+def test_one_token_loader_serves_the_api_the_documents_and_the_exports(app, client, auth, api, committee,
+                                                                        make_meeting):
+    meeting_id = make_meeting()
+    auth.login(committee.us_admin)  # a browser session beside the token: the API answers for the token alone
+    response = api.get("/api/v1/me", committee.kr_delegate)
+    assert response.get_json()["email"] == committee.kr_delegate.email and "Set-Cookie" not in response.headers
+    auth.logout()
+    token = api.token(committee.kr_delegate)
+    for path in ("/api/v1/me", f"/meetings/{meeting_id}/agenda.html", "/action-items.csv"):
+        assert api.get(path, committee.kr_delegate).status_code == 200, path
+    app.test_cli_runner().invoke(args=["tokens", "revoke", token[:12]])
+    for path in ("/api/v1/me", f"/meetings/{meeting_id}/agenda.html", "/action-items.csv"):
+        assert client.get(path, headers={"Authorization": f"Bearer {token}"}).status_code == 401, path

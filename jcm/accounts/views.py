@@ -26,6 +26,19 @@ def load_user(session_id: str):
     return services.load_session_user(session_id)
 
 
+@login_manager.request_loader
+def load_user_from_token(request):
+    """A program's `Authorization: Bearer <token>`: the one way tokens sign in, for the API, the documents and the
+    exports alike. (The API keeps no session, so there a token is the only way in.)"""
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    user = services.user_for_token(token.strip())
+    if user is not None and db.session.dirty:
+        db.session.commit()  # the token's last use
+    return user
+
+
 login_manager.login_view = "accounts.login"
 login_manager.login_message_category = "info"
 

@@ -9,14 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from jcm.accounts.forms import EmptyForm
-from jcm.accounts.services import user_for_token
 from jcm.actions import exports
 from jcm.actions.calendar import build_calendar, create_or_renew_feed, feed_of, revoke_feed, user_for_feed_token
 from jcm.actions.services import RegisterFilter, register_query
 from jcm.errors import Invalid, NotFound, json_error
-from jcm.extensions import db, login_manager
+from jcm.extensions import db
 from jcm.i18n import locale_code
 from jcm.permissions import require
+from jcm.web import reader
 
 bp = Blueprint("feeds", __name__)
 
@@ -25,50 +25,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # --- who is asking ------------------------------------------------------------------------------------
 
-def _bearer() -> str | None:
-    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else None
-
-
-def _reader():
-    """The signed-in person, else the owner of a valid Bearer token, else None."""
-    if current_user.is_authenticated:
-        return current_user._get_current_object()
-    token = _bearer()
-    if token is None:
-        return None
-    user = user_for_token(token)
-    if user is not None and db.session.dirty:
-        db.session.commit()  # the token's last use
-    return user
-
-
-def _unauthenticated():
-    """A browser without credentials is sent to sign in (and back); a program gets 401."""
-    if "Authorization" not in request.headers and request.accept_mimetypes.best == "text/html":
-        return login_manager.unauthorized()
-    response, status = json_error(
-        401, "unauthorized", _("Sign in, or send the header 'Authorization: Bearer <token>'."))
-    response.headers["WWW-Authenticate"] = 'Bearer realm="JCM"'
-    return response, status
-
-
 # --- the register as a spreadsheet --------------------------------------------------------------------
 
 def _export(extension: str, build, mimetype: str):
-    reader = _reader()
-    if reader is None:
-        return _unauthenticated()
-    require(reader, "action.view")
+    user = reader()
+    require(user, "action.view")
     try:
         filters = RegisterFilter.parse(request.args.to_dict())
     except Invalid as error:
-        if _bearer() is not None:  # a program reads JSON, a person the error page
+        if "Authorization" in request.headers:  # a program reads JSON, a person the error page
             return json_error(422, error.code, error.message, field=error.field)
         raise
     today = date.today()
     items = db.session.scalars(register_query(filters, today)).unique().all()
-    locale = reader.locale if reader.locale in current_app.config["LANGUAGES"] else locale_code()
+    locale = user.locale if user.locale in current_app.config["LANGUAGES"] else locale_code()
     response = Response(build(items, locale, today), mimetype=mimetype)
     response.headers.set("Content-Disposition", "attachment", filename=exports.filename(today, extension))
     response.headers["Cache-Control"] = "private, no-store"

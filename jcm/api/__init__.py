@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_smorest import Api
 
 from jcm.api.schemas import ErrorSchema, FocusAreaNodeSchema
@@ -33,18 +35,27 @@ def current_api_user():
 def _authenticate():
     if not request.path.startswith(API_PREFIX + "/") or request.path.startswith(PUBLIC_PREFIXES):
         return None
-    from jcm.accounts.services import user_for_token
-
-    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
+    if not current_user.is_authenticated:  # signed in by the Bearer token's request loader, or not at all
         db.session.rollback()
         return json_error(401, "unauthorized",
                           _("A valid API token is required: send the header 'Authorization: Bearer <token>'."))
-    if db.session.dirty:
-        db.session.commit()  # the token's last use
-    g.api_user = user
+    g.api_user = current_user._get_current_object()
     return None
+
+
+class SessionsOutsideTheApi(SecureCookieSessionInterface):
+    """The API is signed in to by tokens alone: a browser's session cookie means nothing there (so a forged
+    cross-site request cannot borrow it), and the API sets no cookie."""
+
+    def open_session(self, app, request):
+        if request.path.startswith(API_PREFIX + "/"):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if request.path.startswith(API_PREFIX + "/"):
+            return None
+        return super().save_session(app, session, response)
 
 
 def init_api(app: Flask) -> None:
@@ -62,4 +73,5 @@ def init_api(app: Flask) -> None:
     for blueprint in views.blueprints + meetings.blueprints + actions.blueprints + minutes.blueprints:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
         csrf.exempt(blueprint)  # tokens, not cookies, authenticate here: nothing for a forged form to borrow
+    app.session_interface = SessionsOutsideTheApi()
     app.before_request(_authenticate)

@@ -13,19 +13,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from jcm.accounts.services import user_for_token
 from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
 from jcm.documents.records import agenda_record, agreed_agenda, minutes_record, record_languages
 from jcm.documents.render import Archival, render_pdf
 from jcm.documents.watermark import watermark_svg
-from jcm.errors import Invalid, NotFound, json_error
-from jcm.extensions import db, login_manager
+from jcm.errors import Invalid, NotFound
+from jcm.extensions import db
 from jcm.i18n import locale_code
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
@@ -33,6 +32,7 @@ from jcm.minutes.models import Minutes
 from jcm.permissions import require
 from jcm.records import canonical_json
 from jcm.text import render_markdown
+from jcm.web import reader
 
 bp = Blueprint("documents", __name__)
 
@@ -43,38 +43,11 @@ TOC_AFTER = 12  # agenda items: a longer record gets a table of contents
 
 # --- who is asking ------------------------------------------------------------------------------------
 
-def _reader():
-    """The signed-in person, else the owner of a valid Bearer token, else None."""
-    if current_user.is_authenticated:
-        return current_user
-    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer":
-        return None
-    user = user_for_token(token.strip())
-    if user is not None and db.session.dirty:
-        db.session.commit()  # the token's last use
-    return user
-
-
-def _unauthenticated():
-    """A browser without credentials is sent to sign in (and back); a program gets 401."""
-    prefers_html = request.accept_mimetypes.best_match(["text/html", "application/pdf", "application/json"])
-    if "Authorization" not in request.headers and prefers_html == "text/html":
-        return login_manager.unauthorized()
-    response, _status = json_error(
-        401, "unauthorized", _("Sign in, or send the header 'Authorization: Bearer <token>'."))
-    response.status_code = 401
-    response.headers["WWW-Authenticate"] = 'Bearer realm="JCM"'
-    return response
-
-
 def _readable_meeting(meeting_id: int) -> Meeting:
     """Load → check access: who asks first, then the meeting (404), then whether they may read it (403)."""
-    reader = _reader()
-    if reader is None:
-        abort(_unauthenticated())
+    user = reader()
     meeting = get_meeting(meeting_id, with_agenda=True)
-    require(reader, "meeting.view", meeting)
+    require(user, "meeting.view", meeting)
     return meeting
 
 
@@ -299,11 +272,10 @@ def _kept_latest_minutes_pdf(meeting_id: int, lang: str) -> Response | None:
 
     from jcm.minutes.models import MinutesCorrection
 
-    reader = _reader()
-    if reader is None:
+    if not current_user.is_authenticated:
         return None
     meeting = get_meeting(meeting_id)
-    require(reader, "meeting.view", meeting)
+    require(current_user, "meeting.view", meeting)
     adopted = db.session.execute(select(Minutes.id, Minutes.sha256).where(Minutes.meeting_id == meeting_id,
                                                                           Minutes.status == "adopted")).first()
     if adopted is None or not adopted.sha256:
