@@ -275,7 +275,7 @@ def make_meeting(app, committee):
     """Creates a meeting as the U.S. secretariat would, with its first draft agenda; returns its id."""
 
     def make(ordinal: int = 12, start_date: str = "2027-03-10", end_date: str | None = None,
-             focus_areas: tuple[str, ...] = ("A.1", "B.4"), **fields) -> int:
+             focus_areas: tuple[str, ...] = ("A.1", "B.4"), status: str | None = None, **fields) -> int:
         from sqlalchemy import select
 
         from jcm.accounts.services import get_user
@@ -290,10 +290,18 @@ def make_meeting(app, committee):
                     "venue_ko": "과학기술정보통신부 정부세종청사", "city_ko": "세종", "host_side": "KR", "mode": "hybrid",
                     "co_chair_us_id": committee.us_co_chair.id, "co_chair_kr_id": committee.kr_co_chair.id, **fields}
             meeting = create_meeting(get_user(committee.us_secretariat.id), agreement, data, area_ids)
+            if status is not None:  # a shortcut for a story that starts later in the meeting's life
+                meeting.status = status
             db.session.commit()
             return meeting.id
 
     return make
+
+
+@pytest.fixture
+def held_meeting(make_meeting) -> int:
+    """The 12th meeting, held in Sejong on 10 March 2026, with A.1 and B.4 on its agenda: ready for minutes."""
+    return make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"), status="held")
 
 
 # --- action items --------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from jcm.meetings.services import agree_agenda, get_meeting
 from jcm.minutes import services
 from jcm.mou.models import Agreement, FocusArea
 from jcm.records import canonical_json, digest
-from tests.test_minutes_document import adopt, held_meeting, minutes_url, write_minutes  # noqa: F401
+from tests.test_minutes_document import adopt, minutes_url, write_minutes
 
 LANGS = ("en", "ko")
 

@@ -35,18 +35,6 @@ def record_for(minutes: dict, title_start: str) -> dict:
 
 
 @pytest.fixture
-def held_meeting(app, committee, make_meeting):
-    from jcm.meetings.services import get_meeting
-
-    meeting_id = make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"))
-    with app.app_context():
-        meeting = get_meeting(meeting_id)
-        meeting.status = "held"
-        db.session.commit()
-    return meeting_id
-
-
-@pytest.fixture
 def circulated(api, committee, held_meeting):
     """Minutes with both delegations, progress for both discussed focus areas, circulated for review."""
     areas = area_ids(api, committee.us_secretariat)

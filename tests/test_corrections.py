@@ -15,7 +15,7 @@ from jcm.meetings.services import get_meeting
 from jcm.minutes import services
 from jcm.records import digest
 from tests.conftest import post_form
-from tests.test_minutes_document import adopt, held_meeting, minutes_url, write_minutes  # noqa: F401
+from tests.test_minutes_document import adopt, minutes_url, write_minutes
 
 CORRECTED = "The two sides agreed to exchange testbed inventories by July."
 

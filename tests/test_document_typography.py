@@ -343,15 +343,6 @@ def test_each_co_chair_has_25_mm_to_sign_above_their_name(app, client, auth, com
         assert rooms[0][1] == pytest.approx(rooms[1][1]), "both lines to sign at the same height"
 
 
-@pytest.fixture
-def held_meeting(app, make_meeting) -> int:
-    meeting_id = make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"))
-    with app.app_context():
-        get_meeting(meeting_id).status = "held"
-        db.session.commit()
-    return meeting_id
-
-
 # --- 6. emoji ----------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

@@ -15,16 +15,6 @@ from jcm.records import digest
 from jcm.mou.models import FocusArea
 
 
-@pytest.fixture
-def held_meeting(app, committee, make_meeting):
-    meeting_id = make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"))
-    with app.app_context():
-        meeting = get_meeting(meeting_id)
-        meeting.status = "held"
-        db.session.commit()
-    return meeting_id
-
-
 def person(committee, name):
     return get_user(getattr(committee, name).id)
 

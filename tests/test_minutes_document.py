@@ -29,15 +29,6 @@ def _area(code: str) -> int:
     return db.session.scalar(select(FocusArea.id).where(FocusArea.code == code))
 
 
-@pytest.fixture
-def held_meeting(app, make_meeting):
-    meeting_id = make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"))
-    with app.app_context():
-        get_meeting(meeting_id).status = "held"
-        db.session.commit()
-    return meeting_id
-
-
 DISCUSSION = ("The U.S. side presented **NSF's AI testbeds**. 한국 측은 데이터셋 현황을 설명하였다.\n\n"
               "<script>alert('minutes')</script>")
 

@@ -17,16 +17,6 @@ from tests.conftest import csrf_token, post_form
 
 
 @pytest.fixture
-def held_meeting(app, committee, make_meeting):
-    meeting_id = make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"))
-    with app.app_context():
-        meeting = get_meeting(meeting_id)
-        meeting.status = "held"
-        db.session.commit()
-    return meeting_id
-
-
-@pytest.fixture
 def sections(app, committee, held_meeting) -> list[int]:
     """The minutes opened by the U.S. secretariat: the ids of the sections, in agenda order."""
     with app.app_context():

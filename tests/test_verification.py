@@ -17,7 +17,7 @@ from jcm.meetings.services import get_meeting
 from jcm.minutes import services
 from jcm.records import canonical_json, digest
 from tests.conftest import csrf_token
-from tests.test_minutes_document import adopt, held_meeting, minutes_url, write_minutes  # noqa: F401
+from tests.test_minutes_document import adopt, minutes_url, write_minutes
 
 
 @pytest.fixture
