@@ -104,8 +104,9 @@ def test_the_adopted_pdf_is_an_archival_pdf_with_its_record_embedded(app, client
     assert reader.metadata.author and reader.metadata.creation_date
     (embedded,) = reader.attachments["record.json"]
     assert digest(json.loads(embedded)) == sha256
-    for number, page in enumerate(reader.pages, start=1):  # the digest at the foot of every page
-        assert sha256 in "".join(page.extract_text().split()), number
+    for number, page in enumerate(reader.pages, start=1):  # the reference and digest at the foot of every page
+        text = page.extract_text()
+        assert sha256 in "".join(text.split()) and "JCM12 · 회의록" in text, number
 
 
 def test_a_genuine_pdf_matches_and_altered_ones_say_why(app, client, auth, committee, adopted):
