@@ -11,6 +11,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from jcm.extensions import db
+from jcm.models import ROLES, SIDES
 
 
 def _create_app() -> Flask:
@@ -93,9 +94,8 @@ def users_group() -> None:
 @users_group.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--side", required=True, type=click.Choice(["US", "KR"]))
-@click.option("--role", required=True,
-              type=click.Choice(["admin", "secretariat", "co_chair", "delegate", "observer"]))
+@click.option("--side", required=True, type=click.Choice(SIDES))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--organization", "organization", help="The acronym of the user's agency, e.g. NSF.")
 @click.option("--title", default="", help="Title or position.")
 @click.option("--locale", type=click.Choice(["en", "ko"]))

@@ -1,50 +1,84 @@
-"""Translated labels for the fixed values (sides, roles, statuses)."""
+"""Translated labels for the fixed values (sides, roles, statuses): one mapping per vocabulary, keyed by its enum."""
 
 from __future__ import annotations
+
+import enum
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
-SIDE_LABELS = {"US": _l("United States"), "KR": _l("Republic of Korea")}
+from jcm.actions.models import ActionStatus, ReviewOutcome
+from jcm.meetings.models import AgendaItemKind, MeetingStatus, Mode
+from jcm.minutes.models import CorrectionStatus, MinutesStatus, ProgressStatus
+from jcm.models import SIDES, Role, Side
+from jcm.mou.models import AgreementStatus
+
+SIDE_LABELS = {Side.US: _l("United States"), Side.KR: _l("Republic of Korea")}
 ROLE_LABELS = {
-    "admin": _l("Administrator"),
-    "secretariat": _l("Secretariat"),
-    "co_chair": _l("Co-chair"),
-    "delegate": _l("Delegate"),
-    "observer": _l("Observer"),
+    Role.admin: _l("Administrator"),
+    Role.secretariat: _l("Secretariat"),
+    Role.co_chair: _l("Co-chair"),
+    Role.delegate: _l("Delegate"),
+    Role.observer: _l("Observer"),
 }
 AGREEMENT_STATUS_LABELS = {
-    "signed": _l("Signed, not yet operative"),
-    "operative": _l("Operative"),
-    "discontinuation_pending": _l("Discontinuation pending"),
-    "discontinued": _l("Discontinued"),
+    AgreementStatus.signed: _l("Signed, not yet operative"),
+    AgreementStatus.operative: _l("Operative"),
+    AgreementStatus.discontinuation_pending: _l("Discontinuation pending"),
+    AgreementStatus.discontinued: _l("Discontinued"),
 }
 MEETING_STATUS_LABELS = {
-    "planning": _l("Planning"),
-    "agenda_agreed": _l("Agenda agreed"),
-    "held": _l("Held"),
-    "minutes_adopted": _l("Minutes adopted"),
-    "cancelled": _l("Cancelled"),
+    MeetingStatus.planning: _l("Planning"),
+    MeetingStatus.agenda_agreed: _l("Agenda agreed"),
+    MeetingStatus.held: _l("Held"),
+    MeetingStatus.minutes_adopted: _l("Minutes adopted"),
+    MeetingStatus.cancelled: _l("Cancelled"),
 }
-MODE_LABELS = {"in_person": _l("In person"), "virtual": _l("Virtual"), "hybrid": _l("Hybrid")}
+MODE_LABELS = {Mode.in_person: _l("In person"), Mode.virtual: _l("Virtual"), Mode.hybrid: _l("Hybrid")}
 AGENDA_ITEM_KIND_LABELS = {
-    "opening": _l("Opening"),
-    "procedural": _l("Procedural"),
-    "action_review": _l("Review of action items"),
-    "focus_area": _l("Focus-area discussion"),
-    "break": _l("Break"),
-    "other_business": _l("Other business"),
-    "closing": _l("Closing"),
+    AgendaItemKind.opening: _l("Opening"),
+    AgendaItemKind.procedural: _l("Procedural"),
+    AgendaItemKind.action_review: _l("Review of action items"),
+    AgendaItemKind.focus_area: _l("Focus-area discussion"),
+    AgendaItemKind.break_: _l("Break"),
+    AgendaItemKind.other_business: _l("Other business"),
+    AgendaItemKind.closing: _l("Closing"),
 }
 ACTION_STATUS_LABELS = {
-    "open": _l("Open"),
-    "in_progress": _l("In progress"),
-    "done": _l("Done"),
-    "dropped": _l("Dropped"),
+    ActionStatus.open: _l("Open"),
+    ActionStatus.in_progress: _l("In progress"),
+    ActionStatus.done: _l("Done"),
+    ActionStatus.dropped: _l("Dropped"),
 }
-REVIEW_OUTCOME_LABELS = {"done": _l("Done"), "continued": _l("Continued"), "dropped": _l("Dropped")}
+REVIEW_OUTCOME_LABELS = {
+    ReviewOutcome.done: _l("Done"),
+    ReviewOutcome.continued: _l("Continued"),
+    ReviewOutcome.dropped: _l("Dropped"),
+}
+MINUTES_STATUS_LABELS = {
+    MinutesStatus.draft: _l("Draft"),
+    MinutesStatus.circulated: _l("Circulated for review"),
+    MinutesStatus.adopted: _l("Adopted"),
+}
+PROGRESS_STATUS_LABELS = {
+    ProgressStatus.not_started: _l("Not started"),
+    ProgressStatus.on_track: _l("On track"),
+    ProgressStatus.at_risk: _l("At risk"),
+    ProgressStatus.off_track: _l("Off track"),
+    ProgressStatus.completed: _l("Completed"),
+}
 LOCALE_LABELS = {"en": "English", "ko": "한국어"}
 DEPTH_LABELS = {0: _l("Area of cooperation"), 1: _l("Focus area"), 2: _l("Sub-topic")}
+
+# Every vocabulary and its labels, so that a value cannot be added without them (tests/test_labels.py).
+LABELS: dict[type[enum.StrEnum], dict] = {
+    Side: SIDE_LABELS, Role: ROLE_LABELS, AgreementStatus: AGREEMENT_STATUS_LABELS,
+    MeetingStatus: MEETING_STATUS_LABELS, Mode: MODE_LABELS, AgendaItemKind: AGENDA_ITEM_KIND_LABELS,
+    ActionStatus: ACTION_STATUS_LABELS, ReviewOutcome: REVIEW_OUTCOME_LABELS,
+    MinutesStatus: MINUTES_STATUS_LABELS, ProgressStatus: PROGRESS_STATUS_LABELS,
+}
+# Shown only inside sentences ("Corr. 2 — adopted on …", "withdrawn"), never as a label of its own.
+UNLABELLED = (CorrectionStatus,)
 
 
 def choices(labels: dict, empty: str | None = None) -> list[SelectChoice]:
@@ -54,10 +88,14 @@ def choices(labels: dict, empty: str | None = None) -> list[SelectChoice]:
 
 
 def register(app) -> None:
-    app.jinja_env.globals.update(SIDE_LABELS=SIDE_LABELS, ROLE_LABELS=ROLE_LABELS,
+    """The labels, under the names the templates use, and the sides in their usual order."""
+    app.jinja_env.globals.update(SIDES=SIDES, SIDE_LABELS=SIDE_LABELS, ROLE_LABELS=ROLE_LABELS,
                                  AGREEMENT_STATUS_LABELS=AGREEMENT_STATUS_LABELS,
                                  LOCALE_LABELS=LOCALE_LABELS, DEPTH_LABELS=DEPTH_LABELS,
                                  MEETING_STATUS_LABELS=MEETING_STATUS_LABELS, MODE_LABELS=MODE_LABELS,
                                  AGENDA_ITEM_KIND_LABELS=AGENDA_ITEM_KIND_LABELS,
                                  ACTION_STATUS_LABELS=ACTION_STATUS_LABELS,
-                                 REVIEW_OUTCOME_LABELS=REVIEW_OUTCOME_LABELS)
+                                 REVIEW_OUTCOME_LABELS=REVIEW_OUTCOME_LABELS,
+                                 MINUTES_STATUS_LABELS=MINUTES_STATUS_LABELS,
+                                 PROGRESS_STATUS_LABELS=PROGRESS_STATUS_LABELS,
+                                 progress_labels=PROGRESS_STATUS_LABELS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timezone
 
+from sqlalchemy import CheckConstraint
+
 
 class Side(enum.StrEnum):
     US = "US"
@@ -21,6 +23,13 @@ class Role(enum.StrEnum):
 
 SIDES = tuple(side.value for side in Side)
 ROLES = tuple(role.value for role in Role)
+
+
+def one_of(column: str, vocabulary: type[enum.StrEnum], name: str | None = None) -> CheckConstraint:
+    """The check that keeps a column within its vocabulary, in the enum's order: "mode IN ('in_person', ...)".
+    Its text is what the migrations created, so a new value needs a migration as well as a member."""
+    listed = ", ".join(f"'{value}'" for value in vocabulary)
+    return CheckConstraint(f"{column} IN ({listed})", name=name or column, info={"vocabulary": vocabulary})
 
 
 def utcnow() -> datetime:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.extensions import db
-from jcm.models import utcnow
+from jcm.models import Role, Side, one_of, utcnow
 
 
 class Organization(db.Model):
@@ -25,7 +25,7 @@ class Organization(db.Model):
 
     __table_args__ = (
         UniqueConstraint("side", "acronym", name="uq_organization_side_acronym"),
-        CheckConstraint("side IN ('US', 'KR')", name="side"),
+        one_of("side", Side),
     )
 
     def display_name(self, locale: str = "en") -> str:
@@ -58,8 +58,8 @@ class User(UserMixin, db.Model):
     organization: Mapped[Organization | None] = relationship(lazy="joined")
 
     __table_args__ = (
-        CheckConstraint("side IN ('US', 'KR')", name="side"),
-        CheckConstraint("role IN ('admin', 'secretariat', 'co_chair', 'delegate', 'observer')", name="role"),
+        one_of("side", Side),
+        one_of("role", Role),
     )
 
     @property

@@ -13,12 +13,11 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from jcm.accounts.models import User
-from jcm.actions.exports import STATUS_LABELS
 from jcm.actions.models import ActionItem, CalendarFeed
 from jcm.actions.services import my_action_items
 from jcm.audit.services import record
 from jcm.extensions import db
-from jcm.labels import MODE_LABELS
+from jcm.labels import ACTION_STATUS_LABELS, MODE_LABELS
 from jcm.meetings.models import Meeting
 from jcm.models import utcnow
 from jcm.permissions import can, require
@@ -121,7 +120,7 @@ def _action_event(item: ActionItem, locale: str, stamp: datetime, today: date) -
     event.add("summary", _("%(ref)s %(title)s (due)", ref=item.ref, title=item.title))
     lines = [
         f"{item.focus_area.code} {_localized(item.focus_area, 'title', locale)}",
-        _("Status: %(status)s", status=str(STATUS_LABELS.get(item.status, item.status))),
+        _("Status: %(status)s", status=str(ACTION_STATUS_LABELS.get(item.status, item.status))),
         _("U.S. owners: %(owners)s", owners="; ".join(o.label(locale) for o in item.owners_on("US"))),
         _("Korean owners: %(owners)s", owners="; ".join(o.label(locale) for o in item.owners_on("KR"))),
     ]

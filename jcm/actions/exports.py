@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from jcm.actions.models import ActionItem
-from jcm.labels import ACTION_STATUS_LABELS as STATUS_LABELS
+from jcm.labels import ACTION_STATUS_LABELS
 
 
 COLUMNS = (
@@ -70,7 +70,7 @@ def sheet(items: Iterable[ActionItem], locale: str, today: date) -> Sheet:
     with force_locale(locale):
         headers = [str(label) for _key, label in COLUMNS]
         yes, no = str(_l("yes")), str(_l("no"))
-        statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
+        statuses = {key: str(label) for key, label in ACTION_STATUS_LABELS.items()}
         rows = [[
             item.ref,
             item.title,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint)
@@ -10,12 +11,28 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jcm.accounts.models import Organization, User
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Meeting
-from jcm.models import utcnow
+from jcm.models import Side, one_of, utcnow
 from jcm.mou.models import FocusArea
 
-ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
-OPEN_STATUSES = ("open", "in_progress")
-REVIEW_OUTCOMES = ("done", "continued", "dropped")
+
+class ActionStatus(enum.StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    done = "done"
+    dropped = "dropped"
+
+
+class ReviewOutcome(enum.StrEnum):
+    """What a meeting records for an action item carried over from before."""
+
+    done = "done"
+    continued = "continued"
+    dropped = "dropped"
+
+
+ACTION_STATUSES = tuple(status.value for status in ActionStatus)
+OPEN_STATUSES = (ActionStatus.open.value, ActionStatus.in_progress.value)  # not finished: can become overdue
+REVIEW_OUTCOMES = tuple(outcome.value for outcome in ReviewOutcome)
 
 
 class ActionItem(db.Model):
@@ -49,7 +66,7 @@ class ActionItem(db.Model):
 
     __table_args__ = (
         UniqueConstraint("agreement_id", "meeting_id", "number", name="uq_action_item_agreement_meeting_number"),
-        CheckConstraint("status IN ('open', 'in_progress', 'done', 'dropped')", name="status"),
+        one_of("status", ActionStatus),
     )
 
     def is_overdue(self, today: date) -> bool:
@@ -77,7 +94,7 @@ class ActionOwner(db.Model):
     organization: Mapped[Organization | None] = relationship(lazy="joined")
 
     __table_args__ = (
-        CheckConstraint("side IN ('US', 'KR')", name="side"),
+        one_of("side", Side),
         CheckConstraint("(user_id IS NULL) != (organization_id IS NULL)", name="one_owner"),
     )
 
@@ -124,7 +141,7 @@ class ActionReview(db.Model):
 
     __table_args__ = (
         UniqueConstraint("action_item_id", "meeting_id", name="uq_action_review_item_meeting"),
-        CheckConstraint("outcome IN ('done', 'continued', 'dropped')", name="outcome"),
+        one_of("outcome", ReviewOutcome),
     )
 
 

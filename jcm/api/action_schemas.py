@@ -81,12 +81,13 @@ class ActionItemQuery(StrictSchema):
     """The register's filters. The values are read by the same rules as the register page's, which name the
     filter a nonsense value is refused for."""
 
-    side = fields.Str(metadata={"description": "US or KR: items with an owner on that side", "enum": ["US", "KR"]})
+    side = fields.Str(metadata={"description": f"{' or '.join(SIDES)}: items with an owner on that side",
+                                "enum": list(SIDES)})
     owner = fields.Str(validate=validate.Regexp(r"^(user:|organization:)?[0-9]{1,10}$", error=(
         "The owner filter is an account id, or organization:<id>.")), metadata={
         "description": "an account id (its organization's items included), or organization:<id>",
         "example": "organization:3"})
-    status = fields.Str(metadata={"description": "one or more of open, in_progress, done, dropped, comma-separated",
+    status = fields.Str(metadata={"description": f"one or more of {', '.join(ACTION_STATUSES)}, comma-separated",
                                   "example": "open,in_progress"})
     focus_area = fields.Int(validate=ID, metadata={"description": "a focus area id (its sub-areas included)"})
     meeting = fields.Int(validate=ID, metadata={"description": "the id of the meeting the items came from"})

@@ -11,13 +11,13 @@ from marshmallow import RAISE, Schema, fields, post_load, validate
 
 from jcm.api.schemas import SIDE
 from jcm.meetings.models import AGENDA_ITEM_KINDS, MEETING_STATUSES, MODES, AgendaItem
-from jcm.meetings.services import Slot
+from jcm.meetings.services import SETTABLE_STATUSES, Slot
 from jcm.models import MAX_ID
 
 KIND = validate.OneOf(AGENDA_ITEM_KINDS)
 MODE = validate.OneOf(MODES)
-# agenda_agreed and minutes_adopted follow from both sides' approvals; a secretariat sets only these by hand.
-SETTABLE_STATUS = validate.OneOf(["planning", "held", "cancelled"])
+# agenda_agreed and minutes_adopted follow from both sides' approvals; a secretariat sets only the others by hand.
+SETTABLE_STATUS = validate.OneOf(SETTABLE_STATUSES)
 HH_MM = "%H:%M"
 ID = validate.Range(min=1, max=MAX_ID)
 

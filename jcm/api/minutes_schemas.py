@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from marshmallow import Schema, ValidationError, fields, validate
 
 from jcm.api.meeting_schemas import ID, SideApprovalsSchema, StrictSchema
-from jcm.minutes.models import MINUTES_STATUSES, PROGRESS_STATUSES
+from jcm.minutes.models import CORRECTION_STATUSES, MINUTES_STATUSES, PROGRESS_STATUSES, CorrectionStatus
 
 VERSION = {"description": "the version this change is based on; a stale one is refused with 409"}
 
@@ -222,7 +222,7 @@ class CorrectionCreateSchema(StrictSchema):
 class CorrectionUpdateSchema(StrictSchema):
     reason = fields.Str()
     changes = fields.Nested(CorrectionChangesSchema)
-    status = fields.Str(validate=validate.OneOf(["withdrawn"]), metadata={
+    status = fields.Str(validate=validate.OneOf([CorrectionStatus.withdrawn.value]), metadata={
         "description": "withdrawn: the secretariats withdraw the proposal"})
     version = fields.Int(strict=True, required=True, metadata=VERSION)
 
@@ -234,7 +234,7 @@ class CorrectionAdoptSchema(StrictSchema):
 class CorrectionSchema(Schema):
     meeting_id = fields.Int()
     number = fields.Int(metadata={"description": "Corr. 1, Corr. 2 …"})
-    status = fields.Str(metadata={"enum": ["proposed", "adopted", "withdrawn"]})
+    status = fields.Str(metadata={"enum": list(CORRECTION_STATUSES)})
     reason = fields.Str()
     changes = fields.Dict(metadata={"description": "{records: [...], progress: [...], next_meeting}: what changes"})
     supersedes = fields.Str(metadata={"description": "the SHA-256 of the adopted text this corrects"})

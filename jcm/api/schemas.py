@@ -6,10 +6,11 @@ from datetime import date
 
 from marshmallow import Schema, fields, validate
 
-from jcm.models import MAX_ID
+from jcm.models import MAX_ID, ROLES, SIDES
+from jcm.mou.models import AgreementStatus
 
-SIDE = validate.OneOf(["US", "KR"])
-ROLE = validate.OneOf(["admin", "secretariat", "co_chair", "delegate", "observer"])
+SIDE = validate.OneOf(SIDES)
+ROLE = validate.OneOf(ROLES)
 
 
 class ErrorDetailSchema(Schema):
@@ -97,7 +98,7 @@ class AgreementSchema(Schema):
     discontinuation_notice_side = fields.Str(allow_none=True)
     end_date = fields.Date(allow_none=True, metadata={"description": "notice date + notice period"})
     status = fields.Method("get_status", metadata={
-        "description": "signed | operative | discontinuation_pending | discontinued"})
+        "description": " | ".join(AgreementStatus)})
     participants = fields.Method("get_participants")
 
     def get_status(self, agreement) -> str:

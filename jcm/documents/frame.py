@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from jcm.labels import SIDE_LABELS
 from jcm.meetings.attachments import KIND_NAMES
+from jcm.models import Side
 
 _ONES = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth",
          "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth", "Seventeenth", "Eighteenth",
@@ -43,7 +44,7 @@ class Frame:
         self.record = record
         self.lang = lang
         # The alternat: each government's text names its own side first and places its co-chair first.
-        self.sides = ("KR", "US") if lang == "ko" else ("US", "KR")
+        self.sides = (Side.KR, Side.US) if lang == "ko" else (Side.US, Side.KR)
         zone = (record.get("meeting") or {}).get("time_zone") or "UTC"
         try:
             self.zone = ZoneInfo(zone)

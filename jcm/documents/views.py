@@ -16,7 +16,6 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
@@ -36,8 +35,6 @@ from jcm.web import reader
 
 bp = Blueprint("documents", __name__)
 
-PROGRESS_LABELS = {"not_started": _l("Not started"), "on_track": _l("On track"), "at_risk": _l("At risk"),
-                   "off_track": _l("Off track"), "completed": _l("Completed")}
 TOC_AFTER = 12  # agenda items: a longer record gets a table of contents
 
 
@@ -67,8 +64,7 @@ def _render(template: str, record: dict[str, Any], lang: str, **extra) -> str:
     with force_locale(lang):
         return render_template(template, record=record, f=Frame(record, lang), duration=duration,
                                file_size=file_size, file_kind=file_kind, page_label=page_label(),
-                               render_markdown=render_markdown, progress_labels=PROGRESS_LABELS,
-                               watermark=watermark_svg, **extra)
+                               render_markdown=render_markdown, watermark=watermark_svg, **extra)
 
 
 def agenda_html(record: dict[str, Any], lang: str, digest: str | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime, time
 from typing import Any
 
@@ -11,14 +12,39 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.accounts.models import User
 from jcm.extensions import db
-from jcm.models import utcnow
+from jcm.models import Side, one_of, utcnow
 from jcm.mou.models import Agreement, FocusArea
 
-MEETING_STATUSES = ("planning", "agenda_agreed", "held", "minutes_adopted", "cancelled")
-MODES = ("in_person", "virtual", "hybrid")
-AGENDA_ITEM_KINDS = ("opening", "procedural", "action_review", "focus_area", "break", "other_business", "closing")
+
+class MeetingStatus(enum.StrEnum):
+    planning = "planning"
+    agenda_agreed = "agenda_agreed"
+    held = "held"
+    minutes_adopted = "minutes_adopted"
+    cancelled = "cancelled"
+
+
+class Mode(enum.StrEnum):
+    in_person = "in_person"
+    virtual = "virtual"
+    hybrid = "hybrid"
+
+
+class AgendaItemKind(enum.StrEnum):
+    opening = "opening"
+    procedural = "procedural"
+    action_review = "action_review"
+    focus_area = "focus_area"
+    break_ = "break"  # `break` is a Python keyword
+    other_business = "other_business"
+    closing = "closing"
+
+
+MEETING_STATUSES = tuple(status.value for status in MeetingStatus)
+MODES = tuple(mode.value for mode in Mode)
+AGENDA_ITEM_KINDS = tuple(kind.value for kind in AgendaItemKind)
 # A meeting's time zone is an IANA name; one created without it takes its host side's capital.
-DEFAULT_TIME_ZONES = {"US": "America/New_York", "KR": "Asia/Seoul"}
+DEFAULT_TIME_ZONES = {Side.US: "America/New_York", Side.KR: "Asia/Seoul"}
 # Offered first on the meeting form: the two capitals, the other U.S. zones, UTC.
 COMMON_TIME_ZONES = ("Asia/Seoul", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
                      "Pacific/Honolulu", "UTC")
@@ -64,10 +90,9 @@ class Meeting(db.Model):
         CheckConstraint("end_date >= start_date", name="dates"),
         CheckConstraint("ordinal > 0", name="ordinal"),
         CheckConstraint("time_zone <> ''", name="time_zone"),
-        CheckConstraint("host_side IN ('US', 'KR')", name="host_side"),
-        CheckConstraint("mode IN ('in_person', 'virtual', 'hybrid')", name="mode"),
-        CheckConstraint(
-            "status IN ('planning', 'agenda_agreed', 'held', 'minutes_adopted', 'cancelled')", name="status"),
+        one_of("host_side", Side),
+        one_of("mode", Mode),
+        one_of("status", MeetingStatus),
     )
 
     def co_chair_id(self, side: str) -> int | None:
@@ -129,9 +154,7 @@ class AgendaItem(db.Model):
 
     __table_args__ = (
         CheckConstraint("duration_minutes >= 0 AND duration_minutes <= 1440", name="duration"),
-        CheckConstraint(
-            "kind IN ('opening', 'procedural', 'action_review', 'focus_area', 'break', 'other_business', 'closing')",
-            name="kind"),
+        one_of("kind", AgendaItemKind),
     )
 
     def presenter(self, side: str) -> str:
@@ -155,7 +178,7 @@ class AgendaApproval(db.Model):
 
     __table_args__ = (
         UniqueConstraint("meeting_id", "side", "agenda_version", name="uq_agenda_approval_meeting_side_version"),
-        CheckConstraint("side IN ('US', 'KR')", name="side"),
+        one_of("side", Side),
     )
 
 

@@ -19,7 +19,7 @@ from jcm.audit.services import record, snapshot
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import (AGENDA_ITEM_KINDS, DEFAULT_TIME_ZONES, MEETING_STATUSES, MODES, AgendaApproval,
-                                 AgendaItem, AgendaSnapshot, Meeting, MeetingDay)
+                                 AgendaItem, AgendaSnapshot, Meeting, MeetingDay, MeetingStatus)
 from jcm.models import SIDES, parse_date, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
@@ -34,7 +34,7 @@ signals = Namespace()
 # Sent when both sides have agreed an agenda version; the documents feature freezes what its document prints.
 agenda_agreed = signals.signal("agenda-agreed")
 MAX_DURATION = 480  # minutes: one item never takes more than a working day
-EDITABLE_STATUSES = ("planning", "agenda_agreed")
+EDITABLE_STATUSES = (MeetingStatus.planning.value, MeetingStatus.agenda_agreed.value)
 
 
 # --- naming -------------------------------------------------------------------------------------------
@@ -329,12 +329,15 @@ def _update_meeting_fields(actor, meeting: Meeting, data: dict[str, Any]) -> Non
 
 STATUS_MOVES = {
     # from → the statuses a secretariat may set by hand (agenda_agreed and minutes_adopted follow from approvals)
-    "planning": {"held", "cancelled"},
-    "agenda_agreed": {"held", "cancelled"},
-    "held": {"planning", "cancelled"},
-    "cancelled": {"planning"},
-    "minutes_adopted": set(),
+    MeetingStatus.planning: {MeetingStatus.held, MeetingStatus.cancelled},
+    MeetingStatus.agenda_agreed: {MeetingStatus.held, MeetingStatus.cancelled},
+    MeetingStatus.held: {MeetingStatus.planning, MeetingStatus.cancelled},
+    MeetingStatus.cancelled: {MeetingStatus.planning},
+    MeetingStatus.minutes_adopted: set(),
 }
+# planning, held, cancelled: what the API accepts as a meeting's new status
+SETTABLE_STATUSES = tuple(status.value for status in MeetingStatus
+                          if any(status in moves for moves in STATUS_MOVES.values()))
 
 
 def set_status(actor, meeting: Meeting, status: str) -> Meeting:
@@ -530,7 +533,7 @@ def _approvals(meeting: Meeting) -> list[AgendaApproval]:
 
 
 def _both_agreed(meeting: Meeting) -> bool:
-    return {a.side for a in _approvals(meeting)} == {"US", "KR"}
+    return {a.side for a in _approvals(meeting)} == set(SIDES)
 
 
 def _agenda_changed(actor, meeting: Meeting) -> None:

@@ -7,16 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from jcm.labels import choices
-
-MINUTES_STATUS_LABELS = {"draft": _l("Draft"), "circulated": _l("Circulated for review"), "adopted": _l("Adopted")}
-PROGRESS_STATUS_LABELS = {
-    "not_started": _l("Not started"),
-    "on_track": _l("On track"),
-    "at_risk": _l("At risk"),
-    "off_track": _l("Off track"),
-    "completed": _l("Completed"),
-}
+from jcm.labels import PROGRESS_STATUS_LABELS, choices
 
 
 class SectionForm(FlaskForm):

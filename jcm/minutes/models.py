@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any
 
@@ -11,12 +12,35 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jcm.accounts.models import User
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Meeting
-from jcm.models import utcnow
+from jcm.models import Side, one_of, utcnow
 from jcm.mou.models import FocusArea
 
-MINUTES_STATUSES = ("draft", "circulated", "adopted")
-CORRECTION_STATUSES = ("proposed", "adopted", "withdrawn")
-PROGRESS_STATUSES = ("not_started", "on_track", "at_risk", "off_track", "completed")
+
+class MinutesStatus(enum.StrEnum):
+    draft = "draft"
+    circulated = "circulated"
+    adopted = "adopted"
+
+
+class ProgressStatus(enum.StrEnum):
+    """How a focus area is progressing, as a meeting records it."""
+
+    not_started = "not_started"
+    on_track = "on_track"
+    at_risk = "at_risk"
+    off_track = "off_track"
+    completed = "completed"
+
+
+class CorrectionStatus(enum.StrEnum):
+    proposed = "proposed"
+    adopted = "adopted"
+    withdrawn = "withdrawn"
+
+
+MINUTES_STATUSES = tuple(status.value for status in MinutesStatus)
+PROGRESS_STATUSES = tuple(status.value for status in ProgressStatus)
+CORRECTION_STATUSES = tuple(status.value for status in CorrectionStatus)
 
 
 class Minutes(db.Model):
@@ -47,7 +71,7 @@ class Minutes(db.Model):
     approvals: Mapped[list["MinutesApproval"]] = relationship(back_populates="minutes", lazy="raise",
                                                               cascade="all, delete-orphan")
 
-    __table_args__ = (CheckConstraint("status IN ('draft', 'circulated', 'adopted')", name="status"),)
+    __table_args__ = (one_of("status", MinutesStatus),)
 
     @property
     def adopted(self) -> bool:
@@ -70,7 +94,7 @@ class Attendee(db.Model):
 
     minutes: Mapped[Minutes] = relationship(back_populates="attendees", lazy="raise")
 
-    __table_args__ = (CheckConstraint("side IN ('US', 'KR')", name="side"),)
+    __table_args__ = (one_of("side", Side),)
 
 
 class MinutesSection(db.Model):
@@ -133,8 +157,7 @@ class ProgressEntry(db.Model):
 
     __table_args__ = (
         UniqueConstraint("minutes_id", "focus_area_id", name="uq_progress_entry_minutes_focus_area"),
-        CheckConstraint("status IN ('not_started', 'on_track', 'at_risk', 'off_track', 'completed')",
-                        name="status"),
+        one_of("status", ProgressStatus),
     )
 
 
@@ -171,7 +194,7 @@ class MinutesApproval(db.Model):
     user: Mapped[User | None] = relationship(lazy="joined")
 
     __table_args__ = (UniqueConstraint("minutes_id", "side", name="uq_minutes_approval_minutes_side"),
-                      CheckConstraint("side IN ('US', 'KR')", name="side"))
+                      one_of("side", Side))
 
 
 class MinutesCorrection(db.Model):
@@ -202,7 +225,7 @@ class MinutesCorrection(db.Model):
                                                                  cascade="all, delete-orphan")
 
     __table_args__ = (UniqueConstraint("minutes_id", "number", name="uq_minutes_correction_minutes_number"),
-                      CheckConstraint("status IN ('proposed', 'adopted', 'withdrawn')", name="status"),
+                      one_of("status", CorrectionStatus),
                       CheckConstraint("number > 0", name="number"))
 
     @property
@@ -225,4 +248,4 @@ class CorrectionApproval(db.Model):
     user: Mapped[User | None] = relationship(lazy="joined")
 
     __table_args__ = (UniqueConstraint("correction_id", "side", name="uq_correction_approval_correction_side"),
-                      CheckConstraint("side IN ('US', 'KR')", name="side"))
+                      one_of("side", Side))

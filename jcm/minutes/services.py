@@ -389,7 +389,7 @@ def adopt(actor, minutes: Minutes) -> MinutesApproval:
     if not given:
         return approval
     record(actor, "minutes.adopt", minutes, after={"side": actor.side}, label=meeting.title)
-    if {a.side for a in minutes.approvals} == {"US", "KR"}:
+    if {a.side for a in minutes.approvals} == set(SIDES):
         minutes.status, minutes.adopted_at = "adopted", approval.at
         minutes_adopted.send(minutes, meeting=meeting)
         if not minutes.sha256:
@@ -634,7 +634,7 @@ def adopt_correction(actor, correction: MinutesCorrection, expected_version: int
         return approval
     record(actor, "minutes.correction_adopt", minutes, after={"number": correction.number, "side": actor.side},
            label=meeting.title)
-    if {a.side for a in correction.approvals} == {"US", "KR"}:
+    if {a.side for a in correction.approvals} == set(SIDES):
         from jcm.records import digest as record_digest, iso
 
         base = _record_with_digest(minutes, correction.supersedes_sha256)

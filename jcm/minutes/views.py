@@ -14,9 +14,8 @@ from jcm.extensions import csrf, db
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
-from jcm.minutes.forms import (MINUTES_STATUS_LABELS, PROGRESS_STATUS_LABELS, AttendanceForm, CommentForm,
-                               CorrectionForm, MinutesStatusForm, NextMeetingForm, ProgressForm, RestoreForm,
-                               SectionForm, VersionForm, attendance_lines, parse_attendance)
+from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, MinutesStatusForm, NextMeetingForm,
+                               ProgressForm, RestoreForm, SectionForm, VersionForm, attendance_lines, parse_attendance)
 from jcm.minutes.models import Minutes, MinutesComment
 from jcm.models import SIDES
 from jcm.permissions import can, require
@@ -48,7 +47,6 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     forms = forms or {}
     can_edit = minutes is not None and not minutes.adopted and can(current_user, "minutes.edit", meeting)
     context = {"meeting": meeting, "minutes": minutes, "can_edit": can_edit,
-               "PROGRESS_STATUS_LABELS": PROGRESS_STATUS_LABELS, "MINUTES_STATUS_LABELS": MINUTES_STATUS_LABELS,
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
         return render_template("minutes/show.html", **context), status

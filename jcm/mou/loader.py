@@ -190,7 +190,7 @@ def parse_mou_text(text: str, name: str = "<text>") -> MouSpec:
             check.add(participant_node.key_lines.get("side", participant_node.line), f"{where}.side",
                       "must be US or KR")
         participants.append(participant)
-    if items and sorted(p.get("side", "") for p in participants) != ["KR", "US"]:
+    if items and sorted(p.get("side", "") for p in participants) != sorted(SIDES):
         check.add(root.key_lines.get("participants", 1), "participants", "must name exactly one US and one KR Participant")
 
     organizations: list[dict[str, Any]] = []

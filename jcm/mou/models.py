@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.extensions import db
-from jcm.models import utcnow
+from jcm.models import Side, one_of, utcnow
+
+
+class AgreementStatus(enum.StrEnum):
+    """Where the MOU stands on a given day; derived from its dates, never stored."""
+
+    signed = "signed"
+    operative = "operative"
+    discontinuation_pending = "discontinuation_pending"
+    discontinued = "discontinued"
 
 
 class Agreement(db.Model):
@@ -48,7 +58,7 @@ class Agreement(db.Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("notice_period_days >= 0", name="notice_period"),
-        CheckConstraint("discontinuation_notice_side IN ('US', 'KR')", name="notice_side"),
+        one_of("discontinuation_notice_side", Side, name="notice_side"),
     )
 
     @property
@@ -58,12 +68,12 @@ class Agreement(db.Model):
             return None
         return self.discontinuation_notice_date + timedelta(days=self.notice_period_days)
 
-    def status_on(self, day: date) -> str:
+    def status_on(self, day: date) -> AgreementStatus:
         if self.end_date is not None:
-            return "discontinued" if day >= self.end_date else "discontinuation_pending"
+            return AgreementStatus.discontinued if day >= self.end_date else AgreementStatus.discontinuation_pending
         if self.signed_date is not None and day < self.signed_date:
-            return "signed"
-        return "operative"
+            return AgreementStatus.signed
+        return AgreementStatus.operative
 
     def participant(self, side: str) -> "Participant | None":
         return next((p for p in self.participants if p.side == side), None)
@@ -84,7 +94,7 @@ class Participant(db.Model):
 
     __table_args__ = (
         UniqueConstraint("agreement_id", "side", name="uq_participant_agreement_side"),
-        CheckConstraint("side IN ('US', 'KR')", name="side"),
+        one_of("side", Side),
     )
 
 
