@@ -44,6 +44,22 @@ def localized_text(value) -> str:
     return value or ""
 
 
+def script_words() -> dict[str, str]:
+    """The few words jcm.js says, from the catalog like every other text; {n}, {title} and {when} are filled in
+    by the script."""
+    from flask_babel import gettext as _
+
+    return {
+        "saved": _("Saved"),
+        "failed": _("Could not save the new order"),
+        "newVersion": _("This change made version %(n)s of the agenda; both sides must agree it again. Reload the "
+                        "page to see where it stands.", n="{n}"),
+        "move": _("Move %(title)s", title="{title}"),
+        "hint": _("Drag to move, or press Alt+↑ / Alt+↓"),
+        "restored": _("Unsaved text from %(when)s was restored — save to keep it", when="{when}"),
+    }
+
+
 def _safe_next(target: str | None) -> str:
     parts = urlsplit(target or "")
     if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
@@ -67,4 +83,5 @@ def set_locale():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(locale_code=locale_code, localized=localized, localized_text=localized_text)
+    app.jinja_env.globals.update(locale_code=locale_code, localized=localized, localized_text=localized_text,
+                                 script_words=script_words)

@@ -115,3 +115,16 @@ def test_the_meeting_and_action_pages_speak_korean(client, auth, committee, make
     for english in ("Action items", "Meetings", "Review of action items", "Agenda", "Due", "Owners", "Status",
                     "Save", "Not yet agreed", "Calendar", "Minutes", "Attendance", "Decisions", "DRAFT", "Progress"):
         assert f">{english}<" not in page, english
+
+
+def test_the_script_says_its_words_in_the_readers_language_from_the_catalog(client, auth, committee):
+    import json
+    import re
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parent.parent / "jcm" / "static" / "js" / "jcm.js").read_text("utf-8")
+    assert not re.search("[\uac00-\ud7a3]", script)  # no Korean written into the script itself
+    auth.login(committee.kr_delegate)
+    page = client.get("/meetings", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    words = json.loads(re.search(r'<script type="application/json" id="jcm-words">(.*?)</script>', page).group(1))
+    assert words["saved"] == "저장했습니다" and words["move"] == "{title} 옮기기"

@@ -8,25 +8,30 @@
  * The Content-Security-Policy forbids inline scripts and styles: this file only
  * toggles classes and attributes, all looks live in jcm.css.
  */
+function wordsOfThePage() {
+  "use strict";
+  var data = document.getElementById("jcm-words");
+  try {
+    return JSON.parse(data ? data.textContent : "{}");
+  } catch (error) {
+    return {};
+  }
+}
+
 (function () {
   "use strict";
 
   var root = document.documentElement;
   root.classList.add("js");
 
-  var korean = /^ko\b/i.test(root.lang || "");
-  var WORDS = korean ? {
-    saved: "저장했습니다",
-    failed: "새 순서를 저장하지 못했습니다",
-    newVersion: function (n) { return "이 변경으로 의제 제" + n + "판이 되었습니다. 양측이 다시 동의해야 합니다. 새로 고치면 최신 상태를 볼 수 있습니다."; },
-    move: function (title) { return title + " 옮기기"; },
-    hint: "끌어서 옮기거나 Alt+↑, Alt+↓ 키를 누르세요"
-  } : {
-    saved: "Saved",
-    failed: "Could not save the new order",
-    newVersion: function (n) { return "This change made version " + n + " of the agenda; both sides must agree it again. Reload the page to see where it stands."; },
-    move: function (title) { return "Move " + title; },
-    hint: "Drag to move, or press Alt+↑ / Alt+↓"
+  /* The words come from the page (templates/base.html), translated like every other text. */
+  var SAID = wordsOfThePage();
+  var WORDS = {
+    saved: SAID.saved,
+    failed: SAID.failed,
+    newVersion: function (n) { return SAID.newVersion.replace("{n}", n); },
+    move: function (title) { return SAID.move.replace("{title}", title); },
+    hint: SAID.hint
   };
 
   /* --- the header's navigation ------------------------------------------ */
@@ -433,8 +438,7 @@
   var korean = /^ko\b/i.test(document.documentElement.lang || "");
 
   function restoredNotice(when) {
-    return korean ? when + "에 저장하지 않은 글을 되살렸습니다 — 저장해야 남습니다"
-                  : "Unsaved text from " + when + " was restored — save to keep it";
+    return (wordsOfThePage().restored || "{when}").replace("{when}", when);
   }
 
   function openStorage() {
