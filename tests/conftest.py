@@ -23,6 +23,23 @@ PASSWORD = "correct horse battery"
 FAST_HASH = "pbkdf2:sha256:1000"  # the production KDF is slow on purpose; tests make many accounts
 
 
+# --- translations --------------------------------------------------------------------------------------
+
+def pytest_configure(config):
+    """Compile a catalog whose .mo is missing or older than its .po, so a plain `pip install -e '.[test]'`
+    followed by `pytest` tests the translations as they are written (make does the same)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parent.parent / "jcm" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+
+
 # --- databases -----------------------------------------------------------------------------------------
 
 def postgres_server_url() -> str | None:
