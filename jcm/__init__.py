@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask, abort, redirect, request, url_for
@@ -11,7 +12,10 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from jcm import i18n
+from jcm.api import init_api
 from jcm.config import instance_path_from_env, load_config
+from jcm.errors import register_error_handlers
 from jcm.extensions import babel, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +32,12 @@ def import_models() -> None:
     import jcm.mou.models  # noqa: F401
 
 
+# The features, each adding its pages, API resources and commands with its init_app(app). In this order: their
+# API resources appear in the OpenAPI document in this order.
+FEATURES = ("jcm.mou", "jcm.accounts", "jcm.audit", "jcm.documents", "jcm.meetings", "jcm.actions", "jcm.minutes",
+            "jcm.verification")
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     instance_path = (test_config or {}).get("INSTANCE_PATH") or instance_path_from_env()
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
@@ -40,9 +50,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-
-    from jcm import i18n
-
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     from jcm import labels
@@ -50,40 +57,21 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     labels.register(app)
     app.jinja_env.filters["markdown"] = render_markdown
-
-    from jcm.errors import register_error_handlers
-
     register_error_handlers(app)
+    init_api(app)  # before the features, which add their API resources to it
 
-    from jcm.accounts.views import bp as accounts_bp
-    from jcm.actions.feeds import bp as feeds_bp
-    from jcm.actions.views import bp as actions_bp
-    from jcm.audit.views import bp as audit_bp
-    from jcm.meetings.views import bp as meetings_bp
-    from jcm.minutes.views import bp as minutes_bp
-    from jcm.mou.views import bp as mou_bp
-
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(mou_bp)
-    app.register_blueprint(audit_bp)
-    from jcm.documents import views as documents
-
-    documents.init_app(app)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(feeds_bp)
-    app.register_blueprint(actions_bp)
-    app.register_blueprint(minutes_bp)
-
-    from jcm.api import init_api
-
-    init_api(app)
-    from jcm.verification import views as verification
-
-    verification.init_app(app)
-
+    for feature in FEATURES:
+        import_module(feature).init_app(app)
     from jcm.cli import register_commands
 
     register_commands(app)
+    register_request_hooks(app)
+    warn_without_hangul_font(app)
+    return app
+
+
+def register_request_hooks(app: Flask) -> None:
+    """What every request passes through: ids in range, the first run's set-up, security headers; and /healthz."""
 
     @app.before_request
     def ids_in_range():
@@ -118,18 +106,18 @@ def create_app(test_config: dict | None = None) -> Flask:
             "frame-ancestors 'none'; form-action 'self'")
         return response
 
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+
+def warn_without_hangul_font(app: Flask) -> None:
     if not app.testing and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         from jcm.fonts import hangul_font_report
 
         found, message = hangul_font_report()
         if not found:
             app.logger.warning(message)
-
-    @app.get("/healthz")
-    def healthz():
-        return {"status": "ok"}
-
-    return app
 
 
 @event.listens_for(Engine, "connect")

@@ -1,0 +1,15 @@
+"""Accounts and organizations: signing in, the first administrator, profiles and API tokens."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The pages for accounts and the API resources for people."""
+    from jcm.accounts import views
+    from jcm.accounts.api import blueprints
+    from jcm.api import register_blueprints
+
+    app.register_blueprint(views.bp)
+    register_blueprints(blueprints)
