@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from jcm import i18n
+from jcm import cli, i18n
 from jcm.api import init_api
 from jcm.config import instance_path_from_env, load_config
 from jcm.errors import register_error_handlers
@@ -62,9 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for feature in FEATURES:
         import_module(feature).init_app(app)
-    from jcm.cli import register_commands
-
-    register_commands(app)
+    cli.init_app(app)  # the commands that span the features: init, demo
     register_request_hooks(app)
     warn_without_hangul_font(app)
     return app

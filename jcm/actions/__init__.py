@@ -6,10 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from jcm.actions import feeds, views
+    from jcm.actions import cli, feeds, views
     from jcm.actions.api import blueprints
     from jcm.api import register_blueprints
 
     app.register_blueprint(feeds.bp)
     app.register_blueprint(views.bp)
     register_blueprints(blueprints)
+    app.cli.add_command(cli.remind_command)

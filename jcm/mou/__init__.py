@@ -6,9 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The MOU's pages and API resources."""
+    """The MOU's pages, API resources and `jcm mou`."""
     from jcm.api import api, register_blueprints
-    from jcm.mou import views
+    from jcm.mou import cli, views
     from jcm.mou.api import blueprints
     from jcm.mou.schemas import FocusAreaNodeSchema
 
@@ -16,3 +16,4 @@ def init_app(app: Flask) -> None:
     if "FocusAreaNode" not in api.spec.components.schemas:  # named by hand in AgreementDetail's focus_areas
         api.spec.components.schema("FocusAreaNode", schema=FocusAreaNodeSchema)
     register_blueprints(blueprints)
+    app.cli.add_command(cli.mou_group)
