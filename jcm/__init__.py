@@ -7,7 +7,7 @@ import os
 from importlib import import_module
 from pathlib import Path
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -51,12 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
-    i18n.init_app(app)
-    from jcm import labels
-    from jcm.text import render_markdown
-
-    labels.register(app)
-    app.jinja_env.filters["markdown"] = render_markdown
+    i18n.init_app(app)  # the language switcher
+    register_template_globals(app)
     register_error_handlers(app)
     init_api(app)  # before the features, which add their API resources to it
 
@@ -66,6 +62,41 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_request_hooks(app)
     warn_without_hangul_font(app)
     return app
+
+
+def register_template_globals(app: Flask) -> None:
+    """What every template may use, in one place: the labels of the fixed values (and the sides in their usual
+    order), the reader's language, the header's agreement title, `can`, and the markdown filter."""
+    from jcm import labels
+    from jcm.i18n import locale_code, localized, localized_text
+    from jcm.models import SIDES
+    from jcm.permissions import can
+    from jcm.text import render_markdown
+
+    app.jinja_env.globals.update(SIDES=SIDES, SIDE_LABELS=labels.SIDE_LABELS, ROLE_LABELS=labels.ROLE_LABELS,
+                                 AGREEMENT_STATUS_LABELS=labels.AGREEMENT_STATUS_LABELS,
+                                 LOCALE_LABELS=labels.LOCALE_LABELS, DEPTH_LABELS=labels.DEPTH_LABELS,
+                                 MEETING_STATUS_LABELS=labels.MEETING_STATUS_LABELS, MODE_LABELS=labels.MODE_LABELS,
+                                 AGENDA_ITEM_KIND_LABELS=labels.AGENDA_ITEM_KIND_LABELS,
+                                 ACTION_STATUS_LABELS=labels.ACTION_STATUS_LABELS,
+                                 REVIEW_OUTCOME_LABELS=labels.REVIEW_OUTCOME_LABELS,
+                                 MINUTES_STATUS_LABELS=labels.MINUTES_STATUS_LABELS,
+                                 PROGRESS_STATUS_LABELS=labels.PROGRESS_STATUS_LABELS,
+                                 progress_labels=labels.PROGRESS_STATUS_LABELS)
+    app.jinja_env.globals.update(locale_code=locale_code, localized=localized, localized_text=localized_text)
+    app.jinja_env.filters["markdown"] = render_markdown
+
+    @app.context_processor
+    def header_globals():
+        def agreement_title() -> str:
+            from jcm.mou.services import first_agreement
+
+            if "agreement_title" not in g:
+                agreement = first_agreement()
+                g.agreement_title = localized(agreement, "short_title") if agreement else ""
+            return g.agreement_title
+
+        return {"agreement_title": agreement_title, "can": can}
 
 
 def register_request_hooks(app: Flask) -> None:
