@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
+from importlib import import_module
 from pathlib import Path
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from jcm import cli, i18n
+from jcm.api import init_api
 from jcm.config import instance_path_from_env, load_config
+from jcm.errors import register_error_handlers
 from jcm.extensions import babel, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +32,12 @@ def import_models() -> None:
     import jcm.mou.models  # noqa: F401
 
 
+# The features, each adding its pages, API resources and commands with its init_app(app). In this order: their
+# API resources appear in the OpenAPI document in this order.
+FEATURES = ("jcm.mou", "jcm.accounts", "jcm.audit", "jcm.documents", "jcm.meetings", "jcm.actions", "jcm.minutes",
+            "jcm.verification")
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     instance_path = (test_config or {}).get("INSTANCE_PATH") or instance_path_from_env()
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
@@ -40,50 +50,58 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-
-    from jcm import i18n
-
     babel.init_app(app, locale_selector=i18n.select_locale)
-    i18n.init_app(app)
+    i18n.init_app(app)  # the language switcher
+    register_template_globals(app)
+    register_error_handlers(app)
+    init_api(app)  # before the features, which add their API resources to it
+
+    for feature in FEATURES:
+        import_module(feature).init_app(app)
+    cli.init_app(app)  # the commands that span the features: init, demo
+    register_request_hooks(app)
+    warn_without_hangul_font(app)
+    return app
+
+
+def register_template_globals(app: Flask) -> None:
+    """What every template may use, in one place: the labels of the fixed values (and the sides in their usual
+    order), the reader's language, the header's agreement title, `can`, and the markdown filter."""
     from jcm import labels
+    from jcm.i18n import locale_code, localized, localized_text, script_words
+    from jcm.models import SIDES
+    from jcm.permissions import can
     from jcm.text import render_markdown
 
-    labels.register(app)
+    app.jinja_env.globals.update(SIDES=SIDES, SIDE_LABELS=labels.SIDE_LABELS, ROLE_LABELS=labels.ROLE_LABELS,
+                                 AGREEMENT_STATUS_LABELS=labels.AGREEMENT_STATUS_LABELS,
+                                 LOCALE_LABELS=labels.LOCALE_LABELS, DEPTH_LABELS=labels.DEPTH_LABELS,
+                                 MEETING_STATUS_LABELS=labels.MEETING_STATUS_LABELS, MODE_LABELS=labels.MODE_LABELS,
+                                 AGENDA_ITEM_KIND_LABELS=labels.AGENDA_ITEM_KIND_LABELS,
+                                 ACTION_STATUS_LABELS=labels.ACTION_STATUS_LABELS,
+                                 REVIEW_OUTCOME_LABELS=labels.REVIEW_OUTCOME_LABELS,
+                                 MINUTES_STATUS_LABELS=labels.MINUTES_STATUS_LABELS,
+                                 PROGRESS_STATUS_LABELS=labels.PROGRESS_STATUS_LABELS,
+                                 progress_labels=labels.PROGRESS_STATUS_LABELS)
+    app.jinja_env.globals.update(locale_code=locale_code, localized=localized, localized_text=localized_text,
+                                 script_words=script_words)
     app.jinja_env.filters["markdown"] = render_markdown
 
-    from jcm.errors import register_error_handlers
+    @app.context_processor
+    def header_globals():
+        def agreement_title() -> str:
+            from jcm.mou.services import first_agreement
 
-    register_error_handlers(app)
+            if "agreement_title" not in g:
+                agreement = first_agreement()
+                g.agreement_title = localized(agreement, "short_title") if agreement else ""
+            return g.agreement_title
 
-    from jcm.accounts.views import bp as accounts_bp
-    from jcm.actions.feeds import bp as feeds_bp
-    from jcm.actions.views import bp as actions_bp
-    from jcm.audit.views import bp as audit_bp
-    from jcm.meetings.views import bp as meetings_bp
-    from jcm.minutes.views import bp as minutes_bp
-    from jcm.mou.views import bp as mou_bp
+        return {"agreement_title": agreement_title, "can": can}
 
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(mou_bp)
-    app.register_blueprint(audit_bp)
-    from jcm.documents import views as documents
 
-    documents.init_app(app)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(feeds_bp)
-    app.register_blueprint(actions_bp)
-    app.register_blueprint(minutes_bp)
-
-    from jcm.api import init_api
-
-    init_api(app)
-    from jcm.verification import views as verification
-
-    verification.init_app(app)
-
-    from jcm.cli import register_commands
-
-    register_commands(app)
+def register_request_hooks(app: Flask) -> None:
+    """What every request passes through: ids in range, the first run's set-up, security headers; and /healthz."""
 
     @app.before_request
     def ids_in_range():
@@ -118,18 +136,18 @@ def create_app(test_config: dict | None = None) -> Flask:
             "frame-ancestors 'none'; form-action 'self'")
         return response
 
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+
+def warn_without_hangul_font(app: Flask) -> None:
     if not app.testing and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         from jcm.fonts import hangul_font_report
 
         found, message = hangul_font_report()
         if not found:
             app.logger.warning(message)
-
-    @app.get("/healthz")
-    def healthz():
-        return {"status": "ok"}
-
-    return app
 
 
 @event.listens_for(Engine, "connect")

@@ -83,5 +83,3 @@ def set_locale():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(locale_code=locale_code, localized=localized, localized_text=localized_text,
-                                 script_words=script_words)

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from jcm.actions.models import ActionStatus, ReviewOutcome
 from jcm.meetings.models import AgendaItemKind, MeetingStatus, Mode
 from jcm.minutes.models import CorrectionStatus, MinutesStatus, ProgressStatus
-from jcm.models import SIDES, Role, Side
+from jcm.models import Role, Side
 from jcm.mou.models import AgreementStatus
 
 SIDE_LABELS = {Side.US: _l("United States"), Side.KR: _l("Republic of Korea")}
@@ -86,16 +86,3 @@ def choices(labels: dict, empty: str | None = None) -> list[SelectChoice]:
     options = [SelectChoice("", empty)] if empty is not None else []
     return options + [SelectChoice(value, label) for value, label in labels.items()]
 
-
-def register(app) -> None:
-    """The labels, under the names the templates use, and the sides in their usual order."""
-    app.jinja_env.globals.update(SIDES=SIDES, SIDE_LABELS=SIDE_LABELS, ROLE_LABELS=ROLE_LABELS,
-                                 AGREEMENT_STATUS_LABELS=AGREEMENT_STATUS_LABELS,
-                                 LOCALE_LABELS=LOCALE_LABELS, DEPTH_LABELS=DEPTH_LABELS,
-                                 MEETING_STATUS_LABELS=MEETING_STATUS_LABELS, MODE_LABELS=MODE_LABELS,
-                                 AGENDA_ITEM_KIND_LABELS=AGENDA_ITEM_KIND_LABELS,
-                                 ACTION_STATUS_LABELS=ACTION_STATUS_LABELS,
-                                 REVIEW_OUTCOME_LABELS=REVIEW_OUTCOME_LABELS,
-                                 MINUTES_STATUS_LABELS=MINUTES_STATUS_LABELS,
-                                 PROGRESS_STATUS_LABELS=PROGRESS_STATUS_LABELS,
-                                 progress_labels=PROGRESS_STATUS_LABELS)

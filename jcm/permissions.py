@@ -30,9 +30,14 @@ def _agrees_for_own_side(user, obj=None) -> bool:
     return user.role in ("secretariat", "co_chair")
 
 
-def _owner_or_secretariat(user, item) -> bool:
-    from jcm.actions.services import is_owner
+def is_owner(user, item) -> bool:
+    """The user owns the action item in person, or through their organization (as its owners say)."""
+    return any(owner.user_id == user.id or (owner.organization_id is not None
+                                            and owner.organization_id == user.organization_id)
+               for owner in item.owners)
 
+
+def _owner_or_secretariat(user, item) -> bool:
     return user.role == "secretariat" or (item is not None and is_owner(user, item))
 
 

@@ -46,12 +46,6 @@ def get_action_item(item_id: int, *, with_updates: bool = False) -> ActionItem:
     return item
 
 
-def is_owner(user, item: ActionItem) -> bool:
-    return any(owner.user_id == user.id or (owner.organization_id is not None
-                                            and owner.organization_id == user.organization_id)
-               for owner in item.owners)
-
-
 # --- checking input -------------------------------------------------------------------------------------
 
 def _int(value: Any, key: str) -> int:

@@ -1,4 +1,7 @@
-"""The JSON API under /api/v1: Bearer tokens, JSON errors, an OpenAPI document generated from the code."""
+"""The JSON API under /api/v1: Bearer tokens, JSON errors, an OpenAPI document generated from the code.
+
+Each feature keeps its own resources and adds them with `register_blueprints`; this package keeps only what they
+share: the Api object, token authentication, the error shape and a few primitives (schemas.py, resources.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Api
 
-from jcm.api.schemas import ErrorSchema, FocusAreaNodeSchema
+from jcm.api.schemas import ErrorSchema
 from jcm.errors import http_error_response, json_error
 from jcm.extensions import csrf, db
 
@@ -66,12 +69,12 @@ def init_api(app: Flask) -> None:
                                 "create a token with `jcm tokens create --email E`."},
     })
     api.init_app(app)
-    if "FocusAreaNode" not in api.spec.components.schemas:
-        api.spec.components.schema("FocusAreaNode", schema=FocusAreaNodeSchema)
-    from jcm.api import actions, meetings, minutes, views
-
-    for blueprint in views.blueprints + meetings.blueprints + actions.blueprints + minutes.blueprints:
-        api.register_blueprint(blueprint, url_prefix=API_PREFIX)
-        csrf.exempt(blueprint)  # tokens, not cookies, authenticate here: nothing for a forged form to borrow
     app.session_interface = SessionsOutsideTheApi()
     app.before_request(_authenticate)
+
+
+def register_blueprints(blueprints) -> None:
+    """A feature's API resources, under /api/v1 (after `init_api`)."""
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint, url_prefix=API_PREFIX)
+        csrf.exempt(blueprint)  # tokens, not cookies, authenticate here: nothing for a forged form to borrow

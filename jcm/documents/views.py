@@ -312,13 +312,3 @@ def _correction_adopted(correction, meeting) -> None:
         app = current_app._get_current_object()
         meeting_id, record, digest = meeting.id, correction.content, correction.sha256
         on_commit(lambda: prepare_adopted_documents(app, meeting_id, record, digest))
-
-
-def init_app(app: Flask) -> None:
-    from jcm.meetings.services import agenda_agreed
-    from jcm.minutes.services import correction_adopted, minutes_adopted
-
-    agenda_agreed.connect(_agenda_frozen)  # connecting the same receiver again changes nothing
-    minutes_adopted.connect(_minutes_frozen)
-    correction_adopted.connect(_correction_adopted)
-    app.register_blueprint(bp)

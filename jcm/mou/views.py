@@ -17,21 +17,6 @@ from jcm.web import form_status, int_or_none, submit
 bp = Blueprint("mou", __name__)
 
 
-@bp.app_context_processor
-def header_globals():
-    def agreement_title() -> str:
-        from flask import g
-
-        from jcm.i18n import localized
-
-        if "agreement_title" not in g:
-            agreement = services.first_agreement()
-            g.agreement_title = localized(agreement, "short_title") if agreement else ""
-        return g.agreement_title
-
-    return {"agreement_title": agreement_title, "can": can}
-
-
 @bp.get("/")
 @login_required
 def home():

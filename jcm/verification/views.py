@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, render_template, request
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_smorest import Blueprint as ApiBlueprint
@@ -126,13 +126,3 @@ def verify_command(file: str, offline: bool) -> None:
         click.echo("Checked offline, against the record embedded in the file only: it was not compared with JCM.")
     click.echo("MATCHES" if verdict.matches else "DOES NOT MATCH")
     sys.exit(0 if verdict.matches else 1)
-
-
-def init_app(app: Flask) -> None:
-    from jcm.api import API_PREFIX, api
-    from jcm.extensions import csrf
-
-    app.register_blueprint(bp)
-    api.register_blueprint(api_bp, url_prefix=API_PREFIX)
-    csrf.exempt(api_bp)
-    app.cli.add_command(verify_command)

@@ -4,22 +4,19 @@ the rules are the services') and what goes out (DESIGN.md names the fields; more
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timezone
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, post_load, validate
+from marshmallow import Schema, fields, post_load, validate
 
-from jcm.api.schemas import SIDE
+from jcm.api.schemas import ID, SIDE, SideApprovalsSchema, StrictSchema
 from jcm.meetings.models import AGENDA_ITEM_KINDS, MEETING_STATUSES, MODES, AgendaItem
 from jcm.meetings.services import SETTABLE_STATUSES, Slot
-from jcm.models import MAX_ID
 
 KIND = validate.OneOf(AGENDA_ITEM_KINDS)
 MODE = validate.OneOf(MODES)
 # agenda_agreed and minutes_adopted follow from both sides' approvals; a secretariat sets only the others by hand.
 SETTABLE_STATUS = validate.OneOf(SETTABLE_STATUSES)
 HH_MM = "%H:%M"
-ID = validate.Range(min=1, max=MAX_ID)
 
 
 def _hh_mm(moment) -> str | None:
@@ -27,11 +24,6 @@ def _hh_mm(moment) -> str | None:
 
 
 # --- input ----------------------------------------------------------------------------------------------
-
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
 
 class CoChairsInSchema(StrictSchema):
     US = fields.Int(strict=True, allow_none=True, validate=ID, metadata={"description": "a U.S. co-chair's user id"})
@@ -203,23 +195,6 @@ class AgendaItemSchema(Schema):
 
     def get_end_time(self, scheduled: ScheduledItem) -> str | None:
         return _hh_mm(scheduled.slot.ends) if scheduled.slot else None
-
-
-class ApprovalSchema(Schema):
-    user_id = fields.Int(allow_none=True)
-    name = fields.Method("get_name", metadata={"type": "string", "nullable": True})
-    at = fields.Method("get_at", metadata={"type": "string", "format": "date-time"})
-
-    def get_name(self, approval) -> str | None:
-        return approval.user.name if approval.user else None
-
-    def get_at(self, approval) -> str:
-        return approval.at.replace(tzinfo=timezone.utc).isoformat()  # stored as naive UTC
-
-
-class SideApprovalsSchema(Schema):
-    US = fields.Nested(ApprovalSchema, allow_none=True)
-    KR = fields.Nested(ApprovalSchema, allow_none=True)
 
 
 class AgendaApprovalsSchema(Schema):

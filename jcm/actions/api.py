@@ -11,10 +11,10 @@ from marshmallow import RAISE
 
 from jcm.actions import services as actions
 from jcm.actions.models import ActionItem
+from jcm.actions.schemas import (ActionItemCreateSchema, ActionItemQuery, ActionItemSchema, ActionItemUpdateSchema,
+                                 ActionUpdateCreateSchema, ActionUpdateSchema)
 from jcm.api import current_api_user
-from jcm.api.action_schemas import (ActionItemCreateSchema, ActionItemQuery, ActionItemSchema, ActionItemUpdateSchema,
-                                    ActionUpdateCreateSchema, ActionUpdateSchema)
-from jcm.api.meetings import commit, refusals
+from jcm.api.resources import commit, refusals
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import Meeting

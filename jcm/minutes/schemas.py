@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from jcm.api.meeting_schemas import ID, SideApprovalsSchema, StrictSchema
+from jcm.api.schemas import ID, SideApprovalsSchema, StrictSchema
 from jcm.minutes.models import CORRECTION_STATUSES, MINUTES_STATUSES, PROGRESS_STATUSES, CorrectionStatus
 
 VERSION = {"description": "the version this change is based on; a stale one is refused with 409"}

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from jcm.actions.models import ACTION_STATUSES, ActionItem, ActionOwner, ActionUpdate
 from jcm.actions.services import SORTS
-from jcm.api.meeting_schemas import ID, StrictSchema
+from jcm.api.schemas import ID, StrictSchema
 from jcm.models import MAX_ID, SIDES
 
 STATUS = validate.OneOf(ACTION_STATUSES)

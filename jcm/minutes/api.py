@@ -11,15 +11,15 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from jcm.api import current_api_user
-from jcm.api.meetings import commit, refusals
-from jcm.api.minutes_schemas import (AdoptSchema, CommentCreateSchema, CommentSchema, CorrectionAdoptSchema,
-                                     CorrectionCreateSchema, CorrectionSchema, CorrectionUpdateSchema,
-                                     MinutesApprovalsSchema, MinutesSchema, MinutesUpdateSchema, RecordOutSchema)
+from jcm.api.resources import commit, refusals
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting
 from jcm.minutes import services as minutes_services
 from jcm.minutes.models import Minutes, MinutesComment, MinutesCorrection
+from jcm.minutes.schemas import (AdoptSchema, CommentCreateSchema, CommentSchema, CorrectionAdoptSchema,
+                                 CorrectionCreateSchema, CorrectionSchema, CorrectionUpdateSchema,
+                                 MinutesApprovalsSchema, MinutesSchema, MinutesUpdateSchema, RecordOutSchema)
 from jcm.models import SIDES
 from jcm.permissions import can, require
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from typing import Any
 
-from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from sqlalchemy.exc import IntegrityError
 
 from jcm.api import current_api_user
-from jcm.api.meeting_schemas import (AgendaApprovalsSchema, AgendaItemCreateSchema, AgendaItemSchema,
-                                     AgendaItemUpdateSchema, AgendaOrderSchema, AgendaSchema, AgreeSchema,
-                                     MeetingCreateSchema, MeetingQuery, MeetingSchema, MeetingUpdateSchema,
-                                     ScheduledItem, VersionQuery)
-from jcm.api.schemas import ErrorSchema
-from jcm.errors import Conflict, Invalid, NotFound
-from jcm.extensions import db
+from jcm.api.resources import commit, refusals
+from jcm.errors import Invalid, NotFound
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting
+from jcm.meetings.schemas import (AgendaApprovalsSchema, AgendaItemCreateSchema, AgendaItemSchema,
+                                  AgendaItemUpdateSchema, AgendaOrderSchema, AgendaSchema, AgreeSchema,
+                                  MeetingCreateSchema, MeetingQuery, MeetingSchema, MeetingUpdateSchema,
+                                  ScheduledItem, VersionQuery)
 from jcm.mou import services as mou
 from jcm.permissions import require
 
@@ -25,39 +22,6 @@ meetings_api = Blueprint("api_meetings", __name__, description="Meetings of the 
 agenda_api = Blueprint("api_agenda", __name__,
                        description="Agendas: their items, order and schedule, and each side's agreement")
 blueprints = [meetings_api, agenda_api]
-
-T = TypeVar("T")
-
-REFUSALS = {
-    403: "the caller's role may not do this",
-    404: "no such record",
-    409: "a stale version, or a change the record's state no longer allows; `current` holds the record now",
-    422: "a field breaks a rule; `field` names it",
-}
-
-
-def refusals(blueprint: Blueprint, *statuses: int):
-    """Document the error responses a view can give, all in the one error shape."""
-    def decorate(view):
-        for status in statuses:
-            view = blueprint.alt_response(status, schema=ErrorSchema, description=REFUSALS[status])(view)
-        return view
-    return decorate
-
-
-def commit(change: Callable[[], T]) -> T:
-    """The request's one unit of work: the service's changes are committed whole or rolled back whole."""
-    try:
-        result = change()
-        db.session.commit()
-    except IntegrityError:
-        # The services check first; only a simultaneous request can still trip a constraint.
-        db.session.rollback()
-        raise Conflict(_("Someone else saved a change meanwhile")) from None
-    except Exception:
-        db.session.rollback()
-        raise
-    return result
 
 
 def scheduled_items(meeting: Meeting) -> list[ScheduledItem]:

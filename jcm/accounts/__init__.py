@@ -1,0 +1,17 @@
+"""Accounts and organizations: signing in, the first administrator, profiles and API tokens."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The pages for accounts, the API resources for people, `jcm users` and `jcm tokens`."""
+    from jcm.accounts import cli, views
+    from jcm.accounts.api import blueprints
+    from jcm.api import register_blueprints
+
+    app.register_blueprint(views.bp)
+    register_blueprints(blueprints)
+    app.cli.add_command(cli.users_group)
+    app.cli.add_command(cli.tokens_group)

@@ -1,0 +1,173 @@
+"""The OpenAPI document: every operation and every shape it names, kept whole as the code behind it moves.
+
+A change here is a change of the API that clients see: make it on purpose, and say so in the change."""
+
+OPERATIONS = [
+    'DELETE /api/v1/agenda-items/{item_id} api_agenda 204 403 404 409 422 default',
+    'DELETE /api/v1/meetings/{meeting_id} api_meetings 204 403 404 409 default',
+    'GET /api/v1/action-items api_actions 200 422 default',
+    'GET /api/v1/action-items/{item_id} api_actions 200 404 default',
+    'GET /api/v1/action-items/{item_id}/updates api_actions 200 404 default',
+    'GET /api/v1/agenda-items/{item_id} api_agenda 200 404 default',
+    'GET /api/v1/agreements api_mou 200 default',
+    'GET /api/v1/agreements/{agreement_id} api_mou 200 default',
+    'GET /api/v1/focus-areas api_mou 200 422 default',
+    'GET /api/v1/focus-areas/{focus_area_id} api_mou 200 default',
+    'GET /api/v1/me api_people 200 default',
+    'GET /api/v1/meetings api_meetings 200 422 default',
+    'GET /api/v1/meetings/{meeting_id} api_meetings 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/agenda api_agenda 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/agenda-items api_agenda 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/minutes api_minutes 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/minutes/comments api_minutes 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/minutes/corrections api_minutes 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/minutes/corrections/{number} api_minutes 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/minutes/record api_minutes 200 404 default',
+    'GET /api/v1/organizations api_people 200 422 default',
+    'GET /api/v1/users api_people 200 422 default',
+    'GET /api/v1/users/{user_id} api_people 200 default',
+    'GET /api/v1/verify/{sha256} api_verify 200 422 default',
+    'PATCH /api/v1/action-items/{item_id} api_actions 200 403 404 409 422 default',
+    'PATCH /api/v1/agenda-items/{item_id} api_agenda 200 403 404 409 422 default',
+    'PATCH /api/v1/meetings/{meeting_id} api_meetings 200 403 404 409 422 default',
+    'PATCH /api/v1/meetings/{meeting_id}/minutes/corrections/{number} api_minutes 200 403 404 409 422 default',
+    'POST /api/v1/action-items api_actions 201 403 409 422 default',
+    'POST /api/v1/action-items/{item_id}/updates api_actions 201 403 404 409 422 default',
+    'POST /api/v1/meetings api_meetings 201 403 422 default',
+    'POST /api/v1/meetings/{meeting_id}/agenda-items api_agenda 201 403 404 409 422 default',
+    'POST /api/v1/meetings/{meeting_id}/agenda/approvals api_agenda 201 403 404 409 422 default',
+    'POST /api/v1/meetings/{meeting_id}/minutes/approvals api_minutes 201 403 404 409 422 default',
+    'POST /api/v1/meetings/{meeting_id}/minutes/comments api_minutes 201 403 404 409 422 default',
+    'POST /api/v1/meetings/{meeting_id}/minutes/corrections api_minutes 201 403 404 409 422 default',
+    'POST /api/v1/meetings/{meeting_id}/minutes/corrections/{number}/approvals api_minutes 201 403 404 409 422 default',
+    'PUT /api/v1/meetings/{meeting_id}/agenda/order api_agenda 200 403 404 409 422 default',
+    'PUT /api/v1/meetings/{meeting_id}/minutes api_minutes 200 403 404 409 422 default',
+]
+SCHEMAS = {
+    "ActionItem": [
+        'agenda_item_id', 'agreement_id', 'closed_in_meeting_id', 'created_at', 'description', 'due_date',
+        'focus_area_code', 'focus_area_id', 'id', 'meeting_id', 'overdue', 'owners', 'ref', 'status', 'title',
+        'updated_at', 'version',
+    ],
+    "ActionItemCreate": [
+        'agenda_item_id', 'agreement_id', 'description', 'due_date', 'focus_area_id', 'meeting_id', 'owners', 'status',
+        'title',
+    ],
+    "ActionItemUpdate": [
+        'agenda_item_id', 'description', 'due_date', 'focus_area_id', 'meeting_id', 'owners', 'status', 'title',
+        'version',
+    ],
+    "ActionUpdate": [
+        'action_item_id', 'at', 'author_id', 'author_name', 'due_date_from', 'due_date_to', 'id', 'status',
+        'status_from', 'text',
+    ],
+    "ActionUpdateCreate": ['status', 'text'],
+    "Adopt": [],
+    "Agenda": ['agenda_version', 'approvals', 'days', 'items', 'meeting_id', 'status'],
+    "AgendaApprovals": ['agenda_version', 'approvals', 'meeting_id', 'status'],
+    "AgendaDay": ['day', 'ends_at', 'minutes', 'overrun_minutes', 'starts_at'],
+    "AgendaItem": [
+        'day', 'description', 'duration_minutes', 'end_time', 'focus_area_ids', 'id', 'kind', 'meeting_id', 'number',
+        'position', 'presenters', 'start_time', 'title', 'title_ko', 'version',
+    ],
+    "AgendaItemCreate": [
+        'day', 'description', 'duration_minutes', 'focus_area_ids', 'kind', 'presenters', 'title', 'title_ko',
+    ],
+    "AgendaItemUpdate": [
+        'day', 'description', 'duration_minutes', 'focus_area_ids', 'kind', 'presenters', 'title', 'title_ko',
+        'version',
+    ],
+    "AgendaOrder": ['ids'],
+    "Agree": ['agenda_version'],
+    "Agreement": [
+        'code', 'discontinuation_notice_date', 'discontinuation_notice_side', 'end_date', 'id', 'notice_period_days',
+        'participants', 'purpose', 'purpose_ko', 'short_title', 'short_title_ko', 'signed_date', 'status', 'title',
+        'title_ko',
+    ],
+    "AgreementDetail": [
+        'code', 'discontinuation_notice_date', 'discontinuation_notice_side', 'end_date', 'focus_areas', 'id',
+        'modifications', 'notice_period_days', 'participants', 'purpose', 'purpose_ko', 'short_title',
+        'short_title_ko', 'signed_date', 'status', 'terms', 'title', 'title_ko',
+    ],
+    "Approval": ['at', 'name', 'user_id'],
+    "AttendanceIn": ['KR', 'US'],
+    "Attendee": ['name', 'organization', 'title', 'user_id'],
+    "CoChairsIn": ['KR', 'US'],
+    "Comment": ['agenda_item_id', 'at', 'author_id', 'author_name', 'id', 'meeting_id', 'resolved_at', 'side', 'text'],
+    "CommentCreate": ['agenda_item_id', 'text'],
+    "Correction": [
+        'adopted_at', 'approvals', 'changes', 'documents', 'meeting_id', 'number', 'proposed_at', 'proposed_by_id',
+        'reason', 'sha256', 'status', 'supersedes', 'version',
+    ],
+    "CorrectionAdopt": ['version'],
+    "CorrectionChanges": ['next_meeting', 'progress', 'records'],
+    "CorrectionCreate": ['changes', 'reason', 'supersedes'],
+    "CorrectionProgressIn": ['focus_area', 'narrative', 'status'],
+    "CorrectionRecordIn": ['agenda_item_id', 'decisions', 'discussion'],
+    "CorrectionUpdate": ['changes', 'reason', 'status', 'version'],
+    "Error": ['error'],
+    "ErrorDetail": ['code', 'current', 'field', 'fields', 'message'],
+    "FocusArea": [
+        'agreement_id', 'code', 'depth', 'id', 'parent_id', 'position', 'summary', 'summary_ko', 'title', 'title_ko',
+    ],
+    "FocusAreaNode": [
+        'agreement_id', 'children', 'code', 'depth', 'id', 'parent_id', 'position', 'summary', 'summary_ko', 'title',
+        'title_ko',
+    ],
+    "Meeting": [
+        'agenda_version', 'agreement_id', 'city', 'city_ko', 'co_chairs', 'end_date', 'host_side', 'id', 'mode',
+        'ordinal', 'short_ref', 'start_date', 'status', 'time_zone', 'title', 'title_ko', 'venue', 'venue_ko',
+        'version',
+    ],
+    "MeetingCreate": [
+        'agreement_id', 'city', 'city_ko', 'co_chairs', 'end_date', 'focus_area_ids', 'host_side', 'mode', 'ordinal',
+        'start_date', 'time_zone', 'title', 'title_ko', 'venue', 'venue_ko',
+    ],
+    "MeetingUpdate": [
+        'city', 'city_ko', 'co_chairs', 'end_date', 'host_side', 'mode', 'ordinal', 'start_date', 'status',
+        'time_zone', 'title', 'title_ko', 'venue', 'venue_ko', 'version',
+    ],
+    "Minutes": [
+        'adopted_at', 'approvals', 'attendance', 'attendees', 'meeting_id', 'meeting_status', 'next_meeting',
+        'next_meeting_version', 'progress', 'records', 'sha256', 'status', 'updated_at', 'version',
+    ],
+    "MinutesApprovals": ['adopted_at', 'approvals', 'meeting_id', 'meeting_status', 'sha256', 'status', 'version'],
+    "MinutesUpdate": ['attendance', 'next_meeting', 'next_meeting_version', 'progress', 'records', 'status', 'version'],
+    "Modification": ['decided_on', 'description'],
+    "Organization": ['acronym', 'id', 'name', 'name_ko', 'side'],
+    "OwnerIn": ['organization_id', 'user_id'],
+    "OwnersIn": ['KR', 'US'],
+    "PaginationMetadata": ['first_page', 'last_page', 'next_page', 'page', 'previous_page', 'total', 'total_pages'],
+    "PresentersIn": ['KR', 'US'],
+    "Progress": ['focus_area_code', 'focus_area_id', 'narrative', 'status', 'version'],
+    "ProgressIn": ['focus_area_id', 'narrative', 'status', 'version'],
+    "Record": [
+        'agenda_item_id', 'decisions', 'discussion', 'id', 'position', 'title', 'updated_at', 'updated_by_id',
+        'version',
+    ],
+    "RecordIn": ['agenda_item_id', 'decisions', 'discussion', 'version'],
+    "RecordOut": ['meeting_id', 'record', 'sha256'],
+    "SideApprovals": ['KR', 'US'],
+    "SideAttendees": ['KR', 'US'],
+    "SideNames": ['KR', 'US'],
+    "Term": ['code', 'text', 'text_ko'],
+    "User": ['active', 'email', 'id', 'locale', 'name', 'organization_id', 'role', 'side', 'title'],
+    "Verdict": [
+        'adopted_at', 'adopted_by', 'checks', 'correction', 'kind', 'known', 'language', 'match', 'meeting', 'reasons',
+        'sha256', 'superseded_by',
+    ],
+}
+
+
+def test_the_openapi_document_names_every_operation_with_its_tag_and_responses(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operations = sorted(f"{method.upper()} {path} {' '.join(op['tags'])} {' '.join(sorted(op['responses']))}"
+                        for path, item in spec["paths"].items() for method, op in item.items()
+                        if method in ("get", "post", "put", "patch", "delete"))
+    assert operations == OPERATIONS
+
+
+def test_the_openapi_document_keeps_every_shape_with_its_fields(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    schemas = {name: sorted(schema.get("properties", {})) for name, schema in spec["components"]["schemas"].items()}
+    assert schemas == SCHEMAS
