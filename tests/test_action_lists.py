@@ -1,16 +1,21 @@
 """The lists of action items — the register page, my action items, the CSV and the workbook — as a committee
 sees them for one realistic register, pinned byte for byte, so a change to how the lists are built shows here."""
 
+import csv
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
+from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from jcm.accounts.models import Organization, User
+from jcm.actions.columns import COLUMNS, EXPORT, REGISTER, Column
+from jcm.actions.exports import build_csv, build_xlsx
 from jcm.actions.models import ActionItem
+from jcm.actions.services import RegisterFilter, register_query
 from jcm.extensions import db
 
 def _organization(app, acronym):
@@ -306,3 +311,59 @@ def test_my_action_items_show_the_same_cards(app, client, auth, committee, lists
     page = _same_everywhere(client.get("/my-action-items").get_data(as_text=True))
     heads = re.findall(r'<header class="action-card__head">.*?</header>', page, flags=re.S)
     assert heads == MINE_HEADS[locale]
+
+
+def test_the_meetings_review_of_action_items_names_the_owners_as_before(app, client, auth, committee, lists,
+                                                                        make_action_item):
+    """The review on a meeting's page names the owners without the agencies' acronyms, and nothing for none."""
+    with app.app_context():
+        from jcm.meetings.models import Meeting
+
+        twelfth = db.session.scalar(select(Meeting.id).where(Meeting.ordinal == 12))
+    make_action_item("Map the quantum testbeds", focus_area="B.4", due_date="2030-01-31",
+                     owners={"US": [{"user_id": committee.us_observer.id},
+                                    {"organization_id": _organization(app, "NSF")}],
+                             "KR": [{"organization_id": _organization(app, "IITP")}]})
+    auth.login(committee.us_secretariat)
+    page = _same_everywhere(client.get(f"/meetings/{twelfth}").get_data(as_text=True))
+    review = _between(page, '<section class="panel" id="action-review"', "</section>")
+    assert ("<td>@risk: nominate experts for the AI safety workshop</td>\n          <td>David Okafor</td>\n"
+            "          <td>박지훈</td>\n          <td>Jan 15, 2024</td>") in review
+    assert ("<td>Map the quantum testbeds</td>\n          <td>Olivia Park, U.S. National Science Foundation</td>\n"
+            "          <td>Institute of Information and Communication Technology Planning and Evaluation</td>\n"
+            "          <td>Jan 31, 2030</td>") in review
+
+
+# --- one description per list ---------------------------------------------------------------------------
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_a_column_added_to_the_registry_is_in_the_export_header_and_every_row(app, committee, lists):
+    """Headers and cells come from the same column, so a new column cannot shift the others out of place."""
+    lead = Column("lead", _l("Lead"), lambda item, locale, today: f"{item.ref} lead", frozenset({EXPORT}))
+    page_only = Column("page_only", _l("Page only"), lambda item, locale, today: "never exported",
+                       frozenset({REGISTER}))
+    registry = (*COLUMNS[:2], lead, *COLUMNS[2:], page_only)  # in the middle, where a drift would show
+    today = date.today()
+    with app.test_request_context():
+        items = db.session.scalars(register_query(RegisterFilter(), today)).unique().all()
+        before = _csv_rows(build_csv(items, "en", today))
+        after = _csv_rows(build_csv(items, "en", today, registry))
+        workbook = load_workbook(io.BytesIO(build_xlsx(items, "en", today, registry))).active
+    assert after[0] == before[0][:2] + ["Lead"] + before[0][2:]
+    assert len(after) == len(before) == 6
+    for old, new in zip(before[1:], after[1:]):
+        assert new == old[:2] + [f"{old[0]} lead"] + old[2:]
+    assert "never exported" not in {value for row in after for value in row}
+    assert [cell.value for cell in workbook[1]][:4] == ["Reference", "Title", "Lead", "Focus area"]
+    assert workbook["C2"].value == "JCM-X001 lead" and workbook.auto_filter.ref == "A1:L6"
+    assert workbook.column_dimensions["I"].width == 12  # the due date keeps its width, one column further on
+
+
+def test_the_register_page_and_the_export_share_their_columns(app):
+    register = [column.key for column in COLUMNS if REGISTER in column.lists]
+    export = [column.key for column in COLUMNS if EXPORT in column.lists]
+    assert register == ["ref", "title", "focus_area", "owners_us", "owners_kr", "due_date", "status"]
+    assert set(register) <= set(export) and len(export) == len(set(export)) == 11
