@@ -13,6 +13,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from jcm.accounts.models import User
+from jcm.actions.columns import owner_names
 from jcm.actions.models import ActionItem, CalendarFeed
 from jcm.actions.services import my_action_items
 from jcm.audit.services import record
@@ -121,8 +122,8 @@ def _action_event(item: ActionItem, locale: str, stamp: datetime, today: date) -
     lines = [
         f"{item.focus_area.code} {_localized(item.focus_area, 'title', locale)}",
         _("Status: %(status)s", status=str(ACTION_STATUS_LABELS.get(item.status, item.status))),
-        _("U.S. owners: %(owners)s", owners="; ".join(o.label(locale) for o in item.owners_on("US"))),
-        _("Korean owners: %(owners)s", owners="; ".join(o.label(locale) for o in item.owners_on("KR"))),
+        _("U.S. owners: %(owners)s", owners=owner_names(item, "US", locale)),
+        _("Korean owners: %(owners)s", owners=owner_names(item, "KR", locale)),
     ]
     if item.is_overdue(today):
         lines.insert(1, _("Overdue"))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
+from jcm.actions.columns import REGISTER, columns_of
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
 from jcm.errors import Invalid
 from jcm.extensions import db
@@ -41,6 +42,7 @@ def register():
     counts = services.register_counts(filters, today)
     return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
                            today=today, args=filters.as_args(), filter_options=_filter_options(),
+                           columns=columns_of(REGISTER),
                            can_create=can(current_user, "action.create")), (422 if error else 200)
 
 
