@@ -42,12 +42,10 @@ def verify():
             else:
                 raise Invalid(_("Type the digest printed on the document, or choose its PDF file."), field="sha256")
         except Invalid as error:
-            db.session.rollback()
             field = form.file if error.field == "file" else form.sha256
             field.errors = [*field.errors, error.message]
             status = 422
         else:
-            db.session.commit()  # a PDF first checked renders and keeps the reference document
             if not verdict.matches:
                 status = 422 if upload is not None and getattr(upload, "filename", "") else 404
     return render_template("verification/verify.html", form=form, verdict=verdict), status
@@ -105,7 +103,6 @@ def verify_command(file: str, offline: bool) -> None:
     except Invalid as error:
         click.echo(f"{file}: {error.message}", err=True)
         sys.exit(2)
-    db.session.commit()
     meeting = verdict.meeting or {}
     what = "Adopted minutes" if verdict.kind == "minutes" else "Agreed agenda"
     if verdict.correction:
