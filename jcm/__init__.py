@@ -17,6 +17,7 @@ from jcm.api import init_api
 from jcm.config import instance_path_from_env, load_config
 from jcm.errors import register_error_handlers
 from jcm.extensions import babel, csrf, db, login_manager, migrate
+from jcm.web import init_unit_of_work
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -135,6 +136,8 @@ def register_request_hooks(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'")
         return response
+
+    init_unit_of_work(app)  # after the headers' hook, so it runs first and a 409 it makes gets the headers too
 
     @app.get("/healthz")
     def healthz():

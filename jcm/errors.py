@@ -88,6 +88,21 @@ def _field_names(messages: dict) -> list[str]:
     return names or ["body"]
 
 
+def raced_response():
+    """Two requests raced for the same unique thing: the loser is told, nothing half-done is kept."""
+    message = _("This conflicts with a change saved at the same moment. Reload and try again.")
+    if wants_json():
+        return json_error(409, "conflict", message)
+    return render_template("errors/error.html", status=409, title=None, message=message), 409
+
+
+def busy_response():
+    message = _("JCM is busy saving another change. Please send it again in a moment.")
+    if wants_json():
+        return json_error(503, "busy", message)
+    return render_template("errors/error.html", status=503, title=None, message=message), 503
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(JCMError)
     def handle_jcm_error(error: JCMError):
@@ -116,10 +131,7 @@ def register_error_handlers(app: Flask) -> None:
         from jcm.extensions import db
 
         db.session.rollback()
-        message = _("This conflicts with a change saved at the same moment. Reload and try again.")
-        if wants_json():
-            return json_error(409, "conflict", message)
-        return render_template("errors/error.html", status=409, title=None, message=message), 409
+        return raced_response()
 
     @app.errorhandler(OperationalError)
     def handle_database_busy(error: OperationalError):
@@ -128,10 +140,7 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if "locked" not in str(error.orig).lower():
             raise error
-        message = _("JCM is busy saving another change. Please send it again in a moment.")
-        if wants_json():
-            return json_error(503, "busy", message)
-        return render_template("errors/error.html", status=503, title=None, message=message), 503
+        return busy_response()
 
     @app.errorhandler(500)
     def handle_server_error(error):

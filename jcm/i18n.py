@@ -8,7 +8,6 @@ from flask import Blueprint, Flask, current_app, has_request_context, redirect, 
 from flask_babel import get_locale
 from flask_login import current_user
 
-from jcm.extensions import db
 
 bp = Blueprint("i18n", __name__)
 
@@ -77,7 +76,6 @@ def set_locale():
             from jcm.accounts.services import update_user
 
             update_user(current_user, current_user, {"locale": locale})
-            db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
 
 

@@ -16,13 +16,14 @@ T = TypeVar("T")
 
 
 def submit(form: FlaskForm | None, action: Callable[[], T]) -> tuple[bool, T | None]:
-    """Run a service call and commit; on a rule's refusal, roll back and show why beside the field.
+    """Run a service call (the request's end commits it); on a rule's refusal, roll back and show why beside the
+    field.
 
     The form keeps what the user typed, so nothing is lost when the page is shown again.
     """
     try:
         result = action()
-        db.session.commit()
+        db.session.flush()
         return True, result
     except (Invalid, Conflict) as error:
         db.session.rollback()
@@ -69,3 +70,34 @@ def reader():
     response.status_code = 401
     response.headers["WWW-Authenticate"] = 'Bearer realm="JCM"'
     abort(response)
+
+
+def keep_despite_refusal() -> None:
+    """This request is refused, but what it recorded stands (a failed sign-in counts against the account)."""
+    g.keep_changes = True
+
+
+def init_unit_of_work(app) -> None:
+    """One unit of work per request: what the services changed is committed once when the request succeeds, and
+    rolled back when it is refused or fails. A simultaneous change that trips a constraint at the commit is the
+    same 409 as anywhere else; a busy embedded database the same 503."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from jcm.errors import busy_response, raced_response
+
+    @app.after_request
+    def end_the_unit_of_work(response):
+        if response.status_code >= 400 and not g.get("keep_changes"):
+            db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            return app.make_response(raced_response())
+        except OperationalError as error:
+            db.session.rollback()
+            if "locked" not in str(error.orig).lower():
+                raise
+            return app.make_response(busy_response())
+        return response

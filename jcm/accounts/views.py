@@ -16,7 +16,7 @@ from jcm.i18n import _safe_next
 from jcm.labels import choices
 from jcm.models import SIDES
 from jcm.permissions import require
-from jcm.web import form_status, int_or_none, submit
+from jcm.web import form_status, int_or_none, keep_despite_refusal, submit
 
 bp = Blueprint("accounts", __name__)
 
@@ -33,10 +33,7 @@ def load_user_from_token(request):
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer":
         return None
-    user = services.user_for_token(token.strip())
-    if user is not None and db.session.dirty:
-        db.session.commit()  # the token's last use
-    return user
+    return services.user_for_token(token.strip())  # its last use is saved with the request
 
 
 login_manager.login_view = "accounts.login"
@@ -79,15 +76,14 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except TooManyAttempts as error:
-            db.session.commit()
+            keep_despite_refusal()
             form.email.errors.append(error.message)
             status = 429
         except Invalid as error:
-            db.session.commit()  # the failure count must stick
+            keep_despite_refusal()  # the failure count must stick
             form.email.errors.append(error.message)
             status = 401
         else:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     elif form.is_submitted():
@@ -157,7 +153,6 @@ def revoke_token(token_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         services.revoke_token(current_user, token)
-        db.session.commit()
         flash(_("The token %(prefix)s… has been revoked.", prefix=token.prefix), "success")
     if token.user_id != current_user.id:
         return redirect(url_for("accounts.edit_user", user_id=token.user_id))

@@ -83,13 +83,11 @@ def calendar_page():
         if action == "renew":
             renewing = feed_of(user) is not None
             token = create_or_renew_feed(user, user)
-            db.session.commit()
             feed_url = url_for("feeds.calendar_feed", token=token, _external=True)
             if renewing:
                 flash(_("Your calendar has a new address; the previous one no longer works."), "success")
         elif action == "revoke":
             revoke_feed(user, user)
-            db.session.commit()
             flash(_("Your calendar address has been revoked; calendars subscribed to it no longer update."),
                   "success")
             return redirect(url_for("feeds.calendar_page"))

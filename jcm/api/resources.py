@@ -32,10 +32,10 @@ def refusals(blueprint: Blueprint, *statuses: int):
 
 
 def commit(change: Callable[[], T]) -> T:
-    """The request's one unit of work: the service's changes are committed whole or rolled back whole."""
+    """A service call whose changes the request's end commits whole, or which is rolled back whole."""
     try:
         result = change()
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         # The services check first; only a simultaneous request can still trip a constraint.
         db.session.rollback()

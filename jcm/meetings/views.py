@@ -280,7 +280,7 @@ def reorder(meeting_id: int):
         raise Invalid(_("Give the order as a list of agenda item ids."), field="ids")
     try:
         services.reorder_agenda(current_user, meeting, body.get("ids"))
-        db.session.commit()
+        db.session.flush()
     except (Invalid, Conflict) as error:
         db.session.rollback()
         return jsonify(error.payload()), error.status

@@ -29,7 +29,6 @@ def _minutes_of(meeting: Meeting) -> Minutes | None:
     """The minutes, made (with a section per agenda item) when a secretariat first opens them."""
     if can(current_user, "minutes.edit", meeting):
         services.open_minutes(current_user, meeting)
-        db.session.commit()
     return services.minutes_for(meeting)
 
 
