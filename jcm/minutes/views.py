@@ -16,7 +16,7 @@ from jcm.meetings.services import get_meeting
 from jcm.minutes import services
 from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, MinutesStatusForm, NextMeetingForm,
                                ProgressForm, RestoreForm, SectionForm, VersionForm, attendance_lines, parse_attendance)
-from jcm.minutes.models import Minutes, MinutesComment
+from jcm.minutes.models import Minutes, MinutesComment, MinutesSection
 from jcm.models import SIDES
 from jcm.permissions import can, require
 from jcm.web import form_status, int_or_none, submit
@@ -136,12 +136,14 @@ def show(meeting_id: int):
 @bp.post("/minutes/sections/<int:section_id>")
 def save_section(section_id: int):
     """Save one section. An expired sign-in leads back here through the sign-in page: the browser keeps the text."""
+    if not current_user.is_authenticated:  # who asks comes first: an anonymous visitor learns nothing of the section
+        meeting_id = db.session.scalar(select(Minutes.meeting_id).join(MinutesSection).where(
+            MinutesSection.id == section_id))
+        flash(_("Your session has expired. Sign in again: the text you typed is kept in this browser."), "info")
+        back = url_for("minutes.show", meeting_id=meeting_id) + f"#section-{section_id}" if meeting_id else None
+        return redirect(url_for("accounts.login", next=back))
     section = services.get_section(section_id)
     meeting_id, title = section.minutes.meeting_id, section.agenda_item.title
-    if not current_user.is_authenticated:
-        flash(_("Your session has expired. Sign in again: the text you typed is kept in this browser."), "info")
-        return redirect(url_for("accounts.login", next=url_for("minutes.show", meeting_id=meeting_id)
-                                + f"#section-{section_id}"))
     form = SectionForm()
     if not form.validate_on_submit():
         if form.csrf_token.errors or "csrf_token" not in request.form:
