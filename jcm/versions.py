@@ -22,3 +22,13 @@ def next_version(obj, column: str = "version") -> int:
         raise Conflict(_("Someone else changed this meanwhile; review their change and try again."))
     set_committed_value(obj, column, read + 1)
     return read + 1
+
+
+def check_version(obj, expected: int | None, message: str | None = None) -> None:
+    """Refuse a change based on a version the writer did not read last: a 409 that carries the record as it stands,
+    so the page or program can show it beside the writer's own text."""
+    if expected is not None and expected != obj.version:
+        from jcm.fields import audited
+
+        raise Conflict(message or _("Someone else changed this meanwhile; review their change and try again."),
+                       current={**audited(obj), "version": obj.version})

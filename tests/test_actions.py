@@ -84,10 +84,10 @@ def test_a_due_date_before_the_meeting_it_came_from_is_refused(app, committee, m
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"focus_area_id": None}, "serves a focus area"),
+    ({"focus_area_id": None}, "Focus area is required"),
     ({"due_date": "2027-02-30"}, "is not a date"),
-    ({"title": "   "}, "A title is required"),
-    ({"status": "finished"}, "Unknown status"),
+    ({"title": "   "}, "Action is required"),
+    ({"status": "finished"}, "“finished” is not a status"),
     ({"meeting_id": 999999}, "There is no meeting"),
 ])
 def test_bad_action_item_input_is_refused(app, committee, data, message):
@@ -157,7 +157,7 @@ def test_an_update_needs_text_and_a_real_status(app, committee, make_action_item
         owner = get_user(committee.us_delegate.id)
         with pytest.raises(Invalid, match="needs some text"):
             services.post_update(owner, item, "   ")
-        with pytest.raises(Invalid, match="Unknown status"):
+        with pytest.raises(Invalid, match="“finished” is not a status"):
             services.post_update(owner, item, "text", "finished")
         with pytest.raises(PermissionDenied):
             services.post_update(get_user(committee.us_observer.id), item, "I am not an owner")

@@ -10,7 +10,8 @@ from marshmallow import Schema, fields, validate
 
 from jcm.actions.models import ACTION_STATUSES, ActionItem, ActionOwner, ActionUpdate
 from jcm.actions.services import SORTS
-from jcm.api.schemas import ID, StrictSchema
+from jcm.fields import declared, editable
+from jcm.api.schemas import ID, StrictSchema, input_fields, output_fields
 from jcm.models import MAX_ID, SIDES
 
 STATUS = validate.OneOf(ACTION_STATUSES)
@@ -35,39 +36,26 @@ class OwnersInSchema(StrictSchema):
     KR = fields.List(fields.Nested(OwnerInSchema), metadata={"description": "at least one owner on the Korean side"})
 
 
-class ActionItemFieldsSchema(StrictSchema):
-    """The fields of an action item a secretariat sets; the names are the services'."""
-
-    title = fields.Str()
-    description = fields.Str(allow_none=True)
-    focus_area_id = fields.Int(strict=True, validate=ID, metadata={"description": "a focus area of the agreement"})
-    meeting_id = fields.Int(strict=True, allow_none=True, validate=ID, metadata={
-        "description": "the meeting the action item came from; its short reference prefixes `ref`"})
-    agenda_item_id = fields.Int(strict=True, allow_none=True, validate=ID, metadata={
-        "description": "an agenda item of that meeting"})
-    owners = fields.Nested(OwnersInSchema, metadata={
-        "description": "{US: [owner], KR: [owner]}, an owner being {user_id: n} or {organization_id: n}; "
-                       "every action item has an owner on each side"})
-    due_date = fields.Date(metadata={"description": "not before the meeting it came from"})
-    status = fields.Str(validate=STATUS)
+OWNERS_DESCRIPTION = ("{US: [owner], KR: [owner]}, an owner being {user_id: n} or {organization_id: n}; "
+                      "every action item has an owner on each side")
 
 
-class ActionItemCreateSchema(ActionItemFieldsSchema):
+class ActionItemCreateSchema(StrictSchema):
+    class Meta(StrictSchema.Meta):
+        include = input_fields(ActionItem, editable(ActionItem), creating=True)
+
     agreement_id = fields.Int(strict=True, validate=ID, metadata={
         "description": "default: the agreement of `meeting_id`, else the first agreement"})
-    title = fields.Str(required=True)
-    focus_area_id = fields.Int(strict=True, required=True, validate=ID,
-                               metadata={"description": "a focus area of the agreement"})
-    owners = fields.Nested(OwnersInSchema, required=True, metadata={
-        "description": "{US: [owner], KR: [owner]}, an owner being {user_id: n} or {organization_id: n}; "
-                       "every action item has an owner on each side"})
-    due_date = fields.Date(required=True, metadata={"description": "not before the meeting it came from"})
-    status = fields.Str(validate=STATUS, metadata={"description": "default: open"})
+    owners = fields.Nested(OwnersInSchema, required=True, metadata={"description": OWNERS_DESCRIPTION})
 
 
-class ActionItemUpdateSchema(ActionItemFieldsSchema):
+class ActionItemUpdateSchema(StrictSchema):
     """Only the fields given change; `owners`, when given, replaces the owners on both sides."""
 
+    class Meta(StrictSchema.Meta):
+        include = input_fields(ActionItem, editable(ActionItem))
+
+    owners = fields.Nested(OwnersInSchema, metadata={"description": OWNERS_DESCRIPTION})
     version = fields.Int(strict=True, metadata={"description": "the version this change is based on"})
 
 
@@ -121,26 +109,21 @@ def owner_out(owner: ActionOwner) -> dict[str, Any]:
 
 
 class ActionItemSchema(Schema):
-    id = fields.Int()
-    ref = fields.Str(metadata={"description": "JCM12-A07: the 7th action item of the 12th meeting"})
-    agreement_id = fields.Int()
-    title = fields.Str()
-    description = fields.Str()
-    focus_area_id = fields.Int()
+    class Meta:
+        include = {"id": fields.Int(), "agreement_id": fields.Int(),
+                   **output_fields(ActionItem, declared(ActionItem)),
+                   "closed_in_meeting_id": fields.Int(allow_none=True, metadata={
+                       "description": "the meeting that closed it"}),
+                   "version": fields.Int()}
+
     focus_area_code = fields.Method("get_focus_area_code", metadata={"type": "string", "example": "A.1"})
-    meeting_id = fields.Int(allow_none=True)
-    agenda_item_id = fields.Int(allow_none=True)
     owners = fields.Method("get_owners", metadata={
         "type": "object", "description": "{US: [owner], KR: [owner]}",
         "properties": {side: {"type": "array", "items": OWNER_DOC} for side in SIDES}})
-    due_date = fields.Date()
-    status = fields.Str(metadata={"enum": list(ACTION_STATUSES)})
     overdue = fields.Method("get_overdue", metadata={
         "type": "boolean", "description": "computed from today: past due and neither done nor dropped"})
-    closed_in_meeting_id = fields.Int(allow_none=True, metadata={"description": "the meeting that closed it"})
     created_at = fields.Method("get_created_at", metadata={"type": "string", "format": "date-time"})
     updated_at = fields.Method("get_updated_at", metadata={"type": "string", "format": "date-time"})
-    version = fields.Int()
 
     def get_focus_area_code(self, item: ActionItem) -> str:
         return item.focus_area.code

@@ -13,16 +13,16 @@ from sqlalchemy.orm import joinedload, selectinload
 from jcm.accounts.models import Organization, User
 from jcm.actions.models import (ACTION_STATUSES, OPEN_STATUSES, REVIEW_OUTCOMES, ActionItem, ActionOwner,
                                 ActionReview, ActionUpdate)
-from jcm.audit.services import record, snapshot
-from jcm.errors import Conflict, Invalid, NotFound
+from jcm.audit.services import record, tracked
+from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
+from jcm.fields import audited, declared, editable, populate
 from jcm.meetings.models import AgendaItem, Meeting
 from jcm.models import MAX_ID, SIDES, parse_date, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
-from jcm.versions import next_version
+from jcm.versions import check_version, next_version
 
-ITEM_FIELDS = ("ref", "title", "description", "focus_area_id", "meeting_id", "agenda_item_id", "due_date", "status")
 
 
 def _side_name(side: str) -> str:
@@ -100,39 +100,12 @@ def _owners(data: Any) -> list[ActionOwner]:
     return owners
 
 
-def _values(agreement_id: int, data: dict[str, Any], item: ActionItem | None) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if "title" in data or item is None:
-        title = " ".join(str(data.get("title") or "").split())
-        if not title:
-            raise Invalid(_("A title is required."), field="title")
-        if len(title) > 300:
-            raise Invalid(_("The title may be at most 300 characters."), field="title")
-        values["title"] = title
-    if "description" in data:
-        description = str(data.get("description") or "").strip()
-        if len(description) > 20000:
-            raise Invalid(_("The description may be at most 20000 characters."), field="description")
-        values["description"] = description
-    if "focus_area_id" in data or item is None:
-        if data.get("focus_area_id") in (None, ""):
-            raise Invalid(_("An action item serves a focus area: choose one."), field="focus_area_id")
-        area = db.session.get(FocusArea, _int(data["focus_area_id"], "focus_area_id"))
-        if area is None:
-            raise Invalid(_("There is no focus area with id %(id)s.", id=data["focus_area_id"]), field="focus_area_id")
-        if area.agreement_id != agreement_id:
-            raise Invalid(_("Focus area %(code)s belongs to another agreement.", code=area.code), field="focus_area_id")
-        values["focus_area_id"] = area.id
-    if "due_date" in data or item is None:
-        if data.get("due_date") in (None, ""):
-            raise Invalid(_("A due date is required."), field="due_date")
-        values["due_date"] = parse_date(data["due_date"], "due_date")
-    if "status" in data:
-        if data["status"] not in ACTION_STATUSES:
-            raise Invalid(_("Unknown status “%(status)s”: use open, in_progress, done or dropped.",
-                            status=data["status"]), field="status")
-        values["status"] = data["status"]
-    return values
+def _focus_area(agreement_id: int, item: ActionItem) -> None:
+    area = db.session.get(FocusArea, item.focus_area_id)
+    if area is None:
+        raise Invalid(_("There is no focus area with id %(id)s.", id=item.focus_area_id), field="focus_area_id")
+    if area.agreement_id != agreement_id:
+        raise Invalid(_("Focus area %(code)s belongs to another agreement.", code=area.code), field="focus_area_id")
 
 
 def _origin(agreement_id: int, data: dict[str, Any], item: ActionItem | None) -> tuple[Meeting | None, int | None]:
@@ -173,22 +146,31 @@ def _owners_snapshot(item: ActionItem) -> dict[str, list[str]]:
                          for o in item.owners if o.side == side) for side in SIDES}
 
 
+def _owners_state(item: ActionItem) -> dict[str, Any]:
+    return {"owners": _owners_snapshot(item)}
+
+
 def _snapshot(item: ActionItem) -> dict[str, Any]:
-    return {**snapshot(item, ITEM_FIELDS), "owners": _owners_snapshot(item)}
+    return {**audited(item), **_owners_state(item)}
 
 
 # --- changing -------------------------------------------------------------------------------------------
 
+# The fields a secretariat sets by name; the meeting and agenda item it came from, and the owners, have rules of
+# their own.
+SET_BY_NAME = editable(ActionItem, leave_out=("meeting_id", "agenda_item_id"))
+
+
 def create_action_item(actor, agreement: Agreement, data: dict[str, Any]) -> ActionItem:
     require(actor, "action.create", agreement)
-    values = _values(agreement.id, data, None)
+    item = ActionItem(agreement_id=agreement.id, created_by_id=actor.id, status="open")
+    populate(item, data, SET_BY_NAME, creating=True)
+    _focus_area(agreement.id, item)
     meeting, agenda_item_id = _origin(agreement.id, data, None)
-    _check_due(values["due_date"], meeting)
-    owners = _owners(data.get("owners"))
-    number, ref = _reference(agreement.id, meeting)
-    item = ActionItem(agreement_id=agreement.id, meeting_id=meeting.id if meeting else None,
-                      agenda_item_id=agenda_item_id, number=number, ref=ref, created_by_id=actor.id,
-                      owners=owners, **{"status": "open", **values})
+    _check_due(item.due_date, meeting)
+    item.owners = _owners(data.get("owners"))
+    item.number, item.ref = _reference(agreement.id, meeting)
+    item.meeting_id, item.agenda_item_id = (meeting.id if meeting else None), agenda_item_id
     db.session.add(item)
     db.session.flush()
     record(actor, "action_item.create", item, after=_snapshot(item), label=item.ref)
@@ -198,42 +180,34 @@ def create_action_item(actor, agreement: Agreement, data: dict[str, Any]) -> Act
 def update_action_item(actor, item: ActionItem, data: dict[str, Any], expected_version: int | None = None) -> ActionItem:
     """A secretariat edits every field; an owner only moves the status (through post_update)."""
     require(actor, "action.edit", item)
-    if expected_version is not None and expected_version != item.version:
-        raise Conflict(_("Someone else changed this action item meanwhile; review their change and try again."),
-                       current={**_snapshot(item), "version": item.version})
-    before = _snapshot(item)
-    values = _values(item.agreement_id, data, item)
-    meeting, agenda_item_id = _origin(item.agreement_id, data, item)
-    _check_due(values.get("due_date", item.due_date), meeting)
-    status_before = item.status
-    for key, value in values.items():
-        setattr(item, key, value)
-    new_meeting_id = meeting.id if meeting else None
-    if new_meeting_id != item.meeting_id:  # the reference names the meeting the item came from
-        item.number, item.ref = _reference(item.agreement_id, meeting)
-    item.meeting_id = new_meeting_id
-    item.agenda_item_id = agenda_item_id
-    if "owners" in data:
-        new_owners = _owners(data["owners"])
-        wanted = {(o.side, o.user_id, o.organization_id) for o in new_owners}
-        for owner in list(item.owners):
-            if (owner.side, owner.user_id, owner.organization_id) not in wanted:
-                item.owners.remove(owner)
-        have = {(o.side, o.user_id, o.organization_id) for o in item.owners}
-        item.owners.extend(o for o in new_owners if (o.side, o.user_id, o.organization_id) not in have)
-    after = _snapshot(item)
-    if after != before:
-        next_version(item)
+    check_version(item, expected_version, _("Someone else changed this action item meanwhile; review their change "
+                                            "and try again."))
+    with tracked(actor, "action_item.update", item, extra=_owners_state, label=lambda item: item.ref) as before:
+        changes = populate(item, data, SET_BY_NAME)
+        if "focus_area_id" in changes:
+            _focus_area(item.agreement_id, item)
+        meeting, agenda_item_id = _origin(item.agreement_id, data, item)
+        _check_due(item.due_date, meeting)
+        new_meeting_id = meeting.id if meeting else None
+        if new_meeting_id != item.meeting_id:  # the reference names the meeting the item came from
+            item.number, item.ref = _reference(item.agreement_id, meeting)
+        item.meeting_id = new_meeting_id
+        item.agenda_item_id = agenda_item_id
+        if "owners" in data:
+            new_owners = _owners(data["owners"])
+            wanted = {(o.side, o.user_id, o.organization_id) for o in new_owners}
+            for owner in list(item.owners):
+                if (owner.side, owner.user_id, owner.organization_id) not in wanted:
+                    item.owners.remove(owner)
+            have = {(o.side, o.user_id, o.organization_id) for o in item.owners}
+            item.owners.extend(o for o in new_owners if (o.side, o.user_id, o.organization_id) not in have)
+        if "status" in changes or "due_date" in changes:
+            status_from, status_to = changes.get("status", (None, None))
+            due_from, due_to = changes.get("due_date", (None, None))
+            db.session.add(ActionUpdate(action_item_id=item.id, author_id=actor.id, text="", status_from=status_from,
+                                        status_to=status_to, due_date_from=due_from, due_date_to=due_to))
+    if _snapshot(item) != before:
         item.updated_at = utcnow()
-        if item.status != status_before or before["due_date"] != after["due_date"]:
-            db.session.add(ActionUpdate(action_item_id=item.id, author_id=actor.id, text="",
-                                        status_from=status_before if item.status != status_before else None,
-                                        status_to=item.status if item.status != status_before else None,
-                                        due_date_from=parse_date(before["due_date"], "due_date")
-                                        if before["due_date"] != after["due_date"] else None,
-                                        due_date_to=item.due_date if before["due_date"] != after["due_date"] else None))
-        db.session.flush()
-        record(actor, "action_item.update", item, before=before, after=after, label=item.ref)
     return item
 
 
@@ -245,11 +219,7 @@ def post_update(actor, item: ActionItem, text: str, status: str | None = None) -
         raise Invalid(_("Write what has happened: an update needs some text."), field="text")
     if len(text) > 10000:
         raise Invalid(_("An update may be at most 10000 characters."), field="text")
-    if status in ("", None):
-        status = None
-    elif status not in ACTION_STATUSES:
-        raise Invalid(_("Unknown status “%(status)s”: use open, in_progress, done or dropped.", status=status),
-                      field="status")
+    status = declared(ActionItem)["status"].clean(status) if status not in ("", None) else None
     update = ActionUpdate(action_item_id=item.id, author_id=actor.id, text=text)
     if status is not None and status != item.status:
         update.status_from, update.status_to = item.status, status

@@ -47,3 +47,43 @@ class ApprovalSchema(Schema):
 class SideApprovalsSchema(Schema):
     US = fields.Nested(ApprovalSchema, allow_none=True)
     KR = fields.Nested(ApprovalSchema, allow_none=True)
+
+
+# --- shapes from the models' declared fields (jcm.fields) -------------------------------------------------
+
+def _declared_field(spec, *, required: bool, output: bool):
+    metadata = {"description": spec.description} if spec.description else {}
+    allow_none = not required and spec.nullable or spec.kind == "text" and not output
+    if spec.kind in ("line", "text"):
+        validators = [] if output else [validate.Length(max=spec.max_length)]
+        return fields.Str(required=required, allow_none=allow_none, validate=validators, metadata=metadata)
+    if spec.kind == "choice":
+        values = [member.value for member in spec.vocabulary]
+        if output:
+            return fields.Str(allow_none=allow_none, metadata={**metadata, "enum": values})
+        return fields.Str(required=required, allow_none=allow_none, validate=validate.OneOf(values),
+                          metadata=metadata)
+    if spec.kind == "date":
+        return fields.Date(required=required, allow_none=allow_none, metadata=metadata)
+    if output:
+        return fields.Int(allow_none=allow_none, metadata=metadata)
+    bounds = ID if spec.kind == "reference" else validate.Range(min=spec.minimum, max=spec.maximum)
+    return fields.Int(strict=True, required=required, allow_none=allow_none, validate=bounds, metadata=metadata)
+
+
+def input_fields(model: type, names, *, creating: bool = False) -> dict:
+    """The API's input fields for these declared fields of the model: type, length, vocabulary and range as the
+    declaration says; required when creating if the declaration says so."""
+    from jcm.fields import declared
+
+    specs = declared(model)
+    return {name: _declared_field(specs[name], required=creating and specs[name].required, output=False)
+            for name in names}
+
+
+def output_fields(model: type, names) -> dict:
+    """The API's output fields for these declared fields of the model."""
+    from jcm.fields import declared
+
+    specs = declared(model)
+    return {name: _declared_field(specs[name], required=False, output=True) for name in names}
