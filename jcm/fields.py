@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, inspect
@@ -40,6 +40,7 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     description: str | None = None  # for the API's readers, in English
+    check: Callable[[Any], None] | None = None  # a rule of the value alone beyond its kind (a known time zone)
     name: str = ""  # the attribute's name, filled in when the model is read
     nullable: bool = True  # and whether the column may be empty, read from the column
     def clean(self, value: Any) -> Any:
@@ -55,6 +56,8 @@ class Field:
             text = " ".join(text.split()) if self.kind == "line" else text.strip()
             if self.required and not text:
                 raise Invalid(_("%(field)s is required.", field=label), field=self.name)
+            if self.check is not None:  # a rule of its own says more than "too long"
+                self.check(text)
             if self.max_length is not None and len(text) > self.max_length:
                 raise Invalid(_("%(field)s may be at most %(limit)d characters.", field=label,
                                 limit=self.max_length), field=self.name)
@@ -84,11 +87,11 @@ def _column(type_, spec: Field, *constraints, **column):
 
 
 def line(length: int, label, *, required: bool = False, editable: bool = True, audited: bool = True,
-         description: str | None = None, **column):
+         description: str | None = None, check: Callable[[Any], None] | None = None, **column):
     """One line of text (a title, a name): its spaces are collapsed."""
     column.setdefault("default", "")
     return _column(String(length), Field("line", label, required, editable, audited, max_length=length,
-                                         description=description), **column)
+                                         description=description, check=check), **column)
 
 
 def text(length: int, label, *, required: bool = False, editable: bool = True, audited: bool = True,
@@ -114,7 +117,7 @@ def integer(label, *, minimum: int | None = None, maximum: int | None = None, re
                                   description=description), **column)
 
 
-def day(label, *, required: bool = False, editable: bool = True, audited: bool = True,
+def calendar_day(label, *, required: bool = False, editable: bool = True, audited: bool = True,
         description: str | None = None, **column):
     """A calendar date (no time of day): due dates, meeting days."""
     return _column(Date, Field("date", label, required, editable, audited, description=description), **column)
@@ -155,11 +158,12 @@ def editable(model: type, *, leave_out: Iterable[str] = ()) -> tuple[str, ...]:
     return tuple(name for name, spec in declared(model).items() if spec.editable and name not in skipped)
 
 
-def populate(obj, data: dict[str, Any], names: Iterable[str] | None = None, *,
-             creating: bool = False) -> dict[str, tuple[Any, Any]]:
+def populate(obj, data: dict[str, Any], names: Iterable[str] | None = None, *, creating: bool = False,
+             rules: Callable[[dict], None] | None = None) -> dict[str, tuple[Any, Any]]:
     """Check and set the given fields of obj from data (only those present; on creating, a required field that is
     absent is refused); returns what changed, {name: (before, after)} — in the spirit of Indico's
-    populate_from_dict. Nothing is set unless every value is good, so a refusal leaves obj as it was."""
+    populate_from_dict. `rules` checks what holds between fields once they are set, given the changes. A refusal,
+    of a field or of a rule, leaves obj as it was."""
     fields = declared(type(obj))
     wanted = editable(type(obj)) if names is None else tuple(names)
     values: dict[str, Any] = {}
@@ -175,6 +179,13 @@ def populate(obj, data: dict[str, Any], names: Iterable[str] | None = None, *,
         if before != value:
             changes[name] = (before, value)
             setattr(obj, name, value)
+    if rules is not None:
+        try:
+            rules(changes)
+        except Exception:
+            for name, (before, _after) in changes.items():
+                setattr(obj, name, before)
+            raise
     return changes
 
 

@@ -5,9 +5,23 @@ services."""
 from __future__ import annotations
 
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Optional, ValidationError
 
-from jcm.fields import declared
+from jcm.errors import Invalid
+from jcm.fields import Field, declared
+
+
+class Declared:
+    """Checks a form field by its declaration, so the page says exactly what the service and the API would."""
+
+    def __init__(self, spec: Field):
+        self.spec = spec
+
+    def __call__(self, form, field) -> None:
+        try:
+            self.spec.clean(field.data)
+        except Invalid as refusal:
+            raise ValidationError(refusal.message) from None
 
 
 def int_or_none(value):
@@ -22,9 +36,8 @@ def declared_field(model: type, name: str, label=None, *, required: bool | None 
     spec = declared(model)[name]
     label = spec.label if label is None else label
     must = spec.required if required is None else required
-    validators = [InputRequired() if must else Optional()]
+    validators = [InputRequired() if must else Optional(), Declared(spec)]
     if spec.kind in ("line", "text"):
-        validators.append(Length(max=spec.max_length))
         return (StringField if spec.kind == "line" else TextAreaField)(label, validators=validators, **options)
     if spec.kind == "choice":
         return SelectField(label, choices=options.pop("choices", None) or choices(LABELS[spec.vocabulary]),
@@ -32,5 +45,5 @@ def declared_field(model: type, name: str, label=None, *, required: bool | None 
     if spec.kind == "date":
         return DateField(label, validators=validators, **options)
     if spec.kind == "integer":
-        return IntegerField(label, validators=[*validators, NumberRange(spec.minimum, spec.maximum)], **options)
+        return IntegerField(label, validators=validators, **options)
     return SelectField(label, coerce=int_or_none, validators=validators, **options)  # a reference: the view lists

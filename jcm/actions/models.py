@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.accounts.models import Organization, User
 from jcm.extensions import db
-from jcm.fields import choice, day, line, reference, text
+from jcm.fields import calendar_day, choice, line, reference, text
 from jcm.meetings.models import AgendaItem, Meeting
 from jcm.models import Side, one_of, utcnow
 from jcm.mou.models import FocusArea
@@ -53,7 +53,7 @@ class ActionItem(db.Model):
     description: Mapped[str] = text(20000, _l("Description"))
     focus_area_id: Mapped[int] = reference("focus_area.id", _l("Focus area"), required=True, index=True,
                                            description="a focus area of the agreement")
-    due_date: Mapped[date] = day(_l("Due date"), required=True, index=True,
+    due_date: Mapped[date] = calendar_day(_l("Due date"), required=True, index=True,
                                  description="not before the meeting it came from")
     status: Mapped[str] = choice(ActionStatus, _l("Status"), default="open", index=True)
     closed_in_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))

@@ -183,18 +183,22 @@ def update_action_item(actor, item: ActionItem, data: dict[str, Any], expected_v
     check_version(item, expected_version, _("Someone else changed this action item meanwhile; review their change "
                                             "and try again."))
     with tracked(actor, "action_item.update", item, extra=_owners_state, label=lambda item: item.ref) as before:
-        changes = populate(item, data, SET_BY_NAME)
-        if "focus_area_id" in changes:
-            _focus_area(item.agreement_id, item)
         meeting, agenda_item_id = _origin(item.agreement_id, data, item)
-        _check_due(item.due_date, meeting)
+        new_owners = _owners(data["owners"]) if "owners" in data else None
+
+        def rules(changes: dict) -> None:
+            with db.session.no_autoflush:  # the checks read the database; the half-set item waits until they pass
+                if "focus_area_id" in changes:
+                    _focus_area(item.agreement_id, item)
+            _check_due(item.due_date, meeting)
+
+        changes = populate(item, data, SET_BY_NAME, rules=rules)
         new_meeting_id = meeting.id if meeting else None
         if new_meeting_id != item.meeting_id:  # the reference names the meeting the item came from
             item.number, item.ref = _reference(item.agreement_id, meeting)
         item.meeting_id = new_meeting_id
         item.agenda_item_id = agenda_item_id
-        if "owners" in data:
-            new_owners = _owners(data["owners"])
+        if new_owners is not None:
             wanted = {(o.side, o.user_id, o.organization_id) for o in new_owners}
             for owner in list(item.owners):
                 if (owner.side, owner.user_id, owner.organization_id) not in wanted:
