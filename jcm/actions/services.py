@@ -11,14 +11,14 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import Organization, User
-from jcm.actions.models import (ACTION_STATUSES, OPEN_STATUSES, REVIEW_OUTCOMES, ActionItem, ActionOwner,
+from jcm.actions.models import (OPEN_STATUSES, REVIEW_OUTCOMES, ActionItem, ActionOwner,
                                 ActionReview, ActionUpdate)
 from jcm.audit.services import record, tracked
 from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, declared, editable, populate
 from jcm.meetings.models import AgendaItem, Meeting
-from jcm.models import MAX_ID, SIDES, parse_date, utcnow, whole_number
+from jcm.models import SIDES, parse_date, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
 from jcm.versions import check_version, next_version
@@ -334,13 +334,10 @@ SORTS = {
 }
 
 
-def _is_id(value: Any) -> bool:
-    text = str(value)
-    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
-
-
 @dataclass
 class RegisterFilter:
+    """What the register shows; read from a query string by actions.schemas.read_filters."""
+
     side: str | None = None
     owner_user: int | None = None
     owner_organization: int | None = None
@@ -350,53 +347,6 @@ class RegisterFilter:
     overdue: bool | None = None
     due_before: date | None = None
     sort: str = "due"
-
-    @classmethod
-    def parse(cls, args: dict[str, Any]) -> "RegisterFilter":
-        """From query-string values; a nonsense value is refused naming the filter."""
-        result = cls()
-        side = args.get("side") or None
-        if side is not None and side not in SIDES:
-            raise Invalid(_("The side filter is US or KR."), field="side")
-        result.side = side
-        owner = args.get("owner") or None
-        if owner is not None:
-            kind, _sep, number = str(owner).partition(":")
-            if not _sep:
-                kind, number = "user", kind
-            if kind not in ("user", "organization") or not _is_id(number):
-                raise Invalid(_("The owner filter is an account id, or organization:<id>."), field="owner")
-            if kind == "user":
-                result.owner_user = int(number)
-            else:
-                result.owner_organization = int(number)
-        statuses = args.get("status") or []
-        if isinstance(statuses, str):
-            statuses = [s for s in statuses.split(",") if s]
-        for status in statuses:
-            if status not in ACTION_STATUSES:
-                raise Invalid(_("Unknown status “%(status)s”: use open, in_progress, done or dropped.",
-                                status=status), field="status")
-        result.status = list(statuses)
-        for key in ("focus_area", "meeting"):
-            value = args.get(key)
-            if value not in (None, ""):
-                if not _is_id(value):
-                    raise Invalid(_("The %(name)s filter is an id.", name=key), field=key)
-                setattr(result, key, int(value))
-        overdue = args.get("overdue")
-        if overdue not in (None, ""):
-            if str(overdue).lower() not in ("true", "false", "1", "0", "yes", "no"):
-                raise Invalid(_("The overdue filter is true or false."), field="overdue")
-            result.overdue = str(overdue).lower() in ("true", "1", "yes")
-        due_before = args.get("due_before")
-        if due_before not in (None, ""):
-            result.due_before = parse_date(due_before, "due_before")
-        sort = args.get("sort") or "due"
-        if sort not in SORTS:
-            raise Invalid(_("Sort by one of: %(sorts)s.", sorts=", ".join(SORTS)), field="sort")
-        result.sort = sort
-        return result
 
     def as_args(self) -> dict[str, Any]:
         args: dict[str, Any] = {}
