@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from importlib import import_module
 from pathlib import Path
@@ -20,7 +19,6 @@ from jcm.extensions import babel, csrf, db, login_manager, migrate
 from jcm.web import init_unit_of_work
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-log = logging.getLogger(__name__)
 
 
 def bundled_folder(name: str) -> Path:
