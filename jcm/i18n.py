@@ -44,13 +44,14 @@ def localized_text(value) -> str:
 
 
 def script_words() -> dict[str, str]:
-    """The few words jcm.js says, from the catalog like every other text; {n}, {title} and {when} are filled in
-    by the script."""
+    """The few words jcm.js says, from the catalog like every other text; {reason}, {n}, {title} and {when} are
+    filled in by the script."""
     from flask_babel import gettext as _
 
     return {
         "saved": _("Saved"),
         "failed": _("Could not save the new order"),
+        "failedBecause": _("Could not save the new order: %(reason)s", reason="{reason}"),
         "newVersion": _("This change made version %(n)s of the agenda; both sides must agree it again. Reload the "
                         "page to see where it stands.", n="{n}"),
         "move": _("Move %(title)s", title="{title}"),

@@ -11,7 +11,7 @@ from jcm.accounts.services import get_user
 from jcm.audit.models import AuditEvent
 from jcm.extensions import db
 from jcm.meetings import services
-from jcm.meetings.models import AgendaItem, Meeting
+from jcm.meetings.models import Meeting
 from jcm.mou.models import Agreement, FocusArea
 from tests.conftest import post_form
 

@@ -33,13 +33,16 @@ def _side_name(side: str) -> str:
 
 def item_query():
     return select(ActionItem).options(selectinload(ActionItem.owners), joinedload(ActionItem.focus_area),
-                                      joinedload(ActionItem.meeting), joinedload(ActionItem.closed_in_meeting))
+                                      joinedload(ActionItem.meeting))
 
 
 def get_action_item(item_id: int, *, with_updates: bool = False) -> ActionItem:
+    """The item; with_updates adds what its page shows besides: the updates, the agenda item it was raised at and
+    the meeting that closed it."""
     query = item_query().where(ActionItem.id == item_id)
     if with_updates:
-        query = query.options(selectinload(ActionItem.updates), joinedload(ActionItem.agenda_item))
+        query = query.options(selectinload(ActionItem.updates), joinedload(ActionItem.agenda_item),
+                              joinedload(ActionItem.closed_in_meeting))
     item = db.session.scalar(query)
     if item is None:
         raise NotFound(_("There is no action item with id %(id)s.", id=item_id))
@@ -420,7 +423,6 @@ class RegisterCounts:
     open: int = 0
     overdue: int = 0
     done: int = 0
-    total: int = 0
     by_side: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
@@ -429,22 +431,20 @@ def register_counts(filters: RegisterFilter, today: date, agreement_id: int | No
     base = register_query(filters, today, agreement_id).order_by(None).subquery()
     overdue = and_(base.c.status.in_(OPEN_STATUSES), base.c.due_date < today)
     row = db.session.execute(select(
-        func.count(),
         func.count().filter(base.c.status.in_(OPEN_STATUSES)),
         func.count().filter(overdue),
         func.count().filter(base.c.status == "done"),
     ).select_from(base)).one()
-    counts = RegisterCounts(total=row[0], open=row[1], overdue=row[2], done=row[3])
+    counts = RegisterCounts(open=row[0], overdue=row[1], done=row[2])
     per_side = db.session.execute(
         select(ActionOwner.side,
                func.count(func.distinct(base.c.id)).filter(base.c.status.in_(OPEN_STATUSES)),
-               func.count(func.distinct(base.c.id)).filter(overdue),
-               func.count(func.distinct(base.c.id)).filter(base.c.status == "done"))
+               func.count(func.distinct(base.c.id)).filter(overdue))
         .select_from(base).join(ActionOwner, ActionOwner.action_item_id == base.c.id).group_by(ActionOwner.side))
-    for side, open_count, overdue_count, done_count in per_side:
-        counts.by_side[side] = {"open": open_count, "overdue": overdue_count, "done": done_count}
+    for side, open_count, overdue_count in per_side:
+        counts.by_side[side] = {"open": open_count, "overdue": overdue_count}
     for side in SIDES:
-        counts.by_side.setdefault(side, {"open": 0, "overdue": 0, "done": 0})
+        counts.by_side.setdefault(side, {"open": 0, "overdue": 0})
     return counts
 
 

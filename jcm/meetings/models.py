@@ -183,9 +183,6 @@ class AgendaItem(db.Model):
         one_of("kind", AgendaItemKind),
     )
 
-    def presenter(self, side: str) -> str:
-        return self.presenter_us if side == "US" else self.presenter_kr
-
 
 class AgendaApproval(db.Model):
     """One side's agreement to one version of the agenda."""
@@ -240,4 +237,3 @@ class Attachment(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     agenda_item: Mapped[AgendaItem] = relationship(back_populates="attachments", lazy="raise")
-    uploaded_by: Mapped[User | None] = relationship(lazy="joined")

@@ -58,7 +58,7 @@ def default_titles(ordinal: int) -> tuple[str, str]:
 
 def meeting_query():
     return select(Meeting).options(joinedload(Meeting.co_chair_us), joinedload(Meeting.co_chair_kr),
-                                   selectinload(Meeting.days), selectinload(Meeting.approvals))
+                                   selectinload(Meeting.days))
 
 
 def get_meeting(meeting_id: int, *, with_agenda: bool = False) -> Meeting:
