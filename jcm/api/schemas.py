@@ -53,7 +53,15 @@ class SideApprovalsSchema(Schema):
 
 def _declared_field(spec, *, required: bool, output: bool):
     metadata = {"description": spec.description} if spec.description else {}
-    allow_none = not required and spec.nullable or spec.kind == "text" and not output
+    allow_none = not required and spec.nullable or spec.kind in ("text", "lines") and not output
+    if spec.kind == "lines":
+        entry = fields.Str() if output else fields.Str(validate=validate.Length(max=spec.max_length))
+        if not output:
+            limits = f"at most {spec.maximum} entries of at most {spec.max_length} characters"
+            metadata = {"description": "; ".join(filter(None, (spec.description, limits)))}
+        return fields.List(entry, required=required, allow_none=allow_none, metadata=metadata)
+    if spec.kind == "flag":
+        return fields.Bool(required=required, metadata=metadata)
     if spec.kind in ("line", "text"):
         validators = [] if output else [validate.Length(max=spec.max_length)]
         return fields.Str(required=required, allow_none=allow_none, validate=validators, metadata=metadata)
