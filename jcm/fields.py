@@ -6,6 +6,7 @@ the API's input and output shapes (`jcm.api.schemas.declared_fields`) and the pa
 
     title: Mapped[str] = line(300, _l("Title"), required=True)
     status: Mapped[str] = choice(ActionStatus, _l("Status"), default="open")
+    decisions: Mapped[list[str]] = lines(5000, _l("Decisions"), most=50)
 
 A column declared with plain `mapped_column` is the application's own business (ids, timestamps, versions):
 no user sets it and the audit does not show it.
@@ -19,7 +20,7 @@ from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, inspect
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, inspect
 from sqlalchemy.orm import mapped_column
 
 from jcm.errors import Invalid
@@ -30,7 +31,7 @@ from jcm.models import MAX_ID, parse_date, whole_number
 class Field:
     """What one column holds, as users and programs see it."""
 
-    kind: str  # line | text | choice | integer | date | reference
+    kind: str  # line | text | lines | choice | integer | flag | date | reference
     label: Any  # a lazy translated string
     required: bool = False  # must be given when the record is made
     editable: bool = True  # set by a user through a form or the API
@@ -38,7 +39,7 @@ class Field:
     max_length: int | None = None
     vocabulary: type[enum.StrEnum] | None = None
     minimum: int | None = None
-    maximum: int | None = None
+    maximum: int | None = None  # for lines: how many entries at most
     description: str | None = None  # for the API's readers, in English
     check: Callable[[Any], None] | None = None  # a rule of the value alone beyond its kind (a known time zone)
     name: str = ""  # the attribute's name, filled in when the model is read
@@ -53,7 +54,7 @@ class Field:
                 text = str(value)
             else:
                 raise Invalid(_("%(field)s must be text.", field=label), field=self.name)
-            text = " ".join(text.split()) if self.kind == "line" else text.strip()
+            text = " ".join(text.split()) if self.kind == "line" else _paragraphs(text)
             if self.required and not text:
                 raise Invalid(_("%(field)s is required.", field=label), field=self.name)
             if self.check is not None:  # a rule of its own says more than "too long"
@@ -62,6 +63,10 @@ class Field:
                 raise Invalid(_("%(field)s may be at most %(limit)d characters.", field=label,
                                 limit=self.max_length), field=self.name)
             return text
+        if self.kind == "lines":
+            return self._clean_lines(value, label)
+        if self.kind == "flag":
+            return self._clean_flag(value, label)
         if value in (None, ""):
             if self.required or not self.nullable:
                 raise Invalid(_("%(field)s is required.", field=label), field=self.name)
@@ -80,6 +85,51 @@ class Field:
             raise Invalid(_("%(field)s must be between %(min)d and %(max)d.", field=label, min=self.minimum,
                             max=self.maximum), field=self.name)
         return number
+
+    def _clean_lines(self, value: Any, label: str) -> list[str]:
+        """A list of texts, or one text with an entry a line; empty entries are dropped."""
+        if value is None:
+            items: list = []
+        elif isinstance(value, str):
+            items = value.split("\n")
+        elif isinstance(value, (list, tuple)):
+            items = list(value)
+        else:
+            raise Invalid(_("%(field)s must be a list of texts.", field=label), field=self.name)
+        entries = []
+        for item in items:
+            if not isinstance(item, str):
+                raise Invalid(_("%(field)s must be a list of texts.", field=label), field=self.name)
+            entry = _paragraphs(item)
+            if self.max_length is not None and len(entry) > self.max_length:
+                raise Invalid(_("Each of the %(field)s may be at most %(limit)d characters.", field=label.lower(),
+                                limit=self.max_length), field=self.name)
+            if entry:
+                entries.append(entry)
+        if self.required and not entries:
+            raise Invalid(_("%(field)s is required.", field=label), field=self.name)
+        if self.maximum is not None and len(entries) > self.maximum:
+            raise Invalid(_("%(field)s may hold at most %(n)d entries.", field=label, n=self.maximum),
+                          field=self.name)
+        return entries
+
+    def _clean_flag(self, value: Any, label: str) -> bool:
+        """Yes or no: a checkbox's or a program's true/false (an absent one is no)."""
+        if isinstance(value, bool):
+            return value
+        if value in (None, "", 0, 1):
+            return bool(value)
+        word = str(value).strip().lower() if isinstance(value, str) else None
+        if word in ("true", "yes", "y", "on", "1"):
+            return True
+        if word in ("false", "no", "n", "off", "0"):
+            return False
+        raise Invalid(_("%(field)s must be true or false.", field=label), field=self.name)
+
+
+def _paragraphs(text: str) -> str:
+    """Text of several lines as stored: the line ends a browser sends (CR LF) made plain, the ends trimmed."""
+    return text.replace("\r\n", "\n").strip()
 
 
 def _column(type_, spec: Field, *constraints, **column):
@@ -102,6 +152,15 @@ def text(length: int, label, *, required: bool = False, editable: bool = True, a
                                description=description), **column)
 
 
+def lines(length: int, label, *, most: int, required: bool = False, editable: bool = True, audited: bool = True,
+          description: str | None = None, **column):
+    """A list of short texts (decisions, one sentence each): each at most `length` characters, at most `most` of
+    them; a form gives them one a line."""
+    column.setdefault("default", list)
+    return _column(JSON, Field("lines", label, required, editable, audited, max_length=length, maximum=most,
+                               description=description), **column)
+
+
 def choice(vocabulary: type[enum.StrEnum], label, *, length: int = 16, required: bool = False, editable: bool = True,
            audited: bool = True, description: str | None = None, **column):
     """One of a vocabulary's values; the table's check constraint comes from the same enum (`one_of`)."""
@@ -115,6 +174,12 @@ def integer(label, *, minimum: int | None = None, maximum: int | None = None, re
     return _column(Integer, Field("integer", label, required, editable, audited, minimum=minimum,
                                   maximum=maximum if maximum is not None else MAX_ID,
                                   description=description), **column)
+
+
+def flag(label, *, editable: bool = True, audited: bool = True, description: str | None = None, **column):
+    """Yes or no (an account is active)."""
+    return _column(Boolean, Field("flag", label, editable=editable, audited=audited, description=description),
+                   **column)
 
 
 def calendar_day(label, *, required: bool = False, editable: bool = True, audited: bool = True,
@@ -187,6 +252,11 @@ def populate(obj, data: dict[str, Any], names: Iterable[str] | None = None, *, c
                 setattr(obj, name, before)
             raise
     return changes
+
+
+def stored(obj) -> dict[str, Any]:
+    """The declared fields of obj as JSON-ready values: the record as it stands, as a conflict shows it."""
+    return {name: plain(getattr(obj, name)) for name in declared(type(obj))}
 
 
 def plain(value: Any) -> Any:

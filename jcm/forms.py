@@ -4,8 +4,8 @@ services."""
 
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from jcm.errors import Invalid
 from jcm.fields import Field, declared
@@ -35,10 +35,15 @@ def declared_field(model: type, name: str, label=None, *, required: bool | None 
 
     spec = declared(model)[name]
     label = spec.label if label is None else label
+    if spec.kind == "flag":
+        return BooleanField(label, **options)  # unticked is "no", never missing
     must = spec.required if required is None else required
     validators = [InputRequired() if must else Optional(), Declared(spec)]
     if spec.kind in ("line", "text"):
         return (StringField if spec.kind == "line" else TextAreaField)(label, validators=validators, **options)
+    if spec.kind == "lines":  # one entry a line
+        validators.append(Length(max=spec.max_length * spec.maximum))
+        return TextAreaField(label, validators=validators, **options)
     if spec.kind == "choice":
         return SelectField(label, choices=options.pop("choices", None) or choices(LABELS[spec.vocabulary]),
                            validators=validators, **options)

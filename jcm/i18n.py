@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
@@ -10,6 +11,15 @@ from flask_login import current_user
 
 
 bp = Blueprint("i18n", __name__)
+
+
+class Language(enum.StrEnum):
+    """The interface's languages (the LANGUAGES setting): the one an account prefers. Named in its own language
+    (LOCALE_LABELS), and kept in the database without a check: the application's own choice, not a committee's
+    vocabulary."""
+
+    en = "en"
+    ko = "ko"
 
 
 def select_locale() -> str:

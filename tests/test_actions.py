@@ -42,6 +42,11 @@ def _create(app, committee, **data):
 
 # --- the action item ------------------------------------------------------------------------------------
 
+def test_a_description_typed_in_a_browser_keeps_plain_line_ends(app, committee, make_action_item):
+    item_id = make_action_item(description="First step.\r\n\r\n- Share the list\r\n- Meet in June\r\n")
+    assert _item(app, item_id).description == "First step.\n\n- Share the list\n- Meet in June"
+
+
 def test_references_are_made_from_the_meeting(app, committee, make_meeting, make_action_item):
     meeting_id = make_meeting(ordinal=12)
     first = _item(app, make_action_item(meeting_id=meeting_id))

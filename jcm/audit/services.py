@@ -24,10 +24,11 @@ def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
 
 @contextmanager
 def tracked(actor, action: str, obj: Any, *, extra: Callable[[Any], dict] | None = None,
-            label: Callable[[Any], str] | None = None) -> Iterator[dict[str, Any]]:
+            label: Callable[[Any], str] | None = None, column: str = "version") -> Iterator[dict[str, Any]]:
     """Whatever the block changes in obj's audited fields (and in `extra`, such as an item's owners) moves obj's
     version on once and is written to the audit trail once, before and after; a block that changes nothing leaves
-    both alone. Yields the state before, for the block's own comparisons."""
+    both alone. Yields the state before, for the block's own comparisons. `column` names the counter to move when a
+    record keeps more than one (the minutes' next meeting has its own)."""
     from jcm.versions import next_version
 
     def state() -> dict[str, Any]:
@@ -37,8 +38,8 @@ def tracked(actor, action: str, obj: Any, *, extra: Callable[[Any], dict] | None
     yield before
     after = state()
     if after != before:
-        if hasattr(obj, "version"):
-            next_version(obj)
+        if hasattr(obj, column):
+            next_version(obj, column)
         db.session.flush()
         record(actor, action, obj, before=before, after=after, label=label(obj) if label else None)
 
