@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, datetime
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator
 
 from jcm.audit.models import AuditEvent
 from jcm.extensions import db
 from jcm.fields import audited
-
-
-def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
-    """The named fields of a model as JSON-ready values."""
-    data: dict[str, Any] = {}
-    for field in fields:
-        value = getattr(obj, field)
-        if isinstance(value, (date, datetime)):
-            value = value.isoformat()
-        data[field] = value
-    return data
 
 
 @contextmanager
