@@ -10,7 +10,9 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from jcm.accounts.models import ApiToken, Organization, User
@@ -286,10 +288,34 @@ def user_for_token(plain: str) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token.last_used_at = now
+    note_token_use(token)
     return token.user
+
+
+TOKEN_USE_STEP = timedelta(minutes=5)
+
+
+def note_token_use(token: ApiToken) -> None:
+    """Keep when a token was last used, to within five minutes, so its owner and the administrators can tell a
+    token in use (most programs only read) from a forgotten one worth revoking.
+
+    This is bookkeeping, like an access log, not a change the request asks for: it is written in a short transaction
+    of its own, never in the request's unit of work. So a GET with a token still changes nothing it answers for, a
+    refused request still counts as a use, and a busy database only skips the mark (the next use makes it)."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_STEP:
+        return
+    table = ApiToken.__table__
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(update(table).where(
+                table.c.id == token.id,
+                or_(table.c.last_used_at.is_(None), table.c.last_used_at < now - TOKEN_USE_STEP))
+                .values(last_used_at=now))
+    except OperationalError:
+        current_app.logger.warning("the last use of token %s could not be kept: the database is busy", token.prefix)
+        return
+    set_committed_value(token, "last_used_at", now)
 
 
 def tokens_of(user: User) -> list[ApiToken]:

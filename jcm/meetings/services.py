@@ -33,6 +33,8 @@ MAX_MEETING_DAYS = 14
 signals = Namespace()
 # Sent when both sides have agreed an agenda version; the documents feature freezes what its document prints.
 agenda_agreed = signals.signal("agenda-agreed")
+# Sent when an item is added to an agenda; minutes already started give it a section.
+agenda_item_added = signals.signal("agenda-item-added")
 MAX_DURATION = 480  # minutes: one item never takes more than a working day
 EDITABLE_STATUSES = (MeetingStatus.planning.value, MeetingStatus.agenda_agreed.value)
 
@@ -437,6 +439,7 @@ def add_agenda_item(actor, meeting: Meeting, data: dict[str, Any]) -> AgendaItem
     db.session.flush()
     _agenda_changed(actor, meeting)
     record(actor, "agenda_item.create", item, after=_item_snapshot(item))
+    agenda_item_added.send(item)
     return item
 
 

@@ -25,15 +25,11 @@ bp = Blueprint("minutes", __name__)
 
 
 
-def _minutes_of(meeting: Meeting) -> Minutes | None:
-    """The minutes, made (with a section per agenda item) when a secretariat first opens them."""
-    if can(current_user, "minutes.edit", meeting):
-        services.open_minutes(current_user, meeting)
-    return services.minutes_for(meeting)
-
-
 def _required_minutes(meeting: Meeting) -> Minutes:
-    minutes = _minutes_of(meeting)
+    """The minutes a change is made to: a secretariat's first change starts them, as "Start the minutes" does."""
+    if can(current_user, "minutes.edit", meeting):
+        return services.open_minutes(current_user, meeting)
+    minutes = services.minutes_for(meeting)
     if minutes is None:
         raise NotFound(_("No minutes have been started for this meeting yet."))
     return minutes
@@ -46,6 +42,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     forms = forms or {}
     can_edit = minutes is not None and not minutes.adopted and can(current_user, "minutes.edit", meeting)
     context = {"meeting": meeting, "minutes": minutes, "can_edit": can_edit,
+               "can_start": (minutes is None and meeting.status != "cancelled"
+                             and can(current_user, "minutes.edit", meeting)),
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
         return render_template("minutes/show.html", **context), status
@@ -129,7 +127,19 @@ def _back(meeting_id: int, anchor: str = ""):
 def show(meeting_id: int):
     meeting = get_meeting(meeting_id)
     require(current_user, "minutes.view", meeting)
-    return _page(meeting, _minutes_of(meeting))
+    return _page(meeting, services.minutes_for(meeting))
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/start")
+@login_required
+def start(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    if RestoreForm().validate_on_submit():
+        started = services.minutes_for(meeting) is not None
+        ok, _minutes = submit(None, lambda: services.open_minutes(current_user, meeting))
+        if ok and not started:
+            flash(_("The minutes have been started, with a record for each agenda item."), "success")
+    return _back(meeting_id)
 
 
 @csrf.exempt
