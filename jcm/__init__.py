@@ -73,6 +73,7 @@ def register_template_globals(app: Flask) -> None:
     from jcm.models import SIDES
     from jcm.permissions import can
     from jcm.text import render_markdown
+    from jcm.web import actor
 
     app.jinja_env.globals.update(SIDES=SIDES, SIDE_LABELS=labels.SIDE_LABELS, ROLE_LABELS=labels.ROLE_LABELS,
                                  AGREEMENT_STATUS_LABELS=labels.AGREEMENT_STATUS_LABELS,
@@ -98,7 +99,7 @@ def register_template_globals(app: Flask) -> None:
                 g.agreement_title = localized(agreement, "short_title") if agreement else ""
             return g.agreement_title
 
-        return {"agreement_title": agreement_title, "can": can}
+        return {"agreement_title": agreement_title, "can": can, "actor": actor}
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -75,7 +75,9 @@ def set_locale():
         if current_user.is_authenticated and current_user.locale != locale:
             from jcm.accounts.services import update_user
 
-            update_user(current_user, current_user, {"locale": locale})
+            from jcm.web import actor
+
+            update_user(actor(), actor(), {"locale": locale})
     return redirect(_safe_next(request.form.get("next")))
 
 

@@ -13,7 +13,6 @@ from jcm.extensions import db
 def next_version(obj, column: str = "version") -> int:
     """Compare-and-set in the database: if another writer moved the version since this one read it,
     the update matches no row and the change is refused instead of silently overwriting theirs."""
-    obj = obj._get_current_object() if hasattr(obj, "_get_current_object") else obj  # current_user
     table = type(obj).__table__
     read = getattr(obj, column)
     result = db.session.execute(update(table).where(table.c.id == obj.id, table.c[column] == read)

@@ -10,7 +10,7 @@ import itertools
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy import select
+
 
 from jcm.extensions import db
 from jcm.web import WriteWhileReading
