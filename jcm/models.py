@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from typing import Any, Iterable
 
 from sqlalchemy import CheckConstraint
 
@@ -30,6 +31,17 @@ def one_of(column: str, vocabulary: type[enum.StrEnum], name: str | None = None)
     Its text is what the migrations created, so a new value needs a migration as well as a member."""
     listed = ", ".join(f"'{value}'" for value in vocabulary)
     return CheckConstraint(f"{column} IN ({listed})", name=name or column, info={"vocabulary": vocabulary})
+
+
+def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of a model as JSON-ready values: what the audit trail keeps, and a conflict shows."""
+    data: dict[str, Any] = {}
+    for field in fields:
+        value = getattr(obj, field)
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        data[field] = value
+    return data
 
 
 def utcnow() -> datetime:

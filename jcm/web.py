@@ -127,12 +127,12 @@ def init_unit_of_work(app) -> None:
 
 
 def _note_whether_reading(sender, **extra) -> None:
-    g.jcm_reading = request.method in READING_METHODS
+    request.environ["jcm.reading"] = request.method in READING_METHODS
 
 
 def _reading() -> bool:
     """Serving a request that only reads (and not, say, a test or a command that made a request context)."""
-    return has_request_context() and g.get("jcm_reading", False)
+    return has_request_context() and request.environ.get("jcm.reading", False)
 
 
 @event.listens_for(Session, "before_flush")

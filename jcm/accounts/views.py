@@ -33,7 +33,7 @@ def load_user_from_token(request):
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer":
         return None
-    return services.user_for_token(token.strip())  # its last use is saved with the request
+    return services.user_for_token(token.strip())  # its last use is kept apart from the request: note_token_use
 
 
 login_manager.login_view = "accounts.login"
@@ -89,6 +89,13 @@ def login():
     elif form.is_submitted():
         status = 422
     return render_template("accounts/login.html", form=form), status
+
+
+def remember_locale(app, locale: str) -> None:
+    """The language chosen with the switcher (jcm.i18n.locale_chosen) becomes the signed-in person's preference."""
+    user = actor()
+    if user is not None and user.locale != locale:
+        services.update_user(user, user, {"locale": locale})
 
 
 @bp.post("/logout")

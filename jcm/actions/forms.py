@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from jcm.labels import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS, choices
+from jcm.actions.models import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS
+from jcm.labels import choices
 
 
 def _int_or_none(value):

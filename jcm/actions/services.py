@@ -13,11 +13,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from jcm.accounts.models import Organization, User
 from jcm.actions.models import (ACTION_STATUSES, OPEN_STATUSES, REVIEW_OUTCOMES, ActionItem, ActionOwner,
                                 ActionReview, ActionUpdate)
-from jcm.audit.services import record, snapshot
+from jcm.audit.services import record
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Meeting
-from jcm.models import MAX_ID, SIDES, parse_date, utcnow, whole_number
+from jcm.models import MAX_ID, SIDES, parse_date, snapshot, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
 from jcm.versions import next_version

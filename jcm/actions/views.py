@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
-from jcm.actions.columns import REGISTER, columns_of
+from jcm.actions.columns import REGISTER, REVIEW, card_lines, columns_of
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
 from jcm.errors import Invalid
 from jcm.extensions import db
@@ -62,7 +63,8 @@ def _filter_options() -> dict:
 def mine():
     today = date.today()
     items = services.my_action_items(actor(), today)
-    return render_template("actions/mine.html", items=items, today=today, form=UpdateForm(formdata=None))
+    return render_template("actions/mine.html", items=items, today=today, card=card_lines(),
+                           form=UpdateForm(formdata=None))
 
 
 @bp.get("/action-items/<int:item_id>")
@@ -90,7 +92,8 @@ def post_update(item_id: int):
     if back:  # the one-step form on "My action items": show the message there, with the text kept
         today = date.today()
         return render_template("actions/mine.html", items=services.my_action_items(actor(), today),
-                               today=today, form=UpdateForm(formdata=None), failed=form, failed_id=item_id), 422
+                               today=today, card=card_lines(), form=UpdateForm(formdata=None), failed=form,
+                               failed_id=item_id), 422
     return render_template("actions/show.html", item=item, today=date.today(), form=form, can_update=True,
                            can_edit=can(actor(), "action.edit", item)), 422
 
@@ -173,6 +176,18 @@ def edit(item_id: int):
 
 def _owner_value(owner) -> str:
     return f"user:{owner.user_id}" if owner.user_id else f"organization:{owner.organization_id}"
+
+
+def meeting_page_part(meeting: Meeting, user: User) -> Markup:
+    """The action items on a meeting's page: the review of those carried over to it, by focus area, where a
+    secretariat records each one's outcome; and those raised at it."""
+    today = date.today()
+    return Markup(render_template(
+        "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW),
+        carried=services.group_by_focus_area(services.carried_over(meeting)), reviews=services.reviews_at(meeting),
+        raised=services.raised_at(meeting), review_form=ReviewForm(formdata=None),
+        can_review=can(user, "action.review", meeting) and meeting.status not in ("minutes_adopted", "cancelled"),
+        can_create_action=can(user, "action.create")))
 
 
 @bp.post("/meetings/<int:meeting_id>/reviews")

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from jcm.audit.models import AuditEvent
 from jcm.extensions import db
-
-
-def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
-    """The named fields of a model as JSON-ready values."""
-    data: dict[str, Any] = {}
-    for field in fields:
-        value = getattr(obj, field)
-        if isinstance(value, (date, datetime)):
-            value = value.isoformat()
-        data[field] = value
-    return data
 
 
 def record(actor, action: str, obj: Any, *, before: dict | None = None, after: dict | None = None,
@@ -36,6 +24,12 @@ def record(actor, action: str, obj: Any, *, before: dict | None = None, after: d
     )
     db.session.add(event)
     return event
+
+
+def record_account_change(user, *, actor, action: str, before: dict | None = None,
+                          after: dict | None = None) -> None:
+    """An account or one of its tokens changed (jcm.accounts.services.account_changed): recorded like any change."""
+    record(actor, action, user, before=before, after=after)
 
 
 def _actor_label(actor) -> str:

@@ -9,7 +9,8 @@ from wtforms import (DateField, HiddenField, IntegerField, SelectField, SelectMu
                      TextAreaField, TimeField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from jcm.labels import AGENDA_ITEM_KIND_LABELS, MODE_LABELS, SIDE_LABELS, choices
+from jcm.labels import SIDE_LABELS, choices
+from jcm.meetings.models import AGENDA_ITEM_KIND_LABELS, MODE_LABELS
 
 
 def _int_or_none(value):

@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
-from jcm.audit.services import record, snapshot
+from jcm.audit.services import record
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import (AGENDA_ITEM_KINDS, DEFAULT_TIME_ZONES, MEETING_STATUSES, MODES, AgendaApproval,
                                  AgendaItem, AgendaSnapshot, Meeting, MeetingDay, MeetingStatus)
-from jcm.models import SIDES, parse_date, utcnow, whole_number
+from jcm.models import SIDES, parse_date, snapshot, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
 from jcm.versions import next_version

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Callable
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, Flask, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -17,8 +19,6 @@ from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.i18n import localized
 from jcm.labels import choices
-from jcm.actions import services as actions
-from jcm.actions.forms import ReviewForm
 from jcm.meetings import attachments, services
 from jcm.meetings.forms import AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, StatusForm
 from jcm.meetings.models import COMMON_TIME_ZONES, AgendaItem, Attachment, Meeting
@@ -28,6 +28,17 @@ from jcm.permissions import can, require
 from jcm.web import actor, form_status, int_or_none, submit
 
 bp = Blueprint("meetings", __name__)
+
+# A part of the meeting's page that a feature above meetings adds: its HTML, for the meeting and the reader.
+PagePart = Callable[[Meeting, User], str]
+
+
+def add_page_part(app: Flask, part: PagePart) -> None:
+    """Show a part on every meeting's page, after the agenda, in the order they are added: action items add the
+    review of those carried over to the meeting and those raised at it."""
+    parts = app.extensions.setdefault("jcm_meeting_page_parts", [])
+    if part not in parts:
+        parts.append(part)
 
 
 def _co_chair_choices(side: str):
@@ -124,14 +135,9 @@ def show(meeting_id: int):
     require(actor(), "meeting.view", meeting)
     agreed, changes = services.changes_since_agreed(meeting)
     approvals = services.approvals_by_side(meeting)
-    carried = actions.carried_over(meeting)
     return render_template(
         "meetings/show.html", meeting=meeting, days=services.schedule(meeting),
-        carried=actions.group_by_focus_area(carried), reviews=actions.reviews_at(meeting),
-        raised=actions.raised_at(meeting), review_form=ReviewForm(formdata=None),
-        can_review=can(actor(), "action.review", meeting) and meeting.status not in ("minutes_adopted",
-                                                                                          "cancelled"),
-        can_create_action=can(actor(), "action.create"),
+        parts=[part(meeting, actor()) for part in current_app.extensions.get("jcm_meeting_page_parts", ())],
         total=services.total_minutes(meeting), approvals=approvals, agreed=agreed, changes=changes,
         can_edit=can(actor(), "agenda.edit", meeting) and meeting.status in services.EDITABLE_STATUSES,
         can_edit_meeting=can(actor(), "meeting.edit", meeting),
@@ -141,8 +147,7 @@ def show(meeting_id: int):
         agree_form=AgreeForm(formdata=None, agenda_version=str(meeting.agenda_version)),
         status_form=StatusForm(formdata=None), day_form=DayHoursForm(formdata=None),
         action_form=EmptyForm(formdata=None), status_moves=sorted(status for status in services.STATUS_MOVES[meeting.status]
-                            if status != "held" or meeting.start_date <= date.today()),
-        today=date.today())
+                            if status != "held" or meeting.start_date <= date.today()))
 
 
 @bp.post("/meetings/<int:meeting_id>/status")

@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from jcm.labels import PROGRESS_STATUS_LABELS, choices
+from jcm.labels import choices
+from jcm.minutes.models import PROGRESS_STATUS_LABELS
 
 
 class SectionForm(FlaskForm):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.extensions import db
+from jcm.labels import labelled
 from jcm.models import Side, one_of, utcnow
 
 
@@ -19,6 +21,14 @@ class AgreementStatus(enum.StrEnum):
     operative = "operative"
     discontinuation_pending = "discontinuation_pending"
     discontinued = "discontinued"
+
+
+AGREEMENT_STATUS_LABELS = labelled(AgreementStatus, {
+    AgreementStatus.signed: _l("Signed, not yet operative"),
+    AgreementStatus.operative: _l("Operative"),
+    AgreementStatus.discontinuation_pending: _l("Discontinuation pending"),
+    AgreementStatus.discontinued: _l("Discontinued"),
+})
 
 
 class Agreement(db.Model):

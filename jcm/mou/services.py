@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from jcm.accounts.models import Organization
-from jcm.audit.services import record, snapshot
+from jcm.audit.services import record
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
-from jcm.models import SIDES
+from jcm.models import SIDES, snapshot
 from jcm.mou.loader import MouSpec
 from jcm.mou.models import Agreement, AgreementTerm, FocusArea, Modification, Participant
 from jcm.permissions import require
