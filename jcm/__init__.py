@@ -38,9 +38,14 @@ def import_models() -> None:
     import jcm.mou.models  # noqa: F401
 
 
-# The features, each adding its pages, API resources and commands with its init_app(app). In this order: their
-# API resources appear in the OpenAPI document in this order.
-FEATURES = ("jcm.mou", "jcm.accounts", "jcm.audit", "jcm.documents", "jcm.meetings", "jcm.actions", "jcm.minutes",
+# The features, each adding its pages, API resources and commands with its init_app(app), in layers: each stands on
+# those before it and imports none after it (tests/test_layers.py). Accounts come first, since every change names an
+# account as its actor; the audit trail records changes; the MOU's agreement and focus areas frame the meetings;
+# action items are raised and reviewed at meetings; minutes record a meeting and review its action items; the
+# documents print agendas and minutes; verification checks the documents. A feature lower down learns of what
+# happens above it only through its own signals and registries (jcm.meetings.services.agenda_agreed,
+# jcm.meetings.views.add_page_part). Their API resources appear in the OpenAPI document in this order.
+FEATURES = ("jcm.accounts", "jcm.audit", "jcm.mou", "jcm.meetings", "jcm.actions", "jcm.minutes", "jcm.documents",
             "jcm.verification")
 
 
@@ -74,21 +79,26 @@ def register_template_globals(app: Flask) -> None:
     """What every template may use, in one place: the labels of the fixed values (and the sides in their usual
     order), the reader's language, the header's agreement title, `can`, and the markdown filter."""
     from jcm import labels
+    from jcm.actions.models import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS
     from jcm.i18n import locale_code, localized, localized_text, script_words
+    from jcm.meetings.models import AGENDA_ITEM_KIND_LABELS, MEETING_STATUS_LABELS, MODE_LABELS
+    from jcm.minutes.models import MINUTES_STATUS_LABELS, PROGRESS_STATUS_LABELS
     from jcm.models import SIDES
+    from jcm.mou.models import AGREEMENT_STATUS_LABELS
     from jcm.permissions import can
     from jcm.text import render_markdown
+    from jcm.web import actor
 
     app.jinja_env.globals.update(SIDES=SIDES, SIDE_LABELS=labels.SIDE_LABELS, ROLE_LABELS=labels.ROLE_LABELS,
-                                 AGREEMENT_STATUS_LABELS=labels.AGREEMENT_STATUS_LABELS,
+                                 AGREEMENT_STATUS_LABELS=AGREEMENT_STATUS_LABELS,
                                  LOCALE_LABELS=labels.LOCALE_LABELS, DEPTH_LABELS=labels.DEPTH_LABELS,
-                                 MEETING_STATUS_LABELS=labels.MEETING_STATUS_LABELS, MODE_LABELS=labels.MODE_LABELS,
-                                 AGENDA_ITEM_KIND_LABELS=labels.AGENDA_ITEM_KIND_LABELS,
-                                 ACTION_STATUS_LABELS=labels.ACTION_STATUS_LABELS,
-                                 REVIEW_OUTCOME_LABELS=labels.REVIEW_OUTCOME_LABELS,
-                                 MINUTES_STATUS_LABELS=labels.MINUTES_STATUS_LABELS,
-                                 PROGRESS_STATUS_LABELS=labels.PROGRESS_STATUS_LABELS,
-                                 progress_labels=labels.PROGRESS_STATUS_LABELS)
+                                 MEETING_STATUS_LABELS=MEETING_STATUS_LABELS, MODE_LABELS=MODE_LABELS,
+                                 AGENDA_ITEM_KIND_LABELS=AGENDA_ITEM_KIND_LABELS,
+                                 ACTION_STATUS_LABELS=ACTION_STATUS_LABELS,
+                                 REVIEW_OUTCOME_LABELS=REVIEW_OUTCOME_LABELS,
+                                 MINUTES_STATUS_LABELS=MINUTES_STATUS_LABELS,
+                                 PROGRESS_STATUS_LABELS=PROGRESS_STATUS_LABELS,
+                                 progress_labels=PROGRESS_STATUS_LABELS)
     app.jinja_env.globals.update(locale_code=locale_code, localized=localized, localized_text=localized_text,
                                  script_words=script_words)
     app.jinja_env.filters["markdown"] = render_markdown
@@ -103,7 +113,7 @@ def register_template_globals(app: Flask) -> None:
                 g.agreement_title = localized(agreement, "short_title") if agreement else ""
             return g.agreement_title
 
-        return {"agreement_title": agreement_title, "can": can}
+        return {"agreement_title": agreement_title, "can": can, "actor": actor}
 
 
 def register_request_hooks(app: Flask) -> None:

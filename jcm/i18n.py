@@ -5,12 +5,16 @@ from __future__ import annotations
 import enum
 from urllib.parse import urlsplit
 
+from blinker import Namespace
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
 
 bp = Blueprint("i18n", __name__)
+signals = Namespace()
+# Sent when someone chooses a language with the switcher; accounts keep it as the signed-in person's preference.
+locale_chosen = signals.signal("locale-chosen")
 
 
 class Language(enum.StrEnum):
@@ -83,10 +87,7 @@ def set_locale():
     locale = request.form.get("locale")
     if locale in current_app.config["LANGUAGES"]:
         session["locale"] = locale
-        if current_user.is_authenticated and current_user.locale != locale:
-            from jcm.accounts.services import update_user
-
-            update_user(current_user, current_user, {"locale": locale})
+        locale_chosen.send(current_app._get_current_object(), locale=locale)
     return redirect(_safe_next(request.form.get("next")))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from werkzeug.local import LocalProxy
+
 from jcm.errors import PermissionDenied
 
 Rule = Callable[[Any, Any], bool]
@@ -81,7 +83,12 @@ RULES: dict[str, Rule] = {
 
 
 def can(user, action: str, obj: Any = None) -> bool:
-    """True when the (active, signed-in) user may perform the action on obj."""
+    """True when the (active, signed-in) user may perform the action on obj.
+
+    The user is the account itself (jcm.web.actor()), never Flask-Login's `current_user` stand-in: services keep
+    it, compare it and hand it on, and a stand-in would change under them or fail where the account would not."""
+    if isinstance(user, LocalProxy):
+        raise TypeError("give the account itself (jcm.web.actor()), not current_user")
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
         return False
     try:

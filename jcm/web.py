@@ -1,18 +1,28 @@
-"""Helpers for the page views: the one request boundary that commits or rolls back."""
+"""Helpers for the page views, and the one request boundary: it commits what a request changed or rolls it back,
+and a request that only reads (GET, HEAD) changes nothing."""
 
 from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from flask import abort, flash, g, request
+from flask import abort, flash, g, has_request_context, request, request_started
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from jcm.errors import Conflict, Invalid, JCMError, json_error
 from jcm.extensions import db, login_manager
 
 T = TypeVar("T")
+
+# Requests that only read: whatever a service does while one is served, nothing of it is stored.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class WriteWhileReading(RuntimeError):
+    """A request that only reads tried to change the database: a bug, refused before anything is sent to it."""
 
 
 def submit(form: FlaskForm | None, action: Callable[[], T]) -> tuple[bool, T | None]:
@@ -57,11 +67,16 @@ def int_or_none(value) -> int | None:
         return None
 
 
+def actor():
+    """The signed-in person as the account itself, not Flask-Login's stand-in for it: what services are given."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
 def reader():
     """Who reads a document or an export: the signed-in person, or the owner of a valid Bearer token. A browser
     with neither is sent to sign in (and back); a program gets 401."""
     if current_user.is_authenticated:
-        return current_user._get_current_object()
+        return actor()
     prefers_html = request.accept_mimetypes.best_match(["text/html", "application/pdf", "application/json"])
     if "Authorization" not in request.headers and prefers_html == "text/html":
         abort(login_manager.unauthorized())
@@ -80,13 +95,21 @@ def keep_despite_refusal() -> None:
 def init_unit_of_work(app) -> None:
     """One unit of work per request: what the services changed is committed once when the request succeeds, and
     rolled back when it is refused or fails. A simultaneous change that trips a constraint at the commit is the
-    same 409 as anywhere else; a busy embedded database the same 503."""
+    same 409 as anywhere else; a busy embedded database the same 503.
+
+    A request that only reads (GET, HEAD) is never committed, and any change it tries to send to the database is
+    refused on the spot with WriteWhileReading: a page or a document is safe to open, reload, prefetch or crawl."""
     from sqlalchemy.exc import IntegrityError, OperationalError
 
     from jcm.errors import busy_response, raced_response
 
+    request_started.connect(_note_whether_reading, app)
+
     @app.after_request
     def end_the_unit_of_work(response):
+        if request.method in READING_METHODS:
+            db.session.rollback()
+            return response
         if response.status_code >= 400 and not g.get("keep_changes"):
             db.session.rollback()
             return response
@@ -101,3 +124,26 @@ def init_unit_of_work(app) -> None:
                 raise
             return app.make_response(busy_response())
         return response
+
+
+def _note_whether_reading(sender, **extra) -> None:
+    request.environ["jcm.reading"] = request.method in READING_METHODS
+
+
+def _reading() -> bool:
+    """Serving a request that only reads (and not, say, a test or a command that made a request context)."""
+    return has_request_context() and request.environ.get("jcm.reading", False)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_while_reading(session, flush_context, instances) -> None:
+    if _reading() and (session.new or session.deleted
+                       or any(session.is_modified(obj, include_collections=True) for obj in session.dirty)):
+        changed = [type(obj).__name__ for obj in [*session.new, *session.dirty, *session.deleted]]
+        raise WriteWhileReading(f"{request.method} {request.path} tried to store changes to {', '.join(changed)}")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_statements_while_reading(state: ORMExecuteState) -> None:
+    if _reading() and (state.is_insert or state.is_update or state.is_delete):
+        raise WriteWhileReading(f"{request.method} {request.path} tried to run {state.statement}")

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from jcm.accounts.models import Organization, User
-from jcm.actions.columns import COLUMNS, EXPORT, REGISTER, Column
+from jcm.actions.columns import COLUMNS, EXPORT, MINE, REGISTER, REVIEW, Column, card_lines, columns_of
 from jcm.actions.exports import build_csv, build_xlsx
 from jcm.actions.models import ActionItem
 from jcm.actions.services import RegisterFilter, register_query
@@ -224,18 +224,20 @@ MINE_HEADS = {
         """<header class="action-card__head">
       <h2><a href="/action-items/N">JCM-X001</a> @risk: nominate experts for the AI safety workshop</h2>
       <p><span class="status status--open">Open</span> <span class="status status--overdue">Overdue</span> · \
-due Jan 15, 2024 · <span class="fa__code">A.1</span></p>
+due <time datetime="2024-01-15">Jan 15, 2024</time> · \
+<span class="fa__code" title="AI for Science and Use-Inspired Research">A.1</span></p>
       <p class="muted">U.S.: David Okafor · Korea: 박지훈</p>
     </header>""",
         """<header class="action-card__head">
       <h2><a href="/action-items/N">JCM12-A01</a> Exchange AI-ready dataset inventories</h2>
-      <p><span class="status status--open">Open</span> · due Jun 30, 2030 · <span class="fa__code">A.1</span></p>
+      <p><span class="status status--open">Open</span> · due <time datetime="2030-06-30">Jun 30, 2030</time> · \
+<span class="fa__code" title="AI for Science and Use-Inspired Research">A.1</span></p>
       <p class="muted">U.S.: David Okafor · Korea: 박지훈</p>
     </header>""",
         """<header class="action-card__head">
       <h2><a href="/action-items/N">JCM12-A02</a> Draft the joint quantum testbed call, &#34;phase 2&#34;</h2>
-      <p><span class="status status--in_progress">In progress</span> · due Sep 30, 2030 · \
-<span class="fa__code">B.4</span></p>
+      <p><span class="status status--in_progress">In progress</span> · due <time datetime="2030-09-30">Sep 30, 2030</time> · \
+<span class="fa__code" title="Leading Quantum Innovation">B.4</span></p>
       <p class="muted">U.S.: Olivia Park, U.S. National Science Foundation <span class="muted">(NSF)</span> · \
 Korea: Institute of Information and Communication Technology Planning and Evaluation \
 <span class="muted">(IITP)</span>, National Research Foundation of Korea <span class="muted">(NRF)</span></p>
@@ -245,18 +247,20 @@ Korea: Institute of Information and Communication Technology Planning and Evalua
         """<header class="action-card__head">
       <h2><a href="/action-items/N">JCM-X001</a> @risk: nominate experts for the AI safety workshop</h2>
       <p><span class="status status--open">미결</span> <span class="status status--overdue">기한 경과</span> · \
-기한 2024. 1. 15. · <span class="fa__code">A.1</span></p>
+기한 <time datetime="2024-01-15">2024. 1. 15.</time> · \
+<span class="fa__code" title="과학을 위한 AI 및 활용 지향 연구">A.1</span></p>
       <p class="muted">미국: David Okafor · 한국: 박지훈</p>
     </header>""",
         """<header class="action-card__head">
       <h2><a href="/action-items/N">JCM12-A01</a> Exchange AI-ready dataset inventories</h2>
-      <p><span class="status status--open">미결</span> · 기한 2030. 6. 30. · <span class="fa__code">A.1</span></p>
+      <p><span class="status status--open">미결</span> · 기한 <time datetime="2030-06-30">2030. 6. 30.</time> · \
+<span class="fa__code" title="과학을 위한 AI 및 활용 지향 연구">A.1</span></p>
       <p class="muted">미국: David Okafor · 한국: 박지훈</p>
     </header>""",
         """<header class="action-card__head">
       <h2><a href="/action-items/N">JCM12-A02</a> Draft the joint quantum testbed call, &#34;phase 2&#34;</h2>
-      <p><span class="status status--in_progress">진행 중</span> · 기한 2030. 9. 30. · \
-<span class="fa__code">B.4</span></p>
+      <p><span class="status status--in_progress">진행 중</span> · 기한 <time datetime="2030-09-30">2030. 9. 30.</time> · \
+<span class="fa__code" title="양자 혁신 선도">B.4</span></p>
       <p class="muted">미국: Olivia Park, 미국 국립과학재단 <span class="muted">(NSF)</span> · \
 한국: 정보통신기획평가원 <span class="muted">(IITP)</span>, 한국연구재단 <span class="muted">(NRF)</span></p>
     </header>""",
@@ -328,10 +332,10 @@ def test_the_meetings_review_of_action_items_names_the_owners_as_before(app, cli
     page = _same_everywhere(client.get(f"/meetings/{twelfth}").get_data(as_text=True))
     review = _between(page, '<section class="panel" id="action-review"', "</section>")
     assert ("<td>@risk: nominate experts for the AI safety workshop</td>\n          <td>David Okafor</td>\n"
-            "          <td>박지훈</td>\n          <td>Jan 15, 2024</td>") in review
+            "          <td>박지훈</td>\n          <td><time datetime=\"2024-01-15\">Jan 15, 2024</time></td>") in review
     assert ("<td>Map the quantum testbeds</td>\n          <td>Olivia Park, U.S. National Science Foundation</td>\n"
             "          <td>Institute of Information and Communication Technology Planning and Evaluation</td>\n"
-            "          <td>Jan 31, 2030</td>") in review
+            "          <td><time datetime=\"2030-01-31\">Jan 31, 2030</time></td>") in review
 
 
 # --- one description per list ---------------------------------------------------------------------------
@@ -367,3 +371,12 @@ def test_the_register_page_and_the_export_share_their_columns(app):
     export = [column.key for column in COLUMNS if EXPORT in column.lists]
     assert register == ["ref", "title", "focus_area", "owners_us", "owners_kr", "due_date", "status"]
     assert set(register) <= set(export) and len(export) == len(set(export)) == 11
+
+
+def test_the_meetings_review_and_my_action_items_take_their_columns_from_the_registry_too(app):
+    assert [column.key for column in columns_of(REVIEW)] == ["ref", "title", "owners_us", "owners_kr", "due_date"]
+    card = {line: [column.key for column in columns] for line, columns in card_lines().items()}
+    assert card == {"heading": ["ref", "title"], "facts": ["status", "due_date", "focus_area"],
+                    "owners": ["owners_us", "owners_kr"]}
+    assert all(column.card is not None for column in columns_of(MINE))  # each column of a card has its place
+    assert set(columns_of(REVIEW)) | set(columns_of(MINE)) <= set(columns_of(REGISTER))  # the same cells everywhere

@@ -1,5 +1,7 @@
 """The JSON API: tokens, the foundation's resources, JSON errors and the generated OpenAPI document."""
 
+import re
+
 import pytest
 from openapi_spec_validator import validate
 
@@ -42,6 +44,34 @@ def test_tokens_are_stored_only_as_hashes(app, api, committee):
         stored = db.session.scalars(db.select(ApiToken)).all()
         assert stored and all(plain not in (t.token_hash, t.prefix) for t in stored)
         assert all(len(t.token_hash) == 64 for t in stored)
+
+
+def test_a_program_that_only_reads_shows_its_token_in_use(app, client, auth, api, committee):
+    from datetime import timedelta
+
+    from jcm.models import utcnow
+
+    def last_used():
+        with app.app_context():
+            return db.session.scalar(db.select(ApiToken.last_used_at).where(ApiToken.user_id == committee.kr_delegate.id))
+
+    api.token(committee.kr_delegate)
+    assert last_used() is None
+    assert api.get("/api/v1/meetings", committee.kr_delegate).status_code == 200
+    first = last_used()
+    assert first is not None and utcnow() - first < timedelta(minutes=1)
+    assert api.get(f"/api/v1/meetings/{10**9}", committee.kr_delegate).status_code == 404  # a use all the same
+    assert last_used() == first  # kept to within five minutes: not one write per request
+    with app.app_context():
+        db.session.execute(db.update(ApiToken).values(last_used_at=first - timedelta(hours=3)))
+        db.session.commit()
+    assert api.get("/api/v1/me", committee.kr_delegate).status_code == 200
+    assert last_used() > first - timedelta(hours=3)
+
+    auth.login(committee.kr_delegate)  # the owner sees when it was last used, and so does an administrator
+    page = client.get("/account").get_data(as_text=True)
+    cells = re.findall(r"<td>([^<]*)</td>", page[page.index("<td>tests</td>"):])
+    assert cells[0] == "tests" and cells[2] not in ("", "—")  # for, created, last used
 
 
 def test_jcm_tokens_create_prints_a_token_that_works(app, client, committee):

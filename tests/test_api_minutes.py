@@ -22,6 +22,13 @@ def minutes_of(api, person, meeting_id: int) -> dict:
     return response.get_json()
 
 
+def start(api, person, meeting_id: int) -> dict:
+    """A secretariat starts the minutes: their first PUT, here with nothing in it."""
+    response = put(api, meeting_id, person, {})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
 def adopt(api, person, meeting_id: int):
     return api.post(f"/api/v1/meetings/{meeting_id}/minutes/approvals", person)
 
@@ -38,7 +45,7 @@ def record_for(minutes: dict, title_start: str) -> dict:
 def circulated(api, committee, held_meeting):
     """Minutes with both delegations, progress for both discussed focus areas, circulated for review."""
     areas = area_ids(api, committee.us_secretariat)
-    minutes = minutes_of(api, committee.us_secretariat, held_meeting)
+    minutes = start(api, committee.us_secretariat, held_meeting)
     response = put(api, held_meeting, committee.us_secretariat, {
         "attendance": {"US": [{"user_id": committee.us_co_chair.id},
                               {"name": "Dr. Jane Doe", "title": "Director", "organization": "NSF"}],
@@ -54,9 +61,11 @@ def circulated(api, committee, held_meeting):
 # --- writing --------------------------------------------------------------------------------------------
 
 def test_a_secretariat_starts_the_minutes_and_others_then_read_them(api, committee, held_meeting):
-    before = api.get(f"/api/v1/meetings/{held_meeting}/minutes", committee.kr_delegate)
-    assert before.status_code == 404 and "not been started" in before.get_json()["error"]["message"]
-    minutes = minutes_of(api, committee.us_secretariat, held_meeting)
+    for person in (committee.kr_delegate, committee.us_secretariat):  # reading them never starts them
+        before = api.get(f"/api/v1/meetings/{held_meeting}/minutes", person)
+        assert before.status_code == 404 and "not been started" in before.get_json()["error"]["message"]
+    assert put(api, held_meeting, committee.kr_delegate, {}).status_code == 403
+    minutes = start(api, committee.us_secretariat, held_meeting)
     assert (minutes["meeting_id"], minutes["status"], minutes["sha256"]) == (held_meeting, "draft", None)
     assert minutes["approvals"] == {"US": None, "KR": None}
     assert minutes["attendance"] == {"US": [], "KR": []}
@@ -67,7 +76,7 @@ def test_a_secretariat_starts_the_minutes_and_others_then_read_them(api, committ
 
 
 def test_the_two_secretariats_write_different_records_at_once(api, committee, held_meeting):
-    us_view = minutes_of(api, committee.us_secretariat, held_meeting)
+    us_view = start(api, committee.us_secretariat, held_meeting)
     kr_view = minutes_of(api, committee.kr_secretariat, held_meeting)
     ai, quantum = us_view["records"][3], kr_view["records"][4]
     first = put(api, held_meeting, committee.us_secretariat, {"records": [{
@@ -86,7 +95,7 @@ def test_the_two_secretariats_write_different_records_at_once(api, committee, he
 
 
 def test_a_stale_record_is_a_conflict_showing_both_texts_and_nothing_changes(api, committee, held_meeting):
-    minutes = minutes_of(api, committee.us_secretariat, held_meeting)
+    minutes = start(api, committee.us_secretariat, held_meeting)
     record = minutes["records"][3]
     assert put(api, held_meeting, committee.us_secretariat, {"records": [{
         "agenda_item_id": record["agenda_item_id"], "discussion": "The U.S. text.", "version": 1}]}).status_code == 200
@@ -105,7 +114,7 @@ def test_a_stale_record_is_a_conflict_showing_both_texts_and_nothing_changes(api
 
 
 def test_bad_input_is_refused_naming_the_field(api, committee, held_meeting, make_meeting):
-    minutes = minutes_of(api, committee.us_secretariat, held_meeting)
+    minutes = start(api, committee.us_secretariat, held_meeting)
     record = minutes["records"][0]
     areas = area_ids(api, committee.us_secretariat)
     long = put(api, held_meeting, committee.us_secretariat, {"records": [{
@@ -116,7 +125,7 @@ def test_bad_input_is_refused_naming_the_field(api, committee, held_meeting, mak
     assert status.status_code == 422 and status.get_json()["error"]["field"] == "progress[0].status"
     assert "splendid" in status.get_json()["error"]["message"]
     other_meeting = make_meeting(ordinal=13, start_date="2027-03-10")
-    foreign_item = minutes_of(api, committee.us_secretariat, other_meeting)["records"][0]["agenda_item_id"]
+    foreign_item = start(api, committee.us_secretariat, other_meeting)["records"][0]["agenda_item_id"]
     foreign = put(api, held_meeting, committee.us_secretariat, {"records": [{
         "agenda_item_id": foreign_item, "discussion": "Not ours", "version": 1}]})
     assert foreign.status_code == 422 and foreign.get_json()["error"]["field"] == "records[0].agenda_item_id"
@@ -129,7 +138,7 @@ def test_bad_input_is_refused_naming_the_field(api, committee, held_meeting, mak
 
 
 def test_hangul_emoji_and_markup_come_back_as_written_in_plain_json(api, committee, held_meeting):
-    record = minutes_of(api, committee.kr_secretariat, held_meeting)["records"][3]
+    record = start(api, committee.kr_secretariat, held_meeting)["records"][3]
     text = "<script>alert('JCM')</script> 한미 양측은 인공지능 협력을 논의하였다 🚀 & “quotes”"
     response = put(api, held_meeting, committee.kr_secretariat, {"records": [{
         "agenda_item_id": record["agenda_item_id"], "discussion": text, "decisions": ["<b>합의</b> ✅"],
@@ -167,7 +176,7 @@ def test_circulate_comment_and_take_back_to_draft(api, committee, circulated):
 
 def test_adoption_is_refused_while_a_discussed_focus_area_has_no_progress(api, committee, held_meeting):
     areas = area_ids(api, committee.us_secretariat)
-    minutes = minutes_of(api, committee.us_secretariat, held_meeting)
+    minutes = start(api, committee.us_secretariat, held_meeting)
     assert put(api, held_meeting, committee.us_secretariat, {
         "progress": [{"focus_area_id": areas["A.1"], "status": "on_track"}],
         "status": "circulated", "version": minutes["version"]}).status_code == 200

@@ -34,6 +34,21 @@ def test_the_minutes_have_a_section_per_agenda_item(app, committee, held_meeting
         assert [a.code for a in services.discussed_focus_areas(get_meeting(held_meeting))] == ["A.1", "B.4"]
 
 
+def test_an_item_added_to_the_agenda_after_the_minutes_were_started_gets_its_section(app, committee, make_meeting):
+    from jcm.meetings.services import add_agenda_item
+
+    meeting_id = make_meeting(ordinal=13, start_date="2027-03-10")
+    with app.app_context():
+        us = person(committee, "us_secretariat")
+        minutes_of(meeting_id, us)  # started while the agenda is still being planned
+        item_id = add_agenda_item(us, get_meeting(meeting_id), {"title": "Space weather data exchange"}).id
+        db.session.commit()
+    with app.app_context():
+        minutes = services.minutes_for(get_meeting(meeting_id))
+        assert item_id in {section.agenda_item_id for section in minutes.sections}
+        assert len(minutes.sections) == len(get_meeting(meeting_id, with_agenda=True).items)
+
+
 def test_two_edits_of_the_same_section_never_overwrite_each_other(app, committee, held_meeting):
     with app.app_context():
         us, kr = person(committee, "us_secretariat"), person(committee, "kr_secretariat")

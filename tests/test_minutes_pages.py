@@ -300,6 +300,32 @@ def test_readers_see_the_record_before_the_secretariat_opens_it(client, auth, co
     response = client.get(minutes_page(held_meeting))
     assert response.status_code == 200
     assert "No minutes have been started for this meeting yet." in response.get_data(as_text=True)
+    assert "Start the minutes" not in response.get_data(as_text=True)
+
+
+def test_a_secretariat_starts_the_minutes_with_a_button_and_opening_the_page_starts_nothing(
+        app, client, auth, committee, held_meeting):
+    auth.login(committee.kr_secretariat)
+    for _visit in range(2):
+        page = client.get(minutes_page(held_meeting)).get_data(as_text=True)
+        assert "No minutes have been started for this meeting yet." in page and "Start the minutes" in page
+    with app.app_context():
+        assert services.minutes_for(get_meeting(held_meeting)) is None
+
+    response = post_form(client, f"/meetings/{held_meeting}/minutes/start", {}, page=minutes_page(held_meeting),
+                         follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The minutes have been started, with a record for each agenda item." in page
+    assert "Start the minutes" not in page and "Opening remarks by the co-chairs" in page
+    with app.app_context():
+        minutes = services.minutes_for(get_meeting(held_meeting))
+        assert minutes.status == "draft" and len(minutes.sections) == len(get_meeting(held_meeting,
+                                                                                      with_agenda=True).items)
+
+    auth.logout()
+    auth.login(committee.us_delegate)  # a delegate reads them, and cannot start another meeting's
+    assert "Opening remarks by the co-chairs" in client.get(minutes_page(held_meeting)).get_data(as_text=True)
 
 
 def test_the_pages_speak_korean(client, auth, committee, held_meeting, sections):

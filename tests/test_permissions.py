@@ -95,3 +95,26 @@ def test_a_deactivated_account_and_nobody_may_do_nothing(action):
 def test_an_unknown_action_is_a_programming_error():
     with pytest.raises(ValueError):
         can(Someone("admin", "US"), "meeting.nuke")
+
+
+def test_services_are_given_the_account_itself_never_the_signed_in_stand_in(app, committee, held_meeting):
+    """Flask-Login's current_user only stands in for the account; a service given it refuses at its permission
+    check, before it changes anything, so every page and API resource must hand on the account (jcm.web.actor())."""
+    from flask_login import current_user, login_user
+
+    from jcm.accounts.models import User
+    from jcm.accounts.services import get_user, update_user
+    from jcm.meetings.services import get_meeting, set_status
+    from jcm.web import actor
+
+    with app.test_request_context("/"):
+        secretariat = get_user(committee.us_secretariat.id)
+        login_user(secretariat)
+        assert type(actor()) is User and actor() is secretariat
+        for check in (lambda: can(current_user, "meeting.view"),
+                      lambda: set_status(current_user, get_meeting(held_meeting), "cancelled"),
+                      lambda: update_user(current_user, secretariat, {"title": "Director"})):
+            with pytest.raises(TypeError, match="not current_user"):
+                check()
+        assert get_meeting(held_meeting).status == "held" and secretariat.title == ""
+        assert can(actor(), "meeting.view")

@@ -10,7 +10,9 @@ def init_app(app: Flask) -> None:
     from jcm.accounts import cli, views
     from jcm.accounts.api import blueprints
     from jcm.api import register_blueprints
+    from jcm.i18n import locale_chosen
 
+    locale_chosen.connect(views.remember_locale)  # connecting the same receiver again changes nothing
     app.register_blueprint(views.bp)
     register_blueprints(blueprints)
     app.cli.add_command(cli.users_group)

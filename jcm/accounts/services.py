@@ -7,22 +7,29 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from jcm.accounts.models import ApiToken, Organization, User
-from jcm.audit.services import record, tracked
 from jcm.errors import Conflict, Invalid, NotFound, TooManyAttempts
 from jcm.extensions import db
 from jcm.fields import audited, populate
 from jcm.models import utcnow
 from jcm.permissions import require
-from jcm.versions import check_version
+from jcm.versions import check_version, versioned
 
 TOKEN_PREFIX = "jcm_"
+signals = Namespace()
+# Sent for every change to an account or its tokens, with the actor, the action and the account's fields before and
+# after. The audit trail records it: the trail names its actors by their accounts, so it stands on this feature and
+# this feature cannot call it.
+account_changed = signals.signal("account-changed")
 
 
 def normalise_email(email: str) -> str:
@@ -88,7 +95,7 @@ def create_user(actor, data: dict[str, Any], password: str | None = None) -> Use
         user.password_hash = hash_password(password)
     db.session.add(user)
     db.session.flush()
-    record(actor or "command line", "user.create", user, after=audited(user))
+    account_changed.send(user, actor=actor or "command line", action="user.create", after=audited(user))
     return user
 
 
@@ -106,14 +113,14 @@ def update_user(actor, user: User, data: dict[str, Any], expected_version: int |
         require(actor, "user.manage")
     else:
         require(actor, "user.edit_profile", user)
-    user = user._get_current_object() if hasattr(user, "_get_current_object") else user  # current_user
     check_version(user, expected_version, _("Someone else changed this account meanwhile; review their change and "
                                             "try again."))
     data = _with_email_normalised(data)
     if data.get("email"):
         _check_email_free(data["email"], user.id)
-    with tracked(actor, "user.update", user) as before:
+    with versioned(user) as change:
         populate(user, data)
+        before = change.before
         was_admin, leaves = before["role"] == "admin", not user.active or user.role != "admin"
         if user.id == getattr(actor, "id", None) and (not user.active or was_admin and leaves):
             raise Invalid(_("You cannot deactivate your own account or remove your own administrator role."),
@@ -123,6 +130,8 @@ def update_user(actor, user: User, data: dict[str, Any], expected_version: int |
         _check_organization(user)
         if before["active"] and not user.active:
             user.session_epoch += 1
+    if change.made:
+        account_changed.send(user, actor=actor, action="user.update", before=change.before, after=change.after)
     return user
 
 
@@ -145,7 +154,7 @@ def set_password(actor, user: User, password: str, current_password: str | None 
     user.session_epoch += 1
     user.failed_logins = 0
     db.session.flush()
-    record(actor or "command line", "user.password", user)
+    account_changed.send(user, actor=actor or "command line", action="user.password")
 
 
 def authenticate(email: str, password: str) -> User:
@@ -231,7 +240,8 @@ def create_token(actor, user: User, label: str = "") -> tuple[ApiToken, str]:
                      prefix=plain[:12])
     db.session.add(token)
     db.session.flush()
-    record(actor or "command line", "token.create", user, after={"token": token.prefix, "label": token.label})
+    account_changed.send(user, actor=actor or "command line", action="token.create",
+                         after={"token": token.prefix, "label": token.label})
     return token, plain
 
 
@@ -240,7 +250,8 @@ def revoke_token(actor, token: ApiToken) -> None:
         require(actor, "token.manage", token.user)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        record(actor or "command line", "token.revoke", token.user, before={"token": token.prefix})
+        account_changed.send(token.user, actor=actor or "command line", action="token.revoke",
+                             before={"token": token.prefix})
 
 
 def user_for_token(plain: str) -> User | None:
@@ -249,10 +260,34 @@ def user_for_token(plain: str) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token.last_used_at = now
+    note_token_use(token)
     return token.user
+
+
+TOKEN_USE_STEP = timedelta(minutes=5)
+
+
+def note_token_use(token: ApiToken) -> None:
+    """Keep when a token was last used, to within five minutes, so its owner and the administrators can tell a
+    token in use (most programs only read) from a forgotten one worth revoking.
+
+    This is bookkeeping, like an access log, not a change the request asks for: it is written in a short transaction
+    of its own, never in the request's unit of work. So a GET with a token still changes nothing it answers for, a
+    refused request still counts as a use, and a busy database only skips the mark (the next use makes it)."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_STEP:
+        return
+    table = ApiToken.__table__
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(update(table).where(
+                table.c.id == token.id,
+                or_(table.c.last_used_at.is_(None), table.c.last_used_at < now - TOKEN_USE_STEP))
+                .values(last_used_at=now))
+    except OperationalError:
+        current_app.logger.warning("the last use of token %s could not be kept: the database is busy", token.prefix)
+        return
+    set_committed_value(token, "last_used_at", now)
 
 
 def tokens_of(user: User) -> list[ApiToken]:

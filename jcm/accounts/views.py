@@ -16,7 +16,7 @@ from jcm.i18n import _safe_next
 from jcm.labels import choices
 from jcm.models import SIDES
 from jcm.permissions import require
-from jcm.web import form_status, int_or_none, keep_despite_refusal, submit
+from jcm.web import actor, form_status, int_or_none, keep_despite_refusal, submit
 
 bp = Blueprint("accounts", __name__)
 
@@ -33,7 +33,7 @@ def load_user_from_token(request):
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer":
         return None
-    return services.user_for_token(token.strip())  # its last use is saved with the request
+    return services.user_for_token(token.strip())  # its last use is kept apart from the request: note_token_use
 
 
 login_manager.login_view = "accounts.login"
@@ -91,6 +91,13 @@ def login():
     return render_template("accounts/login.html", form=form), status
 
 
+def remember_locale(app, locale: str) -> None:
+    """The language chosen with the switcher (jcm.i18n.locale_chosen) becomes the signed-in person's preference."""
+    user = actor()
+    if user is not None and user.locale != locale:
+        services.update_user(user, user, {"locale": locale})
+
+
 @bp.post("/logout")
 def logout():
     if EmptyForm().validate_on_submit():
@@ -102,7 +109,7 @@ def logout():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    user = current_user._get_current_object()
+    user = actor()
     # Three forms on one page: only the one that was sent reads the request.
     sent = next((name for name in ("profile", "password", "token") if f"{name}-csrf_token" in request.form
                  or any(key.startswith(f"{name}-") for key in request.form)), None)
@@ -152,7 +159,7 @@ def revoke_token(token_id: int):
         raise NotFound(_("There is no such token."))
     form = EmptyForm()
     if form.validate_on_submit():
-        services.revoke_token(current_user, token)
+        services.revoke_token(actor(), token)
         flash(_("The token %(prefix)s… has been revoked.", prefix=token.prefix), "success")
     if token.user_id != current_user.id:
         return redirect(url_for("accounts.edit_user", user_id=token.user_id))
@@ -164,7 +171,7 @@ def revoke_token(token_id: int):
 @bp.get("/admin/users")
 @login_required
 def users():
-    require(current_user, "user.manage")
+    require(actor(), "user.manage")
     side = request.args.get("side") if request.args.get("side") in SIDES else None
     query = select(User).order_by(User.side.desc(), User.name)
     if side:
@@ -188,7 +195,7 @@ def _account_data(form: AccountForm) -> dict:
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @login_required
 def new_user():
-    require(current_user, "user.manage")
+    require(actor(), "user.manage")
     form = AccountForm()
     form.organization_id.choices = _organization_choices(None)
     form.password.label.text = _("Password")
@@ -196,7 +203,7 @@ def new_user():
         if not form.password.data:
             form.password.errors.append(_("Give the new account a first password."))
         else:
-            ok, user = submit(form, lambda: services.create_user(current_user, _account_data(form), form.password.data))
+            ok, user = submit(form, lambda: services.create_user(actor(), _account_data(form), form.password.data))
             if ok:
                 flash(_("The account for %(name)s has been created.", name=user.name), "success")
                 return redirect(url_for("accounts.users"))
@@ -206,7 +213,7 @@ def new_user():
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def edit_user(user_id: int):
-    require(current_user, "user.manage")
+    require(actor(), "user.manage")
     user = services.get_user(user_id)
     form = AccountForm(obj=user if request.method == "GET" else None)
     form.organization_id.choices = _organization_choices(None)
@@ -216,9 +223,9 @@ def edit_user(user_id: int):
         form.version.data = str(user.version)
 
     def save():
-        services.update_user(current_user, user, _account_data(form), expected_version=int_or_none(form.version.data))
+        services.update_user(actor(), user, _account_data(form), expected_version=int_or_none(form.version.data))
         if form.password.data:
-            services.set_password(current_user, user, form.password.data)
+            services.set_password(actor(), user, form.password.data)
 
     if form.validate_on_submit():
         ok, _none = submit(form, save)

@@ -6,11 +6,14 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    """The action items' pages, feeds, API resources and `jcm remind`; and their part of every meeting's page."""
     from jcm.actions import cli, feeds, views
     from jcm.actions.api import blueprints
     from jcm.api import register_blueprints
+    from jcm.meetings.views import add_page_part
 
     app.register_blueprint(feeds.bp)
     app.register_blueprint(views.bp)
+    add_page_part(app, views.meeting_page_part)
     register_blueprints(blueprints)
     app.cli.add_command(cli.remind_command)

@@ -14,12 +14,11 @@ from sqlalchemy import select
 
 from jcm.accounts.models import User
 from jcm.actions.columns import owner_names
-from jcm.actions.models import ActionItem, CalendarFeed
+from jcm.actions.models import ACTION_STATUS_LABELS, ActionItem, CalendarFeed
 from jcm.actions.services import my_action_items
 from jcm.audit.services import record
 from jcm.extensions import db
-from jcm.labels import ACTION_STATUS_LABELS, MODE_LABELS
-from jcm.meetings.models import Meeting
+from jcm.meetings.models import MODE_LABELS, Meeting
 from jcm.models import utcnow
 from jcm.permissions import can, require
 

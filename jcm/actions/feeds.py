@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from jcm.accounts.forms import EmptyForm
 from jcm.actions import exports
@@ -17,7 +17,7 @@ from jcm.errors import Invalid, NotFound, json_error
 from jcm.extensions import db
 from jcm.i18n import locale_code
 from jcm.permissions import require
-from jcm.web import reader
+from jcm.web import actor, reader
 
 bp = Blueprint("feeds", __name__)
 
@@ -75,7 +75,7 @@ def calendar_feed(token: str):
 @bp.route("/account/calendar", methods=["GET", "POST"])
 @login_required
 def calendar_page():
-    user = current_user._get_current_object()
+    user = actor()
     form = EmptyForm()
     feed_url = None
     status = 200

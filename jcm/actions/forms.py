@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from jcm.actions.models import ActionItem
+from jcm.actions.models import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS, ActionItem
 from jcm.forms import declared_field
-from jcm.labels import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS, choices
+from jcm.labels import choices
 
 
 class ActionItemForm(FlaskForm):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jcm.accounts.models import Organization, User
 from jcm.extensions import db
 from jcm.fields import calendar_day, choice, line, reference, text
+from jcm.labels import labelled
 from jcm.meetings.models import AgendaItem, Meeting
 from jcm.models import Side, one_of, utcnow
 from jcm.mou.models import FocusArea
@@ -31,6 +32,18 @@ class ReviewOutcome(enum.StrEnum):
     continued = "continued"
     dropped = "dropped"
 
+
+ACTION_STATUS_LABELS = labelled(ActionStatus, {
+    ActionStatus.open: _l("Open"),
+    ActionStatus.in_progress: _l("In progress"),
+    ActionStatus.done: _l("Done"),
+    ActionStatus.dropped: _l("Dropped"),
+})
+REVIEW_OUTCOME_LABELS = labelled(ReviewOutcome, {
+    ReviewOutcome.done: _l("Done"),
+    ReviewOutcome.continued: _l("Continued"),
+    ReviewOutcome.dropped: _l("Dropped"),
+})
 
 ACTION_STATUSES = tuple(status.value for status in ActionStatus)
 OPEN_STATUSES = (ActionStatus.open.value, ActionStatus.in_progress.value)  # not finished: can become overdue

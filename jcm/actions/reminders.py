@@ -22,9 +22,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from jcm.accounts.models import User
-from jcm.actions.models import OPEN_STATUSES, ActionItem, ActionOwner, ReminderLog
+from jcm.actions.models import ACTION_STATUS_LABELS, OPEN_STATUSES, ActionItem, ActionOwner, ReminderLog
 from jcm.extensions import db
-from jcm.labels import ACTION_STATUS_LABELS
 
 
 @dataclass(frozen=True)

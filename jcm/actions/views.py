@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
-from jcm.actions.columns import REGISTER, columns_of
+from jcm.actions.columns import REGISTER, REVIEW, card_lines, columns_of
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
 from jcm.actions.schemas import read_filters
 from jcm.errors import Invalid
@@ -23,7 +24,7 @@ from jcm.meetings.services import get_meeting
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
 from jcm.permissions import can, require
-from jcm.web import form_status, int_or_none, submit
+from jcm.web import actor, form_status, int_or_none, submit
 
 bp = Blueprint("actions", __name__)
 
@@ -31,7 +32,7 @@ bp = Blueprint("actions", __name__)
 @bp.get("/action-items")
 @login_required
 def register():
-    require(current_user, "action.view")
+    require(actor(), "action.view")
     today = date.today()
     error = None
     try:
@@ -44,7 +45,7 @@ def register():
     return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
                            today=today, args=filters.as_args(), filter_options=_filter_options(),
                            columns=columns_of(REGISTER),
-                           can_create=can(current_user, "action.create")), (422 if error else 200)
+                           can_create=can(actor(), "action.create")), (422 if error else 200)
 
 
 def _filter_options() -> dict:
@@ -62,38 +63,40 @@ def _filter_options() -> dict:
 @login_required
 def mine():
     today = date.today()
-    items = services.my_action_items(current_user, today)
-    return render_template("actions/mine.html", items=items, today=today, form=UpdateForm(formdata=None))
+    items = services.my_action_items(actor(), today)
+    return render_template("actions/mine.html", items=items, today=today, card=card_lines(),
+                           form=UpdateForm(formdata=None))
 
 
 @bp.get("/action-items/<int:item_id>")
 @login_required
 def show(item_id: int):
     item = services.get_action_item(item_id, with_updates=True)
-    require(current_user, "action.view", item)
+    require(actor(), "action.view", item)
     return render_template("actions/show.html", item=item, today=date.today(), form=UpdateForm(formdata=None),
-                           can_update=can(current_user, "action.update", item),
-                           can_edit=can(current_user, "action.edit", item))
+                           can_update=can(actor(), "action.update", item),
+                           can_edit=can(actor(), "action.edit", item))
 
 
 @bp.post("/action-items/<int:item_id>/updates")
 @login_required
 def post_update(item_id: int):
     item = services.get_action_item(item_id, with_updates=True)
-    require(current_user, "action.update", item)
+    require(actor(), "action.update", item)
     form = UpdateForm()
     back = request.form.get("next") == "mine"
     if form.validate_on_submit():
-        ok, _update = submit(form, lambda: services.post_update(current_user, item, form.text.data, form.status.data))
+        ok, _update = submit(form, lambda: services.post_update(actor(), item, form.text.data, form.status.data))
         if ok:
             flash(_("Your update on %(ref)s has been saved.", ref=item.ref), "success")
             return redirect(url_for("actions.mine") if back else url_for("actions.show", item_id=item_id))
     if back:  # the one-step form on "My action items": show the message there, with the text kept
         today = date.today()
-        return render_template("actions/mine.html", items=services.my_action_items(current_user, today),
-                               today=today, form=UpdateForm(formdata=None), failed=form, failed_id=item_id), 422
+        return render_template("actions/mine.html", items=services.my_action_items(actor(), today),
+                               today=today, card=card_lines(), form=UpdateForm(formdata=None), failed=form,
+                               failed_id=item_id), 422
     return render_template("actions/show.html", item=item, today=date.today(), form=form, can_update=True,
-                           can_edit=can(current_user, "action.edit", item)), 422
+                           can_edit=can(actor(), "action.edit", item)), 422
 
 
 def _owner_choices(side: str):
@@ -137,14 +140,14 @@ def _item_data(form: ActionItemForm) -> dict:
 @login_required
 def new():
     agreement = current_agreement()
-    require(current_user, "action.create", agreement)
+    require(actor(), "action.create", agreement)
     form = ActionItemForm()
     _prepare(form, agreement.id)
     if request.method == "GET":
         form.meeting_id.data = int_or_none(request.args.get("meeting_id"))
         form.status.data = "open"
     if form.validate_on_submit():
-        ok, item = submit(form, lambda: services.create_action_item(current_user, agreement, _item_data(form)))
+        ok, item = submit(form, lambda: services.create_action_item(actor(), agreement, _item_data(form)))
         if ok:
             flash(_("Action item %(ref)s has been created.", ref=item.ref), "success")
             return redirect(url_for("actions.show", item_id=item.id))
@@ -155,7 +158,7 @@ def new():
 @login_required
 def edit(item_id: int):
     item = services.get_action_item(item_id)
-    require(current_user, "action.edit", item)
+    require(actor(), "action.edit", item)
     form = ActionItemForm(obj=item if request.method == "GET" else None)
     _prepare(form, item.agreement_id)
     if request.method == "GET":
@@ -164,7 +167,7 @@ def edit(item_id: int):
         form.version.data = str(item.version)
     if form.validate_on_submit():
         ok, _item = submit(form, lambda: services.update_action_item(
-            current_user, item, _item_data(form), expected_version=int_or_none(form.version.data)))
+            actor(), item, _item_data(form), expected_version=int_or_none(form.version.data)))
         if ok:
             flash(_("Action item %(ref)s has been saved.", ref=item.ref), "success")
             return redirect(url_for("actions.show", item_id=item_id))
@@ -176,6 +179,18 @@ def _owner_value(owner) -> str:
     return f"user:{owner.user_id}" if owner.user_id else f"organization:{owner.organization_id}"
 
 
+def meeting_page_part(meeting: Meeting, user: User) -> Markup:
+    """The action items on a meeting's page: the review of those carried over to it, by focus area, where a
+    secretariat records each one's outcome; and those raised at it."""
+    today = date.today()
+    return Markup(render_template(
+        "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW),
+        carried=services.group_by_focus_area(services.carried_over(meeting)), reviews=services.reviews_at(meeting),
+        raised=services.raised_at(meeting), review_form=ReviewForm(formdata=None),
+        can_review=can(user, "action.review", meeting) and meeting.status not in ("minutes_adopted", "cancelled"),
+        can_create_action=can(user, "action.create")))
+
+
 @bp.post("/meetings/<int:meeting_id>/reviews")
 @login_required
 def review(meeting_id: int):
@@ -183,7 +198,7 @@ def review(meeting_id: int):
     form = ReviewForm()
     if form.validate_on_submit():
         item = services.get_action_item(int_or_none(form.action_item_id.data) or 0)
-        ok, _review = submit(None, lambda: services.record_review(current_user, item, meeting, form.outcome.data,
+        ok, _review = submit(None, lambda: services.record_review(actor(), item, meeting, form.outcome.data,
                                                                   form.new_due_date.data, form.note.data))
         if ok:
             flash(_("The outcome for %(ref)s has been recorded.", ref=item.ref), "success")

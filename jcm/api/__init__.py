@@ -14,6 +14,7 @@ from flask_smorest import Api
 from jcm.api.schemas import ErrorSchema
 from jcm.errors import http_error_response, json_error
 from jcm.extensions import csrf, db
+from jcm.web import actor
 
 API_PREFIX = "/api/v1"
 # Paths anyone may call without a token: the API's description, and checking a digest.
@@ -42,7 +43,7 @@ def _authenticate():
         db.session.rollback()
         return json_error(401, "unauthorized",
                           _("A valid API token is required: send the header 'Authorization: Bearer <token>'."))
-    g.api_user = current_user._get_current_object()
+    g.api_user = actor()
     return None
 
 

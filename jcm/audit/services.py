@@ -7,29 +7,20 @@ from typing import Any, Callable, Iterator
 
 from jcm.audit.models import AuditEvent
 from jcm.extensions import db
-from jcm.fields import audited
+from jcm.versions import versioned
 
 
 @contextmanager
 def tracked(actor, action: str, obj: Any, *, extra: Callable[[Any], dict] | None = None,
             label: Callable[[Any], str] | None = None, column: str = "version") -> Iterator[dict[str, Any]]:
     """Whatever the block changes in obj's audited fields (and in `extra`, such as an item's owners) moves obj's
-    version on once and is written to the audit trail once, before and after; a block that changes nothing leaves
-    both alone. Yields the state before, for the block's own comparisons. `column` names the counter to move when a
-    record keeps more than one (the minutes' next meeting has its own)."""
-    from jcm.versions import next_version
-
-    def state() -> dict[str, Any]:
-        return {**audited(obj), **(extra(obj) if extra else {})}
-
-    before = state()
-    yield before
-    after = state()
-    if after != before:
-        if hasattr(obj, column):
-            next_version(obj, column)
-        db.session.flush()
-        record(actor, action, obj, before=before, after=after, label=label(obj) if label else None)
+    version on once (jcm.versions.versioned) and is written to the audit trail once, before and after; a block that
+    changes nothing leaves both alone. Yields the state before, for the block's own comparisons. `column` names the
+    counter to move when a record keeps more than one (the minutes' next meeting has its own)."""
+    with versioned(obj, extra=extra, column=column) as change:
+        yield change.before
+    if change.made:
+        record(actor, action, obj, before=change.before, after=change.after, label=label(obj) if label else None)
 
 
 def record(actor, action: str, obj: Any, *, before: dict | None = None, after: dict | None = None,
@@ -48,6 +39,12 @@ def record(actor, action: str, obj: Any, *, before: dict | None = None, after: d
     )
     db.session.add(event)
     return event
+
+
+def record_account_change(user, *, actor, action: str, before: dict | None = None,
+                          after: dict | None = None) -> None:
+    """An account or one of its tokens changed (jcm.accounts.services.account_changed): recorded like any change."""
+    record(actor, action, user, before=before, after=after)
 
 
 def _actor_label(actor) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from jcm.audit.models import AuditEvent
 from jcm.extensions import db
 from jcm.permissions import require
+from jcm.web import actor
 
 bp = Blueprint("audit", __name__)
 
@@ -17,7 +18,7 @@ bp = Blueprint("audit", __name__)
 @bp.get("/admin/audit")
 @login_required
 def log():
-    require(current_user, "audit.view")
+    require(actor(), "audit.view")
     query = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
     object_type = request.args.get("type", "")
     if object_type:

@@ -31,7 +31,7 @@ from jcm.minutes.models import Minutes
 from jcm.permissions import require
 from jcm.records import canonical_json
 from jcm.text import render_markdown
-from jcm.web import reader
+from jcm.web import actor, reader
 
 bp = Blueprint("documents", __name__)
 
@@ -271,7 +271,7 @@ def _kept_latest_minutes_pdf(meeting_id: int, lang: str) -> Response | None:
     if not current_user.is_authenticated:
         return None
     meeting = get_meeting(meeting_id)
-    require(current_user, "meeting.view", meeting)
+    require(actor(), "meeting.view", meeting)
     adopted = db.session.execute(select(Minutes.id, Minutes.sha256).where(Minutes.meeting_id == meeting_id,
                                                                           Minutes.status == "adopted")).first()
     if adopted is None or not adopted.sha256:

@@ -18,6 +18,7 @@ from jcm.accounts.models import User
 from jcm.errors import Invalid
 from jcm.extensions import db
 from jcm.fields import calendar_day, choice, integer, line, reference, text
+from jcm.labels import labelled
 from jcm.models import Side, one_of, utcnow
 from jcm.mou.models import Agreement, FocusArea
 
@@ -45,6 +46,24 @@ class AgendaItemKind(enum.StrEnum):
     other_business = "other_business"
     closing = "closing"
 
+
+MEETING_STATUS_LABELS = labelled(MeetingStatus, {
+    MeetingStatus.planning: _l("Planning"),
+    MeetingStatus.agenda_agreed: _l("Agenda agreed"),
+    MeetingStatus.held: _l("Held"),
+    MeetingStatus.minutes_adopted: _l("Minutes adopted"),
+    MeetingStatus.cancelled: _l("Cancelled"),
+})
+MODE_LABELS = labelled(Mode, {Mode.in_person: _l("In person"), Mode.virtual: _l("Virtual"), Mode.hybrid: _l("Hybrid")})
+AGENDA_ITEM_KIND_LABELS = labelled(AgendaItemKind, {
+    AgendaItemKind.opening: _l("Opening"),
+    AgendaItemKind.procedural: _l("Procedural"),
+    AgendaItemKind.action_review: _l("Review of action items"),
+    AgendaItemKind.focus_area: _l("Focus-area discussion"),
+    AgendaItemKind.break_: _l("Break"),
+    AgendaItemKind.other_business: _l("Other business"),
+    AgendaItemKind.closing: _l("Closing"),
+})
 
 MEETING_STATUSES = tuple(status.value for status in MeetingStatus)
 MODES = tuple(mode.value for mode in Mode)

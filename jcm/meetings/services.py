@@ -30,6 +30,8 @@ signals = Namespace()
 agenda_agreed = signals.signal("agenda-agreed")
 SET_BY_NAME = editable(Meeting)
 ITEM_SET_BY_NAME = editable(AgendaItem)
+# Sent when an item is added to an agenda; minutes already started give it a section.
+agenda_item_added = signals.signal("agenda-item-added")
 EDITABLE_STATUSES = (MeetingStatus.planning.value, MeetingStatus.agenda_agreed.value)
 
 
@@ -356,6 +358,7 @@ def add_agenda_item(actor, meeting: Meeting, data: dict[str, Any]) -> AgendaItem
     db.session.flush()
     _agenda_changed(actor, meeting)
     record(actor, "agenda_item.create", item, after=_item_snapshot(item))
+    agenda_item_added.send(item)
     return item
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Callable
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, Flask, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -17,17 +19,26 @@ from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.i18n import localized
 from jcm.labels import choices
-from jcm.actions import services as actions
-from jcm.actions.forms import ReviewForm
 from jcm.meetings import attachments, services
 from jcm.meetings.forms import AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, StatusForm
 from jcm.meetings.models import COMMON_TIME_ZONES, AgendaItem, Attachment, Meeting, known_time_zones
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
 from jcm.permissions import can, require
-from jcm.web import form_status, int_or_none, submit
+from jcm.web import actor, form_status, int_or_none, submit
 
 bp = Blueprint("meetings", __name__)
+
+# A part of the meeting's page that a feature above meetings adds: its HTML, for the meeting and the reader.
+PagePart = Callable[[Meeting, User], str]
+
+
+def add_page_part(app: Flask, part: PagePart) -> None:
+    """Show a part on every meeting's page, after the agenda, in the order they are added: action items add the
+    review of those carried over to the meeting and those raised at it."""
+    parts = app.extensions.setdefault("jcm_meeting_page_parts", [])
+    if part not in parts:
+        parts.append(part)
 
 
 def _co_chair_choices(side: str):
@@ -60,10 +71,10 @@ def _meeting_data(form: MeetingForm) -> dict:
 @bp.get("/meetings")
 @login_required
 def index():
-    require(current_user, "meeting.view")
+    require(actor(), "meeting.view")
     upcoming, past = services.split_meetings(services.list_meetings(), date.today())
     return render_template("meetings/index.html", upcoming=upcoming, past=past,
-                           can_create=can(current_user, "meeting.create"))
+                           can_create=can(actor(), "meeting.create"))
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -72,7 +83,7 @@ def new():
     agreement = current_agreement()
     if agreement is None:
         raise NotFound(_("Load an MOU before planning meetings."))
-    require(current_user, "meeting.create", agreement)
+    require(actor(), "meeting.create", agreement)
     form = MeetingForm()
     form.co_chair_us_id.choices = _co_chair_choices("US")
     form.co_chair_kr_id.choices = _co_chair_choices("KR")
@@ -87,7 +98,7 @@ def new():
         data = _meeting_data(form)
         if not data["time_zone"]:
             del data["time_zone"]  # the service takes the host side's capital
-        ok, meeting = submit(form, lambda: services.create_meeting(current_user, agreement, data,
+        ok, meeting = submit(form, lambda: services.create_meeting(actor(), agreement, data,
                                                                    form.focus_area_ids.data or []))
         if ok:
             flash(_("%(title)s has been created with a first draft of its agenda.", title=meeting.title), "success")
@@ -99,7 +110,7 @@ def new():
 @login_required
 def edit(meeting_id: int):
     meeting = services.get_meeting(meeting_id)
-    require(current_user, "meeting.edit", meeting)
+    require(actor(), "meeting.edit", meeting)
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
     del form.focus_area_ids
     form.co_chair_us_id.choices = _co_chair_choices("US")
@@ -108,7 +119,7 @@ def edit(meeting_id: int):
     if request.method == "GET":
         form.version.data = str(meeting.version)
     if form.validate_on_submit():
-        ok, _meeting = submit(form, lambda: services.update_meeting(current_user, meeting, _meeting_data(form),
+        ok, _meeting = submit(form, lambda: services.update_meeting(actor(), meeting, _meeting_data(form),
                                                                     expected_version=int_or_none(form.version.data)))
         if ok:
             flash(_("The meeting has been saved."), "success")
@@ -121,28 +132,22 @@ def edit(meeting_id: int):
 @login_required
 def show(meeting_id: int):
     meeting = services.get_meeting(meeting_id, with_agenda=True)
-    require(current_user, "meeting.view", meeting)
+    require(actor(), "meeting.view", meeting)
     agreed, changes = services.changes_since_agreed(meeting)
     approvals = services.approvals_by_side(meeting)
-    carried = actions.carried_over(meeting)
     return render_template(
         "meetings/show.html", meeting=meeting, days=services.schedule(meeting),
-        carried=actions.group_by_focus_area(carried), reviews=actions.reviews_at(meeting),
-        raised=actions.raised_at(meeting), review_form=ReviewForm(formdata=None),
-        can_review=can(current_user, "action.review", meeting) and meeting.status not in ("minutes_adopted",
-                                                                                          "cancelled"),
-        can_create_action=can(current_user, "action.create"),
+        parts=[part(meeting, actor()) for part in current_app.extensions.get("jcm_meeting_page_parts", ())],
         total=services.total_minutes(meeting), approvals=approvals, agreed=agreed, changes=changes,
-        can_edit=can(current_user, "agenda.edit", meeting) and meeting.status in services.EDITABLE_STATUSES,
-        can_edit_meeting=can(current_user, "meeting.edit", meeting),
-        can_agree=(can(current_user, "agenda.agree", meeting) and meeting.status in services.EDITABLE_STATUSES
+        can_edit=can(actor(), "agenda.edit", meeting) and meeting.status in services.EDITABLE_STATUSES,
+        can_edit_meeting=can(actor(), "meeting.edit", meeting),
+        can_agree=(can(actor(), "agenda.agree", meeting) and meeting.status in services.EDITABLE_STATUSES
                    and approvals[current_user.side] is None and bool(meeting.items)),
-        can_upload=can(current_user, "attachment.upload", meeting),
+        can_upload=can(actor(), "attachment.upload", meeting),
         agree_form=AgreeForm(formdata=None, agenda_version=str(meeting.agenda_version)),
         status_form=StatusForm(formdata=None), day_form=DayHoursForm(formdata=None),
         action_form=EmptyForm(formdata=None), status_moves=sorted(status for status in services.STATUS_MOVES[meeting.status]
-                            if status != "held" or meeting.start_date <= date.today()),
-        today=date.today())
+                            if status != "held" or meeting.start_date <= date.today()))
 
 
 @bp.post("/meetings/<int:meeting_id>/status")
@@ -151,7 +156,7 @@ def set_status(meeting_id: int):
     meeting = services.get_meeting(meeting_id)
     form = StatusForm()
     if form.validate_on_submit():
-        ok, _meeting = submit(None, lambda: services.set_status(current_user, meeting, form.status.data))
+        ok, _meeting = submit(None, lambda: services.set_status(actor(), meeting, form.status.data))
         if ok:
             flash(_("The meeting's status has been changed."), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting_id))
@@ -164,7 +169,7 @@ def agree(meeting_id: int):
     form = AgreeForm()
     if form.validate_on_submit():
         ok, _approval = submit(None, lambda: services.agree_agenda(
-            current_user, meeting, expected_agenda_version=int_or_none(form.agenda_version.data)))
+            actor(), meeting, expected_agenda_version=int_or_none(form.agenda_version.data)))
         if ok:
             flash(_("You have agreed version %(version)d of the agenda for your side.",
                     version=meeting.agenda_version), "success")
@@ -181,7 +186,7 @@ def day_hours(meeting_id: int):
             day = date.fromisoformat(form.day.data)
         except ValueError:
             raise Invalid(_("“%(value)s” is not a date (YYYY-MM-DD).", value=form.day.data)) from None
-        ok, _row = submit(None, lambda: services.set_day_hours(current_user, meeting, day, form.starts_at.data,
+        ok, _row = submit(None, lambda: services.set_day_hours(actor(), meeting, day, form.starts_at.data,
                                                                form.ends_at.data))
         if ok:
             flash(_("The day's hours have been saved."), "success")
@@ -218,10 +223,10 @@ def _item_data(form: AgendaItemForm) -> dict:
 @login_required
 def new_item(meeting_id: int):
     meeting = services.get_meeting(meeting_id)
-    require(current_user, "agenda.edit", meeting)
+    require(actor(), "agenda.edit", meeting)
     form = _item_form(meeting)
     if form.validate_on_submit():
-        ok, item = submit(form, lambda: services.add_agenda_item(current_user, meeting, _item_data(form)))
+        ok, item = submit(form, lambda: services.add_agenda_item(actor(), meeting, _item_data(form)))
         if ok:
             flash(_("“%(title)s” has been added to the agenda.", title=item.title), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting_id) + f"#item-{item.id}")
@@ -234,11 +239,11 @@ def new_item(meeting_id: int):
 def edit_item(item_id: int):
     item = services.get_agenda_item(item_id)
     meeting = services.get_meeting(item.meeting_id)
-    require(current_user, "agenda.edit", meeting)
+    require(actor(), "agenda.edit", meeting)
     form = _item_form(meeting, item)
     if form.validate_on_submit():
         ok, _item = submit(form, lambda: services.update_agenda_item(
-            current_user, item, _item_data(form), expected_version=int_or_none(form.version.data)))
+            actor(), item, _item_data(form), expected_version=int_or_none(form.version.data)))
         if ok:
             flash(_("The agenda item has been saved."), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id) + f"#item-{item_id}")
@@ -246,7 +251,7 @@ def edit_item(item_id: int):
     return render_template("meetings/item_form.html", form=form, meeting=meeting, item=item,
                            attachment_form=AttachmentForm(formdata=None), delete_form=EmptyForm(formdata=None),
                            agreed_any=any(services.approvals_by_side(meeting).values()),
-                           can_upload=can(current_user, "attachment.upload", meeting)), form_status(form)
+                           can_upload=can(actor(), "attachment.upload", meeting)), form_status(form)
 
 
 @bp.post("/agenda-items/<int:item_id>/move")
@@ -254,7 +259,7 @@ def edit_item(item_id: int):
 def move_item(item_id: int):
     item = services.get_agenda_item(item_id)
     if EmptyForm().validate_on_submit():
-        submit(None, lambda: services.move_agenda_item(current_user, item, request.form.get("direction", "")))
+        submit(None, lambda: services.move_agenda_item(actor(), item, request.form.get("direction", "")))
     return redirect(url_for("meetings.show", meeting_id=item.meeting_id) + f"#item-{item_id}")
 
 
@@ -264,7 +269,7 @@ def delete_item(item_id: int):
     item = services.get_agenda_item(item_id)
     meeting_id, title = item.meeting_id, item.title
     if EmptyForm().validate_on_submit():
-        ok, _none = submit(None, lambda: services.delete_agenda_item(current_user, item))
+        ok, _none = submit(None, lambda: services.delete_agenda_item(actor(), item))
         if ok:
             flash(_("“%(title)s” has been removed from the agenda.", title=title), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting_id))
@@ -279,7 +284,7 @@ def reorder(meeting_id: int):
     if not isinstance(body, dict):
         raise Invalid(_("Give the order as a list of agenda item ids."), field="ids")
     try:
-        services.reorder_agenda(current_user, meeting, body.get("ids"))
+        services.reorder_agenda(actor(), meeting, body.get("ids"))
         db.session.flush()
     except (Invalid, Conflict) as error:
         db.session.rollback()
@@ -300,7 +305,7 @@ def upload(item_id: int):
     form = AttachmentForm()
     if form.validate_on_submit():
         upload_file = form.file.data
-        ok, attachment = submit(None, lambda: attachments.add_attachment(current_user, item, upload_file.filename,
+        ok, attachment = submit(None, lambda: attachments.add_attachment(actor(), item, upload_file.filename,
                                                                          upload_file.stream))
         if ok:
             flash(_("“%(name)s” has been attached.", name=attachment.filename), "success")
@@ -323,7 +328,7 @@ def _attachment(attachment_id: int) -> Attachment:
 def download(attachment_id: int, filename: str | None = None):
     attachment = _attachment(attachment_id)
     meeting = services.get_meeting(attachment.agenda_item.meeting_id)
-    require(current_user, "attachment.download", meeting)
+    require(actor(), "attachment.download", meeting)
     path = attachments.stored_path(attachment.sha256)
     if not path.exists():
         abort(404)
@@ -338,7 +343,7 @@ def delete_attachment(attachment_id: int):
     attachment = _attachment(attachment_id)
     item_id, name = attachment.agenda_item_id, attachment.filename
     if EmptyForm().validate_on_submit():
-        ok, _none = submit(None, lambda: attachments.delete_attachment(current_user, attachment))
+        ok, _none = submit(None, lambda: attachments.delete_attachment(actor(), attachment))
         if ok:
             flash(_("“%(name)s” has been removed.", name=name), "success")
     return redirect(url_for("meetings.edit_item", item_id=item_id) + "#attachments")

@@ -6,9 +6,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    """The minutes' pages and API resources; minutes already started follow their agenda's new items."""
     from jcm.api import register_blueprints
+    from jcm.meetings.services import agenda_item_added
     from jcm.minutes import views
     from jcm.minutes.api import blueprints
+    from jcm.minutes.services import section_for_added_item
 
+    agenda_item_added.connect(section_for_added_item)  # connecting the same receiver again changes nothing
     app.register_blueprint(views.bp)
     register_blueprints(blueprints)

@@ -1,7 +1,7 @@
 """API resources for the minutes: each view parses, calls the services, commits once and responds.
 
-Reading minutes that have not been started: a secretariat's GET starts them (a section per agenda item), as
-opening them in the browser does; anyone else gets 404 saying they have not been started yet."""
+Reading minutes that have not been started is a 404 saying so, for everyone: reading never writes. A secretariat
+starts them with their first PUT (an empty body `{}` only starts them), as "Start the minutes" does in the browser."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from jcm.minutes.schemas import (AdoptSchema, CommentCreateSchema, CommentSchema
                                  CorrectionCreateSchema, CorrectionSchema, CorrectionUpdateSchema,
                                  MinutesApprovalsSchema, MinutesSchema, MinutesUpdateSchema, RecordOutSchema)
 from jcm.models import SIDES
-from jcm.permissions import can, require
+from jcm.permissions import require
 
 minutes_api = Blueprint("api_minutes", __name__,
                         description="Minutes: attendance, a record per agenda item, progress per focus area, "
@@ -112,16 +112,11 @@ def _naming(field: str, change: Callable[[], T], *, inner: bool = True) -> T:
 def get_minutes(meeting_id: int):
     """The minutes, with each record's and progress entry's version to base a change on.
 
-    A secretariat's first GET starts them, with a section per agenda item; for anyone else, minutes not yet
-    started are a 404. `sha256` is null until both co-chairs have adopted them."""
+    Minutes not yet started are a 404: a secretariat starts them with a PUT (`{}` only starts them), with a
+    section per agenda item. `sha256` is null until both co-chairs have adopted them."""
     user = current_api_user()
     meeting = meetings.get_meeting(meeting_id)
     require(user, "minutes.view", meeting)
-    if can(user, "minutes.edit", meeting):
-        try:
-            commit(lambda: minutes_services.open_minutes(user, meeting))
-        except Conflict:
-            pass  # the other secretariat started them at the same moment: theirs are read below
     return current_minutes(meeting_id)
 
 
@@ -160,7 +155,8 @@ def _apply(user, meeting: Meeting, data: dict[str, Any]) -> None:
 @refusals(minutes_api, 403, 404, 409, 422)
 def update_minutes(data, meeting_id: int):
     """A secretariat changes what is given: `attendance` per side, `records`, `progress`, `next_meeting`,
-    `status`. Everything in one request is saved together or not at all.
+    `status`. Everything in one request is saved together or not at all. The first PUT starts the minutes, with a
+    record per agenda item; `{}` only starts them.
 
     Each record carries the `version` it was based on: a stale one is refused with 409, and `error.current`
     holds the stored text and, under `yours`, the text sent, so that nothing is lost. Adopted minutes can

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jcm.accounts.models import User
 from jcm.extensions import db
 from jcm.fields import choice, line, lines, reference, text
+from jcm.labels import labelled, unlabelled
 from jcm.meetings.models import AgendaItem, Meeting
 from jcm.models import Side, one_of, utcnow
 from jcm.mou.models import FocusArea
@@ -39,6 +40,20 @@ class CorrectionStatus(enum.StrEnum):
     adopted = "adopted"
     withdrawn = "withdrawn"
 
+
+MINUTES_STATUS_LABELS = labelled(MinutesStatus, {
+    MinutesStatus.draft: _l("Draft"),
+    MinutesStatus.circulated: _l("Circulated for review"),
+    MinutesStatus.adopted: _l("Adopted"),
+})
+PROGRESS_STATUS_LABELS = labelled(ProgressStatus, {
+    ProgressStatus.not_started: _l("Not started"),
+    ProgressStatus.on_track: _l("On track"),
+    ProgressStatus.at_risk: _l("At risk"),
+    ProgressStatus.off_track: _l("Off track"),
+    ProgressStatus.completed: _l("Completed"),
+})
+unlabelled(CorrectionStatus)  # shown only inside sentences ("Corr. 2 — adopted on …", "withdrawn")
 
 MINUTES_STATUSES = tuple(status.value for status in MinutesStatus)
 PROGRESS_STATUSES = tuple(status.value for status in ProgressStatus)

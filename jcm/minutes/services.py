@@ -54,7 +54,9 @@ def discussed_focus_areas(meeting: Meeting) -> list[FocusArea]:
 
 
 def open_minutes(actor, meeting: Meeting) -> Minutes:
-    """The minutes of a meeting, made on first use with a section per agenda item; new items get theirs."""
+    """The minutes of a meeting, started by a secretariat's first change (or their "Start the minutes") with a
+    section per agenda item; an item added since gets its section too. Never called to read: reading writes
+    nothing."""
     require(actor, "minutes.view", meeting)
     minutes = minutes_for(meeting)
     if minutes is None:
@@ -66,15 +68,26 @@ def open_minutes(actor, meeting: Meeting) -> Minutes:
         db.session.flush()
         record(actor, "minutes.create", minutes, label=meeting.title)
     if minutes.status != "adopted":
-        have = {section.agenda_item_id for section in db.session.scalars(
-            select(MinutesSection).where(MinutesSection.minutes_id == minutes.id))}
-        for item_id in db.session.scalars(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)):
-            if item_id not in have:
-                db.session.add(MinutesSection(minutes_id=minutes.id, agenda_item_id=item_id, discussion="",
-                                              decisions=[]))
-        db.session.flush()
+        _add_missing_sections(minutes.id, meeting.id)
     return db.session.scalar(minutes_query().where(Minutes.id == minutes.id).execution_options(
         populate_existing=True))
+
+
+def _add_missing_sections(minutes_id: int, meeting_id: int) -> None:
+    have = {section.agenda_item_id for section in db.session.scalars(
+        select(MinutesSection).where(MinutesSection.minutes_id == minutes_id))}
+    for item_id in db.session.scalars(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting_id)):
+        if item_id not in have:
+            db.session.add(MinutesSection(minutes_id=minutes_id, agenda_item_id=item_id, discussion="", decisions=[]))
+    db.session.flush()
+
+
+def section_for_added_item(item: AgendaItem) -> None:
+    """An item added to the agenda after the minutes were started gets its section at once, in the same change."""
+    minutes = db.session.execute(select(Minutes.id, Minutes.status).where(
+        Minutes.meeting_id == item.meeting_id)).first()
+    if minutes is not None and minutes.status != "adopted":
+        _add_missing_sections(minutes.id, item.meeting_id)
 
 
 def ordered_sections(minutes: Minutes) -> list[MinutesSection]:

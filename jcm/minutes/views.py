@@ -19,21 +19,17 @@ from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, Minu
 from jcm.minutes.models import Minutes, MinutesComment, MinutesSection
 from jcm.models import SIDES
 from jcm.permissions import can, require
-from jcm.web import form_status, int_or_none, submit
+from jcm.web import actor, form_status, int_or_none, submit
 
 bp = Blueprint("minutes", __name__)
 
 
 
-def _minutes_of(meeting: Meeting) -> Minutes | None:
-    """The minutes, made (with a section per agenda item) when a secretariat first opens them."""
-    if can(current_user, "minutes.edit", meeting):
-        services.open_minutes(current_user, meeting)
-    return services.minutes_for(meeting)
-
-
 def _required_minutes(meeting: Meeting) -> Minutes:
-    minutes = _minutes_of(meeting)
+    """The minutes a change is made to: a secretariat's first change starts them, as "Start the minutes" does."""
+    if can(actor(), "minutes.edit", meeting):
+        return services.open_minutes(actor(), meeting)
+    minutes = services.minutes_for(meeting)
     if minutes is None:
         raise NotFound(_("No minutes have been started for this meeting yet."))
     return minutes
@@ -44,8 +40,10 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
           status: int = 200):
     """The minutes page; a form just sent comes back with what was typed, and a conflict with both texts."""
     forms = forms or {}
-    can_edit = minutes is not None and not minutes.adopted and can(current_user, "minutes.edit", meeting)
+    can_edit = minutes is not None and not minutes.adopted and can(actor(), "minutes.edit", meeting)
     context = {"meeting": meeting, "minutes": minutes, "can_edit": can_edit,
+               "can_start": (minutes is None and meeting.status != "cancelled"
+                             and can(actor(), "minutes.edit", meeting)),
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
         return render_template("minutes/show.html", **context), status
@@ -81,9 +79,9 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
         missing=services.missing_progress(minutes, meeting) if not minutes.adopted else [],
         comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
                                                                            if c.section_id is None],
-        can_comment=circulated and can(current_user, "minutes.comment", meeting),
-        can_resolve=not minutes.adopted and can(current_user, "minutes.edit", meeting),
-        can_adopt=(circulated and can(current_user, "minutes.adopt", meeting)
+        can_comment=circulated and can(actor(), "minutes.comment", meeting),
+        can_resolve=not minutes.adopted and can(actor(), "minutes.edit", meeting),
+        can_adopt=(circulated and can(actor(), "minutes.adopt", meeting)
                    and approvals[current_user.side] is None),
         comment_form=forms.get("comment") or CommentForm(formdata=None))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
@@ -104,9 +102,9 @@ def _corrections(meeting: Meeting, minutes: Minutes, form: CorrectionForm | None
         "corrections": corrections, "current_record": record, "current_digest": digest, "correction_form": form,
         "typed": typed, "version_form": VersionForm(formdata=None),
         "proposed": proposed, "proposed_approvals": approvals,
-        "can_propose": proposed is None and can(current_user, "minutes.edit", meeting),
-        "can_withdraw": proposed is not None and can(current_user, "minutes.edit", meeting),
-        "can_adopt_correction": (proposed is not None and can(current_user, "minutes.adopt", meeting)
+        "can_propose": proposed is None and can(actor(), "minutes.edit", meeting),
+        "can_withdraw": proposed is not None and can(actor(), "minutes.edit", meeting),
+        "can_adopt_correction": (proposed is not None and can(actor(), "minutes.adopt", meeting)
                                  and approvals.get(current_user.side) is None),
         "record_titles": {entry["agenda_item_id"]: entry for entry in minutes.adopted_content["records"]},
     }
@@ -128,8 +126,20 @@ def _back(meeting_id: int, anchor: str = ""):
 @login_required
 def show(meeting_id: int):
     meeting = get_meeting(meeting_id)
-    require(current_user, "minutes.view", meeting)
-    return _page(meeting, _minutes_of(meeting))
+    require(actor(), "minutes.view", meeting)
+    return _page(meeting, services.minutes_for(meeting))
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/start")
+@login_required
+def start(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    if RestoreForm().validate_on_submit():
+        started = services.minutes_for(meeting) is not None
+        ok, _minutes = submit(None, lambda: services.open_minutes(actor(), meeting))
+        if ok and not started:
+            flash(_("The minutes have been started, with a record for each agenda item."), "success")
+    return _back(meeting_id)
 
 
 @csrf.exempt
@@ -150,7 +160,7 @@ def save_section(section_id: int):
             raise CSRFError(_("The form's security token was missing or invalid."))
         meeting = get_meeting(meeting_id)
         return _page(meeting, _required_minutes(meeting), posted_section=section_id, section_form=form, status=422)
-    ok, _section = submit(form, lambda: services.save_section(current_user, section, form.discussion.data,
+    ok, _section = submit(form, lambda: services.save_section(actor(), section, form.discussion.data,
                                                               form.decisions.data,
                                                               int_or_none(form.version.data)))
     if ok:
@@ -174,10 +184,10 @@ def save_section(section_id: int):
 def revisions(section_id: int):
     section = services.get_section(section_id)
     meeting = get_meeting(section.minutes.meeting_id)
-    require(current_user, "minutes.view", meeting)
+    require(actor(), "minutes.view", meeting)
     return render_template("minutes/revisions.html", meeting=meeting, section=section,
                            revisions=services.revisions(section), restore_form=RestoreForm(formdata=None),
-                           can_restore=not section.minutes.adopted and can(current_user, "minutes.edit", meeting))
+                           can_restore=not section.minutes.adopted and can(actor(), "minutes.edit", meeting))
 
 
 @bp.post("/minutes/sections/<int:section_id>/revisions/<int:version>/restore")
@@ -186,7 +196,7 @@ def restore(section_id: int, version: int):
     section = services.get_section(section_id)
     meeting_id = section.minutes.meeting_id
     if RestoreForm().validate_on_submit():
-        ok, _section = submit(None, lambda: services.restore_revision(current_user, section, version))
+        ok, _section = submit(None, lambda: services.restore_revision(actor(), section, version))
         if ok:
             flash(_("Version %(n)d has been restored as a new version.", n=version), "success")
             return _back(meeting_id, f"#section-{section_id}")
@@ -202,7 +212,7 @@ def attendance(meeting_id: int, side: str):
     if side not in SIDES:
         raise NotFound(_("There is no such side."))
     if form.validate_on_submit():
-        ok, _rows = submit(form, lambda: services.set_attendance(current_user, minutes, side,
+        ok, _rows = submit(form, lambda: services.set_attendance(actor(), minutes, side,
                                                                  parse_attendance(form.people.data)))
         if ok:
             flash(_("The attendance has been saved."), "success")
@@ -217,7 +227,7 @@ def progress(meeting_id: int, focus_area_id: int):
     minutes = _required_minutes(meeting)
     form = ProgressForm()
     if form.validate_on_submit():
-        ok, _entry = submit(form, lambda: services.save_progress(current_user, minutes, focus_area_id,
+        ok, _entry = submit(form, lambda: services.save_progress(actor(), minutes, focus_area_id,
                                                                  form.status.data, form.narrative.data,
                                                                  int_or_none(form.version.data)))
         if ok:
@@ -235,7 +245,7 @@ def next_meeting(meeting_id: int):
     minutes = _required_minutes(meeting)
     form = NextMeetingForm()
     if form.validate_on_submit():
-        ok, _minutes = submit(form, lambda: services.set_next_meeting(current_user, minutes, form.next_meeting.data,
+        ok, _minutes = submit(form, lambda: services.set_next_meeting(actor(), minutes, form.next_meeting.data,
                                                                       int_or_none(form.version.data)))
         if ok:
             flash(_("The next meeting has been saved."), "success")
@@ -251,7 +261,7 @@ def set_status(meeting_id: int):
     minutes = _required_minutes(meeting)
     form = MinutesStatusForm()
     if form.validate_on_submit():
-        ok, _minutes = submit(None, lambda: services.set_status(current_user, minutes, form.status.data,
+        ok, _minutes = submit(None, lambda: services.set_status(actor(), minutes, form.status.data,
                                                                 int_or_none(form.version.data)))
         g.pop("conflict", None)
         if ok:
@@ -267,7 +277,7 @@ def comment(meeting_id: int):
     minutes = _required_minutes(meeting)
     form = CommentForm()
     if form.validate_on_submit():
-        ok, made = submit(form, lambda: services.add_comment(current_user, minutes, form.text.data,
+        ok, made = submit(form, lambda: services.add_comment(actor(), minutes, form.text.data,
                                                              form.section_id.data or None))
         if ok:
             flash(_("Your comment has been added."), "success")
@@ -283,7 +293,7 @@ def resolve(comment_id: int):
         raise NotFound(_("There is no such comment."))
     meeting_id = db.session.scalar(select(Minutes.meeting_id).where(Minutes.id == comment.minutes_id))
     if RestoreForm().validate_on_submit():
-        ok, _comment = submit(None, lambda: services.resolve_comment(current_user, comment))
+        ok, _comment = submit(None, lambda: services.resolve_comment(actor(), comment))
         if ok:
             flash(_("The comment has been marked resolved."), "success")
     return _back(meeting_id, f"#section-{comment.section_id}" if comment.section_id else "#comments")
@@ -295,7 +305,7 @@ def adopt(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
     if RestoreForm().validate_on_submit():
-        ok, _approval = submit(None, lambda: services.adopt(current_user, minutes))
+        ok, _approval = submit(None, lambda: services.adopt(actor(), minutes))
         if not ok:
             # Refused (e.g. progress missing): the page says why, with the status of the refusal.
             error = g.get("service_error")
@@ -333,14 +343,14 @@ def _typed_changes(record: dict) -> tuple[dict, dict]:
 def propose_correction(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
-    require(current_user, "minutes.edit", meeting)
+    require(actor(), "minutes.edit", meeting)
     form = CorrectionForm()
     typed: dict = {}
     if form.validate_on_submit():
         record, _digest = services.current_record(minutes) if minutes.adopted else ({}, None)
         changes, typed = _typed_changes(record) if record else ({}, {})
         changes["next_meeting"] = form.next_meeting.data or ""
-        ok, made = submit(form, lambda: services.propose_correction(current_user, minutes, changes, form.reason.data,
+        ok, made = submit(form, lambda: services.propose_correction(actor(), minutes, changes, form.reason.data,
                                                                    form.supersedes.data or None))
         g.pop("conflict", None)
         if ok:
@@ -370,7 +380,7 @@ def _correction_action(meeting_id: int, number: int, action, done: str):
 @login_required
 def adopt_correction(meeting_id: int, number: int):
     return _correction_action(meeting_id, number,
-                              lambda correction, version: services.adopt_correction(current_user, correction, version),
+                              lambda correction, version: services.adopt_correction(actor(), correction, version),
                               _("You have adopted the correction for your side."))
 
 
@@ -378,6 +388,6 @@ def adopt_correction(meeting_id: int, number: int):
 @login_required
 def withdraw_correction(meeting_id: int, number: int):
     return _correction_action(meeting_id, number,
-                              lambda correction, version: services.withdraw_correction(current_user, correction,
+                              lambda correction, version: services.withdraw_correction(actor(), correction,
                                                                                        version),
                               _("The correction has been withdrawn."))

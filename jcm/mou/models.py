@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.extensions import db
 from jcm.fields import calendar_day, choice, integer, line, reference, text
+from jcm.labels import labelled
 from jcm.models import Side, one_of, utcnow
 
 
@@ -21,6 +22,14 @@ class AgreementStatus(enum.StrEnum):
     operative = "operative"
     discontinuation_pending = "discontinuation_pending"
     discontinued = "discontinued"
+
+
+AGREEMENT_STATUS_LABELS = labelled(AgreementStatus, {
+    AgreementStatus.signed: _l("Signed, not yet operative"),
+    AgreementStatus.operative: _l("Operative"),
+    AgreementStatus.discontinuation_pending: _l("Discontinuation pending"),
+    AgreementStatus.discontinued: _l("Discontinued"),
+})
 
 
 class Agreement(db.Model):

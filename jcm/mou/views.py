@@ -12,7 +12,7 @@ from jcm.accounts.forms import EmptyForm
 from jcm.mou import services
 from jcm.mou.forms import FocusAreaForm, ModificationForm, NoticeForm
 from jcm.permissions import can, require
-from jcm.web import form_status, int_or_none, submit
+from jcm.web import actor, form_status, int_or_none, submit
 
 bp = Blueprint("mou", __name__)
 
@@ -42,7 +42,7 @@ def agreement(agreement_id: int):
 
 
 def _agreement_page(agreement, notice_form=None, modification_form=None, status=200):
-    require(current_user, "agreement.view", agreement)
+    require(actor(), "agreement.view", agreement)
     if notice_form is None:
         notice_form = NoticeForm(formdata=None, version=str(agreement.version),
                                  notice_date=date.today())
@@ -51,7 +51,7 @@ def _agreement_page(agreement, notice_form=None, modification_form=None, status=
     return render_template(
         "mou/agreement.html", agreement=agreement, tree=services.focus_area_tree(agreement),
         status=agreement.status_on(date.today()), today=date.today(),
-        can_edit=can(current_user, "agreement.edit", agreement),
+        can_edit=can(actor(), "agreement.edit", agreement),
         notice_form=notice_form, modification_form=modification_form, withdraw_form=EmptyForm(),
     ), status
 
@@ -60,11 +60,11 @@ def _agreement_page(agreement, notice_form=None, modification_form=None, status=
 @login_required
 def record_notice(agreement_id: int):
     agreement = services.get_agreement(agreement_id)
-    require(current_user, "agreement.edit", agreement)
+    require(actor(), "agreement.edit", agreement)
     form = NoticeForm()
     if form.validate_on_submit():
         ok, _none = submit(form, lambda: services.record_discontinuation_notice(
-            current_user, agreement, form.notice_date.data, form.side.data, form.reference.data,
+            actor(), agreement, form.notice_date.data, form.side.data, form.reference.data,
             expected_version=int_or_none(form.version.data)))
         if ok:
             flash(_("The notice of discontinuation has been recorded. The MOU is expected to be discontinued "
@@ -78,9 +78,9 @@ def record_notice(agreement_id: int):
 @login_required
 def withdraw_notice(agreement_id: int):
     agreement = services.get_agreement(agreement_id)
-    require(current_user, "agreement.edit", agreement)
+    require(actor(), "agreement.edit", agreement)
     if EmptyForm().validate_on_submit():
-        ok, _none = submit(None, lambda: services.withdraw_discontinuation_notice(current_user, agreement))
+        ok, _none = submit(None, lambda: services.withdraw_discontinuation_notice(actor(), agreement))
         if ok:
             flash(_("The notice of discontinuation has been withdrawn."), "success")
     return redirect(url_for("mou.agreement", agreement_id=agreement_id))
@@ -90,11 +90,11 @@ def withdraw_notice(agreement_id: int):
 @login_required
 def record_modification(agreement_id: int):
     agreement = services.get_agreement(agreement_id)
-    require(current_user, "agreement.edit", agreement)
+    require(actor(), "agreement.edit", agreement)
     form = ModificationForm()
     if form.validate_on_submit():
         ok, _none = submit(form, lambda: services.record_modification(
-            current_user, agreement, form.decided_on.data, form.description.data))
+            actor(), agreement, form.decided_on.data, form.description.data))
         if ok:
             flash(_("The modification has been recorded."), "success")
             return redirect(url_for("mou.agreement", agreement_id=agreement.id))
@@ -106,14 +106,14 @@ def record_modification(agreement_id: int):
 @login_required
 def edit_focus_area(focus_area_id: int):
     area = services.get_focus_area(focus_area_id)
-    require(current_user, "focus_area.edit", area)
+    require(actor(), "focus_area.edit", area)
     form = FocusAreaForm(obj=area if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = str(area.version)
     if form.validate_on_submit():
         data = {key: getattr(form, key).data for key in ("title", "title_ko", "summary", "summary_ko")}
         ok, _none = submit(form, lambda: services.update_focus_area(
-            current_user, area, data, expected_version=int_or_none(form.version.data)))
+            actor(), area, data, expected_version=int_or_none(form.version.data)))
         if ok:
             flash(_("Focus area %(code)s has been saved.", code=area.code), "success")
             return redirect(url_for("mou.agreement", agreement_id=area.agreement_id) + f"#fa-{area.id}")
