@@ -76,6 +76,22 @@ def test_a_notice_can_be_withdrawn(app, client, auth, committee):
     assert _agreement(app, committee.agreement_id).discontinuation_notice_date is None
 
 
+def test_a_second_notice_is_refused_until_the_first_is_withdrawn(app, client, auth, committee):
+    auth.login(committee.us_admin)
+    url = f"/mou/{committee.agreement_id}"
+    post_form(client, f"{url}/notice", {"notice_date": "2026-01-15", "side": "US", "version": "1"}, page=url)
+    page = client.get(url).get_data(as_text=True)
+    assert "Withdraw the notice" in page and "Record a notice of discontinuation" not in page
+    response = post_form(client, f"{url}/notice", {"notice_date": "2026-02-01", "side": "KR", "version": "1"},
+                         page=url)
+    assert response.status_code == 409 and "already recorded" in response.get_data(as_text=True)
+    assert _agreement(app, committee.agreement_id).discontinuation_notice_side == "US"
+    post_form(client, f"{url}/notice/withdraw", {}, page=url)
+    page = client.get(url).get_data(as_text=True)
+    assert "Withdraw the notice" not in page and "Record a notice of discontinuation" in page
+    assert post_form(client, f"{url}/notice/withdraw", {}, page=url).status_code == 422  # none to withdraw
+
+
 def test_recorded_modifications_are_listed(client, auth, committee):
     auth.login(committee.us_admin)
     url = f"/mou/{committee.agreement_id}"

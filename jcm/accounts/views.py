@@ -150,6 +150,7 @@ def revoke_token(token_id: int):
     token = db.session.get(ApiToken, token_id)
     if token is None:
         raise NotFound(_("There is no such token."))
+    require(current_user, "token.manage", token.user)
     form = EmptyForm()
     if form.validate_on_submit():
         services.revoke_token(current_user, token)

@@ -21,7 +21,7 @@ from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
-from jcm.permissions import can, require
+from jcm.permissions import require
 from jcm.web import form_status, int_or_none, submit
 
 bp = Blueprint("actions", __name__)
@@ -42,8 +42,7 @@ def register():
     counts = services.register_counts(filters, today)
     return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
                            today=today, args=filters.as_args(), filter_options=_filter_options(),
-                           columns=columns_of(REGISTER),
-                           can_create=can(current_user, "action.create")), (422 if error else 200)
+                           columns=columns_of(REGISTER)), (422 if error else 200)
 
 
 def _filter_options() -> dict:
@@ -70,9 +69,7 @@ def mine():
 def show(item_id: int):
     item = services.get_action_item(item_id, with_updates=True)
     require(current_user, "action.view", item)
-    return render_template("actions/show.html", item=item, today=date.today(), form=UpdateForm(formdata=None),
-                           can_update=can(current_user, "action.update", item),
-                           can_edit=can(current_user, "action.edit", item))
+    return render_template("actions/show.html", item=item, today=date.today(), form=UpdateForm(formdata=None))
 
 
 @bp.post("/action-items/<int:item_id>/updates")
@@ -91,8 +88,7 @@ def post_update(item_id: int):
         today = date.today()
         return render_template("actions/mine.html", items=services.my_action_items(current_user, today),
                                today=today, form=UpdateForm(formdata=None), failed=form, failed_id=item_id), 422
-    return render_template("actions/show.html", item=item, today=date.today(), form=form, can_update=True,
-                           can_edit=can(current_user, "action.edit", item)), 422
+    return render_template("actions/show.html", item=item, today=date.today(), form=form), 422
 
 
 def _owner_choices(side: str):
@@ -179,6 +175,7 @@ def _owner_value(owner) -> str:
 @login_required
 def review(meeting_id: int):
     meeting = get_meeting(meeting_id)
+    require(current_user, "action.review", meeting)
     form = ReviewForm()
     if form.validate_on_submit():
         item = services.get_action_item(int_or_none(form.action_item_id.data) or 0)

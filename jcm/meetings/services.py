@@ -22,7 +22,7 @@ from jcm.meetings.models import (AGENDA_ITEM_KINDS, DEFAULT_TIME_ZONES, MEETING_
                                  AgendaItem, AgendaSnapshot, Meeting, MeetingDay, MeetingStatus)
 from jcm.models import SIDES, parse_date, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
-from jcm.permissions import require
+from jcm.permissions import AlreadyDone, require
 from jcm.versions import next_version
 
 MEETING_FIELDS = ("ordinal", "title", "title_ko", "start_date", "end_date", "time_zone", "venue", "venue_ko", "city",
@@ -291,10 +291,10 @@ def _sync_days(meeting: Meeting) -> None:
 
 
 def update_meeting(actor, meeting: Meeting, data: dict[str, Any], expected_version: int | None = None) -> Meeting:
-    require(actor, "meeting.edit", meeting)
-    _check_version(meeting, expected_version, MEETING_FIELDS)
     status = data.get("status")
     data = {k: v for k, v in data.items() if k != "status"}
+    require(actor, "meeting.set_status" if status is not None and not data else "meeting.edit", meeting)
+    _check_version(meeting, expected_version, MEETING_FIELDS)
     if data:
         _update_meeting_fields(actor, meeting, data)
     if status is not None:
@@ -303,8 +303,6 @@ def update_meeting(actor, meeting: Meeting, data: dict[str, Any], expected_versi
 
 
 def _update_meeting_fields(actor, meeting: Meeting, data: dict[str, Any]) -> None:
-    if meeting.status in ("minutes_adopted", "cancelled"):
-        raise Conflict(_("This meeting is %(status)s and can no longer be changed.", status=meeting.status))
     values = _meeting_values(data, meeting)
     if "ordinal" in values:
         _check_ordinal_free(meeting.agreement_id, values["ordinal"], meeting.id)
@@ -340,8 +338,14 @@ SETTABLE_STATUSES = tuple(status.value for status in MeetingStatus
                           if any(status in moves for moves in STATUS_MOVES.values()))
 
 
+def status_moves(meeting: Meeting, today: date) -> list[str]:
+    """The statuses a secretariat may move the meeting to by hand now: held once it has begun."""
+    return sorted(status.value for status in STATUS_MOVES[meeting.status]
+                  if status != MeetingStatus.held or meeting.start_date <= today)
+
+
 def set_status(actor, meeting: Meeting, status: str) -> Meeting:
-    require(actor, "meeting.edit", meeting)
+    require(actor, "meeting.set_status", meeting)
     if status not in MEETING_STATUSES:
         raise Invalid(_("Unknown meeting status “%(status)s”.", status=status), field="status")
     if status == meeting.status:
@@ -364,8 +368,6 @@ def set_status(actor, meeting: Meeting, status: str) -> Meeting:
 def delete_meeting(actor, meeting: Meeting, expected_version: int | None = None) -> None:
     require(actor, "meeting.delete", meeting)
     _check_version(meeting, expected_version, MEETING_FIELDS)
-    if meeting.status not in ("planning", "cancelled"):
-        raise Conflict(_("Only a meeting in planning or cancelled can be deleted."))
     record(actor, "meeting.delete", meeting, before=snapshot(meeting, MEETING_FIELDS), label=meeting.title)
     db.session.delete(meeting)
     db.session.flush()
@@ -373,7 +375,6 @@ def delete_meeting(actor, meeting: Meeting, expected_version: int | None = None)
 
 def set_day_hours(actor, meeting: Meeting, day: date, starts_at: time, ends_at: time) -> MeetingDay:
     require(actor, "agenda.edit", meeting)
-    _check_agenda_open(meeting)
     row = next((d for d in meeting.days if d.day == day), None)
     if row is None:
         raise Invalid(_("%(date)s is not a day of this meeting.", date=day.isoformat()), field="day")
@@ -424,7 +425,6 @@ def _item_values(meeting: Meeting, data: dict[str, Any], item: AgendaItem | None
 
 def add_agenda_item(actor, meeting: Meeting, data: dict[str, Any]) -> AgendaItem:
     require(actor, "agenda.edit", meeting)
-    _check_agenda_open(meeting)
     values = _item_values(meeting, {"kind": "other_business", "duration_minutes": 15, **data}, None)
     areas = _focus_areas(meeting.agreement_id, data.get("focus_area_ids") or [])
     if values["kind"] == "focus_area" and not areas:
@@ -443,7 +443,6 @@ def add_agenda_item(actor, meeting: Meeting, data: dict[str, Any]) -> AgendaItem
 def update_agenda_item(actor, item: AgendaItem, data: dict[str, Any], expected_version: int | None = None) -> AgendaItem:
     meeting = item.meeting
     require(actor, "agenda.edit", meeting)
-    _check_agenda_open(meeting)
     _check_version(item, expected_version, ITEM_FIELDS,
                    _("Someone else changed this agenda item meanwhile; review their change and try again."))
     values = _item_values(meeting, data, item)
@@ -468,7 +467,6 @@ def update_agenda_item(actor, item: AgendaItem, data: dict[str, Any], expected_v
 def delete_agenda_item(actor, item: AgendaItem, expected_version: int | None = None) -> None:
     meeting = item.meeting
     require(actor, "agenda.edit", meeting)
-    _check_agenda_open(meeting)
     _check_version(item, expected_version, ITEM_FIELDS)
     record(actor, "agenda_item.delete", item, before=_item_snapshot(item))
     db.session.delete(item)
@@ -487,7 +485,6 @@ def _renumber(meeting: Meeting) -> None:
 def reorder_agenda(actor, meeting: Meeting, ids: list[Any]) -> list[AgendaItem]:
     """Put the items in the order given; the list must name every item of the meeting once."""
     require(actor, "agenda.edit", meeting)
-    _check_agenda_open(meeting)
     if not isinstance(ids, list):
         raise Invalid(_("Give the order as a list of agenda item ids."), field="ids")
     wanted = [_int(value, "ids") for value in ids]
@@ -508,6 +505,7 @@ def reorder_agenda(actor, meeting: Meeting, ids: list[Any]) -> list[AgendaItem]:
 def move_agenda_item(actor, item: AgendaItem, direction: str) -> None:
     """One step up or down: the keyboard and no-JavaScript way of reordering."""
     meeting = item.meeting
+    require(actor, "agenda.edit", meeting)
     order = [i.id for i in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                               .order_by(AgendaItem.position, AgendaItem.id))]
     index = order.index(item.id)
@@ -551,8 +549,10 @@ def _agenda_changed(actor, meeting: Meeting) -> None:
 
 def agree_agenda(actor, meeting: Meeting, expected_agenda_version: int | None = None) -> AgendaApproval:
     """The actor's side agrees the current version; when both sides have, the agenda is agreed."""
-    require(actor, "agenda.agree", meeting)
-    _check_agenda_open(meeting)
+    try:
+        require(actor, "agenda.agree", meeting)
+    except AlreadyDone:  # agreeing again changes nothing
+        return approvals_by_side(meeting)[actor.side]
     if expected_agenda_version is not None and expected_agenda_version != meeting.agenda_version:
         raise Conflict(_("The agenda has changed since you read it: it is now version %(version)d. "
                          "Review it before agreeing.", version=meeting.agenda_version),
@@ -565,7 +565,7 @@ def agree_agenda(actor, meeting: Meeting, expected_agenda_version: int | None = 
         return existing
     approval = AgendaApproval(meeting_id=meeting.id, side=side, agenda_version=meeting.agenda_version,
                               user_id=actor.id, at=utcnow())
-    db.session.add(approval)
+    meeting.approvals.append(approval)
     db.session.flush()
     record(actor, "agenda.agree", meeting, after={"side": side, "agenda_version": meeting.agenda_version},
            label=meeting.title)

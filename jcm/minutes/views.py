@@ -27,7 +27,7 @@ bp = Blueprint("minutes", __name__)
 
 def _minutes_of(meeting: Meeting) -> Minutes | None:
     """The minutes, made (with a section per agenda item) when a secretariat first opens them."""
-    if can(current_user, "minutes.edit", meeting):
+    if can(current_user, "minutes.start", meeting):
         services.open_minutes(current_user, meeting)
     return services.minutes_for(meeting)
 
@@ -44,7 +44,7 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
           status: int = 200):
     """The minutes page; a form just sent comes back with what was typed, and a conflict with both texts."""
     forms = forms or {}
-    can_edit = minutes is not None and not minutes.adopted and can(current_user, "minutes.edit", meeting)
+    can_edit = minutes is not None and can(current_user, "minutes.edit", minutes)
     context = {"meeting": meeting, "minutes": minutes, "can_edit": can_edit,
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
@@ -72,7 +72,6 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
         formdata=None, next_meeting=minutes.next_meeting, version=str(minutes.next_meeting_version))
     all_comments = services.comments(minutes)
     approvals = services.approvals_by_side(minutes)
-    circulated = minutes.status == "circulated"
     context.update(
         sections=sections, section_forms=section_forms, conflict=conflict, posted_section=posted_section,
         areas=areas, progress=progress, progress_forms=progress_forms, attendance_forms=attendance_forms,
@@ -81,10 +80,9 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
         missing=services.missing_progress(minutes, meeting) if not minutes.adopted else [],
         comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
                                                                            if c.section_id is None],
-        can_comment=circulated and can(current_user, "minutes.comment", meeting),
-        can_resolve=not minutes.adopted and can(current_user, "minutes.edit", meeting),
-        can_adopt=(circulated and can(current_user, "minutes.adopt", meeting)
-                   and approvals[current_user.side] is None),
+        can_comment=can(current_user, "minutes.comment", minutes),
+        can_resolve=can(current_user, "minutes.edit", minutes),
+        can_adopt=can(current_user, "minutes.adopt", minutes),
         comment_form=forms.get("comment") or CommentForm(formdata=None))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     return render_template("minutes/show.html", **context), status
@@ -104,10 +102,9 @@ def _corrections(meeting: Meeting, minutes: Minutes, form: CorrectionForm | None
         "corrections": corrections, "current_record": record, "current_digest": digest, "correction_form": form,
         "typed": typed, "version_form": VersionForm(formdata=None),
         "proposed": proposed, "proposed_approvals": approvals,
-        "can_propose": proposed is None and can(current_user, "minutes.edit", meeting),
-        "can_withdraw": proposed is not None and can(current_user, "minutes.edit", meeting),
-        "can_adopt_correction": (proposed is not None and can(current_user, "minutes.adopt", meeting)
-                                 and approvals.get(current_user.side) is None),
+        "can_propose": can(current_user, "minutes.correct", minutes),
+        "can_withdraw": proposed is not None and can(current_user, "correction.edit", proposed),
+        "can_adopt_correction": proposed is not None and can(current_user, "correction.adopt", proposed),
         "record_titles": {entry["agenda_item_id"]: entry for entry in minutes.adopted_content["records"]},
     }
 
@@ -143,6 +140,7 @@ def save_section(section_id: int):
         back = url_for("minutes.show", meeting_id=meeting_id) + f"#section-{section_id}" if meeting_id else None
         return redirect(url_for("accounts.login", next=back))
     section = services.get_section(section_id)
+    require(current_user, "minutes.edit", section.minutes)
     meeting_id, title = section.minutes.meeting_id, section.agenda_item.title
     form = SectionForm()
     if not form.validate_on_submit():
@@ -177,13 +175,14 @@ def revisions(section_id: int):
     require(current_user, "minutes.view", meeting)
     return render_template("minutes/revisions.html", meeting=meeting, section=section,
                            revisions=services.revisions(section), restore_form=RestoreForm(formdata=None),
-                           can_restore=not section.minutes.adopted and can(current_user, "minutes.edit", meeting))
+                           can_restore=can(current_user, "minutes.edit", section.minutes))
 
 
 @bp.post("/minutes/sections/<int:section_id>/revisions/<int:version>/restore")
 @login_required
 def restore(section_id: int, version: int):
     section = services.get_section(section_id)
+    require(current_user, "minutes.edit", section.minutes)
     meeting_id = section.minutes.meeting_id
     if RestoreForm().validate_on_submit():
         ok, _section = submit(None, lambda: services.restore_revision(current_user, section, version))
@@ -198,6 +197,7 @@ def restore(section_id: int, version: int):
 def attendance(meeting_id: int, side: str):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
+    require(current_user, "minutes.edit", minutes)
     form = AttendanceForm()
     if side not in SIDES:
         raise NotFound(_("There is no such side."))
@@ -215,6 +215,7 @@ def attendance(meeting_id: int, side: str):
 def progress(meeting_id: int, focus_area_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
+    require(current_user, "minutes.edit", minutes)
     form = ProgressForm()
     if form.validate_on_submit():
         ok, _entry = submit(form, lambda: services.save_progress(current_user, minutes, focus_area_id,
@@ -233,6 +234,7 @@ def progress(meeting_id: int, focus_area_id: int):
 def next_meeting(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
+    require(current_user, "minutes.edit", minutes)
     form = NextMeetingForm()
     if form.validate_on_submit():
         ok, _minutes = submit(form, lambda: services.set_next_meeting(current_user, minutes, form.next_meeting.data,
@@ -249,6 +251,7 @@ def next_meeting(meeting_id: int):
 def set_status(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
+    require(current_user, "minutes.edit", minutes)
     form = MinutesStatusForm()
     if form.validate_on_submit():
         ok, _minutes = submit(None, lambda: services.set_status(current_user, minutes, form.status.data,
@@ -265,6 +268,7 @@ def set_status(meeting_id: int):
 def comment(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
+    require(current_user, "minutes.comment", minutes)
     form = CommentForm()
     if form.validate_on_submit():
         ok, made = submit(form, lambda: services.add_comment(current_user, minutes, form.text.data,
@@ -281,7 +285,9 @@ def resolve(comment_id: int):
     comment = db.session.get(MinutesComment, comment_id)
     if comment is None:
         raise NotFound(_("There is no such comment."))
-    meeting_id = db.session.scalar(select(Minutes.meeting_id).where(Minutes.id == comment.minutes_id))
+    minutes = db.session.get(Minutes, comment.minutes_id)
+    require(current_user, "minutes.edit", minutes)
+    meeting_id = minutes.meeting_id
     if RestoreForm().validate_on_submit():
         ok, _comment = submit(None, lambda: services.resolve_comment(current_user, comment))
         if ok:
@@ -294,6 +300,7 @@ def resolve(comment_id: int):
 def adopt(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
+    require(current_user, "minutes.adopt", minutes)
     if RestoreForm().validate_on_submit():
         ok, _approval = submit(None, lambda: services.adopt(current_user, minutes))
         if not ok:
@@ -333,7 +340,7 @@ def _typed_changes(record: dict) -> tuple[dict, dict]:
 def propose_correction(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
-    require(current_user, "minutes.edit", meeting)
+    require(current_user, "minutes.correct", minutes)
     form = CorrectionForm()
     typed: dict = {}
     if form.validate_on_submit():
@@ -350,10 +357,11 @@ def propose_correction(meeting_id: int):
                  status=form_status(form))
 
 
-def _correction_action(meeting_id: int, number: int, action, done: str):
+def _correction_action(meeting_id: int, number: int, permission: str, action, done: str):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
     correction = services.get_correction(minutes, number)
+    require(current_user, permission, correction)
     form = VersionForm()
     if form.validate_on_submit():
         ok, _result = submit(None, lambda: action(correction, int_or_none(form.version.data)))
@@ -369,7 +377,7 @@ def _correction_action(meeting_id: int, number: int, action, done: str):
 @bp.post("/meetings/<int:meeting_id>/minutes/corrections/<int:number>/adopt")
 @login_required
 def adopt_correction(meeting_id: int, number: int):
-    return _correction_action(meeting_id, number,
+    return _correction_action(meeting_id, number, "correction.adopt",
                               lambda correction, version: services.adopt_correction(current_user, correction, version),
                               _("You have adopted the correction for your side."))
 
@@ -377,7 +385,7 @@ def adopt_correction(meeting_id: int, number: int):
 @bp.post("/meetings/<int:meeting_id>/minutes/corrections/<int:number>/withdraw")
 @login_required
 def withdraw_correction(meeting_id: int, number: int):
-    return _correction_action(meeting_id, number,
+    return _correction_action(meeting_id, number, "correction.edit",
                               lambda correction, version: services.withdraw_correction(current_user, correction,
                                                                                        version),
                               _("The correction has been withdrawn."))

@@ -214,7 +214,7 @@ def _check_version(obj, expected: int | None, fields: tuple[str, ...]) -> None:
 def record_discontinuation_notice(actor, agreement: Agreement, notice_date: date, side: str,
                                   reference: str = "", expected_version: int | None = None) -> Agreement:
     """Written notice by one Participant; the MOU ends notice_period_days after its delivery."""
-    require(actor, "agreement.edit", agreement)
+    require(actor, "agreement.give_notice", agreement)
     _check_version(agreement, expected_version, NOTICE_FIELDS)
     if side not in SIDES:
         raise Invalid(_("Say which Participant gave the notice (US or KR)."), field="side")
@@ -235,10 +235,8 @@ def record_discontinuation_notice(actor, agreement: Agreement, notice_date: date
 
 
 def withdraw_discontinuation_notice(actor, agreement: Agreement, expected_version: int | None = None) -> Agreement:
-    require(actor, "agreement.edit", agreement)
+    require(actor, "agreement.withdraw_notice", agreement)
     _check_version(agreement, expected_version, NOTICE_FIELDS)
-    if agreement.discontinuation_notice_date is None:
-        raise Invalid(_("No notice of discontinuation is recorded."))
     before = snapshot(agreement, NOTICE_FIELDS)
     agreement.discontinuation_notice_date = None
     agreement.discontinuation_notice_side = None
