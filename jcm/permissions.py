@@ -24,7 +24,7 @@ class AlreadyDone(Conflict):
 
 
 class Refusal:
-    """No, and why: the error `require` raises. False in a test, so a rule may return it in place of False."""
+    """No, and why: the error `require` raises. It is falsy, so a rule may return it wherever it would say False."""
 
     __slots__ = ("error", "message")
 

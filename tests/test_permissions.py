@@ -122,6 +122,18 @@ def test_what_a_meeting_in_each_status_allows(action, status, role, side):
         assert refused.error is Conflict and refused.message  # the state refuses, and says why
 
 
+def test_the_rules_speak_of_the_statuses_the_models_have():
+    from jcm import permissions
+    from jcm.meetings.models import MEETING_STATUSES as MEETINGS
+    from jcm.meetings.services import EDITABLE_STATUSES
+    from jcm.minutes.models import CORRECTION_STATUSES, MINUTES_STATUSES as MINUTES
+
+    assert set(MEETING_STATUSES) == set(MEETINGS) and set(MINUTES_STATUSES) == set(MINUTES)
+    assert permissions.AGENDA_OPEN == EDITABLE_STATUSES
+    assert set(permissions.MEETING_CLOSED) | set(permissions.DELETABLE) <= set(MEETINGS)
+    assert {"proposed", "adopted", "withdrawn"} == set(CORRECTION_STATUSES)
+
+
 def test_the_state_refusals_say_why():
     secretariat = someone("secretariat", "US")
     held = Meeting(status="held", agenda_version=1)
