@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from importlib import import_module
 from pathlib import Path
@@ -19,8 +18,14 @@ from jcm.errors import register_error_handlers
 from jcm.extensions import babel, csrf, db, login_manager, migrate
 from jcm.web import init_unit_of_work
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-log = logging.getLogger(__name__)
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled_folder(name: str) -> Path:
+    """`templates` or `migrations`: inside the package when it is installed from a wheel (the build copies them
+    there, see setup.py), at the top of the source tree otherwise (an editable install, a checkout)."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / name
 
 
 def import_models() -> None:
@@ -42,13 +47,13 @@ FEATURES = ("jcm.mou", "jcm.accounts", "jcm.audit", "jcm.documents", "jcm.meetin
 def create_app(test_config: dict | None = None) -> Flask:
     instance_path = (test_config or {}).get("INSTANCE_PATH") or instance_path_from_env()
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
-                template_folder=str(PROJECT_ROOT / "templates"))
+                template_folder=str(bundled_folder("templates")))
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, test_config)
 
     import_models()
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(bundled_folder("migrations")), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
@@ -10,6 +11,15 @@ from flask_login import current_user
 
 
 bp = Blueprint("i18n", __name__)
+
+
+class Language(enum.StrEnum):
+    """The interface's languages (the LANGUAGES setting): the one an account prefers. Named in its own language
+    (LOCALE_LABELS), and kept in the database without a check: the application's own choice, not a committee's
+    vocabulary."""
+
+    en = "en"
+    ko = "ko"
 
 
 def select_locale() -> str:
@@ -44,13 +54,14 @@ def localized_text(value) -> str:
 
 
 def script_words() -> dict[str, str]:
-    """The few words jcm.js says, from the catalog like every other text; {n}, {title} and {when} are filled in
-    by the script."""
+    """The few words jcm.js says, from the catalog like every other text; {reason}, {n}, {title} and {when} are
+    filled in by the script."""
     from flask_babel import gettext as _
 
     return {
         "saved": _("Saved"),
         "failed": _("Could not save the new order"),
+        "failedBecause": _("Could not save the new order: %(reason)s", reason="{reason}"),
         "newVersion": _("This change made version %(n)s of the agenda; both sides must agree it again. Reload the "
                         "page to see where it stands.", n="{n}"),
         "move": _("Move %(title)s", title="{title}"),

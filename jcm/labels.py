@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from jcm.actions.models import ActionStatus, ReviewOutcome
+from jcm.i18n import Language
 from jcm.meetings.models import AgendaItemKind, MeetingStatus, Mode
 from jcm.minutes.models import CorrectionStatus, MinutesStatus, ProgressStatus
 from jcm.models import Role, Side
@@ -67,7 +68,7 @@ PROGRESS_STATUS_LABELS = {
     ProgressStatus.off_track: _l("Off track"),
     ProgressStatus.completed: _l("Completed"),
 }
-LOCALE_LABELS = {"en": "English", "ko": "한국어"}
+LOCALE_LABELS = {Language.en: "English", Language.ko: "한국어"}
 DEPTH_LABELS = {0: _l("Area of cooperation"), 1: _l("Focus area"), 2: _l("Sub-topic")}
 
 # Every vocabulary and its labels, so that a value cannot be added without them (tests/test_labels.py).

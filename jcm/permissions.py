@@ -114,14 +114,6 @@ def is_owner(user, item) -> bool:
 
 # --- the agreement ----------------------------------------------------------------------------------------
 
-def _give_notice(user, agreement) -> bool | Refusal:
-    if user.role != "admin":
-        return False
-    if agreement is not None and agreement.discontinuation_notice_date is not None:
-        return _not_now(_l("A notice of discontinuation is already recorded: withdraw it before recording another."))
-    return True
-
-
 def _withdraw_notice(user, agreement) -> bool | Refusal:
     if user.role != "admin":
         return False
@@ -300,8 +292,7 @@ def _adopt_correction(user, correction) -> bool | Refusal:
 
 RULES: dict[str, Rule] = {
     "agreement.view": _anyone,
-    "agreement.edit": _is_admin,
-    "agreement.give_notice": _give_notice,
+    "agreement.edit": _is_admin,  # its modifications, and recording a notice of discontinuation
     "agreement.withdraw_notice": _withdraw_notice,
     "focus_area.edit": _is_admin,
     "organization.view": _anyone,

@@ -22,3 +22,16 @@ def next_version(obj, column: str = "version") -> int:
         raise Conflict(_("Someone else changed this meanwhile; review their change and try again."))
     set_committed_value(obj, column, read + 1)
     return read + 1
+
+
+def check_version(obj, expected: int | None, message: str | None = None, *, column: str = "version",
+                  yours: dict | str | None = None) -> None:
+    """Refuse a change based on a version the writer did not read last: a 409 that carries the record as it stands
+    (and, given `yours`, what the writer sent), so the page or program can show it beside the writer's own text.
+    `column` names the counter when a record keeps more than one (the minutes' next meeting has its own)."""
+    current = getattr(obj, column)
+    if expected is not None and expected != current:
+        from jcm.fields import stored
+
+        raise Conflict(message or _("Someone else changed this meanwhile; review their change and try again."),
+                       current={**stored(obj), "version": current, **({"yours": yours} if yours is not None else {})})

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from jcm import create_app
@@ -137,6 +138,32 @@ def test_a_delegate_sets_a_title_and_korean_as_language(app, auth, client, commi
     assert response.status_code == 302
     user = _user(app, committee.kr_delegate.email)
     assert (user.title, user.locale) == ("책임연구원", "ko")
+
+
+def test_an_account_is_checked_against_its_declared_fields_and_a_refusal_changes_nothing(app, committee):
+    from jcm.accounts import services
+    from jcm.audit.models import AuditEvent
+    from jcm.errors import Invalid
+
+    with app.app_context():
+        admin, user = services.get_user(committee.us_admin.id), services.get_user(committee.kr_delegate.id)
+        for data, message in (({"locale": "fr"}, "“fr” is not a language: use en, ko."),
+                              ({"name": "   "}, "Name is required."),
+                              ({"title": "x" * 201}, "Title or position may be at most 200 characters."),
+                              ({"role": "emperor"}, "“emperor” is not a role: use admin, secretariat, co_chair, "
+                                                    "delegate, observer."),
+                              ({"active": "perhaps"}, "Active must be true or false.")):
+            with pytest.raises(Invalid) as refused:
+                services.update_user(admin, user, {"name": user.name, **data}, expected_version=1)
+            assert refused.value.message == message and refused.value.field == next(iter(data))
+            db.session.rollback()
+        user = services.get_user(committee.kr_delegate.id)
+        assert (user.locale, user.role, user.version) == (None, "delegate", 1)
+        services.update_user(admin, user, {"name": f"  {user.name} ", "title": ""}, expected_version=1)
+        assert user.version == 1  # the same name, spaces aside: nothing changed, nothing recorded
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.update")) is None
+        services.update_user(admin, user, {"active": False}, expected_version=1)
+        assert (user.active, user.version, user.session_epoch) == (False, 2, 1)
 
 
 # --- administration -------------------------------------------------------------------------------------

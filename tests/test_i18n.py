@@ -128,3 +128,23 @@ def test_the_script_says_its_words_in_the_readers_language_from_the_catalog(clie
     page = client.get("/meetings", headers={"Accept-Language": "ko"}).get_data(as_text=True)
     words = json.loads(re.search(r'<script type="application/json" id="jcm-words">(.*?)</script>', page).group(1))
     assert words["saved"] == "저장했습니다" and words["move"] == "{title} 옮기기"
+
+
+def test_the_script_writes_no_words_of_its_own_and_every_word_it_says_comes_from_the_catalog(app):
+    """Every string in jcm.js is a name (a class, an attribute, an event, a key), never words for people: those
+    it reads from the page's words, each of which the catalog has."""
+    from jcm.i18n import script_words
+
+    script = (ROOT / "jcm" / "static" / "js" / "jcm.js").read_text("utf-8")
+    code = re.sub(r"(?m)\s//\s.*$", "", re.sub(r"/\*.*?\*/", "", script, flags=re.S))  # without comments
+    strings = set(re.findall(r'"((?:[^"\\\n]|\\.)*)"', code)) | set(re.findall(r"'((?:[^'\\\n]|\\.)*)'", code))
+    words_for_people = {text for text in strings - {"use strict"}
+                        if re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", text) and not re.search(r"[-.\[\]()+=:]", text)}
+    assert words_for_people == set()
+    assert "flash flash--error live-message" in strings and "Alt+ArrowUp Alt+ArrowDown" in strings  # (it reads)
+
+    with app.test_request_context(headers={"Accept-Language": "ko"}):
+        words = script_words()
+    read = set(re.findall(r"SAID\.(\w+)", code)) | set(re.findall(r"wordsOfThePage\(\)\.(\w+)", code))
+    assert read == set(words)  # each word the script says is given to it, and each word given is said
+    assert words["failedBecause"] == "새 순서를 저장하지 못했습니다: {reason}"

@@ -11,7 +11,7 @@ from jcm.accounts.services import get_user
 from jcm.audit.models import AuditEvent
 from jcm.extensions import db
 from jcm.meetings import services
-from jcm.meetings.models import AgendaItem, Meeting
+from jcm.meetings.models import Meeting
 from jcm.mou.models import Agreement, FocusArea
 from tests.conftest import post_form
 
@@ -72,7 +72,7 @@ def test_bad_meeting_input_gets_a_clear_message_and_keeps_the_form(app, client, 
         ({"ordinal": "11"}, "The 11th meeting already exists."),
         ({"co_chair_us_id": str(committee.kr_co_chair.id)}, "Not a valid choice"),
         ({"start_date": "2027-02-30"}, "Not a valid date value"),
-        ({"ordinal": "-3"}, "Number must be between 1 and 999."),
+        ({"ordinal": "-3"}, "Ordinal must be between 1 and 999."),
         ({"end_date": "2027-04-30"}, "A meeting lasts at most 14 days."),
     ]
     for fields, message in cases:
@@ -251,8 +251,8 @@ def test_a_secretariat_adds_an_item_and_the_schedule_follows(app, client, auth, 
 
 
 @pytest.mark.parametrize("fields, message", [
-    ({"duration_minutes": "-5"}, "The duration must be between 1 and 480 minutes."),
-    ({"duration_minutes": "100000"}, "The duration must be between 1 and 480 minutes."),
+    ({"duration_minutes": "-5"}, "Duration (minutes) must be between 1 and 480."),
+    ({"duration_minutes": "100000"}, "Duration (minutes) must be between 1 and 480."),
     ({"title": ""}, "This field is required."),
     ({"kind": "focus_area"}, "A focus-area discussion serves at least one focus area."),
     ({"day": "2031-01-01"}, "Not a valid choice"),

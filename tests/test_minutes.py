@@ -11,6 +11,7 @@ from jcm.errors import Conflict, Invalid, PermissionDenied
 from jcm.extensions import db
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
+from jcm.minutes.models import MAX_TEXT
 from jcm.records import digest
 from jcm.mou.models import FocusArea
 
@@ -78,15 +79,56 @@ def test_bad_input_is_refused_and_nothing_is_lost(app, committee, held_meeting):
         us = person(committee, "us_secretariat")
         minutes = minutes_of(held_meeting, us)
         section = services.ordered_sections(minutes)[0]
-        with pytest.raises(Invalid, match="too long"):
-            services.save_section(us, section, "x" * (services.MAX_TEXT + 1), [], None)
-        with pytest.raises(Invalid, match="Unknown progress status"):
+        with pytest.raises(Invalid, match="Discussion may be at most 100000 characters"):
+            services.save_section(us, section, "x" * (MAX_TEXT + 1), [], None)
+        with pytest.raises(Invalid, match="“splendid” is not a progress status"):
             services.save_progress(us, minutes, _area(app, "A.1"), "splendid", "")
         with pytest.raises(PermissionDenied):
             services.save_section(person(committee, "kr_delegate"), section, "not mine to write", [], None)
         script = "<script>alert(1)</script> **bold**"
         services.save_section(us, section, script, ["The two sides agreed to <b>meet</b>."], None)
         assert section.discussion == script  # kept as typed; shown sanitised
+
+
+def test_decisions_are_one_a_line_and_a_save_that_changes_nothing_keeps_the_version(app, committee, held_meeting):
+    with app.app_context():
+        us = person(committee, "us_secretariat")
+        section = services.ordered_sections(minutes_of(held_meeting, us))[3]
+        services.save_section(us, section, "The sides met.\r\nThey agreed.\r\n",
+                              "Share the testbed list\r\n\r\n  Meet again in June  \r\n", 1)
+        assert section.discussion == "The sides met.\nThey agreed."
+        assert section.decisions == ["Share the testbed list", "Meet again in June"] and section.version == 2
+        services.save_section(us, section, "The sides met.\nThey agreed.",
+                              ["Share the testbed list", "", "Meet again in June"], 2)
+        assert section.version == 2 and [r.version for r in services.revisions(section)] == [2]
+        with pytest.raises(Invalid, match="Decisions may hold at most 50 entries."):
+            services.save_section(us, section, "", [f"Decision {n}" for n in range(51)], 2)
+        with pytest.raises(Invalid, match="Each of the decisions may be at most 5000 characters."):
+            services.save_section(us, section, "", ["x" * 5001], 2)
+        with pytest.raises(Invalid, match="Decisions must be a list of texts."):
+            services.save_section(us, section, "", {"first": "a"}, 2)
+
+
+def test_a_progress_entry_moves_its_version_once_per_change_and_the_audit_shows_it(app, committee, held_meeting):
+    from jcm.audit.models import AuditEvent
+
+    with app.app_context():
+        us, kr = person(committee, "us_secretariat"), person(committee, "kr_secretariat")
+        minutes = minutes_of(held_meeting, us)
+        entry = services.save_progress(us, minutes, _area(app, "A.1"), "on_track", "Testbeds shared.")
+        assert entry.version == 1
+        services.save_progress(kr, minutes, _area(app, "A.1"), "at_risk", "Testbeds shared.", 1)
+        services.save_progress(kr, minutes, _area(app, "A.1"), "at_risk", "  Testbeds shared. ", 2)
+        db.session.commit()
+        assert (entry.status, entry.version) == ("at_risk", 2)
+        (changed,) = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "minutes.progress",
+                                                                 AuditEvent.actor_id == kr.id)).all()
+        assert [(key, before, after) for key, before, after in changed.changes()] == [
+            ("status", "on_track", "at_risk")]
+        with pytest.raises(Conflict) as stale:
+            services.save_progress(us, minutes, _area(app, "A.1"), "completed", "Done.", 1)
+        assert stale.value.current["status"] == "at_risk" and stale.value.current["version"] == 2
+        assert stale.value.current["yours"] == {"status": "completed", "narrative": "Done."}
 
 
 def _area(app, code):
@@ -158,7 +200,7 @@ def test_comments_while_circulated_and_their_resolution(app, committee, held_mee
         comment = services.add_comment(person(committee, "kr_delegate"), minutes, "데이터셋 수를 수정해 주세요.",
                                        section.id)
         assert comment.side == "KR"
-        with pytest.raises(Invalid, match="Write the comment"):
+        with pytest.raises(Invalid, match="Comment is required"):
             services.add_comment(person(committee, "us_co_chair"), minutes, "   ")
         with pytest.raises(PermissionDenied):
             services.add_comment(person(committee, "us_observer"), minutes, "An observer reads only")

@@ -98,6 +98,7 @@ def test_a_changed_file_updates_by_code_and_keeps_every_id(app, mou, tmp_path):
         assert after == before
         b1 = db.session.scalar(select(FocusArea).where(FocusArea.code == "B.1"))
         assert b1.title == "Research Security and Integrity"
+        assert b1.version == 2  # an edit form opened before the load is now stale
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "focus_area.update"))
         assert event.before["title"] == "Research Security" and event.after["title"] == b1.title
 

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from jcm.audit.models import AuditEvent
@@ -76,20 +77,45 @@ def test_a_notice_can_be_withdrawn(app, client, auth, committee):
     assert _agreement(app, committee.agreement_id).discontinuation_notice_date is None
 
 
-def test_a_second_notice_is_refused_until_the_first_is_withdrawn(app, client, auth, committee):
+def test_the_page_offers_to_withdraw_a_notice_only_while_one_is_recorded(app, client, auth, committee):
     auth.login(committee.us_admin)
     url = f"/mou/{committee.agreement_id}"
+    assert "Withdraw the notice" not in client.get(url).get_data(as_text=True)
+    response = post_form(client, f"{url}/notice/withdraw", {}, page=url)
+    assert response.status_code == 422 and "No notice of discontinuation is recorded." in response.get_data(
+        as_text=True)
     post_form(client, f"{url}/notice", {"notice_date": "2026-01-15", "side": "US", "version": "1"}, page=url)
-    page = client.get(url).get_data(as_text=True)
-    assert "Withdraw the notice" in page and "Record a notice of discontinuation" not in page
-    response = post_form(client, f"{url}/notice", {"notice_date": "2026-02-01", "side": "KR", "version": "1"},
-                         page=url)
-    assert response.status_code == 409 and "already recorded" in response.get_data(as_text=True)
-    assert _agreement(app, committee.agreement_id).discontinuation_notice_side == "US"
-    post_form(client, f"{url}/notice/withdraw", {}, page=url)
-    page = client.get(url).get_data(as_text=True)
-    assert "Withdraw the notice" not in page and "Record a notice of discontinuation" in page
-    assert post_form(client, f"{url}/notice/withdraw", {}, page=url).status_code == 422  # none to withdraw
+    assert "Withdraw the notice" in client.get(url).get_data(as_text=True)
+
+
+def test_an_agreement_has_one_version_that_each_change_moves_once(app, committee):
+    from jcm.accounts.services import get_user
+    from jcm.errors import Conflict, Invalid
+    from jcm.mou import services
+
+    with app.app_context():
+        admin, agreement = get_user(committee.kr_admin.id), services.get_agreement(committee.agreement_id)
+        for side, day, message in (("JP", date(2026, 1, 15), "“JP” is not a participant giving notice: use US, KR."),
+                                   ("KR", None, "Date of the notice is required."),
+                                   ("", date(2026, 1, 15), "Participant giving notice is required.")):
+            with pytest.raises(Invalid, match=message):
+                services.record_discontinuation_notice(admin, agreement, day, side, expected_version=1)
+            db.session.rollback()
+        agreement = services.get_agreement(committee.agreement_id)
+        services.record_discontinuation_notice(admin, agreement, date(2026, 1, 15), "KR", "  Note   verbale 117 ",
+                                               expected_version=1)
+        services.record_discontinuation_notice(admin, agreement, date(2026, 1, 15), "KR", "Note verbale 117",
+                                               expected_version=2)  # the same notice again changes nothing
+        db.session.commit()
+        assert (agreement.version, agreement.discontinuation_notice_reference) == (2, "Note verbale 117")
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "agreement.notice")).all()
+        assert len(events) == 1 and events[0].before["discontinuation_notice_side"] is None
+        with pytest.raises(Conflict) as stale:
+            services.withdraw_discontinuation_notice(admin, agreement, expected_version=1)
+        assert stale.value.current["discontinuation_notice_side"] == "KR" and stale.value.current["version"] == 2
+        services.withdraw_discontinuation_notice(admin, agreement, expected_version=2)
+        db.session.commit()
+        assert (agreement.version, agreement.discontinuation_notice_date) == (3, None)
 
 
 def test_recorded_modifications_are_listed(client, auth, committee):

@@ -34,7 +34,6 @@ def someone(role, side, id=1, active=True, organization_id=None):
 EXPECTED = {
     "agreement.view": set(ROLES),
     "agreement.edit": {"admin"},
-    "agreement.give_notice": {"admin"},
     "agreement.withdraw_notice": {"admin"},
     "focus_area.edit": {"admin"},
     "organization.view": set(ROLES),
@@ -283,14 +282,11 @@ def test_owners_on_either_side_and_secretariats_update_action_items_and_observer
 
 # --- the agreement -------------------------------------------------------------------------------------------
 
-def test_a_notice_of_discontinuation_is_recorded_once_and_withdrawn_only_when_there_is_one():
+def test_a_notice_of_discontinuation_is_withdrawn_only_when_there_is_one():
     admin = someone("admin", "US")
     agreement = Agreement()
-    assert can(admin, "agreement.give_notice", agreement)
     with pytest.raises(Invalid, match="No notice of discontinuation is recorded"):
         require(admin, "agreement.withdraw_notice", agreement)
     agreement.discontinuation_notice_date = date(2026, 5, 1)
     assert can(admin, "agreement.withdraw_notice", agreement)
-    with pytest.raises(Conflict, match="already recorded"):
-        require(admin, "agreement.give_notice", agreement)
     assert not can(someone("secretariat", "US"), "agreement.withdraw_notice", agreement)

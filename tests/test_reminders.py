@@ -227,8 +227,8 @@ def test_members_of_an_owning_organization_get_it_once_and_deactivated_accounts_
     with app.app_context():
         nasa = db.session.scalar(select(Organization).where(Organization.acronym == "NASA")).id
         nsf = db.session.scalar(select(Organization).where(Organization.acronym == "NSF")).id
-        colleague = create_user(None, {"email": "r.alvarez@nasa.example.gov", "name": "Rosa Alvarez", "side": "US",
-                                       "role": "delegate", "organization_id": nasa}, "correct horse battery")
+        create_user(None, {"email": "r.alvarez@nasa.example.gov", "name": "Rosa Alvarez", "side": "US",
+                           "role": "delegate", "organization_id": nasa}, "correct horse battery")
         departed = create_user(None, {"email": "t.nguyen@nasa.example.gov", "name": "Tom Nguyen", "side": "US",
                                       "role": "delegate", "organization_id": nasa}, "correct horse battery")
         departed.active = False

@@ -73,7 +73,7 @@ WRITES: dict[str, tuple[Write, ...]] = {
     "accounts.new_user": (Write("user.manage"),),
     "accounts.edit_user": (Write("user.manage", "user"),),
     "accounts.revoke_token": (Write("token.manage", "token"),),
-    "mou.record_notice": (Write("agreement.give_notice", "agreement"),),
+    "mou.record_notice": (Write("agreement.edit", "agreement"),),
     "mou.withdraw_notice": (Write("agreement.withdraw_notice", "agreement"),),
     "mou.record_modification": (Write("agreement.edit", "agreement"),),
     "mou.edit_focus_area": (Write("focus_area.edit", "focus_area"),),

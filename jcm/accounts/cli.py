@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from jcm.extensions import db
+from jcm.i18n import Language
 from jcm.models import ROLES, SIDES
 
 
@@ -29,7 +30,7 @@ def users_group() -> None:
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--organization", "organization", help="The acronym of the user's agency, e.g. NSF.")
 @click.option("--title", default="", help="Title or position.")
-@click.option("--locale", type=click.Choice(["en", "ko"]))
+@click.option("--locale", type=click.Choice([language.value for language in Language]))
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @with_appcontext
 def users_create(email, name, side, role, organization, title, locale, password_stdin) -> None:

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import EmailInput
 
-from jcm.labels import LOCALE_LABELS, ROLE_LABELS, SIDE_LABELS, choices
+from jcm.accounts.models import User
+from jcm.forms import declared_field
+from jcm.labels import LOCALE_LABELS, choices
+
+
+def _language():
+    return declared_field(User, "locale", choices=choices(LOCALE_LABELS, empty=_l("Browser's language")))
 
 
 class LoginForm(FlaskForm):
@@ -17,9 +24,9 @@ class LoginForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    title = StringField(_l("Title or position"), validators=[Optional(), Length(max=200)])
-    locale = SelectField(_l("Language"), choices=choices(LOCALE_LABELS, empty=_l("Browser's language")), validators=[Optional()])
+    name = declared_field(User, "name")
+    title = declared_field(User, "title")
+    locale = _language()
     version = HiddenField()
 
 
@@ -33,23 +40,22 @@ class PasswordForm(FlaskForm):
 class AccountForm(FlaskForm):
     """An administrator's view of an account."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
-    title = StringField(_l("Title or position"), validators=[Optional(), Length(max=200)])
-    side = SelectField(_l("Side"), choices=choices(SIDE_LABELS), validators=[DataRequired()])
-    organization_id = SelectField(_l("Organization"), coerce=lambda v: int(v) if v else None,
-                                  validators=[Optional()])
-    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS), validators=[DataRequired()])
-    locale = SelectField(_l("Language"), choices=choices(LOCALE_LABELS, empty=_l("Browser's language")), validators=[Optional()])
-    active = BooleanField(_l("Active"), default=True)
+    name = declared_field(User, "name")
+    email = declared_field(User, "email", widget=EmailInput())
+    title = declared_field(User, "title")
+    side = declared_field(User, "side")
+    organization_id = declared_field(User, "organization_id")  # the view lists the agencies
+    role = declared_field(User, "role")
+    locale = _language()
+    active = declared_field(User, "active", default=True)
     password = PasswordField(_l("Password (leave empty to keep it)"), validators=[Optional(), Length(max=1024)])
     version = HiddenField()
 
 
 class SetupForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
-    side = SelectField(_l("Your side"), choices=choices(SIDE_LABELS), validators=[DataRequired()])
+    name = declared_field(User, "name", _l("Your name"))
+    email = declared_field(User, "email", widget=EmailInput())
+    side = declared_field(User, "side", _l("Your side"))
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.extensions import db
+from jcm.fields import choice, flag, line, reference
+from jcm.i18n import Language
 from jcm.models import Role, Side, one_of, utcnow
 
 
@@ -17,11 +20,12 @@ class Organization(db.Model):
 
     __tablename__ = "organization"
 
+    # Loaded from the MOU file with its agreement (jcm mou load), not edited in a form.
     id: Mapped[int] = mapped_column(primary_key=True)
-    side: Mapped[str] = mapped_column(String(2))
-    acronym: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(300))
-    name_ko: Mapped[str] = mapped_column(String(300), default="")
+    side: Mapped[str] = choice(Side, _l("Side"), length=2, required=True, editable=False)
+    acronym: Mapped[str] = line(32, _l("Acronym"), required=True, editable=False)
+    name: Mapped[str] = line(300, _l("Name"), required=True, editable=False)
+    name_ko: Mapped[str] = line(300, _l("Name (Korean)"), editable=False)
 
     __table_args__ = (
         UniqueConstraint("side", "acronym", name="uq_organization_side_acronym"),
@@ -37,15 +41,17 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, so one address is one account whatever case it is typed in.
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    title: Mapped[str] = mapped_column(String(200), default="")
-    side: Mapped[str] = mapped_column(String(2))
-    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"))
-    role: Mapped[str] = mapped_column(String(16))
-    locale: Mapped[str | None] = mapped_column(String(8))
+    email: Mapped[str] = line(254, _l("E-mail address"), required=True, unique=True)
+    name: Mapped[str] = line(200, _l("Name"), required=True)
+    title: Mapped[str] = line(200, _l("Title or position"))
+    side: Mapped[str] = choice(Side, _l("Side"), length=2, required=True)
+    organization_id: Mapped[int | None] = reference("organization.id", _l("Organization"), ondelete="SET NULL",
+                                                    description="an agency of the account's side")
+    role: Mapped[str] = choice(Role, _l("Role"), required=True)
+    locale: Mapped[str | None] = choice(Language, _l("Language"), length=8,
+                                        description="none: the browser's language")
     password_hash: Mapped[str] = mapped_column(String(256), default="")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = flag(_l("Active"), default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

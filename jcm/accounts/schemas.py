@@ -5,28 +5,22 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from jcm.api.schemas import ROLE, SIDE
+from jcm.accounts.models import Organization, User
+from jcm.api.schemas import ROLE, SIDE, output_fields
+from jcm.fields import declared
 from jcm.models import MAX_ID
 
 
 class UserSchema(Schema):
-    id = fields.Int()
+    class Meta:
+        include = {"id": fields.Int(), **output_fields(User, [name for name in declared(User) if name != "email"])}
+
     email = fields.Email()
-    name = fields.Str()
-    title = fields.Str()
-    side = fields.Str()
-    role = fields.Str()
-    organization_id = fields.Int(allow_none=True)
-    locale = fields.Str(allow_none=True)
-    active = fields.Bool()
 
 
 class OrganizationSchema(Schema):
-    id = fields.Int()
-    side = fields.Str()
-    name = fields.Str()
-    name_ko = fields.Str()
-    acronym = fields.Str()
+    class Meta:
+        include = {"id": fields.Int(), **output_fields(Organization, declared(Organization))}
 
 
 class UserQuery(Schema):

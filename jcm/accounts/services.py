@@ -14,59 +14,31 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from jcm.accounts.models import ApiToken, Organization, User
-from jcm.audit.services import record, snapshot
+from jcm.audit.services import record, tracked
 from jcm.errors import Conflict, Invalid, NotFound, TooManyAttempts
 from jcm.extensions import db
-from jcm.models import ROLES, SIDES, utcnow
+from jcm.fields import audited, populate
+from jcm.models import utcnow
 from jcm.permissions import require
-from jcm.versions import next_version
+from jcm.versions import check_version
 
-USER_FIELDS = ("email", "name", "title", "side", "organization_id", "role", "locale", "active")
-LOCALES = ("en", "ko")
 TOKEN_PREFIX = "jcm_"
 
 
 def normalise_email(email: str) -> str:
     try:
-        result = validate_email((email or "").strip(), check_deliverability=False)
+        result = validate_email(str(email or "").strip(), check_deliverability=False)
     except EmailNotValidError as error:
         raise Invalid(_("“%(email)s” is not a valid e-mail address: %(reason)s",
                         email=email, reason=str(error)), field="email") from None
     return result.normalized.lower()
 
 
-def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    """Check the account fields given; raise Invalid naming the first bad one."""
-    clean: dict[str, Any] = {}
-    if "email" in data:
-        clean["email"] = normalise_email(data["email"])
-    for field, limit in (("name", 200), ("title", 200)):
-        if field in data:
-            value = " ".join((data[field] or "").split())
-            if field == "name" and not value:
-                raise Invalid(_("A name is required."), field="name")
-            if len(value) > limit:
-                raise Invalid(_("%(field)s may be at most %(limit)d characters.", field=field, limit=limit),
-                              field=field)
-            clean[field] = value
-    if "side" in data:
-        if data["side"] not in SIDES:
-            raise Invalid(_("Side must be US or KR."), field="side")
-        clean["side"] = data["side"]
-    if "role" in data:
-        if data["role"] not in ROLES:
-            raise Invalid(_("Role must be one of: %(roles)s.", roles=", ".join(ROLES)), field="role")
-        clean["role"] = data["role"]
-    if "locale" in data:
-        locale = data["locale"] or None
-        if locale is not None and locale not in LOCALES:
-            raise Invalid(_("Language must be English (en) or Korean (ko)."), field="locale")
-        clean["locale"] = locale
-    if "organization_id" in data:
-        clean["organization_id"] = data["organization_id"] or None
-    if "active" in data:
-        clean["active"] = bool(data["active"])
-    return clean
+def _with_email_normalised(data: dict[str, Any]) -> dict[str, Any]:
+    """The address as it is kept (a missing one is the declaration's to refuse)."""
+    if data.get("email") in (None, ""):
+        return data
+    return {**data, "email": normalise_email(data["email"])}
 
 
 def _check_organization(user: User) -> None:
@@ -107,19 +79,16 @@ def create_user(actor, data: dict[str, Any], password: str | None = None) -> Use
     """Create an account. actor is None only for the first administrator and the command line."""
     if actor is not None:
         require(actor, "user.manage")
-    missing = [field for field in ("email", "name", "side", "role") if not data.get(field)]
-    if missing:
-        raise Invalid(_("Required: %(fields)s.", fields=", ".join(missing)), field=missing[0])
-    clean = _clean(data)
-    _check_email_free(clean["email"])
-    user = User(**{"active": True, **clean})
+    user = User(active=True)
+    populate(user, _with_email_normalised(data), creating=True)
+    _check_email_free(user.email)
     _check_organization(user)
     if password is not None:
         _check_password(password)
         user.password_hash = hash_password(password)
     db.session.add(user)
     db.session.flush()
-    record(actor or "command line", "user.create", user, after=snapshot(user, USER_FIELDS))
+    record(actor or "command line", "user.create", user, after=audited(user))
     return user
 
 
@@ -137,29 +106,23 @@ def update_user(actor, user: User, data: dict[str, Any], expected_version: int |
         require(actor, "user.manage")
     else:
         require(actor, "user.edit_profile", user)
-    if expected_version is not None and expected_version != user.version:
-        raise Conflict(_("Someone else changed this account meanwhile; review their change and try again."),
-                       current=snapshot(user, USER_FIELDS))
-    clean = _clean(data)
-    if "email" in clean:
-        _check_email_free(clean["email"], user.id)
-    before = snapshot(user, USER_FIELDS)
-    if user.id == getattr(actor, "id", None) and (clean.get("active") is False
-                                                 or clean.get("role", "admin") != "admin" and user.role == "admin"):
-        raise Invalid(_("You cannot deactivate your own account or remove your own administrator role."),
-                      field="active" if clean.get("active") is False else "role")
-    if user.role == "admin" and (clean.get("active") is False or clean.get("role", "admin") != "admin"):
-        _keep_an_admin(user)
-    for field, value in clean.items():
-        setattr(user, field, value)
-    _check_organization(user)
-    if before.get("active") and not user.active:
-        user.session_epoch += 1
-    after = snapshot(user, USER_FIELDS)
-    if after != before:
-        next_version(user)
-        db.session.flush()
-        record(actor, "user.update", user, before=before, after=after)
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user  # current_user
+    check_version(user, expected_version, _("Someone else changed this account meanwhile; review their change and "
+                                            "try again."))
+    data = _with_email_normalised(data)
+    if data.get("email"):
+        _check_email_free(data["email"], user.id)
+    with tracked(actor, "user.update", user) as before:
+        populate(user, data)
+        was_admin, leaves = before["role"] == "admin", not user.active or user.role != "admin"
+        if user.id == getattr(actor, "id", None) and (not user.active or was_admin and leaves):
+            raise Invalid(_("You cannot deactivate your own account or remove your own administrator role."),
+                          field="active" if not user.active else "role")
+        if was_admin and leaves:
+            _keep_an_admin(user)
+        _check_organization(user)
+        if before["active"] and not user.active:
+            user.session_epoch += 1
     return user
 
 

@@ -57,10 +57,9 @@ def list_action_items(args):
 
     Default order: by due date. A filter given a value it cannot take is refused, naming the filter."""
     require(current_api_user(), "action.view")
-    page, per_page = args.pop("page"), args.pop("per_page")
-    agreement_id = args.pop("agreement_id", None)
-    filters = actions.RegisterFilter.parse({key: str(value) for key, value in args.items()})
-    found = db.paginate(actions.register_query(filters, date.today(), agreement_id), page=page, per_page=per_page,
+    page, per_page = args["page"], args["per_page"]
+    found = db.paginate(actions.register_query(args["filters"], date.today(), args.get("agreement_id")), page=page,
+                        per_page=per_page,
                         error_out=False, count=True)
     metadata = actions_api._make_pagination_metadata(page, per_page, found.total)
     return found.items, {"X-Pagination": json.dumps(metadata)}

@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from jcm.accounts.forms import EmptyForm
 from jcm.actions import exports
 from jcm.actions.calendar import build_calendar, create_or_renew_feed, feed_of, revoke_feed, user_for_feed_token
-from jcm.actions.services import RegisterFilter, register_query
+from jcm.actions.schemas import read_filters
+from jcm.actions.services import register_query
 from jcm.errors import Invalid, NotFound, json_error
 from jcm.extensions import db
 from jcm.i18n import locale_code
@@ -31,7 +32,7 @@ def _export(extension: str, build, mimetype: str):
     user = reader()
     require(user, "action.view")
     try:
-        filters = RegisterFilter.parse(request.args.to_dict())
+        filters = read_filters(request.args)
     except Invalid as error:
         if "Authorization" in request.headers:  # a program reads JSON, a person the error page
             return json_error(422, error.code, error.message, field=error.field)

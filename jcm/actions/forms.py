@@ -7,22 +7,20 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from jcm.actions.models import ActionItem
+from jcm.forms import declared_field
 from jcm.labels import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS, choices
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "") else None
-
-
 class ActionItemForm(FlaskForm):
-    title = StringField(_l("Action"), validators=[InputRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), Length(max=20000)])
-    focus_area_id = SelectField(_l("Focus area"), coerce=_int_or_none, validators=[Optional()])
-    meeting_id = SelectField(_l("Raised at"), coerce=_int_or_none, validators=[Optional()])
+    title = declared_field(ActionItem, "title")
+    description = declared_field(ActionItem, "description", _l("Description (Markdown)"))
+    focus_area_id = declared_field(ActionItem, "focus_area_id", required=False)  # the service names what is missing
+    meeting_id = declared_field(ActionItem, "meeting_id")
     owners_us = SelectMultipleField(_l("Owners on the U.S. side"), validators=[Optional()])
     owners_kr = SelectMultipleField(_l("Owners on the Korean side"), validators=[Optional()])
-    due_date = DateField(_l("Due date"), validators=[InputRequired()])
-    status = SelectField(_l("Status"), choices=choices(ACTION_STATUS_LABELS), validators=[InputRequired()])
+    due_date = declared_field(ActionItem, "due_date")
+    status = declared_field(ActionItem, "status", required=True)
     version = HiddenField()
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.accounts.models import Organization, User
 from jcm.extensions import db
+from jcm.fields import calendar_day, choice, line, reference, text
 from jcm.meetings.models import AgendaItem, Meeting
 from jcm.models import Side, one_of, utcnow
 from jcm.mou.models import FocusArea
@@ -40,15 +42,20 @@ class ActionItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="RESTRICT"), index=True)
-    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="RESTRICT"), index=True)
-    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int | None] = reference("meeting.id", _l("Raised at"), index=True, description=(
+        "the meeting the action item came from; its short reference prefixes `ref`"))
+    agenda_item_id: Mapped[int | None] = reference("agenda_item.id", _l("Agenda item"), ondelete="SET NULL",
+                                                   description="an agenda item of that meeting")
     number: Mapped[int] = mapped_column(Integer)
-    ref: Mapped[str] = mapped_column(String(32), unique=True)
-    title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str] = mapped_column(Text, default="")
-    focus_area_id: Mapped[int] = mapped_column(ForeignKey("focus_area.id", ondelete="RESTRICT"), index=True)
-    due_date: Mapped[date] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    ref: Mapped[str] = line(32, _l("Reference"), editable=False, unique=True,
+                            description="JCM12-A07: the 7th action item of the 12th meeting")
+    title: Mapped[str] = line(300, _l("Action"), required=True)
+    description: Mapped[str] = text(20000, _l("Description"))
+    focus_area_id: Mapped[int] = reference("focus_area.id", _l("Focus area"), required=True, index=True,
+                                           description="a focus area of the agreement")
+    due_date: Mapped[date] = calendar_day(_l("Due date"), required=True, index=True,
+                                 description="not before the meeting it came from")
+    status: Mapped[str] = choice(ActionStatus, _l("Status"), default="open", index=True)
     closed_in_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

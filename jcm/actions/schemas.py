@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from jcm.actions.models import ACTION_STATUSES, ActionItem, ActionOwner, ActionUpdate
-from jcm.actions.services import SORTS
-from jcm.api.schemas import ID, StrictSchema
-from jcm.models import MAX_ID, SIDES
+from jcm.actions.services import SORTS, RegisterFilter
+from jcm.api.schemas import ID, StrictSchema, input_fields, output_fields
+from jcm.errors import Invalid
+from jcm.fields import declared, editable
+from jcm.models import MAX_ID, SIDES, parse_date
 
 STATUS = validate.OneOf(ACTION_STATUSES)
 MAX_PER_PAGE = 200
@@ -35,39 +38,26 @@ class OwnersInSchema(StrictSchema):
     KR = fields.List(fields.Nested(OwnerInSchema), metadata={"description": "at least one owner on the Korean side"})
 
 
-class ActionItemFieldsSchema(StrictSchema):
-    """The fields of an action item a secretariat sets; the names are the services'."""
-
-    title = fields.Str()
-    description = fields.Str(allow_none=True)
-    focus_area_id = fields.Int(strict=True, validate=ID, metadata={"description": "a focus area of the agreement"})
-    meeting_id = fields.Int(strict=True, allow_none=True, validate=ID, metadata={
-        "description": "the meeting the action item came from; its short reference prefixes `ref`"})
-    agenda_item_id = fields.Int(strict=True, allow_none=True, validate=ID, metadata={
-        "description": "an agenda item of that meeting"})
-    owners = fields.Nested(OwnersInSchema, metadata={
-        "description": "{US: [owner], KR: [owner]}, an owner being {user_id: n} or {organization_id: n}; "
-                       "every action item has an owner on each side"})
-    due_date = fields.Date(metadata={"description": "not before the meeting it came from"})
-    status = fields.Str(validate=STATUS)
+OWNERS_DESCRIPTION = ("{US: [owner], KR: [owner]}, an owner being {user_id: n} or {organization_id: n}; "
+                      "every action item has an owner on each side")
 
 
-class ActionItemCreateSchema(ActionItemFieldsSchema):
+class ActionItemCreateSchema(StrictSchema):
+    class Meta(StrictSchema.Meta):
+        include = input_fields(ActionItem, editable(ActionItem), creating=True)
+
     agreement_id = fields.Int(strict=True, validate=ID, metadata={
         "description": "default: the agreement of `meeting_id`, else the first agreement"})
-    title = fields.Str(required=True)
-    focus_area_id = fields.Int(strict=True, required=True, validate=ID,
-                               metadata={"description": "a focus area of the agreement"})
-    owners = fields.Nested(OwnersInSchema, required=True, metadata={
-        "description": "{US: [owner], KR: [owner]}, an owner being {user_id: n} or {organization_id: n}; "
-                       "every action item has an owner on each side"})
-    due_date = fields.Date(required=True, metadata={"description": "not before the meeting it came from"})
-    status = fields.Str(validate=STATUS, metadata={"description": "default: open"})
+    owners = fields.Nested(OwnersInSchema, required=True, metadata={"description": OWNERS_DESCRIPTION})
 
 
-class ActionItemUpdateSchema(ActionItemFieldsSchema):
+class ActionItemUpdateSchema(StrictSchema):
     """Only the fields given change; `owners`, when given, replaces the owners on both sides."""
 
+    class Meta(StrictSchema.Meta):
+        include = input_fields(ActionItem, editable(ActionItem))
+
+    owners = fields.Nested(OwnersInSchema, metadata={"description": OWNERS_DESCRIPTION})
     version = fields.Int(strict=True, metadata={"description": "the version this change is based on"})
 
 
@@ -77,25 +67,109 @@ class ActionUpdateCreateSchema(StrictSchema):
         "description": "the status the action item moves to, if it moves"})
 
 
-class ActionItemQuery(StrictSchema):
-    """The register's filters. The values are read by the same rules as the register page's, which name the
-    filter a nonsense value is refused for."""
+class _Owner(fields.Str):
+    """user:<id>, organization:<id>, or a bare account id → ("user" | "organization", id)."""
 
-    side = fields.Str(metadata={"description": f"{' or '.join(SIDES)}: items with an owner on that side",
-                                "enum": list(SIDES)})
-    owner = fields.Str(validate=validate.Regexp(r"^(user:|organization:)?[0-9]{1,10}$", error=(
-        "The owner filter is an account id, or organization:<id>.")), metadata={
-        "description": "an account id (its organization's items included), or organization:<id>",
-        "example": "organization:3"})
-    status = fields.Str(metadata={"description": f"one or more of {', '.join(ACTION_STATUSES)}, comma-separated",
-                                  "example": "open,in_progress"})
-    focus_area = fields.Int(validate=ID, metadata={"description": "a focus area id (its sub-areas included)"})
-    meeting = fields.Int(validate=ID, metadata={"description": "the id of the meeting the items came from"})
-    overdue = fields.Str(metadata={"description": "true: only overdue items; false: none of them",
-                                   "enum": ["true", "false"]})
-    due_before = fields.Str(metadata={"description": "items due before this day", "format": "date"})
+    def _deserialize(self, value, attr, data, **kwargs):
+        kind, sep, number = str(super()._deserialize(value, attr, data, **kwargs)).partition(":")
+        if not sep:
+            kind, number = "user", kind
+        if kind not in ("user", "organization") or not _is_id(number):
+            raise ValidationError(str(_l("The owner filter is an account id, or organization:<id>.")))
+        return kind, int(number)
+
+
+class _Id(fields.Int):
+    """An id in a query string: ASCII digits only (Python's int() would read other scripts' digits too)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not _is_id(value):
+            raise ValidationError(str(_l("The %(name)s filter is an id.", name=attr)))
+        return int(value)
+
+
+class _Statuses(fields.Str):
+    """open,in_progress → ["open", "in_progress"]."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        statuses = [status for status in str(super()._deserialize(value, attr, data, **kwargs)).split(",") if status]
+        for status in statuses:
+            if status not in ACTION_STATUSES:
+                raise ValidationError(str(_l("Unknown status “%(status)s”: use open, in_progress, done or dropped.",
+                                             status=status)))
+        return statuses
+
+
+class _Day(fields.Str):
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_date(super()._deserialize(value, attr, data, **kwargs), attr)
+        except Invalid as refusal:
+            raise ValidationError(refusal.message) from None
+
+
+def _is_id(value: Any) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
+
+class RegisterFilterSchema(Schema):
+    """The register's filters, read the same way by the page, the exports, the calendar feed and the API; a value a
+    filter cannot take is refused, naming the filter."""
+
+    class Meta:
+        unknown = EXCLUDE  # a page address may carry more (the page number)
+
+    side = fields.Str(validate=validate.OneOf(SIDES, error=_l("The side filter is US or KR.")), metadata={
+        "description": f"{' or '.join(SIDES)}: items with an owner on that side", "enum": list(SIDES)})
+    owner = _Owner(metadata={"description": "an account id (its organization's items included), or organization:<id>",
+                             "example": "organization:3", "pattern": r"^(user:|organization:)?[0-9]{1,10}$"})
+    status = _Statuses(metadata={"description": f"one or more of {', '.join(ACTION_STATUSES)}, comma-separated",
+                                 "example": "open,in_progress"})
+    focus_area = _Id(metadata={"description": "a focus area id (its sub-areas included)"})
+    meeting = _Id(metadata={"description": "the id of the meeting the items came from"})
+    overdue = fields.Bool(truthy={"true", "1", "yes"}, falsy={"false", "0", "no"}, error_messages={
+        "invalid": _l("The overdue filter is true or false.")}, metadata={
+        "description": "true: only overdue items; false: none of them", "enum": ["true", "false"]})
+    due_before = _Day(metadata={"description": "items due before this day", "format": "date"})
+    sort = fields.Str(validate=validate.OneOf(list(SORTS), error=_l("Sort by one of: %(sorts)s.",
+                                                                    sorts=", ".join(SORTS))),
+                      metadata={"description": "default: due", "enum": list(SORTS)})
+
+    @pre_load
+    def drop_empty(self, data, **_kwargs):
+        """An empty filter on the page's form is no filter."""
+        return {key: value for key, value in data.items() if value not in (None, "")}
+
+    @post_load
+    def to_filter(self, data: dict[str, Any], **_kwargs) -> dict[str, Any]:
+        kind, number = data.pop("owner", (None, None))
+        if kind is not None:
+            data[f"owner_{kind}"] = number
+        return {"filters": RegisterFilter(**{key: value for key, value in data.items() if key in FILTER_FIELDS}),
+                **{key: value for key, value in data.items() if key not in FILTER_FIELDS}}
+
+
+FILTER_FIELDS = {"side", "owner_user", "owner_organization", "status", "focus_area", "meeting", "overdue",
+                 "due_before", "sort"}
+
+
+def read_filters(args) -> RegisterFilter:
+    """The register's filters from a query string; a bad one is refused naming the filter (422)."""
+    try:
+        return RegisterFilterSchema().load(args.to_dict() if hasattr(args, "to_dict") else dict(args))["filters"]
+    except ValidationError as error:
+        name, messages = next(iter(error.messages.items()))
+        raise Invalid(str(messages[0] if isinstance(messages, list) else messages), field=name) from None
+
+
+class ActionItemQuery(RegisterFilterSchema):
+    """The register's filters, and which page of it."""
+
+    class Meta:
+        unknown = RAISE
+
     agreement_id = fields.Int(validate=ID)
-    sort = fields.Str(metadata={"description": "default: due", "enum": list(SORTS)})
     page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
     per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE),
                           metadata={"description": f"at most {MAX_PER_PAGE}"})
@@ -121,26 +195,21 @@ def owner_out(owner: ActionOwner) -> dict[str, Any]:
 
 
 class ActionItemSchema(Schema):
-    id = fields.Int()
-    ref = fields.Str(metadata={"description": "JCM12-A07: the 7th action item of the 12th meeting"})
-    agreement_id = fields.Int()
-    title = fields.Str()
-    description = fields.Str()
-    focus_area_id = fields.Int()
+    class Meta:
+        include = {"id": fields.Int(), "agreement_id": fields.Int(),
+                   **output_fields(ActionItem, declared(ActionItem)),
+                   "closed_in_meeting_id": fields.Int(allow_none=True, metadata={
+                       "description": "the meeting that closed it"}),
+                   "version": fields.Int()}
+
     focus_area_code = fields.Method("get_focus_area_code", metadata={"type": "string", "example": "A.1"})
-    meeting_id = fields.Int(allow_none=True)
-    agenda_item_id = fields.Int(allow_none=True)
     owners = fields.Method("get_owners", metadata={
         "type": "object", "description": "{US: [owner], KR: [owner]}",
         "properties": {side: {"type": "array", "items": OWNER_DOC} for side in SIDES}})
-    due_date = fields.Date()
-    status = fields.Str(metadata={"enum": list(ACTION_STATUSES)})
     overdue = fields.Method("get_overdue", metadata={
         "type": "boolean", "description": "computed from today: past due and neither done nor dropped"})
-    closed_in_meeting_id = fields.Int(allow_none=True, metadata={"description": "the meeting that closed it"})
     created_at = fields.Method("get_created_at", metadata={"type": "string", "format": "date-time"})
     updated_at = fields.Method("get_updated_at", metadata={"type": "string", "format": "date-time"})
-    version = fields.Int()
 
     def get_focus_area_code(self, item: ActionItem) -> str:
         return item.focus_area.code

@@ -11,18 +11,18 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import Organization, User
-from jcm.actions.models import (ACTION_STATUSES, OPEN_STATUSES, REVIEW_OUTCOMES, ActionItem, ActionOwner,
+from jcm.actions.models import (OPEN_STATUSES, REVIEW_OUTCOMES, ActionItem, ActionOwner,
                                 ActionReview, ActionUpdate)
-from jcm.audit.services import record, snapshot
-from jcm.errors import Conflict, Invalid, NotFound
+from jcm.audit.services import record, tracked
+from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
+from jcm.fields import audited, declared, editable, populate
 from jcm.meetings.models import AgendaItem, Meeting
-from jcm.models import MAX_ID, SIDES, parse_date, utcnow, whole_number
+from jcm.models import SIDES, parse_date, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
-from jcm.versions import next_version
+from jcm.versions import check_version, next_version
 
-ITEM_FIELDS = ("ref", "title", "description", "focus_area_id", "meeting_id", "agenda_item_id", "due_date", "status")
 
 
 def _side_name(side: str) -> str:
@@ -33,13 +33,16 @@ def _side_name(side: str) -> str:
 
 def item_query():
     return select(ActionItem).options(selectinload(ActionItem.owners), joinedload(ActionItem.focus_area),
-                                      joinedload(ActionItem.meeting), joinedload(ActionItem.closed_in_meeting))
+                                      joinedload(ActionItem.meeting))
 
 
 def get_action_item(item_id: int, *, with_updates: bool = False) -> ActionItem:
+    """The item; with_updates adds what its page shows besides: the updates, the agenda item it was raised at and
+    the meeting that closed it."""
     query = item_query().where(ActionItem.id == item_id)
     if with_updates:
-        query = query.options(selectinload(ActionItem.updates), joinedload(ActionItem.agenda_item))
+        query = query.options(selectinload(ActionItem.updates), joinedload(ActionItem.agenda_item),
+                              joinedload(ActionItem.closed_in_meeting))
     item = db.session.scalar(query)
     if item is None:
         raise NotFound(_("There is no action item with id %(id)s.", id=item_id))
@@ -100,39 +103,12 @@ def _owners(data: Any) -> list[ActionOwner]:
     return owners
 
 
-def _values(agreement_id: int, data: dict[str, Any], item: ActionItem | None) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if "title" in data or item is None:
-        title = " ".join(str(data.get("title") or "").split())
-        if not title:
-            raise Invalid(_("A title is required."), field="title")
-        if len(title) > 300:
-            raise Invalid(_("The title may be at most 300 characters."), field="title")
-        values["title"] = title
-    if "description" in data:
-        description = str(data.get("description") or "").strip()
-        if len(description) > 20000:
-            raise Invalid(_("The description may be at most 20000 characters."), field="description")
-        values["description"] = description
-    if "focus_area_id" in data or item is None:
-        if data.get("focus_area_id") in (None, ""):
-            raise Invalid(_("An action item serves a focus area: choose one."), field="focus_area_id")
-        area = db.session.get(FocusArea, _int(data["focus_area_id"], "focus_area_id"))
-        if area is None:
-            raise Invalid(_("There is no focus area with id %(id)s.", id=data["focus_area_id"]), field="focus_area_id")
-        if area.agreement_id != agreement_id:
-            raise Invalid(_("Focus area %(code)s belongs to another agreement.", code=area.code), field="focus_area_id")
-        values["focus_area_id"] = area.id
-    if "due_date" in data or item is None:
-        if data.get("due_date") in (None, ""):
-            raise Invalid(_("A due date is required."), field="due_date")
-        values["due_date"] = parse_date(data["due_date"], "due_date")
-    if "status" in data:
-        if data["status"] not in ACTION_STATUSES:
-            raise Invalid(_("Unknown status “%(status)s”: use open, in_progress, done or dropped.",
-                            status=data["status"]), field="status")
-        values["status"] = data["status"]
-    return values
+def _focus_area(agreement_id: int, item: ActionItem) -> None:
+    area = db.session.get(FocusArea, item.focus_area_id)
+    if area is None:
+        raise Invalid(_("There is no focus area with id %(id)s.", id=item.focus_area_id), field="focus_area_id")
+    if area.agreement_id != agreement_id:
+        raise Invalid(_("Focus area %(code)s belongs to another agreement.", code=area.code), field="focus_area_id")
 
 
 def _origin(agreement_id: int, data: dict[str, Any], item: ActionItem | None) -> tuple[Meeting | None, int | None]:
@@ -173,22 +149,31 @@ def _owners_snapshot(item: ActionItem) -> dict[str, list[str]]:
                          for o in item.owners if o.side == side) for side in SIDES}
 
 
+def _owners_state(item: ActionItem) -> dict[str, Any]:
+    return {"owners": _owners_snapshot(item)}
+
+
 def _snapshot(item: ActionItem) -> dict[str, Any]:
-    return {**snapshot(item, ITEM_FIELDS), "owners": _owners_snapshot(item)}
+    return {**audited(item), **_owners_state(item)}
 
 
 # --- changing -------------------------------------------------------------------------------------------
 
+# The fields a secretariat sets by name; the meeting and agenda item it came from, and the owners, have rules of
+# their own.
+SET_BY_NAME = editable(ActionItem, leave_out=("meeting_id", "agenda_item_id"))
+
+
 def create_action_item(actor, agreement: Agreement, data: dict[str, Any]) -> ActionItem:
     require(actor, "action.create", agreement)
-    values = _values(agreement.id, data, None)
+    item = ActionItem(agreement_id=agreement.id, created_by_id=actor.id, status="open")
+    populate(item, data, SET_BY_NAME, creating=True)
+    _focus_area(agreement.id, item)
     meeting, agenda_item_id = _origin(agreement.id, data, None)
-    _check_due(values["due_date"], meeting)
-    owners = _owners(data.get("owners"))
-    number, ref = _reference(agreement.id, meeting)
-    item = ActionItem(agreement_id=agreement.id, meeting_id=meeting.id if meeting else None,
-                      agenda_item_id=agenda_item_id, number=number, ref=ref, created_by_id=actor.id,
-                      owners=owners, **{"status": "open", **values})
+    _check_due(item.due_date, meeting)
+    item.owners = _owners(data.get("owners"))
+    item.number, item.ref = _reference(agreement.id, meeting)
+    item.meeting_id, item.agenda_item_id = (meeting.id if meeting else None), agenda_item_id
     db.session.add(item)
     db.session.flush()
     record(actor, "action_item.create", item, after=_snapshot(item), label=item.ref)
@@ -198,42 +183,38 @@ def create_action_item(actor, agreement: Agreement, data: dict[str, Any]) -> Act
 def update_action_item(actor, item: ActionItem, data: dict[str, Any], expected_version: int | None = None) -> ActionItem:
     """A secretariat edits every field; an owner only moves the status (through post_update)."""
     require(actor, "action.edit", item)
-    if expected_version is not None and expected_version != item.version:
-        raise Conflict(_("Someone else changed this action item meanwhile; review their change and try again."),
-                       current={**_snapshot(item), "version": item.version})
-    before = _snapshot(item)
-    values = _values(item.agreement_id, data, item)
-    meeting, agenda_item_id = _origin(item.agreement_id, data, item)
-    _check_due(values.get("due_date", item.due_date), meeting)
-    status_before = item.status
-    for key, value in values.items():
-        setattr(item, key, value)
-    new_meeting_id = meeting.id if meeting else None
-    if new_meeting_id != item.meeting_id:  # the reference names the meeting the item came from
-        item.number, item.ref = _reference(item.agreement_id, meeting)
-    item.meeting_id = new_meeting_id
-    item.agenda_item_id = agenda_item_id
-    if "owners" in data:
-        new_owners = _owners(data["owners"])
-        wanted = {(o.side, o.user_id, o.organization_id) for o in new_owners}
-        for owner in list(item.owners):
-            if (owner.side, owner.user_id, owner.organization_id) not in wanted:
-                item.owners.remove(owner)
-        have = {(o.side, o.user_id, o.organization_id) for o in item.owners}
-        item.owners.extend(o for o in new_owners if (o.side, o.user_id, o.organization_id) not in have)
-    after = _snapshot(item)
-    if after != before:
-        next_version(item)
+    check_version(item, expected_version, _("Someone else changed this action item meanwhile; review their change "
+                                            "and try again."))
+    with tracked(actor, "action_item.update", item, extra=_owners_state, label=lambda item: item.ref) as before:
+        meeting, agenda_item_id = _origin(item.agreement_id, data, item)
+        new_owners = _owners(data["owners"]) if "owners" in data else None
+
+        def rules(changes: dict) -> None:
+            with db.session.no_autoflush:  # the checks read the database; the half-set item waits until they pass
+                if "focus_area_id" in changes:
+                    _focus_area(item.agreement_id, item)
+            _check_due(item.due_date, meeting)
+
+        changes = populate(item, data, SET_BY_NAME, rules=rules)
+        new_meeting_id = meeting.id if meeting else None
+        if new_meeting_id != item.meeting_id:  # the reference names the meeting the item came from
+            item.number, item.ref = _reference(item.agreement_id, meeting)
+        item.meeting_id = new_meeting_id
+        item.agenda_item_id = agenda_item_id
+        if new_owners is not None:
+            wanted = {(o.side, o.user_id, o.organization_id) for o in new_owners}
+            for owner in list(item.owners):
+                if (owner.side, owner.user_id, owner.organization_id) not in wanted:
+                    item.owners.remove(owner)
+            have = {(o.side, o.user_id, o.organization_id) for o in item.owners}
+            item.owners.extend(o for o in new_owners if (o.side, o.user_id, o.organization_id) not in have)
+        if "status" in changes or "due_date" in changes:
+            status_from, status_to = changes.get("status", (None, None))
+            due_from, due_to = changes.get("due_date", (None, None))
+            db.session.add(ActionUpdate(action_item_id=item.id, author_id=actor.id, text="", status_from=status_from,
+                                        status_to=status_to, due_date_from=due_from, due_date_to=due_to))
+    if _snapshot(item) != before:
         item.updated_at = utcnow()
-        if item.status != status_before or before["due_date"] != after["due_date"]:
-            db.session.add(ActionUpdate(action_item_id=item.id, author_id=actor.id, text="",
-                                        status_from=status_before if item.status != status_before else None,
-                                        status_to=item.status if item.status != status_before else None,
-                                        due_date_from=parse_date(before["due_date"], "due_date")
-                                        if before["due_date"] != after["due_date"] else None,
-                                        due_date_to=item.due_date if before["due_date"] != after["due_date"] else None))
-        db.session.flush()
-        record(actor, "action_item.update", item, before=before, after=after, label=item.ref)
     return item
 
 
@@ -245,11 +226,7 @@ def post_update(actor, item: ActionItem, text: str, status: str | None = None) -
         raise Invalid(_("Write what has happened: an update needs some text."), field="text")
     if len(text) > 10000:
         raise Invalid(_("An update may be at most 10000 characters."), field="text")
-    if status in ("", None):
-        status = None
-    elif status not in ACTION_STATUSES:
-        raise Invalid(_("Unknown status “%(status)s”: use open, in_progress, done or dropped.", status=status),
-                      field="status")
+    status = declared(ActionItem)["status"].clean(status) if status not in ("", None) else None
     update = ActionUpdate(action_item_id=item.id, author_id=actor.id, text=text)
     if status is not None and status != item.status:
         update.status_from, update.status_to = item.status, status
@@ -360,13 +337,10 @@ SORTS = {
 }
 
 
-def _is_id(value: Any) -> bool:
-    text = str(value)
-    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
-
-
 @dataclass
 class RegisterFilter:
+    """What the register shows; read from a query string by actions.schemas.read_filters."""
+
     side: str | None = None
     owner_user: int | None = None
     owner_organization: int | None = None
@@ -376,53 +350,6 @@ class RegisterFilter:
     overdue: bool | None = None
     due_before: date | None = None
     sort: str = "due"
-
-    @classmethod
-    def parse(cls, args: dict[str, Any]) -> "RegisterFilter":
-        """From query-string values; a nonsense value is refused naming the filter."""
-        result = cls()
-        side = args.get("side") or None
-        if side is not None and side not in SIDES:
-            raise Invalid(_("The side filter is US or KR."), field="side")
-        result.side = side
-        owner = args.get("owner") or None
-        if owner is not None:
-            kind, _sep, number = str(owner).partition(":")
-            if not _sep:
-                kind, number = "user", kind
-            if kind not in ("user", "organization") or not _is_id(number):
-                raise Invalid(_("The owner filter is an account id, or organization:<id>."), field="owner")
-            if kind == "user":
-                result.owner_user = int(number)
-            else:
-                result.owner_organization = int(number)
-        statuses = args.get("status") or []
-        if isinstance(statuses, str):
-            statuses = [s for s in statuses.split(",") if s]
-        for status in statuses:
-            if status not in ACTION_STATUSES:
-                raise Invalid(_("Unknown status “%(status)s”: use open, in_progress, done or dropped.",
-                                status=status), field="status")
-        result.status = list(statuses)
-        for key in ("focus_area", "meeting"):
-            value = args.get(key)
-            if value not in (None, ""):
-                if not _is_id(value):
-                    raise Invalid(_("The %(name)s filter is an id.", name=key), field=key)
-                setattr(result, key, int(value))
-        overdue = args.get("overdue")
-        if overdue not in (None, ""):
-            if str(overdue).lower() not in ("true", "false", "1", "0", "yes", "no"):
-                raise Invalid(_("The overdue filter is true or false."), field="overdue")
-            result.overdue = str(overdue).lower() in ("true", "1", "yes")
-        due_before = args.get("due_before")
-        if due_before not in (None, ""):
-            result.due_before = parse_date(due_before, "due_before")
-        sort = args.get("sort") or "due"
-        if sort not in SORTS:
-            raise Invalid(_("Sort by one of: %(sorts)s.", sorts=", ".join(SORTS)), field="sort")
-        result.sort = sort
-        return result
 
     def as_args(self) -> dict[str, Any]:
         args: dict[str, Any] = {}
@@ -496,7 +423,6 @@ class RegisterCounts:
     open: int = 0
     overdue: int = 0
     done: int = 0
-    total: int = 0
     by_side: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
@@ -505,22 +431,20 @@ def register_counts(filters: RegisterFilter, today: date, agreement_id: int | No
     base = register_query(filters, today, agreement_id).order_by(None).subquery()
     overdue = and_(base.c.status.in_(OPEN_STATUSES), base.c.due_date < today)
     row = db.session.execute(select(
-        func.count(),
         func.count().filter(base.c.status.in_(OPEN_STATUSES)),
         func.count().filter(overdue),
         func.count().filter(base.c.status == "done"),
     ).select_from(base)).one()
-    counts = RegisterCounts(total=row[0], open=row[1], overdue=row[2], done=row[3])
+    counts = RegisterCounts(open=row[0], overdue=row[1], done=row[2])
     per_side = db.session.execute(
         select(ActionOwner.side,
                func.count(func.distinct(base.c.id)).filter(base.c.status.in_(OPEN_STATUSES)),
-               func.count(func.distinct(base.c.id)).filter(overdue),
-               func.count(func.distinct(base.c.id)).filter(base.c.status == "done"))
+               func.count(func.distinct(base.c.id)).filter(overdue))
         .select_from(base).join(ActionOwner, ActionOwner.action_item_id == base.c.id).group_by(ActionOwner.side))
-    for side, open_count, overdue_count, done_count in per_side:
-        counts.by_side[side] = {"open": open_count, "overdue": overdue_count, "done": done_count}
+    for side, open_count, overdue_count in per_side:
+        counts.by_side[side] = {"open": open_count, "overdue": overdue_count}
     for side in SIDES:
-        counts.by_side.setdefault(side, {"open": 0, "overdue": 0, "done": 0})
+        counts.by_side.setdefault(side, {"open": 0, "overdue": 0})
     return counts
 
 

@@ -13,6 +13,7 @@ from jcm.accounts.models import Organization, User
 from jcm.actions import services
 from jcm.actions.columns import REGISTER, columns_of
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
+from jcm.actions.schemas import read_filters
 from jcm.errors import Invalid
 from jcm.extensions import db
 from jcm.i18n import localized
@@ -34,7 +35,7 @@ def register():
     today = date.today()
     error = None
     try:
-        filters = services.RegisterFilter.parse(request.args.to_dict())
+        filters = read_filters(request.args)
     except Invalid as invalid:
         error, filters = invalid.message, services.RegisterFilter()
     page = db.paginate(services.register_query(filters, today), per_page=current_app.config["PAGE_SIZE"],

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from jcm.audit.models import AuditEvent
 from jcm.extensions import db
+from jcm.fields import audited
 
 
 def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
@@ -18,6 +20,28 @@ def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
             value = value.isoformat()
         data[field] = value
     return data
+
+
+@contextmanager
+def tracked(actor, action: str, obj: Any, *, extra: Callable[[Any], dict] | None = None,
+            label: Callable[[Any], str] | None = None, column: str = "version") -> Iterator[dict[str, Any]]:
+    """Whatever the block changes in obj's audited fields (and in `extra`, such as an item's owners) moves obj's
+    version on once and is written to the audit trail once, before and after; a block that changes nothing leaves
+    both alone. Yields the state before, for the block's own comparisons. `column` names the counter to move when a
+    record keeps more than one (the minutes' next meeting has its own)."""
+    from jcm.versions import next_version
+
+    def state() -> dict[str, Any]:
+        return {**audited(obj), **(extra(obj) if extra else {})}
+
+    before = state()
+    yield before
+    after = state()
+    if after != before:
+        if hasattr(obj, column):
+            next_version(obj, column)
+        db.session.flush()
+        record(actor, action, obj, before=before, after=after, label=label(obj) if label else None)
 
 
 def record(actor, action: str, obj: Any, *, before: dict | None = None, after: dict | None = None,

@@ -5,48 +5,44 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField, TimeField)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, SelectField, SelectMultipleField, TimeField
+from wtforms.validators import InputRequired, Optional
 
-from jcm.labels import AGENDA_ITEM_KIND_LABELS, MODE_LABELS, SIDE_LABELS, choices
-
-
-def _int_or_none(value):
-    return int(value) if value not in (None, "") else None
+from jcm.forms import declared_field
+from jcm.meetings.models import AgendaItem, Meeting
 
 
 class MeetingForm(FlaskForm):
-    ordinal = IntegerField(_l("Ordinal (12 for the 12th meeting)"), validators=[InputRequired(), NumberRange(1, 999)])
-    title = StringField(_l("Title (English)"), validators=[Optional(), Length(max=300)])
-    title_ko = StringField(_l("Title (Korean)"), validators=[Optional(), Length(max=300)])
-    start_date = DateField(_l("First day"), validators=[InputRequired()])
-    end_date = DateField(_l("Last day"), validators=[Optional()])
+    ordinal = declared_field(Meeting, "ordinal", _l("Ordinal (12 for the 12th meeting)"))
+    title = declared_field(Meeting, "title")
+    title_ko = declared_field(Meeting, "title_ko")
+    start_date = declared_field(Meeting, "start_date")
+    end_date = declared_field(Meeting, "end_date")
     # Choices come from the view; the service alone judges the zone, so its message shows beside the field.
     time_zone = SelectField(_l("Time zone"), default="", validate_choice=False)
-    venue = StringField(_l("Venue (English)"), validators=[Optional(), Length(max=300)])
-    venue_ko = StringField(_l("Venue (Korean)"), validators=[Optional(), Length(max=300)])
-    city = StringField(_l("City (English)"), validators=[Optional(), Length(max=200)])
-    city_ko = StringField(_l("City (Korean)"), validators=[Optional(), Length(max=200)])
-    host_side = SelectField(_l("Host side"), choices=choices(SIDE_LABELS), validators=[InputRequired()])
-    mode = SelectField(_l("Mode"), choices=choices(MODE_LABELS), validators=[InputRequired()])
-    co_chair_us_id = SelectField(_l("U.S. co-chair"), coerce=_int_or_none, validators=[Optional()])
-    co_chair_kr_id = SelectField(_l("Korean co-chair"), coerce=_int_or_none, validators=[Optional()])
+    venue = declared_field(Meeting, "venue")
+    venue_ko = declared_field(Meeting, "venue_ko")
+    city = declared_field(Meeting, "city")
+    city_ko = declared_field(Meeting, "city_ko")
+    host_side = declared_field(Meeting, "host_side")
+    mode = declared_field(Meeting, "mode", required=True)
+    co_chair_us_id = declared_field(Meeting, "co_chair_us_id")
+    co_chair_kr_id = declared_field(Meeting, "co_chair_kr_id")
     focus_area_ids = SelectMultipleField(_l("Focus areas to discuss (one agenda item each)"), coerce=int,
                                          validators=[Optional()])
     version = HiddenField()
 
 
 class AgendaItemForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=choices(AGENDA_ITEM_KIND_LABELS), validators=[InputRequired()])
-    title = StringField(_l("Title (English)"), validators=[InputRequired(), Length(max=300)])
-    title_ko = StringField(_l("Title (Korean)"), validators=[Optional(), Length(max=300)])
-    description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), Length(max=20000)])
+    kind = declared_field(AgendaItem, "kind", required=True)
+    title = declared_field(AgendaItem, "title")
+    title_ko = declared_field(AgendaItem, "title_ko")
+    description = declared_field(AgendaItem, "description")
     focus_area_ids = SelectMultipleField(_l("Focus areas"), coerce=int, validators=[Optional()])
-    presenter_us = StringField(_l("U.S. presenter"), validators=[Optional(), Length(max=300)])
-    presenter_kr = StringField(_l("Korean presenter"), validators=[Optional(), Length(max=300)])
-    duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[InputRequired()])
-    day = SelectField(_l("Day"), validators=[InputRequired()])
+    presenter_us = declared_field(AgendaItem, "presenter_us")
+    presenter_kr = declared_field(AgendaItem, "presenter_kr")
+    duration_minutes = declared_field(AgendaItem, "duration_minutes", required=True)
+    day = SelectField(_l("Day"), validators=[InputRequired()])  # the meeting's days, from the view
     version = HiddenField()
 
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
+from zoneinfo import available_timezones
 
-from sqlalchemy import (JSON, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, Time,
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (JSON, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table, Time,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.accounts.models import User
+from jcm.errors import Invalid
 from jcm.extensions import db
+from jcm.fields import calendar_day, choice, integer, line, reference, text
 from jcm.models import Side, one_of, utcnow
 from jcm.mou.models import Agreement, FocusArea
 
@@ -45,6 +51,21 @@ MODES = tuple(mode.value for mode in Mode)
 AGENDA_ITEM_KINDS = tuple(kind.value for kind in AgendaItemKind)
 # A meeting's time zone is an IANA name; one created without it takes its host side's capital.
 DEFAULT_TIME_ZONES = {Side.US: "America/New_York", Side.KR: "Asia/Seoul"}
+
+
+@cache
+def known_time_zones() -> frozenset[str]:
+    """The IANA time zones Python's zoneinfo knows (read once: the tz database does not change under JCM)."""
+    return frozenset(available_timezones())
+
+
+def a_time_zone(zone: str) -> None:
+    if zone not in known_time_zones():
+        # Not echoed: the value may be anything (very long, control characters).
+        raise Invalid(_("The time zone must be an IANA time zone name such as Asia/Seoul or America/New_York."),
+                      field="time_zone")
+
+
 # Offered first on the meeting form: the two capitals, the other U.S. zones, UTC.
 COMMON_TIME_ZONES = ("Asia/Seoul", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
                      "Pacific/Honolulu", "UTC")
@@ -55,21 +76,25 @@ class Meeting(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="RESTRICT"), index=True)
-    ordinal: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(300))
-    title_ko: Mapped[str] = mapped_column(String(300), default="")
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date] = mapped_column(Date)
-    time_zone: Mapped[str] = mapped_column(String(64))
-    venue: Mapped[str] = mapped_column(String(300), default="")
-    venue_ko: Mapped[str] = mapped_column(String(300), default="")
-    city: Mapped[str] = mapped_column(String(200), default="")
-    city_ko: Mapped[str] = mapped_column(String(200), default="")
-    host_side: Mapped[str] = mapped_column(String(2))
-    mode: Mapped[str] = mapped_column(String(16), default="in_person")
-    co_chair_us_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    co_chair_kr_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(20), default="planning")
+    ordinal: Mapped[int] = integer(_l("Ordinal"), minimum=1, maximum=999, required=True,
+                                   description="12 for the 12th meeting")
+    title: Mapped[str] = line(300, _l("Title (English)"), description="default: “The 12th Joint Committee Meeting”")
+    title_ko: Mapped[str] = line(300, _l("Title (Korean)"), description="default: “제12차 공동위원회”")
+    start_date: Mapped[date] = calendar_day(_l("First day"), required=True)
+    end_date: Mapped[date] = calendar_day(_l("Last day"), description="default: the first day")
+    time_zone: Mapped[str] = line(64, _l("Time zone"), default=None, check=a_time_zone, description=(
+        "an IANA time zone name; default: the host side's capital (Asia/Seoul, America/New_York)"))
+    venue: Mapped[str] = line(300, _l("Venue (English)"))
+    venue_ko: Mapped[str] = line(300, _l("Venue (Korean)"))
+    city: Mapped[str] = line(200, _l("City (English)"))
+    city_ko: Mapped[str] = line(200, _l("City (Korean)"))
+    host_side: Mapped[str] = choice(Side, _l("Host side"), length=2, required=True)
+    mode: Mapped[str] = choice(Mode, _l("Mode"), default="in_person")
+    co_chair_us_id: Mapped[int | None] = reference("user.id", _l("U.S. co-chair"), ondelete="SET NULL",
+                                                   description="an active co-chair account of the U.S. side")
+    co_chair_kr_id: Mapped[int | None] = reference("user.id", _l("Korean co-chair"), ondelete="SET NULL",
+                                                   description="an active co-chair account of the Korean side")
+    status: Mapped[str] = choice(MeetingStatus, _l("Status"), length=20, editable=False, default="planning")
     # The agenda's version: a change to a version that either side has agreed starts a new one.
     agenda_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -133,15 +158,16 @@ class AgendaItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    day: Mapped[date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(String(20))
-    title: Mapped[str] = mapped_column(String(300))
-    title_ko: Mapped[str] = mapped_column(String(300), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
-    presenter_us: Mapped[str] = mapped_column(String(300), default="")
-    presenter_kr: Mapped[str] = mapped_column(String(300), default="")
-    duration_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    position: Mapped[int] = integer(_l("Position"), minimum=0, editable=False, default=0)
+    day: Mapped[date] = calendar_day(_l("Day"), description="one of the meeting's days; default: the last day")
+    kind: Mapped[str] = choice(AgendaItemKind, _l("Kind"), length=20, default="other_business")
+    title: Mapped[str] = line(300, _l("Title (English)"), required=True)
+    title_ko: Mapped[str] = line(300, _l("Title (Korean)"))
+    description: Mapped[str] = text(20000, _l("Description (Markdown)"))
+    presenter_us: Mapped[str] = line(300, _l("U.S. presenter"))
+    presenter_kr: Mapped[str] = line(300, _l("Korean presenter"))
+    # At most a working day: 480 minutes.
+    duration_minutes: Mapped[int] = integer(_l("Duration (minutes)"), minimum=1, maximum=480, default=15)
     # Counts edits of the item itself (moving it is not one), so a stale edit is detected.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -156,9 +182,6 @@ class AgendaItem(db.Model):
         CheckConstraint("duration_minutes >= 0 AND duration_minutes <= 1440", name="duration"),
         one_of("kind", AgendaItemKind),
     )
-
-    def presenter(self, side: str) -> str:
-        return self.presenter_us if side == "US" else self.presenter_kr
 
 
 class AgendaApproval(db.Model):
@@ -214,4 +237,3 @@ class Attachment(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     agenda_item: Mapped[AgendaItem] = relationship(back_populates="attachments", lazy="raise")
-    uploaded_by: Mapped[User | None] = relationship(lazy="joined")

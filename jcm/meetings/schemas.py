@@ -8,12 +8,11 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from jcm.api.schemas import ID, SIDE, SideApprovalsSchema, StrictSchema
-from jcm.meetings.models import AGENDA_ITEM_KINDS, MEETING_STATUSES, MODES, AgendaItem
+from jcm.api.schemas import ID, SideApprovalsSchema, StrictSchema, input_fields, output_fields
+from jcm.fields import declared, editable
+from jcm.meetings.models import MEETING_STATUSES, AgendaItem, Meeting
 from jcm.meetings.services import SETTABLE_STATUSES, Slot
 
-KIND = validate.OneOf(AGENDA_ITEM_KINDS)
-MODE = validate.OneOf(MODES)
 # agenda_agreed and minutes_adopted follow from both sides' approvals; a secretariat sets only the others by hand.
 SETTABLE_STATUS = validate.OneOf(SETTABLE_STATUSES)
 HH_MM = "%H:%M"
@@ -35,23 +34,12 @@ class PresentersInSchema(StrictSchema):
     KR = fields.Str()
 
 
-class MeetingFieldsSchema(StrictSchema):
-    """The fields of a meeting a secretariat sets; loaded into the names the services take."""
+MEETING_FIELDS = editable(Meeting, leave_out=("co_chair_us_id", "co_chair_kr_id"))  # co-chairs: by side
 
-    ordinal = fields.Int(strict=True, metadata={"description": "12 for the 12th meeting"})
-    title = fields.Str(metadata={"description": "default: “The 12th Joint Committee Meeting”"})
-    title_ko = fields.Str()
-    start_date = fields.Date()
-    end_date = fields.Date(metadata={"description": "default: the start date"})
-    time_zone = fields.Str(metadata={
-        "description": "an IANA time zone name, such as Asia/Seoul; default: the host side's capital "
-                       "(Asia/Seoul for KR, America/New_York for US)"})
-    venue = fields.Str()
-    venue_ko = fields.Str()
-    city = fields.Str()
-    city_ko = fields.Str()
-    host_side = fields.Str(validate=SIDE)
-    mode = fields.Str(validate=MODE)
+
+class CoChairsIn:
+    """The co-chairs come in as {US: id, KR: id}; the services take them by their column names."""
+
     co_chairs = fields.Nested(CoChairsInSchema, metadata={"description": "a side left out stays as it is"})
 
     @post_load
@@ -63,16 +51,19 @@ class MeetingFieldsSchema(StrictSchema):
         return data
 
 
-class MeetingCreateSchema(MeetingFieldsSchema):
-    agreement_id = fields.Int(strict=True, required=True, validate=ID)
-    ordinal = fields.Int(strict=True, required=True, metadata={"description": "12 for the 12th meeting"})
-    start_date = fields.Date(required=True)
-    host_side = fields.Str(required=True, validate=SIDE)
+class MeetingCreateSchema(CoChairsIn, StrictSchema):
+    class Meta(StrictSchema.Meta):
+        include = {"agreement_id": fields.Int(strict=True, required=True, validate=ID),
+                   **input_fields(Meeting, MEETING_FIELDS, creating=True)}
+
     focus_area_ids = fields.List(fields.Int(strict=True, validate=ID), metadata={
         "description": "the focus areas the first draft of the agenda gives an item each"})
 
 
-class MeetingUpdateSchema(MeetingFieldsSchema):
+class MeetingUpdateSchema(CoChairsIn, StrictSchema):
+    class Meta(StrictSchema.Meta):
+        include = input_fields(Meeting, MEETING_FIELDS)
+
     status = fields.Str(validate=SETTABLE_STATUS, metadata={
         "description": "held once the meeting has begun, cancelled, or back to planning"})
     version = fields.Int(strict=True, metadata={"description": "the version this change is based on"})
@@ -83,15 +74,14 @@ class MeetingQuery(Schema):
     status = fields.Str(validate=validate.OneOf(MEETING_STATUSES))
 
 
-class AgendaItemFieldsSchema(StrictSchema):
-    kind = fields.Str(validate=KIND)
-    title = fields.Str()
-    title_ko = fields.Str()
-    description = fields.Str()
+ITEM_FIELDS = editable(AgendaItem, leave_out=("presenter_us", "presenter_kr"))  # presenters: by side
+
+
+class PresentersIn:
+    """The presenters come in as {US: name, KR: name}; the services take them by their column names."""
+
     focus_area_ids = fields.List(fields.Int(strict=True, validate=ID))
     presenters = fields.Nested(PresentersInSchema, metadata={"description": "a side left out stays as it is"})
-    duration_minutes = fields.Int(strict=True)
-    day = fields.Date(metadata={"description": "a day of the meeting; default: the last day"})
 
     @post_load
     def to_service_names(self, data: dict[str, Any], **_kwargs) -> dict[str, Any]:
@@ -102,11 +92,15 @@ class AgendaItemFieldsSchema(StrictSchema):
         return data
 
 
-class AgendaItemCreateSchema(AgendaItemFieldsSchema):
-    title = fields.Str(required=True)
+class AgendaItemCreateSchema(PresentersIn, StrictSchema):
+    class Meta(StrictSchema.Meta):
+        include = input_fields(AgendaItem, ITEM_FIELDS, creating=True)
 
 
-class AgendaItemUpdateSchema(AgendaItemFieldsSchema):
+class AgendaItemUpdateSchema(PresentersIn, StrictSchema):
+    class Meta(StrictSchema.Meta):
+        include = input_fields(AgendaItem, ITEM_FIELDS)
+
     version = fields.Int(strict=True, metadata={"description": "the version this change is based on"})
 
 
@@ -127,26 +121,14 @@ class AgreeSchema(StrictSchema):
 # --- output ---------------------------------------------------------------------------------------------
 
 class MeetingSchema(Schema):
-    id = fields.Int()
-    agreement_id = fields.Int()
-    ordinal = fields.Int()
+    class Meta:
+        include = {"id": fields.Int(), "agreement_id": fields.Int(),
+                   **output_fields(Meeting, [name for name in declared(Meeting) if not name.startswith("co_chair")]),
+                   "agenda_version": fields.Int(), "version": fields.Int()}
+
     short_ref = fields.Str(metadata={"description": "the prefix of action-item references: JCM12"})
-    title = fields.Str()
-    title_ko = fields.Str()
-    start_date = fields.Date()
-    end_date = fields.Date()
-    time_zone = fields.Str(metadata={"description": "an IANA time zone name, such as Asia/Seoul"})
-    venue = fields.Str()
-    venue_ko = fields.Str()
-    city = fields.Str()
-    city_ko = fields.Str()
-    host_side = fields.Str()
-    mode = fields.Str()
-    status = fields.Str()
     co_chairs = fields.Method("get_co_chairs", metadata={
         "type": "object", "description": "{US: user_id | null, KR: user_id | null}"})
-    agenda_version = fields.Int()
-    version = fields.Int()
 
     def get_co_chairs(self, meeting) -> dict[str, int | None]:
         return {"US": meeting.co_chair_us_id, "KR": meeting.co_chair_kr_id}
@@ -164,18 +146,14 @@ class ScheduledItem:
 
 
 class AgendaItemSchema(Schema):
-    id = fields.Int()
-    meeting_id = fields.Int()
-    position = fields.Int()
+    class Meta:
+        include = {"id": fields.Int(), "meeting_id": fields.Int(),
+                   **output_fields(AgendaItem, [name for name in declared(AgendaItem)
+                                                if not name.startswith("presenter")])}
+
     number = fields.Method("get_number", metadata={"type": "integer", "description": "1, 2, … across all days"})
-    kind = fields.Str()
-    title = fields.Str()
-    title_ko = fields.Str()
-    description = fields.Str()
     focus_area_ids = fields.Method("get_focus_area_ids", metadata={"type": "array", "items": {"type": "integer"}})
     presenters = fields.Method("get_presenters", metadata={"type": "object", "description": "{US: str, KR: str}"})
-    duration_minutes = fields.Int()
-    day = fields.Date()
     start_time = fields.Method("get_start_time", metadata={
         "type": "string", "nullable": True, "description": "HH:MM, computed from the day's start and the durations"})
     end_time = fields.Method("get_end_time", metadata={"type": "string", "nullable": True, "description": "HH:MM"})

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cache
 from typing import Any, Iterable
-from zoneinfo import available_timezones
 
 from blinker import Namespace
 from flask_babel import gettext as _
@@ -15,25 +13,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
-from jcm.audit.services import record, snapshot
+from jcm.audit.services import record, tracked
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
-from jcm.meetings.models import (AGENDA_ITEM_KINDS, DEFAULT_TIME_ZONES, MEETING_STATUSES, MODES, AgendaApproval,
+from jcm.fields import audited, editable, populate
+from jcm.meetings.models import (DEFAULT_TIME_ZONES, MEETING_STATUSES, AgendaApproval,
                                  AgendaItem, AgendaSnapshot, Meeting, MeetingDay, MeetingStatus)
-from jcm.models import SIDES, parse_date, utcnow, whole_number
+from jcm.models import SIDES, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import AlreadyDone, require
-from jcm.versions import next_version
+from jcm.versions import check_version, next_version
 
-MEETING_FIELDS = ("ordinal", "title", "title_ko", "start_date", "end_date", "time_zone", "venue", "venue_ko", "city",
-                  "city_ko", "host_side", "mode", "co_chair_us_id", "co_chair_kr_id", "status")
-ITEM_FIELDS = ("position", "day", "kind", "title", "title_ko", "description", "presenter_us", "presenter_kr",
-               "duration_minutes")
 MAX_MEETING_DAYS = 14
 signals = Namespace()
 # Sent when both sides have agreed an agenda version; the documents feature freezes what its document prints.
 agenda_agreed = signals.signal("agenda-agreed")
-MAX_DURATION = 480  # minutes: one item never takes more than a working day
+SET_BY_NAME = editable(Meeting)
+ITEM_SET_BY_NAME = editable(AgendaItem)
 EDITABLE_STATUSES = (MeetingStatus.planning.value, MeetingStatus.agenda_agreed.value)
 
 
@@ -62,11 +58,12 @@ def default_titles(ordinal: int) -> tuple[str, str]:
 
 def meeting_query():
     return select(Meeting).options(joinedload(Meeting.co_chair_us), joinedload(Meeting.co_chair_kr),
-                                   selectinload(Meeting.days), selectinload(Meeting.approvals))
+                                   selectinload(Meeting.days))
 
 
 def get_meeting(meeting_id: int, *, with_agenda: bool = False) -> Meeting:
-    query = meeting_query().where(Meeting.id == meeting_id)
+    # With its agreements: whether a side may agree the agenda now depends on them.
+    query = meeting_query().where(Meeting.id == meeting_id).options(selectinload(Meeting.approvals))
     if with_agenda:
         query = query.options(selectinload(Meeting.items).selectinload(AgendaItem.focus_areas),
                               selectinload(Meeting.items).selectinload(AgendaItem.attachments),
@@ -102,31 +99,6 @@ def get_agenda_item(item_id: int) -> AgendaItem:
 
 # --- checking input -----------------------------------------------------------------------------------
 
-def _text(data: dict, key: str, limit: int, *, required: bool = False, label: str | None = None) -> str:
-    value = data.get(key)
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise Invalid(_("%(field)s is required.", field=label or key), field=key)
-    if len(text) > limit:
-        raise Invalid(_("%(field)s may be at most %(limit)d characters.", field=label or key, limit=limit), field=key)
-    return text
-
-
-@cache
-def known_time_zones() -> frozenset[str]:
-    """The IANA time zones Python's zoneinfo knows (read once: the tz database does not change under JCM)."""
-    return frozenset(available_timezones())
-
-
-def _time_zone(value: Any) -> str:
-    zone = value.strip() if isinstance(value, str) else None
-    if zone not in known_time_zones():
-        # Not echoed: the value may be anything (very long, control characters).
-        raise Invalid(_("The time zone must be an IANA time zone name such as Asia/Seoul or America/New_York."),
-                      field="time_zone")
-    return zone
-
-
 def _int(value: Any, key: str) -> int:
     return whole_number(value, key)
 
@@ -160,46 +132,29 @@ def _focus_areas(agreement_id: int, ids: Iterable[Any], key: str = "focus_area_i
     return sorted({areas[i] for i in wanted}, key=lambda a: a.position)
 
 
-def _meeting_values(data: dict[str, Any], meeting: Meeting | None) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if "ordinal" in data:
-        ordinal = _int(data["ordinal"], "ordinal")
-        if not 1 <= ordinal <= 999:
-            raise Invalid(_("The ordinal must be between 1 and 999."), field="ordinal")
-        values["ordinal"] = ordinal
-    for key, limit in (("title", 300), ("title_ko", 300), ("venue", 300), ("venue_ko", 300), ("city", 200),
-                       ("city_ko", 200)):
-        if key in data:
-            values[key] = _text(data, key, limit)
-    for key in ("start_date", "end_date"):
-        if data.get(key) not in (None, ""):
-            values[key] = parse_date(data[key], key)
-        elif key == "start_date" and key in data:
-            raise Invalid(_("The first day of the meeting is required."), field="start_date")
-    if "host_side" in data:
-        if data["host_side"] not in SIDES:
-            raise Invalid(_("The host side must be US or KR."), field="host_side")
-        values["host_side"] = data["host_side"]
-    if "time_zone" in data:
-        values["time_zone"] = _time_zone(data["time_zone"])
-    if "mode" in data:
-        if data["mode"] not in MODES:
-            raise Invalid(_("The mode must be in person, virtual or hybrid."), field="mode")
-        values["mode"] = data["mode"]
-    if "co_chair_us_id" in data:
-        values["co_chair_us_id"] = _co_chair(data["co_chair_us_id"], "US", "co_chair_us_id")
-    if "co_chair_kr_id" in data:
-        values["co_chair_kr_id"] = _co_chair(data["co_chair_kr_id"], "KR", "co_chair_kr_id")
-    start = values.get("start_date", meeting.start_date if meeting else None)
-    end = values.get("end_date", meeting.end_date if meeting else None) or start
-    if start and end:
-        if end < start:
+def _meeting_fields(meeting: Meeting, data: dict[str, Any], *, creating: bool = False) -> dict[str, tuple]:
+    """Check and set the meeting's fields from data; the rules between fields (the dates, the zone, the co-chairs)
+    are checked here, each field's own in its declaration."""
+    data = dict(data)
+    if data.get("end_date") in (None, ""):  # an empty last day is the first day
+        data.pop("end_date", None)
+    def rules(changes: dict) -> None:
+        with db.session.no_autoflush:  # the checks read the database; the half-set meeting waits until they pass
+            for side, key in (("US", "co_chair_us_id"), ("KR", "co_chair_kr_id")):
+                if key in changes:
+                    _co_chair(getattr(meeting, key), side, key)
+            if "ordinal" in changes:
+                _check_ordinal_free(meeting.agreement_id, meeting.ordinal, meeting.id)
+        end = meeting.end_date or meeting.start_date
+        if end < meeting.start_date:
             raise Invalid(_("The meeting cannot end (%(end)s) before it starts (%(start)s).",
-                            end=end.isoformat(), start=start.isoformat()), field="end_date")
-        if (end - start).days + 1 > MAX_MEETING_DAYS:
+                            end=end.isoformat(), start=meeting.start_date.isoformat()), field="end_date")
+        if (end - meeting.start_date).days + 1 > MAX_MEETING_DAYS:
             raise Invalid(_("A meeting lasts at most %(n)d days.", n=MAX_MEETING_DAYS), field="end_date")
-        values["end_date"] = end
-    return values
+
+    changes = populate(meeting, data, SET_BY_NAME, creating=creating, rules=rules)
+    meeting.end_date = meeting.end_date or meeting.start_date
+    return changes
 
 
 def _check_ordinal_free(agreement_id: int, ordinal: int, meeting_id: int | None = None) -> None:
@@ -207,12 +162,6 @@ def _check_ordinal_free(agreement_id: int, ordinal: int, meeting_id: int | None 
                                                           Meeting.ordinal == ordinal))
     if existing is not None and existing != meeting_id:
         raise Invalid(_("The %(ordinal)s meeting already exists.", ordinal=ordinal_label(ordinal)), field="ordinal")
-
-
-def _check_version(obj, expected: int | None, fields: tuple[str, ...], message: str | None = None) -> None:
-    if expected is not None and expected != obj.version:
-        raise Conflict(message or _("Someone else changed this meanwhile; review their change and try again."),
-                       current={**snapshot(obj, fields), "version": obj.version})
 
 
 # --- meetings -----------------------------------------------------------------------------------------
@@ -232,24 +181,19 @@ FOCUS_AREA_MINUTES = 30
 def create_meeting(actor, agreement: Agreement, data: dict[str, Any], focus_area_ids: Iterable[Any] = ()) -> Meeting:
     """A new meeting, with the customary first draft of its agenda."""
     require(actor, "meeting.create", agreement)
-    for key in ("ordinal", "start_date", "host_side"):
-        if data.get(key) in (None, ""):
-            raise Invalid(_("%(field)s is required.", field=key), field=key)
-    values = _meeting_values({"mode": "in_person", **data}, None)
-    _check_ordinal_free(agreement.id, values["ordinal"])
-    english, korean = default_titles(values["ordinal"])
-    values["title"] = values.get("title") or english
-    values["title_ko"] = values.get("title_ko") or korean
-    values.setdefault("time_zone", DEFAULT_TIME_ZONES[values["host_side"]])
-    values.pop("status", None)
+    meeting = Meeting(agreement_id=agreement.id, status="planning", agenda_version=1)
+    _meeting_fields(meeting, {"mode": "in_person", **data}, creating=True)
+    english, korean = default_titles(meeting.ordinal)
+    meeting.title = meeting.title or english
+    meeting.title_ko = meeting.title_ko or korean
+    meeting.time_zone = meeting.time_zone or DEFAULT_TIME_ZONES[meeting.host_side]
     areas = _focus_areas(agreement.id, focus_area_ids)
-    meeting = Meeting(agreement_id=agreement.id, status="planning", agenda_version=1, **values)
     db.session.add(meeting)
     db.session.flush()
     _sync_days(meeting)
     _add_skeleton(meeting, areas)
     db.session.flush()
-    record(actor, "meeting.create", meeting, after=snapshot(meeting, MEETING_FIELDS), label=meeting.title)
+    record(actor, "meeting.create", meeting, after=audited(meeting), label=meeting.title)
     return meeting
 
 
@@ -294,7 +238,7 @@ def update_meeting(actor, meeting: Meeting, data: dict[str, Any], expected_versi
     status = data.get("status")
     data = {k: v for k, v in data.items() if k != "status"}
     require(actor, "meeting.set_status" if status is not None and not data else "meeting.edit", meeting)
-    _check_version(meeting, expected_version, MEETING_FIELDS)
+    check_version(meeting, expected_version)
     if data:
         _update_meeting_fields(actor, meeting, data)
     if status is not None:
@@ -303,26 +247,16 @@ def update_meeting(actor, meeting: Meeting, data: dict[str, Any], expected_versi
 
 
 def _update_meeting_fields(actor, meeting: Meeting, data: dict[str, Any]) -> None:
-    values = _meeting_values(data, meeting)
-    if "ordinal" in values:
-        _check_ordinal_free(meeting.agreement_id, values["ordinal"], meeting.id)
-    english, korean = default_titles(values.get("ordinal", meeting.ordinal))
-    if "title" in values and not values["title"]:
-        values["title"] = english
-    if "title_ko" in values and not values["title_ko"]:
-        values["title_ko"] = korean
-    before = snapshot(meeting, MEETING_FIELDS)
-    for key, value in values.items():
-        setattr(meeting, key, value)
-    after = snapshot(meeting, MEETING_FIELDS)
-    if after != before:
-        next_version(meeting)
-        db.session.flush()
-        if before["start_date"] != after["start_date"] or before["end_date"] != after["end_date"]:
+    with tracked(actor, "meeting.update", meeting, label=lambda meeting: meeting.title):
+        changes = _meeting_fields(meeting, data)
+        english, korean = default_titles(meeting.ordinal)
+        meeting.title = meeting.title or english  # emptied: the customary title again
+        meeting.title_ko = meeting.title_ko or korean
+        if "start_date" in changes or "end_date" in changes:
             _check_agenda_open(meeting)
+            db.session.flush()
             _sync_days(meeting)
             _agenda_changed(actor, meeting)  # the schedule moved: both sides agree it again
-        record(actor, "meeting.update", meeting, before=before, after=after, label=meeting.title)
 
 
 STATUS_MOVES = {
@@ -367,8 +301,8 @@ def set_status(actor, meeting: Meeting, status: str) -> Meeting:
 
 def delete_meeting(actor, meeting: Meeting, expected_version: int | None = None) -> None:
     require(actor, "meeting.delete", meeting)
-    _check_version(meeting, expected_version, MEETING_FIELDS)
-    record(actor, "meeting.delete", meeting, before=snapshot(meeting, MEETING_FIELDS), label=meeting.title)
+    check_version(meeting, expected_version)
+    record(actor, "meeting.delete", meeting, before=audited(meeting), label=meeting.title)
     db.session.delete(meeting)
     db.session.flush()
 
@@ -397,42 +331,28 @@ def _check_agenda_open(meeting: Meeting) -> None:
                          status=meeting.status))
 
 
-def _item_values(meeting: Meeting, data: dict[str, Any], item: AgendaItem | None) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if "kind" in data:
-        if data["kind"] not in AGENDA_ITEM_KINDS:
-            raise Invalid(_("Unknown kind of agenda item “%(kind)s”.", kind=data["kind"]), field="kind")
-        values["kind"] = data["kind"]
-    if "title" in data or item is None:
-        values["title"] = _text(data, "title", 300, required=True, label=_("Title"))
-    for key, limit in (("title_ko", 300), ("presenter_us", 300), ("presenter_kr", 300), ("description", 20000)):
-        if key in data:
-            values[key] = _text(data, key, limit)
-    if "duration_minutes" in data:
-        minutes = _int(data["duration_minutes"], "duration_minutes")
-        if not 1 <= minutes <= MAX_DURATION:
-            raise Invalid(_("The duration must be between 1 and %(max)d minutes.", max=MAX_DURATION),
-                          field="duration_minutes")
-        values["duration_minutes"] = minutes
-    if data.get("day") not in (None, ""):
-        day = parse_date(data["day"], "day")
-        if not meeting.start_date <= day <= meeting.end_date:
-            raise Invalid(_("%(date)s is not a day of this meeting (%(start)s – %(end)s).", date=day.isoformat(),
+def _item_fields(meeting: Meeting, item: AgendaItem, data: dict[str, Any], *, creating: bool = False) -> dict:
+    """Check and set the agenda item's fields; an empty day leaves it where it is."""
+    data = {key: value for key, value in data.items() if key != "day" or value not in (None, "")}
+    def rules(changes: dict) -> None:
+        if "day" in changes and not meeting.start_date <= item.day <= meeting.end_date:
+            raise Invalid(_("%(date)s is not a day of this meeting (%(start)s – %(end)s).", date=item.day.isoformat(),
                             start=meeting.start_date.isoformat(), end=meeting.end_date.isoformat()), field="day")
-        values["day"] = day
-    return values
+
+    return populate(item, data, ITEM_SET_BY_NAME, creating=creating, rules=rules)
 
 
 def add_agenda_item(actor, meeting: Meeting, data: dict[str, Any]) -> AgendaItem:
     require(actor, "agenda.edit", meeting)
-    values = _item_values(meeting, {"kind": "other_business", "duration_minutes": 15, **data}, None)
+    item = AgendaItem(meeting_id=meeting.id)
+    _item_fields(meeting, item, {"kind": "other_business", "duration_minutes": 15, **data}, creating=True)
     areas = _focus_areas(meeting.agreement_id, data.get("focus_area_ids") or [])
-    if values["kind"] == "focus_area" and not areas:
+    if item.kind == "focus_area" and not areas:
         raise Invalid(_("A focus-area discussion serves at least one focus area."), field="focus_area_ids")
     last = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
-    values.setdefault("day", meeting.end_date if last is not None else meeting.start_date)
-    item = AgendaItem(meeting_id=meeting.id, position=(last + 1) if last is not None else 0, focus_areas=areas,
-                      **values)
+    item.day = item.day or (meeting.end_date if last is not None else meeting.start_date)
+    item.position = (last + 1) if last is not None else 0
+    item.focus_areas = areas
     db.session.add(item)
     db.session.flush()
     _agenda_changed(actor, meeting)
@@ -443,31 +363,25 @@ def add_agenda_item(actor, meeting: Meeting, data: dict[str, Any]) -> AgendaItem
 def update_agenda_item(actor, item: AgendaItem, data: dict[str, Any], expected_version: int | None = None) -> AgendaItem:
     meeting = item.meeting
     require(actor, "agenda.edit", meeting)
-    _check_version(item, expected_version, ITEM_FIELDS,
-                   _("Someone else changed this agenda item meanwhile; review their change and try again."))
-    values = _item_values(meeting, data, item)
-    areas = (_focus_areas(meeting.agreement_id, data.get("focus_area_ids") or [])
-             if "focus_area_ids" in data else item.focus_areas)
-    if values.get("kind", item.kind) == "focus_area" and not areas:
-        raise Invalid(_("A focus-area discussion serves at least one focus area."), field="focus_area_ids")
-    before = _item_snapshot(item)
-    for key, value in values.items():
-        setattr(item, key, value)
-    if "focus_area_ids" in data:
-        item.focus_areas = areas
-    after = _item_snapshot(item)
-    if after != before:
-        next_version(item)
-        db.session.flush()
+    check_version(item, expected_version,
+                  _("Someone else changed this agenda item meanwhile; review their change and try again."))
+    version_read = item.version
+    with tracked(actor, "agenda_item.update", item, extra=_focus_area_codes):
+        with db.session.no_autoflush:
+            _item_fields(meeting, item, data)
+            if "focus_area_ids" in data:
+                item.focus_areas = _focus_areas(meeting.agreement_id, data.get("focus_area_ids") or [])
+            if item.kind == "focus_area" and not item.focus_areas:
+                raise Invalid(_("A focus-area discussion serves at least one focus area."), field="focus_area_ids")
+    if item.version != version_read:
         _agenda_changed(actor, meeting)
-        record(actor, "agenda_item.update", item, before=before, after=after)
     return item
 
 
 def delete_agenda_item(actor, item: AgendaItem, expected_version: int | None = None) -> None:
     meeting = item.meeting
     require(actor, "agenda.edit", meeting)
-    _check_version(item, expected_version, ITEM_FIELDS)
+    check_version(item, expected_version)
     record(actor, "agenda_item.delete", item, before=_item_snapshot(item))
     db.session.delete(item)
     db.session.flush()
@@ -517,10 +431,12 @@ def move_agenda_item(actor, item: AgendaItem, direction: str) -> None:
         reorder_agenda(actor, meeting, order)
 
 
+def _focus_area_codes(item: AgendaItem) -> dict[str, Any]:
+    return {"focus_areas": [area.code for area in item.focus_areas]}
+
+
 def _item_snapshot(item: AgendaItem) -> dict[str, Any]:
-    data = snapshot(item, ITEM_FIELDS)
-    data["focus_areas"] = [area.code for area in item.focus_areas]
-    return data
+    return {**audited(item), **_focus_area_codes(item)}
 
 
 # --- versions and agreement ---------------------------------------------------------------------------
@@ -617,7 +533,7 @@ def changes_since_agreed(meeting: Meeting) -> tuple[AgendaSnapshot | None, list[
             changes.append(AgendaChange("added", item.title))
             continue
         current = _item_snapshot(item)
-        differing = [key for key in (*ITEM_FIELDS, "focus_areas") if key != "position"
+        differing = [key for key in current if key != "position"
                      and _comparable(current.get(key)) != _comparable(old.get(key))]
         if differing:
             changes.append(AgendaChange("changed", item.title, differing))

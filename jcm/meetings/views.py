@@ -21,7 +21,7 @@ from jcm.actions import services as actions
 from jcm.actions.forms import ReviewForm
 from jcm.meetings import attachments, services
 from jcm.meetings.forms import AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, StatusForm
-from jcm.meetings.models import COMMON_TIME_ZONES, AgendaItem, Attachment, Meeting
+from jcm.meetings.models import COMMON_TIME_ZONES, AgendaItem, Attachment, Meeting, known_time_zones
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
 from jcm.permissions import require
@@ -48,13 +48,13 @@ def _time_zone_choices(empty: str | None = None) -> list[SelectChoice]:
     options = [SelectChoice("", empty)] if empty is not None else []
     options += [SelectChoice(zone, optgroup=common) for zone in COMMON_TIME_ZONES]
     options += [SelectChoice(zone, optgroup=other)
-                for zone in sorted(services.known_time_zones()) if zone not in COMMON_TIME_ZONES]
+                for zone in sorted(known_time_zones()) if zone not in COMMON_TIME_ZONES]
     return options
 
 
 def _meeting_data(form: MeetingForm) -> dict:
     """The meeting's fields the form has, under the services' names."""
-    return {key: form[key].data for key in services.MEETING_FIELDS if key in form}
+    return {key: form[key].data for key in services.SET_BY_NAME if key in form}
 
 
 @bp.get("/meetings")

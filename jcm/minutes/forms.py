@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from jcm.labels import PROGRESS_STATUS_LABELS, choices
+from jcm.forms import declared_field
+from jcm.minutes.models import Minutes, MinutesComment, MinutesCorrection, MinutesSection, ProgressEntry
 
 
 class SectionForm(FlaskForm):
     """One agenda item's record, saved on its own; `version` is the one the text was based on."""
 
-    discussion = TextAreaField(_l("Discussion"), validators=[Optional(), Length(max=100_000)])
-    decisions = TextAreaField(_l("Decisions (one per line)"), validators=[Optional(), Length(max=250_000)])
+    discussion = declared_field(MinutesSection, "discussion")
+    decisions = declared_field(MinutesSection, "decisions", _l("Decisions (one per line)"))
     version = HiddenField()
 
 
@@ -24,13 +25,13 @@ class AttendanceForm(FlaskForm):
 
 
 class ProgressForm(FlaskForm):
-    status = SelectField(_l("Progress"), choices=choices(PROGRESS_STATUS_LABELS), validators=[DataRequired()])
-    narrative = TextAreaField(_l("Narrative"), validators=[Optional(), Length(max=100_000)])
+    status = declared_field(ProgressEntry, "status", _l("Progress"))
+    narrative = declared_field(ProgressEntry, "narrative")
     version = HiddenField()
 
 
 class NextMeetingForm(FlaskForm):
-    next_meeting = TextAreaField(_l("Next meeting"), validators=[Optional(), Length(max=2000)])
+    next_meeting = declared_field(Minutes, "next_meeting")
     version = HiddenField()
 
 
@@ -40,7 +41,7 @@ class MinutesStatusForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    text = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=10_000)])
+    text = declared_field(MinutesComment, "text")
     section_id = HiddenField()
 
 
@@ -48,8 +49,9 @@ class CorrectionForm(FlaskForm):
     """A proposed correction: why, and the corrected text. The sections' boxes are read by name
     (discussion-<agenda item>, decisions-<agenda item>, narrative-<focus area>), one pair per record."""
 
-    reason = TextAreaField(_l("What the correction corrects, and why"), validators=[Optional(), Length(max=5000)])
-    next_meeting = TextAreaField(_l("Next meeting"), validators=[Optional(), Length(max=2000)])
+    # The service names what is missing, so the corrected text typed in the boxes comes back with the refusal.
+    reason = declared_field(MinutesCorrection, "reason", _l("What the correction corrects, and why"), required=False)
+    next_meeting = declared_field(Minutes, "next_meeting")
     supersedes = HiddenField()
 
 

@@ -6,11 +6,13 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.accounts.models import User
 from jcm.extensions import db
+from jcm.fields import choice, line, lines, reference, text
 from jcm.meetings.models import AgendaItem, Meeting
 from jcm.models import Side, one_of, utcnow
 from jcm.mou.models import FocusArea
@@ -41,6 +43,7 @@ class CorrectionStatus(enum.StrEnum):
 MINUTES_STATUSES = tuple(status.value for status in MinutesStatus)
 PROGRESS_STATUSES = tuple(status.value for status in ProgressStatus)
 CORRECTION_STATUSES = tuple(status.value for status in CorrectionStatus)
+MAX_TEXT = 100_000  # characters in one discussion summary or narrative
 
 
 class Minutes(db.Model):
@@ -48,10 +51,12 @@ class Minutes(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="draft")
-    next_meeting: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = choice(MinutesStatus, _l("Status"), default="draft", description=(
+        "circulated for review, or back to draft; adopted only by both co-chairs' approvals"))
+    next_meeting: Mapped[str] = text(2000, _l("Next meeting"), description="when and where the next meeting is to be")
+    # The next meeting is saved on its own, with its own count; sections and progress keep their own versions.
     next_meeting_version: Mapped[int] = mapped_column(Integer, default=1)
-    # Counts changes of the minutes' own fields (status, next meeting); sections keep their own versions.
+    # Counts changes of the minutes' status (and adoption).
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -88,12 +93,13 @@ class Attendee(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
-    side: Mapped[str] = mapped_column(String(2))
+    side: Mapped[str] = choice(Side, _l("Side"), length=2, required=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    name: Mapped[str] = mapped_column(String(200))
-    title: Mapped[str] = mapped_column(String(200), default="")
-    organization: Mapped[str] = mapped_column(String(300), default="")
+    user_id: Mapped[int | None] = reference("user.id", _l("Account"), ondelete="SET NULL",
+                                            description="an account on that side")
+    name: Mapped[str] = line(200, _l("Name"), required=True)
+    title: Mapped[str] = line(200, _l("Title or position"))
+    organization: Mapped[str] = line(300, _l("Organization"))
 
     minutes: Mapped[Minutes] = relationship(back_populates="attendees", lazy="raise")
 
@@ -108,8 +114,10 @@ class MinutesSection(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
-    discussion: Mapped[str] = mapped_column(Text, default="")
-    decisions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Every saved text is kept as a revision, so the audit trail names the version rather than repeating the text.
+    discussion: Mapped[str] = text(MAX_TEXT, _l("Discussion"), audited=False)
+    decisions: Mapped[list[str]] = lines(5000, _l("Decisions"), most=50, audited=False,
+                                         description="one sentence each")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -149,9 +157,10 @@ class ProgressEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
-    focus_area_id: Mapped[int] = mapped_column(ForeignKey("focus_area.id", ondelete="RESTRICT"), index=True)
-    status: Mapped[str] = mapped_column(String(16))
-    narrative: Mapped[str] = mapped_column(Text, default="")
+    focus_area_id: Mapped[int] = reference("focus_area.id", _l("Focus area"), required=True, index=True,
+                                           description="a focus area of the meeting's agreement")
+    status: Mapped[str] = choice(ProgressStatus, _l("Progress status"), required=True)
+    narrative: Mapped[str] = text(MAX_TEXT, _l("Narrative"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -171,10 +180,10 @@ class MinutesComment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
-    section_id: Mapped[int | None] = mapped_column(ForeignKey("minutes_section.id", ondelete="CASCADE"))
+    section_id: Mapped[int | None] = reference("minutes_section.id", _l("Section"), ondelete="CASCADE")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     side: Mapped[str] = mapped_column(String(2))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = text(10_000, _l("Comment"), required=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -209,8 +218,8 @@ class MinutesCorrection(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="proposed")
-    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = choice(CorrectionStatus, _l("Status"), editable=False, default="proposed")
+    reason: Mapped[str] = text(5000, _l("Reason"), required=True, description="what the correction corrects, and why")
     # {"records": [{"agenda_item_id", "discussion", "decisions"}], "progress": [{"focus_area", "status",
     #  "narrative"}], "next_meeting": str}: only the parts that change.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)

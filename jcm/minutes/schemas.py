@@ -1,5 +1,6 @@
-"""The API's JSON shapes for the minutes: what comes in (checked for type and vocabulary only, the rules are the
-services') and what goes out (DESIGN.md names the fields; more are welcome)."""
+"""The API's JSON shapes for the minutes: what comes in and what goes out (DESIGN.md names the fields; more are
+welcome), made from the models' declarations. Within the lists of records and progress entries the schema checks
+only the types: the services refuse a text too long or a status unknown, naming the place (records[2].discussion)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import datetime, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from jcm.api.schemas import ID, SideApprovalsSchema, StrictSchema
-from jcm.minutes.models import CORRECTION_STATUSES, MINUTES_STATUSES, PROGRESS_STATUSES, CorrectionStatus
+from jcm.api.schemas import ID, SideApprovalsSchema, StrictSchema, input_fields, output_fields
+from jcm.minutes.models import (Attendee, CorrectionStatus, Minutes, MinutesComment, MinutesCorrection,
+                                MinutesSection, ProgressEntry)
 
 VERSION = {"description": "the version this change is based on; a stale one is refused with 409"}
 
@@ -56,17 +58,18 @@ class AttendanceInSchema(StrictSchema):
 
 
 class RecordInSchema(StrictSchema):
+    class Meta(StrictSchema.Meta):
+        include = input_fields(MinutesSection, ("discussion", "decisions"), checked=False)
+
     agenda_item_id = fields.Int(strict=True, required=True, validate=ID, metadata={
         "description": "an agenda item of this meeting"})
-    discussion = fields.Str(allow_none=True, metadata={"description": "at most 100 000 characters"})
-    decisions = fields.List(fields.Str(), allow_none=True, metadata={"description": "one sentence each"})
     version = fields.Int(strict=True, required=True, metadata=VERSION)
 
 
 class ProgressInSchema(StrictSchema):
-    focus_area_id = fields.Int(strict=True, required=True, validate=ID)
-    status = fields.Str(required=True, metadata={"enum": list(PROGRESS_STATUSES)})
-    narrative = fields.Str(allow_none=True)
+    class Meta(StrictSchema.Meta):
+        include = input_fields(ProgressEntry, ("focus_area_id", "status", "narrative"), creating=True, checked=False)
+
     version = fields.Int(strict=True, allow_none=True, metadata=VERSION)
 
 
@@ -80,11 +83,11 @@ class MinutesUpdateSchema(StrictSchema):
         "description": "the records of the agenda items given; the others stay as they are"})
     progress = fields.List(fields.Nested(ProgressInSchema), metadata={
         "description": "progress per focus area; the focus areas left out stay as they are"})
-    next_meeting = fields.Str(allow_none=True, metadata={"description": "when and where the next meeting is to be"})
     next_meeting_version = fields.Int(strict=True, metadata=VERSION)
-    status = fields.Str(validate=validate.OneOf(MINUTES_STATUSES), metadata={
-        "description": "circulated for review, or back to draft; adopted only by both co-chairs' approvals"})
     version = fields.Int(strict=True, metadata={"description": "with `status`: the minutes' version it is based on"})
+
+    class Meta(StrictSchema.Meta):
+        include = input_fields(Minutes, ("next_meeting", "status"))
 
 
 class AdoptSchema(StrictSchema):
@@ -92,7 +95,9 @@ class AdoptSchema(StrictSchema):
 
 
 class CommentCreateSchema(StrictSchema):
-    text = fields.Str(required=True)
+    class Meta(StrictSchema.Meta):
+        include = input_fields(MinutesComment, ("text",), creating=True)
+
     agenda_item_id = fields.Int(strict=True, allow_none=True, validate=ID, metadata={
         "description": "the agenda item whose record the comment is about; none for the minutes as a whole"})
 
@@ -100,10 +105,8 @@ class CommentCreateSchema(StrictSchema):
 # --- output ---------------------------------------------------------------------------------------------
 
 class AttendeeSchema(Schema):
-    name = fields.Str()
-    title = fields.Str()
-    organization = fields.Str()
-    user_id = fields.Int(allow_none=True)
+    class Meta:
+        include = output_fields(Attendee, ("name", "title", "organization", "user_id"))
 
 
 class SideAttendeesSchema(Schema):
@@ -117,12 +120,13 @@ class SideNamesSchema(Schema):
 
 
 class RecordSchema(Schema):
+    class Meta:
+        include = output_fields(MinutesSection, ("discussion", "decisions"))
+
     id = fields.Int(metadata={"description": "the section's id"})
     agenda_item_id = fields.Int()
     title = fields.Str(metadata={"description": "the agenda item's title"})
     position = fields.Int(metadata={"description": "the agenda item's position"})
-    discussion = fields.Str()
-    decisions = fields.List(fields.Str())
     version = fields.Int()
     updated_at = fields.Method("get_updated_at", metadata={"type": "string", "format": "date-time"})
     updated_by_id = fields.Int(allow_none=True)
@@ -132,18 +136,20 @@ class RecordSchema(Schema):
 
 
 class ProgressSchema(Schema):
-    focus_area_id = fields.Int()
+    class Meta:
+        include = output_fields(ProgressEntry, ("focus_area_id", "status", "narrative"))
+
     focus_area_code = fields.Str(metadata={"example": "A.1"})
-    status = fields.Str(metadata={"enum": list(PROGRESS_STATUSES)})
-    narrative = fields.Str()
     version = fields.Int()
 
 
 class MinutesApprovalsSchema(Schema):
     """Each side's adoption, and what follows from both."""
 
+    class Meta:
+        include = output_fields(Minutes, ("status",))
+
     meeting_id = fields.Int()
-    status = fields.Str(metadata={"enum": list(MINUTES_STATUSES)})
     version = fields.Int()
     meeting_status = fields.Str(metadata={"description": "minutes_adopted once both co-chairs have adopted"})
     approvals = fields.Nested(SideApprovalsSchema, metadata={"description": "{US: {user_id, at} | null, KR: …}"})
@@ -160,9 +166,11 @@ class MinutesSchema(MinutesApprovalsSchema):
     attendance = fields.Nested(SideNamesSchema, metadata={"description": "{US: [name], KR: [name]}"})
     attendees = fields.Nested(SideAttendeesSchema, metadata={
         "description": "{US: [{name, title, organization, user_id}], KR: […]}"})
+    class Meta:
+        include = output_fields(Minutes, ("status", "next_meeting"))
+
     records = fields.List(fields.Nested(RecordSchema), metadata={"description": "in the agenda's order"})
     progress = fields.List(fields.Nested(ProgressSchema))
-    next_meeting = fields.Str()
     next_meeting_version = fields.Int()
     updated_at = fields.Method("get_updated_at", metadata={"type": "string", "format": "date-time"})
 
@@ -171,13 +179,15 @@ class MinutesSchema(MinutesApprovalsSchema):
 
 
 class CommentSchema(Schema):
+    class Meta:
+        include = output_fields(MinutesComment, ("text",))
+
     id = fields.Int()
     meeting_id = fields.Int()
     agenda_item_id = fields.Int(allow_none=True)
     author_id = fields.Int(allow_none=True)
     author_name = fields.Str(allow_none=True)
     side = fields.Str()
-    text = fields.Str()
     at = fields.Method("get_at", metadata={"type": "string", "format": "date-time"})
     resolved_at = fields.Method("get_resolved_at", metadata={"type": "string", "format": "date-time",
                                                              "nullable": True})
@@ -192,35 +202,47 @@ class CommentSchema(Schema):
 # --- corrections ----------------------------------------------------------------------------------------
 
 class CorrectionRecordInSchema(StrictSchema):
+    """The corrected discussion (Markdown) and decisions of one record; a field left out stays as adopted."""
+
+    class Meta(StrictSchema.Meta):
+        include = input_fields(MinutesSection, ("discussion", "decisions"), checked=False)
+
     agenda_item_id = fields.Int(strict=True, required=True, validate=ID, metadata={
         "description": "the agenda item whose record is corrected"})
-    discussion = fields.Str(metadata={"description": "the corrected discussion (Markdown); left out: unchanged"})
-    decisions = fields.List(fields.Str(), metadata={"description": "the corrected decisions; left out: unchanged"})
 
 
 class CorrectionProgressInSchema(StrictSchema):
+    """The corrected status and narrative of one focus area's progress; a field left out stays as adopted."""
+
+    class Meta(StrictSchema.Meta):
+        include = input_fields(ProgressEntry, ("status", "narrative"), checked=False)
+
     focus_area = fields.Str(required=True, metadata={"description": "the focus area's code", "example": "A.1"})
-    status = fields.Str(validate=validate.OneOf(PROGRESS_STATUSES))
-    narrative = fields.Str()
 
 
 class CorrectionChangesSchema(StrictSchema):
     """Only what the correction changes; everything else stays as adopted."""
 
+    class Meta(StrictSchema.Meta):
+        include = input_fields(Minutes, ("next_meeting",))
+
     records = fields.List(fields.Nested(CorrectionRecordInSchema))
     progress = fields.List(fields.Nested(CorrectionProgressInSchema))
-    next_meeting = fields.Str()
 
 
 class CorrectionCreateSchema(StrictSchema):
-    reason = fields.Str(required=True, metadata={"description": "what the correction corrects, and why"})
+    class Meta(StrictSchema.Meta):
+        include = input_fields(MinutesCorrection, ("reason",), creating=True)
+
     changes = fields.Nested(CorrectionChangesSchema, required=True)
     supersedes = fields.Str(metadata={"description": "the SHA-256 of the adopted text this corrects (the current "
                                                      "one); a stale one is refused with 409"})
 
 
 class CorrectionUpdateSchema(StrictSchema):
-    reason = fields.Str()
+    class Meta(StrictSchema.Meta):
+        include = input_fields(MinutesCorrection, ("reason",))
+
     changes = fields.Nested(CorrectionChangesSchema)
     status = fields.Str(validate=validate.OneOf([CorrectionStatus.withdrawn.value]), metadata={
         "description": "withdrawn: the secretariats withdraw the proposal"})
@@ -232,10 +254,11 @@ class CorrectionAdoptSchema(StrictSchema):
 
 
 class CorrectionSchema(Schema):
+    class Meta:
+        include = output_fields(MinutesCorrection, ("status", "reason"))
+
     meeting_id = fields.Int()
     number = fields.Int(metadata={"description": "Corr. 1, Corr. 2 …"})
-    status = fields.Str(metadata={"enum": list(CORRECTION_STATUSES)})
-    reason = fields.Str()
     changes = fields.Dict(metadata={"description": "{records: [...], progress: [...], next_meeting}: what changes"})
     supersedes = fields.Str(metadata={"description": "the SHA-256 of the adopted text this corrects"})
     sha256 = fields.Str(allow_none=True, metadata={"description": "once adopted: the SHA-256 of the corrected record"})

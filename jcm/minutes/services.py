@@ -12,24 +12,23 @@ from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
-from jcm.audit.services import record
+from jcm.audit.services import record, tracked
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
+from jcm.fields import audited, declared, populate
 from jcm.meetings.models import AgendaItem, Meeting
 from jcm.meetings.services import get_meeting
-from jcm.minutes.models import (PROGRESS_STATUSES, Attendee, CorrectionApproval, Minutes, MinutesApproval,
-                                MinutesComment, MinutesCorrection, MinutesSection, ProgressEntry, SectionRevision)
+from jcm.minutes.models import (Attendee, CorrectionApproval, Minutes, MinutesApproval, MinutesComment,
+                                MinutesCorrection, MinutesSection, ProgressEntry, SectionRevision)
 from jcm.models import SIDES, utcnow, whole_number
 from jcm.mou.models import FocusArea
 from jcm.permissions import AlreadyDone, require
-from jcm.versions import next_version
+from jcm.versions import check_version, next_version
 
 signals = Namespace()
 # Sent when the second co-chair adopts; the documents feature freezes the record and fixes its digest.
 minutes_adopted = signals.signal("minutes-adopted")
 
-MAX_TEXT = 100_000  # characters in one discussion summary or narrative
-MAX_DECISIONS = 50
 
 
 # --- loading and creating -------------------------------------------------------------------------------
@@ -95,53 +94,37 @@ def _meeting_of(minutes: Minutes) -> Meeting:
 
 # --- writing --------------------------------------------------------------------------------------------
 
-def _clean_text(value: Any, field: str, limit: int = MAX_TEXT) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise Invalid(_("%(field)s must be text.", field=field), field=field)
-    text = value.replace("\r\n", "\n").strip()
-    if len(text) > limit:
-        raise Invalid(_("%(field)s is too long: at most %(limit)d characters.", field=field, limit=limit),
-                      field=field)
-    return text
-
-
-def _clean_decisions(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = value.split("\n")
-    if not isinstance(value, list):
-        raise Invalid(_("The decisions are a list of sentences."), field="decisions")
-    decisions = [_clean_text(d, "decisions", 5000) for d in value]
-    decisions = [d for d in decisions if d]
-    if len(decisions) > MAX_DECISIONS:
-        raise Invalid(_("At most %(n)d decisions per agenda item.", n=MAX_DECISIONS), field="decisions")
-    return decisions
+def checked(model: type, data: dict[str, Any], *, at: str | None = None) -> dict[str, Any]:
+    """The given fields of data as the model's declarations keep them; a refusal names `at`.name when given (the
+    place in a request's body), else the field."""
+    fields = declared(model)
+    values = {}
+    for name, value in data.items():
+        try:
+            values[name] = fields[name].clean(value)
+        except Invalid as error:
+            error.field = f"{at}.{name}" if at else error.field
+            raise
+    return values
 
 
 def save_section(actor, section: MinutesSection, discussion: Any, decisions: Any,
                  expected_version: int | None) -> MinutesSection:
-    """Save one agenda item's record; a save based on an older version is a conflict showing both texts."""
+    """Save one agenda item's record; a save based on an older version is a conflict showing both texts. Every
+    saved text is kept as a revision: the audit trail records who saved which version."""
     minutes = db.session.get(Minutes, section.minutes_id)
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
-    text, decided = _clean_text(discussion, "discussion"), _clean_decisions(decisions)
-    if expected_version is not None and expected_version != section.version:
-        raise Conflict(_("Someone else saved this section meanwhile. Both texts are shown: merge them and "
-                         "save again."),
-                       current={"id": section.id, "discussion": section.discussion, "decisions": section.decisions,
-                                "version": section.version,
-                                "yours": {"discussion": text, "decisions": decided}})
-    if (text, decided) == (section.discussion, list(section.decisions or [])):
+    values = checked(MinutesSection, {"discussion": discussion, "decisions": decisions})
+    check_version(section, expected_version, _("Someone else saved this section meanwhile. Both texts are shown: "
+                                               "merge them and save again."), yours=values)
+    if not populate(section, values):
         return section
     new = next_version(section)
-    section.discussion, section.decisions = text, decided
     section.updated_at, section.updated_by_id = utcnow(), actor.id
     _touch(minutes, actor)
-    db.session.add(SectionRevision(section_id=section.id, version=new, discussion=text, decisions=decided,
-                                   author_id=actor.id))
+    db.session.add(SectionRevision(section_id=section.id, version=new, discussion=section.discussion,
+                                   decisions=section.decisions, author_id=actor.id))
     db.session.flush()
     record(actor, "minutes.section", section, after={"agenda_item_id": section.agenda_item_id, "version": new},
            label=meeting.title)
@@ -166,8 +149,7 @@ def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[st
     """The delegation of one side, in order: each from an account (user_id) or typed in (name, title, organization)."""
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
-    if side not in SIDES:
-        raise Invalid(_("Side must be US or KR."), field="side")
+    side = declared(Attendee)["side"].clean(side)
     if not isinstance(entries, list):
         raise Invalid(_("The attendance of a side is a list."), field="attendance")
     rows: list[Attendee] = []
@@ -184,16 +166,14 @@ def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[st
             if user.side != side:
                 raise Invalid(_("%(name)s belongs to the other side's delegation.", name=user.name),
                               field="attendance")
-        name = _clean_text(entry.get("name") or (user.name if user else ""), "name", 200)
-        if not name:
-            raise Invalid(_("Each attendee needs a name."), field="attendance")
         organization = entry.get("organization")
         if organization is None and user is not None and user.organization is not None:
             organization = user.organization.name
-        rows.append(Attendee(side=side, position=position, user_id=user.id if user else None, name=name,
-                             title=_clean_text(entry.get("title") if entry.get("title") is not None
-                                               else (user.title if user else ""), "title", 200),
-                             organization=_clean_text(organization, "organization", 300)))
+        attendee = Attendee(side=side, position=position, user_id=user.id if user else None)
+        populate(attendee, {"name": entry.get("name") or (user.name if user else ""),
+                            "title": entry["title"] if entry.get("title") is not None else (user.title if user else ""),
+                            "organization": organization}, ("name", "title", "organization"), creating=True)
+        rows.append(attendee)
     before = [a.name for a in minutes.attendees if a.side == side]
     for attendee in [a for a in minutes.attendees if a.side == side]:
         minutes.attendees.remove(attendee)
@@ -208,48 +188,38 @@ def save_progress(actor, minutes: Minutes, focus_area_id: Any, status: str, narr
                   expected_version: int | None = None) -> ProgressEntry:
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
-    if status not in PROGRESS_STATUSES:
-        raise Invalid(_("Unknown progress status “%(status)s”: use %(statuses)s.", status=status,
-                        statuses=", ".join(PROGRESS_STATUSES)), field="status")
-    area = db.session.get(FocusArea, whole_number(focus_area_id, "focus_area_id"))
+    values = checked(ProgressEntry, {"status": status, "narrative": narrative})
+    area = db.session.get(FocusArea, checked(ProgressEntry, {"focus_area_id": focus_area_id})["focus_area_id"])
     if area is None or area.agreement_id != meeting.agreement_id:
         raise Invalid(_("That focus area is not one of this MOU's."), field="focus_area_id")
-    text = _clean_text(narrative, "narrative")
     entry = db.session.scalar(select(ProgressEntry).where(ProgressEntry.minutes_id == minutes.id,
                                                           ProgressEntry.focus_area_id == area.id))
     if entry is None:
-        entry = ProgressEntry(focus_area_id=area.id, status=status, narrative=text)
+        entry = ProgressEntry(focus_area_id=area.id, **values)
         minutes.progress.append(entry)
         db.session.flush()
+        record(actor, "minutes.progress", entry, after=audited(entry), label=meeting.title)
     else:
-        if expected_version is not None and expected_version != entry.version:
-            raise Conflict(_("Someone else saved this progress entry meanwhile. Both texts are shown: merge "
-                             "them and save again."),
-                           current={"focus_area_id": area.id, "status": entry.status, "narrative": entry.narrative,
-                                    "version": entry.version, "yours": {"status": status, "narrative": text}})
-        if (entry.status, entry.narrative) == (status, text):
-            return entry
-        next_version(entry)
-        entry.status, entry.narrative, entry.updated_at = status, text, utcnow()
+        check_version(entry, expected_version, _("Someone else saved this progress entry meanwhile. Both texts are "
+                                                 "shown: merge them and save again."), yours=values)
+        with tracked(actor, "minutes.progress", entry, label=lambda _entry: meeting.title):
+            if not populate(entry, values):
+                return entry
+            entry.updated_at = utcnow()
     _touch(minutes, actor)
-    record(actor, "minutes.progress", minutes, after={"focus_area": area.code, "status": status},
-           label=meeting.title)
     return entry
 
 
 def set_next_meeting(actor, minutes: Minutes, text: Any, expected_version: int | None = None) -> Minutes:
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
-    value = _clean_text(text, "next_meeting", 2000)
-    if expected_version is not None and expected_version != minutes.next_meeting_version:
-        raise Conflict(_("Someone else saved the next meeting meanwhile."),
-                       current={"next_meeting": minutes.next_meeting, "version": minutes.next_meeting_version,
-                                "yours": value})
-    if value != minutes.next_meeting:
-        next_version(minutes, "next_meeting_version")
-        minutes.next_meeting = value
-        _touch(minutes, actor)
-        record(actor, "minutes.next_meeting", minutes, after={"next_meeting": value}, label=meeting.title)
+    value = checked(Minutes, {"next_meeting": text})["next_meeting"]
+    check_version(minutes, expected_version, _("Someone else saved the next meeting meanwhile."),
+                  column="next_meeting_version", yours=value)
+    with tracked(actor, "minutes.next_meeting", minutes, label=lambda _minutes: meeting.title,
+                 column="next_meeting_version"):
+        if populate(minutes, {"next_meeting": value}, ("next_meeting",)):
+            _touch(minutes, actor)
     return minutes
 
 
@@ -277,43 +247,31 @@ def set_status(actor, minutes: Minutes, status: str, expected_version: int | Non
     """A secretariat circulates the draft for review, or takes it back to draft."""
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
-    if status not in ("draft", "circulated"):
-        if status == "adopted":
-            raise Conflict(_("Minutes are adopted only by both co-chairs' approvals."))
-        raise Invalid(_("Unknown minutes status “%(status)s”.", status=status), field="status")
-    if expected_version is not None and expected_version != minutes.version:
-        raise Conflict(_("The minutes changed meanwhile; review them and try again."),
-                       current={"status": minutes.status, "version": minutes.version})
-    if status != minutes.status:
-        before = minutes.status
-        next_version(minutes)
-        minutes.status = status
-        if status == "draft":  # taken back for rework: any adoption so far no longer stands
-            for approval in list(minutes.approvals):
-                minutes.approvals.remove(approval)
-        _touch(minutes, actor)
-        record(actor, "minutes.status", minutes, before={"status": before}, after={"status": status},
-               label=meeting.title)
+    status = declared(Minutes)["status"].clean(status)
+    if status == "adopted":
+        raise Conflict(_("Minutes are adopted only by both co-chairs' approvals."))
+    check_version(minutes, expected_version, _("The minutes changed meanwhile; review them and try again."))
+    with tracked(actor, "minutes.status", minutes, label=lambda _minutes: meeting.title):
+        if populate(minutes, {"status": status}, ("status",)):
+            if status == "draft":  # taken back for rework: any adoption so far no longer stands
+                for approval in list(minutes.approvals):
+                    minutes.approvals.remove(approval)
+            _touch(minutes, actor)
     return minutes
 
 
 def add_comment(actor, minutes: Minutes, text: Any, section_id: Any = None) -> MinutesComment:
     meeting = _meeting_of(minutes)
     require(actor, "minutes.comment", minutes)
-    body = _clean_text(text, "text", 10_000)
-    if not body:
-        raise Invalid(_("Write the comment."), field="text")
-    section = None
-    if section_id not in (None, ""):
-        section = db.session.get(MinutesSection, whole_number(section_id, "section_id"))
+    comment = MinutesComment(minutes_id=minutes.id, author_id=actor.id, side=actor.side)
+    populate(comment, {"text": text, "section_id": section_id}, creating=True)
+    if comment.section_id is not None:
+        section = db.session.get(MinutesSection, comment.section_id)
         if section is None or section.minutes_id != minutes.id:
             raise Invalid(_("That section is not part of these minutes."), field="section_id")
-    comment = MinutesComment(minutes_id=minutes.id, section_id=section.id if section else None, author_id=actor.id,
-                             side=actor.side, text=body)
     db.session.add(comment)
     db.session.flush()
-    record(actor, "minutes.comment", minutes, after={"section_id": comment.section_id, "text": body},
-           label=meeting.title)
+    record(actor, "minutes.comment", minutes, after=audited(comment), label=meeting.title)
     return comment
 
 
@@ -367,14 +325,13 @@ def adopt(actor, minutes: Minutes) -> MinutesApproval:
         return approval
     record(actor, "minutes.adopt", minutes, after={"side": actor.side}, label=meeting.title)
     if {a.side for a in minutes.approvals} == set(SIDES):
-        minutes.status, minutes.adopted_at = "adopted", approval.at
-        minutes_adopted.send(minutes, meeting=meeting)
-        if not minutes.sha256:
-            raise RuntimeError("adopted minutes must be frozen: the documents feature is not registered")
-        next_version(minutes)
-        meeting.status = "minutes_adopted"
-        db.session.flush()
-        record(actor, "minutes.adopted", minutes, after={"sha256": minutes.sha256}, label=meeting.title)
+        with tracked(actor, "minutes.adopted", minutes, extra=lambda minutes: {"sha256": minutes.sha256},
+                     label=lambda _minutes: meeting.title):
+            minutes.status, minutes.adopted_at = "adopted", approval.at
+            minutes_adopted.send(minutes, meeting=meeting)
+            if not minutes.sha256:
+                raise RuntimeError("adopted minutes must be frozen: the documents feature is not registered")
+            meeting.status = "minutes_adopted"
     return approval
 
 
@@ -451,11 +408,9 @@ def _clean_changes(record: dict[str, Any], changes: Any) -> dict[str, Any]:
         if entry is None:
             raise Invalid(_("Agenda item %(id)s is not part of these minutes.", id=item_id),
                           field=f"changes.records[{index}].agenda_item_id")
-        new = {"agenda_item_id": item_id}
-        if "discussion" in change:
-            new["discussion"] = _clean_text(change["discussion"], "discussion")
-        if "decisions" in change:
-            new["decisions"] = _clean_decisions(change["decisions"])
+        new = {"agenda_item_id": item_id, **checked(
+            MinutesSection, {key: change[key] for key in ("discussion", "decisions") if key in change},
+            at=f"changes.records[{index}]")}
         if any(new[key] != entry[key] for key in ("discussion", "decisions") if key in new):
             records.append(new)
     if records:
@@ -470,21 +425,15 @@ def _clean_changes(record: dict[str, Any], changes: Any) -> dict[str, Any]:
         if entry is None:
             raise Invalid(_("No progress is recorded in these minutes for focus area %(code)s.",
                             code=str(change.get("focus_area"))[:32]), field=f"changes.progress[{index}].focus_area")
-        new = {"focus_area": entry["focus_area"]}
-        if "status" in change:
-            if change["status"] not in PROGRESS_STATUSES:
-                raise Invalid(_("Unknown progress status “%(status)s”: use %(statuses)s.",
-                                status=str(change["status"])[:32], statuses=", ".join(PROGRESS_STATUSES)),
-                              field=f"changes.progress[{index}].status")
-            new["status"] = change["status"]
-        if "narrative" in change:
-            new["narrative"] = _clean_text(change["narrative"], "narrative")
+        new = {"focus_area": entry["focus_area"], **checked(
+            ProgressEntry, {key: change[key] for key in ("status", "narrative") if key in change},
+            at=f"changes.progress[{index}]")}
         if any(new[key] != entry[key] for key in ("status", "narrative") if key in new):
             progress.append(new)
     if progress:
         cleaned["progress"] = progress
     if "next_meeting" in changes:
-        text = _clean_text(changes["next_meeting"], "next_meeting", 2000)
+        text = checked(Minutes, {"next_meeting": changes["next_meeting"]})["next_meeting"]
         if text != record["next_meeting"]:
             cleaned["next_meeting"] = text
     if not cleaned:
@@ -517,26 +466,31 @@ def propose_correction(actor, minutes: Minutes, changes: Any, reason: Any,
     if supersedes not in (None, "") and supersedes != digest_now:
         raise Conflict(_("The adopted text has been corrected meanwhile: base your correction on the current text."),
                        current={"supersedes": digest_now})
-    why = _clean_text(reason, "reason", 5000)
-    if not why:
-        raise Invalid(_("Say what the correction corrects."), field="reason")
-    cleaned = _clean_changes(record_now, changes)
-    number = len(corrections(minutes)) + 1
-    correction = MinutesCorrection(minutes_id=minutes.id, number=number, status="proposed", reason=why,
-                                   changes=cleaned, supersedes_sha256=digest_now, proposed_by_id=actor.id,
-                                   proposed_at=utcnow())
+    correction = MinutesCorrection(minutes_id=minutes.id, status="proposed", supersedes_sha256=digest_now,
+                                   proposed_by_id=actor.id, proposed_at=utcnow())
+    populate(correction, {"reason": reason}, creating=True)
+    correction.changes = _clean_changes(record_now, changes)
+    correction.number = len(corrections(minutes)) + 1
     minutes.corrections.append(correction)
     db.session.flush()
     record(actor, "minutes.correction_proposed", minutes,
-           after={"number": number, "supersedes": digest_now, "changes": cleaned, "reason": why}, label=meeting.title)
+           after={"number": correction.number, "supersedes": digest_now, "changes": correction.changes,
+                  "reason": correction.reason}, label=meeting.title)
     return correction
 
 
-def _check_version(correction: MinutesCorrection, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != correction.version:
-        raise Conflict(_("Correction no. %(n)d changed meanwhile; review it and try again.", n=correction.number),
-                       current={"number": correction.number, "version": correction.version,
-                                "changes": correction.changes, "reason": correction.reason})
+def _check_correction_version(correction: MinutesCorrection, expected_version: int | None) -> None:
+    try:
+        check_version(correction, expected_version, _("Correction no. %(n)d changed meanwhile; review it and try "
+                                                      "again.", n=correction.number))
+    except Conflict as conflict:
+        conflict.current.update(number=correction.number, changes=correction.changes)
+        raise
+
+
+def _correction_state(correction: MinutesCorrection) -> dict[str, Any]:
+    """What the audit trail shows of a correction beside its declared fields."""
+    return {"number": correction.number, "changes": correction.changes, "sha256": correction.sha256}
 
 
 def update_correction(actor, correction: MinutesCorrection, changes: Any, reason: Any,
@@ -545,21 +499,16 @@ def update_correction(actor, correction: MinutesCorrection, changes: Any, reason
     minutes = db.session.get(Minutes, correction.minutes_id)
     meeting = _meeting_of(minutes)
     require(actor, "correction.edit", correction)
-    _check_version(correction, expected_version)
+    _check_correction_version(correction, expected_version)
     base = _record_with_digest(minutes, correction.supersedes_sha256)
-    cleaned = _clean_changes(base, changes if changes is not None else correction.changes)
-    why = _clean_text(reason, "reason", 5000) if reason is not None else correction.reason
-    if not why:
-        raise Invalid(_("Say what the correction corrects."), field="reason")
-    if (cleaned, why) != (correction.changes, correction.reason):
-        before = {"changes": correction.changes, "reason": correction.reason}
-        correction.changes, correction.reason = cleaned, why
-        for approval in list(correction.approvals):
-            correction.approvals.remove(approval)
-        next_version(correction)
-        db.session.flush()
-        record(actor, "minutes.correction_changed", minutes, before=before,
-               after={"number": correction.number, "changes": cleaned, "reason": why}, label=meeting.title)
+    changed = _clean_changes(base, changes if changes is not None else correction.changes)
+    with tracked(actor, "minutes.correction_changed", correction, extra=_correction_state,
+                 label=lambda _correction: meeting.title) as before:
+        populate(correction, {"reason": reason} if reason is not None else {}, ("reason",))
+        correction.changes = changed
+        if (correction.changes, correction.reason) != (before["changes"], before["reason"]):
+            for approval in list(correction.approvals):
+                correction.approvals.remove(approval)
     return correction
 
 
@@ -567,11 +516,10 @@ def withdraw_correction(actor, correction: MinutesCorrection, expected_version: 
     minutes = db.session.get(Minutes, correction.minutes_id)
     meeting = _meeting_of(minutes)
     require(actor, "correction.edit", correction)
-    _check_version(correction, expected_version)
-    correction.status = "withdrawn"
-    next_version(correction)
-    db.session.flush()
-    record(actor, "minutes.correction_withdrawn", minutes, after={"number": correction.number}, label=meeting.title)
+    _check_correction_version(correction, expected_version)
+    with tracked(actor, "minutes.correction_withdrawn", correction, extra=_correction_state,
+                 label=lambda _correction: meeting.title):
+        correction.status = "withdrawn"
     return correction
 
 
@@ -593,7 +541,7 @@ def adopt_correction(actor, correction: MinutesCorrection, expected_version: int
         require(actor, "correction.adopt", correction)
     except AlreadyDone:  # adopting again changes nothing
         return correction_approvals_by_side(correction)[actor.side]
-    _check_version(correction, expected_version)
+    _check_correction_version(correction, expected_version)
     _record_now, digest_now = current_record(minutes)
     if correction.supersedes_sha256 != digest_now:
         raise Conflict(_("Another correction was adopted after this one was proposed: it no longer applies to the "
@@ -607,19 +555,17 @@ def adopt_correction(actor, correction: MinutesCorrection, expected_version: int
         from jcm.records import digest as record_digest, iso
 
         base = _record_with_digest(minutes, correction.supersedes_sha256)
-        correction.adopted_at = approval.at
-        correction.content = corrected_record(base, correction.changes, {
-            "number": correction.number, "reason": correction.reason, "supersedes": correction.supersedes_sha256,
-            "adopted_at": iso(approval.at),
-            "adoption": {a.side: {"name": a.user.name if a.user else "", "at": iso(a.at)}
-                         for a in sorted(correction.approvals, key=lambda a: a.side)}})
-        correction.sha256 = record_digest(correction.content)
-        correction.status = "adopted"
-        next_version(correction)
-        db.session.flush()
-        record(actor, "minutes.correction_adopted", minutes,
-               after={"number": correction.number, "sha256": correction.sha256,
-                      "supersedes": correction.supersedes_sha256}, label=meeting.title)
+        with tracked(actor, "minutes.correction_adopted", correction,
+                     extra=lambda c: {**_correction_state(c), "supersedes": c.supersedes_sha256},
+                     label=lambda _correction: meeting.title):
+            correction.adopted_at = approval.at
+            correction.content = corrected_record(base, correction.changes, {
+                "number": correction.number, "reason": correction.reason, "supersedes": correction.supersedes_sha256,
+                "adopted_at": iso(approval.at),
+                "adoption": {a.side: {"name": a.user.name if a.user else "", "at": iso(a.at)}
+                             for a in sorted(correction.approvals, key=lambda a: a.side)}})
+            correction.sha256 = record_digest(correction.content)
+            correction.status = "adopted"
         correction_adopted.send(correction, meeting=meeting)
     return approval
 

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import HiddenField
 
-from jcm.labels import SIDE_LABELS, choices
+from jcm.forms import declared_field
+from jcm.mou.models import Agreement, FocusArea, Modification
 
 
 class NoticeForm(FlaskForm):
-    notice_date = DateField(_l("Date the written notice was delivered"), validators=[InputRequired()])
-    side = SelectField(_l("Participant giving notice"), choices=choices(SIDE_LABELS), validators=[DataRequired()])
-    reference = StringField(_l("Reference (note verbale, letter)"), validators=[Optional(), Length(max=500)])
+    notice_date = declared_field(Agreement, "discontinuation_notice_date", _l("Date the written notice was delivered"))
+    side = declared_field(Agreement, "discontinuation_notice_side")
+    reference = declared_field(Agreement, "discontinuation_notice_reference", _l("Reference (note verbale, letter)"))
     version = HiddenField()
 
 
 class ModificationForm(FlaskForm):
-    decided_on = DateField(_l("Date of the written mutual decision"), validators=[InputRequired()])
-    description = TextAreaField(_l("What was modified"), validators=[DataRequired(), Length(max=5000)])
+    decided_on = declared_field(Modification, "decided_on")
+    description = declared_field(Modification, "description", _l("What was modified"))
 
 
 class FocusAreaForm(FlaskForm):
-    title = StringField(_l("Title (English)"), validators=[DataRequired(), Length(max=300)])
-    title_ko = StringField(_l("Title (Korean)"), validators=[Optional(), Length(max=300)])
-    summary = TextAreaField(_l("Summary (English)"), validators=[Optional(), Length(max=2000)])
-    summary_ko = TextAreaField(_l("Summary (Korean)"), validators=[Optional(), Length(max=2000)])
+    title = declared_field(FocusArea, "title", _l("Title (English)"))
+    title_ko = declared_field(FocusArea, "title_ko")
+    summary = declared_field(FocusArea, "summary", _l("Summary (English)"))
+    summary_ko = declared_field(FocusArea, "summary_ko")
     version = HiddenField()

@@ -10,20 +10,26 @@ from typing import Any
 
 import yaml
 
+from jcm.accounts.models import Organization
 from jcm.models import SIDES
+from jcm.mou.models import Agreement, FocusArea
 
 AGREEMENT_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 FOCUS_CODE = re.compile(r"^[A-Z0-9]{1,8}(\.[A-Za-z0-9]{1,8}){0,2}$")
 ACRONYM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9&.\- ]{0,31}$")
 MAX_DEPTH = 2  # area → focus area → sub-topic
 
-AGREEMENT_FIELDS = {
-    "code": 64, "title": 500, "title_ko": 500, "short_title": 200, "short_title_ko": 200,
-    "purpose": 5000, "purpose_ko": 5000, "language_note": 500, "language_note_ko": 500,
-}
+
+def _lengths(model: type, *names: str) -> dict[str, int]:
+    """The text fields of the file's sections with the most characters each holds, as the model declares them."""
+    return {name: model.__table__.c[name].info["field"].max_length for name in names}
+
+
+AGREEMENT_FIELDS = _lengths(Agreement, "code", "title", "title_ko", "short_title", "short_title_ko", "purpose",
+                            "purpose_ko", "language_note", "language_note_ko")
 PARTICIPANT_FIELDS = {"side": 2, "name": 300, "name_ko": 300, "short_name": 100, "short_name_ko": 100}
-ORGANIZATION_FIELDS = {"side": 2, "acronym": 32, "name": 300, "name_ko": 300}
-FOCUS_FIELDS = {"code": 32, "title": 300, "title_ko": 300, "summary": 2000, "summary_ko": 2000}
+ORGANIZATION_FIELDS = {"side": 2, **_lengths(Organization, "acronym", "name", "name_ko")}
+FOCUS_FIELDS = _lengths(FocusArea, "code", "title", "title_ko", "summary", "summary_ko")
 TERM_FIELDS = {"code": 64, "text": 2000, "text_ko": 2000}
 
 

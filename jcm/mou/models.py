@@ -5,10 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.extensions import db
+from jcm.fields import calendar_day, choice, integer, line, reference, text
 from jcm.models import Side, one_of, utcnow
 
 
@@ -25,20 +27,24 @@ class Agreement(db.Model):
     __tablename__ = "agreement"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    title: Mapped[str] = mapped_column(String(500))
-    title_ko: Mapped[str] = mapped_column(String(500), default="")
-    short_title: Mapped[str] = mapped_column(String(200))
-    short_title_ko: Mapped[str] = mapped_column(String(200), default="")
-    purpose: Mapped[str] = mapped_column(Text, default="")
-    purpose_ko: Mapped[str] = mapped_column(Text, default="")
-    language_note: Mapped[str] = mapped_column(String(500), default="")
-    language_note_ko: Mapped[str] = mapped_column(String(500), default="")
-    signed_date: Mapped[date | None] = mapped_column(Date)
-    notice_period_days: Mapped[int] = mapped_column(Integer, default=180)
-    discontinuation_notice_date: Mapped[date | None] = mapped_column(Date)
-    discontinuation_notice_side: Mapped[str | None] = mapped_column(String(2))
-    discontinuation_notice_reference: Mapped[str] = mapped_column(String(500), default="")
+    # What the MOU says, loaded from its file (jcm mou load) rather than edited in a form.
+    code: Mapped[str] = line(64, _l("Code"), required=True, editable=False, unique=True)
+    title: Mapped[str] = line(500, _l("Title"), required=True, editable=False)
+    title_ko: Mapped[str] = line(500, _l("Title (Korean)"), editable=False)
+    short_title: Mapped[str] = line(200, _l("Short title"), required=True, editable=False)
+    short_title_ko: Mapped[str] = line(200, _l("Short title (Korean)"), editable=False)
+    purpose: Mapped[str] = text(5000, _l("Purpose"), editable=False)
+    purpose_ko: Mapped[str] = text(5000, _l("Purpose (Korean)"), editable=False)
+    language_note: Mapped[str] = line(500, _l("Language note"), editable=False)
+    language_note_ko: Mapped[str] = line(500, _l("Language note (Korean)"), editable=False)
+    signed_date: Mapped[date | None] = calendar_day(_l("Signed on"), editable=False)
+    notice_period_days: Mapped[int] = integer(_l("Notice period (days)"), minimum=0, maximum=3650, editable=False,
+                                              default=180)
+    # A Participant's written notice of discontinuation: when it is recorded, its date and side are required.
+    discontinuation_notice_date: Mapped[date | None] = calendar_day(_l("Date of the notice"), required=True)
+    discontinuation_notice_side: Mapped[str | None] = choice(Side, _l("Participant giving notice"), length=2,
+                                                             required=True)
+    discontinuation_notice_reference: Mapped[str] = line(500, _l("Reference"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -55,7 +61,6 @@ class Agreement(db.Model):
         back_populates="agreement", lazy="raise", order_by="FocusArea.position",
         cascade="all, delete-orphan")
 
-    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("notice_period_days >= 0", name="notice_period"),
         one_of("discontinuation_notice_side", Side, name="notice_side"),
@@ -122,8 +127,8 @@ class Modification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), index=True)
-    decided_on: Mapped[date] = mapped_column(Date)
-    description: Mapped[str] = mapped_column(Text)
+    decided_on: Mapped[date] = calendar_day(_l("Date of the written mutual decision"), required=True)
+    description: Mapped[str] = text(5000, _l("Description"), required=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -137,14 +142,17 @@ class FocusArea(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("focus_area.id", ondelete="CASCADE"), index=True)
-    code: Mapped[str] = mapped_column(String(32))
-    title: Mapped[str] = mapped_column(String(300))
-    title_ko: Mapped[str] = mapped_column(String(300), default="")
-    summary: Mapped[str] = mapped_column(Text, default="")
-    summary_ko: Mapped[str] = mapped_column(Text, default="")
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    depth: Mapped[int] = mapped_column(Integer, default=0)
+    # Its place in the tree comes from the MOU file; an administrator edits its titles and summaries.
+    parent_id: Mapped[int | None] = reference("focus_area.id", _l("Part of"), editable=False, ondelete="CASCADE",
+                                              index=True)
+    code: Mapped[str] = line(32, _l("Code"), required=True, editable=False)
+    title: Mapped[str] = line(300, _l("Title"), required=True)
+    title_ko: Mapped[str] = line(300, _l("Title (Korean)"))
+    summary: Mapped[str] = text(2000, _l("Summary"))
+    summary_ko: Mapped[str] = text(2000, _l("Summary (Korean)"))
+    position: Mapped[int] = integer(_l("Position"), minimum=0, editable=False, default=0)
+    depth: Mapped[int] = integer(_l("Level"), minimum=0, maximum=2, editable=False, default=0,
+                                 description="0 area of cooperation, 1 focus area, 2 sub-topic")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     agreement: Mapped[Agreement] = relationship(back_populates="focus_areas", lazy="raise")
@@ -152,7 +160,6 @@ class FocusArea(db.Model):
     children: Mapped[list["FocusArea"]] = relationship(
         back_populates="parent", lazy="raise", order_by="FocusArea.position")
 
-    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (UniqueConstraint("agreement_id", "code", name="uq_focus_area_agreement_code"),)
 
     def label(self, locale: str = "en") -> str:

@@ -7,21 +7,18 @@ from datetime import date
 
 from marshmallow import Schema, fields, validate
 
+from jcm.api.schemas import output_fields
+from jcm.fields import declared
 from jcm.models import MAX_ID
-from jcm.mou.models import AgreementStatus
+from jcm.mou.models import Agreement, AgreementStatus, FocusArea, Modification
+
+# Kept for the pages and the documents: the API has never shown them.
+NOT_SHOWN = ("language_note", "language_note_ko", "discontinuation_notice_reference")
 
 
 class FocusAreaSchema(Schema):
-    id = fields.Int()
-    code = fields.Str()
-    title = fields.Str()
-    title_ko = fields.Str()
-    summary = fields.Str()
-    summary_ko = fields.Str()
-    parent_id = fields.Int(allow_none=True)
-    agreement_id = fields.Int()
-    depth = fields.Int(metadata={"description": "0 area of cooperation, 1 focus area, 2 sub-topic"})
-    position = fields.Int()
+    class Meta:
+        include = {"id": fields.Int(), "agreement_id": fields.Int(), **output_fields(FocusArea, declared(FocusArea))}
 
 
 class FocusAreaNodeSchema(FocusAreaSchema):
@@ -43,23 +40,15 @@ class TermSchema(Schema):
 
 
 class ModificationSchema(Schema):
-    decided_on = fields.Date()
-    description = fields.Str()
+    class Meta:
+        include = output_fields(Modification, declared(Modification))
 
 
 class AgreementSchema(Schema):
-    id = fields.Int()
-    code = fields.Str()
-    title = fields.Str()
-    title_ko = fields.Str()
-    short_title = fields.Str()
-    short_title_ko = fields.Str()
-    purpose = fields.Str()
-    purpose_ko = fields.Str()
-    signed_date = fields.Date(allow_none=True)
-    notice_period_days = fields.Int()
-    discontinuation_notice_date = fields.Date(allow_none=True)
-    discontinuation_notice_side = fields.Str(allow_none=True)
+    class Meta:
+        include = {"id": fields.Int(),
+                   **output_fields(Agreement, [name for name in declared(Agreement) if name not in NOT_SHOWN])}
+
     end_date = fields.Date(allow_none=True, metadata={"description": "notice date + notice period"})
     status = fields.Method("get_status", metadata={
         "description": " | ".join(AgreementStatus)})

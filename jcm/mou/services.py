@@ -11,19 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from jcm.accounts.models import Organization
-from jcm.audit.services import record, snapshot
-from jcm.errors import Conflict, Invalid, NotFound
+from jcm.audit.services import record, tracked
+from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
-from jcm.models import SIDES
-from jcm.mou.loader import MouSpec
+from jcm.fields import audited, editable, populate
+from jcm.mou.loader import AGREEMENT_FIELDS, MouSpec
 from jcm.mou.models import Agreement, AgreementTerm, FocusArea, Modification, Participant
 from jcm.permissions import require
+from jcm.versions import check_version
 
-AGREEMENT_FIELDS = ("code", "title", "title_ko", "short_title", "short_title_ko", "purpose", "purpose_ko",
-                    "language_note", "language_note_ko", "signed_date", "notice_period_days")
+# The MOU file's agreement fields, as the loader read them.
+LOADED_FIELDS = (*AGREEMENT_FIELDS, "signed_date", "notice_period_days")
+# A Participant's written notice of discontinuation, as the agreement keeps it.
 NOTICE_FIELDS = ("discontinuation_notice_date", "discontinuation_notice_side", "discontinuation_notice_reference")
-FOCUS_FIELDS = ("code", "title", "title_ko", "summary", "summary_ko", "parent_id", "position", "depth")
-FOCUS_EDITABLE = ("title", "title_ko", "summary", "summary_ko")
 
 
 @dataclass
@@ -52,7 +52,7 @@ def load_mou(actor, spec: MouSpec) -> LoadReport:
     if actor is not None and not isinstance(actor, str):
         require(actor, "agreement.edit")
     actor = actor or "command line"
-    values = {key: spec.agreement[key] for key in AGREEMENT_FIELDS}
+    values = {key: spec.agreement[key] for key in LOADED_FIELDS}
     agreement = db.session.scalar(select(Agreement).where(Agreement.code == values["code"]).options(
         selectinload(Agreement.participants), selectinload(Agreement.terms), selectinload(Agreement.focus_areas)))
     if agreement is None:
@@ -61,16 +61,15 @@ def load_mou(actor, spec: MouSpec) -> LoadReport:
         db.session.flush()
         report = LoadReport(agreement)
         report.created.append(f"agreement {agreement.code}")
-        record(actor, "agreement.create", agreement, after=snapshot(agreement, AGREEMENT_FIELDS))
+        record(actor, "agreement.create", agreement, after=audited(agreement))
         existing_participants: dict[str, Participant] = {}
         existing_terms: dict[str, AgreementTerm] = {}
         existing_areas: dict[str, FocusArea] = {}
     else:
         report = LoadReport(agreement)
-        before = snapshot(agreement, AGREEMENT_FIELDS)
-        if _apply(agreement, values):
-            report.updated.append(f"agreement {agreement.code}")
-            record(actor, "agreement.update", agreement, before=before, after=snapshot(agreement, AGREEMENT_FIELDS))
+        with tracked(actor, "agreement.update", agreement):
+            if _apply(agreement, values):
+                report.updated.append(f"agreement {agreement.code}")
         existing_participants = {p.side: p for p in agreement.participants}
         existing_terms = {t.code: t for t in agreement.terms}
         existing_areas = {a.code: a for a in agreement.focus_areas}
@@ -104,7 +103,6 @@ def load_mou(actor, spec: MouSpec) -> LoadReport:
 
 def _load_organizations(actor, items: list[dict[str, Any]], report: LoadReport) -> None:
     existing = {(o.side, o.acronym): o for o in db.session.scalars(select(Organization))}
-    fields = ("side", "acronym", "name", "name_ko")
     for values in items:
         organization = existing.get((values["side"], values["acronym"]))
         if organization is None:
@@ -112,14 +110,12 @@ def _load_organizations(actor, items: list[dict[str, Any]], report: LoadReport) 
             db.session.add(organization)
             db.session.flush()
             report.created.append(f"organization {values['acronym']}")
-            record(actor, "organization.create", organization, after=snapshot(organization, fields),
+            record(actor, "organization.create", organization, after=audited(organization),
                    label=values["acronym"])
         else:
-            before = snapshot(organization, fields)
-            if _apply(organization, values):
-                report.updated.append(f"organization {organization.acronym}")
-                record(actor, "organization.update", organization, before=before,
-                       after=snapshot(organization, fields), label=organization.acronym)
+            with tracked(actor, "organization.update", organization, label=lambda o: o.acronym):
+                if _apply(organization, values):
+                    report.updated.append(f"organization {organization.acronym}")
 
 
 def _load_focus_areas(actor, agreement: Agreement, items: list[dict[str, Any]],
@@ -136,13 +132,11 @@ def _load_focus_areas(actor, agreement: Agreement, items: list[dict[str, Any]],
             db.session.flush()
             by_code[area.code] = area
             report.created.append(f"focus area {area.code}")
-            record(actor, "focus_area.create", area, after=snapshot(area, FOCUS_FIELDS))
+            record(actor, "focus_area.create", area, after=audited(area))
         else:
-            before = snapshot(area, FOCUS_FIELDS)
-            if _apply(area, values):
-                db.session.flush()
-                report.updated.append(f"focus area {area.code}")
-                record(actor, "focus_area.update", area, before=before, after=snapshot(area, FOCUS_FIELDS))
+            with tracked(actor, "focus_area.update", area):
+                if _apply(area, values):
+                    report.updated.append(f"focus area {area.code}")
     wanted = {item["code"] for item in items}
     # Areas dropped from the file are kept: meetings and action items may still point at them.
     report.not_in_file = sorted(code for code in existing if code not in wanted)
@@ -205,82 +199,46 @@ def get_focus_area(focus_area_id: int) -> FocusArea:
 
 # --- changing ----------------------------------------------------------------------------------------
 
-def _check_version(obj, expected: int | None, fields: tuple[str, ...]) -> None:
-    if expected is not None and expected != obj.version:
-        raise Conflict(_("Someone else changed this meanwhile; review their change and try again."),
-                       current=snapshot(obj, fields))
-
-
 def record_discontinuation_notice(actor, agreement: Agreement, notice_date: date, side: str,
                                   reference: str = "", expected_version: int | None = None) -> Agreement:
     """Written notice by one Participant; the MOU ends notice_period_days after its delivery."""
-    require(actor, "agreement.give_notice", agreement)
-    _check_version(agreement, expected_version, NOTICE_FIELDS)
-    if side not in SIDES:
-        raise Invalid(_("Say which Participant gave the notice (US or KR)."), field="side")
-    if notice_date is None:
-        raise Invalid(_("The date the notice was delivered is required."), field="notice_date")
-    if agreement.signed_date and notice_date < agreement.signed_date:
-        raise Invalid(_("The notice cannot be delivered before the MOU was signed (%(date)s).",
-                        date=agreement.signed_date.isoformat()), field="notice_date")
-    if len(reference or "") > 500:
-        raise Invalid(_("The reference may be at most 500 characters."), field="reference")
-    before = snapshot(agreement, NOTICE_FIELDS)
-    agreement.discontinuation_notice_date = notice_date
-    agreement.discontinuation_notice_side = side
-    agreement.discontinuation_notice_reference = (reference or "").strip()
-    db.session.flush()
-    record(actor, "agreement.notice", agreement, before=before, after=snapshot(agreement, NOTICE_FIELDS))
+    require(actor, "agreement.edit", agreement)
+    check_version(agreement, expected_version)
+    with tracked(actor, "agreement.notice", agreement):
+        populate(agreement, dict(zip(NOTICE_FIELDS, (notice_date, side, reference))), NOTICE_FIELDS)
+        if agreement.signed_date and agreement.discontinuation_notice_date < agreement.signed_date:
+            raise Invalid(_("The notice cannot be delivered before the MOU was signed (%(date)s).",
+                            date=agreement.signed_date.isoformat()), field="notice_date")
     return agreement
 
 
 def withdraw_discontinuation_notice(actor, agreement: Agreement, expected_version: int | None = None) -> Agreement:
     require(actor, "agreement.withdraw_notice", agreement)
-    _check_version(agreement, expected_version, NOTICE_FIELDS)
-    before = snapshot(agreement, NOTICE_FIELDS)
-    agreement.discontinuation_notice_date = None
-    agreement.discontinuation_notice_side = None
-    agreement.discontinuation_notice_reference = ""
-    db.session.flush()
-    record(actor, "agreement.notice_withdrawn", agreement, before=before, after=snapshot(agreement, NOTICE_FIELDS))
+    check_version(agreement, expected_version)
+    with tracked(actor, "agreement.notice_withdrawn", agreement):
+        agreement.discontinuation_notice_date = None
+        agreement.discontinuation_notice_side = None
+        agreement.discontinuation_notice_reference = ""
     return agreement
 
 
 def record_modification(actor, agreement: Agreement, decided_on: date, description: str) -> Modification:
     """A modification by written mutual decision of the Participants."""
     require(actor, "agreement.edit", agreement)
-    description = (description or "").strip()
-    if decided_on is None:
-        raise Invalid(_("The date of the written mutual decision is required."), field="decided_on")
-    if not description:
-        raise Invalid(_("Describe the modification."), field="description")
-    if len(description) > 5000:
-        raise Invalid(_("The description may be at most 5000 characters."), field="description")
-    modification = Modification(agreement_id=agreement.id, decided_on=decided_on, description=description,
-                                recorded_by_id=actor.id)
+    modification = Modification(agreement_id=agreement.id, recorded_by_id=actor.id)
+    populate(modification, {"decided_on": decided_on, "description": description}, creating=True)
     db.session.add(modification)
     db.session.flush()
-    record(actor, "agreement.modification", agreement,
-           after={"decided_on": decided_on.isoformat(), "description": description})
+    record(actor, "agreement.modification", agreement, after=audited(modification))
     return modification
 
 
 def update_focus_area(actor, area: FocusArea, data: dict[str, Any], expected_version: int | None = None) -> FocusArea:
     require(actor, "focus_area.edit", area)
-    _check_version(area, expected_version, FOCUS_FIELDS)
-    limits = {"title": 300, "title_ko": 300, "summary": 2000, "summary_ko": 2000}
-    values: dict[str, str] = {}
-    for key, value in data.items():
-        if key not in FOCUS_EDITABLE:
+    check_version(area, expected_version)
+    for key in data:
+        if key not in editable(FocusArea):
             raise Invalid(_("%(field)s cannot be changed here.", field=key), field=key)
-        text = (value or "").strip()
-        if key == "title" and not text:
-            raise Invalid(_("A title is required."), field="title")
-        if len(text) > limits[key]:
-            raise Invalid(_("%(field)s may be at most %(limit)d characters.", field=key, limit=limits[key]), field=key)
-        values[key] = text
-    before = snapshot(area, FOCUS_FIELDS)
-    if _apply(area, values):
-        db.session.flush()
-        record(actor, "focus_area.update", area, before=before, after=snapshot(area, FOCUS_FIELDS))
+    with tracked(actor, "focus_area.update", area):
+        populate(area, data)
     return area

@@ -59,7 +59,7 @@ def _agreement_page(agreement, notice_form=None, modification_form=None, status=
 @login_required
 def record_notice(agreement_id: int):
     agreement = services.get_agreement(agreement_id)
-    require(current_user, "agreement.give_notice", agreement)
+    require(current_user, "agreement.edit", agreement)
     form = NoticeForm()
     if form.validate_on_submit():
         ok, _none = submit(form, lambda: services.record_discontinuation_notice(

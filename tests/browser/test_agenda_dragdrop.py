@@ -184,3 +184,33 @@ def test_moving_an_item_of_an_agreed_agenda_says_both_sides_must_agree_again(app
     expect(page.locator(".agreed-banner")).to_be_hidden()
     with app.app_context():
         assert services.get_meeting(meeting_id).agenda_version == 2
+
+
+def test_a_move_made_while_the_last_one_is_being_saved_is_saved_after_it(app, page, committee, make_meeting):
+    meeting_id = make_meeting()
+    ids = item_ids(app, meeting_id)
+    sign_in(page, committee.us_secretariat)
+    open_meeting(page, meeting_id)
+    order_url = page.locator("tbody.agenda-sortable").first.get_attribute("data-order-url")
+    sent = []  # every save sent; the first is held on its way, as on a slow connection
+
+    def hold_the_first(route):
+        sent.append(route)
+        if len(sent) > 1:
+            route.continue_()
+
+    page.route(f"**{order_url}", hold_the_first)
+
+    page.get_by_role("button", name=f"Move {OPENING}").focus()
+    page.keyboard.press("Alt+ArrowDown")
+    page.wait_for_function("document.querySelector('tbody.agenda-sortable').getAttribute('aria-busy') === 'true'")
+    page.keyboard.press("Alt+ArrowDown")  # while the first is still on its way
+    page.wait_for_timeout(300)  # (the route's handler runs while the page is waited on)
+    assert len(sent) == 1  # the second move waits for the first's answer
+    sent[0].continue_()
+
+    expect(page.locator("[aria-live=polite]")).to_have_text("Saved")
+    expect(page.locator("tbody.agenda-sortable").first).to_have_attribute("aria-busy", "false")
+    titles = stored_titles(app, meeting_id)
+    assert titles[:3] == [ADOPTION, "Review of action items from previous meetings", OPENING]
+    assert shown_ids(page) == [ids[title] for title in titles]

@@ -8,6 +8,12 @@
  * The Content-Security-Policy forbids inline scripts and styles: this file only
  * toggles classes and attributes, all looks live in jcm.css.
  */
+/* The text with {name} replaced by the value, taken as it is (a "$&" in it is no pattern). */
+function fillIn(text, name, value) {
+  "use strict";
+  return text.replace(name, function () { return String(value); });
+}
+
 function wordsOfThePage() {
   "use strict";
   var data = document.getElementById("jcm-words");
@@ -29,8 +35,9 @@ function wordsOfThePage() {
   var WORDS = {
     saved: SAID.saved,
     failed: SAID.failed,
-    newVersion: function (n) { return SAID.newVersion.replace("{n}", n); },
-    move: function (title) { return SAID.move.replace("{title}", title); },
+    failedBecause: function (reason) { return fillIn(SAID.failedBecause, "{reason}", reason); },
+    newVersion: function (n) { return fillIn(SAID.newVersion, "{n}", n); },
+    move: function (title) { return fillIn(SAID.move, "{title}", title); },
     hint: SAID.hint
   };
 
@@ -104,7 +111,45 @@ function wordsOfThePage() {
     }, 50);
   }
 
-  /* --- the agenda: drag and drop, keyboard, saving ------------------------- */
+  /* --- the agenda: drag and drop, keyboard, saving -------------------------
+   *
+   * Each day of the agenda is a <tbody class="agenda-sortable">; a row moves only within its day. The
+   * state of one agenda page is kept in one object made by makeAgenda and handed to the functions below:
+   *   agenda.bodies     the days' <tbody> elements, in order
+   *   agenda.saved      the order the server has (the rows of each day), to go back to when a save fails
+   *   agenda.inFlight   a save is on its way; agenda.pending: another move was made meanwhile
+   *   agenda.dragged    the row being dragged, or null
+   */
+
+  function setUpAgenda() {
+    var bodies = Array.prototype.slice.call(document.querySelectorAll("tbody.agenda-sortable"));
+    if (!bodies.length || !window.fetch || !window.JSON) {
+      return;  // the Up and Down buttons keep working
+    }
+    var agenda = makeAgenda(bodies);
+    makeLiveRegion(agenda.section);
+    bodies.forEach(function (tbody) {
+      labelHandles(tbody);
+      enableDragAndDrop(agenda, tbody);
+      enableKeyboardMoves(agenda, tbody);
+    });
+  }
+
+  function makeAgenda(bodies) {
+    var first = bodies[0];
+    return {
+      bodies: bodies,
+      orderUrl: first.getAttribute("data-order-url"),
+      csrfToken: first.getAttribute("data-csrf") || "",
+      section: first.closest("section") || document.getElementById("main"),
+      saved: rowsInOrder(bodies),
+      inFlight: false,
+      pending: false,
+      dragged: null
+    };
+  }
+
+  /* - the order of the rows - */
 
   function itemRows(tbody) {
     return Array.prototype.filter.call(tbody.children, function (row) {
@@ -112,303 +157,321 @@ function wordsOfThePage() {
     });
   }
 
-  function setUpAgenda() {
-    var bodies = Array.prototype.slice.call(document.querySelectorAll("tbody.agenda-sortable"));
-    if (!bodies.length || !window.fetch || !window.JSON) {
-      return;  // the Up and Down buttons keep working
-    }
-    var first = bodies[0];
-    var orderUrl = first.getAttribute("data-order-url");
-    var csrfToken = first.getAttribute("data-csrf") || "";
-    var section = first.closest("section") || document.getElementById("main");
+  /* the rows of each day, as the page shows them now */
+  function rowsInOrder(bodies) {
+    return bodies.map(function (tbody) { return itemRows(tbody); });
+  }
 
-    makeLiveRegion(section);
-
-    var saved = snapshot();  // the order the server has
-    var inFlight = false;
-    var pending = false;
-    var dragged = null;
-
-    function snapshot() {
-      return bodies.map(function (tbody) { return itemRows(tbody); });
-    }
-
-    function currentIds() {
-      var ids = [];
-      bodies.forEach(function (tbody) {
-        itemRows(tbody).forEach(function (row) {
-          ids.push(Number(row.getAttribute("data-item-id")));
-        });
-      });
-      return ids;
-    }
-
-    function restore(order) {
-      bodies.forEach(function (tbody, index) {
-        order[index].forEach(function (row) { tbody.appendChild(row); });
-      });
-    }
-
-    function sameOrder(a, b) {
-      return a.length === b.length && a.every(function (rows, i) {
-        return rows.length === b[i].length && rows.every(function (row, j) { return row === b[i][j]; });
-      });
-    }
-
-    function applyTimes(items) {
-      bodies.forEach(function (tbody) {
-        itemRows(tbody).forEach(function (row) {
-          var times = items[row.getAttribute("data-item-id")];
-          if (!times) {
-            return;
-          }
-          [["js-start", times.starts], ["js-end", times.ends], ["js-number", times.number]].forEach(function (pair) {
-            var cell = row.querySelector("." + pair[0]);
-            if (cell && pair[1] !== undefined && pair[1] !== null) {
-              cell.textContent = String(pair[1]);
-            }
-          });
-        });
-      });
-    }
-
-    function setBusy(busy) {
-      bodies.forEach(function (tbody) {
-        tbody.classList.toggle("is-saving", busy);
-        tbody.setAttribute("aria-busy", busy ? "true" : "false");
-      });
-    }
-
-    function fail(message) {
-      pending = false;
-      restore(saved);
-      announce(message ? WORDS.failed + ": " + message : WORDS.failed, true);
-    }
-
-    function save() {
-      if (inFlight) {
-        pending = true;  // sent as soon as the one on its way has an answer
-        return;
-      }
-      inFlight = true;
-      pending = false;
-      setBusy(true);
-      var sent = snapshot();
-      fetch(orderUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken},
-        body: JSON.stringify({ids: currentIds()})
-      }).then(function (response) {
-        return response.json().then(function (body) {
-          return {ok: response.ok, body: body};
-        }, function () {
-          return {ok: false, body: null};
-        });
-      }).then(function (answer) {
-        inFlight = false;
-        var body = answer.body || {};
-        if (!answer.ok || !body.items) {
-          setBusy(false);
-          fail(body.error && body.error.message);
-          return;
-        }
-        saved = sent;
-        if (pending) {
-          save();
-          return;
-        }
-        setBusy(false);
-        applyTimes(body.items);
-        noteVersion(body.agenda_version);
-        announce(WORDS.saved, false);
-      }, function () {
-        inFlight = false;
-        setBusy(false);
-        fail(null);
-      });
-    }
-
-    /* a move that starts a new agenda version clears both sides' agreement: say so on the panel */
-    function noteVersion(version) {
-      var panel = document.querySelector(".agreement-panel[data-agenda-version]");
-      if (!panel || !version || String(version) === panel.getAttribute("data-agenda-version")) {
-        return;
-      }
-      panel.setAttribute("data-agenda-version", String(version));
-      panel.classList.add("is-stale");
-      var note = panel.querySelector(".js-version-note");
-      if (!note) {
-        note = document.createElement("p");
-        note.className = "flash flash--info js-version-note";
-        note.setAttribute("role", "status");
-        panel.insertBefore(note, panel.children[1] || null);
-      }
-      note.textContent = WORDS.newVersion(version);
-    }
-
-    function flash(row) {
-      row.classList.remove("is-moved");
-      void row.offsetWidth;  // restart the animation
-      row.classList.add("is-moved");
-    }
-
-    function clearIndicators() {
-      bodies.forEach(function (tbody) {
-        Array.prototype.forEach.call(tbody.querySelectorAll(".drop-before, .drop-after"), function (row) {
-          row.classList.remove("drop-before", "drop-after");
-        });
-      });
-    }
-
-    /* where a drop at this point would put the dragged row: {row, after} or null */
-    function dropTarget(event, tbody) {
-      var target = event.target && event.target.closest ? event.target.closest("tr[data-item-id]") : null;
-      if (!target || target.parentNode !== tbody || target === dragged) {
-        return null;
-      }
-      var box = target.getBoundingClientRect();
-      var after = event.clientY > box.top + box.height / 2;
-      // dropping right next to where it already is changes nothing
-      if ((after && target.nextElementSibling === dragged) || (!after && target.previousElementSibling === dragged)) {
-        return null;
-      }
-      return {row: target, after: after};
-    }
-
-    function label(handle, row) {
-      var title = row.querySelector("strong");
-      var text = title ? title.textContent.replace(/\s+/g, " ").trim() : "";
-      handle.removeAttribute("aria-hidden");
-      handle.setAttribute("tabindex", "0");
-      handle.setAttribute("role", "button");
-      handle.setAttribute("aria-label", WORDS.move(text));
-      handle.setAttribute("aria-keyshortcuts", "Alt+ArrowUp Alt+ArrowDown");
-      handle.setAttribute("title", WORDS.hint);
-      var help = document.getElementById("drag-help");
-      if (help) {
-        handle.setAttribute("aria-describedby", "drag-help");
-      }
-    }
-
-    function moveByKey(row, up) {
-      var tbody = row.parentNode;
-      // Move the neighbour rather than the row itself, so the focused handle keeps its focus.
-      if (up) {
-        var previous = row.previousElementSibling;
-        if (!previous || !previous.hasAttribute("data-item-id")) {
-          return false;
-        }
-        tbody.insertBefore(previous, row.nextSibling);
-      } else {
-        var next = row.nextElementSibling;
-        if (!next || !next.hasAttribute("data-item-id")) {
-          return false;
-        }
-        tbody.insertBefore(next, row);
-      }
-      return true;
-    }
-
+  /* the items' ids in the order the page shows them, all days together: what the server is sent */
+  function idsInOrder(bodies) {
+    var ids = [];
     bodies.forEach(function (tbody) {
       itemRows(tbody).forEach(function (row) {
-        var handle = row.querySelector(".drag-handle");
-        if (handle) {
-          label(handle, row);
-        }
-      });
-
-      tbody.addEventListener("dragstart", function (event) {
-        var handle = event.target.closest ? event.target.closest(".drag-handle") : null;
-        var row = handle && handle.closest("tr[data-item-id]");
-        if (!row || row.parentNode !== tbody) {
-          return;
-        }
-        dragged = row;
-        if (event.dataTransfer) {
-          event.dataTransfer.effectAllowed = "move";
-          event.dataTransfer.setData("text/plain", row.getAttribute("data-item-id"));
-          if (event.dataTransfer.setDragImage) {
-            var box = row.getBoundingClientRect();
-            event.dataTransfer.setDragImage(row, event.clientX - box.left, event.clientY - box.top);
-          }
-        }
-        row.classList.add("is-dragging");
-        tbody.classList.add("is-drag-active");
-      });
-
-      tbody.addEventListener("dragover", function (event) {
-        if (!dragged || dragged.parentNode !== tbody) {
-          return;  // only within the same day
-        }
-        event.preventDefault();
-        if (event.dataTransfer) {
-          event.dataTransfer.dropEffect = "move";
-        }
-        var spot = dropTarget(event, tbody);
-        if (event.target.closest && !event.target.closest("tr[data-item-id]")) {
-          return;  // between rows: keep the indicator where it is
-        }
-        clearIndicators();
-        if (spot) {
-          spot.row.classList.add(spot.after ? "drop-after" : "drop-before");
-        }
-      });
-
-      tbody.addEventListener("dragleave", function (event) {
-        if (!event.relatedTarget || !tbody.contains(event.relatedTarget)) {
-          clearIndicators();
-        }
-      });
-
-      tbody.addEventListener("drop", function (event) {
-        if (!dragged || dragged.parentNode !== tbody) {
-          return;
-        }
-        event.preventDefault();
-        var marked = tbody.querySelector(".drop-before, .drop-after");
-        var spot = marked ? {row: marked, after: marked.classList.contains("drop-after")} : dropTarget(event, tbody);
-        clearIndicators();
-        if (!spot || spot.row === dragged) {
-          return;
-        }
-        var before = snapshot();
-        tbody.insertBefore(dragged, spot.after ? spot.row.nextSibling : spot.row);
-        if (!sameOrder(before, snapshot())) {
-          flash(dragged);
-          save();
-        }
-      });
-
-      tbody.addEventListener("dragend", function () {
-        if (dragged) {
-          dragged.classList.remove("is-dragging");
-        }
-        dragged = null;
-        tbody.classList.remove("is-drag-active");
-        clearIndicators();
-      });
-
-      tbody.addEventListener("keydown", function (event) {
-        var handle = event.target.closest ? event.target.closest(".drag-handle") : null;
-        if (!handle) {
-          return;
-        }
-        var row = handle.closest("tr[data-item-id]");
-        var key = event.key;
-        if (event.altKey && !event.ctrlKey && !event.metaKey && (key === "ArrowUp" || key === "ArrowDown")) {
-          event.preventDefault();
-          if (moveByKey(row, key === "ArrowUp")) {
-            handle.focus();
-            flash(row);
-            save();
-          }
-        } else if (key === "Enter" || key === " " || key === "Spacebar") {
-          event.preventDefault();
-          announce(WORDS.hint, false);
-        }
+        ids.push(Number(row.getAttribute("data-item-id")));
       });
     });
+    return ids;
+  }
+
+  function putRowsBack(bodies, order) {
+    bodies.forEach(function (tbody, index) {
+      order[index].forEach(function (row) { tbody.appendChild(row); });
+    });
+  }
+
+  function sameOrder(a, b) {
+    return a.length === b.length && a.every(function (rows, i) {
+      return rows.length === b[i].length && rows.every(function (row, j) { return row === b[i][j]; });
+    });
+  }
+
+  /* - saving the order - */
+
+  /* A row has moved: show it, and save the new order. */
+  function moved(agenda, row) {
+    flash(row);
+    saveOrder(agenda);
+  }
+
+  function flash(row) {
+    row.classList.remove("is-moved");
+    void row.offsetWidth;  // restart the animation
+    row.classList.add("is-moved");
+  }
+
+  function saveOrder(agenda) {
+    if (agenda.inFlight) {
+      agenda.pending = true;  // sent as soon as the one on its way has an answer
+      return;
+    }
+    agenda.inFlight = true;
+    agenda.pending = false;
+    setBusy(agenda.bodies, true);
+    var sent = rowsInOrder(agenda.bodies);
+    postOrder(agenda, idsInOrder(agenda.bodies)).then(function (answer) {
+      agenda.inFlight = false;
+      var body = answer.body || {};
+      if (!answer.ok || !body.items) {
+        setBusy(agenda.bodies, false);
+        refused(agenda, body.error && body.error.message);
+        return;
+      }
+      agenda.saved = sent;
+      if (agenda.pending) {
+        saveOrder(agenda);
+        return;
+      }
+      setBusy(agenda.bodies, false);
+      showTimes(agenda.bodies, body.items);
+      noteNewVersion(body.agenda_version);
+      announce(WORDS.saved, false);
+    }, function () {
+      agenda.inFlight = false;
+      setBusy(agenda.bodies, false);
+      refused(agenda, null);
+    });
+  }
+
+  /* POSTs the ids in their new order; resolves to {ok, body}, body null when the answer is not JSON */
+  function postOrder(agenda, ids) {
+    return fetch(agenda.orderUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": agenda.csrfToken},
+      body: JSON.stringify({ids: ids})
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        return {ok: response.ok, body: body};
+      }, function () {
+        return {ok: false, body: null};
+      });
+    });
+  }
+
+  /* The order was not saved: the rows go back to the order the server has, and the page says why. */
+  function refused(agenda, message) {
+    agenda.pending = false;
+    putRowsBack(agenda.bodies, agenda.saved);
+    announce(message ? WORDS.failedBecause(message) : WORDS.failed, true);
+  }
+
+  function setBusy(bodies, busy) {
+    bodies.forEach(function (tbody) {
+      tbody.classList.toggle("is-saving", busy);
+      tbody.setAttribute("aria-busy", busy ? "true" : "false");
+    });
+  }
+
+  /* the times and numbers the server worked out for the new order: {id: {starts, ends, number}} */
+  function showTimes(bodies, items) {
+    bodies.forEach(function (tbody) {
+      itemRows(tbody).forEach(function (row) {
+        var times = items[row.getAttribute("data-item-id")];
+        if (!times) {
+          return;
+        }
+        [["js-start", times.starts], ["js-end", times.ends], ["js-number", times.number]].forEach(function (pair) {
+          var cell = row.querySelector("." + pair[0]);
+          if (cell && pair[1] !== undefined && pair[1] !== null) {
+            cell.textContent = String(pair[1]);
+          }
+        });
+      });
+    });
+  }
+
+  /* A move that starts a new agenda version clears both sides' agreement: say so on the panel. */
+  function noteNewVersion(version) {
+    var panel = document.querySelector(".agreement-panel[data-agenda-version]");
+    if (!panel || !version || String(version) === panel.getAttribute("data-agenda-version")) {
+      return;
+    }
+    panel.setAttribute("data-agenda-version", String(version));
+    panel.classList.add("is-stale");
+    var note = panel.querySelector(".js-version-note");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "flash flash--info js-version-note";
+      note.setAttribute("role", "status");
+      panel.insertBefore(note, panel.children[1] || null);
+    }
+    note.textContent = WORDS.newVersion(version);
+  }
+
+  /* - the handles - */
+
+  /* Each row's handle becomes a button that names its item and says how to move it. */
+  function labelHandles(tbody) {
+    itemRows(tbody).forEach(function (row) {
+      var handle = row.querySelector(".drag-handle");
+      if (handle) {
+        labelHandle(handle, row);
+      }
+    });
+  }
+
+  function labelHandle(handle, row) {
+    var title = row.querySelector("strong");
+    var text = title ? title.textContent.replace(/\s+/g, " ").trim() : "";
+    handle.removeAttribute("aria-hidden");
+    handle.setAttribute("tabindex", "0");
+    handle.setAttribute("role", "button");
+    handle.setAttribute("aria-label", WORDS.move(text));
+    handle.setAttribute("aria-keyshortcuts", "Alt+ArrowUp Alt+ArrowDown");
+    handle.setAttribute("title", WORDS.hint);
+    var help = document.getElementById("drag-help");
+    if (help) {
+      handle.setAttribute("aria-describedby", "drag-help");
+    }
+  }
+
+  /* - drag and drop, within one day - */
+
+  function enableDragAndDrop(agenda, tbody) {
+    tbody.addEventListener("dragstart", function (event) { startDrag(agenda, tbody, event); });
+    tbody.addEventListener("dragover", function (event) { markDropSpot(agenda, tbody, event); });
+    tbody.addEventListener("dragleave", function (event) {
+      if (!event.relatedTarget || !tbody.contains(event.relatedTarget)) {
+        clearDropMarks(agenda.bodies);
+      }
+    });
+    tbody.addEventListener("drop", function (event) { dropRow(agenda, tbody, event); });
+    tbody.addEventListener("dragend", function () { endDrag(agenda, tbody); });
+  }
+
+  /* only a row's handle starts a drag */
+  function startDrag(agenda, tbody, event) {
+    var handle = event.target.closest ? event.target.closest(".drag-handle") : null;
+    var row = handle && handle.closest("tr[data-item-id]");
+    if (!row || row.parentNode !== tbody) {
+      return;
+    }
+    agenda.dragged = row;
+    if (event.dataTransfer) {
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", row.getAttribute("data-item-id"));
+      if (event.dataTransfer.setDragImage) {
+        var box = row.getBoundingClientRect();
+        event.dataTransfer.setDragImage(row, event.clientX - box.left, event.clientY - box.top);
+      }
+    }
+    row.classList.add("is-dragging");
+    tbody.classList.add("is-drag-active");
+  }
+
+  /* while dragging: a line above or below the row the drop would go next to */
+  function markDropSpot(agenda, tbody, event) {
+    if (!agenda.dragged || agenda.dragged.parentNode !== tbody) {
+      return;  // only within the same day
+    }
+    event.preventDefault();
+    if (event.dataTransfer) {
+      event.dataTransfer.dropEffect = "move";
+    }
+    var spot = dropSpot(agenda, tbody, event);
+    if (event.target.closest && !event.target.closest("tr[data-item-id]")) {
+      return;  // between rows: keep the mark where it is
+    }
+    clearDropMarks(agenda.bodies);
+    if (spot) {
+      spot.row.classList.add(spot.after ? "drop-after" : "drop-before");
+    }
+  }
+
+  /* where a drop at this point would put the dragged row: {row, after} or null */
+  function dropSpot(agenda, tbody, event) {
+    var target = event.target && event.target.closest ? event.target.closest("tr[data-item-id]") : null;
+    if (!target || target.parentNode !== tbody || target === agenda.dragged) {
+      return null;
+    }
+    var box = target.getBoundingClientRect();
+    var after = event.clientY > box.top + box.height / 2;
+    // dropping right next to where it already is changes nothing
+    if ((after && target.nextElementSibling === agenda.dragged) ||
+        (!after && target.previousElementSibling === agenda.dragged)) {
+      return null;
+    }
+    return {row: target, after: after};
+  }
+
+  /* the row goes where the mark is (or, without one, where the pointer is); a changed order is saved */
+  function dropRow(agenda, tbody, event) {
+    var dragged = agenda.dragged;
+    if (!dragged || dragged.parentNode !== tbody) {
+      return;
+    }
+    event.preventDefault();
+    var marked = tbody.querySelector(".drop-before, .drop-after");
+    var spot = marked ? {row: marked, after: marked.classList.contains("drop-after")} : dropSpot(agenda, tbody, event);
+    clearDropMarks(agenda.bodies);
+    if (!spot || spot.row === dragged) {
+      return;
+    }
+    var before = rowsInOrder(agenda.bodies);
+    tbody.insertBefore(dragged, spot.after ? spot.row.nextSibling : spot.row);
+    if (!sameOrder(before, rowsInOrder(agenda.bodies))) {
+      moved(agenda, dragged);
+    }
+  }
+
+  function endDrag(agenda, tbody) {
+    if (agenda.dragged) {
+      agenda.dragged.classList.remove("is-dragging");
+    }
+    agenda.dragged = null;
+    tbody.classList.remove("is-drag-active");
+    clearDropMarks(agenda.bodies);
+  }
+
+  function clearDropMarks(bodies) {
+    bodies.forEach(function (tbody) {
+      Array.prototype.forEach.call(tbody.querySelectorAll(".drop-before, .drop-after"), function (row) {
+        row.classList.remove("drop-before", "drop-after");
+      });
+    });
+  }
+
+  /* - the keyboard: Alt+ArrowUp / Alt+ArrowDown on a handle; Enter or Space says how - */
+
+  function enableKeyboardMoves(agenda, tbody) {
+    tbody.addEventListener("keydown", function (event) {
+      var handle = event.target.closest ? event.target.closest(".drag-handle") : null;
+      if (!handle) {
+        return;
+      }
+      var row = handle.closest("tr[data-item-id]");
+      var key = event.key;
+      if (event.altKey && !event.ctrlKey && !event.metaKey && (key === "ArrowUp" || key === "ArrowDown")) {
+        event.preventDefault();
+        if (moveByKey(row, key === "ArrowUp")) {
+          handle.focus();
+          moved(agenda, row);
+        }
+      } else if (key === "Enter" || key === " " || key === "Spacebar") {
+        event.preventDefault();
+        announce(WORDS.hint, false);
+      }
+    });
+  }
+
+  /* one place up or down within the day; false at the day's first or last row */
+  function moveByKey(row, up) {
+    var tbody = row.parentNode;
+    // Move the neighbour rather than the row itself, so the focused handle keeps its focus.
+    if (up) {
+      var previous = row.previousElementSibling;
+      if (!previous || !previous.hasAttribute("data-item-id")) {
+        return false;
+      }
+      tbody.insertBefore(previous, row.nextSibling);
+    } else {
+      var next = row.nextElementSibling;
+      if (!next || !next.hasAttribute("data-item-id")) {
+        return false;
+      }
+      tbody.insertBefore(next, row);
+    }
+    return true;
   }
 
   function start() {
@@ -438,7 +501,7 @@ function wordsOfThePage() {
   var korean = /^ko\b/i.test(document.documentElement.lang || "");
 
   function restoredNotice(when) {
-    return (wordsOfThePage().restored || "{when}").replace("{when}", when);
+    return fillIn(wordsOfThePage().restored || "{when}", "{when}", when);
   }
 
   function openStorage() {
