@@ -307,6 +307,36 @@ def test_a_continued_item_needs_a_new_due_date_after_the_meeting(app, committee,
             services.record_review(get_user(committee.kr_delegate.id), item, meeting, "done")
 
 
+@pytest.mark.parametrize("status", ["minutes_adopted", "cancelled"])
+def test_no_review_is_recorded_at_a_meeting_whose_minutes_are_adopted_or_that_is_cancelled(
+        app, client, auth, committee, make_meeting, make_action_item, status):
+    eleventh = make_meeting(ordinal=11, start_date="2025-03-10")
+    twelfth = make_meeting(ordinal=12, start_date="2026-03-10", status=status)
+    item_id = make_action_item(meeting_id=eleventh, due_date="2025-09-30")
+    auth.login(committee.us_secretariat)
+    page = client.get(f"/meetings/{twelfth}").get_data(as_text=True)
+    assert f'action="/meetings/{twelfth}/reviews"' not in page
+    response = post_form(client, f"/meetings/{twelfth}/reviews", {"action_item_id": str(item_id), "outcome": "done"},
+                         page=f"/meetings/{twelfth}")
+    assert response.status_code == 409 and "can no longer be changed" in response.get_data(as_text=True)
+    assert _item(app, item_id).status == "open"
+
+
+def test_an_observer_reads_what_their_agency_owns_and_never_posts_an_update(app, client, auth, committee,
+                                                                           make_action_item):
+    item_id = make_action_item(owners={"US": [{"organization_id": _org(app, "NASA")}],
+                                       "KR": [{"user_id": committee.kr_delegate.id}]})
+    auth.login(committee.us_observer)
+    assert "Exchange AI-ready dataset inventories" in client.get("/my-action-items").get_data(as_text=True)
+    assert f'action="/action-items/{item_id}/updates"' not in client.get(f"/action-items/{item_id}").get_data(
+        as_text=True)
+    response = post_form(client, f"/action-items/{item_id}/updates", {"text": "NASA has started."},
+                         page="/my-action-items")
+    assert response.status_code == 403
+    with app.app_context():
+        assert services.get_action_item(item_id, with_updates=True).updates == []
+
+
 def test_overdue_is_derived_never_stored(app, make_action_item):
     item_id = make_action_item(due_date=(date.today() - timedelta(days=1)).isoformat())
     item = _item(app, item_id)

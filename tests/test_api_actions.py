@@ -272,9 +272,12 @@ def test_someone_who_owns_nothing_here_cannot_post_an_update(api, committee, mak
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"
     assert updates_of(api, committee.us_secretariat, item_id) == []
     assert api.get(f"/api/v1/action-items/{item_id}", committee.us_secretariat).get_json()["status"] == "open"
-    # The Korean observer belongs to IITP, which owns the item on the Korean side.
+    # The Korean observer belongs to IITP, which owns the item on the Korean side: an observer reads, and never
+    # writes. The U.S. co-chair owns it in person.
     assert api.post(f"/api/v1/action-items/{item_id}/updates", committee.kr_observer,
-                    json={"text": "IITP started."}).status_code == 201
+                    json={"text": "IITP started."}).status_code == 403
+    assert api.post(f"/api/v1/action-items/{item_id}/updates", committee.us_co_chair,
+                    json={"text": "OSTP started."}).status_code == 201
 
 
 @pytest.mark.parametrize("body, field", [

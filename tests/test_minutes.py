@@ -225,6 +225,18 @@ def test_comments_while_circulated_and_their_resolution(app, committee, held_mee
             services.resolve_comment(person(committee, "kr_delegate"), comment)
 
 
+def test_a_comment_is_no_longer_resolved_once_the_minutes_are_adopted(app, committee, held_meeting):
+    with app.app_context():
+        minutes = _ready_to_adopt(app, committee, held_meeting)
+        services.save_progress(person(committee, "us_secretariat"), minutes, _area(app, "B.4"), "on_track", "")
+        comment = services.add_comment(person(committee, "kr_delegate"), minutes, "Spell out NRF.")
+        services.adopt(person(committee, "us_co_chair"), minutes)
+        services.adopt(person(committee, "kr_co_chair"), minutes)
+        with pytest.raises(Conflict, match="adopted by both co-chairs"):
+            services.resolve_comment(person(committee, "kr_secretariat"), comment)
+        assert comment.resolved_at is None
+
+
 def test_the_same_content_gives_the_same_digest(app, committee, held_meeting):
     with app.app_context():
         minutes = minutes_of(held_meeting, person(committee, "us_secretariat"))

@@ -344,3 +344,14 @@ def test_an_empty_comment_is_refused_beside_its_box(client, auth, committee, app
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="comment-text-%d" name="text" rows="2" maxlength="10000" required aria-invalid="true"' % sections[2] in page
+
+
+def test_a_cancelled_meeting_has_no_minutes_and_its_page_says_so_to_a_secretariat_too(app, client, auth, committee,
+                                                                                      make_meeting):
+    meeting_id = make_meeting(ordinal=15, start_date="2026-06-10", status="cancelled")
+    auth.login(committee.kr_secretariat)
+    response = client.get(minutes_page(meeting_id))
+    assert response.status_code == 200
+    assert "No minutes have been started for this meeting yet." in response.get_data(as_text=True)
+    with app.app_context():
+        assert services.minutes_for(get_meeting(meeting_id)) is None

@@ -77,6 +77,17 @@ def test_a_notice_can_be_withdrawn(app, client, auth, committee):
     assert _agreement(app, committee.agreement_id).discontinuation_notice_date is None
 
 
+def test_the_page_offers_to_withdraw_a_notice_only_while_one_is_recorded(app, client, auth, committee):
+    auth.login(committee.us_admin)
+    url = f"/mou/{committee.agreement_id}"
+    assert "Withdraw the notice" not in client.get(url).get_data(as_text=True)
+    response = post_form(client, f"{url}/notice/withdraw", {}, page=url)
+    assert response.status_code == 422 and "No notice of discontinuation is recorded." in response.get_data(
+        as_text=True)
+    post_form(client, f"{url}/notice", {"notice_date": "2026-01-15", "side": "US", "version": "1"}, page=url)
+    assert "Withdraw the notice" in client.get(url).get_data(as_text=True)
+
+
 def test_an_agreement_has_one_version_that_each_change_moves_once(app, committee):
     from jcm.accounts.services import get_user
     from jcm.errors import Conflict, Invalid

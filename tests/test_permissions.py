@@ -1,25 +1,40 @@
-"""Who may do what: one function, tested as a matrix of role × side × action."""
+"""Who may do what, to what, now: one function, tested as a matrix of role × side × action, and of the state the
+object is in — a meeting held, minutes adopted, an agenda a side has agreed, an action item its owner's."""
 
 import itertools
+from datetime import date
 
 import pytest
 
-from jcm.permissions import RULES, can
+from jcm import import_models
+from jcm.errors import Conflict, Invalid, PermissionDenied
+from jcm.permissions import RULES, AlreadyDone, can, refusal, require
+
+import_models()  # the rules read real models (built here without a database)
+
+from jcm.accounts.models import User  # noqa: E402
+from jcm.actions.models import ActionItem, ActionOwner  # noqa: E402
+from jcm.meetings.models import AgendaApproval, Meeting  # noqa: E402
+from jcm.minutes.models import CorrectionApproval, Minutes, MinutesApproval, MinutesCorrection  # noqa: E402
+from jcm.mou.models import Agreement  # noqa: E402
 
 ROLES = ("admin", "secretariat", "co_chair", "delegate", "observer")
 SIDES = ("US", "KR")
+MEETING_STATUSES = ("planning", "agenda_agreed", "held", "minutes_adopted", "cancelled")
+MINUTES_STATUSES = ("draft", "circulated", "adopted")
 
 
-class Someone:
-    def __init__(self, role, side, id=1, active=True):
-        self.role, self.side, self.id, self.active = role, side, id, active
-        self.is_authenticated = True
+def someone(role, side, id=1, active=True, organization_id=None):
+    return User(role=role, side=side, id=id, active=active, organization_id=organization_id, name="Someone",
+                email=f"{id}@example.gov")
 
 
-# The whole table: which roles may take each action (the same on both sides).
+# The whole table: which roles may take each action at all (the same on both sides). Asked without an object, a
+# rule answers for the role alone.
 EXPECTED = {
     "agreement.view": set(ROLES),
     "agreement.edit": {"admin"},
+    "agreement.withdraw_notice": {"admin"},
     "focus_area.edit": {"admin"},
     "organization.view": set(ROLES),
     "organization.manage": {"admin"},
@@ -29,6 +44,7 @@ EXPECTED = {
     "meeting.view": set(ROLES),
     "meeting.create": {"secretariat"},
     "meeting.edit": {"secretariat"},
+    "meeting.set_status": {"secretariat"},
     "meeting.delete": {"secretariat"},
     "agenda.edit": {"secretariat"},
     "agenda.agree": {"secretariat", "co_chair"},
@@ -38,63 +54,44 @@ EXPECTED = {
     "action.create": {"secretariat"},
     "action.edit": {"secretariat"},
     "action.review": {"secretariat"},
+    "action.update": {"admin", "secretariat", "co_chair", "delegate"},  # all but secretariats only as owners
     "minutes.view": set(ROLES),
+    "minutes.start": {"secretariat"},
     "minutes.edit": {"secretariat"},
     "minutes.comment": {"secretariat", "co_chair", "delegate"},
     "minutes.adopt": {"co_chair"},
+    "minutes.correct": {"secretariat"},
+    "correction.edit": {"secretariat"},
+    "correction.adopt": {"co_chair"},
 }
 
 
 def test_the_matrix_covers_every_rule():
-    assert set(EXPECTED) | {"user.edit_profile", "token.manage", "action.update"} == set(RULES)
-
-
-class Owned:
-    """An action item owned by one account on one side and one organization on the other."""
-
-    def __init__(self, user_id, organization_id):
-        from types import SimpleNamespace
-
-        self.owners = [SimpleNamespace(user_id=user_id, organization_id=None),
-                       SimpleNamespace(user_id=None, organization_id=organization_id)]
-
-
-@pytest.mark.parametrize("role, side", list(itertools.product(ROLES, SIDES)))
-def test_owners_on_either_side_and_secretariats_update_action_items(role, side):
-    item = Owned(user_id=7, organization_id=40)
-    me = Someone(role, side, id=7)
-    me.organization_id = None
-    assert can(me, "action.update", item)  # owner by account
-    member = Someone(role, side, id=8)
-    member.organization_id = 40
-    assert can(member, "action.update", item)  # owner through the organization
-    stranger = Someone(role, side, id=9)
-    stranger.organization_id = 41
-    assert can(stranger, "action.update", item) is (role == "secretariat")
+    assert set(EXPECTED) | {"user.edit_profile", "token.manage"} == set(RULES)
 
 
 @pytest.mark.parametrize("action, role, side", list(itertools.product(EXPECTED, ROLES, SIDES)))
 def test_role_side_action(action, role, side):
-    assert can(Someone(role, side), action) is (role in EXPECTED[action])
+    assert can(someone(role, side), action) is (role in EXPECTED[action])
 
 
 @pytest.mark.parametrize("action", ["user.edit_profile", "token.manage"])
 @pytest.mark.parametrize("role, side", list(itertools.product(ROLES, SIDES)))
 def test_everyone_manages_their_own_profile_and_tokens_and_only_admins_anyone_elses(action, role, side):
-    me = Someone(role, side, id=7)
-    assert can(me, action, Someone("delegate", side, id=7))
-    assert can(me, action, Someone("delegate", "KR" if side == "US" else "US", id=8)) is (role == "admin")
+    me = someone(role, side, id=7)
+    assert can(me, action, someone("delegate", side, id=7))
+    assert can(me, action, someone("delegate", "KR" if side == "US" else "US", id=8)) is (role == "admin")
 
 
 @pytest.mark.parametrize("action", sorted(RULES))
 def test_a_deactivated_account_and_nobody_may_do_nothing(action):
-    assert not can(Someone("admin", "US", active=False), action, Someone("admin", "US"))
+    assert not can(someone("admin", "US", active=False), action, someone("admin", "US"))
     assert not can(None, action)
 
 
 def test_an_unknown_action_is_a_programming_error():
     with pytest.raises(ValueError):
-        can(Someone("admin", "US"), "meeting.nuke")
+        can(someone("admin", "US"), "meeting.nuke")
 
 
 def test_services_are_given_the_account_itself_never_the_signed_in_stand_in(app, committee, held_meeting):
@@ -118,3 +115,203 @@ def test_services_are_given_the_account_itself_never_the_signed_in_stand_in(app,
                 check()
         assert get_meeting(held_meeting).status == "held" and secretariat.title == ""
         assert can(actor(), "meeting.view")
+
+
+
+
+# --- the state of a meeting ----------------------------------------------------------------------------------
+
+# While the meeting is in these statuses, the roles of EXPECTED may do it; in the others, no one may.
+OPEN_WHILE = {
+    "meeting.edit": {"planning", "agenda_agreed", "held"},
+    "meeting.set_status": {"planning", "agenda_agreed", "held", "cancelled"},
+    "meeting.delete": {"planning", "cancelled"},
+    "agenda.edit": {"planning", "agenda_agreed"},
+    "agenda.agree": {"planning", "agenda_agreed"},
+    "action.review": {"planning", "agenda_agreed", "held"},
+    "minutes.start": {"planning", "agenda_agreed", "held", "minutes_adopted"},
+}
+
+
+@pytest.mark.parametrize("action, status, role, side",
+                         list(itertools.product(OPEN_WHILE, MEETING_STATUSES, ROLES, SIDES)))
+def test_what_a_meeting_in_each_status_allows(action, status, role, side):
+    meeting = Meeting(status=status, agenda_version=1)
+    user = someone(role, side)
+    assert can(user, action, meeting) is (role in EXPECTED[action] and status in OPEN_WHILE[action])
+    refused = refusal(user, action, meeting)
+    if role not in EXPECTED[action]:
+        assert refused.error is PermissionDenied  # who asks comes before the state of the meeting
+    elif status not in OPEN_WHILE[action]:
+        assert refused.error is Conflict and refused.message  # the state refuses, and says why
+
+
+def test_the_rules_speak_of_the_statuses_the_models_have():
+    from jcm import permissions
+    from jcm.meetings.models import MEETING_STATUSES as MEETINGS
+    from jcm.meetings.services import EDITABLE_STATUSES
+    from jcm.minutes.models import CORRECTION_STATUSES, MINUTES_STATUSES as MINUTES
+
+    assert set(MEETING_STATUSES) == set(MEETINGS) and set(MINUTES_STATUSES) == set(MINUTES)
+    assert permissions.AGENDA_OPEN == EDITABLE_STATUSES
+    assert set(permissions.MEETING_CLOSED) | set(permissions.DELETABLE) <= set(MEETINGS)
+    assert {"proposed", "adopted", "withdrawn"} == set(CORRECTION_STATUSES)
+
+
+def test_the_state_refusals_say_why():
+    secretariat = someone("secretariat", "US")
+    held = Meeting(status="held", agenda_version=1)
+    with pytest.raises(Conflict, match="The agenda of a meeting that is held can no longer be changed"):
+        require(secretariat, "agenda.edit", held)
+    with pytest.raises(Conflict, match="Only a meeting in planning or cancelled can be deleted"):
+        require(secretariat, "meeting.delete", held)
+    with pytest.raises(Conflict, match="This meeting is cancelled and can no longer be changed"):
+        require(secretariat, "meeting.edit", Meeting(status="cancelled"))
+    with pytest.raises(Conflict, match="A cancelled meeting has no minutes"):
+        require(secretariat, "minutes.start", Meeting(status="cancelled"))
+    with pytest.raises(PermissionDenied, match="You do not have permission"):
+        require(someone("delegate", "US"), "agenda.edit", held)
+    with pytest.raises(PermissionDenied, match="Only secretariats"):
+        require(someone("delegate", "US"), "agenda.edit", held, "Only secretariats edit the agenda.")
+
+
+@pytest.mark.parametrize("role", ["secretariat", "co_chair"])
+def test_each_side_agrees_the_current_version_of_the_agenda_once_for_itself(role):
+    approvals = [AgendaApproval(side="US", agenda_version=3), AgendaApproval(side="KR", agenda_version=2)]
+    meeting = Meeting(status="planning", agenda_version=3, approvals=approvals)
+    us, kr = someone(role, "US"), someone(role, "KR")
+    assert not can(us, "agenda.agree", meeting)
+    assert refusal(us, "agenda.agree", meeting).error is AlreadyDone  # a repeat changes nothing
+    with pytest.raises(AlreadyDone, match="Your side has already agreed version 3 of the agenda"):
+        require(us, "agenda.agree", meeting)
+    assert can(kr, "agenda.agree", meeting)  # the Korean side agreed version 2 only
+    assert not can(someone("delegate", "KR"), "agenda.agree", meeting)
+
+
+# --- the state of the minutes --------------------------------------------------------------------------------
+
+def minutes_in(status, meeting_status=None, co_chairs=(None, None), approved=(), corrections=()):
+    meeting = Meeting(status=meeting_status or ("minutes_adopted" if status == "adopted" else "held"),
+                      co_chair_us_id=co_chairs[0], co_chair_kr_id=co_chairs[1])
+    content = {"schema": 1} if status == "adopted" else None
+    return Minutes(status=status, meeting=meeting, adopted_content=content,
+                   approvals=[MinutesApproval(side=side) for side in approved], corrections=list(corrections))
+
+
+MINUTES_OPEN_WHILE = {
+    "minutes.edit": {"draft", "circulated"},
+    "minutes.comment": {"circulated"},
+    "minutes.adopt": {"circulated"},
+    "minutes.correct": {"adopted"},
+}
+
+
+@pytest.mark.parametrize("action, status, role, side",
+                         list(itertools.product(MINUTES_OPEN_WHILE, MINUTES_STATUSES, ROLES, SIDES)))
+def test_what_minutes_in_each_status_allow(action, status, role, side):
+    minutes = minutes_in(status)
+    user = someone(role, side)
+    assert can(user, action, minutes) is (role in EXPECTED[action] and status in MINUTES_OPEN_WHILE[action])
+    refused = refusal(user, action, minutes)
+    if role in EXPECTED[action] and status not in MINUTES_OPEN_WHILE[action]:
+        assert refused.error is Conflict and refused.message
+
+
+def test_only_the_meetings_named_co_chair_adopts_for_their_own_side_once_the_meeting_is_held():
+    minutes = minutes_in("circulated", co_chairs=(3, None))
+    assert can(someone("co_chair", "US", id=3), "minutes.adopt", minutes)
+    named_elsewhere = refusal(someone("co_chair", "US", id=4), "minutes.adopt", minutes)
+    assert named_elsewhere.error is PermissionDenied and "co-chair for your side" in str(named_elsewhere.message)
+    assert can(someone("co_chair", "KR", id=4), "minutes.adopt", minutes)  # no Korean co-chair is named yet
+    not_held = minutes_in("circulated", meeting_status="planning")
+    with pytest.raises(Conflict, match="once the meeting has been held"):
+        require(someone("co_chair", "US"), "minutes.adopt", not_held)
+    with pytest.raises(Conflict, match="after they have been circulated"):
+        require(someone("co_chair", "US"), "minutes.adopt", minutes_in("draft"))
+
+
+def test_a_side_that_has_adopted_the_minutes_is_not_asked_again():
+    minutes = minutes_in("circulated", approved=("KR",))
+    assert refusal(someone("co_chair", "KR"), "minutes.adopt", minutes).error is AlreadyDone
+    assert can(someone("co_chair", "US"), "minutes.adopt", minutes)
+
+
+def test_comments_are_taken_while_the_minutes_are_circulated():
+    with pytest.raises(Conflict, match="while the minutes are circulated"):
+        require(someone("delegate", "KR"), "minutes.comment", minutes_in("draft"))
+    with pytest.raises(Conflict, match="adopted by both co-chairs"):
+        require(someone("delegate", "KR"), "minutes.comment", minutes_in("adopted"))
+
+
+# --- corrections of adopted minutes --------------------------------------------------------------------------
+
+def test_a_correction_is_proposed_one_at_a_time_of_minutes_kept_as_records():
+    secretariat = someone("secretariat", "KR")
+    adopted = minutes_in("adopted")
+    assert can(secretariat, "minutes.correct", adopted)
+    MinutesCorrection(number=1, status="withdrawn", minutes=adopted)
+    MinutesCorrection(number=2, status="adopted", minutes=adopted)
+    assert can(secretariat, "minutes.correct", adopted)
+    MinutesCorrection(number=3, status="proposed", minutes=adopted)
+    with pytest.raises(Conflict, match="A correction is already proposed"):
+        require(secretariat, "minutes.correct", adopted)
+    old = minutes_in("adopted")
+    old.adopted_content = {"records": []}  # adopted before corrections were kept as records
+    with pytest.raises(Conflict, match="cannot be corrected in JCM"):
+        require(secretariat, "minutes.correct", old)
+    with pytest.raises(Conflict, match="Only adopted minutes are corrected"):
+        require(secretariat, "minutes.correct", minutes_in("circulated"))
+
+
+@pytest.mark.parametrize("status", ["proposed", "adopted", "withdrawn"])
+@pytest.mark.parametrize("role, side", list(itertools.product(ROLES, SIDES)))
+def test_a_correction_is_changed_withdrawn_and_adopted_while_it_is_proposed(status, role, side):
+    correction = MinutesCorrection(number=1, status=status, minutes=minutes_in("adopted"))
+    user = someone(role, side)
+    assert can(user, "correction.edit", correction) is (role == "secretariat" and status == "proposed")
+    assert can(user, "correction.adopt", correction) is (role == "co_chair" and status == "proposed")
+    if status != "proposed" and role in ("secretariat", "co_chair"):
+        action = "correction.edit" if role == "secretariat" else "correction.adopt"
+        with pytest.raises(Conflict, match=f"Correction no. 1 has been {status} and can no longer be changed"):
+            require(user, action, correction)
+
+
+def test_the_meetings_named_co_chair_adopts_a_correction_for_their_own_side_once():
+    correction = MinutesCorrection(number=1, status="proposed", minutes=minutes_in("adopted", co_chairs=(3, 5)),
+                                   approvals=[CorrectionApproval(side="US")])
+    assert refusal(someone("co_chair", "US", id=3), "correction.adopt", correction).error is AlreadyDone
+    assert can(someone("co_chair", "KR", id=5), "correction.adopt", correction)
+    with pytest.raises(PermissionDenied, match="co-chair for your side adopts a correction"):
+        require(someone("co_chair", "KR", id=6), "correction.adopt", correction)
+    with pytest.raises(PermissionDenied, match="Only the co-chairs adopt a correction"):
+        require(someone("secretariat", "KR"), "correction.adopt", correction)
+
+
+# --- action items: their owners and the secretariats --------------------------------------------------------
+
+def owned(user_id, organization_id):
+    """An action item owned by one account on one side and one organization on the other."""
+    return ActionItem(owners=[ActionOwner(side="US", user_id=user_id),
+                              ActionOwner(side="KR", organization_id=organization_id)])
+
+
+@pytest.mark.parametrize("role, side", list(itertools.product(ROLES, SIDES)))
+def test_owners_on_either_side_and_secretariats_update_action_items_and_observers_only_read(role, side):
+    item = owned(user_id=7, organization_id=40)
+    writes = role != "observer"  # an observer reads what their agency owns, and never writes
+    assert can(someone(role, side, id=7), "action.update", item) is writes  # owner by account
+    assert can(someone(role, side, id=8, organization_id=40), "action.update", item) is writes  # by organization
+    stranger = someone(role, side, id=9, organization_id=41)
+    assert can(stranger, "action.update", item) is (role == "secretariat")
+
+
+# --- the agreement -------------------------------------------------------------------------------------------
+
+def test_a_notice_of_discontinuation_is_withdrawn_only_when_there_is_one():
+    admin = someone("admin", "US")
+    agreement = Agreement()
+    with pytest.raises(Invalid, match="No notice of discontinuation is recorded"):
+        require(admin, "agreement.withdraw_notice", agreement)
+    agreement.discontinuation_notice_date = date(2026, 5, 1)
+    assert can(admin, "agreement.withdraw_notice", agreement)
+    assert not can(someone("secretariat", "US"), "agreement.withdraw_notice", agreement)

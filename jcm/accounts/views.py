@@ -157,6 +157,7 @@ def revoke_token(token_id: int):
     token = db.session.get(ApiToken, token_id)
     if token is None:
         raise NotFound(_("There is no such token."))
+    require(actor(), "token.manage", token.user)
     form = EmptyForm()
     if form.validate_on_submit():
         services.revoke_token(actor(), token)

@@ -44,8 +44,7 @@ def register():
     counts = services.register_counts(filters, today)
     return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
                            today=today, args=filters.as_args(), filter_options=_filter_options(),
-                           columns=columns_of(REGISTER),
-                           can_create=can(actor(), "action.create")), (422 if error else 200)
+                           columns=columns_of(REGISTER)), (422 if error else 200)
 
 
 def _filter_options() -> dict:
@@ -73,9 +72,7 @@ def mine():
 def show(item_id: int):
     item = services.get_action_item(item_id, with_updates=True)
     require(actor(), "action.view", item)
-    return render_template("actions/show.html", item=item, today=date.today(), form=UpdateForm(formdata=None),
-                           can_update=can(actor(), "action.update", item),
-                           can_edit=can(actor(), "action.edit", item))
+    return render_template("actions/show.html", item=item, today=date.today(), form=UpdateForm(formdata=None))
 
 
 @bp.post("/action-items/<int:item_id>/updates")
@@ -95,8 +92,7 @@ def post_update(item_id: int):
         return render_template("actions/mine.html", items=services.my_action_items(actor(), today),
                                today=today, card=card_lines(), form=UpdateForm(formdata=None), failed=form,
                                failed_id=item_id), 422
-    return render_template("actions/show.html", item=item, today=date.today(), form=form, can_update=True,
-                           can_edit=can(actor(), "action.edit", item)), 422
+    return render_template("actions/show.html", item=item, today=date.today(), form=form), 422
 
 
 def _owner_choices(side: str):
@@ -187,7 +183,7 @@ def meeting_page_part(meeting: Meeting, user: User) -> Markup:
         "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW),
         carried=services.group_by_focus_area(services.carried_over(meeting)), reviews=services.reviews_at(meeting),
         raised=services.raised_at(meeting), review_form=ReviewForm(formdata=None),
-        can_review=can(user, "action.review", meeting) and meeting.status not in ("minutes_adopted", "cancelled"),
+        can_review=can(user, "action.review", meeting),
         can_create_action=can(user, "action.create")))
 
 
@@ -195,6 +191,7 @@ def meeting_page_part(meeting: Meeting, user: User) -> Markup:
 @login_required
 def review(meeting_id: int):
     meeting = get_meeting(meeting_id)
+    require(actor(), "action.review", meeting)
     form = ReviewForm()
     if form.validate_on_submit():
         item = services.get_action_item(int_or_none(form.action_item_id.data) or 0)

@@ -15,7 +15,7 @@ from jcm.extensions import db
 T = TypeVar("T")
 
 REFUSALS = {
-    403: "the caller's role may not do this",
+    403: "the caller may not do this: their role, their side, or the record is not theirs",
     404: "no such record",
     409: "a stale version, or a change the record's state no longer allows; `current` holds the record now",
     422: "a field breaks a rule; `field` names it",

@@ -21,7 +21,7 @@ from jcm.meetings.models import (DEFAULT_TIME_ZONES, MEETING_STATUSES, AgendaApp
                                  AgendaItem, AgendaSnapshot, Meeting, MeetingDay, MeetingStatus)
 from jcm.models import SIDES, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
-from jcm.permissions import require
+from jcm.permissions import AlreadyDone, require
 from jcm.versions import check_version, next_version
 
 MAX_MEETING_DAYS = 14
@@ -64,7 +64,8 @@ def meeting_query():
 
 
 def get_meeting(meeting_id: int, *, with_agenda: bool = False) -> Meeting:
-    query = meeting_query().where(Meeting.id == meeting_id)
+    # With its agreements: whether a side may agree the agenda now depends on them.
+    query = meeting_query().where(Meeting.id == meeting_id).options(selectinload(Meeting.approvals))
     if with_agenda:
         query = query.options(selectinload(Meeting.items).selectinload(AgendaItem.focus_areas),
                               selectinload(Meeting.items).selectinload(AgendaItem.attachments),
@@ -236,10 +237,10 @@ def _sync_days(meeting: Meeting) -> None:
 
 
 def update_meeting(actor, meeting: Meeting, data: dict[str, Any], expected_version: int | None = None) -> Meeting:
-    require(actor, "meeting.edit", meeting)
-    check_version(meeting, expected_version)
     status = data.get("status")
     data = {k: v for k, v in data.items() if k != "status"}
+    require(actor, "meeting.set_status" if status is not None and not data else "meeting.edit", meeting)
+    check_version(meeting, expected_version)
     if data:
         _update_meeting_fields(actor, meeting, data)
     if status is not None:
@@ -248,8 +249,6 @@ def update_meeting(actor, meeting: Meeting, data: dict[str, Any], expected_versi
 
 
 def _update_meeting_fields(actor, meeting: Meeting, data: dict[str, Any]) -> None:
-    if meeting.status in ("minutes_adopted", "cancelled"):
-        raise Conflict(_("This meeting is %(status)s and can no longer be changed.", status=meeting.status))
     with tracked(actor, "meeting.update", meeting, label=lambda meeting: meeting.title):
         changes = _meeting_fields(meeting, data)
         english, korean = default_titles(meeting.ordinal)
@@ -275,8 +274,14 @@ SETTABLE_STATUSES = tuple(status.value for status in MeetingStatus
                           if any(status in moves for moves in STATUS_MOVES.values()))
 
 
+def status_moves(meeting: Meeting, today: date) -> list[str]:
+    """The statuses a secretariat may move the meeting to by hand now: held once it has begun."""
+    return sorted(status.value for status in STATUS_MOVES[meeting.status]
+                  if status != MeetingStatus.held or meeting.start_date <= today)
+
+
 def set_status(actor, meeting: Meeting, status: str) -> Meeting:
-    require(actor, "meeting.edit", meeting)
+    require(actor, "meeting.set_status", meeting)
     if status not in MEETING_STATUSES:
         raise Invalid(_("Unknown meeting status “%(status)s”.", status=status), field="status")
     if status == meeting.status:
@@ -299,8 +304,6 @@ def set_status(actor, meeting: Meeting, status: str) -> Meeting:
 def delete_meeting(actor, meeting: Meeting, expected_version: int | None = None) -> None:
     require(actor, "meeting.delete", meeting)
     check_version(meeting, expected_version)
-    if meeting.status not in ("planning", "cancelled"):
-        raise Conflict(_("Only a meeting in planning or cancelled can be deleted."))
     record(actor, "meeting.delete", meeting, before=audited(meeting), label=meeting.title)
     db.session.delete(meeting)
     db.session.flush()
@@ -308,7 +311,6 @@ def delete_meeting(actor, meeting: Meeting, expected_version: int | None = None)
 
 def set_day_hours(actor, meeting: Meeting, day: date, starts_at: time, ends_at: time) -> MeetingDay:
     require(actor, "agenda.edit", meeting)
-    _check_agenda_open(meeting)
     row = next((d for d in meeting.days if d.day == day), None)
     if row is None:
         raise Invalid(_("%(date)s is not a day of this meeting.", date=day.isoformat()), field="day")
@@ -344,7 +346,6 @@ def _item_fields(meeting: Meeting, item: AgendaItem, data: dict[str, Any], *, cr
 
 def add_agenda_item(actor, meeting: Meeting, data: dict[str, Any]) -> AgendaItem:
     require(actor, "agenda.edit", meeting)
-    _check_agenda_open(meeting)
     item = AgendaItem(meeting_id=meeting.id)
     _item_fields(meeting, item, {"kind": "other_business", "duration_minutes": 15, **data}, creating=True)
     areas = _focus_areas(meeting.agreement_id, data.get("focus_area_ids") or [])
@@ -365,7 +366,6 @@ def add_agenda_item(actor, meeting: Meeting, data: dict[str, Any]) -> AgendaItem
 def update_agenda_item(actor, item: AgendaItem, data: dict[str, Any], expected_version: int | None = None) -> AgendaItem:
     meeting = item.meeting
     require(actor, "agenda.edit", meeting)
-    _check_agenda_open(meeting)
     check_version(item, expected_version,
                   _("Someone else changed this agenda item meanwhile; review their change and try again."))
     version_read = item.version
@@ -384,7 +384,6 @@ def update_agenda_item(actor, item: AgendaItem, data: dict[str, Any], expected_v
 def delete_agenda_item(actor, item: AgendaItem, expected_version: int | None = None) -> None:
     meeting = item.meeting
     require(actor, "agenda.edit", meeting)
-    _check_agenda_open(meeting)
     check_version(item, expected_version)
     record(actor, "agenda_item.delete", item, before=_item_snapshot(item))
     db.session.delete(item)
@@ -403,7 +402,6 @@ def _renumber(meeting: Meeting) -> None:
 def reorder_agenda(actor, meeting: Meeting, ids: list[Any]) -> list[AgendaItem]:
     """Put the items in the order given; the list must name every item of the meeting once."""
     require(actor, "agenda.edit", meeting)
-    _check_agenda_open(meeting)
     if not isinstance(ids, list):
         raise Invalid(_("Give the order as a list of agenda item ids."), field="ids")
     wanted = [_int(value, "ids") for value in ids]
@@ -424,6 +422,7 @@ def reorder_agenda(actor, meeting: Meeting, ids: list[Any]) -> list[AgendaItem]:
 def move_agenda_item(actor, item: AgendaItem, direction: str) -> None:
     """One step up or down: the keyboard and no-JavaScript way of reordering."""
     meeting = item.meeting
+    require(actor, "agenda.edit", meeting)
     order = [i.id for i in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                               .order_by(AgendaItem.position, AgendaItem.id))]
     index = order.index(item.id)
@@ -469,8 +468,10 @@ def _agenda_changed(actor, meeting: Meeting) -> None:
 
 def agree_agenda(actor, meeting: Meeting, expected_agenda_version: int | None = None) -> AgendaApproval:
     """The actor's side agrees the current version; when both sides have, the agenda is agreed."""
-    require(actor, "agenda.agree", meeting)
-    _check_agenda_open(meeting)
+    try:
+        require(actor, "agenda.agree", meeting)
+    except AlreadyDone:  # agreeing again changes nothing
+        return approvals_by_side(meeting)[actor.side]
     if expected_agenda_version is not None and expected_agenda_version != meeting.agenda_version:
         raise Conflict(_("The agenda has changed since you read it: it is now version %(version)d. "
                          "Review it before agreeing.", version=meeting.agenda_version),
@@ -483,7 +484,7 @@ def agree_agenda(actor, meeting: Meeting, expected_agenda_version: int | None = 
         return existing
     approval = AgendaApproval(meeting_id=meeting.id, side=side, agenda_version=meeting.agenda_version,
                               user_id=actor.id, at=utcnow())
-    db.session.add(approval)
+    meeting.approvals.append(approval)
     db.session.flush()
     record(actor, "agenda.agree", meeting, after={"side": side, "agenda_version": meeting.agenda_version},
            label=meeting.title)

@@ -24,7 +24,7 @@ from jcm.meetings.forms import AgendaItemForm, AgreeForm, AttachmentForm, DayHou
 from jcm.meetings.models import COMMON_TIME_ZONES, AgendaItem, Attachment, Meeting, known_time_zones
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
-from jcm.permissions import can, require
+from jcm.permissions import require
 from jcm.web import actor, form_status, int_or_none, submit
 
 bp = Blueprint("meetings", __name__)
@@ -73,8 +73,7 @@ def _meeting_data(form: MeetingForm) -> dict:
 def index():
     require(actor(), "meeting.view")
     upcoming, past = services.split_meetings(services.list_meetings(), date.today())
-    return render_template("meetings/index.html", upcoming=upcoming, past=past,
-                           can_create=can(actor(), "meeting.create"))
+    return render_template("meetings/index.html", upcoming=upcoming, past=past)
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -139,21 +138,17 @@ def show(meeting_id: int):
         "meetings/show.html", meeting=meeting, days=services.schedule(meeting),
         parts=[part(meeting, actor()) for part in current_app.extensions.get("jcm_meeting_page_parts", ())],
         total=services.total_minutes(meeting), approvals=approvals, agreed=agreed, changes=changes,
-        can_edit=can(actor(), "agenda.edit", meeting) and meeting.status in services.EDITABLE_STATUSES,
-        can_edit_meeting=can(actor(), "meeting.edit", meeting),
-        can_agree=(can(actor(), "agenda.agree", meeting) and meeting.status in services.EDITABLE_STATUSES
-                   and approvals[current_user.side] is None and bool(meeting.items)),
-        can_upload=can(actor(), "attachment.upload", meeting),
         agree_form=AgreeForm(formdata=None, agenda_version=str(meeting.agenda_version)),
         status_form=StatusForm(formdata=None), day_form=DayHoursForm(formdata=None),
-        action_form=EmptyForm(formdata=None), status_moves=sorted(status for status in services.STATUS_MOVES[meeting.status]
-                            if status != "held" or meeting.start_date <= date.today()))
+        action_form=EmptyForm(formdata=None), status_moves=services.status_moves(meeting, date.today()),
+        today=date.today())
 
 
 @bp.post("/meetings/<int:meeting_id>/status")
 @login_required
 def set_status(meeting_id: int):
     meeting = services.get_meeting(meeting_id)
+    require(actor(), "meeting.set_status", meeting)
     form = StatusForm()
     if form.validate_on_submit():
         ok, _meeting = submit(None, lambda: services.set_status(actor(), meeting, form.status.data))
@@ -166,6 +161,7 @@ def set_status(meeting_id: int):
 @login_required
 def agree(meeting_id: int):
     meeting = services.get_meeting(meeting_id)
+    require(actor(), "agenda.agree", meeting)
     form = AgreeForm()
     if form.validate_on_submit():
         ok, _approval = submit(None, lambda: services.agree_agenda(
@@ -180,6 +176,7 @@ def agree(meeting_id: int):
 @login_required
 def day_hours(meeting_id: int):
     meeting = services.get_meeting(meeting_id)
+    require(actor(), "agenda.edit", meeting)
     form = DayHoursForm()
     if form.validate_on_submit():
         try:
@@ -250,14 +247,14 @@ def edit_item(item_id: int):
         form.version.data = str(item.version)
     return render_template("meetings/item_form.html", form=form, meeting=meeting, item=item,
                            attachment_form=AttachmentForm(formdata=None), delete_form=EmptyForm(formdata=None),
-                           agreed_any=any(services.approvals_by_side(meeting).values()),
-                           can_upload=can(actor(), "attachment.upload", meeting)), form_status(form)
+                           agreed_any=any(services.approvals_by_side(meeting).values())), form_status(form)
 
 
 @bp.post("/agenda-items/<int:item_id>/move")
 @login_required
 def move_item(item_id: int):
     item = services.get_agenda_item(item_id)
+    require(actor(), "agenda.edit", item.meeting)
     if EmptyForm().validate_on_submit():
         submit(None, lambda: services.move_agenda_item(actor(), item, request.form.get("direction", "")))
     return redirect(url_for("meetings.show", meeting_id=item.meeting_id) + f"#item-{item_id}")
@@ -267,6 +264,7 @@ def move_item(item_id: int):
 @login_required
 def delete_item(item_id: int):
     item = services.get_agenda_item(item_id)
+    require(actor(), "agenda.edit", item.meeting)
     meeting_id, title = item.meeting_id, item.title
     if EmptyForm().validate_on_submit():
         ok, _none = submit(None, lambda: services.delete_agenda_item(actor(), item))
@@ -280,10 +278,11 @@ def delete_item(item_id: int):
 def reorder(meeting_id: int):
     """Drag and drop: the page sends the new order as JSON, with its CSRF token in a header."""
     meeting = services.get_meeting(meeting_id)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise Invalid(_("Give the order as a list of agenda item ids."), field="ids")
     try:
+        require(actor(), "agenda.edit", meeting)
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise Invalid(_("Give the order as a list of agenda item ids."), field="ids")
         services.reorder_agenda(actor(), meeting, body.get("ids"))
         db.session.flush()
     except (Invalid, Conflict) as error:
@@ -302,6 +301,7 @@ def reorder(meeting_id: int):
 @login_required
 def upload(item_id: int):
     item = services.get_agenda_item(item_id)
+    require(actor(), "attachment.upload", item.meeting)
     form = AttachmentForm()
     if form.validate_on_submit():
         upload_file = form.file.data
@@ -341,6 +341,7 @@ def download(attachment_id: int, filename: str | None = None):
 @login_required
 def delete_attachment(attachment_id: int):
     attachment = _attachment(attachment_id)
+    require(actor(), "attachment.upload", attachment.agenda_item.meeting)
     item_id, name = attachment.agenda_item_id, attachment.filename
     if EmptyForm().validate_on_submit():
         ok, _none = submit(None, lambda: attachments.delete_attachment(actor(), attachment))

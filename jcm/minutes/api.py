@@ -44,11 +44,6 @@ def _existing(meeting: Meeting) -> Minutes:
     return minutes
 
 
-def _refuse_if_adopted(minutes: Minutes) -> None:
-    if minutes.adopted:
-        raise Conflict(_("These minutes have been adopted by both co-chairs and can no longer be changed."))
-
-
 def approvals_out(minutes: Minutes, meeting: Meeting) -> dict[str, Any]:
     return {"meeting_id": meeting.id, "status": minutes.status, "version": minutes.version,
             "meeting_status": meeting.status, "approvals": minutes_services.approvals_by_side(minutes),
@@ -122,7 +117,7 @@ def get_minutes(meeting_id: int):
 
 def _apply(user, meeting: Meeting, data: dict[str, Any]) -> None:
     minutes = minutes_services.open_minutes(user, meeting)
-    _refuse_if_adopted(minutes)
+    require(user, "minutes.edit", minutes)
     for side, entries in (data.get("attendance") or {}).items():
         _naming(f"attendance.{side}", lambda: minutes_services.set_attendance(user, minutes, side, entries),
                 inner=False)
@@ -163,7 +158,7 @@ def update_minutes(data, meeting_id: int):
     no longer be changed (409)."""
     user = current_api_user()
     meeting = meetings.get_meeting(meeting_id)
-    require(user, "minutes.edit", meeting)
+    require(user, "minutes.edit")  # the role first; _apply asks again of the minutes as they stand
     commit(lambda: _apply(user, meeting, data))
     return current_minutes(meeting_id)
 
@@ -209,7 +204,7 @@ def add_comment(data, meeting_id: int):
     (`agenda_item_id`) or on the whole."""
     user = current_api_user()
     meeting = meetings.get_meeting(meeting_id)
-    require(user, "minutes.comment", meeting)
+    require(user, "minutes.comment")  # the role first; the service asks again of the minutes as they stand
     minutes = _existing(meeting)
     section_id = None
     if data.get("agenda_item_id") is not None:
@@ -258,7 +253,7 @@ def propose_correction(data, meeting_id: int):
     or when `supersedes` is not the current adopted text's SHA-256."""
     user = current_api_user()
     meeting = meetings.get_meeting(meeting_id)
-    require(user, "minutes.edit", meeting)
+    require(user, "minutes.correct")  # the role first; the service asks again of the minutes as they stand
     minutes = _existing(meeting)
     correction = commit(lambda: minutes_services.propose_correction(user, minutes, data["changes"], data["reason"],
                                                                     data.get("supersedes")))

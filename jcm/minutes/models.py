@@ -90,6 +90,9 @@ class Minutes(db.Model):
                                                            cascade="all, delete-orphan")
     approvals: Mapped[list["MinutesApproval"]] = relationship(back_populates="minutes", lazy="raise",
                                                               cascade="all, delete-orphan")
+    corrections: Mapped[list["MinutesCorrection"]] = relationship(back_populates="minutes", lazy="raise",
+                                                                  cascade="all, delete-orphan",
+                                                                  order_by="MinutesCorrection.number")
 
     __table_args__ = (one_of("status", MinutesStatus),)
 
@@ -243,7 +246,7 @@ class MinutesCorrection(db.Model):
     adopted_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    minutes: Mapped[Minutes] = relationship(lazy="raise")
+    minutes: Mapped[Minutes] = relationship(back_populates="corrections", lazy="raise")
     proposed_by: Mapped[User | None] = relationship(lazy="joined")
     approvals: Mapped[list["CorrectionApproval"]] = relationship(back_populates="correction", lazy="selectin",
                                                                  cascade="all, delete-orphan")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
 from jcm.audit.services import record, tracked
-from jcm.errors import Conflict, Invalid, NotFound, PermissionDenied
+from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, declared, populate
 from jcm.meetings.models import AgendaItem, Meeting
@@ -22,7 +22,7 @@ from jcm.minutes.models import (Attendee, CorrectionApproval, Minutes, MinutesAp
                                 MinutesCorrection, MinutesSection, ProgressEntry, SectionRevision)
 from jcm.models import SIDES, utcnow, whole_number
 from jcm.mou.models import FocusArea
-from jcm.permissions import require
+from jcm.permissions import AlreadyDone, require
 from jcm.versions import check_version, next_version
 
 signals = Namespace()
@@ -35,7 +35,8 @@ minutes_adopted = signals.signal("minutes-adopted")
 
 def minutes_query():
     return select(Minutes).options(
-        selectinload(Minutes.attendees), selectinload(Minutes.approvals),
+        joinedload(Minutes.meeting), selectinload(Minutes.attendees), selectinload(Minutes.approvals),
+        selectinload(Minutes.corrections),
         selectinload(Minutes.sections).joinedload(MinutesSection.agenda_item),
         selectinload(Minutes.progress).joinedload(ProgressEntry.focus_area))
 
@@ -60,9 +61,7 @@ def open_minutes(actor, meeting: Meeting) -> Minutes:
     require(actor, "minutes.view", meeting)
     minutes = minutes_for(meeting)
     if minutes is None:
-        require(actor, "minutes.edit", meeting)
-        if meeting.status == "cancelled":
-            raise Conflict(_("A cancelled meeting has no minutes."))
+        require(actor, "minutes.start", meeting)
         minutes = Minutes(meeting_id=meeting.id, status="draft")
         db.session.add(minutes)
         db.session.flush()
@@ -106,11 +105,6 @@ def _meeting_of(minutes: Minutes) -> Meeting:
     return get_meeting(minutes.meeting_id)
 
 
-def _check_open(minutes: Minutes) -> None:
-    if minutes.status == "adopted":
-        raise Conflict(_("These minutes have been adopted by both co-chairs and can no longer be changed."))
-
-
 # --- writing --------------------------------------------------------------------------------------------
 
 def checked(model: type, data: dict[str, Any], *, at: str | None = None) -> dict[str, Any]:
@@ -133,8 +127,7 @@ def save_section(actor, section: MinutesSection, discussion: Any, decisions: Any
     saved text is kept as a revision: the audit trail records who saved which version."""
     minutes = db.session.get(Minutes, section.minutes_id)
     meeting = _meeting_of(minutes)
-    require(actor, "minutes.edit", meeting)
-    _check_open(minutes)
+    require(actor, "minutes.edit", minutes)
     values = checked(MinutesSection, {"discussion": discussion, "decisions": decisions})
     check_version(section, expected_version, _("Someone else saved this section meanwhile. Both texts are shown: "
                                                "merge them and save again."), yours=values)
@@ -168,8 +161,7 @@ def restore_revision(actor, section: MinutesSection, version: int) -> MinutesSec
 def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[str, Any]]) -> list[Attendee]:
     """The delegation of one side, in order: each from an account (user_id) or typed in (name, title, organization)."""
     meeting = _meeting_of(minutes)
-    require(actor, "minutes.edit", meeting)
-    _check_open(minutes)
+    require(actor, "minutes.edit", minutes)
     side = declared(Attendee)["side"].clean(side)
     if not isinstance(entries, list):
         raise Invalid(_("The attendance of a side is a list."), field="attendance")
@@ -208,8 +200,7 @@ def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[st
 def save_progress(actor, minutes: Minutes, focus_area_id: Any, status: str, narrative: Any,
                   expected_version: int | None = None) -> ProgressEntry:
     meeting = _meeting_of(minutes)
-    require(actor, "minutes.edit", meeting)
-    _check_open(minutes)
+    require(actor, "minutes.edit", minutes)
     values = checked(ProgressEntry, {"status": status, "narrative": narrative})
     area = db.session.get(FocusArea, checked(ProgressEntry, {"focus_area_id": focus_area_id})["focus_area_id"])
     if area is None or area.agreement_id != meeting.agreement_id:
@@ -234,8 +225,7 @@ def save_progress(actor, minutes: Minutes, focus_area_id: Any, status: str, narr
 
 def set_next_meeting(actor, minutes: Minutes, text: Any, expected_version: int | None = None) -> Minutes:
     meeting = _meeting_of(minutes)
-    require(actor, "minutes.edit", meeting)
-    _check_open(minutes)
+    require(actor, "minutes.edit", minutes)
     value = checked(Minutes, {"next_meeting": text})["next_meeting"]
     check_version(minutes, expected_version, _("Someone else saved the next meeting meanwhile."),
                   column="next_meeting_version", yours=value)
@@ -269,8 +259,7 @@ def _touch(minutes: Minutes, actor=None) -> None:
 def set_status(actor, minutes: Minutes, status: str, expected_version: int | None = None) -> Minutes:
     """A secretariat circulates the draft for review, or takes it back to draft."""
     meeting = _meeting_of(minutes)
-    require(actor, "minutes.edit", meeting)
-    _check_open(minutes)
+    require(actor, "minutes.edit", minutes)
     status = declared(Minutes)["status"].clean(status)
     if status == "adopted":
         raise Conflict(_("Minutes are adopted only by both co-chairs' approvals."))
@@ -286,10 +275,7 @@ def set_status(actor, minutes: Minutes, status: str, expected_version: int | Non
 
 def add_comment(actor, minutes: Minutes, text: Any, section_id: Any = None) -> MinutesComment:
     meeting = _meeting_of(minutes)
-    require(actor, "minutes.comment", meeting)
-    _check_open(minutes)
-    if minutes.status != "circulated":
-        raise Conflict(_("Comments are taken while the minutes are circulated for review."))
+    require(actor, "minutes.comment", minutes)
     comment = MinutesComment(minutes_id=minutes.id, author_id=actor.id, side=actor.side)
     populate(comment, {"text": text, "section_id": section_id}, creating=True)
     if comment.section_id is not None:
@@ -305,7 +291,7 @@ def add_comment(actor, minutes: Minutes, text: Any, section_id: Any = None) -> M
 def resolve_comment(actor, comment: MinutesComment) -> MinutesComment:
     minutes = db.session.get(Minutes, comment.minutes_id)
     meeting = _meeting_of(minutes)
-    require(actor, "minutes.edit", meeting)
+    require(actor, "minutes.edit", minutes)
     if comment.resolved_at is None:
         comment.resolved_at, comment.resolved_by_id = utcnow(), actor.id
         db.session.flush()
@@ -325,12 +311,6 @@ def missing_progress(minutes: Minutes, meeting: Meeting) -> list[FocusArea]:
     return [area for area in discussed_focus_areas(meeting) if area.id not in recorded]
 
 
-def _check_named_co_chair(actor, meeting: Meeting, message: str) -> None:
-    named = meeting.co_chair_id(actor.side)
-    if named is not None and named != actor.id:
-        raise PermissionDenied(message)
-
-
 def _approve_for_own_side(actor, approvals: list, model) -> tuple[Any, bool]:
     """The actor's side's approval: the one given already (False), or a new one (True). Always the actor's side."""
     existing = next((a for a in approvals if a.side == actor.side), None)
@@ -345,13 +325,10 @@ def _approve_for_own_side(actor, approvals: list, model) -> tuple[Any, bool]:
 def adopt(actor, minutes: Minutes) -> MinutesApproval:
     """A co-chair adopts for their own side; when both have, the minutes are locked and their digest fixed."""
     meeting = _meeting_of(minutes)
-    require(actor, "minutes.adopt", meeting)
-    _check_open(minutes)
-    _check_named_co_chair(actor, meeting, _("Only the meeting's co-chair for your side adopts the minutes for it."))
-    if meeting.status != "held":
-        raise Conflict(_("Minutes are adopted once the meeting has been held."))
-    if minutes.status != "circulated":
-        raise Conflict(_("Minutes are adopted after they have been circulated for review."))
+    try:
+        require(actor, "minutes.adopt", minutes)
+    except AlreadyDone:  # adopting again changes nothing
+        return approvals_by_side(minutes)[actor.side]
     missing = missing_progress(minutes, meeting)
     if missing:
         raise Conflict(_("The minutes cannot be adopted yet: no progress is recorded for %(areas)s.",
@@ -387,13 +364,18 @@ def adopted_corrections(minutes: Minutes) -> list[MinutesCorrection]:
                                    .order_by(MinutesCorrection.number)))
 
 
+def _correction_query():
+    """Corrections with the minutes and meeting they belong to: who may adopt one is the meeting's co-chair."""
+    return select(MinutesCorrection).options(joinedload(MinutesCorrection.minutes).joinedload(Minutes.meeting))
+
+
 def corrections(minutes: Minutes) -> list[MinutesCorrection]:
-    return list(db.session.scalars(select(MinutesCorrection).where(MinutesCorrection.minutes_id == minutes.id)
+    return list(db.session.scalars(_correction_query().where(MinutesCorrection.minutes_id == minutes.id)
                                    .order_by(MinutesCorrection.number)))
 
 
 def get_correction(minutes: Minutes, number: Any) -> MinutesCorrection:
-    correction = db.session.scalar(select(MinutesCorrection).where(
+    correction = db.session.scalar(_correction_query().where(
         MinutesCorrection.minutes_id == minutes.id, MinutesCorrection.number == whole_number(number, "number")))
     if correction is None:
         raise NotFound(_("These minutes have no correction no. %(n)s.", n=number))
@@ -422,14 +404,6 @@ def adopted_text(minutes: Minutes, corr: str | None = None) -> tuple[dict[str, A
     if chosen is None:
         return minutes.adopted_content, minutes.sha256
     return chosen.content, chosen.sha256
-
-
-def _check_correctable(minutes: Minutes) -> None:
-    if minutes.status != "adopted":
-        raise Conflict(_("Only adopted minutes are corrected; until both co-chairs adopt them, edit the draft."))
-    if not minutes.adopted_content or "schema" not in minutes.adopted_content:
-        raise Conflict(_("These minutes were adopted before corrections were kept as records and cannot be "
-                         "corrected in JCM."))
 
 
 def _clean_changes(record: dict[str, Any], changes: Any) -> dict[str, Any]:
@@ -500,10 +474,7 @@ def propose_correction(actor, minutes: Minutes, changes: Any, reason: Any,
                        supersedes: str | None = None) -> MinutesCorrection:
     """A secretariat proposes changed text for adopted minutes; both co-chairs then adopt it."""
     meeting = _meeting_of(minutes)
-    require(actor, "minutes.edit", meeting)
-    _check_correctable(minutes)
-    if any(c.status == "proposed" for c in corrections(minutes)):
-        raise Conflict(_("A correction is already proposed: adopt or withdraw it before proposing another."))
+    require(actor, "minutes.correct", minutes)
     record_now, digest_now = current_record(minutes)
     if supersedes not in (None, "") and supersedes != digest_now:
         raise Conflict(_("The adopted text has been corrected meanwhile: base your correction on the current text."),
@@ -513,7 +484,7 @@ def propose_correction(actor, minutes: Minutes, changes: Any, reason: Any,
     populate(correction, {"reason": reason}, creating=True)
     correction.changes = _clean_changes(record_now, changes)
     correction.number = len(corrections(minutes)) + 1
-    db.session.add(correction)
+    minutes.corrections.append(correction)
     db.session.flush()
     record(actor, "minutes.correction_proposed", minutes,
            after={"number": correction.number, "supersedes": digest_now, "changes": correction.changes,
@@ -521,11 +492,7 @@ def propose_correction(actor, minutes: Minutes, changes: Any, reason: Any,
     return correction
 
 
-def _check_proposed(correction: MinutesCorrection, expected_version: int | None) -> None:
-    if correction.status != "proposed":
-        raise Conflict(_("Correction no. %(n)d has been %(status)s and can no longer be changed.",
-                         n=correction.number, status=_("adopted") if correction.status == "adopted"
-                         else _("withdrawn")))
+def _check_correction_version(correction: MinutesCorrection, expected_version: int | None) -> None:
     try:
         check_version(correction, expected_version, _("Correction no. %(n)d changed meanwhile; review it and try "
                                                       "again.", n=correction.number))
@@ -544,8 +511,8 @@ def update_correction(actor, correction: MinutesCorrection, changes: Any, reason
     """A changed proposal is a new text: an adoption given for the earlier one no longer stands."""
     minutes = db.session.get(Minutes, correction.minutes_id)
     meeting = _meeting_of(minutes)
-    require(actor, "minutes.edit", meeting)
-    _check_proposed(correction, expected_version)
+    require(actor, "correction.edit", correction)
+    _check_correction_version(correction, expected_version)
     base = _record_with_digest(minutes, correction.supersedes_sha256)
     changed = _clean_changes(base, changes if changes is not None else correction.changes)
     with tracked(actor, "minutes.correction_changed", correction, extra=_correction_state,
@@ -561,8 +528,8 @@ def update_correction(actor, correction: MinutesCorrection, changes: Any, reason
 def withdraw_correction(actor, correction: MinutesCorrection, expected_version: int | None = None) -> MinutesCorrection:
     minutes = db.session.get(Minutes, correction.minutes_id)
     meeting = _meeting_of(minutes)
-    require(actor, "minutes.edit", meeting)
-    _check_proposed(correction, expected_version)
+    require(actor, "correction.edit", correction)
+    _check_correction_version(correction, expected_version)
     with tracked(actor, "minutes.correction_withdrawn", correction, extra=_correction_state,
                  label=lambda _correction: meeting.title):
         correction.status = "withdrawn"
@@ -583,9 +550,11 @@ def adopt_correction(actor, correction: MinutesCorrection, expected_version: int
     """The meeting's co-chair adopts a correction for their side; with both, the corrected text is a new record."""
     minutes = db.session.get(Minutes, correction.minutes_id)
     meeting = _meeting_of(minutes)
-    require(actor, "minutes.adopt", meeting, _("Only the co-chairs adopt a correction, each for their own side."))
-    _check_named_co_chair(actor, meeting, _("Only the meeting's co-chair for your side adopts a correction for it."))
-    _check_proposed(correction, expected_version)
+    try:
+        require(actor, "correction.adopt", correction)
+    except AlreadyDone:  # adopting again changes nothing
+        return correction_approvals_by_side(correction)[actor.side]
+    _check_correction_version(correction, expected_version)
     _record_now, digest_now = current_record(minutes)
     if correction.supersedes_sha256 != digest_now:
         raise Conflict(_("Another correction was adopted after this one was proposed: it no longer applies to the "

@@ -27,7 +27,7 @@ bp = Blueprint("minutes", __name__)
 
 def _required_minutes(meeting: Meeting) -> Minutes:
     """The minutes a change is made to: a secretariat's first change starts them, as "Start the minutes" does."""
-    if can(actor(), "minutes.edit", meeting):
+    if can(actor(), "minutes.start", meeting):
         return services.open_minutes(actor(), meeting)
     minutes = services.minutes_for(meeting)
     if minutes is None:
@@ -40,10 +40,9 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
           status: int = 200):
     """The minutes page; a form just sent comes back with what was typed, and a conflict with both texts."""
     forms = forms or {}
-    can_edit = minutes is not None and not minutes.adopted and can(actor(), "minutes.edit", meeting)
+    can_edit = minutes is not None and can(actor(), "minutes.edit", minutes)
     context = {"meeting": meeting, "minutes": minutes, "can_edit": can_edit,
-               "can_start": (minutes is None and meeting.status != "cancelled"
-                             and can(actor(), "minutes.edit", meeting)),
+               "can_start": minutes is None and can(actor(), "minutes.start", meeting),
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
         return render_template("minutes/show.html", **context), status
@@ -70,7 +69,6 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
         formdata=None, next_meeting=minutes.next_meeting, version=str(minutes.next_meeting_version))
     all_comments = services.comments(minutes)
     approvals = services.approvals_by_side(minutes)
-    circulated = minutes.status == "circulated"
     context.update(
         sections=sections, section_forms=section_forms, conflict=conflict, posted_section=posted_section,
         areas=areas, progress=progress, progress_forms=progress_forms, attendance_forms=attendance_forms,
@@ -79,10 +77,9 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
         missing=services.missing_progress(minutes, meeting) if not minutes.adopted else [],
         comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
                                                                            if c.section_id is None],
-        can_comment=circulated and can(actor(), "minutes.comment", meeting),
-        can_resolve=not minutes.adopted and can(actor(), "minutes.edit", meeting),
-        can_adopt=(circulated and can(actor(), "minutes.adopt", meeting)
-                   and approvals[current_user.side] is None),
+        can_comment=can(actor(), "minutes.comment", minutes),
+        can_resolve=can(actor(), "minutes.edit", minutes),
+        can_adopt=can(actor(), "minutes.adopt", minutes),
         comment_form=forms.get("comment") or CommentForm(formdata=None))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     return render_template("minutes/show.html", **context), status
@@ -102,10 +99,9 @@ def _corrections(meeting: Meeting, minutes: Minutes, form: CorrectionForm | None
         "corrections": corrections, "current_record": record, "current_digest": digest, "correction_form": form,
         "typed": typed, "version_form": VersionForm(formdata=None),
         "proposed": proposed, "proposed_approvals": approvals,
-        "can_propose": proposed is None and can(actor(), "minutes.edit", meeting),
-        "can_withdraw": proposed is not None and can(actor(), "minutes.edit", meeting),
-        "can_adopt_correction": (proposed is not None and can(actor(), "minutes.adopt", meeting)
-                                 and approvals.get(current_user.side) is None),
+        "can_propose": can(actor(), "minutes.correct", minutes),
+        "can_withdraw": proposed is not None and can(actor(), "correction.edit", proposed),
+        "can_adopt_correction": proposed is not None and can(actor(), "correction.adopt", proposed),
         "record_titles": {entry["agenda_item_id"]: entry for entry in minutes.adopted_content["records"]},
     }
 
@@ -134,6 +130,7 @@ def show(meeting_id: int):
 @login_required
 def start(meeting_id: int):
     meeting = get_meeting(meeting_id)
+    require(actor(), "minutes.start", meeting)
     if RestoreForm().validate_on_submit():
         started = services.minutes_for(meeting) is not None
         ok, _minutes = submit(None, lambda: services.open_minutes(actor(), meeting))
@@ -153,6 +150,7 @@ def save_section(section_id: int):
         back = url_for("minutes.show", meeting_id=meeting_id) + f"#section-{section_id}" if meeting_id else None
         return redirect(url_for("accounts.login", next=back))
     section = services.get_section(section_id)
+    require(actor(), "minutes.edit", section.minutes)
     meeting_id, title = section.minutes.meeting_id, section.agenda_item.title
     form = SectionForm()
     if not form.validate_on_submit():
@@ -187,13 +185,14 @@ def revisions(section_id: int):
     require(actor(), "minutes.view", meeting)
     return render_template("minutes/revisions.html", meeting=meeting, section=section,
                            revisions=services.revisions(section), restore_form=RestoreForm(formdata=None),
-                           can_restore=not section.minutes.adopted and can(actor(), "minutes.edit", meeting))
+                           can_restore=can(actor(), "minutes.edit", section.minutes))
 
 
 @bp.post("/minutes/sections/<int:section_id>/revisions/<int:version>/restore")
 @login_required
 def restore(section_id: int, version: int):
     section = services.get_section(section_id)
+    require(actor(), "minutes.edit", section.minutes)
     meeting_id = section.minutes.meeting_id
     if RestoreForm().validate_on_submit():
         ok, _section = submit(None, lambda: services.restore_revision(actor(), section, version))
@@ -208,6 +207,7 @@ def restore(section_id: int, version: int):
 def attendance(meeting_id: int, side: str):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
+    require(actor(), "minutes.edit", minutes)
     form = AttendanceForm()
     if side not in SIDES:
         raise NotFound(_("There is no such side."))
@@ -225,6 +225,7 @@ def attendance(meeting_id: int, side: str):
 def progress(meeting_id: int, focus_area_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
+    require(actor(), "minutes.edit", minutes)
     form = ProgressForm()
     if form.validate_on_submit():
         ok, _entry = submit(form, lambda: services.save_progress(actor(), minutes, focus_area_id,
@@ -243,6 +244,7 @@ def progress(meeting_id: int, focus_area_id: int):
 def next_meeting(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
+    require(actor(), "minutes.edit", minutes)
     form = NextMeetingForm()
     if form.validate_on_submit():
         ok, _minutes = submit(form, lambda: services.set_next_meeting(actor(), minutes, form.next_meeting.data,
@@ -259,6 +261,7 @@ def next_meeting(meeting_id: int):
 def set_status(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
+    require(actor(), "minutes.edit", minutes)
     form = MinutesStatusForm()
     if form.validate_on_submit():
         ok, _minutes = submit(None, lambda: services.set_status(actor(), minutes, form.status.data,
@@ -275,6 +278,7 @@ def set_status(meeting_id: int):
 def comment(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
+    require(actor(), "minutes.comment", minutes)
     form = CommentForm()
     if form.validate_on_submit():
         ok, made = submit(form, lambda: services.add_comment(actor(), minutes, form.text.data,
@@ -291,7 +295,9 @@ def resolve(comment_id: int):
     comment = db.session.get(MinutesComment, comment_id)
     if comment is None:
         raise NotFound(_("There is no such comment."))
-    meeting_id = db.session.scalar(select(Minutes.meeting_id).where(Minutes.id == comment.minutes_id))
+    minutes = db.session.get(Minutes, comment.minutes_id)
+    require(actor(), "minutes.edit", minutes)
+    meeting_id = minutes.meeting_id
     if RestoreForm().validate_on_submit():
         ok, _comment = submit(None, lambda: services.resolve_comment(actor(), comment))
         if ok:
@@ -304,6 +310,7 @@ def resolve(comment_id: int):
 def adopt(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
+    require(actor(), "minutes.adopt", minutes)
     if RestoreForm().validate_on_submit():
         ok, _approval = submit(None, lambda: services.adopt(actor(), minutes))
         if not ok:
@@ -343,7 +350,7 @@ def _typed_changes(record: dict) -> tuple[dict, dict]:
 def propose_correction(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
-    require(actor(), "minutes.edit", meeting)
+    require(actor(), "minutes.correct", minutes)
     form = CorrectionForm()
     typed: dict = {}
     if form.validate_on_submit():
@@ -360,10 +367,11 @@ def propose_correction(meeting_id: int):
                  status=form_status(form))
 
 
-def _correction_action(meeting_id: int, number: int, action, done: str):
+def _correction_action(meeting_id: int, number: int, permission: str, action, done: str):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
     correction = services.get_correction(minutes, number)
+    require(actor(), permission, correction)
     form = VersionForm()
     if form.validate_on_submit():
         ok, _result = submit(None, lambda: action(correction, int_or_none(form.version.data)))
@@ -379,7 +387,7 @@ def _correction_action(meeting_id: int, number: int, action, done: str):
 @bp.post("/meetings/<int:meeting_id>/minutes/corrections/<int:number>/adopt")
 @login_required
 def adopt_correction(meeting_id: int, number: int):
-    return _correction_action(meeting_id, number,
+    return _correction_action(meeting_id, number, "correction.adopt",
                               lambda correction, version: services.adopt_correction(actor(), correction, version),
                               _("You have adopted the correction for your side."))
 
@@ -387,7 +395,7 @@ def adopt_correction(meeting_id: int, number: int):
 @bp.post("/meetings/<int:meeting_id>/minutes/corrections/<int:number>/withdraw")
 @login_required
 def withdraw_correction(meeting_id: int, number: int):
-    return _correction_action(meeting_id, number,
+    return _correction_action(meeting_id, number, "correction.edit",
                               lambda correction, version: services.withdraw_correction(actor(), correction,
                                                                                        version),
                               _("The correction has been withdrawn."))

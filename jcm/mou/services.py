@@ -213,10 +213,8 @@ def record_discontinuation_notice(actor, agreement: Agreement, notice_date: date
 
 
 def withdraw_discontinuation_notice(actor, agreement: Agreement, expected_version: int | None = None) -> Agreement:
-    require(actor, "agreement.edit", agreement)
+    require(actor, "agreement.withdraw_notice", agreement)
     check_version(agreement, expected_version)
-    if agreement.discontinuation_notice_date is None:
-        raise Invalid(_("No notice of discontinuation is recorded."))
     with tracked(actor, "agreement.notice_withdrawn", agreement):
         agreement.discontinuation_notice_date = None
         agreement.discontinuation_notice_side = None

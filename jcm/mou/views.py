@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from jcm.accounts.forms import EmptyForm
 from jcm.mou import services
 from jcm.mou.forms import FocusAreaForm, ModificationForm, NoticeForm
-from jcm.permissions import can, require
+from jcm.permissions import require
 from jcm.web import actor, form_status, int_or_none, submit
 
 bp = Blueprint("mou", __name__)
@@ -51,7 +51,6 @@ def _agreement_page(agreement, notice_form=None, modification_form=None, status=
     return render_template(
         "mou/agreement.html", agreement=agreement, tree=services.focus_area_tree(agreement),
         status=agreement.status_on(date.today()), today=date.today(),
-        can_edit=can(actor(), "agreement.edit", agreement),
         notice_form=notice_form, modification_form=modification_form, withdraw_form=EmptyForm(),
     ), status
 
@@ -78,7 +77,7 @@ def record_notice(agreement_id: int):
 @login_required
 def withdraw_notice(agreement_id: int):
     agreement = services.get_agreement(agreement_id)
-    require(actor(), "agreement.edit", agreement)
+    require(actor(), "agreement.withdraw_notice", agreement)
     if EmptyForm().validate_on_submit():
         ok, _none = submit(None, lambda: services.withdraw_discontinuation_notice(actor(), agreement))
         if ok:
