@@ -54,7 +54,7 @@ jcm/translations/%/LC_MESSAGES/messages.mo: jcm/translations/%/LC_MESSAGES/messa
 
 # For developers: refresh the catalogs after marking new strings.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o jcm/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2 -o jcm/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i jcm/translations/messages.pot -d jcm/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:

@@ -45,8 +45,8 @@ def import_models() -> None:
 # documents print agendas and minutes; verification checks the documents. A feature lower down learns of what
 # happens above it only through its own signals and registries (jcm.meetings.services.agenda_agreed,
 # jcm.meetings.views.add_page_part). Their API resources appear in the OpenAPI document in this order.
-FEATURES = ("jcm.accounts", "jcm.audit", "jcm.mou", "jcm.meetings", "jcm.actions", "jcm.minutes", "jcm.documents",
-            "jcm.verification")
+FEATURES = ("jcm.accounts", "jcm.audit", "jcm.mou", "jcm.meetings", "jcm.actions", "jcm.minutes", "jcm.texts",
+            "jcm.documents", "jcm.verification")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

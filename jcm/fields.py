@@ -44,6 +44,8 @@ class Field:
     check: Callable[[Any], None] | None = None  # a rule of the value alone beyond its kind (a known time zone)
     name: str = ""  # the attribute's name, filled in when the model is read
     nullable: bool = True  # and whether the column may be empty, read from the column
+    korean_of: str | None = None  # the English field this one is the Korean text of (jcm.texts)
+
     def clean(self, value: Any) -> Any:
         """The value as stored, from what a form or a program sent; refused, naming the field, when it is not one."""
         label = str(self.label)
@@ -137,28 +139,30 @@ def _column(type_, spec: Field, *constraints, **column):
 
 
 def line(length: int, label, *, required: bool = False, editable: bool = True, audited: bool = True,
-         description: str | None = None, check: Callable[[Any], None] | None = None, **column):
-    """One line of text (a title, a name): its spaces are collapsed."""
+         description: str | None = None, check: Callable[[Any], None] | None = None, korean_of: str | None = None,
+         **column):
+    """One line of text (a title, a name): its spaces are collapsed. `korean_of` makes it the Korean text of an
+    English field, the two kept as equally authentic texts (jcm.texts)."""
     column.setdefault("default", "")
     return _column(String(length), Field("line", label, required, editable, audited, max_length=length,
-                                         description=description, check=check), **column)
+                                         description=description, check=check, korean_of=korean_of), **column)
 
 
 def text(length: int, label, *, required: bool = False, editable: bool = True, audited: bool = True,
-         description: str | None = None, **column):
+         description: str | None = None, korean_of: str | None = None, **column):
     """Text of several lines or paragraphs (Markdown where the page says so)."""
     column.setdefault("default", "")
     return _column(Text, Field("text", label, required, editable, audited, max_length=length,
-                               description=description), **column)
+                               description=description, korean_of=korean_of), **column)
 
 
 def lines(length: int, label, *, most: int, required: bool = False, editable: bool = True, audited: bool = True,
-          description: str | None = None, **column):
+          description: str | None = None, korean_of: str | None = None, **column):
     """A list of short texts (decisions, one sentence each): each at most `length` characters, at most `most` of
     them; a form gives them one a line."""
     column.setdefault("default", list)
     return _column(JSON, Field("lines", label, required, editable, audited, max_length=length, maximum=most,
-                               description=description), **column)
+                               description=description, korean_of=korean_of), **column)
 
 
 def choice(vocabulary: type[enum.StrEnum], label, *, length: int = 16, required: bool = False, editable: bool = True,
@@ -183,7 +187,7 @@ def flag(label, *, editable: bool = True, audited: bool = True, description: str
 
 
 def calendar_day(label, *, required: bool = False, editable: bool = True, audited: bool = True,
-        description: str | None = None, **column):
+                 description: str | None = None, **column):
     """A calendar date (no time of day): due dates, meeting days."""
     return _column(Date, Field("date", label, required, editable, audited, description=description), **column)
 

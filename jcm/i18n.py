@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from urllib.parse import urlsplit
 
 from blinker import Namespace
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
@@ -75,10 +74,9 @@ def script_words() -> dict[str, str]:
 
 
 def _safe_next(target: str | None) -> str:
-    parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("mou.home")
+    from jcm.web import safe_next
+
+    return safe_next(target) or url_for("mou.home")
 
 
 @bp.post("/language")

@@ -292,6 +292,19 @@ def _adopt_correction(user, correction) -> bool | Refusal:
     return True
 
 
+def _check_text(user, check) -> bool | Refusal:
+    """Each side answers for its own language: its secretariat checks that text against the other."""
+    if user.role != "secretariat":
+        return False
+    if check is None:
+        return True
+    if user.side != check.answering_side:
+        return _not_you(_l("The other side answers for the text in this language: its secretariat checks it."))
+    if check.status in ("missing", "empty"):
+        return Refusal(Invalid, _l("There is no text in this language to check yet: write it first."))
+    return True
+
+
 RULES: dict[str, Rule] = {
     "agreement.view": _anyone,
     "agreement.edit": _is_admin,  # its modifications, and recording a notice of discontinuation
@@ -322,6 +335,7 @@ RULES: dict[str, Rule] = {
     "minutes.start": _start_minutes,  # obj: the meeting
     "minutes.edit": _edit_minutes,  # obj: the minutes; also circulating them and resolving comments
     "minutes.comment": _comment_on_minutes,
+    "text.check": _check_text,  # obj: a jcm.texts.services.TextCheck
     "minutes.adopt": _adopt_minutes,  # obj: the minutes, with their meeting and approvals
     "minutes.correct": _propose_correction,  # obj: the minutes, with their corrections
     "correction.edit": _edit_correction,  # obj: the correction; also withdrawing it

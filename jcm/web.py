@@ -4,6 +4,7 @@ and a request that only reads (GET, HEAD) changes nothing."""
 from __future__ import annotations
 
 from typing import Callable, TypeVar
+from urllib.parse import urlsplit
 
 from flask import abort, flash, g, has_request_context, request, request_started
 from flask_babel import gettext as _
@@ -58,6 +59,14 @@ def form_status(form: FlaskForm) -> int:
     if error is not None:
         return error.status
     return 422 if form.is_submitted() else 200
+
+
+def safe_next(target: str | None) -> str | None:
+    """A page to go back to, when it is one of this site's own (a path), never another site's address."""
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
 
 
 def int_or_none(value) -> int | None:

@@ -23,7 +23,7 @@ def extracted_messages() -> set[tuple[str | None, str]]:
         method_map, options_map = parse_mapping_cfg(handle)
     messages = set()
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-                "pgettext": ((1, "c"), 2)}
+                "pgettext": ((1, "c"), 2), "_lp": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
     for _file, _line, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=keywords):
         messages.add((context, message[0] if isinstance(message, tuple) else message))

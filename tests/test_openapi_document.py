@@ -24,6 +24,7 @@ OPERATIONS = [
     'GET /api/v1/meetings/{meeting_id}/minutes/corrections/{number} api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes/record api_minutes 200 404 default',
     'GET /api/v1/organizations api_people 200 422 default',
+    'GET /api/v1/texts/{kind}/{record_id} api_texts 200 404 default',
     'GET /api/v1/users api_people 200 422 default',
     'GET /api/v1/users/{user_id} api_people 200 default',
     'GET /api/v1/verify/{sha256} api_verify 200 422 default',
@@ -40,26 +41,27 @@ OPERATIONS = [
     'POST /api/v1/meetings/{meeting_id}/minutes/comments api_minutes 201 403 404 409 422 default',
     'POST /api/v1/meetings/{meeting_id}/minutes/corrections api_minutes 201 403 404 409 422 default',
     'POST /api/v1/meetings/{meeting_id}/minutes/corrections/{number}/approvals api_minutes 201 403 404 409 422 default',
+    'POST /api/v1/texts/{kind}/{record_id}/checks api_texts 201 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/agenda/order api_agenda 200 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/minutes api_minutes 200 403 404 409 422 default',
 ]
 SCHEMAS = {
     "ActionItem": [
-        'agenda_item_id', 'agreement_id', 'closed_in_meeting_id', 'created_at', 'description', 'due_date',
-        'focus_area_code', 'focus_area_id', 'id', 'meeting_id', 'overdue', 'owners', 'ref', 'status', 'title',
-        'updated_at', 'version',
+        'agenda_item_id', 'agreement_id', 'closed_in_meeting_id', 'created_at', 'description', 'description_ko',
+        'due_date', 'focus_area_code', 'focus_area_id', 'id', 'meeting_id', 'overdue', 'owners', 'ref', 'status',
+        'title', 'title_ko', 'updated_at', 'version'
     ],
     "ActionItemCreate": [
-        'agenda_item_id', 'agreement_id', 'description', 'due_date', 'focus_area_id', 'meeting_id', 'owners', 'status',
-        'title',
+        'agenda_item_id', 'agreement_id', 'description', 'description_ko', 'due_date', 'focus_area_id', 'meeting_id',
+        'owners', 'status', 'title', 'title_ko'
     ],
     "ActionItemUpdate": [
-        'agenda_item_id', 'description', 'due_date', 'focus_area_id', 'meeting_id', 'owners', 'status', 'title',
-        'version',
+        'agenda_item_id', 'description', 'description_ko', 'due_date', 'focus_area_id', 'meeting_id', 'owners',
+        'status', 'title', 'title_ko', 'version'
     ],
     "ActionUpdate": [
         'action_item_id', 'at', 'author_id', 'author_name', 'due_date_from', 'due_date_to', 'id', 'status',
-        'status_from', 'text',
+        'status_from', 'text'
     ],
     "ActionUpdateCreate": ['status', 'text'],
     "Adopt": [],
@@ -67,27 +69,28 @@ SCHEMAS = {
     "AgendaApprovals": ['agenda_version', 'approvals', 'meeting_id', 'status'],
     "AgendaDay": ['day', 'ends_at', 'minutes', 'overrun_minutes', 'starts_at'],
     "AgendaItem": [
-        'day', 'description', 'duration_minutes', 'end_time', 'focus_area_ids', 'id', 'kind', 'meeting_id', 'number',
-        'position', 'presenters', 'start_time', 'title', 'title_ko', 'version',
+        'day', 'description', 'description_ko', 'duration_minutes', 'end_time', 'focus_area_ids', 'id', 'kind',
+        'meeting_id', 'number', 'position', 'presenters', 'presenters_ko', 'start_time', 'title', 'title_ko', 'version'
     ],
     "AgendaItemCreate": [
-        'day', 'description', 'duration_minutes', 'focus_area_ids', 'kind', 'presenters', 'title', 'title_ko',
+        'day', 'description', 'description_ko', 'duration_minutes', 'focus_area_ids', 'kind', 'presenters',
+        'presenters_ko', 'title', 'title_ko'
     ],
     "AgendaItemUpdate": [
-        'day', 'description', 'duration_minutes', 'focus_area_ids', 'kind', 'presenters', 'title', 'title_ko',
-        'version',
+        'day', 'description', 'description_ko', 'duration_minutes', 'focus_area_ids', 'kind', 'presenters',
+        'presenters_ko', 'title', 'title_ko', 'version'
     ],
     "AgendaOrder": ['ids'],
     "Agree": ['agenda_version'],
     "Agreement": [
-        'code', 'discontinuation_notice_date', 'discontinuation_notice_side', 'end_date', 'id', 'notice_period_days',
-        'participants', 'purpose', 'purpose_ko', 'short_title', 'short_title_ko', 'signed_date', 'status', 'title',
-        'title_ko',
+        'code', 'discontinuation_notice_date', 'discontinuation_notice_side', 'end_date', 'english_side', 'id',
+        'korean_side', 'notice_period_days', 'participants', 'purpose', 'purpose_ko', 'short_title', 'short_title_ko',
+        'signed_date', 'status', 'title', 'title_ko'
     ],
     "AgreementDetail": [
-        'code', 'discontinuation_notice_date', 'discontinuation_notice_side', 'end_date', 'focus_areas', 'id',
-        'modifications', 'notice_period_days', 'participants', 'purpose', 'purpose_ko', 'short_title',
-        'short_title_ko', 'signed_date', 'status', 'terms', 'title', 'title_ko',
+        'code', 'discontinuation_notice_date', 'discontinuation_notice_side', 'end_date', 'english_side', 'focus_areas',
+        'id', 'korean_side', 'modifications', 'notice_period_days', 'participants', 'purpose', 'purpose_ko',
+        'short_title', 'short_title_ko', 'signed_date', 'status', 'terms', 'title', 'title_ko'
     ],
     "Approval": ['at', 'name', 'user_id'],
     "AttendanceIn": ['KR', 'US'],
@@ -97,7 +100,7 @@ SCHEMAS = {
     "CommentCreate": ['agenda_item_id', 'text'],
     "Correction": [
         'adopted_at', 'approvals', 'changes', 'documents', 'meeting_id', 'number', 'proposed_at', 'proposed_by_id',
-        'reason', 'sha256', 'status', 'supersedes', 'version',
+        'reason', 'sha256', 'status', 'supersedes', 'version'
     ],
     "CorrectionAdopt": ['version'],
     "CorrectionChanges": ['next_meeting', 'progress', 'records'],
@@ -108,28 +111,27 @@ SCHEMAS = {
     "Error": ['error'],
     "ErrorDetail": ['code', 'current', 'field', 'fields', 'message'],
     "FocusArea": [
-        'agreement_id', 'code', 'depth', 'id', 'parent_id', 'position', 'summary', 'summary_ko', 'title', 'title_ko',
+        'agreement_id', 'code', 'depth', 'id', 'parent_id', 'position', 'summary', 'summary_ko', 'title', 'title_ko'
     ],
     "FocusAreaNode": [
         'agreement_id', 'children', 'code', 'depth', 'id', 'parent_id', 'position', 'summary', 'summary_ko', 'title',
-        'title_ko',
+        'title_ko'
     ],
     "Meeting": [
         'agenda_version', 'agreement_id', 'city', 'city_ko', 'co_chairs', 'end_date', 'host_side', 'id', 'mode',
-        'ordinal', 'short_ref', 'start_date', 'status', 'time_zone', 'title', 'title_ko', 'venue', 'venue_ko',
-        'version',
+        'ordinal', 'short_ref', 'start_date', 'status', 'time_zone', 'title', 'title_ko', 'venue', 'venue_ko', 'version'
     ],
     "MeetingCreate": [
         'agreement_id', 'city', 'city_ko', 'co_chairs', 'end_date', 'focus_area_ids', 'host_side', 'mode', 'ordinal',
-        'start_date', 'time_zone', 'title', 'title_ko', 'venue', 'venue_ko',
+        'start_date', 'time_zone', 'title', 'title_ko', 'venue', 'venue_ko'
     ],
     "MeetingUpdate": [
-        'city', 'city_ko', 'co_chairs', 'end_date', 'host_side', 'mode', 'ordinal', 'start_date', 'status',
-        'time_zone', 'title', 'title_ko', 'venue', 'venue_ko', 'version',
+        'city', 'city_ko', 'co_chairs', 'end_date', 'host_side', 'mode', 'ordinal', 'start_date', 'status', 'time_zone',
+        'title', 'title_ko', 'venue', 'venue_ko', 'version'
     ],
     "Minutes": [
         'adopted_at', 'approvals', 'attendance', 'attendees', 'meeting_id', 'meeting_status', 'next_meeting',
-        'next_meeting_version', 'progress', 'records', 'sha256', 'status', 'updated_at', 'version',
+        'next_meeting_version', 'progress', 'records', 'sha256', 'status', 'updated_at', 'version'
     ],
     "MinutesApprovals": ['adopted_at', 'approvals', 'meeting_id', 'meeting_status', 'sha256', 'status', 'version'],
     "MinutesUpdate": ['attendance', 'next_meeting', 'next_meeting_version', 'progress', 'records', 'status', 'version'],
@@ -142,19 +144,23 @@ SCHEMAS = {
     "Progress": ['focus_area_code', 'focus_area_id', 'narrative', 'status', 'version'],
     "ProgressIn": ['focus_area_id', 'narrative', 'status', 'version'],
     "Record": [
-        'agenda_item_id', 'decisions', 'discussion', 'id', 'position', 'title', 'updated_at', 'updated_by_id',
-        'version',
+        'agenda_item_id', 'decisions', 'discussion', 'id', 'position', 'title', 'updated_at', 'updated_by_id', 'version'
     ],
     "RecordIn": ['agenda_item_id', 'decisions', 'discussion', 'version'],
     "RecordOut": ['meeting_id', 'record', 'sha256'],
+    "RecordTexts": ['answering', 'id', 'kind', 'texts'],
     "SideApprovals": ['KR', 'US'],
     "SideAttendees": ['KR', 'US'],
     "SideNames": ['KR', 'US'],
     "Term": ['code', 'text', 'text_ko'],
-    "User": ['active', 'email', 'id', 'locale', 'name', 'organization_id', 'role', 'side', 'title'],
+    "TextCheck": ['field', 'language', 'revision'],
+    "TextState": ['checked_at', 'checked_by', 'difference', 'revision', 'status'],
+    "User": [
+        'active', 'email', 'id', 'locale', 'name', 'name_ko', 'organization_id', 'role', 'side', 'title', 'title_ko'
+    ],
     "Verdict": [
         'adopted_at', 'adopted_by', 'checks', 'correction', 'kind', 'known', 'language', 'match', 'meeting', 'reasons',
-        'sha256', 'superseded_by',
+        'sha256', 'superseded_by'
     ],
 }
 

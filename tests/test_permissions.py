@@ -36,6 +36,7 @@ EXPECTED = {
     "agreement.edit": {"admin"},
     "agreement.withdraw_notice": {"admin"},
     "focus_area.edit": {"admin"},
+    "text.check": {"secretariat"},
     "organization.view": set(ROLES),
     "organization.manage": {"admin"},
     "user.list": set(ROLES),

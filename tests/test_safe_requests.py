@@ -83,7 +83,11 @@ def addresses(app: Flask, committee, work: dict) -> list[tuple[str, str]]:
         names = sorted(rule.arguments)
         options = []
         for name in names:
-            if name == "item_id":  # an agenda item or an action item, as the address says
+            if name == "kind":  # a record's texts in both languages: an action item's
+                options.append(["action_item"])
+            elif name == "record_id":
+                options.append([work["action_item"]])
+            elif name == "item_id":  # an agenda item or an action item, as the address says
                 options.append([work["agenda_item"] if "/agenda-items/" in rule.rule else work["action_item"]])
             else:
                 assert name in values, f"{rule.rule}: no value for <{name}> in the walk"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -42,8 +43,10 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, so one address is one account whatever case it is typed in.
     email: Mapped[str] = line(254, _l("E-mail address"), required=True, unique=True)
-    name: Mapped[str] = line(200, _l("Name"), required=True)
+    name: Mapped[str] = line(200, _l("Name"), required=True, description="in Latin letters")
+    name_ko: Mapped[str] = line(200, _lp("person", "Name (Korean)"), description="in Hangul")
     title: Mapped[str] = line(200, _l("Title or position"))
+    title_ko: Mapped[str] = line(200, _l("Title or position (Korean)"))
     side: Mapped[str] = choice(Side, _l("Side"), length=2, required=True)
     organization_id: Mapped[int | None] = reference("organization.id", _l("Organization"), ondelete="SET NULL",
                                                     description="an agency of the account's side")

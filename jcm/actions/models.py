@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.accounts.models import Organization, User
+from jcm.bilingual import language_state_column
 from jcm.extensions import db
 from jcm.fields import calendar_day, choice, line, reference, text
 from jcm.labels import labelled
@@ -63,7 +65,9 @@ class ActionItem(db.Model):
     ref: Mapped[str] = line(32, _l("Reference"), editable=False, unique=True,
                             description="JCM12-A07: the 7th action item of the 12th meeting")
     title: Mapped[str] = line(300, _l("Action"), required=True)
+    title_ko: Mapped[str] = line(300, _l("Action (Korean)"), korean_of="title")
     description: Mapped[str] = text(20000, _l("Description"))
+    description_ko: Mapped[str] = text(20000, _l("Description (Korean)"), korean_of="description")
     focus_area_id: Mapped[int] = reference("focus_area.id", _l("Focus area"), required=True, index=True,
                                            description="a focus area of the agreement")
     due_date: Mapped[date] = calendar_day(_l("Due date"), required=True, index=True,
@@ -74,6 +78,7 @@ class ActionItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    language_state: Mapped[dict[str, Any]] = language_state_column()
 
     meeting: Mapped[Meeting | None] = relationship(foreign_keys=[meeting_id], lazy="raise")
     agenda_item: Mapped[AgendaItem | None] = relationship(lazy="raise")

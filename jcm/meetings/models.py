@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jcm.accounts.models import User
 from jcm.errors import Invalid
 from jcm.extensions import db
+from jcm.bilingual import language_state_column
 from jcm.fields import calendar_day, choice, integer, line, reference, text
 from jcm.labels import labelled
 from jcm.models import Side, one_of, utcnow
@@ -98,15 +99,15 @@ class Meeting(db.Model):
     ordinal: Mapped[int] = integer(_l("Ordinal"), minimum=1, maximum=999, required=True,
                                    description="12 for the 12th meeting")
     title: Mapped[str] = line(300, _l("Title (English)"), description="default: “The 12th Joint Committee Meeting”")
-    title_ko: Mapped[str] = line(300, _l("Title (Korean)"), description="default: “제12차 공동위원회”")
+    title_ko: Mapped[str] = line(300, _l("Title (Korean)"), korean_of="title", description="default: “제12차 공동위원회”")
     start_date: Mapped[date] = calendar_day(_l("First day"), required=True)
     end_date: Mapped[date] = calendar_day(_l("Last day"), description="default: the first day")
     time_zone: Mapped[str] = line(64, _l("Time zone"), default=None, check=a_time_zone, description=(
         "an IANA time zone name; default: the host side's capital (Asia/Seoul, America/New_York)"))
     venue: Mapped[str] = line(300, _l("Venue (English)"))
-    venue_ko: Mapped[str] = line(300, _l("Venue (Korean)"))
+    venue_ko: Mapped[str] = line(300, _l("Venue (Korean)"), korean_of="venue")
     city: Mapped[str] = line(200, _l("City (English)"))
-    city_ko: Mapped[str] = line(200, _l("City (Korean)"))
+    city_ko: Mapped[str] = line(200, _l("City (Korean)"), korean_of="city")
     host_side: Mapped[str] = choice(Side, _l("Host side"), length=2, required=True)
     mode: Mapped[str] = choice(Mode, _l("Mode"), default="in_person")
     co_chair_us_id: Mapped[int | None] = reference("user.id", _l("U.S. co-chair"), ondelete="SET NULL",
@@ -118,6 +119,7 @@ class Meeting(db.Model):
     agenda_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    language_state: Mapped[dict[str, Any]] = language_state_column()
 
     agreement: Mapped[Agreement] = relationship(lazy="raise")
     co_chair_us: Mapped[User | None] = relationship(foreign_keys=[co_chair_us_id], lazy="raise")
@@ -181,14 +183,18 @@ class AgendaItem(db.Model):
     day: Mapped[date] = calendar_day(_l("Day"), description="one of the meeting's days; default: the last day")
     kind: Mapped[str] = choice(AgendaItemKind, _l("Kind"), length=20, default="other_business")
     title: Mapped[str] = line(300, _l("Title (English)"), required=True)
-    title_ko: Mapped[str] = line(300, _l("Title (Korean)"))
+    title_ko: Mapped[str] = line(300, _l("Title (Korean)"), korean_of="title")
     description: Mapped[str] = text(20000, _l("Description (Markdown)"))
+    description_ko: Mapped[str] = text(20000, _l("Description in Korean (Markdown)"), korean_of="description")
     presenter_us: Mapped[str] = line(300, _l("U.S. presenter"))
+    presenter_us_ko: Mapped[str] = line(300, _l("U.S. presenter (Korean)"), korean_of="presenter_us")
     presenter_kr: Mapped[str] = line(300, _l("Korean presenter"))
+    presenter_kr_ko: Mapped[str] = line(300, _l("Korean presenter (Korean)"), korean_of="presenter_kr")
     # At most a working day: 480 minutes.
     duration_minutes: Mapped[int] = integer(_l("Duration (minutes)"), minimum=1, maximum=480, default=15)
     # Counts edits of the item itself (moving it is not one), so a stale edit is detected.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    language_state: Mapped[dict[str, Any]] = language_state_column()
 
     meeting: Mapped[Meeting] = relationship(back_populates="items", lazy="raise")
     focus_areas: Mapped[list[FocusArea]] = relationship(secondary=agenda_item_focus_area, lazy="raise",

@@ -74,7 +74,9 @@ class MeetingQuery(Schema):
     status = fields.Str(validate=validate.OneOf(MEETING_STATUSES))
 
 
-ITEM_FIELDS = editable(AgendaItem, leave_out=("presenter_us", "presenter_kr"))  # presenters: by side
+PRESENTERS = {"presenters": (("US", "presenter_us"), ("KR", "presenter_kr")),
+              "presenters_ko": (("US", "presenter_us_ko"), ("KR", "presenter_kr_ko"))}
+ITEM_FIELDS = editable(AgendaItem, leave_out=[column for sides in PRESENTERS.values() for _side, column in sides])
 
 
 class PresentersIn:
@@ -82,13 +84,16 @@ class PresentersIn:
 
     focus_area_ids = fields.List(fields.Int(strict=True, validate=ID))
     presenters = fields.Nested(PresentersInSchema, metadata={"description": "a side left out stays as it is"})
+    presenters_ko = fields.Nested(PresentersInSchema, metadata={
+        "description": "the presenters' names in Korean; a side left out stays as it is"})
 
     @post_load
     def to_service_names(self, data: dict[str, Any], **_kwargs) -> dict[str, Any]:
-        presenters = data.pop("presenters", None) or {}
-        for side, key in (("US", "presenter_us"), ("KR", "presenter_kr")):
-            if side in presenters:
-                data[key] = presenters[side]
+        for name, sides in PRESENTERS.items():
+            presenters = data.pop(name, None) or {}
+            for side, key in sides:
+                if side in presenters:
+                    data[key] = presenters[side]
         return data
 
 
@@ -154,6 +159,8 @@ class AgendaItemSchema(Schema):
     number = fields.Method("get_number", metadata={"type": "integer", "description": "1, 2, … across all days"})
     focus_area_ids = fields.Method("get_focus_area_ids", metadata={"type": "array", "items": {"type": "integer"}})
     presenters = fields.Method("get_presenters", metadata={"type": "object", "description": "{US: str, KR: str}"})
+    presenters_ko = fields.Method("get_presenters_ko", metadata={
+        "type": "object", "description": "the presenters' names in Korean: {US: str, KR: str}"})
     start_time = fields.Method("get_start_time", metadata={
         "type": "string", "nullable": True, "description": "HH:MM, computed from the day's start and the durations"})
     end_time = fields.Method("get_end_time", metadata={"type": "string", "nullable": True, "description": "HH:MM"})
@@ -167,6 +174,9 @@ class AgendaItemSchema(Schema):
 
     def get_presenters(self, scheduled: ScheduledItem) -> dict[str, str]:
         return {"US": scheduled.presenter_us, "KR": scheduled.presenter_kr}
+
+    def get_presenters_ko(self, scheduled: ScheduledItem) -> dict[str, str]:
+        return {"US": scheduled.presenter_us_ko, "KR": scheduled.presenter_kr_ko}
 
     def get_start_time(self, scheduled: ScheduledItem) -> str | None:
         return _hh_mm(scheduled.slot.starts) if scheduled.slot else None

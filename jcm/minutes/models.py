@@ -7,10 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.accounts.models import User
+from jcm.bilingual import language_state_column
 from jcm.extensions import db
 from jcm.fields import choice, line, lines, reference, text
 from jcm.labels import labelled, unlabelled
@@ -69,10 +71,12 @@ class Minutes(db.Model):
     status: Mapped[str] = choice(MinutesStatus, _l("Status"), default="draft", description=(
         "circulated for review, or back to draft; adopted only by both co-chairs' approvals"))
     next_meeting: Mapped[str] = text(2000, _l("Next meeting"), description="when and where the next meeting is to be")
+    next_meeting_ko: Mapped[str] = text(2000, _l("Next meeting (Korean)"), korean_of="next_meeting")
     # The next meeting is saved on its own, with its own count; sections and progress keep their own versions.
     next_meeting_version: Mapped[int] = mapped_column(Integer, default=1)
     # Counts changes of the minutes' status (and adoption).
     version: Mapped[int] = mapped_column(Integer, default=1)
+    language_state: Mapped[dict[str, Any]] = language_state_column()
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     adopted_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -112,9 +116,13 @@ class Attendee(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     user_id: Mapped[int | None] = reference("user.id", _l("Account"), ondelete="SET NULL",
                                             description="an account on that side")
-    name: Mapped[str] = line(200, _l("Name"), required=True)
+    name: Mapped[str] = line(200, _l("Name"), required=True, description="in Latin letters")
+    name_ko: Mapped[str] = line(200, _lp("person", "Name (Korean)"), korean_of="name", description="in Hangul")
     title: Mapped[str] = line(200, _l("Title or position"))
+    title_ko: Mapped[str] = line(200, _l("Title or position (Korean)"), korean_of="title")
     organization: Mapped[str] = line(300, _l("Organization"))
+    organization_ko: Mapped[str] = line(300, _l("Organization (Korean)"), korean_of="organization")
+    language_state: Mapped[dict[str, Any]] = language_state_column()
 
     minutes: Mapped[Minutes] = relationship(back_populates="attendees", lazy="raise")
 
@@ -131,9 +139,13 @@ class MinutesSection(db.Model):
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
     # Every saved text is kept as a revision, so the audit trail names the version rather than repeating the text.
     discussion: Mapped[str] = text(MAX_TEXT, _l("Discussion"), audited=False)
+    discussion_ko: Mapped[str] = text(MAX_TEXT, _l("Discussion (Korean)"), audited=False, korean_of="discussion")
     decisions: Mapped[list[str]] = lines(5000, _l("Decisions"), most=50, audited=False,
                                          description="one sentence each")
+    decisions_ko: Mapped[list[str]] = lines(5000, _l("Decisions (Korean)"), most=50, audited=False,
+                                            korean_of="decisions", description="aligned with `decisions`")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    language_state: Mapped[dict[str, Any]] = language_state_column()
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
@@ -155,7 +167,9 @@ class SectionRevision(db.Model):
     section_id: Mapped[int] = mapped_column(ForeignKey("minutes_section.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     discussion: Mapped[str] = mapped_column(Text, default="")
+    discussion_ko: Mapped[str] = mapped_column(Text, default="")
     decisions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    decisions_ko: Mapped[list[str]] = mapped_column(JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -176,7 +190,9 @@ class ProgressEntry(db.Model):
                                            description="a focus area of the meeting's agreement")
     status: Mapped[str] = choice(ProgressStatus, _l("Progress status"), required=True)
     narrative: Mapped[str] = text(MAX_TEXT, _l("Narrative"))
+    narrative_ko: Mapped[str] = text(MAX_TEXT, _l("Narrative (Korean)"), korean_of="narrative")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    language_state: Mapped[dict[str, Any]] = language_state_column()
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     minutes: Mapped[Minutes] = relationship(back_populates="progress", lazy="raise")

@@ -54,6 +54,11 @@ class Agreement(db.Model):
     discontinuation_notice_side: Mapped[str | None] = choice(Side, _l("Participant giving notice"), length=2,
                                                              required=True)
     discontinuation_notice_reference: Mapped[str] = line(500, _l("Reference"))
+    # Which Participant answers for each of the two authentic texts: checks it, and has the last word on it.
+    english_side: Mapped[str] = choice(Side, _l("Side answering for the English text"), length=2, editable=False,
+                                       default="US", server_default="US")
+    korean_side: Mapped[str] = choice(Side, _l("Side answering for the Korean text"), length=2, editable=False,
+                                      default="KR", server_default="KR")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -73,7 +78,13 @@ class Agreement(db.Model):
     __table_args__ = (
         CheckConstraint("notice_period_days >= 0", name="notice_period"),
         one_of("discontinuation_notice_side", Side, name="notice_side"),
+        one_of("english_side", Side),
+        one_of("korean_side", Side),
     )
+
+    def answers_for(self, language: str) -> str:
+        """The side that answers for the text in this language ("en" or "ko")."""
+        return self.english_side if language == "en" else self.korean_side
 
     @property
     def end_date(self) -> date | None:

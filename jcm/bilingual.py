@@ -1,0 +1,235 @@
+"""Two equally authentic texts: every text a secretariat writes is held in English and in Korean, each with its
+state — missing, written, stale (the other language changed after it was written) or checked (by the side that
+answers for that language).
+
+A model declares a Korean field beside its English one (`title_ko = line(300, …, korean_of="title")`) and keeps
+the state of its texts in one JSON column (`language_state = language_state_column()`). The state moves by itself
+when a text changes, whoever changes it and however (a page, the API, a command): a listener reads each flush. Per
+text and language it holds a revision counter, the revision of the other language this text follows (`basis`), the
+other language's text as it then stood (`seen`, to show what changed since) and the revision last checked:
+
+- writing a language moves its revision on; it now follows the other language as it stands;
+- a language is stale when the other moved on past what it follows;
+- writing a language that was stale or missing answers the other (a translation), which then follows it too;
+  writing one that was up to date is a change of substance, and the other becomes stale;
+- checking a language accounts for the other as it stands, and holds until either changes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from sqlalchemy import JSON, event, inspect
+from sqlalchemy.orm import Session, mapped_column
+
+LANGUAGES = ("en", "ko")
+STATUSES = ("empty", "missing", "written", "stale", "checked")  # "empty": neither language has a text
+
+
+def other(language: str) -> str:
+    return "ko" if language == "en" else "en"
+
+
+def language_state_column():
+    """The column a model keeps the state of its texts in."""
+    return mapped_column("language_state", JSON, default=dict, nullable=False)
+
+
+@dataclass(frozen=True)
+class TextPair:
+    """One text of a model in its two languages: the English field and the Korean field beside it."""
+
+    english: str
+    korean: str
+
+    def field(self, language: str) -> str:
+        return self.english if language == "en" else self.korean
+
+
+def pairs(model: type) -> tuple[TextPair, ...]:
+    """The model's texts that exist in both languages, in the model's order."""
+    from jcm.fields import declared
+
+    return tuple(TextPair(spec.korean_of, name) for name, spec in declared(model).items() if spec.korean_of)
+
+
+def pair_of(model: type, english: str) -> TextPair:
+    for pair in pairs(model):
+        if pair.english == english:
+            return pair
+    raise KeyError(english)
+
+
+def _blank(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return not any(str(entry).strip() for entry in value)
+    return not str(value or "").strip()
+
+
+def _plain(value: Any) -> str:
+    """A text as one string, to compare and to show a difference: a list of decisions one a line."""
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(entry) for entry in value)
+    return str(value or "")
+
+
+# --- the state of one text in one language ----------------------------------------------------------------
+
+def _entry(state: dict, pair: TextPair, language: str, texts: dict[str, Any]) -> dict[str, Any]:
+    """A language's bookkeeping; a text written before JCM kept any counts as written once, following the other."""
+    found = (state.get(pair.english) or {}).get(language)
+    if found is not None:
+        return dict(found)
+    return {"rev": 0 if _blank(texts[language]) else 1, "basis": 0 if _blank(texts[other(language)]) else 1,
+            "seen": _plain(texts[other(language)]), "checked": None}
+
+
+def _is_stale(entry: dict, other_entry: dict, other_text: Any) -> bool:
+    return not _blank(other_text) and other_entry["rev"] > entry["basis"]
+
+
+def note_writing(state: dict, pair: TextPair, written: Iterable[str], texts: dict[str, Any],
+                 before: dict[str, Any]) -> dict:
+    """The state after the languages in `written` changed to `texts` (from `before`); returns a new state."""
+    written = set(written)
+    entries = {language: _entry(state, pair, language, before) for language in LANGUAGES}
+    answering = {language: _blank(before[language])
+                 or _is_stale(entries[language], entries[other(language)], before[other(language)])
+                 for language in written}
+    for language in written:
+        entries[language]["rev"] += 1
+        entries[language]["checked"] = None
+    for language in written:
+        theirs = other(language)
+        entries[language]["basis"] = entries[theirs]["rev"]
+        entries[language]["seen"] = _plain(texts[theirs])
+        if theirs not in written and answering[language] and not _blank(texts[theirs]):
+            entries[theirs]["basis"] = entries[language]["rev"]  # a translation: the other follows it too
+            entries[theirs]["seen"] = _plain(texts[language])
+    return {**state, pair.english: entries}
+
+
+def note_checking(state: dict, pair: TextPair, language: str, texts: dict[str, Any], by: int,
+                  at: datetime) -> dict:
+    """The state after `language` was checked against the other language as it stands."""
+    entries = {lang: _entry(state, pair, lang, texts) for lang in LANGUAGES}
+    theirs = other(language)
+    entries[language].update(basis=entries[theirs]["rev"], seen=_plain(texts[theirs]),
+                             checked={"rev": entries[language]["rev"], "by": by, "at": at.isoformat()})
+    return {**state, pair.english: entries}
+
+
+@dataclass(frozen=True)
+class TextState:
+    """What a reader is shown of one text in one language."""
+
+    language: str
+    status: str  # one of STATUSES
+    revision: int
+    seen: str  # the other language's text as this one last followed it
+    other_now: str  # the other language's text now
+    checked_by: int | None = None
+    checked_at: str | None = None
+
+    @property
+    def difference(self) -> list[str]:
+        """For a stale text: how the other language changed since this one followed it (a unified diff)."""
+        if self.status != "stale":
+            return []
+        lines = difflib.unified_diff(self.seen.splitlines(), self.other_now.splitlines(), lineterm="", n=1)
+        return [line for line in list(lines)[2:] if not line.startswith("@@")]
+
+
+def text_state(obj, english: str, language: str) -> TextState:
+    pair = pair_of(type(obj), english)
+    texts = {lang: getattr(obj, pair.field(lang)) for lang in LANGUAGES}
+    state = obj.language_state or {}
+    entry = _entry(state, pair, language, texts)
+    theirs = _entry(state, pair, other(language), texts)
+    checked = entry.get("checked") or None
+    if _blank(texts[language]):
+        status = "empty" if _blank(texts[other(language)]) else "missing"
+    elif _is_stale(entry, theirs, texts[other(language)]):
+        status = "stale"
+    elif checked and checked.get("rev") == entry["rev"]:
+        status = "checked"
+    else:
+        status = "written"
+    return TextState(language, status, entry["rev"], entry.get("seen", ""), _plain(texts[other(language)]),
+                     checked.get("by") if checked and status == "checked" else None,
+                     checked.get("at") if checked and status == "checked" else None)
+
+
+def states(obj) -> dict[str, dict[str, TextState]]:
+    """Every text of obj, in both languages: {english field: {"en": state, "ko": state}}."""
+    return {pair.english: {language: text_state(obj, pair.english, language) for language in LANGUAGES}
+            for pair in pairs(type(obj))}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A text that keeps the two texts from being equally authentic yet."""
+
+    obj: Any
+    english: str
+    language: str
+    status: str  # missing | stale | written (not yet checked)
+
+
+def gaps(objects: Iterable[Any], *, checked: bool = True) -> list[Gap]:
+    """What stands between these records and two complete, checked texts: each text missing or stale in one
+    language, and, with `checked`, each not yet checked by the side that answers for that language."""
+    found = []
+    for obj in objects:
+        for pair in pairs(type(obj)):
+            for language in LANGUAGES:
+                state = text_state(obj, pair.english, language)
+                if state.status in ("missing", "stale") or checked and state.status == "written":
+                    found.append(Gap(obj, pair.english, language, state.status))
+    return found
+
+
+# --- keeping the state as texts change ---------------------------------------------------------------------
+
+def _note_flush(session: Session, _context, _instances) -> None:
+    for obj in [*session.new, *session.dirty]:
+        model_pairs = pairs(type(obj)) if hasattr(obj, "language_state") else ()
+        if not model_pairs:
+            continue
+        attributes = inspect(obj).attrs
+        state = obj.language_state or {}
+        updated = state
+        for pair in model_pairs:
+            texts, before, written = {}, {}, set()
+            for language in LANGUAGES:
+                history = attributes[pair.field(language)].history
+                now = getattr(obj, pair.field(language))
+                texts[language] = now
+                if obj in session.new:
+                    before[language] = "" if not isinstance(now, list) else []
+                    if not _blank(now):
+                        written.add(language)
+                elif history.has_changes():
+                    before[language] = history.deleted[0] if history.deleted else ""
+                    if json.dumps(before[language]) != json.dumps(now):
+                        written.add(language)
+                else:
+                    before[language] = now
+            if written:
+                updated = note_writing(updated, pair, written, texts, before)
+        if updated is not state:
+            obj.language_state = updated
+
+
+def track_language_state() -> None:
+    """Keep every model's text states as its texts change (once per process)."""
+    if not event.contains(Session, "before_flush", _note_flush):
+        event.listen(Session, "before_flush", _note_flush)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)

@@ -1,0 +1,15 @@
+"""The two authentic texts of everything a secretariat writes: their state, and each side checking its language."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from jcm.api import register_blueprints
+    from jcm.bilingual import track_language_state
+    from jcm.texts import api, views
+
+    track_language_state()
+    app.register_blueprint(views.bp)
+    register_blueprints(api.blueprints)

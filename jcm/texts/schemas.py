@@ -1,0 +1,33 @@
+"""The API's shapes for the state of a record's texts in both languages."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from jcm.api.schemas import StrictSchema
+from jcm.bilingual import LANGUAGES, STATUSES
+
+
+class TextStateSchema(Schema):
+    status = fields.Str(metadata={"enum": list(STATUSES), "description": (
+        "empty (no text in either language), missing (only the other language has one), written, stale (the "
+        "other language changed since this one was written or checked) or checked (by the side answering for it)")})
+    revision = fields.Int(attribute="revision", metadata={"description": "give it back when checking"})
+    checked_by = fields.Int(allow_none=True, metadata={"description": "the account that checked it"})
+    checked_at = fields.Str(allow_none=True, metadata={"format": "date-time"})
+    difference = fields.List(fields.Str(), metadata={
+        "description": "for a stale text: how the other language changed since (unified diff lines)"})
+
+
+class RecordTextsSchema(Schema):
+    kind = fields.Str(metadata={"example": "action_item"})
+    id = fields.Int()
+    answering = fields.Dict(metadata={"description": "the side that answers for each language: {en: US, ko: KR}"})
+    texts = fields.Dict(keys=fields.Str(), values=fields.Dict(keys=fields.Str(), values=fields.Nested(TextStateSchema)),
+                        metadata={"description": "{field: {en: state, ko: state}}, by the English field's name"})
+
+
+class TextCheckSchema(StrictSchema):
+    field = fields.Str(required=True, metadata={"description": "the English field's name, such as title"})
+    language = fields.Str(required=True, validate=validate.OneOf(LANGUAGES))
+    revision = fields.Int(strict=True, metadata={"description": "the revision read; a newer one is a 409"})

@@ -1,0 +1,71 @@
+"""Reading the state of a record's texts in both languages, and a side checking the language it answers for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+
+from jcm.audit.services import record
+from jcm.bilingual import LANGUAGES, note_checking, now, pair_of, pairs, states, text_state
+from jcm.errors import Conflict, Invalid, NotFound
+from jcm.extensions import db
+from jcm.mou.services import current_agreement
+from jcm.permissions import require
+
+
+def kinds() -> dict[str, type]:
+    """Every kind of record that holds texts in both languages, by its table's name."""
+    return {mapper.class_.__tablename__: mapper.class_ for mapper in db.Model.registry.mappers
+            if hasattr(mapper.class_, "language_state") and pairs(mapper.class_)}
+
+
+def get_record(kind: str, record_id: int) -> Any:
+    model = kinds().get(kind)
+    found = db.session.get(model, record_id) if model is not None else None
+    if found is None:
+        raise NotFound(_("There is no such record."))
+    return found
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    """What the rule "text.check" weighs: the language, the side that answers for it, and the text's state."""
+
+    language: str
+    answering_side: str
+    status: str
+
+
+def answering_side(language: str) -> str:
+    agreement = current_agreement()
+    if agreement is None:
+        return "US" if language == "en" else "KR"
+    return agreement.answers_for(language)
+
+
+def what_is_checked(obj: Any, field: str, language: str) -> TextCheck:
+    """The text a check would be of, for the rules to weigh; refused when the record has no such text."""
+    if language not in LANGUAGES:
+        raise Invalid(_("The language is en or ko."), field="language")
+    try:
+        pair_of(type(obj), field)
+    except KeyError:
+        raise Invalid(_("This record has no text “%(field)s” in two languages.", field=field), field="field") from None
+    return TextCheck(language, answering_side(language), text_state(obj, field, language).status)
+
+
+def check_text(actor, obj: Any, field: str, language: str, revision: int | None = None) -> dict:
+    """The side that answers for `language` confirms its text against the other language as it now stands."""
+    require(actor, "text.check", what_is_checked(obj, field, language))
+    state = text_state(obj, field, language)
+    if revision is not None and revision != state.revision:
+        raise Conflict(_("The text changed since you read it; read it again before checking it."),
+                       current={"revision": state.revision})
+    pair = pair_of(type(obj), field)
+    texts = {lang: getattr(obj, pair.field(lang)) for lang in LANGUAGES}
+    obj.language_state = note_checking(obj.language_state or {}, pair, language, texts, actor.id, now())
+    db.session.flush()
+    record(actor, "text.check", obj, after={"field": field, "language": language, "revision": state.revision})
+    return states(obj)
