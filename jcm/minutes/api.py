@@ -121,6 +121,11 @@ def _naming(field: str, change: Callable[[], T], *, inner: bool = True) -> T:
 def get_minutes(meeting_id: int):
     """The minutes, with each record's and progress entry's version to base a change on.
 
+    Every text comes with its Korean text beside it, named with `_ko` (`discussion_ko`, `decisions_ko` aligned
+    with `decisions`, `narrative_ko`, `next_meeting_ko`, an attendee's `name_ko`, `title_ko`, `organization_ko`),
+    and each record, progress entry, attendee and the minutes themselves (the next meeting) with `languages`: the
+    state of each text in each language (GET /texts/<kind>/<id> tells more and takes a side's check).
+
     Minutes not yet started are a 404: a secretariat starts them with a PUT (`{}` only starts them), with a
     section per agenda item. `sha256` is null until both co-chairs have adopted them."""
     user = current_api_user()
