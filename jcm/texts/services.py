@@ -52,7 +52,8 @@ def what_is_checked(obj: Any, field: str, language: str) -> TextCheck:
     try:
         pair_of(type(obj), field)
     except KeyError:
-        raise Invalid(_("This record has no text “%(field)s” in two languages.", field=field), field="field") from None
+        raise Invalid(_("This record has no text “%(field)s” in two languages.", field=field),
+                      field="field") from None
     return TextCheck(language, answering_side(language), text_state(obj, field, language).status)
 
 
