@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 
 from jcm.accounts.services import get_user
 from jcm.actions import columns
-from jcm.actions.columns import MINUTES_NEW, MINUTES_REVIEW, Column
+from jcm.actions.columns import AGENDA_CARRIED, MINUTES_NEW, MINUTES_REVIEW, Column, document_table
 from jcm.actions.services import get_action_item, record_review
+from jcm.documents.records import EARLIER_TABLES, agreed_agenda
 from jcm.extensions import db
-from jcm.documents.records import agreed_agenda
 from jcm.meetings.services import agree_agenda, get_meeting
 from jcm.minutes import services
 from jcm.records import digest
@@ -54,23 +54,35 @@ def test_minutes_adopted_before_records_named_their_columns_print_the_columns_th
     write_minutes(app, committee, held_meeting)
     adopt(app, committee, held_meeting)
     auth.login(committee.kr_delegate)
-    named = {lang: client.get(f"{minutes_url(held_meeting)}?lang={lang}").get_data(as_text=True)
-             for lang in ("en", "ko")}
-    with app.app_context():  # the record as minutes adopted before this change froze it: the same, without tables
-        minutes = services.minutes_for(get_meeting(held_meeting))
-        record = copy.deepcopy(minutes.adopted_content)
-        assert record.pop("tables") == {"review": ["ref", "title", "owners", "outcome"],
-                                        "new": ["ref", "title", "focus_area", "owners", "due_date"]}
-        assert record["agenda"].pop("tables") == {"carried": ["ref", "title", "owners", "due_date", "outcome"]}
-        named_digest, minutes.adopted_content, minutes.sha256 = minutes.sha256, record, digest(record)
-        earlier_digest = minutes.sha256
-        db.session.commit()
 
-    english = client.get(minutes_url(held_meeting)).get_data(as_text=True)
-    assert english == named["en"].replace(named_digest, earlier_digest)
-    korean = client.get(f"{minutes_url(held_meeting)}?lang=ko").get_data(as_text=True)
-    assert korean == named["ko"].replace(named_digest, earlier_digest)
+    def pages() -> dict[str, str]:
+        return {lang: client.get(f"{minutes_url(held_meeting)}?lang={lang}").get_data(as_text=True)
+                for lang in ("en", "ko")}
 
+    def freeze_again(change) -> str:
+        """The adopted record changed as `change` says, and its digest with it; returns the new digest."""
+        with app.app_context():
+            minutes = services.minutes_for(get_meeting(held_meeting))
+            record = copy.deepcopy(minutes.adopted_content)
+            change(record)
+            minutes.adopted_content, minutes.sha256 = record, digest(record)
+            db.session.commit()
+            return minutes.sha256
+
+    # A record made now names the columns of its tables. One that names the columns every table had until then
+    # prints, word for word, what a record frozen before records named them prints.
+    with app.app_context():
+        tables = services.minutes_for(get_meeting(held_meeting)).adopted_content["tables"]
+    assert tables == {"review": document_table(MINUTES_REVIEW), "new": document_table(MINUTES_NEW)}
+    named = freeze_again(lambda record: record.update(tables={name: list(EARLIER_TABLES[name])
+                                                              for name in ("review", "new")}))
+    earlier_tables = pages()
+    unnamed = freeze_again(lambda record: record.pop("tables"))
+    without_tables = pages()
+    for lang in ("en", "ko"):
+        assert without_tables[lang] == earlier_tables[lang].replace(named, unnamed)
+
+    english, korean = without_tables["en"], without_tables["ko"]
     review = table_in(english, 'id="review"')
     assert review["cols"] == ["col-ref", "col-action", "col-owner", "col-owner", "col-outcome"]
     assert review["headings"] == ["Reference", "Action", "United States", "Republic of Korea", "Outcome"]
@@ -96,21 +108,31 @@ def test_an_agenda_agreed_before_records_named_their_columns_prints_the_outcome_
     refs = carried_and_raised(app, committee, reviewed, make_action_item)
     quiet = make_meeting(ordinal=13, start_date="2026-10-01")  # nothing reviewed there yet
     auth.login(committee.us_delegate)
+
+    def freeze_again(meeting_id: int, change) -> str:
+        """The agreed record changed as `change` says, and its digest with it; returns the new digest."""
+        with app.app_context():
+            snapshot = agreed_agenda(get_meeting(meeting_id))
+            record = copy.deepcopy(snapshot.record)
+            change(record)
+            snapshot.record, snapshot.sha256 = record, digest(record)
+            db.session.commit()
+            return snapshot.sha256
+
     for meeting_id, outcome in ((reviewed, True), (quiet, False)):
         with app.app_context():
             for co_chair in (committee.us_co_chair, committee.kr_co_chair):
                 agree_agenda(get_user(co_chair.id), get_meeting(meeting_id))
             db.session.commit()
-        named = client.get(f"/meetings/{meeting_id}/agenda.html").get_data(as_text=True)
         with app.app_context():
-            snapshot = agreed_agenda(get_meeting(meeting_id))
-            record = copy.deepcopy(snapshot.record)
-            assert record.pop("tables") == {"carried": ["ref", "title", "owners", "due_date"] + ["outcome"] * outcome}
-            named_digest, snapshot.record, snapshot.sha256 = snapshot.sha256, record, digest(record)
-            earlier_digest = snapshot.sha256
-            db.session.commit()
+            tables = agreed_agenda(get_meeting(meeting_id)).record["tables"]
+        assert tables == {"carried": document_table(AGENDA_CARRIED, reviews_recorded=outcome)}
+        earlier_columns = [key for key in EARLIER_TABLES["carried"] if key != "outcome" or outcome]
+        named = freeze_again(meeting_id, lambda record: record.update(tables={"carried": earlier_columns}))
+        named_page = client.get(f"/meetings/{meeting_id}/agenda.html").get_data(as_text=True)
+        unnamed = freeze_again(meeting_id, lambda record: record.pop("tables"))
         page = client.get(f"/meetings/{meeting_id}/agenda.html").get_data(as_text=True)
-        assert page == named.replace(named_digest, earlier_digest)
+        assert page == named_page.replace(named, unnamed)
         table = table_in(page, "<h2>Review of action items</h2>")
         assert table["cols"] == ["col-ref", "col-action", "col-owner", "col-owner", "col-date",
                                  *["col-outcome"] * outcome]
@@ -148,21 +170,23 @@ def test_a_column_added_to_a_document_table_shows_in_documents_made_after_but_ne
     new = table_in(page, 'id="new-actions"')
     with app.app_context():
         ref = get_action_item(raised).ref
-    assert new["headings"][:4] == ["Reference", "Action", "Lead agency", "Focus area"]
-    assert new["cols"][:4] == ["col-ref", "col-action", "col-lead", "col-area"]
-    assert new["rows"][0][:4] == [ref, "Report on the workshop", f"{ref} lead", "B.4"]
+    at = new["headings"].index("Lead agency")  # where the registry put it: after the title
+    assert new["headings"][at - 1:at + 2] == ["Action", "Lead agency", "Focus area"]
+    assert new["cols"][at] == "col-lead" and new["rows"][0][at - 1:at + 2] == ["Report on the workshop",
+                                                                                f"{ref} lead", "B.4"]
     review = table_in(page, 'id="review"')  # a table that does not list the column does not show it
-    assert "Lead agency" not in review["headings"] and len(review["headings"]) == 5
+    assert "Lead agency" not in review["headings"] and review["headings"][-1] == "Outcome"
     # Adopted, the new minutes keep the column in their record; the earlier ones still do not have it.
     adopt(app, committee, thirteenth)
     with app.app_context():
         record = services.minutes_for(get_meeting(thirteenth)).adopted_content
-        assert record["tables"]["new"] == ["ref", "title", "lead", "focus_area", "owners", "due_date"]
-        assert record["tables"]["review"] == ["ref", "title", "owners", "outcome"]
+        assert record["tables"] == {"review": document_table(MINUTES_REVIEW), "new": document_table(MINUTES_NEW)}
+        assert "lead" in record["tables"]["new"] and "lead" not in record["tables"]["review"]
         assert record["new_action_items"][0]["lead"] == f"{ref} lead"
         earlier = services.minutes_for(get_meeting(held_meeting))
         assert earlier.sha256 == adopted_digest == digest(earlier.adopted_content)
         assert "lead" not in earlier.adopted_content["tables"]["new"]
+        assert "lead" not in earlier.adopted_content["new_action_items"][0]
     assert f"<td>{ref} lead</td>" in client.get(minutes_url(thirteenth)).get_data(as_text=True)
     assert client.get(minutes_url(held_meeting)).data == adopted_before
 
@@ -179,20 +203,21 @@ def test_an_action_item_is_frozen_with_the_keys_records_have_always_had(app, com
         reviews = reviews_at(meeting)
         entries = [frozen(item, reviews.get(item.id)) for item in carried_over(meeting)]
         new = frozen(raised_at(meeting)[0])
-    keys = {"ref", "title", "focus_area", "owners", "due_date", "status"}
-    assert [set(entry) for entry in entries] == [keys, keys | {"outcome", "new_due_date"}]
+    keys = {"ref", "title", "focus_area", "owners", "due_date", "status"}  # and any a later column freezes
+    assert keys <= set(entries[0]) and "outcome" not in entries[0]
+    assert keys | {"outcome", "new_due_date"} <= set(entries[1])
     assert entries[1]["outcome"] == "continued" and entries[1]["new_due_date"] == "2026-08-31"
     assert entries[1]["due_date"] == "2026-08-31" and entries[1]["status"] == "open"
     assert entries[0]["owners"] == {"US": [{"en": "David Okafor", "ko": "David Okafor"}],
                                     "KR": [{"en": "박지훈", "ko": "박지훈"}]}
-    assert set(new) == keys and new["focus_area"] == "B.4" and new["due_date"] == "2026-09-30"
+    assert keys <= set(new) and "outcome" not in new and new["focus_area"] == "B.4" and new["due_date"] == "2026-09-30"
+    assert set(new) == set(entries[0])  # every item of a record has the same keys, whichever table it is in
 
 
-def test_every_column_a_document_table_shows_or_showed_is_in_the_registry(app):
-    from jcm.documents.records import EARLIER_TABLES, TABLES
+def test_every_column_a_document_table_shows_or_showed_is_in_the_registry_and_says_what_it_keeps(app):
+    from jcm.documents.records import TABLES
 
     for name, list_name in TABLES.items():
-        assert set(EARLIER_TABLES[name]) <= {column.key for column in columns.COLUMNS}
+        assert set(EARLIER_TABLES[name]) <= {column.key for column in columns.COLUMNS}  # old records still print
         for column in columns.columns_of(list_name):
-            assert column.freeze is not None and column.document_col, column.key  # what it keeps, how wide
-    assert [c.key for c in columns.columns_of(MINUTES_REVIEW)] == list(EARLIER_TABLES["review"])
+            assert column.freeze is not None, column.key
