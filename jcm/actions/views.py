@@ -127,8 +127,8 @@ def _prepare(form: ActionItemForm, agreement_id: int) -> None:
 
 
 def _item_data(form: ActionItemForm) -> dict:
-    return {"title": form.title.data, "description": form.description.data, "focus_area_id": form.focus_area_id.data,
-            "meeting_id": form.meeting_id.data, "due_date": form.due_date.data, "status": form.status.data,
+    """The item's fields the form has, under the services' names (both languages of its texts), and its owners."""
+    return {**{key: form[key].data for key in services.SET_BY_NAME if key in form}, "meeting_id": form.meeting_id.data,
             "owners": _owners_data(form)}
 
 
