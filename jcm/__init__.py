@@ -77,7 +77,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_template_globals(app: Flask) -> None:
     """What every template may use, in one place: the labels of the fixed values (and the sides in their usual
-    order), the reader's language, the header's agreement title, `can`, and the markdown filter."""
+    order), the reader's language, the header's agreement title, `can`, the markdown filter, and where a record's
+    two authentic texts stand (jcm.bilingual; jcm.texts adds `texts_of` for the forms that show them)."""
     from jcm import labels
     from jcm.actions.models import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS
     from jcm.bilingual import summary

@@ -83,8 +83,7 @@ def texts_of(obj: Any) -> RecordTexts:
         state = {language: text_state(obj, pair.english, language) for language in LANGUAGES}
         check: dict[str, CheckButton | None] = {}
         for language in LANGUAGES:
-            allowed = may_check and can(reader, "text.check",
-                                                 services.what_is_checked(obj, pair.english, language))
+            allowed = may_check and can(reader, "text.check", services.what_is_checked(obj, pair.english, language))
             check[language] = CheckButton(
                 form_id=f"check-{kind}-{obj.id}-{pair.english}-{language}",
                 action=url_for("texts.check", kind=kind, record_id=obj.id, field=pair.english, language=language),
