@@ -170,6 +170,23 @@ def states(obj) -> dict[str, dict[str, TextState]]:
             for pair in pairs(type(obj))}
 
 
+# From what most needs doing to what needs nothing: the order in which a summary names a language's state.
+NEEDS = ("missing", "stale", "written", "checked")
+
+
+def summary(obj) -> dict[str, str]:
+    """Each language's state over all of obj's texts, the one that most needs doing (missing, then stale, then
+    written and not yet checked, then checked), for a page to show in a word; texts empty in both languages do not
+    count, and a record with no text yet gives {}."""
+    found: dict[str, str] = {}
+    for pair in pairs(type(obj)):
+        for language in LANGUAGES:
+            status = text_state(obj, pair.english, language).status
+            if status in NEEDS and (language not in found or NEEDS.index(status) < NEEDS.index(found[language])):
+                found[language] = status
+    return {language: found[language] for language in LANGUAGES if language in found}
+
+
 @dataclass(frozen=True)
 class Gap:
     """A text that keeps the two texts from being equally authentic yet."""

@@ -583,3 +583,9 @@ def test_shortening_a_meeting_with_an_agreed_agenda_reopens_the_agenda(api, comm
     agenda = agenda_of(api, committee.us_observer, meeting_id)
     assert agenda["items"][-1]["day"] == "2027-03-10"  # the item did move
     assert agenda["status"] == "planning" and agenda["approvals"] == {"US": None, "KR": None}
+
+
+def test_a_delegate_asking_to_create_a_meeting_is_refused_before_any_agreement_is_looked_up(api, committee):
+    response = api.post("/api/v1/meetings", committee.kr_delegate,
+                        json={"agreement_id": 999999, "ordinal": 40, "start_date": "2027-09-01", "host_side": "KR"})
+    assert response.status_code == 403, response.get_json()

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 
+from jcm.documents.records import Table, printed_table
 from jcm.labels import SIDE_LABELS
 from jcm.meetings.attachments import KIND_NAMES
 from jcm.models import Side
@@ -82,6 +83,10 @@ class Frame:
 
     def owners(self, item: dict[str, Any], side: str) -> str:
         return "; ".join(self.tr(owner) for owner in item["owners"].get(side, []))
+
+    def table(self, name: str) -> Table:
+        """One of the record's tables of action items ("carried", "review", "new"), with the columns it names."""
+        return printed_table(self.record, name)
 
     def area_title(self, code: str) -> str:
         return self.tr((self.record.get("focus_areas") or {}).get(code, ""))

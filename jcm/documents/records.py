@@ -7,10 +7,13 @@ action item, an account, an agency, the MOU's titles, a paper — can change wha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
+from jcm.actions.columns import (AGENDA_CARRIED, MINUTES_NEW, MINUTES_REVIEW, Column, columns_named, document_table,
+                                 frozen)
 from jcm.actions.services import carried_over, group_by_focus_area, raised_at, reviews_at
 from jcm.extensions import db
 from jcm.meetings.models import AgendaSnapshot, Meeting
@@ -20,7 +23,7 @@ from jcm.minutes.services import approvals_by_side as minutes_approvals_by_side
 from jcm.minutes.services import ordered_sections
 from jcm.mou.models import Agreement, FocusArea, Participant
 from jcm.models import SIDES
-from jcm.records import agreement_facts, both, digest, iso, owner_labels, person
+from jcm.records import agreement_facts, both, digest, iso, person
 
 AGENDA_SCHEMA = "jcm.agenda/1"
 MINUTES_SCHEMA = "jcm.minutes/1"
@@ -56,14 +59,36 @@ def _item(item) -> dict[str, Any]:
             "attachments": [_attachment(a) for a in item.attachments]}
 
 
-def _action(item, review=None) -> dict[str, Any]:
-    data = {"ref": item.ref, "title": item.title, "focus_area": item.focus_area.code,
-            "owners": {side: owner_labels(item, side) for side in SIDES}, "due_date": iso(item.due_date),
-            "status": item.status}
-    if review is not None:
-        data["outcome"] = review.outcome
-        data["new_due_date"] = iso(review.new_due_date)
-    return data
+# --- the tables of action items -----------------------------------------------------------------------
+# An action item is frozen as the registry's columns say (jcm/actions/columns.py), and a record names the columns
+# of each of its tables, so a column added to the registry later shows only in documents made after it.
+
+# The tables of action items a record holds, by name, and the registry's list of each.
+TABLES = {"carried": AGENDA_CARRIED, "review": MINUTES_REVIEW, "new": MINUTES_NEW}
+# The columns the tables printed before records named them: a record frozen then prints these (the agenda's
+# outcome only when its meeting had recorded any).
+EARLIER_TABLES = {"carried": ("ref", "title", "owners", "due_date", "outcome"),
+                  "review": ("ref", "title", "owners", "outcome"),
+                  "new": ("ref", "title", "focus_area", "owners", "due_date")}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of action items as a document prints it: the registry's list (for its cells' options) and the
+    columns the record names."""
+
+    listing: str
+    columns: tuple[Column, ...]
+
+
+def printed_table(record: dict[str, Any], name: str) -> Table:
+    """One of a record's tables of action items, with the columns the record names."""
+    keys = (record.get("tables") or {}).get(name)
+    if keys is None:  # frozen before records named them
+        keys = list(EARLIER_TABLES[name])
+        if name == "carried" and not record.get("reviews_recorded"):
+            keys.remove("outcome")
+    return Table(TABLES[name], columns_named(keys))
 
 
 # --- the agenda ---------------------------------------------------------------------------------------
@@ -94,9 +119,10 @@ def agenda_record(meeting: Meeting) -> dict[str, Any]:
                  for day in schedule(meeting)],
         "total_minutes": total_minutes(meeting),
         "focus_areas": [_area(area) for area in sorted(areas.values(), key=lambda a: a.position)],
-        "carried": [{"area": _area(area), "items": [_action(item, reviews.get(item.id)) for item in items]}
+        "carried": [{"area": _area(area), "items": [frozen(item, reviews.get(item.id)) for item in items]}
                     for area, items in group_by_focus_area(carried)],
         "reviews_recorded": bool(reviews),
+        "tables": {"carried": document_table(AGENDA_CARRIED, reviews_recorded=bool(reviews))},
     }
 
 
@@ -180,8 +206,9 @@ def minutes_record(meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
         "records": records,
         "other_progress": [_progress(entry, areas[entry.focus_area_id]) for entry in others],
         "focus_areas": {code: both(area, "title") for code, area in sorted(printed_areas.items())},
-        "reviewed_action_items": [_action(item, reviews.get(item.id)) for item in carried_over(meeting)],
-        "new_action_items": [_action(item) for item in raised],
+        "reviewed_action_items": [frozen(item, reviews.get(item.id)) for item in carried_over(meeting)],
+        "new_action_items": [frozen(item) for item in raised],
+        "tables": {"review": document_table(MINUTES_REVIEW), "new": document_table(MINUTES_NEW)},
         "next_meeting": minutes.next_meeting or "",
         "adoption": {side: ({"name": a.user.name if a.user else "", "at": iso(a.at)} if a else None)
                      for side, a in approvals.items()},

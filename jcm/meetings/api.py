@@ -63,6 +63,7 @@ def create_meeting(data):
 
     The draft: opening, adoption of the agenda, review of action items, one item per focus area given,
     other business, the next meeting, closing."""
+    require(current_api_user(), "meeting.create")  # who asks comes first: a stranger learns nothing of agreements
     agreement_id = data.pop("agreement_id")
     focus_area_ids = data.pop("focus_area_ids", [])
     try:

@@ -210,10 +210,10 @@ def _item_form(meeting: Meeting, item=None) -> AgendaItemForm:
 
 
 def _item_data(form: AgendaItemForm) -> dict:
-    return {"kind": form.kind.data, "title": form.title.data, "title_ko": form.title_ko.data,
-            "description": form.description.data, "focus_area_ids": form.focus_area_ids.data or [],
-            "presenter_us": form.presenter_us.data, "presenter_kr": form.presenter_kr.data,
-            "duration_minutes": form.duration_minutes.data, "day": form.day.data}
+    """The agenda item's fields the form has, under the services' names (both languages of its texts), and its
+    focus areas."""
+    return {**{key: form[key].data for key in services.ITEM_SET_BY_NAME if key in form},
+            "focus_area_ids": form.focus_area_ids.data or []}
 
 
 @bp.route("/meetings/<int:meeting_id>/items/new", methods=["GET", "POST"])
