@@ -440,7 +440,7 @@ def test_a_korean_decision_list_of_another_length_is_refused_beside_its_box(app,
     assert response.status_code == 422
     form = section_html(response.get_data(as_text=True), sections[3])
     assert "The Korean decisions follow the English ones one for one: 2 expected, 1 given." in form
-    assert 'name="decisions_ko" rows="3" lang="ko" aria-invalid="true">목록을 공유한다.</textarea>' in form
+    assert re.search(r'name="decisions_ko" rows="3" lang="ko"[^>]* aria-invalid="true">목록을 공유한다.</textarea>', form)
     assert DISCUSSION_KO + "</textarea>" in form  # nothing typed is lost
     assert stored(app, sections[3]) == ("", [], 1)
 
@@ -481,11 +481,11 @@ def test_each_side_marks_its_own_language_checked_and_a_change_of_the_other_show
     check_ko = f"check-minutes_section-{sections[3]}-discussion-ko"
     theirs = section_html(page, sections[3])
     # The button sits beside the Korean box, inside the section's form; the form it submits is outside it.
-    button = f'<button type="submit" form="{check_ko}" class="button button--small text-check">'
+    button = f'<button type="submit" form="{check_ko}" class="button button--small text-pair__check">'
     assert button in theirs and f'form="{check_en}"' not in theirs
     editing = re.search(rf'<form[^>]*action="/minutes/sections/{sections[3]}".*?</form>', theirs, re.S).group(0)
     assert button in editing and f'id="{check_ko}"' not in editing
-    checking = re.search(rf'<form method="post" id="{check_ko}".*?</form>', theirs, re.S).group(0)
+    checking = re.search(rf'<form id="{check_ko}" method="post".*?</form>', theirs, re.S).group(0)
     assert f'action="/texts/minutes_section/{sections[3]}/discussion/ko/check"' in checking
     assert f'name="next" value="/meetings/{held_meeting}/minutes#section-{sections[3]}"' in checking
 
@@ -495,8 +495,7 @@ def test_each_side_marks_its_own_language_checked_and_a_change_of_the_other_show
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/meetings/{held_meeting}/minutes#section-{sections[3]}")
     shown = section_html(client.get(minutes_page(held_meeting)).get_data(as_text=True), sections[3])
-    assert '<span class="text-state text-state--checked" data-language="ko">Checked</span>' in shown
-    assert button not in shown  # checked: nothing more to check until either text changes
+    assert f'<span class="text-state text-state--checked" id="discussion-ko-{sections[3]}-state">Checked</span>' in shown
     auth.logout()
 
     auth.login(committee.us_secretariat)
@@ -504,9 +503,11 @@ def test_each_side_marks_its_own_language_checked_and_a_change_of_the_other_show
     auth.logout()
     auth.login(committee.kr_secretariat)
     shown = section_html(client.get(minutes_page(held_meeting)).get_data(as_text=True), sections[3])
-    assert '<span class="text-state text-state--stale" data-language="ko">Stale</span>' in shown
-    assert "The English text changed since this one was written:" in shown
-    assert "<del>-The sides met.</del>" in shown and "<ins>+The sides met in Sejong.</ins>" in shown
+    assert f'<span class="text-state text-state--stale" id="discussion-ko-{sections[3]}-state">Out of date</span>' in shown
+    assert f'aria-describedby="discussion-ko-{sections[3]}-state discussion-ko-{sections[3]}-difference"' in shown
+    assert "The English text has changed since this one was last written or checked:" in shown
+    assert '<del><span class="visually-hidden">Removed: </span>The sides met.</del>' in shown
+    assert '<ins><span class="visually-hidden">Added: </span>The sides met in Sejong.</ins>' in shown
     assert button in shown  # the Korean side may find its text still right, and say so
 
 
@@ -538,8 +539,10 @@ def test_progress_the_next_meeting_and_the_delegation_are_written_in_both_langua
 
     page = client.get(minutes_page(held_meeting)).get_data(as_text=True)
     assert "Lee Joon-ho, Director General, MSIT | 이준호, 국장, 과학기술정보통신부\nPark Ji-hoon</textarea>" in page
-    assert f'id="progress-narrative-ko-{area_id}" name="narrative_ko" rows="3" lang="ko">테스트베드를 공유하였다.' in page
-    assert 'name="next_meeting_ko" rows="2" maxlength="2000" lang="ko">2027년 봄, 워싱턴 D.C.</textarea>' in page
+    assert re.search(rf'id="progress-narrative-ko-{area_id}" name="narrative_ko" rows="3" lang="ko"[^>]*>테스트베드를 공유하였다.',
+                     page)
+    assert re.search(r'name="next_meeting_ko" rows="2" maxlength="2000" lang="ko"[^>]*>2027년 봄, 워싱턴 D.C.</textarea>',
+                     page)
     assert not forms_nest(page)
 
     auth.logout()
@@ -566,6 +569,6 @@ def test_the_side_by_side_editor_speaks_korean(app, client, auth, committee, hel
     client.post("/language", data={"locale": "ko", "csrf_token": csrf_token(client, minutes_page(held_meeting))})
     shown = section_html(client.get(minutes_page(held_meeting)).get_data(as_text=True), sections[3])
     assert "논의 내용(국문)" in shown and "합의 사항 국문(한 줄에 하나씩, 영문과 같은 순서로)" in shown
-    assert '<span class="text-state text-state--written" data-language="ko">작성됨</span>' in shown
-    assert '<span class="text-state text-state--missing" data-language="ko">미작성</span>' not in shown
+    assert f'<span class="text-state text-state--written" id="discussion-ko-{sections[3]}-state">확인 필요</span>' in shown
+    assert f'<span class="text-state text-state--empty" id="decisions-ko-{sections[3]}-state">공란</span>' in shown
     assert "확인 완료로 표시" in shown

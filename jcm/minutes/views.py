@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +9,6 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from jcm.accounts.models import User
-from jcm.bilingual import LANGUAGES, TextState, states
 from jcm.errors import NotFound
 from jcm.extensions import csrf, db
 from jcm.meetings.models import Meeting
@@ -22,56 +19,9 @@ from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, Minu
 from jcm.minutes.models import Minutes, MinutesComment, MinutesSection
 from jcm.models import SIDES
 from jcm.permissions import can, require
-from jcm.mou.models import Agreement
 from jcm.web import actor, form_status, int_or_none, submit
 
 bp = Blueprint("minutes", __name__)
-
-
-@dataclass(frozen=True)
-class ShownText:
-    """One text in one language as the editor shows it: its state, and whether the reader may mark it checked."""
-
-    kind: str  # the record's kind, as the texts' routes name it (minutes_section, progress_entry, …)
-    record_id: int
-    field: str  # the English field's name
-    state: TextState
-    can_check: bool
-
-    @property
-    def language(self) -> str:
-        return self.state.language
-
-    @property
-    def form_id(self) -> str:
-        return f"check-{self.kind}-{self.record_id}-{self.field}-{self.language}"
-
-
-@dataclass(frozen=True)
-class TextCheck:
-    """What the rule "text.check" weighs of a text (as jcm.texts, above this feature, gives it to the rule)."""
-
-    language: str
-    answering_side: str
-    status: str
-
-
-def _answering(meeting: Meeting) -> dict[str, str]:
-    """The side that answers for each language: the meeting's agreement says so."""
-    agreement = db.session.get(Agreement, meeting.agreement_id)
-    return {language: agreement.answers_for(language) for language in LANGUAGES}
-
-
-def _shown_texts(obj, answering: dict[str, str], checking: bool) -> dict[str, dict[str, ShownText]]:
-    """Each text of obj in both languages, {field: {en: …, ko: …}}. A text missing, or checked already, has no
-    button; the rule says whether the reader's side answers for the language."""
-    user = actor()
-    return {field: {language: ShownText(
-                type(obj).__tablename__, obj.id, field, state,
-                checking and state.status in ("written", "stale")
-                and can(user, "text.check", TextCheck(language, answering[language], state.status)))
-                    for language, state in by_language.items()}
-            for field, by_language in states(obj).items()}
 
 
 def _required_minutes(meeting: Meeting) -> Minutes:
@@ -118,19 +68,14 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     next_form = forms.get("next_meeting") or NextMeetingForm(
         formdata=None, next_meeting=minutes.next_meeting, next_meeting_ko=minutes.next_meeting_ko,
         version=str(minutes.next_meeting_version))
-    answering = _answering(meeting)
     attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
                  for side in SIDES}
-    texts = {"sections": {s.id: _shown_texts(s, answering, can_edit) for s in sections},
-             "progress": {e.focus_area_id: _shown_texts(e, answering, can_edit) for e in minutes.progress},
-             "minutes": _shown_texts(minutes, answering, can_edit),
-             "attendees": {a.id: _shown_texts(a, answering, can_edit) for a in minutes.attendees}}
     all_comments = services.comments(minutes)
     approvals = services.approvals_by_side(minutes)
     context.update(
         sections=sections, section_forms=section_forms, conflict=conflict, posted_section=posted_section,
         areas=areas, progress=progress, progress_forms=progress_forms, attendance_forms=attendance_forms,
-        attendees=attendees, texts=texts, next_form=next_form, approvals=approvals,
+        attendees=attendees, next_form=next_form, approvals=approvals,
         missing=services.missing_progress(minutes, meeting) if not minutes.adopted else [],
         comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
                                                                            if c.section_id is None],

@@ -171,12 +171,12 @@ def test_the_korean_secretariat_marks_the_korean_text_checked_beside_it(app, pag
     sign_in(page, committee.kr_secretariat)
     open_minutes(page, meeting_id)
     page.fill(f"#decisions-ko-{section_id}", "아직 저장하지 않은 문안")  # typed, not saved: kept through the check
-    korean = page.locator(f"#section-{section_id} .text-pair__column--ko").first
-    expect(korean.locator(".text-state")).to_have_text("Written")
+    korean = page.locator(f"#section-{section_id} .text-pair__text--ko").first
+    expect(korean.locator(".text-state")).to_have_text("Not yet checked")
     with page.expect_navigation():
         korean.get_by_role("button", name=re.compile("Mark as checked")).click()
     assert page.url.endswith(f"/meetings/{meeting_id}/minutes#section-{section_id}")
-    korean = page.locator(f"#section-{section_id} .text-pair__column--ko").first
+    korean = page.locator(f"#section-{section_id} .text-pair__text--ko").first
     expect(korean.locator(".text-state")).to_have_text("Checked")
     expect(page.locator(f"#decisions-ko-{section_id}")).to_have_value("아직 저장하지 않은 문안")
     with app.app_context():
