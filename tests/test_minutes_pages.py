@@ -462,6 +462,9 @@ def test_a_stale_korean_save_shows_the_stored_texts_and_the_writers_own_in_each_
     form = re.search(rf'<form[^>]*action="/minutes/sections/{sections[3]}".*?</form>', page, re.S).group(0)
     assert 'name="version" value="2"' in form and DISCUSSION_KO + "</textarea>" in form
     assert texts_of(app, sections[3]) == ("미국 측 국문 문안", [], 2)
+    # A check from this page, shown in answer to the save, comes back to the minutes, not to the save's address.
+    checking = re.search(rf'<form id="check-minutes_section-{sections[3]}-discussion-ko".*?</form>', page, re.S)
+    assert f'name="next" value="/meetings/{held_meeting}/minutes#section-{sections[3]}"' in checking.group(0)
 
 
 def test_each_side_marks_its_own_language_checked_and_a_change_of_the_other_shows_what_changed(
