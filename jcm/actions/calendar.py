@@ -146,7 +146,7 @@ def build_calendar(user: User, today: date) -> bytes:
         calendar.add("method", "PUBLISH")
         calendar.add("x-wr-calname", _("JCM: meetings and my action items"))
         calendar.add("x-wr-caldesc", _("Meetings of the Joint Committee and the due dates of the action items "
-                                       "of %(name)s and their agency.", name=user.name))
+                                       "of %(name)s and their agency.", name=user.display_name(locale)))
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT6H")
         stamp = _utc(utcnow())

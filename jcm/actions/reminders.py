@@ -121,9 +121,9 @@ def collect_digests(today: date, days: int) -> list[Digest]:
     for user in users:
         owned = by_user.get(user.id, set()) | by_organization.get(user.organization_id, set())
         mine = sorted((items[item_id] for item_id in owned), key=lambda item: (item.due_date, item.ref))
+        locale = user.locale if user.locale in languages else default_locale
         digests.append(Digest(
-            user_id=user.id, email=user.email, name=user.name,
-            locale=user.locale if user.locale in languages else default_locale, today=today, days=days,
+            user_id=user.id, email=user.email, name=user.display_name(locale), locale=locale, today=today, days=days,
             overdue=[item for item in mine if item.due_date < today],
             due_soon=[item for item in mine if item.due_date >= today]))
     return digests
