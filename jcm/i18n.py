@@ -7,8 +7,11 @@ import enum
 from blinker import Namespace
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
+
+from jcm.text import render_markdown
 
 
 bp = Blueprint("i18n", __name__)
@@ -82,8 +85,6 @@ def localized(obj, field: str, language: str | None = None) -> Localized:
 def fallback_note(text) -> str:
     """The few words that say a text is shown in the other language, in the reader's language; "" when it is not
     (the interface's language must be in force: a request's, or force_locale's)."""
-    from flask_babel import gettext as _
-
     if not getattr(text, "fell_back", False):
         return ""
     return _("(English only)") if text.lang == "en" else _("(Korean only)")
@@ -94,8 +95,6 @@ def marked(text, tag: str = "span", markdown: bool = False, class_: str | None =
     screen reader and the browser's fonts follow it) with a small marker after it in the reader's language. With
     `markdown`, the text is rendered as Markdown in the element (a `div`), always given. A text in the reader's
     own language is printed as it is, so a page without fallbacks is unchanged."""
-    from jcm.text import render_markdown
-
     text = text if isinstance(text, Localized) else Localized(text or "", locale_code())
     if not text:
         return Markup("")
@@ -110,8 +109,6 @@ def marked(text, tag: str = "span", markdown: bool = False, class_: str | None =
         attributes += Markup(' lang="{}"').format(text.lang)
     html = Markup("<{tag}{attributes}>{body}</{tag}>").format(tag=Markup(tag), attributes=attributes, body=body)
     if text.fell_back:
-        from flask_babel import gettext as _
-
         reason = (_("There is no Korean text yet: this is the English.") if text.lang == "en"
                   else _("There is no English text yet: this is the Korean."))
         html += Markup(' <small class="lang-marker" title="{}">{}</small>').format(reason, fallback_note(text))
@@ -128,8 +125,6 @@ def localized_text(value) -> str:
 def script_words() -> dict[str, str]:
     """The few words jcm.js says, from the catalog like every other text; {reason}, {n}, {title} and {when} are
     filled in by the script."""
-    from flask_babel import gettext as _
-
     return {
         "saved": _("Saved"),
         "failed": _("Could not save the new order"),
