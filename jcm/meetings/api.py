@@ -46,9 +46,9 @@ def approvals(meeting: Meeting) -> dict[str, Any]:
 @meetings_api.arguments(MeetingQuery, location="query")
 @meetings_api.response(200, MeetingSchema(many=True))
 def list_meetings(args):
-    """All meetings, latest first."""
+    """All meetings, latest first; `q` keeps those whose title, venue or city has its words."""
     require(current_api_user(), "meeting.view")
-    found = meetings.list_meetings(args.get("agreement_id"))
+    found = meetings.list_meetings(args.get("agreement_id"), q=args.get("q"))
     if "status" in args:
         found = [meeting for meeting in found if meeting.status == args["status"]]
     return found

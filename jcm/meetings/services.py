@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
 from jcm.audit.services import record, tracked
+from jcm.collation import finds
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, editable, populate
@@ -76,10 +77,14 @@ def get_meeting(meeting_id: int, *, with_agenda: bool = False) -> Meeting:
     return meeting
 
 
-def list_meetings(agreement_id: int | None = None) -> list[Meeting]:
+def list_meetings(agreement_id: int | None = None, q: str | None = None) -> list[Meeting]:
+    """Latest first; with `q`, the meetings whose title, venue or city, in English or Korean, has its words."""
     query = meeting_query().order_by(Meeting.start_date.desc(), Meeting.ordinal.desc())
     if agreement_id is not None:
         query = query.where(Meeting.agreement_id == agreement_id)
+    found = finds(q, Meeting.title, Meeting.title_ko, Meeting.venue, Meeting.venue_ko, Meeting.city, Meeting.city_ko)
+    if found is not None:
+        query = query.where(found)
     return list(db.session.scalars(query))
 
 

@@ -15,6 +15,7 @@ from wtforms import SelectChoice
 
 from jcm.accounts.forms import EmptyForm
 from jcm.accounts.models import User
+from jcm.api.schemas import read_search
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.i18n import localized
@@ -72,8 +73,13 @@ def _meeting_data(form: MeetingForm) -> dict:
 @login_required
 def index():
     require(actor(), "meeting.view")
-    upcoming, past = services.split_meetings(services.list_meetings(), date.today())
-    return render_template("meetings/index.html", upcoming=upcoming, past=past)
+    error, status = None, 200
+    try:
+        q = read_search(request.args)
+    except Invalid as invalid:
+        q, error, status = "", invalid.message, 422
+    upcoming, past = services.split_meetings(services.list_meetings(q=q), date.today())
+    return render_template("meetings/index.html", upcoming=upcoming, past=past, q=q, error=error), status
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
