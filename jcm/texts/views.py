@@ -69,21 +69,24 @@ class RecordTexts(dict):
         return any(button for text in self.values() for button in (text.check or {}).values())
 
 
-def texts_of(obj: Any) -> RecordTexts:
+def texts_of(obj: Any, back: str | None = None) -> RecordTexts:
     """Every text of obj, in both languages, for the page being shown: a check button exactly where the reader's
-    check would be accepted (the rule "text.check"), coming back to this page."""
+    check would be accepted (the rule "text.check"), coming back to this page, or to `back` (a page shown in answer
+    to a form's POST comes back to the address that shows it, such as the minutes' section it was sent from)."""
     texts = RecordTexts()
     if obj is None or getattr(obj, "id", None) is None:
         return texts
     reader = actor()
     may_check = reader is not None and can(reader, "text.check")  # the role first: most readers check nothing
     kind = type(obj).__tablename__
-    here = safe_next(request.full_path.rstrip("?")) or request.path
+    here = safe_next(back) or safe_next(request.full_path.rstrip("?")) or request.path
+    answering = {language: services.answering_side(language) for language in LANGUAGES} if may_check else {}
     for pair in pairs(type(obj)):
         state = {language: text_state(obj, pair.english, language) for language in LANGUAGES}
         check: dict[str, CheckButton | None] = {}
         for language in LANGUAGES:
-            allowed = may_check and can(reader, "text.check", services.what_is_checked(obj, pair.english, language))
+            allowed = may_check and can(reader, "text.check", services.TextCheck(
+                language, answering[language], state[language].status))
             check[language] = CheckButton(
                 form_id=f"check-{kind}-{obj.id}-{pair.english}-{language}",
                 action=url_for("texts.check", kind=kind, record_id=obj.id, field=pair.english, language=language),
