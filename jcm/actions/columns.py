@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from jcm.actions.models import ACTION_STATUS_LABELS, ActionItem, ActionReview
 from jcm.models import SIDES
-from jcm.records import iso, owner_labels
+from jcm.records import both, iso, owner_labels
 
 # The lists that show action items in columns.
 REGISTER = "register"  # the register page's table
@@ -135,8 +135,10 @@ COLUMNS: tuple[Column, ...] = (
            cell="cell_ref", card=("heading", 1), freeze=lambda item, review: {"ref": item.ref},
            document_col="col-ref", document_cell="printed_ref"),
     Column("title", _l("Title"), lambda item, locale, today: item.title, BOTH | DOCUMENTS | {REVIEW, MINE},
-           page_header=_l("Action"), card=("heading", 2), freeze=lambda item, review: {"title": item.title},
-           document_col="col-action"),
+           page_header=_l("Action"), card=("heading", 2),
+           # Frozen in both languages ({"en", "ko"}); records made before kept the English title alone.
+           freeze=lambda item, review: {"title": both(item, "title")}, document_col="col-action",
+           document_cell="printed_title"),
     Column("focus_area", _l("Focus area"), lambda item, locale, today: item.focus_area.code,
            BOTH | {MINE, MINUTES_NEW}, cell="cell_focus_area", card=("facts", 3),
            freeze=lambda item, review: {"focus_area": item.focus_area.code}, document_col="col-area",
