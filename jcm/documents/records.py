@@ -279,7 +279,7 @@ def texts_of(value: Any):
             yield value["en"], value["ko"]
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key == "name":  # a person's name in Hangul is there where wanted; the romanized one serves
+            if key in ("name", "presenters"):  # a name in Hangul is there where wanted; the romanized one serves
                 continue
             if key in TEXT_KEYS and isinstance(item, str):
                 if item:
@@ -292,4 +292,4 @@ def texts_of(value: Any):
 
 
 # The keys under which a record keeps a text a secretariat writes (a plain string in records made before /2).
-TEXT_KEYS = frozenset({"description", "discussion", "narrative", "next_meeting", "organization", "title", "US", "KR"})
+TEXT_KEYS = frozenset({"description", "discussion", "narrative", "next_meeting", "organization", "title"})
