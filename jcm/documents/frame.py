@@ -76,6 +76,25 @@ class Frame:
             return value.get(self.lang) or value.get("en") or ""
         return value or ""
 
+    def text(self, holder: dict[str, Any] | None, key: str) -> str:
+        """A text a record keeps under `key`, its Korean under key + "_ko" (or as {"en", "ko"}): in the document's
+        language, the English where no Korean exists."""
+        if not holder:
+            return ""
+        if self.lang == "ko" and holder.get(f"{key}_ko"):
+            return holder[f"{key}_ko"]
+        return self.tr(holder.get(key))
+
+    def lines(self, holder: dict[str, Any], key: str) -> list[str]:
+        """Aligned lines (the decisions): the n-th Korean one is the n-th English one's; each in the document's
+        language, the English where its Korean is missing."""
+        english, korean = list(holder.get(key) or []), list(holder.get(f"{key}_ko") or [])
+        chosen = []
+        for n in range(max(len(english), len(korean))):
+            en, ko = english[n] if n < len(english) else "", korean[n] if n < len(korean) else ""
+            chosen.append(self.tr(en) if not (self.lang == "ko" and ko) else ko)
+        return chosen
+
     def other(self, value: Any) -> str:
         """The same text in the other language, shown beside it, when it is there and differs."""
         if not isinstance(value, dict):

@@ -61,15 +61,21 @@ def _item(item) -> dict[str, Any]:
             "attachments": [_attachment(a) for a in item.attachments]}
 
 
-def _name(user) -> dict[str, str]:
-    """A person's name as printed: the romanized one and the one in Hangul."""
-    return both(user, "name") if user is not None else {"en": "", "ko": ""}
+def with_korean(obj: Any, *fields: str) -> dict[str, Any]:
+    """Texts kept as they always were, each with its Korean beside it under the same name + "_ko" (as the API names
+    them): a record's readers that know only the English (a correction, the verification) read it as before."""
+    kept: dict[str, Any] = {}
+    for field in fields:
+        kept[field] = getattr(obj, field) or ""
+        kept[f"{field}_ko"] = getattr(obj, f"{field}_ko", "") or ""
+    return kept
 
 
 def _person(user) -> dict[str, Any] | None:
+    """A co-chair: the romanized name and the one in Hangul, the title in both languages."""
     if user is None:
         return None
-    return {"name": _name(user), "title": both(user, "title")}
+    return with_korean(user, "name", "title")
 
 
 # --- the tables of action items -----------------------------------------------------------------------
@@ -122,7 +128,7 @@ def agenda_record(meeting: Meeting) -> dict[str, Any]:
         "version": meeting.agenda_version,
         "agreed": agreed,
         "agreed_at": iso(max(a.at for a in approvals.values())) if agreed else None,
-        "approvals": {side: ({"name": _name(a.user), "role": a.user.role if a.user else "",
+        "approvals": {side: ({**with_korean_name(a.user), "role": a.user.role if a.user else "",
                               "at": iso(a.at), "version": a.agenda_version} if a else None)
                       for side, a in approvals.items()},
         "days": [{"day": iso(day.day.day), "starts_at": iso(day.day.starts_at), "ends_at": iso(day.day.ends_at),
@@ -193,7 +199,8 @@ def minutes_record(meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
         shown.update(entry.focus_area_id for entry in entries)
         records.append({"number": number, "agenda_item_id": item.id, "title": both(item, "title"),
                         "focus_areas": [area.code for area in item.focus_areas],
-                        "discussion": both(section, "discussion"), "decisions": _decisions(section),
+                        **with_korean(section, "discussion"), "decisions": list(section.decisions or []),
+                        "decisions_ko": list(section.decisions_ko or []),
                         "progress": [_progress(entry, areas.get(entry.focus_area_id) or entry.focus_area)
                                      for entry in entries]})
     others = sorted((entry for entry in minutes.progress if entry.focus_area_id not in shown),
@@ -210,8 +217,7 @@ def minutes_record(meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
         "governments": _governments(meeting.agreement_id),
         "meeting": _meeting_facts(meeting),
         "co_chairs": {"US": _person(meeting.co_chair_us), "KR": _person(meeting.co_chair_kr)},
-        "delegations": {side: [{"name": both(a, "name"), "title": both(a, "title"),
-                                "organization": both(a, "organization")}
+        "delegations": {side: [with_korean(a, "name", "title", "organization")
                                for a in sorted((a for a in minutes.attendees if a.side == side),
                                                key=lambda a: a.position)]
                         for side in SIDES},
@@ -223,8 +229,8 @@ def minutes_record(meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
         "reviewed_action_items": [frozen(item, reviews.get(item.id)) for item in carried_over(meeting)],
         "new_action_items": [frozen(item) for item in raised],
         "tables": {"review": document_table(MINUTES_REVIEW), "new": document_table(MINUTES_NEW)},
-        "next_meeting": both(minutes, "next_meeting"),
-        "adoption": {side: ({"name": _name(a.user), "at": iso(a.at)} if a else None)
+        **with_korean(minutes, "next_meeting"),
+        "adoption": {side: ({**with_korean_name(a.user), "at": iso(a.at)} if a else None)
                      for side, a in approvals.items()},
         "adopted_at": iso(max(a.at for a in approvals.values())) if all(approvals.values()) else None,
         "correction": None,
@@ -232,14 +238,12 @@ def minutes_record(meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
 
 
 def _progress(entry, area: FocusArea) -> dict[str, Any]:
-    return {"focus_area": area.code, "status": entry.status, "narrative": both(entry, "narrative")}
+    return {"focus_area": area.code, "status": entry.status, **with_korean(entry, "narrative")}
 
 
-def _decisions(section) -> list[dict[str, str]]:
-    """Each decision in both languages: the Korean list is kept aligned with the English one, line by line."""
-    english, korean = list(section.decisions or []), list(section.decisions_ko or [])
-    return [{"en": english[n] if n < len(english) else "", "ko": korean[n] if n < len(korean) else ""}
-            for n in range(max(len(english), len(korean)))]
+def with_korean_name(user) -> dict[str, str]:
+    """Who agreed or adopted: the name as records always kept it, and the name in Hangul beside it."""
+    return {"name": user.name if user else "", "name_ko": (user.name_ko or "") if user else ""}
 
 
 def freeze_minutes(minutes: Minutes, meeting: Meeting) -> None:
@@ -272,18 +276,23 @@ def record_languages(record: dict[str, Any]) -> list[str]:
 
 
 def texts_of(value: Any):
-    """Every text of a record written in English, as (English, Korean or None): a {"en", "ko"} pair, or a plain
-    string where a text was kept in one language (an annexed agenda of /1, a correction made before /2)."""
+    """Every text of a record written in English, as (English, Korean): a {"en", "ko"} pair, or a text kept under
+    its name with its Korean under the name + "_ko" (None where a record kept the text in one language only: an
+    annexed agenda of /1). Names are left out: a name in Hangul is there where wanted, the romanized one serves."""
     if isinstance(value, dict) and set(value) == {"en", "ko"}:
         if value["en"]:
             yield value["en"], value["ko"]
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key in ("name", "presenters"):  # a name in Hangul is there where wanted; the romanized one serves
+            if key in ("name", "name_ko", "presenters") or key.endswith("_ko"):
                 continue
             if key in TEXT_KEYS and isinstance(item, str):
                 if item:
-                    yield item, None
+                    yield item, value.get(f"{key}_ko")
+            elif key == "decisions" and isinstance(item, list):
+                korean = value.get("decisions_ko") or []
+                for n, decision in enumerate(item):
+                    yield decision, korean[n] if n < len(korean) else None
             else:
                 yield from texts_of(item)
     elif isinstance(value, list):
@@ -291,5 +300,5 @@ def texts_of(value: Any):
             yield from texts_of(item)
 
 
-# The keys under which a record keeps a text a secretariat writes (a plain string in records made before /2).
+# The keys under which a record keeps a text a secretariat writes as a string (its Korean under the key + "_ko").
 TEXT_KEYS = frozenset({"description", "discussion", "narrative", "next_meeting", "organization", "title"})
