@@ -132,17 +132,21 @@ def test_the_document_language_is_chosen_by_lang_and_a_wrong_one_is_refused(app,
         assert response.status_code in (400, 422), bad
 
 
-def test_adoption_prepares_the_pdfs_of_both_languages(app, client, auth, committee, held_meeting):
+def test_adoption_prepares_the_pdfs_of_both_languages_and_the_parallel_text(app, client, auth, committee, held_meeting):
     app.config["PREPARE_DOCUMENTS"] = True
     write_minutes(app, committee, held_meeting)
     sha256 = adopt(app, committee, held_meeting)
     for thread in app.extensions.get("jcm_document_threads", []):
         thread.join(timeout=120)
     kept = sorted(p.name for p in (Path(app.instance_path) / "documents").glob("minutes-*.pdf"))
-    assert kept == [f"minutes-{held_meeting}-{sha256}-en.pdf", f"minutes-{held_meeting}-{sha256}-ko.pdf"]
+    # The English text, the Korean text and the two side by side, each kept under its language.
+    assert kept == [f"minutes-{held_meeting}-{sha256}-{lang}.pdf" for lang in ("both", "en", "ko")]
     auth.login(committee.us_delegate)
     served = client.get(minutes_url(held_meeting, "pdf") + "?lang=ko").data
-    assert served == (Path(app.instance_path) / "documents" / kept[1]).read_bytes()
+    assert served == (Path(app.instance_path) / "documents" / kept[2]).read_bytes()
+    parallel = client.get(minutes_url(held_meeting, "pdf") + "?lang=both")
+    assert parallel.headers["Content-Disposition"] == "inline; filename=JCM12-minutes-both.pdf"
+    assert parallel.data == (Path(app.instance_path) / "documents" / kept[0]).read_bytes()
 
 
 def test_an_agreed_agenda_is_printed_from_its_frozen_version(app, client, auth, committee, make_meeting):

@@ -309,7 +309,7 @@ def test_the_korean_agenda_reads_as_a_government_document(app, client, auth, com
     assert_reads_as_a_korean_document(page)
     # The columns: the item is an agenda item (의제), and the duration keeps its own word beside the time.
     assert '<th scope="col" rowspan="2">시간</th>' in page
-    assert '<th scope="col" rowspan="2">의제</th>' in page
+    assert "<th scope=\"col\" rowspan=\"2\">안건</th>" in page
     assert '<th scope="col" rowspan="2" class="agenda__duration">소요 시간</th>' in page
     assert "이날 일정은 예정 종료 시각(11:00)보다 20분 늦은 11:20에 종료될 예정이다." in page
     assert "이날 편성된 의제 없음." in page

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from jcm.actions.models import ACTION_STATUS_LABELS, ActionItem, ActionReview
 from jcm.i18n import localized
 from jcm.models import SIDES
-from jcm.records import iso, owner_labels
+from jcm.records import both, iso, owner_labels
 
 # The lists that show action items in columns.
 REGISTER = "register"  # the register page's table
@@ -125,10 +125,11 @@ COLUMNS: tuple[Column, ...] = (
            cell="cell_ref", card=("heading", 1), freeze=lambda item, review: {"ref": item.ref},
            document_col="col-ref", document_cell="printed_ref"),
     # A page shows the title in the reader's language (the other's, marked, when theirs has none yet); the
-    # spreadsheets carry both texts side by side.
+    # spreadsheets carry both texts side by side; records freeze both ({"en", "ko"}; made before, the English alone).
     Column("title", _l("Title (English)"), lambda item, locale, today: item.title, BOTH | DOCUMENTS | {REVIEW, MINE},
            page_header=_l("Action"), cell="cell_title", card=("heading", 2),
-           freeze=lambda item, review: {"title": item.title}, document_col="col-action"),
+           freeze=lambda item, review: {"title": both(item, "title")}, document_col="col-action",
+           document_cell="printed_title"),
     Column("title_ko", _l("Title (Korean)"), lambda item, locale, today: item.title_ko, frozenset({EXPORT})),
     Column("focus_area", _l("Focus area"), lambda item, locale, today: item.focus_area.code,
            BOTH | {MINE, MINUTES_NEW}, cell="cell_focus_area", card=("facts", 3),
