@@ -198,7 +198,7 @@ def gaps(objects: Iterable[Any], *, checked: bool = True) -> list[Gap]:
 
 @dataclass(frozen=True)
 class Weighed:
-    """A record whose texts an act weighs, with the name a reader knows it by (“Agenda item 4 “Opening remarks””)."""
+    """A record whose texts an act weighs, and the name a reader knows it by: Agenda item 4 “Opening remarks”."""
 
     obj: Any
     name: str
@@ -248,7 +248,7 @@ def named_gaps(weighed: Iterable[Weighed], answering: Callable[[str], str]) -> l
                       **words)
         else:
             label = _("%(record)s: the %(language)s text of “%(field)s” is not yet checked by the %(side)s "
-                      "secretariat", side=sides.get(answering(gap.language), answering(gap.language)), **words)
+                      "secretariat", side=sides[answering(gap.language)], **words)
         found.append(NamedGap(gap.obj.__tablename__, gap.obj.id, gap.english, gap.language, gap.status, label))
     return found
 

@@ -176,13 +176,13 @@ def _agenda_in_both_languages(users: dict, meeting: Meeting) -> None:
                        "presenter_kr": presenter_kr, "presenter_kr_ko": presenter_kr_ko}
         if changes:
             meetings.update_agenda_item(secretariat_kr, meetings.get_agenda_item(item.id), changes)
-    _check_both_languages(users, [weighed.obj for weighed in meetings.agenda_texts(meetings.get_meeting(meeting.id))])
+    _check_both_languages(users, meeting, [weighed.obj for weighed in meetings.agenda_texts(meeting)])
 
 
-def _check_both_languages(users: dict, records: Iterable) -> None:
+def _check_both_languages(users: dict, meeting: Meeting, records: Iterable) -> None:
     """Each side's secretariat checks every text of its language (this MOU: the U.S. English, Korea Korean)."""
     db.session.flush()
-    agreement = db.session.scalar(select(Agreement).order_by(Agreement.id).limit(1))
+    agreement = db.session.get(Agreement, meeting.agreement_id)
     for obj in records:
         for pair in pairs(type(obj)):
             for language in LANGUAGES:
@@ -269,7 +269,7 @@ def _adopted_minutes(users: dict, meeting) -> None:
         entry.narrative_ko = PROGRESS[1]
     minutes_services.set_next_meeting(us, minutes, NEXT_MEETING[0])
     minutes.next_meeting_ko = NEXT_MEETING[1]
-    _check_both_languages(users, [weighed.obj for weighed in minutes_services.minutes_texts(minutes, meeting)])
+    _check_both_languages(users, meeting, [weighed.obj for weighed in minutes_services.minutes_texts(minutes, meeting)])
     minutes_services.set_status(us, minutes, "circulated")
     minutes_services.adopt(users[("US", "co_chair")], minutes)
     minutes_services.adopt(users[("KR", "co_chair")], minutes)
