@@ -1,5 +1,5 @@
-"""The Korean texts the Korean secretariat writes for the English texts of the tests' stories, and the English the
-U.S. secretariat writes for those written only in Korean (tests.conftest.complete_both_texts uses them).
+"""The Korean texts the Korean secretariat writes for the English texts of the tests' stories; read backwards, the
+English the U.S. secretariat writes for a text written only in Korean (tests.conftest.complete_both_texts uses them).
 
 A text that is already in Hangul (a Korean delegate's name, a record the Korean side wrote in Korean) is its own
 Korean text. A story that writes a new English text adds its Korean here: a text with none is named, with every
@@ -43,7 +43,6 @@ KOREAN = {
     "Washington, D.C., spring 2027": "2027년 봄, 미국 워싱턴 D.C.",
     "Washington, D.C., in May 2027.": "2027년 5월, 미국 워싱턴 D.C.",
 }
-ENGLISH: dict[str, str] = {}
 
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 _missing: list[list[str]] = []
@@ -69,7 +68,7 @@ def in_korean(text):
 
 def in_english(text):
     """The English text of one written only in Korean: a text with no Hangul in it (a name, an acronym) is its own."""
-    return _translated(text, {**{korean: english for english, korean in KOREAN.items()}, **ENGLISH},
+    return _translated(text, {korean: english for english, korean in KOREAN.items()},
                        lambda text: not HANGUL.search(text))
 
 
