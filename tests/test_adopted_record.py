@@ -18,6 +18,7 @@ from jcm.meetings.services import agree_agenda, get_meeting
 from jcm.minutes import services
 from jcm.mou.models import Agreement, FocusArea
 from jcm.records import canonical_json, digest
+from tests.conftest import complete_both_texts
 from tests.test_minutes_document import adopt, minutes_url, write_minutes
 
 LANGS = ("en", "ko")
@@ -151,6 +152,7 @@ def test_adoption_prepares_the_pdfs_of_both_languages_and_the_parallel_text(app,
 
 def test_an_agreed_agenda_is_printed_from_its_frozen_version(app, client, auth, committee, make_meeting):
     meeting_id = make_meeting(ordinal=12, start_date="2026-03-10")
+    complete_both_texts(app, committee, meeting_id)
     with app.app_context():
         agree_agenda(get_user(committee.us_co_chair.id), get_meeting(meeting_id))
         agree_agenda(get_user(committee.kr_co_chair.id), get_meeting(meeting_id))

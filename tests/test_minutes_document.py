@@ -14,6 +14,7 @@ from jcm.extensions import db
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
 from jcm.mou.models import FocusArea
+from tests.conftest import complete_both_texts
 from tests.test_agenda_document import PDF, _embedded_fonts, assert_reads_as_a_korean_document, pdf_text
 
 
@@ -54,6 +55,8 @@ def write_minutes(app, committee, meeting_id: int, discussion: str = DISCUSSION)
 
 
 def adopt(app, committee, meeting_id: int) -> str:
+    """Both texts completed and checked, the minutes circulated and adopted by both co-chairs; their digest."""
+    complete_both_texts(app, committee, meeting_id)
     with app.app_context():
         minutes = services.minutes_for(get_meeting(meeting_id))
         services.set_status(get_user(committee.us_secretariat.id), minutes, "circulated")
