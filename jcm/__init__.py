@@ -82,7 +82,7 @@ def register_template_globals(app: Flask) -> None:
     from jcm import labels
     from jcm.actions.models import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS
     from jcm.bilingual import summary
-    from jcm.i18n import locale_code, localized, localized_text, script_words
+    from jcm.i18n import fallback_note, locale_code, localized, localized_text, marked, script_words
     from jcm.meetings.models import AGENDA_ITEM_KIND_LABELS, MEETING_STATUS_LABELS, MODE_LABELS
     from jcm.minutes.models import MINUTES_STATUS_LABELS, PROGRESS_STATUS_LABELS
     from jcm.models import SIDES
@@ -106,6 +106,9 @@ def register_template_globals(app: Flask) -> None:
     app.jinja_env.globals.update(locale_code=locale_code, localized=localized, localized_text=localized_text,
                                  script_words=script_words, text_summary=summary)
     app.jinja_env.filters["markdown"] = render_markdown
+    # A text localized() gave, with its language and a marker when it is the other language's: {{ t|marked }}.
+    app.jinja_env.filters["marked"] = marked
+    app.jinja_env.filters["fallback_note"] = fallback_note
 
     @app.context_processor
     def header_globals():
@@ -174,10 +177,14 @@ def warn_without_hangul_font(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: foreign keys enforced, WAL so readers and a writer do not block each other."""
+    """SQLite: foreign keys enforced, WAL so readers and a writer do not block each other, and the folds by which
+    texts in both scripts are found and sorted as PostgreSQL finds and sorts them (jcm.collation)."""
     import sqlite3
 
+    from jcm.collation import register_sqlite_functions
+
     if isinstance(dbapi_connection, sqlite3.Connection):
+        register_sqlite_functions(dbapi_connection)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

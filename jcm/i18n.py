@@ -7,7 +7,11 @@ import enum
 from blinker import Namespace
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
+
+from jcm.text import render_markdown
 
 
 bp = Blueprint("i18n", __name__)
@@ -40,13 +44,75 @@ def locale_code() -> str:
     return str(get_locale() or "en")
 
 
-def localized(obj, field: str) -> str:
-    """obj.field_ko in Korean when it is there, else obj.field."""
-    if locale_code() == "ko":
-        value = getattr(obj, f"{field}_ko", "")
-        if value:
-            return value
-    return getattr(obj, field)
+class Localized(str):
+    """A text in the language it was asked for, or in the other one when that has none yet: a str, so it reads and
+    prints as the text itself, that also knows its language (`lang`) and whether it fell back (`fell_back`)."""
+
+    lang: str
+    fell_back: bool
+
+    def __new__(cls, text: str, lang: str, fell_back: bool = False):
+        value = super().__new__(cls, text or "")
+        value.lang, value.fell_back = lang, fell_back and bool(text)
+        return value
+
+
+def other_language(language: str) -> str:
+    return "en" if language == "ko" else "ko"
+
+
+def _text_in(obj, field: str, language: str) -> str:
+    return (getattr(obj, field if language == "en" else f"{field}_ko", None) or "") if obj is not None else ""
+
+
+def localized(obj, field: str, language: str | None = None) -> Localized:
+    """The one way to read a text kept in English (`field`) and Korean (`field_ko`) in a reader's language — the
+    request's unless `language` is given (an e-mail's owner, a calendar's subscriber): that language's text when
+    there is one, else the other's, which then says it fell back. A field with no Korean text beside it (an
+    account's e-mail, say) reads as it is."""
+    language = language or locale_code()
+    if obj is None:
+        return Localized("", language)
+    if not hasattr(obj, f"{field}_ko"):
+        return Localized(getattr(obj, field) or "", "en")
+    text = _text_in(obj, field, language)
+    if text:
+        return Localized(text, language)
+    other = other_language(language)
+    return Localized(_text_in(obj, field, other), other, fell_back=True)
+
+
+def fallback_note(text) -> str:
+    """The few words that say a text is shown in the other language, in the reader's language; "" when it is not
+    (the interface's language must be in force: a request's, or force_locale's)."""
+    if not getattr(text, "fell_back", False):
+        return ""
+    return _("(English only)") if text.lang == "en" else _("(Korean only)")
+
+
+def marked(text, tag: str = "span", markdown: bool = False, class_: str | None = None) -> Markup:
+    """A text localized() gave, as HTML: when it fell back, in an element that says its language (`lang`, so a
+    screen reader and the browser's fonts follow it) with a small marker after it in the reader's language. With
+    `markdown`, the text is rendered as Markdown in the element (a `div`), always given. A text in the reader's
+    own language is printed as it is, so a page without fallbacks is unchanged."""
+    text = text if isinstance(text, Localized) else Localized(text or "", locale_code())
+    if not text:
+        return Markup("")
+    body = render_markdown(text) if markdown else escape(text)
+    if not text.fell_back and not markdown and not class_:
+        return Markup(body)
+    tag = "div" if markdown else tag
+    attributes = Markup("")
+    if class_:
+        attributes += Markup(' class="{}"').format(class_)
+    if text.fell_back:
+        attributes += Markup(' lang="{}"').format(text.lang)
+    html = Markup("<{tag}{attributes}>{body}</{tag}>").format(tag=Markup(tag), attributes=attributes, body=body)
+    if text.fell_back:
+        reason = (_("There is no Korean text yet: this is the English.") if text.lang == "en"
+                  else _("There is no English text yet: this is the Korean."))
+        html += Markup(' <small class="lang-marker" title="{}">{}</small>').format(reason, fallback_note(text))
+    return html
 
 
 def localized_text(value) -> str:
@@ -59,8 +125,6 @@ def localized_text(value) -> str:
 def script_words() -> dict[str, str]:
     """The few words jcm.js says, from the catalog like every other text; {reason}, {n}, {title} and {when} are
     filled in by the script."""
-    from flask_babel import gettext as _
-
     return {
         "saved": _("Saved"),
         "failed": _("Could not save the new order"),

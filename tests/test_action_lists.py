@@ -25,11 +25,13 @@ def _organization(app, acronym):
 
 @pytest.fixture
 def lists(app, committee, make_meeting, make_action_item):
-    """The 12th meeting's items, one between meetings that is long overdue, one done and one dropped; every
-    item last touched at the same moment, so nothing in the lists depends on when the test runs."""
+    """The 12th meeting's items, one between meetings that is long overdue, one done and one dropped; one with its
+    Korean title written, the others in English only so far (and one whose English field holds Hangul); every item
+    last touched at the same moment, so nothing in the lists depends on when the test runs."""
     twelfth = make_meeting(ordinal=12, start_date="2027-03-10")
     nsf, iitp, nrf = (_organization(app, acronym) for acronym in ("NSF", "IITP", "NRF"))
-    make_action_item("Exchange AI-ready dataset inventories", meeting_id=twelfth, due_date="2030-06-30")
+    make_action_item("Exchange AI-ready dataset inventories", meeting_id=twelfth, due_date="2030-06-30",
+                     title_ko="AI 활용 가능 데이터셋 목록 교환")
     make_action_item('Draft the joint quantum testbed call, "phase 2"', focus_area="B.4", meeting_id=twelfth,
                      due_date="2030-09-30", status="in_progress",
                      owners={"US": [{"user_id": committee.us_observer.id}, {"organization_id": nsf}],
@@ -84,73 +86,77 @@ BOM = "\ufeff"
 
 CSV = {
     "en": [
-        "Reference,Title,Focus area,Focus area title,Origin meeting,U.S. owners,Korean owners,Due date,Status,Overdue,"
-        "Last update (UTC)",
-        "JCM-X001,'@risk: nominate experts for the AI safety workshop,A.1,AI for Science and Use-Inspired Research,,"
+        "Reference,Title (English),Title (Korean),Focus area,Focus area title,Origin meeting,U.S. owners,"
+        "Korean owners,Due date,Status,Overdue,Last update (UTC)",
+        "JCM-X001,'@risk: nominate experts for the AI safety workshop,,A.1,AI for Science and Use-Inspired Research,,"
         "David Okafor,박지훈,2024-01-15,Open,yes,2027-01-05 09:30",
-        "JCM-X002,Share the list of joint projects,B.6.2,Korean Cubesat Rideshare on Artemis II,,David Okafor,박지훈,"
+        "JCM-X002,Share the list of joint projects,,B.6.2,Korean Cubesat Rideshare on Artemis II,,David Okafor,박지훈,"
         "2024-02-01,Done,no,2027-01-05 09:30",
-        "JCM12-A01,Exchange AI-ready dataset inventories,A.1,AI for Science and Use-Inspired Research,"
-        "The 12th Joint Committee Meeting,David Okafor,박지훈,2030-06-30,Open,no,2027-01-05 09:30",
-        'JCM12-A02,"Draft the joint quantum testbed call, ""phase 2""",B.4,Leading Quantum Innovation,'
+        "JCM12-A01,Exchange AI-ready dataset inventories,AI 활용 가능 데이터셋 목록 교환,A.1,"
+        "AI for Science and Use-Inspired Research,The 12th Joint Committee Meeting,David Okafor,박지훈,2030-06-30,Open,"
+        "no,2027-01-05 09:30",
+        'JCM12-A02,"Draft the joint quantum testbed call, ""phase 2""",,B.4,Leading Quantum Innovation,'
         "The 12th Joint Committee Meeting,Olivia Park; U.S. National Science Foundation,"
         "Institute of Information and Communication Technology Planning and Evaluation; "
         "National Research Foundation of Korea,2030-09-30,In progress,no,2027-01-05 09:30",
-        "JCM-X003,공동 워크숍 개최 검토,B.1,Research Security,,U.S. National Science Foundation,박지훈,2031-01-31,Dropped,"
-        "no,2027-01-05 09:30",
+        "JCM-X003,공동 워크숍 개최 검토,,B.1,Research Security,,U.S. National Science Foundation,박지훈,2031-01-31,"
+        "Dropped,no,2027-01-05 09:30",
     ],
     "ko": [
-        "참조 번호,제목,중점 분야,중점 분야명,제기 회의,미국 측 담당,한국 측 담당,기한,상태,기한 경과,최종 수정(UTC)",
-        "JCM-X001,'@risk: nominate experts for the AI safety workshop,A.1,과학을 위한 AI 및 활용 지향 연구,,"
+        "참조 번호,제목(영문),제목(국문),중점 분야,중점 분야명,제기 회의,미국 측 담당,한국 측 담당,기한,상태,기한 경과,"
+        "최종 수정(UTC)",
+        "JCM-X001,'@risk: nominate experts for the AI safety workshop,,A.1,과학을 위한 AI 및 활용 지향 연구,,"
         "David Okafor,박지훈,2024-01-15,미결,예,2027-01-05 09:30",
-        "JCM-X002,Share the list of joint projects,B.6.2,아르테미스 II 한국 큐브위성 부탑재,,David Okafor,박지훈,"
+        "JCM-X002,Share the list of joint projects,,B.6.2,아르테미스 II 한국 큐브위성 부탑재,,David Okafor,박지훈,"
         "2024-02-01,완료,아니요,2027-01-05 09:30",
-        "JCM12-A01,Exchange AI-ready dataset inventories,A.1,과학을 위한 AI 및 활용 지향 연구,제12차 공동위원회,"
-        "David Okafor,박지훈,2030-06-30,미결,아니요,2027-01-05 09:30",
-        'JCM12-A02,"Draft the joint quantum testbed call, ""phase 2""",B.4,양자 혁신 선도,제12차 공동위원회,'
+        "JCM12-A01,Exchange AI-ready dataset inventories,AI 활용 가능 데이터셋 목록 교환,A.1,과학을 위한 AI 및 활용 지향 연구,"
+        "제12차 공동위원회,David Okafor,박지훈,2030-06-30,미결,아니요,2027-01-05 09:30",
+        'JCM12-A02,"Draft the joint quantum testbed call, ""phase 2""",,B.4,양자 혁신 선도,제12차 공동위원회,'
         "Olivia Park; 미국 국립과학재단,정보통신기획평가원; 한국연구재단,2030-09-30,진행 중,아니요,2027-01-05 09:30",
-        "JCM-X003,공동 워크숍 개최 검토,B.1,연구보안,,미국 국립과학재단,박지훈,2031-01-31,중단,아니요,2027-01-05 09:30",
+        "JCM-X003,공동 워크숍 개최 검토,,B.1,연구보안,,미국 국립과학재단,박지훈,2031-01-31,중단,아니요,2027-01-05 09:30",
     ],
 }
 
 TOUCHED = datetime(2027, 1, 5, 9, 30, 41)  # the workbook keeps the seconds; the CSV shows minutes
 WORKBOOK_VALUES = {
     "en": [
-        ["Reference", "Title", "Focus area", "Focus area title", "Origin meeting", "U.S. owners", "Korean owners",
-         "Due date", "Status", "Overdue", "Last update (UTC)"],
-        ["JCM-X001", "@risk: nominate experts for the AI safety workshop", "A.1",
+        ["Reference", "Title (English)", "Title (Korean)", "Focus area", "Focus area title", "Origin meeting",
+         "U.S. owners", "Korean owners", "Due date", "Status", "Overdue", "Last update (UTC)"],
+        ["JCM-X001", "@risk: nominate experts for the AI safety workshop", None, "A.1",
          "AI for Science and Use-Inspired Research", None, "David Okafor", "박지훈", datetime(2024, 1, 15), "Open",
          "yes", TOUCHED],
-        ["JCM-X002", "Share the list of joint projects", "B.6.2", "Korean Cubesat Rideshare on Artemis II", None,
+        ["JCM-X002", "Share the list of joint projects", None, "B.6.2", "Korean Cubesat Rideshare on Artemis II", None,
          "David Okafor", "박지훈", datetime(2024, 2, 1), "Done", "no", TOUCHED],
-        ["JCM12-A01", "Exchange AI-ready dataset inventories", "A.1", "AI for Science and Use-Inspired Research",
-         "The 12th Joint Committee Meeting", "David Okafor", "박지훈", datetime(2030, 6, 30), "Open", "no", TOUCHED],
-        ["JCM12-A02", 'Draft the joint quantum testbed call, "phase 2"', "B.4", "Leading Quantum Innovation",
+        ["JCM12-A01", "Exchange AI-ready dataset inventories", "AI 활용 가능 데이터셋 목록 교환", "A.1",
+         "AI for Science and Use-Inspired Research", "The 12th Joint Committee Meeting", "David Okafor", "박지훈",
+         datetime(2030, 6, 30), "Open", "no", TOUCHED],
+        ["JCM12-A02", 'Draft the joint quantum testbed call, "phase 2"', None, "B.4", "Leading Quantum Innovation",
          "The 12th Joint Committee Meeting", "Olivia Park; U.S. National Science Foundation",
          "Institute of Information and Communication Technology Planning and Evaluation; "
          "National Research Foundation of Korea", datetime(2030, 9, 30), "In progress", "no", TOUCHED],
-        ["JCM-X003", "공동 워크숍 개최 검토", "B.1", "Research Security", None, "U.S. National Science Foundation",
+        ["JCM-X003", "공동 워크숍 개최 검토", None, "B.1", "Research Security", None, "U.S. National Science Foundation",
          "박지훈", datetime(2031, 1, 31), "Dropped", "no", TOUCHED],
     ],
     "ko": [
-        ["참조 번호", "제목", "중점 분야", "중점 분야명", "제기 회의", "미국 측 담당", "한국 측 담당", "기한", "상태", "기한 경과",
-         "최종 수정(UTC)"],
-        ["JCM-X001", "@risk: nominate experts for the AI safety workshop", "A.1", "과학을 위한 AI 및 활용 지향 연구",
+        ["참조 번호", "제목(영문)", "제목(국문)", "중점 분야", "중점 분야명", "제기 회의", "미국 측 담당", "한국 측 담당", "기한",
+         "상태", "기한 경과", "최종 수정(UTC)"],
+        ["JCM-X001", "@risk: nominate experts for the AI safety workshop", None, "A.1", "과학을 위한 AI 및 활용 지향 연구",
          None, "David Okafor", "박지훈", datetime(2024, 1, 15), "미결", "예", TOUCHED],
-        ["JCM-X002", "Share the list of joint projects", "B.6.2", "아르테미스 II 한국 큐브위성 부탑재", None,
+        ["JCM-X002", "Share the list of joint projects", None, "B.6.2", "아르테미스 II 한국 큐브위성 부탑재", None,
          "David Okafor", "박지훈", datetime(2024, 2, 1), "완료", "아니요", TOUCHED],
-        ["JCM12-A01", "Exchange AI-ready dataset inventories", "A.1", "과학을 위한 AI 및 활용 지향 연구", "제12차 공동위원회",
-         "David Okafor", "박지훈", datetime(2030, 6, 30), "미결", "아니요", TOUCHED],
-        ["JCM12-A02", 'Draft the joint quantum testbed call, "phase 2"', "B.4", "양자 혁신 선도", "제12차 공동위원회",
+        ["JCM12-A01", "Exchange AI-ready dataset inventories", "AI 활용 가능 데이터셋 목록 교환", "A.1",
+         "과학을 위한 AI 및 활용 지향 연구", "제12차 공동위원회", "David Okafor", "박지훈", datetime(2030, 6, 30), "미결",
+         "아니요", TOUCHED],
+        ["JCM12-A02", 'Draft the joint quantum testbed call, "phase 2"', None, "B.4", "양자 혁신 선도", "제12차 공동위원회",
          "Olivia Park; 미국 국립과학재단", "정보통신기획평가원; 한국연구재단", datetime(2030, 9, 30), "진행 중", "아니요",
          TOUCHED],
-        ["JCM-X003", "공동 워크숍 개최 검토", "B.1", "연구보안", None, "미국 국립과학재단", "박지훈", datetime(2031, 1, 31),
-         "중단", "아니요", TOUCHED],
+        ["JCM-X003", "공동 워크숍 개최 검토", None, "B.1", "연구보안", None, "미국 국립과학재단", "박지훈",
+         datetime(2031, 1, 31), "중단", "아니요", TOUCHED],
     ],
 }
 WORKBOOK_WIDTHS = {
-    "en": "A=11 B=52 C=12 D=42 E=34 F=47 G=60 H=12 I=13 J=10 K=17",
-    "ko": "A=11 B=52 C=11 D=36 E=19 F=32 G=34 H=12 I=10 J=11 K=17",
+    "en": "A=11 B=52 C=33 D=12 E=42 F=34 G=47 H=60 I=12 J=13 K=10 L=17",
+    "ko": "A=11 B=52 C=33 D=11 E=36 F=19 G=32 H=34 I=12 J=10 K=11 L=17",
 }
 
 REGISTER_HEAD = {
@@ -245,20 +251,22 @@ Korea: Institute of Information and Communication Technology Planning and Evalua
     ],
     "ko": [
         """<header class="action-card__head">
-      <h2><a href="/action-items/N">JCM-X001</a> @risk: nominate experts for the AI safety workshop</h2>
+      <h2><a href="/action-items/N">JCM-X001</a> <span lang="en">@risk: nominate experts for the AI safety workshop</span> \
+<small class="lang-marker" title="국문이 아직 작성되지 않아 영문을 표시합니다.">(영문)</small></h2>
       <p><span class="status status--open">미결</span> <span class="status status--overdue">기한 경과</span> · \
 기한 <time datetime="2024-01-15">2024. 1. 15.</time> · \
 <span class="fa__code" title="과학을 위한 AI 및 활용 지향 연구">A.1</span></p>
       <p class="muted">미국: David Okafor · 한국: 박지훈</p>
     </header>""",
         """<header class="action-card__head">
-      <h2><a href="/action-items/N">JCM12-A01</a> Exchange AI-ready dataset inventories</h2>
+      <h2><a href="/action-items/N">JCM12-A01</a> AI 활용 가능 데이터셋 목록 교환</h2>
       <p><span class="status status--open">미결</span> · 기한 <time datetime="2030-06-30">2030. 6. 30.</time> · \
 <span class="fa__code" title="과학을 위한 AI 및 활용 지향 연구">A.1</span></p>
       <p class="muted">미국: David Okafor · 한국: 박지훈</p>
     </header>""",
         """<header class="action-card__head">
-      <h2><a href="/action-items/N">JCM12-A02</a> Draft the joint quantum testbed call, &#34;phase 2&#34;</h2>
+      <h2><a href="/action-items/N">JCM12-A02</a> <span lang="en">Draft the joint quantum testbed call, &#34;phase 2&#34;</span> \
+<small class="lang-marker" title="국문이 아직 작성되지 않아 영문을 표시합니다.">(영문)</small></h2>
       <p><span class="status status--in_progress">진행 중</span> · 기한 <time datetime="2030-09-30">2030. 9. 30.</time> · \
 <span class="fa__code" title="양자 혁신 선도">B.4</span></p>
       <p class="muted">미국: Olivia Park, 미국 국립과학재단 <span class="muted">(NSF)</span> · \
@@ -283,12 +291,12 @@ def test_the_workbook_is_what_the_secretariats_have_always_sent_round(app, clien
     auth.login(committee.kr_secretariat)
     workbook = _workbook(client.get("/action-items.xlsx").get_data())
     assert workbook == {
-        "title": title, "freeze": "A2", "filter": "A1:K6", "widths": WORKBOOK_WIDTHS[locale],
+        "title": title, "freeze": "A2", "filter": "A1:L6", "widths": WORKBOOK_WIDTHS[locale],
         "values": WORKBOOK_VALUES[locale],
-        # text everywhere but the two dates; an empty origin meeting is an empty cell
-        "types": ["sssssssssss", "ssssissdssd", "ssssissdssd", "sssssssdssd", "sssssssdssd", "ssssissdssd"],
-        "formats": [("H", "yyyy-mm-dd"), ("K", "yyyy-mm-dd hh:mm")],
-        "bold": [f"{letter}1" for letter in "ABCDEFGHIJK"],
+        # text everywhere but the two dates; an empty Korean title or origin meeting is an empty cell
+        "types": ["ssssssssssss", "ssississdssd", "ssississdssd", "ssssssssdssd", "ssisssssdssd", "ssississdssd"],
+        "formats": [("I", "yyyy-mm-dd"), ("L", "yyyy-mm-dd hh:mm")],
+        "bold": [f"{letter}1" for letter in "ABCDEFGHIJKL"],
         "quoted": ["B2"],  # the title that starts with "@" stays text when edited
     }
 
@@ -306,6 +314,10 @@ def test_the_register_page_shows_the_same_table(app, client, auth, committee, li
         assert ('<td><time datetime="2024-01-15">2024. 1. 15.</time></td>\n      <td><span class="status status--open">'
                 '미결</span> <span class="status status--overdue">기한 경과</span></td>') in table
         assert ('<td>미국 국립과학재단 <span class="muted">(NSF)</span></td>\n      <td>박지훈</td>') in table
+        # the Korean title where one is written, else the English, marked as such
+        assert '<td><a href="/action-items/N">JCM12-A01</a></td>\n      <td>AI 활용 가능 데이터셋 목록 교환</td>' in table
+        assert ('<td><span lang="en">Share the list of joint projects</span> <small class="lang-marker" '
+                'title="국문이 아직 작성되지 않아 영문을 표시합니다.">(영문)</small></td>') in table
 
 
 @pytest.mark.parametrize("locale", ["en", "ko"])
@@ -361,16 +373,17 @@ def test_a_column_added_to_the_registry_is_in_the_export_header_and_every_row(ap
     for old, new in zip(before[1:], after[1:]):
         assert new == old[:2] + [f"{old[0]} lead"] + old[2:]
     assert "never exported" not in {value for row in after for value in row}
-    assert [cell.value for cell in workbook[1]][:4] == ["Reference", "Title", "Lead", "Focus area"]
-    assert workbook["C2"].value == "JCM-X001 lead" and workbook.auto_filter.ref == "A1:L6"
-    assert workbook.column_dimensions["I"].width == 12  # the due date keeps its width, one column further on
+    assert [cell.value for cell in workbook[1]][:4] == ["Reference", "Title (English)", "Lead", "Title (Korean)"]
+    assert workbook["C2"].value == "JCM-X001 lead" and workbook.auto_filter.ref == "A1:M6"
+    assert workbook.column_dimensions["J"].width == 12  # the due date keeps its width, one column further on
 
 
 def test_the_register_page_and_the_export_share_their_columns(app):
     register = [column.key for column in COLUMNS if REGISTER in column.lists]
     export = [column.key for column in COLUMNS if EXPORT in column.lists]
     assert register == ["ref", "title", "focus_area", "owners_us", "owners_kr", "due_date", "status"]
-    assert set(register) <= set(export) and len(export) == len(set(export)) == 11
+    assert set(register) <= set(export) and len(export) == len(set(export)) == 12
+    assert export[1:3] == ["title", "title_ko"]  # the spreadsheets carry both texts, side by side
 
 
 def test_the_meetings_review_and_my_action_items_take_their_columns_from_the_registry_too(app):

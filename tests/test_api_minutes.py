@@ -4,6 +4,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from jcm.extensions import db
+from tests.conftest import complete_both_texts
 
 FAR = 10**9  # an id no test database reaches
 
@@ -42,18 +43,22 @@ def record_for(minutes: dict, title_start: str) -> dict:
 
 
 @pytest.fixture
-def circulated(api, committee, held_meeting):
-    """Minutes with both delegations, progress for both discussed focus areas, circulated for review."""
+def circulated(app, api, committee, held_meeting):
+    """Minutes with both delegations, progress for both discussed focus areas, both texts complete and checked,
+    circulated for review."""
     areas = area_ids(api, committee.us_secretariat)
-    minutes = start(api, committee.us_secretariat, held_meeting)
+    start(api, committee.us_secretariat, held_meeting)
     response = put(api, held_meeting, committee.us_secretariat, {
         "attendance": {"US": [{"user_id": committee.us_co_chair.id},
                               {"name": "Dr. Jane Doe", "title": "Director", "organization": "NSF"}],
                        "KR": [{"user_id": committee.kr_co_chair.id}, "홍길동"]},
         "progress": [{"focus_area_id": areas["A.1"], "status": "on_track", "narrative": "Testbeds shared."},
                      {"focus_area_id": areas["B.4"], "status": "at_risk", "narrative": "양자 테스트베드 접근 지연"}],
-        "next_meeting": "Washington, D.C., spring 2027",
-        "status": "circulated", "version": minutes["version"]})
+        "next_meeting": "Washington, D.C., spring 2027"})
+    assert response.status_code == 200, response.get_json()
+    complete_both_texts(app, committee, held_meeting)
+    response = put(api, held_meeting, committee.us_secretariat, {
+        "status": "circulated", "version": response.get_json()["version"]})
     assert response.status_code == 200, response.get_json()
     return held_meeting
 

@@ -14,6 +14,7 @@ from jcm.minutes import services
 from jcm.minutes.models import MAX_TEXT
 from jcm.records import digest
 from jcm.mou.models import FocusArea
+from tests.conftest import complete_both_texts
 
 
 def person(committee, name):
@@ -157,6 +158,7 @@ def _ready_to_adopt(app, committee, meeting_id):
                                                {"name": "Dr. Jane Doe", "title": "Director", "organization": "NSF"}])
     services.set_attendance(kr, minutes, "KR", [{"user_id": committee.kr_co_chair.id}, "홍길동"])
     services.save_progress(us, minutes, _area(app, "A.1"), "on_track", "Testbeds shared.")
+    complete_both_texts(app, committee, meeting_id)
     services.set_status(us, minutes, "circulated")
     return minutes
 
@@ -173,6 +175,7 @@ def test_both_co_chairs_adopt_and_the_minutes_are_locked_with_their_digest(app, 
         minutes = _ready_to_adopt(app, committee, held_meeting)
         us = person(committee, "us_secretariat")
         services.save_progress(us, minutes, _area(app, "B.4"), "at_risk", "양자 테스트베드 접근 지연")
+        complete_both_texts(app, committee, held_meeting)
         with pytest.raises(PermissionDenied):
             services.adopt(person(committee, "kr_delegate"), minutes)
         services.adopt(person(committee, "us_co_chair"), minutes)
@@ -255,6 +258,7 @@ def test_a_change_after_one_side_adopted_needs_that_side_to_adopt_again(app, com
         section = services.ordered_sections(minutes)[0]
         services.save_section(person(committee, "kr_secretariat"), section, "A late correction", [], None)
         assert services.approvals_by_side(minutes) == {"US": None, "KR": None}
+        complete_both_texts(app, committee, held_meeting)
         services.adopt(person(committee, "kr_co_chair"), minutes)
         assert minutes.status == "circulated"  # the U.S. co-chair has not adopted the corrected text
 

@@ -13,7 +13,7 @@ from jcm.meetings.services import get_meeting
 from jcm.minutes import services
 from jcm.minutes.models import MinutesComment
 from jcm.mou.models import FocusArea
-from tests.conftest import csrf_token, post_form
+from tests.conftest import complete_both_texts, csrf_token, post_form
 
 
 @pytest.fixture
@@ -53,6 +53,8 @@ def record_progress(app, committee, meeting_id):
 
 
 def circulate(app, committee, meeting_id):
+    """Both texts completed and checked, and the draft circulated for review."""
+    complete_both_texts(app, committee, meeting_id)
     with app.app_context():
         us = get_user(committee.us_secretariat.id)
         services.set_status(us, services.open_minutes(us, get_meeting(meeting_id)), "circulated")

@@ -32,7 +32,8 @@ def queries_for(app, client, path: str) -> int:
 
 
 @pytest.mark.parametrize("path", ["/action-items", "/my-action-items", "/meetings", "/meetings/{meeting}",
-                                  "/admin/users", "/mou"])
+                                  "/admin/users", "/mou", "/action-items?q=e&sort=title", "/my-action-items?q=E",
+                                  "/meetings?q=joint%20위원회"])
 def test_a_page_costs_the_same_number_of_queries_for_3_or_12_rows(app, client, auth, committee, make_meeting,
                                                                   make_action_item, path):
     meeting = make_meeting(ordinal=11, start_date="2026-03-10")

@@ -71,6 +71,10 @@ class User(UserMixin, db.Model):
         one_of("role", Role),
     )
 
+    def display_name(self, locale: str = "en") -> str:
+        """The person's name as a reader of `locale` writes it: in Hangul for a Korean reader when it is given."""
+        return self.name_ko if locale == "ko" and self.name_ko else self.name
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active

@@ -17,6 +17,7 @@ from jcm.api import current_api_user
 from jcm.api.resources import commit, refusals
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
+from jcm.i18n import locale_code
 from jcm.meetings.models import Meeting
 from jcm.mou import services as mou
 from jcm.mou.models import Agreement
@@ -55,12 +56,13 @@ def _agreement_for(data: dict) -> Agreement:
 def list_action_items(args):
     """The register, filtered, one page at a time (the `X-Pagination` header tells how many there are).
 
-    Default order: by due date. A filter given a value it cannot take is refused, naming the filter."""
+    Default order: by due date; `sort=title` orders by the title in the caller's language (their account's, else
+    the request's Accept-Language). A filter given a value it cannot take is refused, naming the filter."""
     require(current_api_user(), "action.view")
     page, per_page = args["page"], args["per_page"]
-    found = db.paginate(actions.register_query(args["filters"], date.today(), args.get("agreement_id")), page=page,
-                        per_page=per_page,
-                        error_out=False, count=True)
+    found = db.paginate(actions.register_query(args["filters"], date.today(), args.get("agreement_id"),
+                                               language=locale_code()),
+                        page=page, per_page=per_page, error_out=False, count=True)
     metadata = actions_api._make_pagination_metadata(page, per_page, found.total)
     return found.items, {"X-Pagination": json.dumps(metadata)}
 

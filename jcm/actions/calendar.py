@@ -18,6 +18,7 @@ from jcm.actions.models import ACTION_STATUS_LABELS, ActionItem, CalendarFeed
 from jcm.actions.services import my_action_items
 from jcm.audit.services import record
 from jcm.extensions import db
+from jcm.i18n import fallback_note, localized
 from jcm.meetings.models import MODE_LABELS, Meeting
 from jcm.models import utcnow
 from jcm.permissions import can, require
@@ -81,12 +82,11 @@ def user_for_feed_token(token: str) -> User | None:
 
 # --- the feed's content -----------------------------------------------------------------------------------
 
-def _localized(obj, field: str, locale: str) -> str:
-    if locale == "ko":
-        korean = getattr(obj, f"{field}_ko", "")
-        if korean:
-            return korean
-    return getattr(obj, field)
+def _text(text) -> str:
+    """A text localized() gave, followed by the words that say it is the other language's when it fell back (a
+    calendar shows plain text: the marker a page shows is these words)."""
+    note = fallback_note(text)
+    return f"{text} {note}" if note else str(text)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -99,9 +99,9 @@ def _meeting_event(meeting: Meeting, locale: str, stamp: datetime) -> Event:
     event.add("dtstamp", stamp)
     event.add("dtstart", meeting.start_date)
     event.add("dtend", meeting.end_date + timedelta(days=1))  # an all-day event's end is exclusive
-    event.add("summary", _localized(meeting, "title", locale))
-    location = ", ".join(part for part in (_localized(meeting, "venue", locale),
-                                           _localized(meeting, "city", locale)) if part)
+    event.add("summary", _text(localized(meeting, "title", locale)))
+    location = ", ".join(_text(part) for part in (localized(meeting, "venue", locale),
+                                                  localized(meeting, "city", locale)) if part)
     if location:
         event.add("location", location)
     event.add("description", str(MODE_LABELS.get(meeting.mode, meeting.mode)))
@@ -117,9 +117,9 @@ def _action_event(item: ActionItem, locale: str, stamp: datetime, today: date) -
     event.add("dtstamp", stamp)
     event.add("dtstart", item.due_date)
     event.add("dtend", item.due_date + timedelta(days=1))
-    event.add("summary", _("%(ref)s %(title)s (due)", ref=item.ref, title=item.title))
+    event.add("summary", _("%(ref)s %(title)s (due)", ref=item.ref, title=_text(localized(item, "title", locale))))
     lines = [
-        f"{item.focus_area.code} {_localized(item.focus_area, 'title', locale)}",
+        f"{item.focus_area.code} {localized(item.focus_area, 'title', locale)}",
         _("Status: %(status)s", status=str(ACTION_STATUS_LABELS.get(item.status, item.status))),
         _("U.S. owners: %(owners)s", owners=owner_names(item, "US", locale)),
         _("Korean owners: %(owners)s", owners=owner_names(item, "KR", locale)),
@@ -146,7 +146,7 @@ def build_calendar(user: User, today: date) -> bytes:
         calendar.add("method", "PUBLISH")
         calendar.add("x-wr-calname", _("JCM: meetings and my action items"))
         calendar.add("x-wr-caldesc", _("Meetings of the Joint Committee and the due dates of the action items "
-                                       "of %(name)s and their agency.", name=user.name))
+                                       "of %(name)s and their agency.", name=user.display_name(locale)))
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT6H")
         stamp = _utc(utcnow())

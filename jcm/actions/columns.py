@@ -19,8 +19,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from jcm.actions.models import ACTION_STATUS_LABELS, ActionItem, ActionReview
+from jcm.i18n import localized
 from jcm.models import SIDES
-from jcm.records import iso, owner_labels
+from jcm.records import both, iso, owner_labels
 
 # The lists that show action items in columns.
 REGISTER = "register"  # the register page's table
@@ -35,17 +36,6 @@ DOCUMENT_TABLES = (AGENDA_CARRIED, MINUTES_REVIEW, MINUTES_NEW)
 
 # The lines of a card, in order: the heading, a line of facts, a line of owners.
 CARD_LINES = ("heading", "facts", "owners")
-
-
-def _localized(obj, field: str, locale: str) -> str:
-    """A model's text in `locale`: its `<field>_ko` in Korean when there is one, else the English."""
-    if obj is None:
-        return ""
-    if locale == "ko":
-        korean = getattr(obj, f"{field}_ko", "")
-        if korean:
-            return korean
-    return getattr(obj, field)
 
 
 def owner_names(item: ActionItem, side: str, locale: str) -> str:
@@ -134,16 +124,20 @@ COLUMNS: tuple[Column, ...] = (
     Column("ref", _l("Reference"), lambda item, locale, today: item.ref, BOTH | DOCUMENTS | {REVIEW, MINE},
            cell="cell_ref", card=("heading", 1), freeze=lambda item, review: {"ref": item.ref},
            document_col="col-ref", document_cell="printed_ref"),
-    Column("title", _l("Title"), lambda item, locale, today: item.title, BOTH | DOCUMENTS | {REVIEW, MINE},
-           page_header=_l("Action"), card=("heading", 2), freeze=lambda item, review: {"title": item.title},
-           document_col="col-action"),
+    # A page shows the title in the reader's language (the other's, marked, when theirs has none yet); the
+    # spreadsheets carry both texts side by side; records freeze both ({"en", "ko"}; made before, the English alone).
+    Column("title", _l("Title (English)"), lambda item, locale, today: item.title, BOTH | DOCUMENTS | {REVIEW, MINE},
+           page_header=_l("Action"), cell="cell_title", card=("heading", 2),
+           freeze=lambda item, review: {"title": both(item, "title")}, document_col="col-action",
+           document_cell="printed_title"),
+    Column("title_ko", _l("Title (Korean)"), lambda item, locale, today: item.title_ko, frozenset({EXPORT})),
     Column("focus_area", _l("Focus area"), lambda item, locale, today: item.focus_area.code,
            BOTH | {MINE, MINUTES_NEW}, cell="cell_focus_area", card=("facts", 3),
            freeze=lambda item, review: {"focus_area": item.focus_area.code}, document_col="col-area",
            document_cell="printed_focus_area"),
     Column("focus_area_title", _l("Focus area title"),
-           lambda item, locale, today: _localized(item.focus_area, "title", locale), frozenset({EXPORT})),
-    Column("meeting", _l("Origin meeting"), lambda item, locale, today: _localized(item.meeting, "title", locale),
+           lambda item, locale, today: localized(item.focus_area, "title", locale), frozenset({EXPORT})),
+    Column("meeting", _l("Origin meeting"), lambda item, locale, today: localized(item.meeting, "title", locale),
            frozenset({EXPORT})),
     Column("owners_us", _l("U.S. owners"), lambda item, locale, today: owner_names(item, "US", locale),
            BOTH | {REVIEW, MINE}, page_header=_l("Owners"), side="US", cell="cell_owners", cell_options=NAMES_ONLY,

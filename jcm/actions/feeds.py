@@ -38,8 +38,8 @@ def _export(extension: str, build, mimetype: str):
             return json_error(422, error.code, error.message, field=error.field)
         raise
     today = date.today()
-    items = db.session.scalars(register_query(filters, today)).unique().all()
     locale = user.locale if user.locale in current_app.config["LANGUAGES"] else locale_code()
+    items = db.session.scalars(register_query(filters, today, language=locale)).unique().all()
     response = Response(build(items, locale, today), mimetype=mimetype)
     response.headers.set("Content-Disposition", "attachment", filename=exports.filename(today, extension))
     response.headers["Cache-Control"] = "private, no-store"

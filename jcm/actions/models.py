@@ -125,7 +125,7 @@ class ActionOwner(db.Model):
 
     def label(self, locale: str = "en") -> str:
         if self.user is not None:
-            return self.user.name
+            return self.user.display_name(locale)
         return self.organization.display_name(locale) if self.organization else ""
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from jcm.accounts.models import User
 from jcm.actions.models import ACTION_STATUS_LABELS, OPEN_STATUSES, ActionItem, ActionOwner, ReminderLog
 from jcm.extensions import db
+from jcm.i18n import localized
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class DigestItem:
     id: int
     ref: str
     title: str
+    title_ko: str
     due_date: date
     status: str
 
@@ -93,8 +95,8 @@ def collect_digests(today: date, days: int) -> list[Digest]:
     owning organization; one digest per person, in a constant number of queries."""
     horizon = today + timedelta(days=days)
     rows = db.session.execute(
-        select(ActionItem.id, ActionItem.ref, ActionItem.title, ActionItem.due_date, ActionItem.status,
-               ActionOwner.user_id, ActionOwner.organization_id)
+        select(ActionItem.id, ActionItem.ref, ActionItem.title, ActionItem.title_ko, ActionItem.due_date,
+               ActionItem.status, ActionOwner.user_id, ActionOwner.organization_id)
         .join(ActionOwner, ActionOwner.action_item_id == ActionItem.id)
         .where(ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_date <= horizon)
     ).all()
@@ -103,8 +105,8 @@ def collect_digests(today: date, days: int) -> list[Digest]:
     items: dict[int, DigestItem] = {}
     by_user: dict[int, set[int]] = {}
     by_organization: dict[int, set[int]] = {}
-    for item_id, ref, title, due_date, status, user_id, organization_id in rows:
-        items.setdefault(item_id, DigestItem(item_id, ref, title, due_date, status))
+    for item_id, ref, title, title_ko, due_date, status, user_id, organization_id in rows:
+        items.setdefault(item_id, DigestItem(item_id, ref, title, title_ko or "", due_date, status))
         if user_id is not None:
             by_user.setdefault(user_id, set()).add(item_id)
         else:
@@ -119,9 +121,9 @@ def collect_digests(today: date, days: int) -> list[Digest]:
     for user in users:
         owned = by_user.get(user.id, set()) | by_organization.get(user.organization_id, set())
         mine = sorted((items[item_id] for item_id in owned), key=lambda item: (item.due_date, item.ref))
+        locale = user.locale if user.locale in languages else default_locale
         digests.append(Digest(
-            user_id=user.id, email=user.email, name=user.name,
-            locale=user.locale if user.locale in languages else default_locale, today=today, days=days,
+            user_id=user.id, email=user.email, name=user.display_name(locale), locale=locale, today=today, days=days,
             overdue=[item for item in mine if item.due_date < today],
             due_soon=[item for item in mine if item.due_date >= today]))
     return digests
@@ -152,7 +154,9 @@ def _when(item: DigestItem, today: date) -> str:
 
 
 def _line(item: DigestItem, digest: Digest, base_url: str) -> dict:
-    return {"ref": item.ref, "title": item.title, "due": item.due_date.isoformat(), "when": _when(item, digest.today),
+    """One item as the owner reads it: its title in their language (the other's, marked, when theirs has none)."""
+    return {"ref": item.ref, "title": localized(item, "title", digest.locale), "due": item.due_date.isoformat(),
+            "when": _when(item, digest.today),
             "status": str(ACTION_STATUS_LABELS.get(item.status, item.status)),
             "url": f"{base_url}/action-items/{item.id}"}
 

@@ -11,7 +11,8 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_lo
 
 from jcm.actions.models import ACTION_STATUSES, ActionItem, ActionOwner, ActionUpdate
 from jcm.actions.services import SORTS, RegisterFilter
-from jcm.api.schemas import ID, StrictSchema, input_fields, output_fields
+from jcm.api.schemas import ID, SearchText, StrictSchema, input_fields, output_fields, search_description
+from jcm.collation import MAX_QUERY_LENGTH
 from jcm.errors import Invalid
 from jcm.fields import declared, editable
 from jcm.models import MAX_ID, SIDES, parse_date
@@ -132,14 +133,19 @@ class RegisterFilterSchema(Schema):
         "invalid": _l("The overdue filter is true or false.")}, metadata={
         "description": "true: only overdue items; false: none of them", "enum": ["true", "false"]})
     due_before = _Day(metadata={"description": "items due before this day", "format": "date"})
+    q = SearchText(metadata={"description": search_description("the title or description"),
+                             "maxLength": MAX_QUERY_LENGTH, "example": "데이터셋목록"})
     sort = fields.Str(validate=validate.OneOf(list(SORTS), error=_l("Sort by one of: %(sorts)s.",
                                                                     sorts=", ".join(SORTS))),
-                      metadata={"description": "default: due", "enum": list(SORTS)})
+                      metadata={"description": "default: due; title: by the title in the reader's language (the "
+                                               "Korean title for a Korean reader, where there is one), Hangul in "
+                                               "가나다 order", "enum": list(SORTS)})
 
     @pre_load
     def drop_empty(self, data, **_kwargs):
-        """An empty filter on the page's form is no filter."""
-        return {key: value for key, value in data.items() if value not in (None, "")}
+        """An empty filter on the page's form is no filter (a search of spaces only is none either)."""
+        return {key: value for key, value in data.items()
+                if value not in (None, "") and not (key == "q" and isinstance(value, str) and not value.strip())}
 
     @post_load
     def to_filter(self, data: dict[str, Any], **_kwargs) -> dict[str, Any]:
@@ -151,7 +157,7 @@ class RegisterFilterSchema(Schema):
 
 
 FILTER_FIELDS = {"side", "owner_user", "owner_organization", "status", "focus_area", "meeting", "overdue",
-                 "due_before", "sort"}
+                 "due_before", "q", "sort"}
 
 
 def read_filters(args) -> RegisterFilter:

@@ -14,6 +14,7 @@ from jcm.accounts.models import Organization, User
 from jcm.actions.models import (OPEN_STATUSES, REVIEW_OUTCOMES, ActionItem, ActionOwner,
                                 ActionReview, ActionUpdate)
 from jcm.audit.services import record, tracked
+from jcm.collation import finds, in_language, sort_key
 from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, declared, editable, populate
@@ -327,6 +328,14 @@ def record_review(actor, item: ActionItem, meeting: Meeting, outcome: str, new_d
 
 # --- the register ---------------------------------------------------------------------------------------
 
+def _by_title(language: str, *, descending: bool = False) -> tuple:
+    """By the title the reader sees — a Korean reader by the Korean title where there is one — Hangul in 가나다
+    order on every database (jcm.collation)."""
+    key = sort_key(in_language(ActionItem.title, ActionItem.title_ko, language))
+    return (key.desc() if descending else key, ActionItem.ref)
+
+
+# How the register may be sorted: the order, or how a reader of a language orders it.
 SORTS = {
     "due": (ActionItem.due_date, ActionItem.ref),
     "-due": (ActionItem.due_date.desc(), ActionItem.ref),
@@ -334,7 +343,20 @@ SORTS = {
     "-ref": (ActionItem.ref.desc(),),
     "status": (ActionItem.status, ActionItem.due_date),
     "updated": (ActionItem.updated_at.desc(), ActionItem.id.desc()),
+    "title": lambda language: _by_title(language),
+    "-title": lambda language: _by_title(language, descending=True),
 }
+
+
+def sort_order(sort: str, language: str) -> tuple:
+    order = SORTS[sort]
+    return order(language) if callable(order) else order
+
+
+def text_matches(query: str | None):
+    """The items whose title or description, in English or Korean, has every word of a typed query; None for
+    none."""
+    return finds(query, ActionItem.title, ActionItem.title_ko, ActionItem.description, ActionItem.description_ko)
 
 
 @dataclass
@@ -349,6 +371,7 @@ class RegisterFilter:
     meeting: int | None = None
     overdue: bool | None = None
     due_before: date | None = None
+    q: str | None = None  # words of a title or description, in English or Korean
     sort: str = "due"
 
     def as_args(self) -> dict[str, Any]:
@@ -368,6 +391,8 @@ class RegisterFilter:
             args["overdue"] = "true" if self.overdue else "false"
         if self.due_before:
             args["due_before"] = self.due_before.isoformat()
+        if self.q:
+            args["q"] = self.q
         if self.sort != "due":
             args["sort"] = self.sort
         return args
@@ -378,7 +403,8 @@ def _owner_match(**criteria):
         getattr(ActionOwner, key) == value for key, value in criteria.items()])
 
 
-def register_query(filters: RegisterFilter, today: date, agreement_id: int | None = None):
+def register_query(filters: RegisterFilter, today: date, agreement_id: int | None = None, language: str = "en"):
+    """The register as filtered, in the order asked for; sorted by title, as a reader of `language` sees them."""
     query = item_query()
     if agreement_id is not None:
         query = query.where(ActionItem.agreement_id == agreement_id)
@@ -406,7 +432,10 @@ def register_query(filters: RegisterFilter, today: date, agreement_id: int | Non
         query = query.where(or_(ActionItem.status.not_in(OPEN_STATUSES), ActionItem.due_date >= today))
     if filters.due_before:
         query = query.where(ActionItem.due_date < filters.due_before)
-    return query.order_by(*SORTS[filters.sort])
+    found = text_matches(filters.q)
+    if found is not None:
+        query = query.where(found)
+    return query.order_by(*sort_order(filters.sort, language))
 
 
 def _with_descendants(area_id: int) -> list[int]:
@@ -448,13 +477,18 @@ def register_counts(filters: RegisterFilter, today: date, agreement_id: int | No
     return counts
 
 
-def my_action_items(user: User, today: date, *, include_closed: bool = False) -> list[ActionItem]:
-    """What the user or their organization owns: overdue first, then by due date."""
+def my_action_items(user: User, today: date, *, include_closed: bool = False,
+                    q: str | None = None) -> list[ActionItem]:
+    """What the user or their organization owns: overdue first, then by due date; with `q`, those whose title or
+    description has its words."""
     conditions = [_owner_match(user_id=user.id)]
     if user.organization_id:
         conditions.append(_owner_match(organization_id=user.organization_id))
     query = item_query().where(or_(*conditions))
     if not include_closed:
         query = query.where(ActionItem.status.in_(OPEN_STATUSES))
+    found = text_matches(q)
+    if found is not None:
+        query = query.where(found)
     items = list(db.session.scalars(query.order_by(ActionItem.due_date, ActionItem.ref)).unique())
     return sorted(items, key=lambda item: (not item.is_overdue(today), item.due_date, item.ref))

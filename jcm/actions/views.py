@@ -16,10 +16,11 @@ from jcm.actions.columns import REGISTER, REVIEW, card_lines, columns_of
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
 from jcm.actions.models import ActionItem
 from jcm.actions.schemas import read_filters
+from jcm.api.schemas import read_search
 from jcm.errors import Invalid
 from jcm.extensions import db
 from jcm.fields import editable
-from jcm.i18n import localized
+from jcm.i18n import locale_code, localized
 from jcm.labels import choices
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
@@ -41,8 +42,8 @@ def register():
         filters = read_filters(request.args)
     except Invalid as invalid:
         error, filters = invalid.message, services.RegisterFilter()
-    page = db.paginate(services.register_query(filters, today), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
+    page = db.paginate(services.register_query(filters, today, language=locale_code()),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
     counts = services.register_counts(filters, today)
     return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
                            today=today, args=filters.as_args(), filter_options=_filter_options(),
@@ -64,9 +65,14 @@ def _filter_options() -> dict:
 @login_required
 def mine():
     today = date.today()
-    items = services.my_action_items(actor(), today)
-    return render_template("actions/mine.html", items=items, today=today, card=card_lines(),
-                           form=UpdateForm(formdata=None))
+    error, status = None, 200
+    try:
+        q = read_search(request.args)
+    except Invalid as invalid:
+        q, error, status = "", invalid.message, 422
+    items = services.my_action_items(actor(), today, q=q)
+    return render_template("actions/mine.html", items=items, today=today, card=card_lines(), q=q, error=error,
+                           form=UpdateForm(formdata=None)), status
 
 
 @bp.get("/action-items/<int:item_id>")

@@ -2,15 +2,55 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timezone
 
-from marshmallow import RAISE, Schema, fields, validate
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
+from jcm.collation import MAX_QUERY_LENGTH
+from jcm.errors import Invalid
 from jcm.models import MAX_ID, ROLES, SIDES
 
 SIDE = validate.OneOf(SIDES)
 ROLE = validate.OneOf(ROLES)
 ID = validate.Range(min=1, max=MAX_ID)
+
+
+class SearchText(fields.Str):
+    """Words typed to find texts in English or Korean (jcm.collation): white space and control characters made
+    single spaces; longer than a title and a few words is refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = str(super()._deserialize(value, attr, data, **kwargs))
+        words = " ".join("".join(" " if unicodedata.category(char) == "Cc" else char for char in text).split())
+        if len(words) > MAX_QUERY_LENGTH:
+            raise ValidationError(str(_l("The search text may be at most %(limit)d characters.",
+                                         limit=MAX_QUERY_LENGTH)))
+        return words
+
+
+def search_description(what: str) -> str:
+    """How a list's `q` is documented: what it looks in, and how it matches."""
+    return (f"words of {what}, in English or Korean: each word must be found, Latin letters in either case, Hangul "
+            "with or without the spaces between words (데이터셋목록 finds 데이터셋 목록)")
+
+
+class SearchQuery(Schema):
+    """A page's search box alone (the meetings, my action items); other arguments of the address are the page's."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    q = SearchText(load_default="")
+
+
+def read_search(args) -> str:
+    """The words typed in a page's search box, or ""; too long a text is refused naming `q` (422)."""
+    try:
+        return SearchQuery().load({"q": args.get("q", "")})["q"]
+    except ValidationError as error:
+        raise Invalid(str(error.messages["q"][0]), field="q") from None
 
 
 class ErrorDetailSchema(Schema):

@@ -46,9 +46,9 @@ def approvals(meeting: Meeting) -> dict[str, Any]:
 @meetings_api.arguments(MeetingQuery, location="query")
 @meetings_api.response(200, MeetingSchema(many=True))
 def list_meetings(args):
-    """All meetings, latest first."""
+    """All meetings, latest first; `q` keeps those whose title, venue or city has its words."""
     require(current_api_user(), "meeting.view")
-    found = meetings.list_meetings(args.get("agreement_id"))
+    found = meetings.list_meetings(args.get("agreement_id"), q=args.get("q"))
     if "status" in args:
         found = [meeting for meeting in found if meeting.status == args["status"]]
     return found
@@ -186,7 +186,9 @@ def agree_agenda(data, meeting_id: int):
     """The caller's side agrees the current version of the agenda.
 
     A secretariat or co-chair speaks for their own side; with `agenda_version`, only if that is still the
-    current one. Both sides' agreement makes the meeting `agenda_agreed`."""
+    current one. Both sides' agreement makes the meeting `agenda_agreed`. Refused (409) until every text of the
+    meeting and its items is written in both languages and checked by the side answering for each:
+    `error.current.gaps` lists each text missing, stale or not yet checked."""
     meeting = meetings.get_meeting(meeting_id)
     commit(lambda: meetings.agree_agenda(current_api_user(), meeting, data.get("agenda_version")))
     return approvals(meetings.get_meeting(meeting_id))

@@ -8,7 +8,9 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from jcm.api.schemas import ID, SideApprovalsSchema, StrictSchema, input_fields, output_fields
+from jcm.api.schemas import (ID, SearchText, SideApprovalsSchema, StrictSchema, input_fields, output_fields,
+                             search_description)
+from jcm.collation import MAX_QUERY_LENGTH
 from jcm.fields import declared, editable
 from jcm.meetings.models import MEETING_STATUSES, AgendaItem, Meeting
 from jcm.meetings.services import SETTABLE_STATUSES, Slot
@@ -72,6 +74,8 @@ class MeetingUpdateSchema(CoChairsIn, StrictSchema):
 class MeetingQuery(Schema):
     agreement_id = fields.Int(validate=ID)
     status = fields.Str(validate=validate.OneOf(MEETING_STATUSES))
+    q = SearchText(metadata={"description": search_description("the title, venue or city"),
+                             "maxLength": MAX_QUERY_LENGTH, "example": "세종"})
 
 
 PRESENTERS = {"presenters": (("US", "presenter_us"), ("KR", "presenter_kr")),

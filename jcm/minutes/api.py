@@ -203,7 +203,9 @@ def adopt_minutes(_data, meeting_id: int):
 
     The side is always the caller's own. When both sides have adopted, the minutes are locked, their SHA-256
     is fixed and the meeting becomes `minutes_adopted`. Refused (409) while a focus area the meeting
-    discussed has no progress entry."""
+    discussed has no progress entry, and until every text of the minutes is written in both languages and checked
+    by the side answering for each (as for circulating them): `error.current.gaps` lists each text missing, stale or
+    not yet checked."""
     user = current_api_user()
     meeting = meetings.get_meeting(meeting_id)
     minutes = _existing(meeting)

@@ -12,16 +12,19 @@ from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
+from jcm.actions.services import raised_at
 from jcm.audit.services import record, tracked
+from jcm.bilingual import NamedGap, Weighed, named_gaps, refuse_gaps
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, declared, populate
+from jcm.i18n import locale_code, localized
 from jcm.meetings.models import AgendaItem, Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes.models import (Attendee, CorrectionApproval, Minutes, MinutesApproval, MinutesComment,
                                 MinutesCorrection, MinutesSection, ProgressEntry, SectionRevision)
 from jcm.models import SIDES, utcnow, whole_number
-from jcm.mou.models import FocusArea
+from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import AlreadyDone, require
 from jcm.versions import check_version, next_version
 
@@ -324,14 +327,52 @@ def _touch(minutes: Minutes, actor=None) -> None:
 
 # --- review ---------------------------------------------------------------------------------------------
 
+def minutes_texts(minutes: Minutes, meeting: Meeting) -> list[Weighed]:
+    """What the parity gate weighs before the minutes are circulated or adopted: the minutes' own text (the next
+    meeting), each agenda item's record (discussion, decisions), the progress entries (narrative), the delegations
+    (names, titles, organizations) and the action items raised at the meeting (title, description)."""
+    sections = db.session.scalars(select(MinutesSection).join(MinutesSection.agenda_item).where(
+        MinutesSection.minutes_id == minutes.id).options(joinedload(MinutesSection.agenda_item)).order_by(
+        AgendaItem.position, AgendaItem.id)).all()
+    progress = db.session.scalars(select(ProgressEntry).join(ProgressEntry.focus_area).where(
+        ProgressEntry.minutes_id == minutes.id).options(joinedload(ProgressEntry.focus_area)).order_by(
+        FocusArea.position)).all()
+    attendees = db.session.scalars(select(Attendee).where(Attendee.minutes_id == minutes.id).order_by(
+        Attendee.side.desc(), Attendee.position)).all()
+    delegations = {"US": _("U.S."), "KR": _("Korean")}
+    return [
+        Weighed(minutes, _("The minutes")),
+        *(Weighed(section, _("The record of agenda item %(number)d “%(title)s”", number=number,
+                             title=localized(section.agenda_item, "title")))
+          for number, section in enumerate(sections, start=1)),
+        *(Weighed(entry, _("Progress on %(area)s", area=entry.focus_area.label(locale_code()))) for entry in progress),
+        *(Weighed(attendee, _("%(name)s of the %(side)s delegation", name=localized(attendee, "name"),
+                              side=delegations[attendee.side])) for attendee in attendees),
+        *(Weighed(item, _("Action item %(ref)s “%(title)s”", ref=item.ref, title=localized(item, "title")))
+          for item in raised_at(meeting)),
+    ]
+
+
+def minutes_text_gaps(minutes: Minutes, meeting: Meeting) -> list[NamedGap]:
+    """Each text of the minutes missing, stale or not yet checked in a language: while any is, the minutes are
+    neither circulated nor adopted."""
+    agreement = db.session.get(Agreement, meeting.agreement_id)
+    return named_gaps(minutes_texts(minutes, meeting), agreement.answers_for)
+
+
 def set_status(actor, minutes: Minutes, status: str, expected_version: int | None = None) -> Minutes:
-    """A secretariat circulates the draft for review, or takes it back to draft."""
+    """A secretariat circulates the draft for review, once both texts are complete and each side has checked its
+    own language, or takes it back to draft."""
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
     status = declared(Minutes)["status"].clean(status)
     if status == "adopted":
         raise Conflict(_("Minutes are adopted only by both co-chairs' approvals."))
     check_version(minutes, expected_version, _("The minutes changed meanwhile; review them and try again."))
+    if status == "circulated" and minutes.status != "circulated":
+        refuse_gaps(minutes_text_gaps(minutes, meeting), lambda gaps: _(
+            "The minutes cannot be circulated until both texts are complete and each side has checked its own "
+            "language: %(gaps)s.", gaps=gaps))
     with tracked(actor, "minutes.status", minutes, label=lambda _minutes: meeting.title):
         if populate(minutes, {"status": status}, ("status",)):
             if status == "draft":  # taken back for rework: any adoption so far no longer stands
@@ -401,6 +442,9 @@ def adopt(actor, minutes: Minutes) -> MinutesApproval:
     if missing:
         raise Conflict(_("The minutes cannot be adopted yet: no progress is recorded for %(areas)s.",
                          areas=", ".join(f"{a.code} {a.title}" for a in missing)))
+    refuse_gaps(minutes_text_gaps(minutes, meeting), lambda gaps: _(
+        "The minutes cannot be adopted until both texts are complete and each side has checked its own language: "
+        "%(gaps)s.", gaps=gaps))
     approval, given = _approve_for_own_side(actor, minutes.approvals, MinutesApproval)
     if not given:
         return approval

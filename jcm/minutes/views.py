@@ -72,6 +72,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
                  for side in SIDES}
     all_comments = services.comments(minutes)
     approvals = services.approvals_by_side(minutes)
+    can_adopt = can(actor(), "minutes.adopt", minutes)
+    waiting = can_adopt or can_edit and minutes.status == "draft"  # an act the texts may keep waiting
     context.update(
         sections=sections, section_forms=section_forms, conflict=conflict, posted_section=posted_section,
         areas=areas, progress=progress, progress_forms=progress_forms, attendance_forms=attendance_forms,
@@ -81,7 +83,7 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
                                                                            if c.section_id is None],
         can_comment=can(actor(), "minutes.comment", minutes),
         can_resolve=can(actor(), "minutes.edit", minutes),
-        can_adopt=can(actor(), "minutes.adopt", minutes),
+        can_adopt=can_adopt, minutes_gaps=services.minutes_text_gaps(minutes, meeting) if waiting else [],
         comment_form=forms.get("comment") or CommentForm(formdata=None))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     return render_template("minutes/show.html", **context), status
@@ -271,9 +273,11 @@ def set_status(meeting_id: int):
         ok, _minutes = submit(None, lambda: services.set_status(actor(), minutes, form.status.data,
                                                                 int_or_none(form.version.data)))
         g.pop("conflict", None)
-        if ok:
-            flash(_("The draft has been circulated for review.") if form.status.data == "circulated"
-                  else _("The minutes are a draft again."), "success")
+        if not ok:  # refused (changed meanwhile, a text missing or unchecked): the page says why, with the status
+            error = g.get("service_error")
+            return _page(meeting, _required_minutes(meeting), status=error.status if error else 409)
+        flash(_("The draft has been circulated for review.") if form.status.data == "circulated"
+              else _("The minutes are a draft again."), "success")
     return _back(meeting_id)
 
 
