@@ -162,8 +162,8 @@ def test_circulate_comment_and_take_back_to_draft(api, committee, circulated):
     jane = minutes["attendees"]["US"][1]
     assert {key: jane[key] for key in ("name", "title", "organization", "user_id")} == {
         "name": "Dr. Jane Doe", "title": "Director", "organization": "NSF", "user_id": None}
-    assert (jane["name_ko"], jane["title_ko"], jane["organization_ko"]) == ("", "", "")
-    assert jane["languages"]["name"] == {"en": "written", "ko": "missing"}
+    assert jane["name_ko"] and jane["title_ko"] and jane["organization_ko"]  # the Korean secretariat wrote them
+    assert jane["languages"] == {text: {"en": "checked", "ko": "checked"} for text in ("name", "title", "organization")}
     assert [p["focus_area_code"] for p in minutes["progress"]] == ["A.1", "B.4"]
     item = minutes["records"][3]["agenda_item_id"]
     path = f"/api/v1/meetings/{circulated}/minutes/comments"

@@ -437,7 +437,7 @@ def test_a_correction_changes_a_korean_text_of_adopted_minutes(app, committee, h
         services.save_section(us, section, DISCUSSION, DECISIONS, 1, discussion_ko=DISCUSSION_KO,
                               decisions_ko=DECISIONS_KO)
         services.save_progress(us, minutes, _area(app, "B.4"), "on_track", "", narrative_ko="")
-        services.set_status(us, minutes, "circulated")
+        complete_both_texts(app, committee, held_meeting)
         services.adopt(person(committee, "us_co_chair"), minutes)
         services.adopt(person(committee, "kr_co_chair"), minutes)
         item = section.agenda_item_id
