@@ -77,9 +77,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_template_globals(app: Flask) -> None:
     """What every template may use, in one place: the labels of the fixed values (and the sides in their usual
-    order), the reader's language, the header's agreement title, `can`, and the markdown filter."""
+    order), the reader's language, the header's agreement title, `can`, the markdown filter, and where a record's
+    two authentic texts stand (jcm.bilingual; jcm.texts adds `texts_of` for the forms that show them)."""
     from jcm import labels
     from jcm.actions.models import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS
+    from jcm.bilingual import summary
     from jcm.i18n import fallback_note, locale_code, localized, localized_text, marked, script_words
     from jcm.meetings.models import AGENDA_ITEM_KIND_LABELS, MEETING_STATUS_LABELS, MODE_LABELS
     from jcm.minutes.models import MINUTES_STATUS_LABELS, PROGRESS_STATUS_LABELS
@@ -98,9 +100,11 @@ def register_template_globals(app: Flask) -> None:
                                  REVIEW_OUTCOME_LABELS=REVIEW_OUTCOME_LABELS,
                                  MINUTES_STATUS_LABELS=MINUTES_STATUS_LABELS,
                                  PROGRESS_STATUS_LABELS=PROGRESS_STATUS_LABELS,
-                                 progress_labels=PROGRESS_STATUS_LABELS)
+                                 progress_labels=PROGRESS_STATUS_LABELS,
+                                 TEXT_LANGUAGE_LABELS=labels.TEXT_LANGUAGE_LABELS,
+                                 TEXT_STATUS_LABELS=labels.TEXT_STATUS_LABELS)
     app.jinja_env.globals.update(locale_code=locale_code, localized=localized, localized_text=localized_text,
-                                 script_words=script_words)
+                                 script_words=script_words, text_summary=summary)
     app.jinja_env.filters["markdown"] = render_markdown
     # A text localized() gave, with its language and a marker when it is the other language's: {{ t|marked }}.
     app.jinja_env.filters["marked"] = marked

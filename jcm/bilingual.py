@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import JSON, event, inspect
 from sqlalchemy.orm import Session, mapped_column
@@ -170,6 +171,23 @@ def states(obj) -> dict[str, dict[str, TextState]]:
             for pair in pairs(type(obj))}
 
 
+# From what most needs doing to what needs nothing: the order in which a summary names a language's state.
+NEEDS = ("missing", "stale", "written", "checked")
+
+
+def summary(obj) -> dict[str, str]:
+    """Each language's state over all of obj's texts, the one that most needs doing (missing, then stale, then
+    written and not yet checked, then checked), for a page to show in a word; texts empty in both languages do not
+    count, and a record with no text yet gives {}."""
+    found: dict[str, str] = {}
+    for pair in pairs(type(obj)):
+        for language in LANGUAGES:
+            status = text_state(obj, pair.english, language).status
+            if status in NEEDS and (language not in found or NEEDS.index(status) < NEEDS.index(found[language])):
+                found[language] = status
+    return {language: found[language] for language in LANGUAGES if language in found}
+
+
 @dataclass(frozen=True)
 class Gap:
     """A text that keeps the two texts from being equally authentic yet."""
@@ -191,6 +209,75 @@ def gaps(objects: Iterable[Any], *, checked: bool = True) -> list[Gap]:
                 if state.status in ("missing", "stale") or checked and state.status == "written":
                     found.append(Gap(obj, pair.english, language, state.status))
     return found
+
+
+# --- the parity gate: an act that needs both texts complete, each checked by the side answering for it ----------
+
+@dataclass(frozen=True)
+class Weighed:
+    """A record whose texts an act weighs, and the name a reader knows it by: Agenda item 4 “Opening remarks”."""
+
+    obj: Any
+    name: str
+
+
+@dataclass(frozen=True)
+class NamedGap:
+    """A gap as a reader and a program are told of it: which record, text and language, and a sentence naming it."""
+
+    kind: str  # the record's kind, as jcm.texts names it (its table): agenda_item, minutes_section …
+    id: int
+    field: str  # the English field's name
+    language: str
+    status: str  # missing | stale | written (not yet checked)
+    label: str
+
+    def shape(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "field": self.field, "language": self.language,
+                "status": self.status, "label": self.label}
+
+
+def text_name(model: type, english: str) -> str:
+    """A text's name in the reader's language: its English field's label without what it says in parentheses
+    (“Title (English)” → “Title”)."""
+    from jcm.fields import declared
+
+    label = str(declared(model)[english].label)
+    return re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", label) or label
+
+
+def named_gaps(weighed: Iterable[Weighed], answering: Callable[[str], str]) -> list[NamedGap]:
+    """What keeps the weighed records from two complete, checked texts, each gap named in the reader's language;
+    `answering(language)` is the side that answers for a language (Agreement.answers_for)."""
+    from flask_babel import gettext as _, pgettext
+
+    languages = {"en": pgettext("text", "English"), "ko": pgettext("text", "Korean")}
+    sides = {"US": _("U.S."), "KR": _("Korean")}
+    by_record = {id(entry.obj): entry for entry in weighed}
+    found = []
+    for gap in gaps(entry.obj for entry in by_record.values()):
+        words = {"record": by_record[id(gap.obj)].name, "field": text_name(type(gap.obj), gap.english),
+                 "language": languages[gap.language], "other": languages[other(gap.language)]}
+        if gap.status == "missing":
+            label = _("%(record)s: the %(language)s text of “%(field)s” is missing", **words)
+        elif gap.status == "stale":
+            label = _("%(record)s: the %(language)s text of “%(field)s” is stale (the %(other)s text changed since)",
+                      **words)
+        else:
+            label = _("%(record)s: the %(language)s text of “%(field)s” is not yet checked by the %(side)s "
+                      "secretariat", side=sides[answering(gap.language)], **words)
+        found.append(NamedGap(gap.obj.__tablename__, gap.obj.id, gap.english, gap.language, gap.status, label))
+    return found
+
+
+def refuse_gaps(found: list[NamedGap], refusal: Callable[[str], str]) -> None:
+    """Refuse an act (409) while any gap is left: `refusal(gaps)` says which act, the gaps named one by one; the
+    API's `current.gaps` lists them."""
+    if found:
+        from jcm.errors import Conflict
+
+        raise Conflict(refusal("; ".join(gap.label for gap in found)),
+                       current={"gaps": [gap.shape() for gap in found]})
 
 
 # --- keeping the state as texts change ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import SelectChoice
 
 from jcm.i18n import Language
@@ -39,6 +40,15 @@ ROLE_LABELS = labelled(Role, {
 })
 LOCALE_LABELS = {Language.en: "English", Language.ko: "한국어"}
 DEPTH_LABELS = {0: _l("Area of cooperation"), 1: _l("Focus area"), 2: _l("Sub-topic")}
+# The two authentic texts (jcm.bilingual): each language of a text, and the state of a text in it.
+TEXT_LANGUAGE_LABELS = {"en": _lp("text", "English"), "ko": _lp("text", "Korean")}
+TEXT_STATUS_LABELS = {
+    "empty": _l("Empty"),  # neither language has a text
+    "missing": _l("Missing"),  # the other language has one, this one not yet
+    "written": _l("Not yet checked"),
+    "stale": _l("Out of date"),  # the other language changed since
+    "checked": _l("Checked"),
+}
 
 
 def choices(labels: dict, empty: str | None = None) -> list[SelectChoice]:

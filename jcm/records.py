@@ -54,7 +54,7 @@ def owner_labels(item, side: str) -> list[dict[str, str]]:
     labels = []
     for owner in item.owners_on(side):
         if owner.user is not None:
-            labels.append({"en": owner.user.name, "ko": owner.user.name})
+            labels.append({"en": owner.user.name, "ko": owner.user.name_ko or owner.user.name})
         elif owner.organization is not None:
             labels.append({"en": owner.organization.name, "ko": owner.organization.name_ko or owner.organization.name})
     return labels

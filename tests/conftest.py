@@ -321,6 +321,64 @@ def held_meeting(make_meeting) -> int:
     return make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"), status="held")
 
 
+# --- both texts ----------------------------------------------------------------------------------------
+
+def complete_both_texts(app, committee, meeting_id: int) -> None:
+    """Both texts of everything the meeting's agenda and minutes hold, complete and checked, as the two
+    secretariats make them before an agenda is agreed or minutes are circulated and adopted: the Korean secretariat
+    writes the Korean text of each text written in English only (tests/korean.py holds them; a text already in
+    Hangul is its own Korean text), and the English of each written in Korean only; then each side's secretariat
+    checks the language it answers for. What was written and checked before stays as it is.
+
+    Inside the app's context (a story that holds its records open) it works in that context's session and leaves
+    the commit to the story; otherwise it commits."""
+    from flask import current_app, has_app_context
+
+    if has_app_context() and current_app._get_current_object() is app:
+        _complete_both_texts(committee, meeting_id)
+        return
+    with app.app_context():
+        _complete_both_texts(committee, meeting_id)
+        db.session.commit()
+
+
+def _complete_both_texts(committee, meeting_id: int) -> None:
+    from jcm.accounts.services import get_user
+    from jcm.bilingual import LANGUAGES, pairs, text_state
+    from jcm.meetings.services import agenda_texts, get_meeting
+    from jcm.minutes.services import minutes_for, minutes_texts
+    from jcm.mou.models import Agreement
+    from jcm.texts.services import check_text
+    from tests.korean import in_english, in_korean, untranslated
+
+    meeting = get_meeting(meeting_id)
+    minutes = minutes_for(meeting)
+    records = [entry.obj for entry in agenda_texts(meeting)]
+    records += [entry.obj for entry in minutes_texts(minutes, meeting)] if minutes is not None else []
+    with untranslated():
+        for obj in records:
+            for pair in pairs(type(obj)):
+                english, korean = getattr(obj, pair.english), getattr(obj, pair.korean)
+                if _blank(korean) and not _blank(english) or text_state(obj, pair.english, "ko").status == "stale":
+                    setattr(obj, pair.korean, in_korean(english))
+                elif _blank(english) and not _blank(korean) or text_state(obj, pair.english, "en").status == "stale":
+                    setattr(obj, pair.english, in_english(korean))
+    db.session.flush()
+    answering = db.session.get(Agreement, meeting.agreement_id).answers_for
+    secretariats = {language: get_user(committee.get(answering(language), "secretariat").id)
+                    for language in LANGUAGES}
+    for obj in records:
+        for pair in pairs(type(obj)):
+            for language in LANGUAGES:
+                if text_state(obj, pair.english, language).status in ("written", "stale"):
+                    check_text(secretariats[language], obj, pair.english, language)
+    db.session.flush()
+
+
+def _blank(value) -> bool:
+    return not any(str(entry).strip() for entry in value) if isinstance(value, list) else not str(value or "").strip()
+
+
 # --- action items --------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from jcm.meetings.services import agree_agenda, get_meeting
 from jcm.minutes import services
 from jcm.mou.models import Agreement, FocusArea
 from jcm.records import canonical_json, digest
+from tests.conftest import complete_both_texts
 from tests.test_minutes_document import adopt, minutes_url, write_minutes
 
 LANGS = ("en", "ko")
@@ -132,21 +133,26 @@ def test_the_document_language_is_chosen_by_lang_and_a_wrong_one_is_refused(app,
         assert response.status_code in (400, 422), bad
 
 
-def test_adoption_prepares_the_pdfs_of_both_languages(app, client, auth, committee, held_meeting):
+def test_adoption_prepares_the_pdfs_of_both_languages_and_the_parallel_text(app, client, auth, committee, held_meeting):
     app.config["PREPARE_DOCUMENTS"] = True
     write_minutes(app, committee, held_meeting)
     sha256 = adopt(app, committee, held_meeting)
     for thread in app.extensions.get("jcm_document_threads", []):
         thread.join(timeout=120)
     kept = sorted(p.name for p in (Path(app.instance_path) / "documents").glob("minutes-*.pdf"))
-    assert kept == [f"minutes-{held_meeting}-{sha256}-en.pdf", f"minutes-{held_meeting}-{sha256}-ko.pdf"]
+    # The English text, the Korean text and the two side by side, each kept under its language.
+    assert kept == [f"minutes-{held_meeting}-{sha256}-{lang}.pdf" for lang in ("both", "en", "ko")]
     auth.login(committee.us_delegate)
     served = client.get(minutes_url(held_meeting, "pdf") + "?lang=ko").data
-    assert served == (Path(app.instance_path) / "documents" / kept[1]).read_bytes()
+    assert served == (Path(app.instance_path) / "documents" / kept[2]).read_bytes()
+    parallel = client.get(minutes_url(held_meeting, "pdf") + "?lang=both")
+    assert parallel.headers["Content-Disposition"] == "inline; filename=JCM12-minutes-both.pdf"
+    assert parallel.data == (Path(app.instance_path) / "documents" / kept[0]).read_bytes()
 
 
 def test_an_agreed_agenda_is_printed_from_its_frozen_version(app, client, auth, committee, make_meeting):
     meeting_id = make_meeting(ordinal=12, start_date="2026-03-10")
+    complete_both_texts(app, committee, meeting_id)
     with app.app_context():
         agree_agenda(get_user(committee.us_co_chair.id), get_meeting(meeting_id))
         agree_agenda(get_user(committee.kr_co_chair.id), get_meeting(meeting_id))

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from jcm.accounts.services import get_user
 from jcm.extensions import db
 from jcm.meetings import services
+from tests.conftest import complete_both_texts
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 PDF = {"Accept": "application/pdf"}
@@ -50,6 +51,8 @@ def edit_item(app, committee, meeting_id: int, position: int, **data) -> None:
 
 
 def agree(app, committee, meeting_id: int) -> None:
+    """Both texts completed and checked, and the agenda agreed by both secretariats."""
+    complete_both_texts(app, committee, meeting_id)
     with app.app_context():
         for person in (committee.us_secretariat, committee.kr_secretariat):
             services.agree_agenda(get_user(person.id), services.get_meeting(meeting_id))
@@ -164,6 +167,7 @@ def test_the_pdf_is_a_real_pdf_with_the_meeting_the_agreement_and_korean_text(ap
 
 def test_the_pdf_filename_carries_the_meeting_and_the_agenda_version(app, client, auth, committee, make_meeting):
     meeting_id = make_meeting()
+    complete_both_texts(app, committee, meeting_id)
     with app.app_context():  # a change after one side agreed starts version 2
         services.agree_agenda(get_user(committee.kr_secretariat.id), services.get_meeting(meeting_id))
         db.session.commit()
@@ -309,7 +313,7 @@ def test_the_korean_agenda_reads_as_a_government_document(app, client, auth, com
     assert_reads_as_a_korean_document(page)
     # The columns: the item is an agenda item (의제), and the duration keeps its own word beside the time.
     assert '<th scope="col" rowspan="2">시간</th>' in page
-    assert '<th scope="col" rowspan="2">의제</th>' in page
+    assert "<th scope=\"col\" rowspan=\"2\">안건</th>" in page
     assert '<th scope="col" rowspan="2" class="agenda__duration">소요 시간</th>' in page
     assert "이날 일정은 예정 종료 시각(11:00)보다 20분 늦은 11:20에 종료될 예정이다." in page
     assert "이날 편성된 의제 없음." in page

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from jcm.audit.models import AuditEvent
 from jcm.extensions import db
+from tests.conftest import complete_both_texts
 
 FAR = 10**9  # an id no test database reaches
 
@@ -411,8 +412,9 @@ def test_another_meetings_item_is_not_part_of_this_order(api, committee, make_me
 
 # --- agreement by both sides ----------------------------------------------------------------------------
 
-def test_both_sides_agree_and_a_later_change_reopens_the_agenda(api, committee, make_meeting):
+def test_both_sides_agree_and_a_later_change_reopens_the_agenda(app, api, committee, make_meeting):
     meeting_id = make_meeting()
+    complete_both_texts(app, committee, meeting_id)
     us = api.post(f"/api/v1/meetings/{meeting_id}/agenda/approvals", committee.us_secretariat)
     assert us.status_code == 201
     body = us.get_json()
@@ -439,8 +441,9 @@ def test_both_sides_agree_and_a_later_change_reopens_the_agenda(api, committee, 
     assert meeting["status"] == "planning" and meeting["agenda_version"] == 2
 
 
-def test_agreeing_twice_changes_nothing(api, committee, make_meeting):
+def test_agreeing_twice_changes_nothing(app, api, committee, make_meeting):
     meeting_id = make_meeting()
+    complete_both_texts(app, committee, meeting_id)
     first = api.post(f"/api/v1/meetings/{meeting_id}/agenda/approvals", committee.kr_secretariat).get_json()
     again = api.post(f"/api/v1/meetings/{meeting_id}/agenda/approvals", committee.kr_secretariat, json={})
     assert again.status_code == 201 and again.get_json() == first
@@ -454,8 +457,9 @@ def test_only_a_secretariat_or_co_chair_agrees_for_a_side(api, committee, make_m
     assert agenda_of(api, committee.us_observer, meeting_id)["approvals"] == {"US": None, "KR": None}
 
 
-def test_agreeing_to_a_version_that_has_moved_on_is_a_conflict(api, committee, make_meeting):
+def test_agreeing_to_a_version_that_has_moved_on_is_a_conflict(app, api, committee, make_meeting):
     meeting_id = make_meeting()
+    complete_both_texts(app, committee, meeting_id)
     api.post(f"/api/v1/meetings/{meeting_id}/agenda/approvals", committee.us_co_chair, json={"agenda_version": 1})
     api.post(f"/api/v1/meetings/{meeting_id}/agenda-items", committee.us_secretariat, json={"title": "Late addition"})
     response = api.post(f"/api/v1/meetings/{meeting_id}/agenda/approvals", committee.kr_co_chair,
@@ -573,9 +577,10 @@ def test_a_blank_title_falls_back_to_the_customary_one(api, committee, make_meet
     assert response.status_code == 200 and response.get_json()["title"] == "The 12th Joint Committee Meeting"
 
 
-def test_shortening_a_meeting_with_an_agreed_agenda_reopens_the_agenda(api, committee, make_meeting):
+def test_shortening_a_meeting_with_an_agreed_agenda_reopens_the_agenda(app, api, committee, make_meeting):
     meeting_id = make_meeting(start_date="2027-03-10", end_date="2027-03-11")
     api.post(f"/api/v1/meetings/{meeting_id}/agenda-items", committee.us_secretariat, json={"title": "Day two"})
+    complete_both_texts(app, committee, meeting_id)
     for person in (committee.us_secretariat, committee.kr_secretariat):
         api.post(f"/api/v1/meetings/{meeting_id}/agenda/approvals", person)
     assert agenda_of(api, committee.us_observer, meeting_id)["status"] == "agenda_agreed"
@@ -583,3 +588,9 @@ def test_shortening_a_meeting_with_an_agreed_agenda_reopens_the_agenda(api, comm
     agenda = agenda_of(api, committee.us_observer, meeting_id)
     assert agenda["items"][-1]["day"] == "2027-03-10"  # the item did move
     assert agenda["status"] == "planning" and agenda["approvals"] == {"US": None, "KR": None}
+
+
+def test_a_delegate_asking_to_create_a_meeting_is_refused_before_any_agreement_is_looked_up(api, committee):
+    response = api.post("/api/v1/meetings", committee.kr_delegate,
+                        json={"agreement_id": 999999, "ordinal": 40, "start_date": "2027-09-01", "host_side": "KR"})
+    assert response.status_code == 403, response.get_json()

@@ -4,6 +4,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from jcm.extensions import db
+from tests.conftest import complete_both_texts
 
 FAR = 10**9  # an id no test database reaches
 
@@ -42,18 +43,22 @@ def record_for(minutes: dict, title_start: str) -> dict:
 
 
 @pytest.fixture
-def circulated(api, committee, held_meeting):
-    """Minutes with both delegations, progress for both discussed focus areas, circulated for review."""
+def circulated(app, api, committee, held_meeting):
+    """Minutes with both delegations, progress for both discussed focus areas, both texts complete and checked,
+    circulated for review."""
     areas = area_ids(api, committee.us_secretariat)
-    minutes = start(api, committee.us_secretariat, held_meeting)
+    start(api, committee.us_secretariat, held_meeting)
     response = put(api, held_meeting, committee.us_secretariat, {
         "attendance": {"US": [{"user_id": committee.us_co_chair.id},
                               {"name": "Dr. Jane Doe", "title": "Director", "organization": "NSF"}],
                        "KR": [{"user_id": committee.kr_co_chair.id}, "홍길동"]},
         "progress": [{"focus_area_id": areas["A.1"], "status": "on_track", "narrative": "Testbeds shared."},
                      {"focus_area_id": areas["B.4"], "status": "at_risk", "narrative": "양자 테스트베드 접근 지연"}],
-        "next_meeting": "Washington, D.C., spring 2027",
-        "status": "circulated", "version": minutes["version"]})
+        "next_meeting": "Washington, D.C., spring 2027"})
+    assert response.status_code == 200, response.get_json()
+    complete_both_texts(app, committee, held_meeting)
+    response = put(api, held_meeting, committee.us_secretariat, {
+        "status": "circulated", "version": response.get_json()["version"]})
     assert response.status_code == 200, response.get_json()
     return held_meeting
 
@@ -154,8 +159,11 @@ def test_circulate_comment_and_take_back_to_draft(api, committee, circulated):
     minutes = minutes_of(api, committee.kr_delegate, circulated)
     assert minutes["status"] == "circulated" and minutes["next_meeting"] == "Washington, D.C., spring 2027"
     assert minutes["attendance"] == {"US": ["Margaret Chen", "Dr. Jane Doe"], "KR": ["이준호", "홍길동"]}
-    assert minutes["attendees"]["US"][1] == {"name": "Dr. Jane Doe", "title": "Director", "organization": "NSF",
-                                             "user_id": None}
+    jane = minutes["attendees"]["US"][1]
+    assert {key: jane[key] for key in ("name", "title", "organization", "user_id")} == {
+        "name": "Dr. Jane Doe", "title": "Director", "organization": "NSF", "user_id": None}
+    assert (jane["name_ko"], jane["title_ko"], jane["organization_ko"]) == ("", "", "")
+    assert jane["languages"]["name"] == {"en": "written", "ko": "missing"}
     assert [p["focus_area_code"] for p in minutes["progress"]] == ["A.1", "B.4"]
     item = minutes["records"][3]["agenda_item_id"]
     path = f"/api/v1/meetings/{circulated}/minutes/comments"
@@ -264,3 +272,137 @@ def test_the_openapi_document_lists_the_minutes(client, committee):
     assert "post" in paths["/api/v1/meetings/{meeting_id}/minutes/approvals"]
     assert set(paths["/api/v1/meetings/{meeting_id}/minutes/comments"]) >= {"get", "post"}
     assert "409" in paths["/api/v1/meetings/{meeting_id}/minutes"]["put"]["responses"]
+
+
+# --- two authentic texts --------------------------------------------------------------------------------
+
+DISCUSSION_KO = "미국 측은 국립과학재단(NSF)의 인공지능 테스트베드를 소개하였다."
+
+
+def test_every_text_round_trips_in_english_and_korean_with_its_state(app, api, committee, held_meeting):
+    from jcm.accounts.models import User
+
+    with app.app_context():
+        db.session.get(User, committee.kr_co_chair.id).title_ko = "공동위원장"
+        db.session.commit()
+    areas = area_ids(api, committee.us_secretariat)
+    record = start(api, committee.us_secretariat, held_meeting)["records"][3]
+    assert record["discussion_ko"] == "" and record["decisions_ko"] == []
+    assert record["languages"] == {"discussion": {"en": "empty", "ko": "empty"},
+                                   "decisions": {"en": "empty", "ko": "empty"}}
+    response = put(api, held_meeting, committee.kr_secretariat, {
+        "records": [{"agenda_item_id": record["agenda_item_id"], "version": record["version"],
+                     "discussion": "The U.S. side presented NSF's AI testbeds.", "discussion_ko": DISCUSSION_KO,
+                     "decisions": ["Share the testbed list by June."], "decisions_ko": ["6월까지 테스트베드 목록을 공유한다."]}],
+        "progress": [{"focus_area_id": areas["A.1"], "status": "on_track", "narrative": "Testbeds shared.",
+                      "narrative_ko": "테스트베드를 공유하였다."}],
+        "next_meeting": "Washington, D.C., spring 2027", "next_meeting_ko": "2027년 봄, 워싱턴 D.C.",
+        "attendance": {"KR": [{"user_id": committee.kr_co_chair.id, "name_ko": "이준호"},
+                              {"name": "Hong Gil-dong", "name_ko": "홍길동", "title": "Deputy Director",
+                               "title_ko": "과장", "organization": "MSIT", "organization_ko": "과학기술정보통신부"}]}})
+    assert response.status_code == 200, response.get_json()
+    minutes = minutes_of(api, committee.us_observer, held_meeting)
+    read = record_for(minutes, record["title"])
+    assert (read["discussion_ko"], read["decisions_ko"]) == (DISCUSSION_KO, ["6월까지 테스트베드 목록을 공유한다."])
+    assert read["languages"] == {"discussion": {"en": "written", "ko": "written"},
+                                 "decisions": {"en": "written", "ko": "written"}}
+    (progress,) = minutes["progress"]
+    assert progress["narrative_ko"] == "테스트베드를 공유하였다."
+    assert progress["languages"] == {"narrative": {"en": "written", "ko": "written"}}
+    assert (minutes["next_meeting_ko"], minutes["languages"]) == (
+        "2027년 봄, 워싱턴 D.C.", {"next_meeting": {"en": "written", "ko": "written"}})
+    lee, hong = minutes["attendees"]["KR"]
+    assert (lee["name"], lee["name_ko"], lee["title_ko"]) == ("이준호", "이준호", "공동위원장")  # the account's title
+    assert (hong["name_ko"], hong["title_ko"], hong["organization_ko"]) == ("홍길동", "과장", "과학기술정보통신부")
+
+    # The states the editor shows are those of the texts' own resource, which takes each side's check.
+    texts = api.get(f"/api/v1/texts/minutes_section/{read['id']}", committee.kr_delegate).get_json()
+    assert texts["texts"]["discussion"]["ko"]["status"] == "written"
+    for kind, record_id in (("progress_entry", progress["id"]), ("minutes", minutes["id"]), ("attendee", hong["id"])):
+        assert api.get(f"/api/v1/texts/{kind}/{record_id}", committee.kr_delegate).status_code == 200
+
+
+def test_a_korean_text_alone_leaves_the_english_be_and_the_english_moving_on_makes_it_stale(
+        api, committee, held_meeting):
+    record = start(api, committee.us_secretariat, held_meeting)["records"][3]
+    item = record["agenda_item_id"]
+    assert put(api, held_meeting, committee.us_secretariat, {"records": [{
+        "agenda_item_id": item, "discussion": "The sides met.", "decisions": ["Share the list."],
+        "version": 1}]}).status_code == 200
+    korean = put(api, held_meeting, committee.kr_secretariat, {"records": [{
+        "agenda_item_id": item, "discussion_ko": "양측은 회의하였다.", "decisions_ko": ["목록을 공유한다."], "version": 2}]})
+    assert korean.status_code == 200, korean.get_json()
+    read = record_for(korean.get_json(), record["title"])
+    assert (read["discussion"], read["decisions"], read["discussion_ko"]) == ("The sides met.", ["Share the list."],
+                                                                             "양측은 회의하였다.")
+    english = put(api, held_meeting, committee.us_secretariat, {"records": [{
+        "agenda_item_id": item, "discussion": "The sides met in Sejong.", "version": 3}]})
+    read = record_for(english.get_json(), record["title"])
+    assert read["languages"]["discussion"] == {"en": "written", "ko": "stale"}
+    assert read["languages"]["decisions"] == {"en": "written", "ko": "written"}
+    texts = api.get(f"/api/v1/texts/minutes_section/{read['id']}", committee.kr_secretariat).get_json()
+    assert texts["texts"]["discussion"]["ko"]["difference"] == ["-The sides met.", "+The sides met in Sejong."]
+    checked = api.post(f"/api/v1/texts/minutes_section/{read['id']}/checks", committee.kr_secretariat,
+                       json={"field": "discussion", "language": "ko"})
+    assert checked.status_code == 201, checked.get_json()
+    read = record_for(minutes_of(api, committee.us_observer, held_meeting), record["title"])
+    assert read["languages"]["discussion"] == {"en": "written", "ko": "checked"}
+
+
+def test_a_korean_decision_list_of_another_length_is_refused_naming_the_field(api, committee, held_meeting):
+    record = start(api, committee.us_secretariat, held_meeting)["records"][3]
+    refused = put(api, held_meeting, committee.kr_secretariat, {"records": [{
+        "agenda_item_id": record["agenda_item_id"], "decisions": ["Share the list.", "Meet in June."],
+        "decisions_ko": ["목록을 공유한다."], "version": 1}]})
+    assert refused.status_code == 422
+    error = refused.get_json()["error"]
+    assert error["field"] == "records[0].decisions_ko" and "2 expected, 1 given" in error["message"]
+    assert record_for(minutes_of(api, committee.us_observer, held_meeting), record["title"])["version"] == 1
+    too_long = put(api, held_meeting, committee.kr_secretariat, {"next_meeting_ko": "서울" * 1001})
+    assert too_long.status_code == 422 and "next_meeting_ko" in too_long.get_json()["error"]["fields"]["json"]
+    wrong = put(api, held_meeting, committee.kr_secretariat, {"attendance": {"KR": [{"name": "Hong", "name_ko": 5}]}})
+    assert wrong.status_code == 422
+
+
+def test_a_stale_korean_save_is_a_conflict_with_both_texts_in_each_language(api, committee, held_meeting):
+    record = start(api, committee.us_secretariat, held_meeting)["records"][3]
+    item = record["agenda_item_id"]
+    assert put(api, held_meeting, committee.us_secretariat, {"records": [{
+        "agenda_item_id": item, "discussion": "The U.S. text.", "version": 1}]}).status_code == 200
+    stale = put(api, held_meeting, committee.kr_secretariat, {"records": [{
+        "agenda_item_id": item, "discussion_ko": DISCUSSION_KO, "version": 1}]})
+    assert stale.status_code == 409
+    error = stale.get_json()["error"]
+    assert error["field"] == "records[0]"
+    assert (error["current"]["discussion"], error["current"]["discussion_ko"]) == ("The U.S. text.", "")
+    assert error["current"]["yours"] == {"discussion_ko": DISCUSSION_KO}
+    next_stale = put(api, held_meeting, committee.kr_secretariat, {"next_meeting_ko": "서울", "next_meeting_version": 0})
+    assert next_stale.status_code == 409
+    assert next_stale.get_json()["error"]["current"]["yours_ko"] == "서울"
+
+
+def test_a_correction_changes_a_korean_text_through_the_api(app, api, committee, circulated):
+    from jcm.meetings.services import get_meeting
+    from jcm.minutes import services
+
+    assert adopt(api, committee.us_co_chair, circulated).status_code == 201
+    assert adopt(api, committee.kr_co_chair, circulated).status_code == 201
+    with app.app_context():
+        item = services.ordered_sections(services.minutes_for(get_meeting(circulated)))[3].agenda_item_id
+    made = api.post(f"/api/v1/meetings/{circulated}/minutes/corrections", committee.kr_secretariat, json={
+        "reason": "국문 문안 누락 보완",
+        "changes": {"records": [{"agenda_item_id": item, "discussion_ko": DISCUSSION_KO}],
+                    "progress": [{"focus_area": "B.4", "narrative_ko": "양자 테스트베드 접근이 지연되고 있다."}],
+                    "next_meeting_ko": "2027년 봄, 워싱턴 D.C."}})
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["changes"]["records"] == [{"agenda_item_id": item, "discussion_ko": DISCUSSION_KO}]
+    for co_chair in (committee.us_co_chair, committee.kr_co_chair):
+        assert api.post(f"/api/v1/meetings/{circulated}/minutes/corrections/1/approvals", co_chair,
+                        json={"version": 1}).status_code == 201
+    record = api.get(f"/api/v1/meetings/{circulated}/minutes/record", committee.us_observer).get_json()["record"]
+    entry = next(r for r in record["records"] if r["agenda_item_id"] == item)
+    assert entry["discussion_ko"] == DISCUSSION_KO and record["next_meeting_ko"] == "2027년 봄, 워싱턴 D.C."
+    assert record["correction"]["number"] == 1
+    unknown = api.post(f"/api/v1/meetings/{circulated}/minutes/corrections", committee.kr_secretariat, json={
+        "reason": "r", "changes": {"records": [{"agenda_item_id": item, "discussion_kr": "x"}]}})
+    assert unknown.status_code == 422

@@ -13,7 +13,7 @@ from jcm.extensions import db
 from jcm.meetings import services
 from jcm.meetings.models import Meeting
 from jcm.mou.models import Agreement, FocusArea
-from tests.conftest import post_form
+from tests.conftest import complete_both_texts, post_form
 
 
 def _meeting(app, meeting_id):
@@ -359,6 +359,7 @@ def _agree(client, meeting_id, version=None):
 
 def test_the_agenda_is_agreed_when_both_sides_have_agreed_it(app, client, auth, committee, make_meeting):
     meeting_id = make_meeting()
+    complete_both_texts(app, committee, meeting_id)
     auth.login(committee.us_secretariat)
     _agree(client, meeting_id)
     assert _meeting(app, meeting_id).status == "planning"
@@ -377,6 +378,7 @@ def test_the_agenda_is_agreed_when_both_sides_have_agreed_it(app, client, auth, 
 def test_a_change_after_agreement_makes_a_new_version_and_shows_what_changed(app, client, auth, committee,
                                                                              make_meeting):
     meeting_id = make_meeting()
+    complete_both_texts(app, committee, meeting_id)
     with app.app_context():
         meeting = services.get_meeting(meeting_id, with_agenda=True)
         services.agree_agenda(get_user(committee.us_secretariat.id), meeting)
@@ -410,6 +412,7 @@ def test_a_delegate_cannot_agree_and_a_stale_version_is_refused(app, client, aut
 
 def test_each_side_agrees_only_for_itself(app, committee, make_meeting):
     meeting_id = make_meeting()
+    complete_both_texts(app, committee, meeting_id)
     with app.app_context():
         meeting = services.get_meeting(meeting_id)
         approval = services.agree_agenda(get_user(committee.kr_co_chair.id), meeting)

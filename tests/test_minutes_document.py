@@ -14,6 +14,7 @@ from jcm.extensions import db
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
 from jcm.mou.models import FocusArea
+from tests.conftest import complete_both_texts
 from tests.test_agenda_document import PDF, _embedded_fonts, assert_reads_as_a_korean_document, pdf_text
 
 
@@ -54,6 +55,8 @@ def write_minutes(app, committee, meeting_id: int, discussion: str = DISCUSSION)
 
 
 def adopt(app, committee, meeting_id: int) -> str:
+    """Both texts completed and checked, the minutes circulated and adopted by both co-chairs; their digest."""
+    complete_both_texts(app, committee, meeting_id)
     with app.app_context():
         minutes = services.minutes_for(get_meeting(meeting_id))
         services.set_status(get_user(committee.us_secretariat.id), minutes, "circulated")
@@ -278,11 +281,12 @@ def test_the_korean_minutes_read_as_agreed_minutes_from_draft_to_adoption(app, c
         assert "제12차 공동위원회 합의의사록" in text
         assert ("합의의사록 초안" if stage == "draft" else "양측 공동위원장 채택") in text
         assert text.index("대한민국 대표단") < text.index("미국 대표단")  # the alternat
-        assert "공동위원장 및 대표단" in text and "공동위원장: 이준호" in text
+        # The headings of the Korean government's records form: 참석자, 안건, 발언요지, 결정사항.
+        assert "참석자" in text and "공동위원장: 이준호" in text
         assert "의제 및 직전 회의록 채택" in text and "공동위원회에 제출된 직전 회의의 회의록은 없었다." in text
         assert "이 합의의사록에 부속서로 첨부된 의제 제1판은 양측 간에 합의되지 않았다." in text
         assert "점검할 이전 회의 후속조치 없음." in text and "이번 회의에서 새로 제기된 후속조치 없음." in text
-        assert "양측은 다음과 같이 합의하였다." in text
+        assert "결정사항" in text and "발언요지" in text and "일시·장소" in text and "회의명" in text
         assert re.search(r"\d{4}년 \d{1,2}월 \d{1,2}일 세종에서 영어로 2부 작성되었다\.", text)
         assert text.index("대한민국 정부 대표") < text.index("미합중국 정부 대표")
         for english in ("Co-chair", "Delegation", "Done at", "Reference", "Outcome", "Annex", "Adopted on",

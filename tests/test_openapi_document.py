@@ -94,7 +94,9 @@ SCHEMAS = {
     ],
     "Approval": ['at', 'name', 'user_id'],
     "AttendanceIn": ['KR', 'US'],
-    "Attendee": ['name', 'organization', 'title', 'user_id'],
+    "Attendee": [
+        'id', 'languages', 'name', 'name_ko', 'organization', 'organization_ko', 'title', 'title_ko', 'user_id'
+    ],
     "CoChairsIn": ['KR', 'US'],
     "Comment": ['agenda_item_id', 'at', 'author_id', 'author_name', 'id', 'meeting_id', 'resolved_at', 'side', 'text'],
     "CommentCreate": ['agenda_item_id', 'text'],
@@ -103,10 +105,10 @@ SCHEMAS = {
         'reason', 'sha256', 'status', 'supersedes', 'version'
     ],
     "CorrectionAdopt": ['version'],
-    "CorrectionChanges": ['next_meeting', 'progress', 'records'],
+    "CorrectionChanges": ['next_meeting', 'next_meeting_ko', 'progress', 'records'],
     "CorrectionCreate": ['changes', 'reason', 'supersedes'],
-    "CorrectionProgressIn": ['focus_area', 'narrative', 'status'],
-    "CorrectionRecordIn": ['agenda_item_id', 'decisions', 'discussion'],
+    "CorrectionProgressIn": ['focus_area', 'narrative', 'narrative_ko', 'status'],
+    "CorrectionRecordIn": ['agenda_item_id', 'decisions', 'decisions_ko', 'discussion', 'discussion_ko'],
     "CorrectionUpdate": ['changes', 'reason', 'status', 'version'],
     "Error": ['error'],
     "ErrorDetail": ['code', 'current', 'field', 'fields', 'message'],
@@ -130,23 +132,30 @@ SCHEMAS = {
         'title', 'title_ko', 'venue', 'venue_ko', 'version'
     ],
     "Minutes": [
-        'adopted_at', 'approvals', 'attendance', 'attendees', 'meeting_id', 'meeting_status', 'next_meeting',
-        'next_meeting_version', 'progress', 'records', 'sha256', 'status', 'updated_at', 'version'
+        'adopted_at', 'approvals', 'attendance', 'attendees', 'id', 'languages', 'meeting_id', 'meeting_status',
+        'next_meeting', 'next_meeting_ko', 'next_meeting_version', 'progress', 'records', 'sha256', 'status',
+        'updated_at', 'version'
     ],
     "MinutesApprovals": ['adopted_at', 'approvals', 'meeting_id', 'meeting_status', 'sha256', 'status', 'version'],
-    "MinutesUpdate": ['attendance', 'next_meeting', 'next_meeting_version', 'progress', 'records', 'status', 'version'],
+    "MinutesUpdate": [
+        'attendance', 'next_meeting', 'next_meeting_ko', 'next_meeting_version', 'progress', 'records', 'status',
+        'version'
+    ],
     "Modification": ['decided_on', 'description'],
     "Organization": ['acronym', 'id', 'name', 'name_ko', 'side'],
     "OwnerIn": ['organization_id', 'user_id'],
     "OwnersIn": ['KR', 'US'],
     "PaginationMetadata": ['first_page', 'last_page', 'next_page', 'page', 'previous_page', 'total', 'total_pages'],
     "PresentersIn": ['KR', 'US'],
-    "Progress": ['focus_area_code', 'focus_area_id', 'narrative', 'status', 'version'],
-    "ProgressIn": ['focus_area_id', 'narrative', 'status', 'version'],
-    "Record": [
-        'agenda_item_id', 'decisions', 'discussion', 'id', 'position', 'title', 'updated_at', 'updated_by_id', 'version'
+    "Progress": [
+        'focus_area_code', 'focus_area_id', 'id', 'languages', 'narrative', 'narrative_ko', 'status', 'version'
     ],
-    "RecordIn": ['agenda_item_id', 'decisions', 'discussion', 'version'],
+    "ProgressIn": ['focus_area_id', 'narrative', 'narrative_ko', 'status', 'version'],
+    "Record": [
+        'agenda_item_id', 'decisions', 'decisions_ko', 'discussion', 'discussion_ko', 'id', 'languages', 'position',
+        'title', 'updated_at', 'updated_by_id', 'version'
+    ],
+    "RecordIn": ['agenda_item_id', 'decisions', 'decisions_ko', 'discussion', 'discussion_ko', 'version'],
     "RecordOut": ['meeting_id', 'record', 'sha256'],
     "RecordTexts": ['answering', 'id', 'kind', 'texts'],
     "SideApprovals": ['KR', 'US'],

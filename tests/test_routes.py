@@ -11,6 +11,8 @@ from typing import Any, Callable
 
 import pytest
 
+from tests.conftest import complete_both_texts
+
 # Public by design: signing in and the first administrator, the language switch, the health check, the static
 # files, a calendar feed (its secret token is in its address), verification of a copy, and the API's description.
 PUBLIC = {"static", "healthz", "accounts.login", "accounts.setup", "i18n.set_locale", "verification.verify",
@@ -179,6 +181,8 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
         who = {name: get_user(getattr(committee, name).id) for name in (
             "us_secretariat", "kr_secretariat", "us_co_chair", "kr_co_chair", "kr_delegate")}
         a1, b4 = (db.session.scalar(select(FocusArea.id).where(FocusArea.code == code)) for code in ("A.1", "B.4"))
+        for stage in ("planning", "agreed by the U.S.", "agenda agreed"):
+            complete_both_texts(app, committee, meeting_ids[stage])
         meeting = meetings.get_meeting(meeting_ids["agreed by the U.S."])
         meetings.agree_agenda(who["us_secretariat"], meeting)
         meeting = meetings.get_meeting(meeting_ids["agenda agreed"])
@@ -195,6 +199,7 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
             record = minutes.open_minutes(who["us_secretariat"], held)
             for area in (a1, b4):
                 minutes.save_progress(who["kr_secretariat"], record, area, "on_track", "On track.")
+            complete_both_texts(app, committee, held.id)
             minutes.set_status(who["us_secretariat"], record, "circulated")
             comments[stage] = minutes.add_comment(who["kr_delegate"], record, "Check the date.").id
             minutes.adopt(who["us_co_chair"], record)

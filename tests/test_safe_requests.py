@@ -33,12 +33,14 @@ def committee_at_work(app, committee, make_meeting, make_action_item, held_meeti
     from jcm.meetings.attachments import add_attachment
     from jcm.meetings.services import agree_agenda, get_agenda_item, get_meeting
     from jcm.minutes import services as minutes
+    from tests.conftest import complete_both_texts
     from tests.test_minutes_document import adopt, write_minutes
 
     raised = make_action_item(meeting_id=held_meeting, due_date="2026-09-30")
     write_minutes(app, committee, held_meeting)
     sha256 = adopt(app, committee, held_meeting)
     upcoming = make_meeting(ordinal=13, start_date="2027-03-10")
+    complete_both_texts(app, committee, upcoming)
     with app.app_context():
         us = get_user(committee.us_secretariat.id)
         meeting = get_meeting(upcoming, with_agenda=True)

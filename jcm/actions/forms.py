@@ -14,7 +14,9 @@ from jcm.labels import choices
 
 class ActionItemForm(FlaskForm):
     title = declared_field(ActionItem, "title")
+    title_ko = declared_field(ActionItem, "title_ko")
     description = declared_field(ActionItem, "description", _l("Description (Markdown)"))
+    description_ko = declared_field(ActionItem, "description_ko", _l("Description in Korean (Markdown)"))
     focus_area_id = declared_field(ActionItem, "focus_area_id", required=False)  # the service names what is missing
     meeting_id = declared_field(ActionItem, "meeting_id")
     owners_us = SelectMultipleField(_l("Owners on the U.S. side"), validators=[Optional()])

@@ -14,10 +14,12 @@ from jcm.accounts.models import Organization, User
 from jcm.actions import services
 from jcm.actions.columns import REGISTER, REVIEW, card_lines, columns_of
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
+from jcm.actions.models import ActionItem
 from jcm.actions.schemas import read_filters
 from jcm.api.schemas import read_search
 from jcm.errors import Invalid
 from jcm.extensions import db
+from jcm.fields import editable
 from jcm.i18n import locale_code, localized
 from jcm.labels import choices
 from jcm.meetings.models import Meeting
@@ -133,9 +135,8 @@ def _prepare(form: ActionItemForm, agreement_id: int) -> None:
 
 
 def _item_data(form: ActionItemForm) -> dict:
-    return {"title": form.title.data, "description": form.description.data, "focus_area_id": form.focus_area_id.data,
-            "meeting_id": form.meeting_id.data, "due_date": form.due_date.data, "status": form.status.data,
-            "owners": _owners_data(form)}
+    """What the form gives the service: every declared field it has, and the owners on both sides."""
+    return {**{name: form[name].data for name in editable(ActionItem) if name in form}, "owners": _owners_data(form)}
 
 
 @bp.route("/action-items/new", methods=["GET", "POST"])

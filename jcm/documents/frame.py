@@ -7,9 +7,10 @@ from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask_babel import format_date, format_decimal
+from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 
+from jcm.documents.records import Table, printed_table
 from jcm.labels import SIDE_LABELS
 from jcm.meetings.attachments import KIND_NAMES
 from jcm.models import Side
@@ -18,6 +19,8 @@ _ONES = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", 
          "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth", "Seventeenth", "Eighteenth",
          "Nineteenth")
 _TENS = {2: "Twent", 3: "Thirt", 4: "Fort", 5: "Fift", 6: "Sixt", 7: "Sevent", 8: "Eight", 9: "Ninet"}
+# The second level of numbering in Korean official documents (가., 나., 다., …).
+HANGUL_NUMERALS = "가나다라마바사아자차카타파하"
 _CARDINAL_ONES = ("", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
 
 
@@ -43,6 +46,11 @@ class Frame:
     def __init__(self, record: dict[str, Any], lang: str):
         self.record = record
         self.lang = lang
+        # The parallel text ("both"): the English and the Korean text side by side, each paragraph beside its
+        # other; `frames` are the texts it sets side by side, a single text's is itself.
+        self.parallel = lang == "both"
+        self.frames = (Frame(record, "en"), Frame(record, "ko")) if self.parallel else (self,)
+        self.html_lang = "en" if self.parallel else lang
         # The alternat: each government's text names its own side first and places its co-chair first.
         self.sides = (Side.KR, Side.US) if lang == "ko" else (Side.US, Side.KR)
         zone = (record.get("meeting") or {}).get("time_zone") or "UTC"
@@ -51,11 +59,41 @@ class Frame:
         except (ZoneInfoNotFoundError, ValueError):
             self.zone = ZoneInfo("UTC")
 
+    def speak(self, frame: "Frame", caller: Any) -> Any:
+        """A part of the document printed by `frame`, its fixed words and dates in that frame's language."""
+        with force_locale(frame.lang):
+            return caller(frame)
+
+    def say(self, message: str, **variables: Any) -> str:
+        """A fixed word of the document in this frame's language."""
+        with force_locale(self.lang):
+            return _(message, **variables)
+
     def tr(self, value: Any) -> str:
-        """A text in the document's language: {"en", "ko"} picks one (English when the other is missing)."""
+        """A text in the document's language: {"en", "ko"} picks one (English when the other is missing); a text
+        a record kept in one language (a plain string) is printed as it is."""
         if isinstance(value, dict):
             return value.get(self.lang) or value.get("en") or ""
         return value or ""
+
+    def text(self, holder: dict[str, Any] | None, key: str) -> str:
+        """A text a record keeps under `key`, its Korean under key + "_ko" (or as {"en", "ko"}): in the document's
+        language, the English where no Korean exists."""
+        if not holder:
+            return ""
+        if self.lang == "ko" and holder.get(f"{key}_ko"):
+            return holder[f"{key}_ko"]
+        return self.tr(holder.get(key))
+
+    def lines(self, holder: dict[str, Any], key: str) -> list[str]:
+        """Aligned lines (the decisions): the n-th Korean one is the n-th English one's; each in the document's
+        language, the English where its Korean is missing."""
+        english, korean = list(holder.get(key) or []), list(holder.get(f"{key}_ko") or [])
+        chosen = []
+        for n in range(max(len(english), len(korean))):
+            en, ko = english[n] if n < len(english) else "", korean[n] if n < len(korean) else ""
+            chosen.append(self.tr(en) if not (self.lang == "ko" and ko) else ko)
+        return chosen
 
     def other(self, value: Any) -> str:
         """The same text in the other language, shown beside it, when it is there and differs."""
@@ -83,6 +121,10 @@ class Frame:
     def owners(self, item: dict[str, Any], side: str) -> str:
         return "; ".join(self.tr(owner) for owner in item["owners"].get(side, []))
 
+    def table(self, name: str) -> Table:
+        """One of the record's tables of action items ("carried", "review", "new"), with the columns it names."""
+        return printed_table(self.record, name)
+
     def area_title(self, code: str) -> str:
         return self.tr((self.record.get("focus_areas") or {}).get(code, ""))
 
@@ -108,6 +150,15 @@ class Frame:
         if meeting["start_date"] == meeting["end_date"]:
             return self.day(meeting["start_date"])
         return f"{self.day(meeting['start_date'])} – {self.day(meeting['end_date'])}"
+
+    def number(self, n: int, level: int = 1) -> str:
+        """The number of a paragraph: 1., 2. in English; in Korean as the government's records number them, 1. at
+        the first level and 가., 나. at the second."""
+        if self.lang == "ko" and level == 2:
+            return f"{HANGUL_NUMERALS[(n - 1) % len(HANGUL_NUMERALS)]}."
+        if level == 2:
+            return f"({chr(ord('a') + (n - 1) % 26)})"
+        return f"{n}."
 
     def ordinal(self) -> str:
         return ordinal_words(self.record["meeting"]["ordinal"], self.lang)

@@ -7,10 +7,13 @@ action item, an account, an agency, the MOU's titles, a paper — can change wha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
+from jcm.actions.columns import (AGENDA_CARRIED, MINUTES_NEW, MINUTES_REVIEW, Column, columns_named, document_table,
+                                 frozen)
 from jcm.actions.services import carried_over, group_by_focus_area, raised_at, reviews_at
 from jcm.extensions import db
 from jcm.meetings.models import AgendaSnapshot, Meeting
@@ -20,10 +23,12 @@ from jcm.minutes.services import approvals_by_side as minutes_approvals_by_side
 from jcm.minutes.services import ordered_sections
 from jcm.mou.models import Agreement, FocusArea, Participant
 from jcm.models import SIDES
-from jcm.records import agreement_facts, both, digest, iso, owner_labels, person
+from jcm.records import agreement_facts, both, digest, iso
 
-AGENDA_SCHEMA = "jcm.agenda/1"
-MINUTES_SCHEMA = "jcm.minutes/1"
+# /2: every text a secretariat writes is kept in both languages ({"en", "ko"}); a record of /1 kept the titles only
+# and is printed as it always was (templates/documents/v1/).
+AGENDA_SCHEMA = "jcm.agenda/2"
+MINUTES_SCHEMA = "jcm.minutes/2"
 
 
 def _governments(agreement_id: int) -> dict[str, Any]:
@@ -49,21 +54,60 @@ def _attachment(attachment) -> dict[str, Any]:
 
 
 def _item(item) -> dict[str, Any]:
-    return {"id": item.id, "kind": item.kind, "title": both(item, "title"), "description": item.description or "",
+    return {"id": item.id, "kind": item.kind, "title": both(item, "title"), "description": both(item, "description"),
             "focus_areas": [area.code for area in item.focus_areas],
-            "presenters": {"US": item.presenter_us or "", "KR": item.presenter_kr or ""},
+            "presenters": {"US": both(item, "presenter_us"), "KR": both(item, "presenter_kr")},
             "duration_minutes": item.duration_minutes,
             "attachments": [_attachment(a) for a in item.attachments]}
 
 
-def _action(item, review=None) -> dict[str, Any]:
-    data = {"ref": item.ref, "title": item.title, "focus_area": item.focus_area.code,
-            "owners": {side: owner_labels(item, side) for side in SIDES}, "due_date": iso(item.due_date),
-            "status": item.status}
-    if review is not None:
-        data["outcome"] = review.outcome
-        data["new_due_date"] = iso(review.new_due_date)
-    return data
+def with_korean(obj: Any, *fields: str) -> dict[str, Any]:
+    """Texts kept as they always were, each with its Korean beside it under the same name + "_ko" (as the API names
+    them): a record's readers that know only the English (a correction, the verification) read it as before."""
+    kept: dict[str, Any] = {}
+    for field in fields:
+        kept[field] = getattr(obj, field) or ""
+        kept[f"{field}_ko"] = getattr(obj, f"{field}_ko", "") or ""
+    return kept
+
+
+def _person(user) -> dict[str, Any] | None:
+    """A co-chair: the romanized name and the one in Hangul, the title in both languages."""
+    if user is None:
+        return None
+    return with_korean(user, "name", "title")
+
+
+# --- the tables of action items -----------------------------------------------------------------------
+# An action item is frozen as the registry's columns say (jcm/actions/columns.py), and a record names the columns
+# of each of its tables, so a column added to the registry later shows only in documents made after it.
+
+# The tables of action items a record holds, by name, and the registry's list of each.
+TABLES = {"carried": AGENDA_CARRIED, "review": MINUTES_REVIEW, "new": MINUTES_NEW}
+# The columns the tables printed before records named them: a record frozen then prints these (the agenda's
+# outcome only when its meeting had recorded any).
+EARLIER_TABLES = {"carried": ("ref", "title", "owners", "due_date", "outcome"),
+                  "review": ("ref", "title", "owners", "outcome"),
+                  "new": ("ref", "title", "focus_area", "owners", "due_date")}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of action items as a document prints it: the registry's list (for its cells' options) and the
+    columns the record names."""
+
+    listing: str
+    columns: tuple[Column, ...]
+
+
+def printed_table(record: dict[str, Any], name: str) -> Table:
+    """One of a record's tables of action items, with the columns the record names."""
+    keys = (record.get("tables") or {}).get(name)
+    if keys is None:  # frozen before records named them
+        keys = list(EARLIER_TABLES[name])
+        if name == "carried" and not record.get("reviews_recorded"):
+            keys.remove("outcome")
+    return Table(TABLES[name], columns_named(keys))
 
 
 # --- the agenda ---------------------------------------------------------------------------------------
@@ -80,11 +124,11 @@ def agenda_record(meeting: Meeting) -> dict[str, Any]:
         "agreement": agreement_facts(meeting.agreement),
         "governments": _governments(meeting.agreement_id),
         "meeting": _meeting_facts(meeting),
-        "co_chairs": {"US": person(meeting.co_chair_us), "KR": person(meeting.co_chair_kr)},
+        "co_chairs": {"US": _person(meeting.co_chair_us), "KR": _person(meeting.co_chair_kr)},
         "version": meeting.agenda_version,
         "agreed": agreed,
         "agreed_at": iso(max(a.at for a in approvals.values())) if agreed else None,
-        "approvals": {side: ({"name": a.user.name if a.user else "", "role": a.user.role if a.user else "",
+        "approvals": {side: ({**with_korean_name(a.user), "role": a.user.role if a.user else "",
                               "at": iso(a.at), "version": a.agenda_version} if a else None)
                       for side, a in approvals.items()},
         "days": [{"day": iso(day.day.day), "starts_at": iso(day.day.starts_at), "ends_at": iso(day.day.ends_at),
@@ -94,9 +138,10 @@ def agenda_record(meeting: Meeting) -> dict[str, Any]:
                  for day in schedule(meeting)],
         "total_minutes": total_minutes(meeting),
         "focus_areas": [_area(area) for area in sorted(areas.values(), key=lambda a: a.position)],
-        "carried": [{"area": _area(area), "items": [_action(item, reviews.get(item.id)) for item in items]}
+        "carried": [{"area": _area(area), "items": [frozen(item, reviews.get(item.id)) for item in items]}
                     for area, items in group_by_focus_area(carried)],
         "reviews_recorded": bool(reviews),
+        "tables": {"carried": document_table(AGENDA_CARRIED, reviews_recorded=bool(reviews))},
     }
 
 
@@ -154,7 +199,8 @@ def minutes_record(meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
         shown.update(entry.focus_area_id for entry in entries)
         records.append({"number": number, "agenda_item_id": item.id, "title": both(item, "title"),
                         "focus_areas": [area.code for area in item.focus_areas],
-                        "discussion": section.discussion or "", "decisions": list(section.decisions or []),
+                        **with_korean(section, "discussion"), "decisions": list(section.decisions or []),
+                        "decisions_ko": list(section.decisions_ko or []),
                         "progress": [_progress(entry, areas.get(entry.focus_area_id) or entry.focus_area)
                                      for entry in entries]})
     others = sorted((entry for entry in minutes.progress if entry.focus_area_id not in shown),
@@ -170,8 +216,8 @@ def minutes_record(meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
         "agreement": agreement_facts(agreement),
         "governments": _governments(meeting.agreement_id),
         "meeting": _meeting_facts(meeting),
-        "co_chairs": {"US": person(meeting.co_chair_us), "KR": person(meeting.co_chair_kr)},
-        "delegations": {side: [{"name": a.name, "title": a.title or "", "organization": a.organization or ""}
+        "co_chairs": {"US": _person(meeting.co_chair_us), "KR": _person(meeting.co_chair_kr)},
+        "delegations": {side: [with_korean(a, "name", "title", "organization")
                                for a in sorted((a for a in minutes.attendees if a.side == side),
                                                key=lambda a: a.position)]
                         for side in SIDES},
@@ -180,10 +226,11 @@ def minutes_record(meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
         "records": records,
         "other_progress": [_progress(entry, areas[entry.focus_area_id]) for entry in others],
         "focus_areas": {code: both(area, "title") for code, area in sorted(printed_areas.items())},
-        "reviewed_action_items": [_action(item, reviews.get(item.id)) for item in carried_over(meeting)],
-        "new_action_items": [_action(item) for item in raised],
-        "next_meeting": minutes.next_meeting or "",
-        "adoption": {side: ({"name": a.user.name if a.user else "", "at": iso(a.at)} if a else None)
+        "reviewed_action_items": [frozen(item, reviews.get(item.id)) for item in carried_over(meeting)],
+        "new_action_items": [frozen(item) for item in raised],
+        "tables": {"review": document_table(MINUTES_REVIEW), "new": document_table(MINUTES_NEW)},
+        **with_korean(minutes, "next_meeting"),
+        "adoption": {side: ({**with_korean_name(a.user), "at": iso(a.at)} if a else None)
                      for side, a in approvals.items()},
         "adopted_at": iso(max(a.at for a in approvals.values())) if all(approvals.values()) else None,
         "correction": None,
@@ -191,7 +238,12 @@ def minutes_record(meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
 
 
 def _progress(entry, area: FocusArea) -> dict[str, Any]:
-    return {"focus_area": area.code, "status": entry.status, "narrative": entry.narrative or ""}
+    return {"focus_area": area.code, "status": entry.status, **with_korean(entry, "narrative")}
+
+
+def with_korean_name(user) -> dict[str, str]:
+    """Who agreed or adopted: the name as records always kept it, and the name in Hangul beside it."""
+    return {"name": user.name if user else "", "name_ko": (user.name_ko or "") if user else ""}
 
 
 def freeze_minutes(minutes: Minutes, meeting: Meeting) -> None:
@@ -203,9 +255,10 @@ def freeze_minutes(minutes: Minutes, meeting: Meeting) -> None:
 def record_languages(record: dict[str, Any]) -> list[str]:
     """The languages in which every text of the minutes exists; only those may the closing line claim.
 
-    Titles are kept in both languages ({"en", "ko"}); a secretariat's own texts — discussions, decisions, progress
-    narratives, action items, the next meeting — are still written in one language, so minutes with any of them
-    exist in English only."""
+    A record of /2 keeps every text in both languages ({"en", "ko"}): the Korean text exists when no English text
+    is without its Korean. A record of /1 kept the titles only in both, a secretariat's own texts in one language."""
+    if record.get("schema") != "jcm.minutes/1":
+        return ["en", "ko"] if all(korean for _english, korean in texts_of(record)) else ["en"]
     def both_languages(value: Any) -> bool:
         if isinstance(value, dict) and set(value) == {"en", "ko"}:
             return bool(value["ko"]) or not value["en"]
@@ -220,3 +273,32 @@ def record_languages(record: dict[str, Any]) -> list[str]:
                     or record["new_action_items"])
     titles = [entry["title"] for entry in record["records"]]
     return ["en", "ko"] if not one_language and both_languages(titles) else ["en"]
+
+
+def texts_of(value: Any):
+    """Every text of a record written in English, as (English, Korean): a {"en", "ko"} pair, or a text kept under
+    its name with its Korean under the name + "_ko" (None where a record kept the text in one language only: an
+    annexed agenda of /1). Names are left out: a name in Hangul is there where wanted, the romanized one serves."""
+    if isinstance(value, dict) and set(value) == {"en", "ko"}:
+        if value["en"]:
+            yield value["en"], value["ko"]
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("name", "name_ko", "presenters") or key.endswith("_ko"):
+                continue
+            if key in TEXT_KEYS and isinstance(item, str):
+                if item:
+                    yield item, value.get(f"{key}_ko")
+            elif key == "decisions" and isinstance(item, list):
+                korean = value.get("decisions_ko") or []
+                for n, decision in enumerate(item):
+                    yield decision, korean[n] if n < len(korean) else None
+            else:
+                yield from texts_of(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from texts_of(item)
+
+
+# The keys under which a record keeps a text a secretariat writes as a string (its Korean under the key + "_ko").
+TEXT_KEYS = frozenset({"description", "discussion", "narrative", "next_meeting", "organization", "title"})

@@ -48,27 +48,46 @@ def _readable_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
+PARALLEL = "both"  # the parallel text: the English and the Korean text side by side
+
+
+def document_languages() -> list[str]:
+    """The texts a document is printed in: each language, then the two side by side."""
+    return [*current_app.config["LANGUAGES"], PARALLEL]
+
+
 def document_language() -> str:
-    """?lang=en|ko chooses the document's language, whatever the interface's; without it, the interface's."""
+    """?lang=en|ko|both chooses the document's text, whatever the interface's language; without it, the
+    interface's."""
     lang = request.args.get("lang")
     if lang is None or lang == "":
         return locale_code()
-    if lang not in current_app.config["LANGUAGES"]:
-        raise Invalid(_("Documents are printed in English (lang=en) or Korean (lang=ko)."), field="lang")
+    if lang not in document_languages():
+        raise Invalid(_("Documents are printed in English (lang=en), in Korean (lang=ko) or in both side by side "
+                        "(lang=both)."), field="lang")
     return lang
+
+
+def _template(name: str, record: dict[str, Any]) -> str:
+    """A record of /1 is printed by the templates it was adopted with, as it always was."""
+    schema = record.get("schema") or ""
+    if not schema or schema.endswith("/1"):
+        return f"documents/v1/{name}"
+    return f"documents/{name}"
 
 
 # --- rendering a record -------------------------------------------------------------------------------
 
 def _render(template: str, record: dict[str, Any], lang: str, **extra) -> str:
-    with force_locale(lang):
-        return render_template(template, record=record, f=Frame(record, lang), duration=duration,
+    frame = Frame(record, lang)
+    with force_locale(frame.html_lang):
+        return render_template(_template(template, record), record=record, f=frame, duration=duration,
                                file_size=file_size, file_kind=file_kind, page_label=page_label(),
                                render_markdown=render_markdown, watermark=watermark_svg, **extra)
 
 
 def agenda_html(record: dict[str, Any], lang: str, digest: str | None = None) -> str:
-    return _render("documents/agenda.html", record, lang, digest=digest,
+    return _render("agenda.html", record, lang, digest=digest,
                    created=record.get("agreed_at") if digest else None)
 
 
@@ -76,11 +95,12 @@ def minutes_html(record: dict[str, Any], lang: str, *, adopted: bool, digest: st
     correction = record.get("correction")
     created = (correction or {}).get("adopted_at") or record.get("adopted_at") if adopted else None
     done_on = record.get("adopted_at") or record["meeting"]["end_date"]
-    frame = Frame(record, lang)
-    with force_locale(lang):
+    frame = Frame(record, "en" if lang == PARALLEL else lang)
+    with force_locale(frame.lang):
         done = frame.local_date(done_on) if "T" in done_on else frame.day(done_on)
-    return _render("documents/minutes.html", record, lang, adopted=adopted, digest=digest, created=created,
-                   show_toc=len(record["records"]) > TOC_AFTER, languages=record_languages(record), done_on=done)
+    return _render("minutes.html", record, lang, adopted=adopted, digest=digest, created=created,
+                   show_toc=len(record["records"]) > TOC_AFTER, languages=record_languages(record), done_on=done,
+                   done_at=done_on)
 
 
 def _archival(record: dict[str, Any], digest: str, description: str, moment: str | None) -> Archival:
@@ -154,7 +174,7 @@ def prepare_adopted_documents(app: Flask, meeting_id: int, record: dict[str, Any
     """Render the adopted PDFs in every language in the background, so the co-chair's adoption returns at once."""
     def work() -> None:
         with app.app_context():
-            for lang in app.config["LANGUAGES"]:
+            for lang in [*app.config["LANGUAGES"], PARALLEL]:
                 try:
                     adopted_minutes_pdf(meeting_id, record, digest, lang)
                 except Exception:  # the first request renders it instead; nothing is lost
@@ -202,7 +222,7 @@ def _document_response(body: str | bytes, mimetype: str, lang: str, filename: st
     if filename:
         response.headers.set("Content-Disposition", "inline", filename=filename)
     response.headers["Cache-Control"] = "private"
-    response.headers["Content-Language"] = lang
+    response.headers["Content-Language"] = "en, ko" if lang == PARALLEL else lang
     return response
 
 

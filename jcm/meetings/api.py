@@ -63,6 +63,7 @@ def create_meeting(data):
 
     The draft: opening, adoption of the agenda, review of action items, one item per focus area given,
     other business, the next meeting, closing."""
+    require(current_api_user(), "meeting.create")  # who asks comes first: a stranger learns nothing of agreements
     agreement_id = data.pop("agreement_id")
     focus_area_ids = data.pop("focus_area_ids", [])
     try:
@@ -185,7 +186,9 @@ def agree_agenda(data, meeting_id: int):
     """The caller's side agrees the current version of the agenda.
 
     A secretariat or co-chair speaks for their own side; with `agenda_version`, only if that is still the
-    current one. Both sides' agreement makes the meeting `agenda_agreed`."""
+    current one. Both sides' agreement makes the meeting `agenda_agreed`. Refused (409) until every text of the
+    meeting and its items is written in both languages and checked by the side answering for each:
+    `error.current.gaps` lists each text missing, stale or not yet checked."""
     meeting = meetings.get_meeting(meeting_id)
     commit(lambda: meetings.agree_agenda(current_api_user(), meeting, data.get("agenda_version")))
     return approvals(meetings.get_meeting(meeting_id))

@@ -38,9 +38,12 @@ class AgendaItemForm(FlaskForm):
     title = declared_field(AgendaItem, "title")
     title_ko = declared_field(AgendaItem, "title_ko")
     description = declared_field(AgendaItem, "description")
+    description_ko = declared_field(AgendaItem, "description_ko")
     focus_area_ids = SelectMultipleField(_l("Focus areas"), coerce=int, validators=[Optional()])
     presenter_us = declared_field(AgendaItem, "presenter_us")
+    presenter_us_ko = declared_field(AgendaItem, "presenter_us_ko")
     presenter_kr = declared_field(AgendaItem, "presenter_kr")
+    presenter_kr_ko = declared_field(AgendaItem, "presenter_kr_ko")
     duration_minutes = declared_field(AgendaItem, "duration_minutes", required=True)
     day = SelectField(_l("Day"), validators=[InputRequired()])  # the meeting's days, from the view
     version = HiddenField()

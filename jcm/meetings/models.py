@@ -99,7 +99,8 @@ class Meeting(db.Model):
     ordinal: Mapped[int] = integer(_l("Ordinal"), minimum=1, maximum=999, required=True,
                                    description="12 for the 12th meeting")
     title: Mapped[str] = line(300, _l("Title (English)"), description="default: “The 12th Joint Committee Meeting”")
-    title_ko: Mapped[str] = line(300, _l("Title (Korean)"), korean_of="title", description="default: “제12차 공동위원회”")
+    title_ko: Mapped[str] = line(300, _l("Title (Korean)"), korean_of="title",
+                                 description="default: “제12차 공동위원회”")
     start_date: Mapped[date] = calendar_day(_l("First day"), required=True)
     end_date: Mapped[date] = calendar_day(_l("Last day"), description="default: the first day")
     time_zone: Mapped[str] = line(64, _l("Time zone"), default=None, check=a_time_zone, description=(

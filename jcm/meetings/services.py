@@ -14,10 +14,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
 from jcm.audit.services import record, tracked
+from jcm.bilingual import NamedGap, Weighed, named_gaps, refuse_gaps
 from jcm.collation import finds
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, editable, populate
+from jcm.i18n import localized
 from jcm.meetings.models import (DEFAULT_TIME_ZONES, MEETING_STATUSES, AgendaApproval,
                                  AgendaItem, AgendaSnapshot, Meeting, MeetingDay, MeetingStatus)
 from jcm.models import SIDES, utcnow, whole_number
@@ -471,8 +473,25 @@ def _agenda_changed(actor, meeting: Meeting) -> None:
            after={"agenda_version": meeting.agenda_version, "status": meeting.status}, label=meeting.title)
 
 
+def agenda_texts(meeting: Meeting) -> list[Weighed]:
+    """What the parity gate weighs before a side agrees the agenda: the meeting's texts (title, venue, city) and
+    each agenda item's (title, description, presenters), named as the agenda numbers them."""
+    ordered = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(
+        AgendaItem.day, AgendaItem.position, AgendaItem.id)).all()  # day by day, as schedule() numbers them
+    return [Weighed(meeting, _("The meeting")),
+            *(Weighed(item, _("Agenda item %(number)d “%(title)s”", number=number, title=localized(item, "title")))
+              for number, item in enumerate(ordered, start=1))]
+
+
+def agenda_text_gaps(meeting: Meeting) -> list[NamedGap]:
+    """Each text of the agenda missing, stale or not yet checked in a language: while any is, neither side agrees."""
+    agreement = db.session.get(Agreement, meeting.agreement_id)
+    return named_gaps(agenda_texts(meeting), agreement.answers_for)
+
+
 def agree_agenda(actor, meeting: Meeting, expected_agenda_version: int | None = None) -> AgendaApproval:
-    """The actor's side agrees the current version; when both sides have, the agenda is agreed."""
+    """The actor's side agrees the current version, once both texts of the agenda are complete and each side has
+    checked its own language; when both sides have agreed, the agenda is agreed."""
     try:
         require(actor, "agenda.agree", meeting)
     except AlreadyDone:  # agreeing again changes nothing
@@ -483,6 +502,9 @@ def agree_agenda(actor, meeting: Meeting, expected_agenda_version: int | None = 
                        current={"agenda_version": meeting.agenda_version})
     if not db.session.scalar(select(func.count()).select_from(AgendaItem).where(AgendaItem.meeting_id == meeting.id)):
         raise Invalid(_("An empty agenda cannot be agreed."))
+    refuse_gaps(agenda_text_gaps(meeting), lambda gaps: _(
+        "The agenda cannot be agreed until both texts are complete and each side has checked its own language: "
+        "%(gaps)s.", gaps=gaps))
     side = actor.side
     existing = next((a for a in _approvals(meeting) if a.side == side), None)
     if existing is not None:

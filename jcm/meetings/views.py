@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from flask import (Blueprint, Flask, abort, current_app, flash, jsonify, redirect, render_template, request,
+from flask import (Blueprint, Flask, abort, current_app, flash, g, jsonify, redirect, render_template, request,
                    send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -25,7 +25,7 @@ from jcm.meetings.forms import AgendaItemForm, AgreeForm, AttachmentForm, DayHou
 from jcm.meetings.models import COMMON_TIME_ZONES, AgendaItem, Attachment, Meeting, known_time_zones
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
-from jcm.permissions import require
+from jcm.permissions import can, require
 from jcm.web import actor, form_status, int_or_none, submit
 
 bp = Blueprint("meetings", __name__)
@@ -136,18 +136,25 @@ def edit(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>")
 @login_required
 def show(meeting_id: int):
+    return _page(meeting_id)
+
+
+def _page(meeting_id: int, status: int = 200):
+    """The meeting's page; after a refused agreement, with the refusal's status (and its reason flashed)."""
     meeting = services.get_meeting(meeting_id, with_agenda=True)
     require(actor(), "meeting.view", meeting)
     agreed, changes = services.changes_since_agreed(meeting)
     approvals = services.approvals_by_side(meeting)
+    may_agree = bool(meeting.items) and can(actor(), "agenda.agree", meeting)
     return render_template(
         "meetings/show.html", meeting=meeting, days=services.schedule(meeting),
         parts=[part(meeting, actor()) for part in current_app.extensions.get("jcm_meeting_page_parts", ())],
         total=services.total_minutes(meeting), approvals=approvals, agreed=agreed, changes=changes,
+        may_agree=may_agree, agenda_gaps=services.agenda_text_gaps(meeting) if may_agree else [],
         agree_form=AgreeForm(formdata=None, agenda_version=str(meeting.agenda_version)),
         status_form=StatusForm(formdata=None), day_form=DayHoursForm(formdata=None),
         action_form=EmptyForm(formdata=None), status_moves=services.status_moves(meeting, date.today()),
-        today=date.today())
+        today=date.today()), status
 
 
 @bp.post("/meetings/<int:meeting_id>/status")
@@ -172,9 +179,11 @@ def agree(meeting_id: int):
     if form.validate_on_submit():
         ok, _approval = submit(None, lambda: services.agree_agenda(
             actor(), meeting, expected_agenda_version=int_or_none(form.agenda_version.data)))
-        if ok:
-            flash(_("You have agreed version %(version)d of the agenda for your side.",
-                    version=meeting.agenda_version), "success")
+        if not ok:  # refused (a newer version, a text missing or unchecked): the page says why, with the status
+            error = g.get("service_error")
+            return _page(meeting_id, error.status if error else 409)
+        flash(_("You have agreed version %(version)d of the agenda for your side.",
+                version=meeting.agenda_version), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting_id))
 
 
@@ -216,10 +225,10 @@ def _item_form(meeting: Meeting, item=None) -> AgendaItemForm:
 
 
 def _item_data(form: AgendaItemForm) -> dict:
-    return {"kind": form.kind.data, "title": form.title.data, "title_ko": form.title_ko.data,
-            "description": form.description.data, "focus_area_ids": form.focus_area_ids.data or [],
-            "presenter_us": form.presenter_us.data, "presenter_kr": form.presenter_kr.data,
-            "duration_minutes": form.duration_minutes.data, "day": form.day.data}
+    """The agenda item's fields the form has, under the services' names (both languages of its texts), and its
+    focus areas."""
+    return {**{key: form[key].data for key in services.ITEM_SET_BY_NAME if key in form},
+            "focus_area_ids": form.focus_area_ids.data or []}
 
 
 @bp.route("/meetings/<int:meeting_id>/items/new", methods=["GET", "POST"])

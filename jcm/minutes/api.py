@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 
 from jcm.api import current_api_user
 from jcm.api.resources import commit, refusals
+from jcm.bilingual import states
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting
@@ -50,23 +51,36 @@ def approvals_out(minutes: Minutes, meeting: Meeting) -> dict[str, Any]:
             "sha256": minutes.sha256 if minutes.adopted else None, "adopted_at": minutes.adopted_at}
 
 
+def languages(obj) -> dict[str, dict[str, str]]:
+    """The state of each of obj's texts in each language: {discussion: {en: written, ko: missing}, …}."""
+    return {field: {language: state.status for language, state in by_language.items()}
+            for field, by_language in states(obj).items()}
+
+
 def minutes_out(minutes: Minutes, meeting: Meeting) -> dict[str, Any]:
     attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
                  for side in SIDES}
     return {
         **approvals_out(minutes, meeting),
+        "id": minutes.id,
         "attendance": {side: [a.name for a in attendees[side]] for side in SIDES},
-        "attendees": {side: [{"name": a.name, "title": a.title, "organization": a.organization,
-                              "user_id": a.user_id} for a in attendees[side]] for side in SIDES},
+        "attendees": {side: [{"id": a.id, "name": a.name, "name_ko": a.name_ko, "title": a.title,
+                              "title_ko": a.title_ko, "organization": a.organization,
+                              "organization_ko": a.organization_ko, "user_id": a.user_id, "languages": languages(a)}
+                             for a in attendees[side]] for side in SIDES},
         "records": [{"id": s.id, "agenda_item_id": s.agenda_item_id, "title": s.agenda_item.title,
-                     "position": s.agenda_item.position, "discussion": s.discussion,
-                     "decisions": list(s.decisions or []), "version": s.version, "updated_at": s.updated_at,
+                     "position": s.agenda_item.position, "discussion": s.discussion, "discussion_ko": s.discussion_ko,
+                     "decisions": list(s.decisions or []), "decisions_ko": list(s.decisions_ko or []),
+                     "languages": languages(s), "version": s.version, "updated_at": s.updated_at,
                      "updated_by_id": s.updated_by_id}
                     for s in minutes_services.ordered_sections(minutes)],
-        "progress": [{"focus_area_id": e.focus_area_id, "focus_area_code": e.focus_area.code, "status": e.status,
-                      "narrative": e.narrative, "version": e.version}
+        "progress": [{"id": e.id, "focus_area_id": e.focus_area_id, "focus_area_code": e.focus_area.code,
+                      "status": e.status, "narrative": e.narrative, "narrative_ko": e.narrative_ko,
+                      "languages": languages(e), "version": e.version}
                      for e in sorted(minutes.progress, key=lambda e: (e.focus_area.position, e.focus_area_id))],
         "next_meeting": minutes.next_meeting,
+        "next_meeting_ko": minutes.next_meeting_ko,
+        "languages": languages(minutes),
         "next_meeting_version": minutes.next_meeting_version,
         "updated_at": minutes.updated_at,
     }
@@ -107,6 +121,11 @@ def _naming(field: str, change: Callable[[], T], *, inner: bool = True) -> T:
 def get_minutes(meeting_id: int):
     """The minutes, with each record's and progress entry's version to base a change on.
 
+    Every text comes with its Korean text beside it, named with `_ko` (`discussion_ko`, `decisions_ko` aligned
+    with `decisions`, `narrative_ko`, `next_meeting_ko`, an attendee's `name_ko`, `title_ko`, `organization_ko`),
+    and each record, progress entry, attendee and the minutes themselves (the next meeting) with `languages`: the
+    state of each text in each language (GET /texts/<kind>/<id> tells more and takes a side's check).
+
     Minutes not yet started are a 404: a secretariat starts them with a PUT (`{}` only starts them), with a
     section per agenda item. `sha256` is null until both co-chairs have adopted them."""
     user = current_api_user()
@@ -129,17 +148,24 @@ def _apply(user, meeting: Meeting, data: dict[str, Any]) -> None:
                           field=f"records[{index}].agenda_item_id")
         try:
             _naming(f"records[{index}]", lambda: minutes_services.save_section(
-                user, section, record.get("discussion"), record.get("decisions"), record["version"]))
+                user, section, record.get("discussion"), record.get("decisions"), record["version"],
+                discussion_ko=record.get("discussion_ko"), decisions_ko=record.get("decisions_ko")))
         except Conflict as conflict:
             if isinstance(conflict.current, dict):
                 conflict.current = {"agenda_item_id": section.agenda_item_id, **conflict.current}
             raise
     for index, entry in enumerate(data.get("progress") or []):
         _naming(f"progress[{index}]", lambda: minutes_services.save_progress(
-            user, minutes, entry["focus_area_id"], entry["status"], entry.get("narrative"), entry.get("version")))
-    if "next_meeting" in data:
-        _naming("next_meeting", lambda: minutes_services.set_next_meeting(
-            user, minutes, data["next_meeting"], data.get("next_meeting_version")))
+            user, minutes, entry["focus_area_id"], entry["status"], entry.get("narrative"), entry.get("version"),
+            narrative_ko=entry.get("narrative_ko")))
+    if "next_meeting" in data or "next_meeting_ko" in data:
+        try:  # a refused text names itself (next_meeting or next_meeting_ko)
+            minutes_services.set_next_meeting(user, minutes, data.get("next_meeting"), data.get("next_meeting_version"),
+                                              korean=data.get("next_meeting_ko"))
+        except Conflict as conflict:
+            if conflict.current is not None:
+                conflict.field = "next_meeting"
+            raise
     if "status" in data:
         _naming("status", lambda: minutes_services.set_status(user, minutes, data["status"], data.get("version")))
 
@@ -152,6 +178,11 @@ def update_minutes(data, meeting_id: int):
     """A secretariat changes what is given: `attendance` per side, `records`, `progress`, `next_meeting`,
     `status`. Everything in one request is saved together or not at all. The first PUT starts the minutes, with a
     record per agenda item; `{}` only starts them.
+
+    Each text has its Korean text beside it (`discussion_ko`, `decisions_ko`, `narrative_ko`, `next_meeting_ko`,
+    an attendee's `name_ko`, `title_ko`, `organization_ko`); a text left out of a record or a progress entry stays
+    as it is, so a writer of one language never wipes the other. `decisions_ko` is aligned with `decisions`: a
+    Korean list written while English decisions exist has as many entries (else 422).
 
     Each record carries the `version` it was based on: a stale one is refused with 409, and `error.current`
     holds the stored text and, under `yours`, the text sent, so that nothing is lost. Adopted minutes can
@@ -172,7 +203,9 @@ def adopt_minutes(_data, meeting_id: int):
 
     The side is always the caller's own. When both sides have adopted, the minutes are locked, their SHA-256
     is fixed and the meeting becomes `minutes_adopted`. Refused (409) while a focus area the meeting
-    discussed has no progress entry."""
+    discussed has no progress entry, and until every text of the minutes is written in both languages and checked
+    by the side answering for each (as for circulating them): `error.current.gaps` lists each text missing, stale or
+    not yet checked."""
     user = current_api_user()
     meeting = meetings.get_meeting(meeting_id)
     minutes = _existing(meeting)

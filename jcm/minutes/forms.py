@@ -12,26 +12,33 @@ from jcm.minutes.models import Minutes, MinutesComment, MinutesCorrection, Minut
 
 
 class SectionForm(FlaskForm):
-    """One agenda item's record, saved on its own; `version` is the one the text was based on."""
+    """One agenda item's record in English and Korean, saved on its own; `version` is the one the texts were based
+    on. A text the page did not send stays as it is."""
 
     discussion = declared_field(MinutesSection, "discussion")
+    discussion_ko = declared_field(MinutesSection, "discussion_ko")
     decisions = declared_field(MinutesSection, "decisions", _l("Decisions (one per line)"))
+    decisions_ko = declared_field(MinutesSection, "decisions_ko",
+                                  _l("Decisions in Korean (one per line, in the order of the English)"))
     version = HiddenField()
 
 
 class AttendanceForm(FlaskForm):
     people = TextAreaField(_l("Delegation (one person per line: Name, Title, Organization)"),
+                           description=_l("After a “|”, the same in Korean: name, title, organization."),
                            validators=[Optional(), Length(max=100_000)])
 
 
 class ProgressForm(FlaskForm):
     status = declared_field(ProgressEntry, "status", _l("Progress"))
     narrative = declared_field(ProgressEntry, "narrative")
+    narrative_ko = declared_field(ProgressEntry, "narrative_ko")
     version = HiddenField()
 
 
 class NextMeetingForm(FlaskForm):
     next_meeting = declared_field(Minutes, "next_meeting")
+    next_meeting_ko = declared_field(Minutes, "next_meeting_ko")
     version = HiddenField()
 
 
@@ -47,11 +54,13 @@ class CommentForm(FlaskForm):
 
 class CorrectionForm(FlaskForm):
     """A proposed correction: why, and the corrected text. The sections' boxes are read by name
-    (discussion-<agenda item>, decisions-<agenda item>, narrative-<focus area>), one pair per record."""
+    (discussion-<agenda item>, decisions-<agenda item>, narrative-<focus area>, and the Korean discussion_ko-…,
+    decisions_ko-…, narrative_ko-…), one set per record."""
 
     # The service names what is missing, so the corrected text typed in the boxes comes back with the refusal.
     reason = declared_field(MinutesCorrection, "reason", _l("What the correction corrects, and why"), required=False)
     next_meeting = declared_field(Minutes, "next_meeting")
+    next_meeting_ko = declared_field(Minutes, "next_meeting_ko")
     supersedes = HiddenField()
 
 
@@ -63,25 +72,37 @@ class RestoreForm(FlaskForm):
     """Only its CSRF token: the version to restore is in the address."""
 
 
+def _joined(parts: list[str]) -> str:
+    while len(parts) > 1 and not parts[-1]:
+        parts.pop()
+    return ", ".join(parts)
+
+
 def attendance_lines(attendees, side: str) -> str:
-    """The delegation as the textarea shows it: "Name, Title, Organization", one a line."""
+    """The delegation as the textarea shows it: "Name, Title, Organization | 성명, 직위, 소속", one a line (the
+    Korean half only when there is one)."""
     lines = []
-    for person in attendees:
-        if person.side != side:
-            continue
-        parts = [person.name, person.title or "", person.organization or ""]
-        while len(parts) > 1 and not parts[-1]:
-            parts.pop()
-        lines.append(", ".join(parts))
+    for person in sorted((a for a in attendees if a.side == side), key=lambda a: a.position):
+        line = _joined([person.name, person.title or "", person.organization or ""])
+        korean = _joined([person.name_ko or "", person.title_ko or "", person.organization_ko or ""])
+        lines.append(f"{line} | {korean}" if korean else line)
     return "\n".join(lines)
 
 
+def _three(text: str) -> list[str]:
+    """Name, title, organization (the organization may hold further commas)."""
+    return ([part.strip() for part in text.split(",", 2)] + ["", ""])[:3]
+
+
 def parse_attendance(text: str | None) -> list[dict[str, str]]:
-    """Each non-empty line → name, title, organization (the organization may hold further commas)."""
+    """Each non-empty line → name, title, organization and, after a "|", their Korean texts."""
     people = []
     for line in (text or "").replace("\r\n", "\n").split("\n"):
         if not line.strip():
             continue
-        name, title, organization = ([part.strip() for part in line.split(",", 2)] + ["", ""])[:3]
-        people.append({"name": name, "title": title, "organization": organization})
+        english, _bar, korean = line.partition("|")
+        name, title, organization = _three(english)
+        name_ko, title_ko, organization_ko = _three(korean)
+        people.append({"name": name, "title": title, "organization": organization, "name_ko": name_ko,
+                       "title_ko": title_ko, "organization_ko": organization_ko})
     return people

@@ -251,8 +251,9 @@ class MinutesCorrection(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = choice(CorrectionStatus, _l("Status"), editable=False, default="proposed")
     reason: Mapped[str] = text(5000, _l("Reason"), required=True, description="what the correction corrects, and why")
-    # {"records": [{"agenda_item_id", "discussion", "decisions"}], "progress": [{"focus_area", "status",
-    #  "narrative"}], "next_meeting": str}: only the parts that change.
+    # {"records": [{"agenda_item_id", "discussion", "discussion_ko", "decisions", "decisions_ko"}], "progress":
+    #  [{"focus_area", "status", "narrative", "narrative_ko"}], "next_meeting": str, "next_meeting_ko": str}: only
+    #  the parts that change.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)
     supersedes_sha256: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -22,21 +22,26 @@ def _utc(moment: datetime | None) -> str | None:
 # --- input ----------------------------------------------------------------------------------------------
 
 class AttendeeInSchema(StrictSchema):
-    """An attendee from an account (`user_id`; name, title and organization default to the account's) or typed in."""
+    """An attendee from an account (`user_id`; name, title and organization, in English and Korean, default to the
+    account's) or typed in."""
 
     user_id = fields.Int(strict=True, allow_none=True, validate=ID, metadata={"description": "an account on that side"})
-    name = fields.Str(allow_none=True)
+    name = fields.Str(allow_none=True, metadata={"description": "in Latin letters"})
+    name_ko = fields.Str(allow_none=True, metadata={"description": "in Hangul"})
     title = fields.Str(allow_none=True)
+    title_ko = fields.Str(allow_none=True)
     organization = fields.Str(allow_none=True)
+    organization_ko = fields.Str(allow_none=True)
 
 
 ATTENDEE_DOC = {"oneOf": [{"type": "string", "description": "a name"},
                           {"type": "object", "additionalProperties": False, "description":
-                           "an account ({user_id}; the rest defaults to the account's) or {name, title, organization}",
+                           "an account ({user_id}; the rest defaults to the account's) or {name, title, organization}, "
+                           "each with its Korean text beside it (name_ko, title_ko, organization_ko)",
                            "properties": {"user_id": {"type": "integer", "nullable": True},
-                                          "name": {"type": "string", "nullable": True},
-                                          "title": {"type": "string", "nullable": True},
-                                          "organization": {"type": "string", "nullable": True}}}]}
+                                          **{name: {"type": "string", "nullable": True} for name in (
+                                              "name", "name_ko", "title", "title_ko", "organization",
+                                              "organization_ko")}}}]}
 
 
 class AttendeeIn(fields.Field):
@@ -47,7 +52,8 @@ class AttendeeIn(fields.Field):
             return {"name": value}
         if isinstance(value, dict):
             return AttendeeInSchema().load(value)
-        raise ValidationError("An attendee is a name or an object: {user_id} or {name, title, organization}.")
+        raise ValidationError("An attendee is a name or an object: {user_id} or {name, title, organization} (each "
+                              "with its Korean text beside it: name_ko, title_ko, organization_ko).")
 
 
 class AttendanceInSchema(StrictSchema):
@@ -58,8 +64,11 @@ class AttendanceInSchema(StrictSchema):
 
 
 class RecordInSchema(StrictSchema):
+    """One agenda item's record in English and Korean; a text left out stays as it is."""
+
     class Meta(StrictSchema.Meta):
-        include = input_fields(MinutesSection, ("discussion", "decisions"), checked=False)
+        include = input_fields(MinutesSection, ("discussion", "discussion_ko", "decisions", "decisions_ko"),
+                               checked=False)
 
     agenda_item_id = fields.Int(strict=True, required=True, validate=ID, metadata={
         "description": "an agenda item of this meeting"})
@@ -68,7 +77,8 @@ class RecordInSchema(StrictSchema):
 
 class ProgressInSchema(StrictSchema):
     class Meta(StrictSchema.Meta):
-        include = input_fields(ProgressEntry, ("focus_area_id", "status", "narrative"), creating=True, checked=False)
+        include = input_fields(ProgressEntry, ("focus_area_id", "status", "narrative", "narrative_ko"), creating=True,
+                               checked=False)
 
     version = fields.Int(strict=True, allow_none=True, metadata=VERSION)
 
@@ -78,7 +88,7 @@ class MinutesUpdateSchema(StrictSchema):
 
     attendance = fields.Nested(AttendanceInSchema, metadata={
         "description": "{US: [attendee], KR: [attendee]}, an attendee being a name, {user_id} or "
-                       "{name, title, organization}"})
+                       "{name, title, organization} with name_ko, title_ko, organization_ko"})
     records = fields.List(fields.Nested(RecordInSchema), metadata={
         "description": "the records of the agenda items given; the others stay as they are"})
     progress = fields.List(fields.Nested(ProgressInSchema), metadata={
@@ -87,7 +97,7 @@ class MinutesUpdateSchema(StrictSchema):
     version = fields.Int(strict=True, metadata={"description": "with `status`: the minutes' version it is based on"})
 
     class Meta(StrictSchema.Meta):
-        include = input_fields(Minutes, ("next_meeting", "status"))
+        include = input_fields(Minutes, ("next_meeting", "next_meeting_ko", "status"))
 
 
 class AdoptSchema(StrictSchema):
@@ -104,9 +114,23 @@ class CommentCreateSchema(StrictSchema):
 
 # --- output ---------------------------------------------------------------------------------------------
 
+LANGUAGES_DOC = {"description": "the state of each text in each language, by the English field's name: "
+                                 "{discussion: {en: written, ko: missing}, …}; empty, missing, written, stale or "
+                                 "checked (GET /texts/<kind>/<id> tells more, and takes a check)"}
+
+
+def languages_field():
+    return fields.Dict(keys=fields.Str(), values=fields.Dict(keys=fields.Str(), values=fields.Str()),
+                       metadata=LANGUAGES_DOC)
+
+
 class AttendeeSchema(Schema):
     class Meta:
-        include = output_fields(Attendee, ("name", "title", "organization", "user_id"))
+        include = output_fields(Attendee, ("name", "name_ko", "title", "title_ko", "organization", "organization_ko",
+                                           "user_id"))
+
+    id = fields.Int(metadata={"description": "the attendee's id (texts of kind attendee)"})
+    languages = languages_field()
 
 
 class SideAttendeesSchema(Schema):
@@ -121,9 +145,10 @@ class SideNamesSchema(Schema):
 
 class RecordSchema(Schema):
     class Meta:
-        include = output_fields(MinutesSection, ("discussion", "decisions"))
+        include = output_fields(MinutesSection, ("discussion", "discussion_ko", "decisions", "decisions_ko"))
 
-    id = fields.Int(metadata={"description": "the section's id"})
+    id = fields.Int(metadata={"description": "the section's id (texts of kind minutes_section)"})
+    languages = languages_field()
     agenda_item_id = fields.Int()
     title = fields.Str(metadata={"description": "the agenda item's title"})
     position = fields.Int(metadata={"description": "the agenda item's position"})
@@ -137,8 +162,10 @@ class RecordSchema(Schema):
 
 class ProgressSchema(Schema):
     class Meta:
-        include = output_fields(ProgressEntry, ("focus_area_id", "status", "narrative"))
+        include = output_fields(ProgressEntry, ("focus_area_id", "status", "narrative", "narrative_ko"))
 
+    id = fields.Int(metadata={"description": "the progress entry's id (texts of kind progress_entry)"})
+    languages = languages_field()
     focus_area_code = fields.Str(metadata={"example": "A.1"})
     version = fields.Int()
 
@@ -165,9 +192,13 @@ class MinutesApprovalsSchema(Schema):
 class MinutesSchema(MinutesApprovalsSchema):
     attendance = fields.Nested(SideNamesSchema, metadata={"description": "{US: [name], KR: [name]}"})
     attendees = fields.Nested(SideAttendeesSchema, metadata={
-        "description": "{US: [{name, title, organization, user_id}], KR: […]}"})
+        "description": "{US: [{id, name, name_ko, title, title_ko, organization, organization_ko, user_id, "
+                       "languages}], KR: […]}"})
     class Meta:
-        include = output_fields(Minutes, ("status", "next_meeting"))
+        include = output_fields(Minutes, ("status", "next_meeting", "next_meeting_ko"))
+
+    id = fields.Int(metadata={"description": "the minutes' id (texts of kind minutes: the next meeting)"})
+    languages = languages_field()
 
     records = fields.List(fields.Nested(RecordSchema), metadata={"description": "in the agenda's order"})
     progress = fields.List(fields.Nested(ProgressSchema))
@@ -202,20 +233,23 @@ class CommentSchema(Schema):
 # --- corrections ----------------------------------------------------------------------------------------
 
 class CorrectionRecordInSchema(StrictSchema):
-    """The corrected discussion (Markdown) and decisions of one record; a field left out stays as adopted."""
+    """The corrected discussion (Markdown) and decisions of one record, in English and Korean; a field left out
+    stays as adopted."""
 
     class Meta(StrictSchema.Meta):
-        include = input_fields(MinutesSection, ("discussion", "decisions"), checked=False)
+        include = input_fields(MinutesSection, ("discussion", "discussion_ko", "decisions", "decisions_ko"),
+                               checked=False)
 
     agenda_item_id = fields.Int(strict=True, required=True, validate=ID, metadata={
         "description": "the agenda item whose record is corrected"})
 
 
 class CorrectionProgressInSchema(StrictSchema):
-    """The corrected status and narrative of one focus area's progress; a field left out stays as adopted."""
+    """The corrected status and narrative (in English and Korean) of one focus area's progress; a field left out
+    stays as adopted."""
 
     class Meta(StrictSchema.Meta):
-        include = input_fields(ProgressEntry, ("status", "narrative"), checked=False)
+        include = input_fields(ProgressEntry, ("status", "narrative", "narrative_ko"), checked=False)
 
     focus_area = fields.Str(required=True, metadata={"description": "the focus area's code", "example": "A.1"})
 
@@ -224,7 +258,7 @@ class CorrectionChangesSchema(StrictSchema):
     """Only what the correction changes; everything else stays as adopted."""
 
     class Meta(StrictSchema.Meta):
-        include = input_fields(Minutes, ("next_meeting",))
+        include = input_fields(Minutes, ("next_meeting", "next_meeting_ko"))
 
     records = fields.List(fields.Nested(CorrectionRecordInSchema))
     progress = fields.List(fields.Nested(CorrectionProgressInSchema))
@@ -259,7 +293,8 @@ class CorrectionSchema(Schema):
 
     meeting_id = fields.Int()
     number = fields.Int(metadata={"description": "Corr. 1, Corr. 2 …"})
-    changes = fields.Dict(metadata={"description": "{records: [...], progress: [...], next_meeting}: what changes"})
+    changes = fields.Dict(metadata={"description": "{records: [...], progress: [...], next_meeting, next_meeting_ko}: "
+                                                   "what changes"})
     supersedes = fields.Str(metadata={"description": "the SHA-256 of the adopted text this corrects"})
     sha256 = fields.Str(allow_none=True, metadata={"description": "once adopted: the SHA-256 of the corrected record"})
     version = fields.Int()

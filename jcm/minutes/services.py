@@ -12,16 +12,19 @@ from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
+from jcm.actions.services import raised_at
 from jcm.audit.services import record, tracked
+from jcm.bilingual import NamedGap, Weighed, named_gaps, refuse_gaps
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, declared, populate
+from jcm.i18n import locale_code, localized
 from jcm.meetings.models import AgendaItem, Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes.models import (Attendee, CorrectionApproval, Minutes, MinutesApproval, MinutesComment,
                                 MinutesCorrection, MinutesSection, ProgressEntry, SectionRevision)
 from jcm.models import SIDES, utcnow, whole_number
-from jcm.mou.models import FocusArea
+from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import AlreadyDone, require
 from jcm.versions import check_version, next_version
 
@@ -121,23 +124,49 @@ def checked(model: type, data: dict[str, Any], *, at: str | None = None) -> dict
     return values
 
 
-def save_section(actor, section: MinutesSection, discussion: Any, decisions: Any,
-                 expected_version: int | None) -> MinutesSection:
-    """Save one agenda item's record; a save based on an older version is a conflict showing both texts. Every
-    saved text is kept as a revision: the audit trail records who saved which version."""
+def _given(**texts: Any) -> dict[str, Any]:
+    """The texts a writer gave: one left out (None) stays as it is stored, so a writer of one language never wipes
+    the other, nor a part they did not send."""
+    return {name: value for name, value in texts.items() if value is not None}
+
+
+def _aligned(english: list[str], korean: list[str], field: str) -> None:
+    """The Korean decisions are aligned with the English ones: one for each, in the same order. Checked when the
+    Korean list is written; the English may move on alone (the Korean is then stale until it follows)."""
+    if english and korean and len(english) != len(korean):
+        raise Invalid(_("The Korean decisions follow the English ones one for one: %(n)d expected, %(given)d given.",
+                        n=len(english), given=len(korean)), field=field)
+
+
+def save_section(actor, section: MinutesSection, discussion: Any = None, decisions: Any = None,
+                 expected_version: int | None = None, *, discussion_ko: Any = None,
+                 decisions_ko: Any = None) -> MinutesSection:
+    """Save one agenda item's record, in English and in Korean; a text not given (None) stays as it is. A save
+    based on an older version is a conflict showing both texts, in each language. Every saved text is kept as a
+    revision, both languages together: the audit trail records who saved which version."""
+    return _save_section(actor, section, _given(discussion=discussion, decisions=decisions,
+                                                discussion_ko=discussion_ko, decisions_ko=decisions_ko),
+                         expected_version)
+
+
+def _save_section(actor, section: MinutesSection, texts: dict[str, Any], expected_version: int | None, *,
+                  aligning: bool = True) -> MinutesSection:
     minutes = db.session.get(Minutes, section.minutes_id)
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
-    values = checked(MinutesSection, {"discussion": discussion, "decisions": decisions})
+    values = checked(MinutesSection, texts)
     check_version(section, expected_version, _("Someone else saved this section meanwhile. Both texts are shown: "
                                                "merge them and save again."), yours=values)
+    if aligning and "decisions_ko" in values and values["decisions_ko"] != list(section.decisions_ko or []):
+        _aligned(values.get("decisions", list(section.decisions or [])), values["decisions_ko"], "decisions_ko")
     if not populate(section, values):
         return section
     new = next_version(section)
     section.updated_at, section.updated_by_id = utcnow(), actor.id
     _touch(minutes, actor)
     db.session.add(SectionRevision(section_id=section.id, version=new, discussion=section.discussion,
-                                   decisions=section.decisions, author_id=actor.id))
+                                   discussion_ko=section.discussion_ko, decisions=section.decisions,
+                                   decisions_ko=section.decisions_ko, author_id=actor.id))
     db.session.flush()
     record(actor, "minutes.section", section, after={"agenda_item_id": section.agenda_item_id, "version": new},
            label=meeting.title)
@@ -155,18 +184,44 @@ def restore_revision(actor, section: MinutesSection, version: int) -> MinutesSec
                                                                SectionRevision.version == version))
     if revision is None:
         raise NotFound(_("There is no version %(n)s of this section.", n=version))
-    return save_section(actor, section, revision.discussion, list(revision.decisions or []), None)
+    # Both languages as they then stood, together: they were accepted so when saved.
+    return _save_section(actor, section, {
+        "discussion": revision.discussion or "", "decisions": list(revision.decisions or []),
+        "discussion_ko": revision.discussion_ko or "", "decisions_ko": list(revision.decisions_ko or [])},
+        None, aligning=False)
+
+
+ATTENDEE_TEXTS = ("name", "name_ko", "title", "title_ko", "organization", "organization_ko")
+
+
+def _attendee_texts(entry: dict[str, Any], user: User | None) -> dict[str, Any]:
+    """An attendee's name, title and organization in both languages: as given, else (from an account) the
+    account's. A name is required; the rest may be empty."""
+    organization = user.organization if user is not None else None
+
+    def given(key: str, default: Any) -> Any:
+        return entry[key] if entry.get(key) is not None else default
+
+    return {"name": entry.get("name") or (user.name if user else ""),
+            "name_ko": given("name_ko", user.name_ko if user else ""),
+            "title": given("title", user.title if user else ""),
+            "title_ko": given("title_ko", user.title_ko if user else ""),
+            "organization": given("organization", organization.name if organization else None),
+            "organization_ko": given("organization_ko", organization.name_ko if organization else None)}
 
 
 def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[str, Any]]) -> list[Attendee]:
-    """The delegation of one side, in order: each from an account (user_id) or typed in (name, title, organization)."""
+    """The delegation of one side, in order: each from an account (user_id) or typed in (name, title, organization,
+    and their Korean name_ko, title_ko, organization_ko). A person already listed (the same account, or the same
+    name typed in) keeps their row, so the state of their texts — a check given — holds while they stay as they
+    were."""
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
     side = declared(Attendee)["side"].clean(side)
     if not isinstance(entries, list):
         raise Invalid(_("The attendance of a side is a list."), field="attendance")
-    rows: list[Attendee] = []
-    for position, entry in enumerate(entries):
+    wanted: list[tuple[User | None, dict[str, Any]]] = []
+    for entry in entries:
         if isinstance(entry, str):
             entry = {"name": entry}
         if not isinstance(entry, dict):
@@ -179,36 +234,43 @@ def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[st
             if user.side != side:
                 raise Invalid(_("%(name)s belongs to the other side's delegation.", name=user.name),
                               field="attendance")
-        organization = entry.get("organization")
-        if organization is None and user is not None and user.organization is not None:
-            organization = user.organization.name
-        attendee = Attendee(side=side, position=position, user_id=user.id if user else None)
-        populate(attendee, {"name": entry.get("name") or (user.name if user else ""),
-                            "title": entry["title"] if entry.get("title") is not None else (user.title if user else ""),
-                            "organization": organization}, ("name", "title", "organization"), creating=True)
+        wanted.append((user, checked(Attendee, _attendee_texts(entry, user))))  # all checked before any change
+    listed = [a for a in minutes.attendees if a.side == side]
+    before = [a.name for a in listed]
+    rows: list[Attendee] = []
+    for position, (user, texts) in enumerate(wanted):
+        attendee = next((a for a in listed if (a.user_id == user.id if user is not None
+                                                else a.user_id is None and a.name == texts["name"])), None)
+        if attendee is None:
+            attendee = Attendee(side=side, user_id=user.id if user else None)
+            minutes.attendees.append(attendee)
+        else:
+            listed.remove(attendee)
+        attendee.position = position
+        populate(attendee, texts, ATTENDEE_TEXTS)
         rows.append(attendee)
-    before = [a.name for a in minutes.attendees if a.side == side]
-    for attendee in [a for a in minutes.attendees if a.side == side]:
+    for attendee in listed:  # no longer in the delegation
         minutes.attendees.remove(attendee)
-    minutes.attendees.extend(rows)
     _touch(minutes, actor)
     record(actor, "minutes.attendance", minutes, before={side: before}, after={side: [r.name for r in rows]},
            label=meeting.title)
     return rows
 
 
-def save_progress(actor, minutes: Minutes, focus_area_id: Any, status: str, narrative: Any,
-                  expected_version: int | None = None) -> ProgressEntry:
+def save_progress(actor, minutes: Minutes, focus_area_id: Any, status: str, narrative: Any = None,
+                  expected_version: int | None = None, *, narrative_ko: Any = None) -> ProgressEntry:
+    """How a focus area is progressing, with its narrative in English and in Korean; a narrative not given (None)
+    stays as it is."""
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
-    values = checked(ProgressEntry, {"status": status, "narrative": narrative})
+    values = checked(ProgressEntry, {"status": status, **_given(narrative=narrative, narrative_ko=narrative_ko)})
     area = db.session.get(FocusArea, checked(ProgressEntry, {"focus_area_id": focus_area_id})["focus_area_id"])
     if area is None or area.agreement_id != meeting.agreement_id:
         raise Invalid(_("That focus area is not one of this MOU's."), field="focus_area_id")
     entry = db.session.scalar(select(ProgressEntry).where(ProgressEntry.minutes_id == minutes.id,
                                                           ProgressEntry.focus_area_id == area.id))
     if entry is None:
-        entry = ProgressEntry(focus_area_id=area.id, **values)
+        entry = ProgressEntry(focus_area_id=area.id, **{"narrative": "", "narrative_ko": "", **values})
         minutes.progress.append(entry)
         db.session.flush()
         record(actor, "minutes.progress", entry, after=audited(entry), label=meeting.title)
@@ -223,15 +285,24 @@ def save_progress(actor, minutes: Minutes, focus_area_id: Any, status: str, narr
     return entry
 
 
-def set_next_meeting(actor, minutes: Minutes, text: Any, expected_version: int | None = None) -> Minutes:
+def set_next_meeting(actor, minutes: Minutes, text: Any = None, expected_version: int | None = None, *,
+                     korean: Any = None) -> Minutes:
+    """When and where the next meeting is to be, in English (`text`) and in Korean (`korean`); one not given (None)
+    stays as it is. A stale save is a conflict carrying the stored texts and, under `yours` (and `yours_ko`), the
+    writer's own."""
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
-    value = checked(Minutes, {"next_meeting": text})["next_meeting"]
-    check_version(minutes, expected_version, _("Someone else saved the next meeting meanwhile."),
-                  column="next_meeting_version", yours=value)
+    values = checked(Minutes, _given(next_meeting=text, next_meeting_ko=korean))
+    try:
+        check_version(minutes, expected_version, _("Someone else saved the next meeting meanwhile."),
+                      column="next_meeting_version", yours=values.get("next_meeting"))
+    except Conflict as conflict:
+        if "next_meeting_ko" in values:
+            conflict.current["yours_ko"] = values["next_meeting_ko"]
+        raise
     with tracked(actor, "minutes.next_meeting", minutes, label=lambda _minutes: meeting.title,
                  column="next_meeting_version"):
-        if populate(minutes, {"next_meeting": value}, ("next_meeting",)):
+        if populate(minutes, values, tuple(values)):
             _touch(minutes, actor)
     return minutes
 
@@ -256,14 +327,52 @@ def _touch(minutes: Minutes, actor=None) -> None:
 
 # --- review ---------------------------------------------------------------------------------------------
 
+def minutes_texts(minutes: Minutes, meeting: Meeting) -> list[Weighed]:
+    """What the parity gate weighs before the minutes are circulated or adopted: the minutes' own text (the next
+    meeting), each agenda item's record (discussion, decisions), the progress entries (narrative), the delegations
+    (names, titles, organizations) and the action items raised at the meeting (title, description)."""
+    sections = db.session.scalars(select(MinutesSection).join(MinutesSection.agenda_item).where(
+        MinutesSection.minutes_id == minutes.id).options(joinedload(MinutesSection.agenda_item)).order_by(
+        AgendaItem.position, AgendaItem.id)).all()
+    progress = db.session.scalars(select(ProgressEntry).join(ProgressEntry.focus_area).where(
+        ProgressEntry.minutes_id == minutes.id).options(joinedload(ProgressEntry.focus_area)).order_by(
+        FocusArea.position)).all()
+    attendees = db.session.scalars(select(Attendee).where(Attendee.minutes_id == minutes.id).order_by(
+        Attendee.side.desc(), Attendee.position)).all()
+    delegations = {"US": _("U.S."), "KR": _("Korean")}
+    return [
+        Weighed(minutes, _("The minutes")),
+        *(Weighed(section, _("The record of agenda item %(number)d “%(title)s”", number=number,
+                             title=localized(section.agenda_item, "title")))
+          for number, section in enumerate(sections, start=1)),
+        *(Weighed(entry, _("Progress on %(area)s", area=entry.focus_area.label(locale_code()))) for entry in progress),
+        *(Weighed(attendee, _("%(name)s of the %(side)s delegation", name=localized(attendee, "name"),
+                              side=delegations[attendee.side])) for attendee in attendees),
+        *(Weighed(item, _("Action item %(ref)s “%(title)s”", ref=item.ref, title=localized(item, "title")))
+          for item in raised_at(meeting)),
+    ]
+
+
+def minutes_text_gaps(minutes: Minutes, meeting: Meeting) -> list[NamedGap]:
+    """Each text of the minutes missing, stale or not yet checked in a language: while any is, the minutes are
+    neither circulated nor adopted."""
+    agreement = db.session.get(Agreement, meeting.agreement_id)
+    return named_gaps(minutes_texts(minutes, meeting), agreement.answers_for)
+
+
 def set_status(actor, minutes: Minutes, status: str, expected_version: int | None = None) -> Minutes:
-    """A secretariat circulates the draft for review, or takes it back to draft."""
+    """A secretariat circulates the draft for review, once both texts are complete and each side has checked its
+    own language, or takes it back to draft."""
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
     status = declared(Minutes)["status"].clean(status)
     if status == "adopted":
         raise Conflict(_("Minutes are adopted only by both co-chairs' approvals."))
     check_version(minutes, expected_version, _("The minutes changed meanwhile; review them and try again."))
+    if status == "circulated" and minutes.status != "circulated":
+        refuse_gaps(minutes_text_gaps(minutes, meeting), lambda gaps: _(
+            "The minutes cannot be circulated until both texts are complete and each side has checked its own "
+            "language: %(gaps)s.", gaps=gaps))
     with tracked(actor, "minutes.status", minutes, label=lambda _minutes: meeting.title):
         if populate(minutes, {"status": status}, ("status",)):
             if status == "draft":  # taken back for rework: any adoption so far no longer stands
@@ -333,6 +442,9 @@ def adopt(actor, minutes: Minutes) -> MinutesApproval:
     if missing:
         raise Conflict(_("The minutes cannot be adopted yet: no progress is recorded for %(areas)s.",
                          areas=", ".join(f"{a.code} {a.title}" for a in missing)))
+    refuse_gaps(minutes_text_gaps(minutes, meeting), lambda gaps: _(
+        "The minutes cannot be adopted until both texts are complete and each side has checked its own language: "
+        "%(gaps)s.", gaps=gaps))
     approval, given = _approve_for_own_side(actor, minutes.approvals, MinutesApproval)
     if not given:
         return approval
@@ -406,8 +518,19 @@ def adopted_text(minutes: Minutes, corr: str | None = None) -> tuple[dict[str, A
     return chosen.content, chosen.sha256
 
 
+RECORD_TEXTS = ("discussion", "discussion_ko", "decisions", "decisions_ko")
+PROGRESS_TEXTS = ("status", "narrative", "narrative_ko")
+NEXT_MEETING_TEXTS = ("next_meeting", "next_meeting_ko")
+
+
+def adopted_text_of(entry: dict[str, Any], key: str) -> Any:
+    """A text of the adopted record; a Korean text the record does not hold yet counts as empty."""
+    return entry.get(key, [] if key.startswith("decisions") else "")
+
+
 def _clean_changes(record: dict[str, Any], changes: Any) -> dict[str, Any]:
-    """Only the parts that really change, checked against the text they correct."""
+    """Only the parts that really change, checked against the text they correct; each text in English or Korean
+    (discussion_ko, decisions_ko, narrative_ko, next_meeting_ko beside the English)."""
     if not isinstance(changes, dict):
         raise Invalid(_("The changes are an object with records, progress and next_meeting."), field="changes")
     cleaned: dict[str, Any] = {}
@@ -422,9 +545,12 @@ def _clean_changes(record: dict[str, Any], changes: Any) -> dict[str, Any]:
             raise Invalid(_("Agenda item %(id)s is not part of these minutes.", id=item_id),
                           field=f"changes.records[{index}].agenda_item_id")
         new = {"agenda_item_id": item_id, **checked(
-            MinutesSection, {key: change[key] for key in ("discussion", "decisions") if key in change},
+            MinutesSection, {key: change[key] for key in RECORD_TEXTS if key in change},
             at=f"changes.records[{index}]")}
-        if any(new[key] != entry[key] for key in ("discussion", "decisions") if key in new):
+        if "decisions_ko" in new and new["decisions_ko"] != adopted_text_of(entry, "decisions_ko"):
+            _aligned(new.get("decisions", entry["decisions"]), new["decisions_ko"],
+                     f"changes.records[{index}].decisions_ko")
+        if any(new[key] != adopted_text_of(entry, key) for key in RECORD_TEXTS if key in new):
             records.append(new)
     if records:
         cleaned["records"] = records
@@ -439,16 +565,17 @@ def _clean_changes(record: dict[str, Any], changes: Any) -> dict[str, Any]:
             raise Invalid(_("No progress is recorded in these minutes for focus area %(code)s.",
                             code=str(change.get("focus_area"))[:32]), field=f"changes.progress[{index}].focus_area")
         new = {"focus_area": entry["focus_area"], **checked(
-            ProgressEntry, {key: change[key] for key in ("status", "narrative") if key in change},
+            ProgressEntry, {key: change[key] for key in PROGRESS_TEXTS if key in change},
             at=f"changes.progress[{index}]")}
-        if any(new[key] != entry[key] for key in ("status", "narrative") if key in new):
+        if any(new[key] != adopted_text_of(entry, key) for key in PROGRESS_TEXTS if key in new):
             progress.append(new)
     if progress:
         cleaned["progress"] = progress
-    if "next_meeting" in changes:
-        text = checked(Minutes, {"next_meeting": changes["next_meeting"]})["next_meeting"]
-        if text != record["next_meeting"]:
-            cleaned["next_meeting"] = text
+    for key in NEXT_MEETING_TEXTS:
+        if key in changes:
+            text = checked(Minutes, {key: changes[key]})[key]
+            if text != adopted_text_of(record, key):
+                cleaned[key] = text
     if not cleaned:
         raise Invalid(_("The correction changes nothing in the adopted text."), field="changes")
     return cleaned
@@ -464,8 +591,9 @@ def corrected_record(base: dict[str, Any], changes: dict[str, Any], correction: 
     progress_entries.update({p["focus_area"]: p for p in record["other_progress"]})
     for change in changes.get("progress", []):
         progress_entries[change["focus_area"]].update({k: v for k, v in change.items() if k != "focus_area"})
-    if "next_meeting" in changes:
-        record["next_meeting"] = changes["next_meeting"]
+    for key in NEXT_MEETING_TEXTS:
+        if key in changes:
+            record[key] = changes[key]
     record["correction"] = correction
     return record
 

@@ -24,7 +24,6 @@ from jcm.web import actor, form_status, int_or_none, submit
 bp = Blueprint("minutes", __name__)
 
 
-
 def _required_minutes(meeting: Meeting) -> Minutes:
     """The minutes a change is made to: a secretariat's first change starts them, as "Start the minutes" does."""
     if can(actor(), "minutes.start", meeting):
@@ -53,7 +52,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
             section_forms[section.id] = section_form
         else:
             section_forms[section.id] = SectionForm(
-                formdata=None, discussion=section.discussion, decisions="\n".join(section.decisions or []),
+                formdata=None, discussion=section.discussion, discussion_ko=section.discussion_ko,
+                decisions="\n".join(section.decisions or []), decisions_ko="\n".join(section.decisions_ko or []),
                 version=str(section.version))
     progress = {entry.focus_area_id: entry for entry in minutes.progress}
     areas = services.discussed_focus_areas(meeting)
@@ -62,24 +62,28 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
         entry = progress.get(area.id)
         progress_forms[area.id] = forms.get(("progress", area.id)) or ProgressForm(
             formdata=None, status=entry.status if entry else "on_track", narrative=entry.narrative if entry else "",
-            version=str(entry.version) if entry else "")
+            narrative_ko=entry.narrative_ko if entry else "", version=str(entry.version) if entry else "")
     attendance_forms = {side: forms.get(("attendance", side)) or AttendanceForm(
         formdata=None, people=attendance_lines(minutes.attendees, side)) for side in SIDES}
     next_form = forms.get("next_meeting") or NextMeetingForm(
-        formdata=None, next_meeting=minutes.next_meeting, version=str(minutes.next_meeting_version))
+        formdata=None, next_meeting=minutes.next_meeting, next_meeting_ko=minutes.next_meeting_ko,
+        version=str(minutes.next_meeting_version))
+    attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
+                 for side in SIDES}
     all_comments = services.comments(minutes)
     approvals = services.approvals_by_side(minutes)
+    can_adopt = can(actor(), "minutes.adopt", minutes)
+    waiting = can_adopt or can_edit and minutes.status == "draft"  # an act the texts may keep waiting
     context.update(
         sections=sections, section_forms=section_forms, conflict=conflict, posted_section=posted_section,
         areas=areas, progress=progress, progress_forms=progress_forms, attendance_forms=attendance_forms,
-        attendees={side: [a for a in minutes.attendees if a.side == side] for side in SIDES},
-        next_form=next_form, approvals=approvals,
+        attendees=attendees, next_form=next_form, approvals=approvals,
         missing=services.missing_progress(minutes, meeting) if not minutes.adopted else [],
         comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
                                                                            if c.section_id is None],
         can_comment=can(actor(), "minutes.comment", minutes),
         can_resolve=can(actor(), "minutes.edit", minutes),
-        can_adopt=can(actor(), "minutes.adopt", minutes),
+        can_adopt=can_adopt, minutes_gaps=services.minutes_text_gaps(minutes, meeting) if waiting else [],
         comment_form=forms.get("comment") or CommentForm(formdata=None))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     return render_template("minutes/show.html", **context), status
@@ -93,7 +97,8 @@ def _corrections(meeting: Meeting, minutes: Minutes, form: CorrectionForm | None
     record, digest = services.current_record(minutes)
     corrections = services.corrections(minutes)
     proposed = next((c for c in corrections if c.status == "proposed"), None)
-    form = form or CorrectionForm(formdata=None, next_meeting=record["next_meeting"], supersedes=digest)
+    form = form or CorrectionForm(formdata=None, next_meeting=record["next_meeting"],
+                                  next_meeting_ko=services.adopted_text_of(record, "next_meeting_ko"), supersedes=digest)
     approvals = services.correction_approvals_by_side(proposed) if proposed else {}
     return {
         "corrections": corrections, "current_record": record, "current_digest": digest, "correction_form": form,
@@ -158,9 +163,9 @@ def save_section(section_id: int):
             raise CSRFError(_("The form's security token was missing or invalid."))
         meeting = get_meeting(meeting_id)
         return _page(meeting, _required_minutes(meeting), posted_section=section_id, section_form=form, status=422)
-    ok, _section = submit(form, lambda: services.save_section(actor(), section, form.discussion.data,
-                                                              form.decisions.data,
-                                                              int_or_none(form.version.data)))
+    ok, _section = submit(form, lambda: services.save_section(
+        actor(), section, form.discussion.data, form.decisions.data, int_or_none(form.version.data),
+        discussion_ko=form.discussion_ko.data, decisions_ko=form.decisions_ko.data))
     if ok:
         flash(_("“%(title)s” has been saved.", title=title), "success")
         return _back(meeting_id, f"#section-{section_id}")
@@ -228,9 +233,9 @@ def progress(meeting_id: int, focus_area_id: int):
     require(actor(), "minutes.edit", minutes)
     form = ProgressForm()
     if form.validate_on_submit():
-        ok, _entry = submit(form, lambda: services.save_progress(actor(), minutes, focus_area_id,
-                                                                 form.status.data, form.narrative.data,
-                                                                 int_or_none(form.version.data)))
+        ok, _entry = submit(form, lambda: services.save_progress(
+            actor(), minutes, focus_area_id, form.status.data, form.narrative.data, int_or_none(form.version.data),
+            narrative_ko=form.narrative_ko.data))
         if ok:
             flash(_("The progress has been saved."), "success")
             return _back(meeting_id, f"#progress-{focus_area_id}")
@@ -247,8 +252,9 @@ def next_meeting(meeting_id: int):
     require(actor(), "minutes.edit", minutes)
     form = NextMeetingForm()
     if form.validate_on_submit():
-        ok, _minutes = submit(form, lambda: services.set_next_meeting(actor(), minutes, form.next_meeting.data,
-                                                                      int_or_none(form.version.data)))
+        ok, _minutes = submit(form, lambda: services.set_next_meeting(
+            actor(), minutes, form.next_meeting.data, int_or_none(form.version.data),
+            korean=form.next_meeting_ko.data))
         if ok:
             flash(_("The next meeting has been saved."), "success")
             return _back(meeting_id, "#next-meeting")
@@ -267,9 +273,11 @@ def set_status(meeting_id: int):
         ok, _minutes = submit(None, lambda: services.set_status(actor(), minutes, form.status.data,
                                                                 int_or_none(form.version.data)))
         g.pop("conflict", None)
-        if ok:
-            flash(_("The draft has been circulated for review.") if form.status.data == "circulated"
-                  else _("The minutes are a draft again."), "success")
+        if not ok:  # refused (changed meanwhile, a text missing or unchecked): the page says why, with the status
+            error = g.get("service_error")
+            return _page(meeting, _required_minutes(meeting), status=error.status if error else 409)
+        flash(_("The draft has been circulated for review.") if form.status.data == "circulated"
+              else _("The minutes are a draft again."), "success")
     return _back(meeting_id)
 
 
@@ -329,19 +337,20 @@ def adopt(meeting_id: int):
 
 def _typed_changes(record: dict) -> tuple[dict, dict]:
     """The corrected text from the proposal's boxes, and the same values to show again if it is refused."""
-    typed = {key: value for key, value in request.form.items() if key.startswith(("discussion-", "decisions-",
-                                                                                  "status-", "narrative-"))}
+    typed = {key: value for key, value in request.form.items() if key.startswith((
+        "discussion-", "discussion_ko-", "decisions-", "decisions_ko-", "status-", "narrative-", "narrative_ko-"))}
     records = []
     for entry in record["records"]:
         item = entry["agenda_item_id"]
-        records.append({"agenda_item_id": item,
-                        "discussion": request.form.get(f"discussion-{item}", entry["discussion"]),
-                        "decisions": request.form.get(f"decisions-{item}", "\n".join(entry["decisions"]))})
+        records.append({"agenda_item_id": item, **{
+            key: request.form.get(f"{key}-{item}", "\n".join(value) if isinstance(value, list) else value)
+            for key in services.RECORD_TEXTS for value in [services.adopted_text_of(entry, key)]}})
     progress = []
     for entry in [p for r in record["records"] for p in r["progress"]] + record["other_progress"]:
         code = entry["focus_area"]
-        progress.append({"focus_area": code, "status": request.form.get(f"status-{code}", entry["status"]),
-                         "narrative": request.form.get(f"narrative-{code}", entry["narrative"])})
+        progress.append({"focus_area": code, **{key: request.form.get(f"{key}-{code}",
+                                                                      services.adopted_text_of(entry, key))
+                                                for key in services.PROGRESS_TEXTS}})
     return {"records": records, "progress": progress}, typed
 
 
@@ -357,6 +366,8 @@ def propose_correction(meeting_id: int):
         record, _digest = services.current_record(minutes) if minutes.adopted else ({}, None)
         changes, typed = _typed_changes(record) if record else ({}, {})
         changes["next_meeting"] = form.next_meeting.data or ""
+        if form.next_meeting_ko.data is not None:
+            changes["next_meeting_ko"] = form.next_meeting_ko.data
         ok, made = submit(form, lambda: services.propose_correction(actor(), minutes, changes, form.reason.data,
                                                                    form.supersedes.data or None))
         g.pop("conflict", None)

@@ -11,7 +11,7 @@ from jcm.audit.services import record
 from jcm.bilingual import LANGUAGES, note_checking, now, pair_of, pairs, states, text_state
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
-from jcm.mou.services import current_agreement
+from jcm.mou.services import first_agreement
 from jcm.permissions import require
 
 
@@ -39,7 +39,7 @@ class TextCheck:
 
 
 def answering_side(language: str) -> str:
-    agreement = current_agreement()
+    agreement = first_agreement()  # the agreement the pages show (current_agreement), without its contents
     if agreement is None:
         return "US" if language == "en" else "KR"
     return agreement.answers_for(language)
@@ -52,7 +52,8 @@ def what_is_checked(obj: Any, field: str, language: str) -> TextCheck:
     try:
         pair_of(type(obj), field)
     except KeyError:
-        raise Invalid(_("This record has no text “%(field)s” in two languages.", field=field), field="field") from None
+        raise Invalid(_("This record has no text “%(field)s” in two languages.", field=field),
+                      field="field") from None
     return TextCheck(language, answering_side(language), text_state(obj, field, language).status)
 
 

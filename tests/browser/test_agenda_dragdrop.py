@@ -15,6 +15,7 @@ from jcm.accounts.services import get_user
 from jcm.extensions import db
 from jcm.meetings import services
 from tests.browser.conftest import sign_in
+from tests.conftest import complete_both_texts
 
 pytestmark = pytest.mark.browser
 
@@ -170,6 +171,7 @@ def test_moving_an_item_of_an_agreed_agenda_says_both_sides_must_agree_again(app
     from jcm.meetings import services
 
     meeting_id = make_meeting()
+    complete_both_texts(app, committee, meeting_id)
     with app.app_context():
         meeting = services.get_meeting(meeting_id)
         services.agree_agenda(get_user(committee.us_secretariat.id), meeting)

@@ -1,5 +1,6 @@
-"""Writing the minutes live in a real browser: text typed into a section survives a dropped connection,
-a reload and an expired sign-in, and is saved once the secretary saves it."""
+"""Writing the minutes live in a real browser: text typed into a section, in English and in Korean, survives a
+dropped connection, a reload and an expired sign-in, and is saved once the secretary saves it; each side marks its
+own language checked beside the text."""
 
 from __future__ import annotations
 
@@ -39,6 +40,11 @@ def stored(app, section_id: int) -> tuple[str, int]:
         return stored_section.discussion, stored_section.version
 
 
+def save_button(section_id: int) -> str:
+    """The section's own save button: a "Mark as checked" button beside a text submits a form of its own."""
+    return f"#section-{section_id} .minutes-section-form button[type=submit]:not([form])"
+
+
 def open_minutes(page, meeting_id: int) -> None:
     page.goto(f"/meetings/{meeting_id}/minutes")
     expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))  # the script has run
@@ -53,7 +59,7 @@ def test_text_typed_before_a_dropped_connection_is_restored_and_then_saved(app, 
     page.fill(f"#decisions-{section_id}", "Share the testbed list")
 
     page.context.set_offline(True)
-    page.click(f"#section-{section_id} button[type=submit]")
+    page.click(save_button(section_id))
     page.wait_for_load_state()
     page.context.set_offline(False)
     assert stored(app, section_id) == ("", 1)  # nothing reached the server
@@ -66,7 +72,7 @@ def test_text_typed_before_a_dropped_connection_is_restored_and_then_saved(app, 
     expect(page.locator(".minutes-restored")).to_have_count(1)  # only the section that had unsaved text
 
     with page.expect_navigation():
-        page.click(f"#section-{section_id} button[type=submit]")
+        page.click(save_button(section_id))
     assert stored(app, section_id) == (text, 2)
     expect(page.locator(f"#discussion-{section_id}")).to_have_value(text)
     expect(page.locator(".minutes-restored")).to_have_count(0)  # saved: the kept draft is gone
@@ -95,7 +101,7 @@ def test_after_an_expired_sign_in_the_text_comes_back(app, page, committee, sect
     page.context.clear_cookies()  # the sign-in has expired
 
     with page.expect_navigation():
-        page.click(f"#section-{section_id} button[type=submit]")
+        page.click(save_button(section_id))
     assert "/login" in page.url and "next=" in page.url
     page.fill("input[name=email]", committee.us_secretariat.email)
     page.fill("input[name=password]", PASSWORD)
@@ -106,7 +112,7 @@ def test_after_an_expired_sign_in_the_text_comes_back(app, page, committee, sect
     expect(page.locator(f"#section-{section_id} .minutes-restored")).to_have_text(RESTORED)
 
     with page.expect_navigation():
-        page.click(f"#section-{section_id} button[type=submit]")
+        page.click(save_button(section_id))
     assert stored(app, section_id) == ("Typed while the session ran out.", 2)
 
 
@@ -123,10 +129,55 @@ def test_a_kept_draft_older_than_the_stored_text_saves_as_a_conflict_with_both_t
     open_minutes(page, meeting_id)
     expect(page.locator(f"#discussion-{section_id}")).to_have_value("My unsaved version.")
     with page.expect_navigation():
-        page.click(f"#section-{section_id} button[type=submit]")
+        page.click(save_button(section_id))
     expect(page.locator(".minutes-conflict__stored")).to_have_text("The Korean secretariat's version.")
     expect(page.locator(".minutes-conflict__yours")).to_have_text("My unsaved version.")
     assert stored(app, section_id) == ("The Korean secretariat's version.", 2)
     with page.expect_navigation():
-        page.click(f"#section-{section_id} button[type=submit]")  # saving again, knowingly
+        page.click(save_button(section_id))  # saving again, knowingly
     assert stored(app, section_id) == ("My unsaved version.", 3)
+
+
+def test_both_languages_typed_survive_a_reload_and_are_saved_together(app, page, committee, section):
+    meeting_id, section_id = section
+    sign_in(page, committee.kr_secretariat)
+    open_minutes(page, meeting_id)
+    page.fill(f"#discussion-{section_id}", "The sides discussed quantum cooperation.")
+    page.fill(f"#discussion-ko-{section_id}", "양측은 양자 기술 협력을 논의하였다. 🤝")
+    page.fill(f"#decisions-{section_id}", "Hold a joint workshop")
+    page.fill(f"#decisions-ko-{section_id}", "공동 워크숍을 개최한다")
+    page.reload()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+    expect(page.locator(f"#section-{section_id} .minutes-restored")).to_have_text(RESTORED)
+    expect(page.locator(f"#discussion-ko-{section_id}")).to_have_value("양측은 양자 기술 협력을 논의하였다. 🤝")
+    expect(page.locator(f"#decisions-ko-{section_id}")).to_have_value("공동 워크숍을 개최한다")
+    expect(page.locator(f"#discussion-{section_id}")).to_have_value("The sides discussed quantum cooperation.")
+
+    with page.expect_navigation():
+        page.click(save_button(section_id))
+    with app.app_context():
+        saved = services.get_section(section_id)
+        assert (saved.discussion_ko, saved.decisions_ko, saved.decisions) == (
+            "양측은 양자 기술 협력을 논의하였다. 🤝", ["공동 워크숍을 개최한다"], ["Hold a joint workshop"])
+    expect(page.locator(".minutes-restored")).to_have_count(0)
+
+
+def test_the_korean_secretariat_marks_the_korean_text_checked_beside_it(app, page, committee, section):
+    meeting_id, section_id = section
+    with app.app_context():
+        services.save_section(get_user(committee.us_secretariat.id), services.get_section(section_id),
+                              "The sides met.", [], 1, discussion_ko="양측은 회의하였다.")
+        db.session.commit()
+    sign_in(page, committee.kr_secretariat)
+    open_minutes(page, meeting_id)
+    page.fill(f"#decisions-ko-{section_id}", "아직 저장하지 않은 문안")  # typed, not saved: kept through the check
+    korean = page.locator(f"#section-{section_id} .text-pair__text--ko").first
+    expect(korean.locator(".text-state")).to_have_text("Not yet checked")
+    with page.expect_navigation():
+        korean.get_by_role("button", name=re.compile("Mark as checked")).click()
+    assert page.url.endswith(f"/meetings/{meeting_id}/minutes#section-{section_id}")
+    korean = page.locator(f"#section-{section_id} .text-pair__text--ko").first
+    expect(korean.locator(".text-state")).to_have_text("Checked")
+    expect(page.locator(f"#decisions-ko-{section_id}")).to_have_value("아직 저장하지 않은 문안")
+    with app.app_context():
+        assert services.get_section(section_id).version == 2  # checking saved no text

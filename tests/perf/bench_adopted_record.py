@@ -30,6 +30,7 @@ from jcm.documents.render import RECORD_FILENAME, StaticFileFetcher, _output_int
 from jcm.extensions import db
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
+from tests.conftest import complete_both_texts
 from tests.perf.bench_minutes import AGENDA_ITEMS, CARRIED, RAISED, build_long_minutes, timed
 from tests.perf.figures import ms, sec, verdict
 
@@ -38,7 +39,9 @@ ADOPT_WITHIN, SERVE_WITHIN, RENDER_RATIO = 1.0, 0.020, 1.3
 
 
 def circulate_and_adopt_for_one_side(app, committee, meeting_id: int) -> None:
-    """The minutes circulated and adopted by the U.S. co-chair: the Korean co-chair's adoption completes them."""
+    """Both texts checked, the minutes circulated and adopted by the U.S. co-chair: the Korean co-chair's adoption
+    completes them."""
+    complete_both_texts(app, committee, meeting_id)
     with app.app_context():
         minutes = services.minutes_for(get_meeting(meeting_id))
         services.set_status(get_user(committee.us_secretariat.id), minutes, "circulated")

@@ -31,6 +31,13 @@ researchers. 한국 측은 {n}번 의제에 대한 추진 현황과 향후 계�
 - The sides reviewed the data-sharing arrangements and the timeline for the next phase.
 
 Both sides noted that further coordination is needed on export-control questions."""
+DISCUSSION_KO = """미국 측은 공동 테스트베드와 연구자 교류를 포함한 **{title}** 추진 현황을 발표하였다. 한국 측은 {n}번 의제에
+대한 추진 현황과 향후 계획을 설명하였다.
+
+- 공동 연구 과제 공모를 2회 실시하였으며, 공동 연구 과제 {n}건이 선정되었다.
+- 양측은 데이터 공유 체계와 다음 단계 일정을 점검하였다.
+
+양측은 수출통제 문제에 관하여 추가 협의가 필요하다는 데 인식을 같이하였다."""
 
 
 def build_long_minutes(app, committee, make_meeting, make_action_item) -> int:
@@ -53,9 +60,9 @@ def build_long_minutes(app, committee, make_meeting, make_action_item) -> int:
         make_action_item(title=f"Carried-over action {n + 1}", meeting_id=previous, due_date="2026-10-01",
                          focus_area=leaf_codes[n % len(leaf_codes)])
     for n in range(RAISED):
-        make_action_item(title=f"New action {n + 1}", meeting_id=meeting_id, due_date="2027-10-01",
-                         focus_area=leaf_codes[n % len(leaf_codes)])
-    with app.app_context():
+        make_action_item(title=f"New action {n + 1}", title_ko=f"신규 후속조치 {n + 1}", meeting_id=meeting_id,
+                         due_date="2027-10-01", focus_area=leaf_codes[n % len(leaf_codes)])
+    with app.app_context():  # the record in both languages, as the two secretariats write it
         us, kr = get_user(committee.us_secretariat.id), get_user(committee.kr_secretariat.id)
         minutes = services.open_minutes(us, get_meeting(meeting_id))
         services.set_attendance(us, minutes, "US", [{"user_id": committee.us_co_chair.id}] + [
@@ -63,13 +70,20 @@ def build_long_minutes(app, committee, make_meeting, make_action_item) -> int:
             for n in range(10)])
         services.set_attendance(kr, minutes, "KR", [{"user_id": committee.kr_co_chair.id}] + [
             {"name": f"대표 {n}", "title": "과장", "organization": "과학기술정보통신부"} for n in range(10)])
+        for n, attendee in enumerate(a for a in minutes.attendees if a.side == "US" and a.user_id is None):
+            attendee.name_ko, attendee.title_ko, attendee.organization_ko = f"대표 {n}", "프로그램 디렉터", "미국 국립과학재단"
         for n, section in enumerate(services.ordered_sections(minutes), start=1):
             services.save_section(us, section, DISCUSSION.format(title=section.agenda_item.title, n=n),
                                   [f"The two sides agreed to continue cooperation under item {n}.",
                                    f"양측은 {n}번 의제의 후속 조치를 점검하기로 합의하였다."], None)
+            section.discussion_ko = DISCUSSION_KO.format(title=section.agenda_item.title_ko, n=n)
+            section.decisions_ko = [f"양측은 {n}번 의제에 따른 협력을 지속하기로 합의하였다.",
+                                    f"양측은 {n}번 의제의 후속 조치를 점검하기로 합의하였다."]
         for area in db.session.scalars(select(FocusArea).where(FocusArea.agreement_id == committee.agreement_id)):
-            services.save_progress(us, minutes, area.id, "on_track", f"Progress in {area.code} is on schedule.")
+            entry = services.save_progress(us, minutes, area.id, "on_track", f"Progress in {area.code} is on schedule.")
+            entry.narrative_ko = f"{area.code} 분야는 일정대로 추진되고 있음."
         services.set_next_meeting(us, minutes, "Washington, D.C., in the spring of 2028.")
+        minutes.next_meeting_ko = "2028년 봄, 미국 워싱턴 D.C."
         db.session.commit()
     return meeting_id
 

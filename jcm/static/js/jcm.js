@@ -488,11 +488,11 @@ function wordsOfThePage() {
 
 /* --- minutes: text typed into a section survives an expired sign-in or a dropped connection ---
  *
- * Every keystroke in a section of the minutes is kept in localStorage under the section's id and the
- * version the form was based on. When the page comes back (after a reload, a failed send, or signing in
- * again) and a kept draft differs from what the server has, the draft is put back into the form, with a
- * notice. A draft that matches the server's text has been saved: it is dropped. A draft based on an
- * older version keeps that version, so saving it shows the conflict page with both texts.
+ * Every keystroke in a section of the minutes — its texts in English and in Korean — is kept in localStorage
+ * under the section's id and the version the form was based on. When the page comes back (after a reload, a
+ * failed send, or signing in again) and a kept draft differs from what the server has, the draft is put back into
+ * the form, with a notice. A draft that matches the server's text has been saved: it is dropped. A draft based on
+ * an older version keeps that version, so saving it shows the conflict page with both texts.
  */
 (function () {
   "use strict";
@@ -515,18 +515,32 @@ function wordsOfThePage() {
     }
   }
 
-  /* The server trims the discussion and drops empty decision lines: compare as it stores. */
+  /* The server trims a discussion and drops empty decision lines: compare as it stores. */
   function clean(text) {
     return (text || "").replace(/\r\n?/g, "\n").trim();
   }
 
-  function cleanDecisions(text) {
+  function cleanLines(text) {
     return clean(text).split("\n").map(function (line) { return line.trim(); })
       .filter(function (line) { return line !== ""; }).join("\n");
   }
 
-  function sameText(a, b) {
-    return clean(a.discussion) === clean(b.discussion) && cleanDecisions(a.decisions) === cleanDecisions(b.decisions);
+  function cleaned(name, text) {
+    return name.indexOf("decisions") === 0 ? cleanLines(text) : clean(text);
+  }
+
+  /* A draft's texts by the boxes' names; a draft kept before the Korean boxes held only these two. */
+  function textsOf(draft) {
+    return draft.texts && typeof draft.texts === "object" ? draft.texts
+      : {discussion: draft.discussion, decisions: draft.decisions};
+  }
+
+  /* Only the boxes a draft holds count: a box it does not know keeps what the server has. */
+  function sameText(draft, shown) {
+    var texts = textsOf(draft);
+    return Object.keys(texts).every(function (name) {
+      return !(name in shown) || cleaned(name, texts[name]) === cleaned(name, shown[name]);
+    });
   }
 
   function draftsOf(store, sectionId) {
@@ -552,16 +566,21 @@ function wordsOfThePage() {
 
   function setUpSection(store, form) {
     var sectionId = form.getAttribute("data-section-id");
-    var discussion = form.querySelector("textarea[name=discussion]");
-    var decisions = form.querySelector("textarea[name=decisions]");
+    var boxes = Array.prototype.slice.call(form.querySelectorAll("textarea[name]"));
     var version = form.querySelector("input[name=version]");
-    if (!sectionId || !discussion || !decisions || !version) {
+    if (!sectionId || !boxes.length || !version) {
       return;
+    }
+
+    function current() {
+      var texts = {};
+      boxes.forEach(function (box) { texts[box.name] = box.value; });
+      return texts;
     }
 
     function keep() {
       var based = version.value;
-      var draft = {discussion: discussion.value, decisions: decisions.value, version: based, savedAt: Date.now()};
+      var draft = {texts: current(), version: based, savedAt: Date.now()};
       try {
         store.setItem(PREFIX + sectionId + ":" + based, JSON.stringify(draft));
       } catch (error) {
@@ -569,7 +588,7 @@ function wordsOfThePage() {
       }
     }
 
-    var shown = {discussion: discussion.value, decisions: decisions.value};
+    var shown = current();
     var drafts = draftsOf(store, sectionId);
     if (form.hasAttribute("data-posted")) {
       // The page shows what was just sent (a conflict or an error): the form already holds the user's text.
@@ -585,8 +604,12 @@ function wordsOfThePage() {
       if (drafts.length) {
         var newest = drafts[0];
         drafts.slice(1).forEach(function (draft) { store.removeItem(draft.key); });
-        discussion.value = newest.discussion || "";
-        decisions.value = newest.decisions || "";
+        var texts = textsOf(newest);
+        boxes.forEach(function (box) {
+          if (typeof texts[box.name] === "string") {
+            box.value = texts[box.name];
+          }
+        });
         if (newest.version) {
           version.value = newest.version;  // older than the stored one? then saving shows both texts
         }
@@ -599,8 +622,7 @@ function wordsOfThePage() {
       }
     }
 
-    discussion.addEventListener("input", keep);
-    decisions.addEventListener("input", keep);
+    boxes.forEach(function (box) { box.addEventListener("input", keep); });
     form.addEventListener("submit", keep);  // the text is kept until a page shows it stored
   }
 
