@@ -23,10 +23,15 @@ KOREAN = {
     "NSF": "미국 국립과학재단(NSF)",
     # agenda items
     "Day two": "둘째 날",
+    # meetings written in Korean first (read backwards: their English)
+    "The 12th Korea-U.S. Joint Committee on Science and Technology Cooperation": "제12차 한미 과학기술 공동위원회",
+    "Government Complex Sejong": "정부세종청사",
     # action items
+    "Report on the workshop": "워크숍 결과 보고",
     "Exchange AI-ready dataset inventories": "AI 활용 가능 데이터셋 목록 교환",
     "Organise a joint quantum workshop": "양자 공동 워크숍 개최",
     # the minutes
+    "The two sides discussed another matter.": "양측은 다른 내용을 논의하였다.",
     "The U.S. side presented **NSF's AI testbeds**. 한국 측은 데이터셋 현황을 설명하였다.\n\n"
     "<script>alert('minutes')</script>":
         "미국 측은 **NSF의 AI 테스트베드**를 소개하였다. 한국 측은 데이터셋 현황을 설명하였다.\n\n"

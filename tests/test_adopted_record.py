@@ -191,7 +191,7 @@ def test_each_language_names_its_own_government_first_and_signs_first(app, clien
     signatures = _between(korean, 'id="signatures"', 'class="digest"')
     assert signatures.index("이준호") < signatures.index("Margaret Chen")
     delegations = _between(korean, 'id="delegations"', 'id="adoption"')
-    assert delegations.index("홍길동") < delegations.index("Dr. Jane Doe")
+    assert delegations.index("홍길동") < delegations.index("제인 도 박사")  # the Korean text names her in Hangul
 
 
 def test_the_title_spells_the_ordinal_and_the_legal_basis_names_the_signed_agreement(app, client, auth, committee,

@@ -16,6 +16,7 @@ from jcm.actions.services import get_action_item, record_review
 from jcm.documents.records import EARLIER_TABLES, agreed_agenda
 from jcm.extensions import db
 from jcm.meetings.services import agree_agenda, get_meeting
+from tests.conftest import complete_both_texts
 from jcm.minutes import services
 from jcm.records import digest
 from tests.test_minutes_document import adopt, minutes_url, write_minutes
@@ -120,6 +121,7 @@ def test_an_agenda_agreed_before_records_named_their_columns_prints_the_outcome_
             return snapshot.sha256
 
     for meeting_id, outcome in ((reviewed, True), (quiet, False)):
+        complete_both_texts(app, committee, meeting_id)
         with app.app_context():
             for co_chair in (committee.us_co_chair, committee.kr_co_chair):
                 agree_agenda(get_user(co_chair.id), get_meeting(meeting_id))

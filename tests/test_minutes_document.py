@@ -72,7 +72,7 @@ KEY_TEXTS = ("Agreed Minutes of the Twelfth Meeting of the Joint Committee",
              "The two sides agreed to exchange testbed inventories by June.",
              "양측은 공동 워크숍을 개최하기로 합의하였다.", "On track", "At risk", "Testbeds shared on schedule.",
              "양자 테스트베드 접근 지연", "Washington, D.C., in the spring of 2027.",
-             "in duplicate, in the English language.")
+             "in duplicate, in the English")  # and, once both texts are complete, "and Korean languages"
 
 
 # --- the draft ------------------------------------------------------------------------------------------
@@ -287,7 +287,9 @@ def test_the_korean_minutes_read_as_agreed_minutes_from_draft_to_adoption(app, c
         assert "이 합의의사록에 부속서로 첨부된 의제 제1판은 양측 간에 합의되지 않았다." in text
         assert "점검할 이전 회의 후속조치 없음." in text and "이번 회의에서 새로 제기된 후속조치 없음." in text
         assert "결정사항" in text and "발언요지" in text and "일시·장소" in text and "회의명" in text
-        assert re.search(r"\d{4}년 \d{1,2}월 \d{1,2}일 세종에서 영어로 2부 작성되었다\.", text)
+        # In English alone while a text has no Korean yet; in both once the two texts are complete, as adopted.
+        assert re.search(r"\d{4}년 \d{1,2}월 \d{1,2}일 세종에서 (영어로 2부|동등하게 정본인 한국어 및 영어로 각 2부씩) "
+                         r"작성되었다\.", text)
         assert text.index("대한민국 정부 대표") < text.index("미합중국 정부 대표")
         for english in ("Co-chair", "Delegation", "Done at", "Reference", "Outcome", "Annex", "Adopted on",
                         "Not yet adopted", "Draft minutes", "Version"):
