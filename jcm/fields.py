@@ -207,10 +207,8 @@ _DECLARED: dict[type, dict[str, Field]] = {}
 
 def declared(model: type) -> dict[str, Field]:
     """The model's declared fields, by attribute name, in the order the model lists them."""
-    try:
+    if model in _DECLARED:
         return _DECLARED[model]
-    except KeyError:
-        pass
     fields: dict[str, Field] = {}
     for attribute in inspect(model).column_attrs:
         spec = attribute.columns[0].info.get("field")
