@@ -176,11 +176,8 @@ class _Snapshot:
             copy = self.scratch / "snapshot.sqlite3"
             target = sqlite3.connect(copy)
             try:
-                source = db.engine.raw_connection()
-                try:
-                    source.driver_connection.backup(target)  # all pages in one step: one moment, writers unblocked
-                finally:
-                    source.close()
+                with db.engine.connect() as source:  # all pages in one step: one moment, writers unblocked
+                    source.connection.driver_connection.backup(target)
             finally:
                 target.close()
             self.engine = sa.create_engine(f"sqlite:///{copy}", poolclass=sa.pool.NullPool)
@@ -213,14 +210,11 @@ class BackupReport:
         return sum(self.counts.values())
 
 
-class _Hashing(io.RawIOBase):
+class _Hashing:
     """Writes through to a zip member, counting and hashing what passes."""
 
     def __init__(self, target):
         self.target, self.sha256, self.size = target, hashlib.sha256(), 0
-
-    def writable(self) -> bool:
-        return True
 
     def write(self, data) -> int:
         self.target.write(data)
@@ -256,6 +250,13 @@ def _jcm_version() -> str:
 def backup(target: Path, folders: dict[str, Path]) -> BackupReport:
     """Write the archive to `target` (replacing it only once the new one is whole; readable by its owner only).
     `folders` names the instance's folder of each kind in FOLDERS."""
+    try:
+        return _backup(target, folders)
+    except sa.exc.OperationalError as error:
+        raise BackupError(f"the database cannot be read ({error.orig})") from error
+
+
+def _backup(target: Path, folders: dict[str, Path]) -> BackupReport:
     target = Path(target).absolute()
     if target.is_dir():
         raise BackupError(f"{target} is a folder; name the archive file to write")
@@ -510,6 +511,13 @@ def reset_sequences() -> None:
 
 def restore(path: Path, folders: dict[str, Path]) -> RestoreReport:
     """Restore the archive at `path` into this instance's empty database and its folders."""
+    try:
+        return _restore(path, folders)
+    except sa.exc.OperationalError as error:
+        raise BackupError(f"the database cannot be reached or written ({error.orig})") from error
+
+
+def _restore(path: Path, folders: dict[str, Path]) -> RestoreReport:
     checked = check_archive(path)
     manifest = checked.manifest
     _prepare_schema(checked)

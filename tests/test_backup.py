@@ -212,6 +212,9 @@ def test_a_backup_made_while_the_committee_keeps_writing_is_of_one_moment(
         before = len(raised)
         back_up(app, tmp_path / "busy.zip")
         during = len(raised) - before
+        done = len(raised)
+        while len(raised) <= done and writer.is_alive():  # and one more begun after the backup was made
+            stop.wait(0.01)
     finally:
         stop.set()
         writer.join(60)
@@ -372,6 +375,12 @@ def test_a_backup_the_command_cannot_write_says_so(app, committee, tmp_path):
     assert result.exit_code == 1 and "No backup was made" in result.output and "does not exist" in result.output
     result = app.test_cli_runner().invoke(args=["restore", str(tmp_path / "no-such.zip")])
     assert result.exit_code == 2 and "does not exist" in result.output
+    unreachable = create_app(app_config(f"sqlite:///{tmp_path / 'no-such-folder' / 'jcm.sqlite3'}",
+                                        tmp_path / "unreachable"))
+    result = unreachable.test_cli_runner().invoke(args=["backup", str(tmp_path / "jcm.zip")])
+    assert result.exit_code == 1 and "the database cannot be read" in result.output, result.output
+    assert not (tmp_path / "jcm.zip").exists()
+    close_database(unreachable)
 
 
 def test_an_empty_database_already_at_the_newest_schema_takes_a_restore(app, archive, committee, new_instance):
