@@ -1,4 +1,5 @@
-"""The `jcm` command: the app's Flask CLI group, with the commands that span the features (init, demo)."""
+"""The `jcm` command: the app's Flask CLI group, with the commands that span the features (init, demo, backup,
+restore)."""
 
 from __future__ import annotations
 
@@ -66,7 +67,48 @@ def demo_command() -> None:
         click.echo(f"  {account.side}  {account.role:<12} {account.email:<36} {account.password}  {account.name}")
 
 
+def _folders() -> dict:
+    """The instance's folders a backup holds: the attachments' files and the kept documents."""
+    from jcm.documents.views import kept_folder
+    from jcm.meetings.attachments import upload_root
+
+    return {"uploads": upload_root(), "documents": kept_folder()}
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(file: str) -> None:
+    """Write one consistent archive of the whole database, the uploaded papers and the kept documents to FILE."""
+    from jcm.backup import BackupError, backup
+
+    try:
+        report = backup(file, _folders())
+    except BackupError as error:
+        _fail(f"No backup was made: {error}.")
+    for name in report.vanished:
+        click.echo(f"  ! {name} disappeared while the backup ran and is not in it.", err=True)
+    click.echo(f"Backed up {report.rows} rows of {len(report.counts)} tables, {report.files['uploads']} uploaded "
+               f"files and {report.files['documents']} kept documents to {report.path}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
+@with_appcontext
+def restore_command(file: str) -> None:
+    """Restore a backup made with `jcm backup` into this instance, whose database must hold no rows."""
+    from jcm.backup import BackupError, restore
+
+    try:
+        report = restore(file, _folders())
+    except BackupError as error:
+        _fail(f"Nothing was restored: {error}.")
+    click.echo(f"Restored {sum(report.counts.values())} rows of {len(report.counts)} tables, "
+               f"{report.files['uploads']} uploaded files and {report.files['documents']} kept documents; the "
+               f"database is at revision {report.revision}.")
+
+
 def init_app(app: Flask) -> None:
     """The commands that span the features; each feature adds its own in its init_app."""
-    for command in (init_command, demo_command):
+    for command in (init_command, demo_command, backup_command, restore_command):
         app.cli.add_command(command)
