@@ -368,8 +368,9 @@ def propose_correction(meeting_id: int):
         changes["next_meeting"] = form.next_meeting.data or ""
         if form.next_meeting_ko.data is not None:
             changes["next_meeting_ko"] = form.next_meeting_ko.data
-        ok, made = submit(form, lambda: services.propose_correction(actor(), minutes, changes, form.reason.data,
-                                                                   form.supersedes.data or None))
+        ok, made = submit(form, lambda: services.propose_correction(
+            actor(), minutes, changes, form.reason.data, form.supersedes.data or None,
+            unchanged_stated=bool(form.unchanged_stated.data)))
         g.pop("conflict", None)
         if ok:
             flash(_("Correction no. %(n)d has been proposed: both co-chairs now adopt it.", n=made.number), "success")
