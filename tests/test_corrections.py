@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from tests.conftest import post_form
 from tests.test_minutes_document import adopt, minutes_url, write_minutes
 
 CORRECTED = "The two sides agreed to exchange testbed inventories by July."
+CORRECTED_KO = "양측은 7월까지 테스트베드 목록을 교환하기로 합의하였다."
+ADOPTED_KO = "양측은 6월까지 테스트베드 목록을 교환하기로 합의하였다."  # the Korean of the decision as adopted
 
 
 @pytest.fixture
@@ -36,10 +39,12 @@ def corrections_url(meeting_id: int) -> str:
     return f"/api/v1/meetings/{meeting_id}/minutes/corrections"
 
 
-def propose(api, committee, meeting_id: int, item: int, decisions=(CORRECTED,), **extra):
+def propose(api, committee, meeting_id: int, item: int, decisions=(CORRECTED,), decisions_ko=(CORRECTED_KO,),
+            **extra):
     return api.post(corrections_url(meeting_id), committee.us_secretariat, json={
         "reason": "The date of the exchange was recorded wrongly.",
-        "changes": {"records": [{"agenda_item_id": item, "decisions": list(decisions)}]}, **extra})
+        "changes": {"records": [{"agenda_item_id": item, "decisions": list(decisions),
+                                 "decisions_ko": list(decisions_ko)}]}, **extra})
 
 
 def test_a_correction_proposed_and_adopted_by_both_co_chairs_is_a_new_record_chained_to_the_old(
@@ -101,19 +106,21 @@ def test_corrections_are_refused_clearly(app, api, committee, held_meeting):
 
     sha = adopt(app, committee, held_meeting)
     assert propose(api, committee, held_meeting, item, decisions=(
-        "The two sides agreed to exchange testbed inventories by June.",)).status_code == 422  # changes nothing
+        "The two sides agreed to exchange testbed inventories by June.",),
+        decisions_ko=(ADOPTED_KO,)).status_code == 422  # changes nothing
     assert propose(api, committee, held_meeting, 999_999).status_code == 422
     assert propose(api, committee, held_meeting, item, supersedes="0" * 64).status_code == 409
     no_reason = api.post(corrections_url(held_meeting), committee.us_secretariat, json={
-        "reason": "  ", "changes": {"records": [{"agenda_item_id": item, "decisions": ["x"]}]}})
+        "reason": "  ", "changes": {"records": [{"agenda_item_id": item, "decisions": ["x"], "decisions_ko": ["가"]}]}})
     assert no_reason.status_code == 422
     assert api.post(corrections_url(held_meeting), committee.kr_delegate, json={
-        "reason": "r", "changes": {"next_meeting": "Seoul"}}).status_code == 403
+        "reason": "r", "changes": {"next_meeting": "Seoul", "next_meeting_ko": "서울"}}).status_code == 403
     assert api.post(corrections_url(held_meeting), committee.us_secretariat, json={
         "reason": "r", "changes": {"next_meeting": 5}}).status_code == 422
 
     assert propose(api, committee, held_meeting, item).status_code == 201
-    assert propose(api, committee, held_meeting, item, decisions=("Another",)).status_code == 409  # one at a time
+    assert propose(api, committee, held_meeting, item, decisions=("Another",),
+                   decisions_ko=("다른 결정",)).status_code == 409  # one at a time
     url = f"{corrections_url(held_meeting)}/1/approvals"
     assert api.post(url, committee.kr_delegate, json={}).status_code == 403
     assert api.post(url, committee.us_secretariat, json={}).status_code == 403
@@ -122,7 +129,8 @@ def test_corrections_are_refused_clearly(app, api, committee, held_meeting):
 
     # A change to the proposal clears the adoption given and moves its version: a stale approval is refused.
     changed = api.client.patch(f"{corrections_url(held_meeting)}/1", headers=api.headers(committee.kr_secretariat),
-                               json={"version": 1, "changes": {"next_meeting": "서울, 2027년 가을"}})
+                               json={"version": 1, "changes": {"next_meeting": "Seoul, in the autumn of 2027",
+                                                               "next_meeting_ko": "2027년 가을, 서울"}})
     assert changed.status_code == 200 and changed.get_json()["version"] == 2
     assert changed.get_json()["approvals"]["US"] is None
     assert api.post(url, committee.kr_co_chair, json={"version": 1}).status_code == 409
@@ -141,37 +149,75 @@ def test_corrections_are_refused_clearly(app, api, committee, held_meeting):
         assert minutes.sha256 == sha and services.current_record(minutes)[1] == sha  # nothing changed
 
 
-def test_the_pages_propose_and_adopt_a_correction_keeping_what_was_typed(app, client, auth, committee, adopted):
+def test_the_pages_propose_and_adopt_a_correction_in_both_languages_keeping_what_was_typed(
+        app, client, auth, committee, adopted):
     meeting_id, original = adopted
     item = item_of_fourth_record(app, meeting_id)
+    minutes_page = f"/meetings/{meeting_id}/minutes"
     auth.login(committee.kr_secretariat)
-    page = client.get(f"/meetings/{meeting_id}/minutes").get_data(as_text=True)
-    assert "Propose a correction" in page and f'name="decisions-{item}"' in page
+    page = client.get(minutes_page).get_data(as_text=True)
+    assert "Propose a correction" in page
+    # Each text in its two languages side by side: the English box and the Korean one in one pair, as adopted.
+    for english, korean in ((f"discussion-{item}", f"discussion_ko-{item}"), (f"decisions-{item}", f"decisions_ko-{item}"),
+                            ("narrative-A.1", "narrative_ko-A.1"), ('name="next_meeting"', 'name="next_meeting_ko"')):
+        between = page[page.index(english):page.index(korean)]
+        assert '<div class="text-pair">' not in between and 'text-pair__text--ko' in between, english
+    assert ADOPTED_KO in page
 
-    refused = post_form(client, f"/meetings/{meeting_id}/minutes/corrections",
-                        {"reason": "", f"decisions-{item}": "A decision typed with care",
-                         "supersedes": original}, page=f"/meetings/{meeting_id}/minutes")
+    def propose_on_the_page(**boxes):
+        return post_form(client, f"/meetings/{meeting_id}/minutes/corrections",
+                         {"supersedes": original, **boxes}, page=minutes_page)
+
+    refused = propose_on_the_page(reason="", **{f"decisions-{item}": "A decision typed with care",
+                                                f"decisions_ko-{item}": "정성 들여 입력한 결정 사항"})
     assert refused.status_code == 422
-    assert "A decision typed with care" in refused.get_data(as_text=True)  # nothing typed is lost
+    text = refused.get_data(as_text=True)
+    assert "A decision typed with care" in text and "정성 들여 입력한 결정 사항" in text  # nothing typed is lost
 
-    done = post_form(client, f"/meetings/{meeting_id}/minutes/corrections",
-                     {"reason": "날짜 정정", f"decisions-{item}": CORRECTED, "supersedes": original},
-                     page=f"/meetings/{meeting_id}/minutes")
-    assert done.status_code == 302
+    # The English corrected and the Korean left as adopted: the two authentic texts would disagree.
+    one_language = propose_on_the_page(reason="날짜 정정", **{f"decisions-{item}": CORRECTED})
+    assert one_language.status_code == 422
+    text = one_language.get_data(as_text=True)
+    assert ("The record of agenda item 4 “AI for Science and Use-Inspired Research”: “Decisions” is corrected in "
+            "English but not in Korean") in text
+    assert CORRECTED in text and ADOPTED_KO in text  # what was typed, beside the Korean as adopted
+
+    done = propose_on_the_page(reason="날짜 정정", **{f"decisions-{item}": CORRECTED, f"decisions_ko-{item}": CORRECTED_KO})
+    assert done.status_code == 302, re.findall(r'class="flash[^"]*"[^>]*>(.*?)<', done.get_data(as_text=True), re.S)
     auth.logout()
     for co_chair in (committee.us_co_chair, committee.kr_co_chair):
         auth.login(co_chair)
-        page = client.get(f"/meetings/{meeting_id}/minutes").get_data(as_text=True)
-        assert "Adopt Corr. 1" in page and CORRECTED in page
+        page = client.get(minutes_page).get_data(as_text=True)
+        assert "Adopt Corr. 1" in page and CORRECTED in page and CORRECTED_KO in page
         response = post_form(client, f"/meetings/{meeting_id}/minutes/corrections/1/adopt", {"version": "1"},
-                             page=f"/meetings/{meeting_id}/minutes")
+                             page=minutes_page)
         assert response.status_code == 302
         auth.logout()
     with app.app_context():
         minutes = services.minutes_for(get_meeting(meeting_id))
         record, sha = services.current_record(minutes)
-        assert record["records"][3]["decisions"] == [CORRECTED] and sha != original
+        entry = record["records"][3]
+        assert (entry["decisions"], entry["decisions_ko"]) == ([CORRECTED], [CORRECTED_KO]) and sha != original
+        # A box the form did not send stays as adopted: the next meeting is not emptied.
+        assert record["next_meeting"] == "Washington, D.C., in the spring of 2027." and record["next_meeting_ko"]
         db.session.remove()
+
+    # Only the Korean is wrong: the secretariat says on purpose that the English already reads right.
+    auth.login(committee.kr_secretariat)
+    narrative_ko = "테스트베드를 일정대로 공유하였음."
+    korean_only = {"reason": "국문 오기 정정", "narrative_ko-A.1": narrative_ko, "supersedes": sha}
+    refused = post_form(client, f"/meetings/{meeting_id}/minutes/corrections", korean_only, page=minutes_page)
+    assert refused.status_code == 422
+    assert "Progress on A.1: “Narrative” is corrected in Korean but not in English" in refused.get_data(as_text=True)
+    assert narrative_ko in refused.get_data(as_text=True)
+    stated = post_form(client, f"/meetings/{meeting_id}/minutes/corrections", {**korean_only, "unchanged_stated": "y"},
+                       page=minutes_page)
+    assert stated.status_code == 302
+    with app.app_context():
+        correction = services.get_correction(services.minutes_for(get_meeting(meeting_id)), 2)
+        assert correction.changes["progress"] == [{"focus_area": "A.1", "status": "on_track",
+                                                   "narrative": "Testbeds shared on schedule.",
+                                                   "narrative_ko": narrative_ko}]
 
 
 def test_programs_read_the_adopted_record_and_can_recompute_its_digest(app, api, committee, held_meeting):

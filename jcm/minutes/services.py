@@ -764,7 +764,8 @@ def adopt_correction(actor, correction: MinutesCorrection, expected_version: int
             correction.content = corrected_record(base, correction.changes, {
                 "number": correction.number, "reason": correction.reason, "supersedes": correction.supersedes_sha256,
                 "adopted_at": iso(approval.at),
-                "adoption": {a.side: {"name": a.user.name if a.user else "", "at": iso(a.at)}
+                "adoption": {a.side: {"name": a.user.name if a.user else "",  # and in Hangul, as the minutes' own
+                                      "name_ko": (a.user.name_ko or "") if a.user else "", "at": iso(a.at)}
                              for a in sorted(correction.approvals, key=lambda a: a.side)}})
             correction.sha256 = record_digest(correction.content)
             correction.status = "adopted"
