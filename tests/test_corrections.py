@@ -96,6 +96,125 @@ def test_a_correction_proposed_and_adopted_by_both_co_chairs_is_a_new_record_cha
     assert again.status_code == 201 and again.get_json()["supersedes"] == corrected
 
 
+# --- both texts ---------------------------------------------------------------------------------------------
+
+BOTH = {  # each corrected text: the adopted Korean, then the corrected English and Korean
+    "discussion": (None, "The U.S. side presented NSF's AI testbeds and the rules for using them.",
+                   "미국 측은 국립과학재단(NSF)의 인공지능 테스트베드와 그 이용 규정을 소개하였다."),
+    "decisions": (ADOPTED_KO, CORRECTED, CORRECTED_KO),
+    "narrative": ("테스트베드가 일정대로 공유되고 있음.", "Testbeds shared ahead of schedule.",
+                  "테스트베드가 일정보다 앞당겨 공유되었음."),
+    "next_meeting": ("2027년 봄, 미국 워싱턴 D.C.", "Seoul, in the autumn of 2027.", "2027년 가을, 서울"),
+}
+
+
+def test_a_correction_in_both_languages_changes_the_korean_text_and_keeps_the_original(
+        app, client, auth, api, committee, adopted):
+    from tests.test_three_documents import flat, pdftotext
+
+    meeting_id, original = adopted
+    item = item_of_fourth_record(app, meeting_id)
+    text = {name: english for name, (_adopted, english, _korean) in BOTH.items()}
+    korean = {name: corrected for name, (_adopted, _english, corrected) in BOTH.items()}
+    made = api.post(corrections_url(meeting_id), committee.kr_secretariat, json={
+        "reason": "The record of the AI item and the progress on A.1 were inexact in both texts.",
+        "changes": {"records": [{"agenda_item_id": item, "discussion": text["discussion"],
+                                 "discussion_ko": korean["discussion"], "decisions": [text["decisions"]],
+                                 "decisions_ko": [korean["decisions"]]}],
+                    "progress": [{"focus_area": "A.1", "narrative": text["narrative"],
+                                  "narrative_ko": korean["narrative"]}]}})
+    assert made.status_code == 201, made.get_json()
+    # The next meeting is added to the proposal in both languages; the API gives back the Korean beside the English.
+    changed = api.client.patch(f"{corrections_url(meeting_id)}/1", headers=api.headers(committee.us_secretariat),
+                               json={"version": 1, "changes": {**made.get_json()["changes"],
+                                                               "next_meeting": text["next_meeting"],
+                                                               "next_meeting_ko": korean["next_meeting"]}})
+    assert changed.status_code == 200, changed.get_json()
+    (listed,) = api.get(corrections_url(meeting_id), committee.kr_observer).get_json()
+    for changes in (changed.get_json()["changes"], listed["changes"]):
+        assert changes == {
+            "records": [{"agenda_item_id": item, "discussion": text["discussion"], "discussion_ko": korean["discussion"],
+                         "decisions": [text["decisions"]], "decisions_ko": [korean["decisions"]]}],
+            "progress": [{"focus_area": "A.1", "narrative": text["narrative"], "narrative_ko": korean["narrative"]}],
+            "next_meeting": text["next_meeting"], "next_meeting_ko": korean["next_meeting"]}
+    for co_chair in (committee.kr_co_chair, committee.us_co_chair):
+        adopted_ = api.post(f"{corrections_url(meeting_id)}/1/approvals", co_chair, json={"version": 2})
+        assert adopted_.status_code == 201, adopted_.get_json()
+    corrected = adopted_.get_json()["sha256"]
+    assert adopted_.get_json()["status"] == "adopted" and corrected != original
+    with app.app_context():
+        minutes = services.minutes_for(get_meeting(meeting_id))
+        record = services.get_correction(minutes, 1).content
+        assert digest(record) == corrected  # the digest covers the corrected Korean text
+        entry = record["records"][3]
+        assert (entry["discussion_ko"], entry["decisions_ko"]) == (korean["discussion"], [korean["decisions"]])
+        assert record["next_meeting_ko"] == korean["next_meeting"]
+        assert minutes.adopted_content["records"][3]["decisions_ko"] == [ADOPTED_KO]  # the original stays as it was
+
+    auth.login(committee.us_delegate)
+    in_korean = client.get(minutes_url(meeting_id) + "?lang=ko").get_data(as_text=True)
+    side_by_side = client.get(minutes_url(meeting_id) + "?lang=both").get_data(as_text=True)
+    pdf_korean = flat(" ".join(pdftotext(client.get(minutes_url(meeting_id, "pdf") + "?lang=ko").data)))
+    pdf_both = "\n".join(pdftotext(client.get(minutes_url(meeting_id, "pdf") + "?lang=both").data, "-layout")).splitlines()
+    for name, (before, english, after) in BOTH.items():
+        assert after in in_korean and after in side_by_side and english in side_by_side, name
+        assert flat(after) in pdf_korean, name
+        # Side by side, each corrected English paragraph and its corrected Korean begin on the same line.
+        (line,) = [line for line in pdf_both if english[:30] in line]
+        assert flat(after[:8]) in flat(line), (name, line)
+        if before:
+            assert before not in in_korean and flat(before) not in pdf_korean, name
+    assert corrected in in_korean and corrected in pdf_korean
+    # As first adopted, the Korean text is as it was.
+    as_adopted = client.get(minutes_url(meeting_id) + "?corr=0&lang=ko").get_data(as_text=True)
+    as_adopted_pdf = flat(" ".join(pdftotext(client.get(minutes_url(meeting_id, "pdf") + "?corr=0&lang=ko").data)))
+    for name, (before, _english, after) in BOTH.items():
+        assert after not in as_adopted and flat(after) not in as_adopted_pdf, name
+        if before:
+            assert before in as_adopted and flat(before) in as_adopted_pdf, name
+    assert original in as_adopted and corrected not in as_adopted
+
+    verified = client.get(f"/api/v1/verify/{corrected}").get_json()
+    assert verified["match"] and verified["correction"] == 1 and verified["superseded_by"] is None
+    assert client.get(f"/api/v1/verify/{original}").get_json()["superseded_by"] == {"correction": 1,
+                                                                                     "sha256": corrected}
+
+
+def test_a_text_corrected_in_one_language_only_is_refused_naming_the_other(app, api, committee, adopted):
+    meeting_id, original = adopted
+    item = item_of_fourth_record(app, meeting_id)
+
+    def proposed(changes):
+        return api.post(corrections_url(meeting_id), committee.us_secretariat, json={
+            "reason": "The record was inexact.", "changes": changes})
+
+    refused = proposed({"records": [{"agenda_item_id": item, "decisions": [CORRECTED]}]})
+    error = refused.get_json()["error"]
+    assert refused.status_code == 422 and error["field"] == "changes.records[0].decisions_ko"
+    assert "equally authentic" in error["message"]
+    assert "“Decisions” is corrected in English but not in Korean" in error["message"]
+    # Every text left out is named, each where it belongs in the body.
+    refused = proposed({"records": [{"agenda_item_id": item, "discussion": "Changed in English alone."}],
+                        "progress": [{"focus_area": "A.1", "narrative_ko": "국문만 바꾼 문안"}],
+                        "next_meeting": "Seoul, in the autumn of 2027."})
+    assert refused.status_code == 422
+    assert set(refused.get_json()["error"]["fields"]["json"]) == {
+        "changes.records[0].discussion_ko", "changes.progress[0].narrative", "changes.next_meeting_ko"}
+    # The Korean given as adopted, on purpose: it already says what the English is corrected to. Not so when the
+    # English decisions become more than the Korean ones: one for each, in the same order.
+    assert proposed({"records": [{"agenda_item_id": item, "decisions": [CORRECTED, "A second decision."],
+                                  "decisions_ko": [ADOPTED_KO]}]}).status_code == 422
+    made = proposed({"records": [{"agenda_item_id": item, "decisions": [CORRECTED], "decisions_ko": [ADOPTED_KO]}]})
+    assert made.status_code == 201 and made.get_json()["changes"]["records"][0]["decisions_ko"] == [ADOPTED_KO]
+    # A change of the proposal is held to the same rule.
+    stale = api.client.patch(f"{corrections_url(meeting_id)}/1", headers=api.headers(committee.kr_secretariat),
+                             json={"version": 1, "changes": {"next_meeting_ko": "2027년 가을, 서울"}})
+    assert stale.status_code == 422 and stale.get_json()["error"]["field"] == "changes.next_meeting"
+    with app.app_context():
+        minutes = services.minutes_for(get_meeting(meeting_id))
+        assert services.get_correction(minutes, 1).version == 1 and services.current_record(minutes)[1] == original
+
+
 def test_corrections_are_refused_clearly(app, api, committee, held_meeting):
     write_minutes(app, committee, held_meeting)
     item = None
