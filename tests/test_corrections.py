@@ -207,9 +207,9 @@ def test_a_text_corrected_in_one_language_only_is_refused_naming_the_other(app, 
     made = proposed({"records": [{"agenda_item_id": item, "decisions": [CORRECTED], "decisions_ko": [ADOPTED_KO]}]})
     assert made.status_code == 201 and made.get_json()["changes"]["records"][0]["decisions_ko"] == [ADOPTED_KO]
     # A change of the proposal is held to the same rule.
-    stale = api.client.patch(f"{corrections_url(meeting_id)}/1", headers=api.headers(committee.kr_secretariat),
+    korean_only = api.client.patch(f"{corrections_url(meeting_id)}/1", headers=api.headers(committee.kr_secretariat),
                              json={"version": 1, "changes": {"next_meeting_ko": "2027년 가을, 서울"}})
-    assert stale.status_code == 422 and stale.get_json()["error"]["field"] == "changes.next_meeting"
+    assert korean_only.status_code == 422 and korean_only.get_json()["error"]["field"] == "changes.next_meeting"
     with app.app_context():
         minutes = services.minutes_for(get_meeting(meeting_id))
         assert services.get_correction(minutes, 1).version == 1 and services.current_record(minutes)[1] == original

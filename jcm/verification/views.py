@@ -97,6 +97,7 @@ def both_scripts(latin: str | None, hangul: str | None) -> str:
         return f"{latin} ({hangul})" if latin else hangul
     return latin
 
+
 @click.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--offline", is_flag=True, help="Check the file against its embedded record only, not against JCM.")
