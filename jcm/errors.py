@@ -15,11 +15,13 @@ class JCMError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, field: str | None = None, current: Any = None):
+    def __init__(self, message: str, *, field: str | None = None, current: Any = None,
+                 fields: dict[str, list[str]] | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
         self.current = current  # for a conflict: the record as it stands now
+        self.fields = fields  # several fields at fault: {name: [what is wrong with it]}, in the body ("json")
 
     def payload(self) -> dict:
         error: dict[str, Any] = {"code": self.code, "message": self.message}
@@ -27,6 +29,8 @@ class JCMError(Exception):
             error["field"] = self.field
         if self.current is not None:
             error["current"] = self.current
+        if self.fields:
+            error["fields"] = {"json": self.fields}
         return {"error": error}
 
 

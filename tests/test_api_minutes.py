@@ -276,6 +276,7 @@ def test_the_openapi_document_lists_the_minutes(client, committee):
 
 # --- two authentic texts --------------------------------------------------------------------------------
 
+DISCUSSION = "The U.S. side presented NSF's AI testbeds."
 DISCUSSION_KO = "미국 측은 국립과학재단(NSF)의 인공지능 테스트베드를 소개하였다."
 
 
@@ -390,12 +391,15 @@ def test_a_correction_changes_a_korean_text_through_the_api(app, api, committee,
     with app.app_context():
         item = services.ordered_sections(services.minutes_for(get_meeting(circulated)))[3].agenda_item_id
     made = api.post(f"/api/v1/meetings/{circulated}/minutes/corrections", committee.kr_secretariat, json={
-        "reason": "국문 문안 누락 보완",
-        "changes": {"records": [{"agenda_item_id": item, "discussion_ko": DISCUSSION_KO}],
-                    "progress": [{"focus_area": "B.4", "narrative_ko": "양자 테스트베드 접근이 지연되고 있다."}],
+        "reason": "양국어 문안 누락 보완",
+        "changes": {"records": [{"agenda_item_id": item, "discussion_ko": DISCUSSION_KO, "discussion": DISCUSSION}],
+                    "progress": [{"focus_area": "B.4", "narrative_ko": "양자 테스트베드 접근이 지연되고 있다.",
+                                  "narrative": "Access to the quantum testbeds is delayed."}],
+                    "next_meeting": "Washington, D.C., in the spring of 2027.",
                     "next_meeting_ko": "2027년 봄, 워싱턴 D.C."}})
     assert made.status_code == 201, made.get_json()
-    assert made.get_json()["changes"]["records"] == [{"agenda_item_id": item, "discussion_ko": DISCUSSION_KO}]
+    assert made.get_json()["changes"]["records"] == [{"agenda_item_id": item, "discussion": DISCUSSION,
+                                                      "discussion_ko": DISCUSSION_KO}]
     for co_chair in (committee.us_co_chair, committee.kr_co_chair):
         assert api.post(f"/api/v1/meetings/{circulated}/minutes/corrections/1/approvals", co_chair,
                         json={"version": 1}).status_code == 201

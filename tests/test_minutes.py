@@ -445,11 +445,20 @@ def test_a_correction_changes_a_korean_text_of_adopted_minutes(app, committee, h
             services.propose_correction(us, minutes, {"records": [
                 {"agenda_item_id": item, "decisions_ko": ["6월까지 목록을 공유한다."]}]}, "국문 오기 수정")
         assert misaligned.value.field == "changes.records[0].decisions_ko"
-        correction = services.propose_correction(us, minutes, {
-            "records": [{"agenda_item_id": item, "decisions_ko": ["7월까지 테스트베드 목록을 공유한다.", DECISIONS_KO[1]]}],
-            "progress": [{"focus_area": "A.1", "narrative_ko": "테스트베드를 예정대로 공유하였다."}],
-            "next_meeting_ko": "2027년 봄, 워싱턴 D.C."}, "국문 합의 사항의 기한 오기 수정")
-        assert correction.changes["records"] == [{"agenda_item_id": item, "decisions_ko": [
+        korean_only = {"records": [{"agenda_item_id": item,
+                                    "decisions_ko": ["7월까지 테스트베드 목록을 공유한다.", DECISIONS_KO[1]]}],
+                       "progress": [{"focus_area": "A.1", "narrative_ko": "테스트베드를 예정대로 공유하였다."}],
+                       "next_meeting": "Washington, D.C., in the spring of 2027.",
+                       "next_meeting_ko": "2027년 봄, 워싱턴 D.C."}
+        with pytest.raises(Invalid) as one_language:  # the English left out: are the two texts to disagree?
+            services.propose_correction(us, minutes, korean_only, "국문 합의 사항의 기한 오기 수정")
+        assert one_language.value.field == "changes.records[0].decisions"
+        assert set(one_language.value.fields) == {"changes.records[0].decisions", "changes.progress[0].narrative"}
+        # The English given as adopted says on purpose that it already reads right: only the Korean was wrong.
+        korean_only["records"][0]["decisions"] = DECISIONS
+        korean_only["progress"][0]["narrative"] = "Testbeds shared."
+        correction = services.propose_correction(us, minutes, korean_only, "국문 합의 사항의 기한 오기 수정")
+        assert correction.changes["records"] == [{"agenda_item_id": item, "decisions": DECISIONS, "decisions_ko": [
             "7월까지 테스트베드 목록을 공유한다.", DECISIONS_KO[1]]}]
         services.adopt_correction(person(committee, "us_co_chair"), correction)
         services.adopt_correction(person(committee, "kr_co_chair"), correction)
@@ -463,4 +472,5 @@ def test_a_correction_changes_a_korean_text_of_adopted_minutes(app, committee, h
         assert services.adopted_text(minutes, "0")[0].get("next_meeting_ko", "") == ""  # as first adopted
         assert digest(record) == digest_ and digest_ != minutes.sha256
         with pytest.raises(Invalid, match="changes nothing"):
-            services.propose_correction(us, minutes, {"next_meeting_ko": "2027년 봄, 워싱턴 D.C."}, "같은 문안")
+            services.propose_correction(us, minutes, {"next_meeting": "Washington, D.C., in the spring of 2027.",
+                                                      "next_meeting_ko": "2027년 봄, 워싱턴 D.C."}, "같은 문안")

@@ -65,6 +65,7 @@ SCHEMAS = {
     ],
     "ActionUpdateCreate": ['status', 'text'],
     "Adopt": [],
+    "Adopter": ['name', 'name_ko'],
     "Agenda": ['agenda_version', 'approvals', 'days', 'items', 'meeting_id', 'status'],
     "AgendaApprovals": ['agenda_version', 'approvals', 'meeting_id', 'status'],
     "AgendaDay": ['day', 'ends_at', 'minutes', 'overrun_minutes', 'starts_at'],

@@ -129,7 +129,7 @@ WRITES: dict[str, tuple[Write, ...]] = {
     "api_minutes.add_comment": (Write("minutes.comment", "minutes", json={"text": "Please check the date."}),),
     "api_minutes.adopt_minutes": (Write("minutes.adopt", "minutes", json={}),),
     "api_minutes.propose_correction": (Write("minutes.correct", "minutes", json={
-        "reason": "A typo", "changes": {"next_meeting": "Seoul, 2027"}}),),
+        "reason": "A typo", "changes": {"next_meeting": "Seoul, 2027", "next_meeting_ko": "2027년, 서울"}}),),
     "api_minutes.update_correction": (Write("correction.edit", "correction", json={"version": 1, "reason": "A typo"}),
                                       Write("correction.edit", "correction", json={"version": 1,
                                                                                    "status": "withdrawn"})),
@@ -205,9 +205,11 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
             minutes.adopt(who["us_co_chair"], record)
             if stage == "minutes adopted":
                 minutes.adopt(who["kr_co_chair"], record)
-                first = minutes.propose_correction(who["kr_secretariat"], record, {"next_meeting": "Seoul"}, "Typo")
+                first = minutes.propose_correction(who["kr_secretariat"], record,
+                                                   {"next_meeting": "Seoul", "next_meeting_ko": "서울"}, "Typo")
                 minutes.withdraw_correction(who["kr_secretariat"], first)
-                second = minutes.propose_correction(who["us_secretariat"], record, {"next_meeting": "Sejong"}, "Typo")
+                second = minutes.propose_correction(who["us_secretariat"], record,
+                                                    {"next_meeting": "Sejong", "next_meeting_ko": "세종"}, "Typo")
                 minutes.adopt_correction(who["us_co_chair"], second)
         agencies = {o.acronym: o.id for o in db.session.scalars(select(Organization))}
         db.session.commit()

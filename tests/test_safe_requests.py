@@ -55,7 +55,8 @@ def committee_at_work(app, committee, make_meeting, make_action_item, held_meeti
         held = minutes.minutes_for(get_meeting(held_meeting))
         section = minutes.ordered_sections(held)[3]
         minutes.propose_correction(us, held, {"records": [{"agenda_item_id": section.agenda_item_id, "decisions": [
-            "The two sides agreed to exchange testbed inventories by July."]}]},
+            "The two sides agreed to exchange testbed inventories by July."], "decisions_ko": [
+            "양측은 7월까지 테스트베드 목록을 교환하기로 합의하였다."]}]},
             "The date of the exchange was recorded wrongly.", sha256)
         ids = {"agenda_item": agenda_item.id, "attachment": attachment.id, "section": section.id,
                "focus_area": agenda_item.focus_areas[0].id}

@@ -183,3 +183,61 @@ def test_a_kept_copy_lost_is_rendered_again_for_the_check(app, client, auth, com
                      " ".join(p.name for p in (Path(app.instance_path) / "documents").iterdir()))
     with app.app_context():
         db.session.remove()
+
+
+# --- in both scripts ----------------------------------------------------------------------------------------
+
+def test_who_adopted_is_named_in_the_readers_script_and_the_api_gives_both(
+        app, client, api, committee, held_meeting, runner, tmp_path):
+    from jcm.accounts.services import get_user
+
+    with app.app_context():  # the Korean co-chair's account gives his name in Latin letters and in Hangul
+        co_chair = get_user(committee.kr_co_chair.id)
+        co_chair.name, co_chair.name_ko = "Lee Joon-ho", "이준호"
+        db.session.commit()
+    write_minutes(app, committee, held_meeting)
+    sha256 = adopt(app, committee, held_meeting)
+    with app.app_context():
+        title = services.minutes_for(get_meeting(held_meeting)).adopted_content["meeting"]["title"]
+    assert title["en"] and title["ko"] and title["en"] != title["ko"]
+
+    korean = client.get(f"/verify?sha256={sha256}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert "일치합니다" in korean
+    assert '<span lang="ko">이준호</span>' in korean and "Lee Joon-ho" not in korean
+    assert "Margaret Chen" in korean  # no name in Hangul on record: the one in Latin letters
+    assert f'<span lang="ko">{title["ko"]}</span>' in korean and title["en"] not in korean
+    english = client.get(f"/verify?sha256={sha256}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Lee Joon-ho" in english and "이준호" not in english and title["en"] in english
+
+    body = client.get(f"/api/v1/verify/{sha256}").get_json()
+    assert body["adopted_by"] == {"US": {"name": "Margaret Chen", "name_ko": ""},
+                                  "KR": {"name": "Lee Joon-ho", "name_ko": "이준호"}}
+    assert body["meeting"]["title"] == title
+
+    # A correction names its adopters in both scripts too.
+    with app.app_context():
+        get_user(committee.us_co_chair.id).name_ko = "마거릿 첸"
+        db.session.commit()
+    made = api.post(f"/api/v1/meetings/{held_meeting}/minutes/corrections", committee.kr_secretariat, json={
+        "reason": "차기 회의 장소 정정", "changes": {"next_meeting": "Seoul, in the autumn of 2027.",
+                                              "next_meeting_ko": "2027년 가을, 서울"}})
+    assert made.status_code == 201, made.get_json()
+    for person in (committee.us_co_chair, committee.kr_co_chair):
+        corrected = api.post(f"/api/v1/meetings/{held_meeting}/minutes/corrections/1/approvals", person, json={})
+    corrected = corrected.get_json()["sha256"]
+    body = client.get(f"/api/v1/verify/{corrected}").get_json()
+    assert body["correction"] == 1 and body["adopted_by"] == {"US": {"name": "Margaret Chen", "name_ko": "마거릿 첸"},
+                                                              "KR": {"name": "Lee Joon-ho", "name_ko": "이준호"}}
+    korean = client.get(f"/verify?sha256={corrected}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert '<span lang="ko">마거릿 첸</span>' in korean and "Margaret Chen" not in korean
+
+    # `jcm verify` names them in both scripts.
+    from tests.test_agenda_document import PDF
+
+    path = tmp_path / "copy.pdf"
+    path.write_bytes(api.client.get(minutes_url(held_meeting, "pdf"),
+                                    headers={**api.headers(committee.us_observer), **PDF}).data)
+    result = runner.invoke(args=["verify", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Margaret Chen (마거릿 첸)" in result.output and "Lee Joon-ho (이준호)" in result.output
+    assert f"{title['en']} ({title['ko']})" in result.output

@@ -282,6 +282,12 @@ def list_corrections(meeting_id: int):
 def propose_correction(data, meeting_id: int):
     """A secretariat proposes a numbered correction of adopted minutes: changed text for the sections concerned.
 
+    Both texts are equally authentic, so a text corrected in one language carries the other too: `discussion`
+    with `discussion_ko`, `decisions` with `decisions_ko` (one for each, in the same order), `narrative` with
+    `narrative_ko`, `next_meeting` with `next_meeting_ko` — corrected as well or, where the other already reads
+    correctly, given as adopted. A correction that leaves the other out is refused (422), naming each field
+    missing (`error.field`, and all of them in `error.fields.json`, e.g. `changes.records[0].discussion_ko`).
+
     Refused (409) for minutes not yet adopted (edit the draft instead), while another correction is proposed,
     or when `supersedes` is not the current adopted text's SHA-256."""
     user = current_api_user()
@@ -314,7 +320,8 @@ def get_correction(meeting_id: int, number: int):
 @refusals(minutes_api, 403, 404, 409, 422)
 def update_correction(data, meeting_id: int, number: int):
     """A secretariat changes a proposed correction (which clears any adoption given for it) or withdraws it
-    (`"status": "withdrawn"`). `version` is required; a stale one is refused with 409."""
+    (`"status": "withdrawn"`). `version` is required; a stale one is refused with 409. Changed `changes` carry
+    both languages of each text they correct, as when proposing (else 422, naming each field missing)."""
     user = current_api_user()
     _meeting, correction = _correction(meeting_id, number)
     if data.get("status") == "withdrawn":

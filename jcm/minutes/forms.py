@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
+from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from jcm.forms import declared_field
@@ -61,6 +61,10 @@ class CorrectionForm(FlaskForm):
     reason = declared_field(MinutesCorrection, "reason", _l("What the correction corrects, and why"), required=False)
     next_meeting = declared_field(Minutes, "next_meeting")
     next_meeting_ko = declared_field(Minutes, "next_meeting_ko")
+    # Both texts are equally authentic: a box left as it was says nothing, so a text corrected in one language only
+    # is refused unless the proposer states that the other already reads correctly.
+    unchanged_stated = BooleanField(_l("Where a text is corrected in one language only, its text in the other "
+                                       "language already reads correctly and stays as adopted"))
     supersedes = HiddenField()
 
 

@@ -255,7 +255,9 @@ class CorrectionProgressInSchema(StrictSchema):
 
 
 class CorrectionChangesSchema(StrictSchema):
-    """Only what the correction changes; everything else stays as adopted."""
+    """Only what the correction changes; everything else stays as adopted. A text corrected in one language
+    carries the other too (`discussion` with `discussion_ko` …), corrected as well or given as adopted: both texts
+    are equally authentic."""
 
     class Meta(StrictSchema.Meta):
         include = input_fields(Minutes, ("next_meeting", "next_meeting_ko"))

@@ -7,18 +7,18 @@ import copy
 from typing import Any, Iterable
 
 from blinker import Namespace
-from flask_babel import gettext as _
+from flask_babel import gettext as _, pgettext
 from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
 from jcm.actions.services import raised_at
 from jcm.audit.services import record, tracked
-from jcm.bilingual import NamedGap, Weighed, named_gaps, refuse_gaps
+from jcm.bilingual import NamedGap, Weighed, named_gaps, pairs, refuse_gaps, text_name
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, declared, populate
-from jcm.i18n import locale_code, localized
+from jcm.i18n import locale_code, localized, localized_text
 from jcm.meetings.models import AgendaItem, Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes.models import (Attendee, CorrectionApproval, Minutes, MinutesApproval, MinutesComment,
@@ -528,11 +528,51 @@ def adopted_text_of(entry: dict[str, Any], key: str) -> Any:
     return entry.get(key, [] if key.startswith("decisions") else "")
 
 
-def _clean_changes(record: dict[str, Any], changes: Any) -> dict[str, Any]:
+def _one_language_only(model: type, place: str, at: str, entry: dict[str, Any], given: dict[str, Any],
+                       stated: bool) -> dict[str, str]:
+    """Each text of `given` corrected in one language while the correction does not carry the other: {the other's
+    field in the body: a sentence naming it}. A text given as adopted (`stated`) says that it already reads as the
+    corrected one does and stays as adopted."""
+    languages = {"en": pgettext("text", "English"), "ko": pgettext("text", "Korean")}
+    found = {}
+    for pair in pairs(model):
+        if pair.english not in given and pair.korean not in given:
+            continue
+        changed = {language for language, key in (("en", pair.english), ("ko", pair.korean))
+                   if key in given and given[key] != adopted_text_of(entry, key)}
+        carried = {language for language, key in (("en", pair.english), ("ko", pair.korean))
+                   if key in given and (stated or language in changed)}
+        if len(changed) == 1 and len(carried) == 1:
+            (language,) = changed
+            other = "ko" if language == "en" else "en"
+            found[f"{at}{pair.field(other)}"] = _(
+                "%(record)s: “%(field)s” is corrected in %(language)s but not in %(other)s",
+                record=place, field=text_name(model, pair.english), language=languages[language],
+                other=languages[other])
+    return found
+
+
+def _refuse_one_language_only(found: dict[str, str]) -> None:
+    """Both texts are equally authentic: a correction that would leave them saying different things is refused,
+    naming each text of the other language it does not carry."""
+    if found:
+        raise Invalid(_("Both texts are equally authentic: a text corrected in one language is corrected in the "
+                        "other as well or, where the other already reads correctly, given as adopted. %(texts)s.",
+                        texts="; ".join(found.values())),
+                      field=next(iter(found)), fields={field: [sentence] for field, sentence in found.items()})
+
+
+def _clean_changes(record: dict[str, Any], changes: Any, *, stated: bool = True) -> dict[str, Any]:
     """Only the parts that really change, checked against the text they correct; each text in English or Korean
-    (discussion_ko, decisions_ko, narrative_ko, next_meeting_ko beside the English)."""
+    (discussion_ko, decisions_ko, narrative_ko, next_meeting_ko beside the English).
+
+    A record that keeps both texts (every one since jcm.minutes/2) keeps them saying the same: a text corrected in
+    one language is corrected in the other too, or the other is given as adopted — which `stated` says a text given
+    unchanged means (the API: a text is given on purpose; the page's form sends every box, so only its tick does)."""
     if not isinstance(changes, dict):
         raise Invalid(_("The changes are an object with records, progress and next_meeting."), field="changes")
+    both_texts = record.get("schema") != "jcm.minutes/1"
+    one_language: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
     by_item = {entry["agenda_item_id"]: entry for entry in record["records"]}
     records = []
@@ -547,11 +587,20 @@ def _clean_changes(record: dict[str, Any], changes: Any) -> dict[str, Any]:
         new = {"agenda_item_id": item_id, **checked(
             MinutesSection, {key: change[key] for key in RECORD_TEXTS if key in change},
             at=f"changes.records[{index}]")}
-        if "decisions_ko" in new and new["decisions_ko"] != adopted_text_of(entry, "decisions_ko"):
+        changed = {key for key in RECORD_TEXTS if key in new and new[key] != adopted_text_of(entry, key)}
+        if not stated:  # a box left as it was says nothing
+            new = {key: value for key, value in new.items() if key == "agenda_item_id" or key in changed}
+        if changed & {"decisions", "decisions_ko"} and "decisions_ko" in new:
             _aligned(new.get("decisions", entry["decisions"]), new["decisions_ko"],
                      f"changes.records[{index}].decisions_ko")
-        if any(new[key] != adopted_text_of(entry, key) for key in RECORD_TEXTS if key in new):
+        if changed:
             records.append(new)
+            if both_texts:
+                title = entry.get("title")
+                one_language.update(_one_language_only(
+                    MinutesSection, _("The record of agenda item %(number)d “%(title)s”", number=entry.get("number", index + 1),
+                                      title=localized_text(title) if isinstance(title, dict) else title or ""),
+                    f"changes.records[{index}].", entry, new, stated))
     if records:
         cleaned["records"] = records
     progress_entries = {p["focus_area"]: p for entry in record["records"] for p in entry["progress"]}
@@ -567,17 +616,26 @@ def _clean_changes(record: dict[str, Any], changes: Any) -> dict[str, Any]:
         new = {"focus_area": entry["focus_area"], **checked(
             ProgressEntry, {key: change[key] for key in PROGRESS_TEXTS if key in change},
             at=f"changes.progress[{index}]")}
-        if any(new[key] != adopted_text_of(entry, key) for key in PROGRESS_TEXTS if key in new):
+        changed = {key for key in PROGRESS_TEXTS if key in new and new[key] != adopted_text_of(entry, key)}
+        if not stated:
+            new = {key: value for key, value in new.items() if key == "focus_area" or key in changed}
+        if changed:
             progress.append(new)
+            if both_texts:
+                one_language.update(_one_language_only(
+                    ProgressEntry, _("Progress on %(area)s", area=entry["focus_area"]), f"changes.progress[{index}].",
+                    entry, new, stated))
     if progress:
         cleaned["progress"] = progress
-    for key in NEXT_MEETING_TEXTS:
-        if key in changes:
-            text = checked(Minutes, {key: changes[key]})[key]
-            if text != adopted_text_of(record, key):
-                cleaned[key] = text
+    given = {key: checked(Minutes, {key: changes[key]})[key] for key in NEXT_MEETING_TEXTS if key in changes}
+    if any(text != adopted_text_of(record, key) for key, text in given.items()):
+        cleaned.update({key: text for key, text in given.items()
+                        if stated or text != adopted_text_of(record, key)})
+        if both_texts:
+            one_language.update(_one_language_only(Minutes, _("The minutes"), "changes.", record, cleaned, stated))
     if not cleaned:
         raise Invalid(_("The correction changes nothing in the adopted text."), field="changes")
+    _refuse_one_language_only(one_language)
     return cleaned
 
 
@@ -598,9 +656,12 @@ def corrected_record(base: dict[str, Any], changes: dict[str, Any], correction: 
     return record
 
 
-def propose_correction(actor, minutes: Minutes, changes: Any, reason: Any,
-                       supersedes: str | None = None) -> MinutesCorrection:
-    """A secretariat proposes changed text for adopted minutes; both co-chairs then adopt it."""
+def propose_correction(actor, minutes: Minutes, changes: Any, reason: Any, supersedes: str | None = None, *,
+                       unchanged_stated: bool = True) -> MinutesCorrection:
+    """A secretariat proposes changed text for adopted minutes; both co-chairs then adopt it. Both texts are
+    equally authentic: a text corrected in one language is given in the other too, corrected as well or as adopted
+    (`unchanged_stated`: a text given as adopted says so on purpose; else it says nothing, as a form's box left
+    as it was)."""
     meeting = _meeting_of(minutes)
     require(actor, "minutes.correct", minutes)
     record_now, digest_now = current_record(minutes)
@@ -610,7 +671,7 @@ def propose_correction(actor, minutes: Minutes, changes: Any, reason: Any,
     correction = MinutesCorrection(minutes_id=minutes.id, status="proposed", supersedes_sha256=digest_now,
                                    proposed_by_id=actor.id, proposed_at=utcnow())
     populate(correction, {"reason": reason}, creating=True)
-    correction.changes = _clean_changes(record_now, changes)
+    correction.changes = _clean_changes(record_now, changes, stated=unchanged_stated)
     correction.number = len(corrections(minutes)) + 1
     minutes.corrections.append(correction)
     db.session.flush()
@@ -703,7 +764,8 @@ def adopt_correction(actor, correction: MinutesCorrection, expected_version: int
             correction.content = corrected_record(base, correction.changes, {
                 "number": correction.number, "reason": correction.reason, "supersedes": correction.supersedes_sha256,
                 "adopted_at": iso(approval.at),
-                "adoption": {a.side: {"name": a.user.name if a.user else "", "at": iso(a.at)}
+                "adoption": {a.side: {"name": a.user.name if a.user else "",  # and in Hangul, as the minutes' own
+                                      "name_ko": (a.user.name_ko or "") if a.user else "", "at": iso(a.at)}
                              for a in sorted(correction.approvals, key=lambda a: a.side)}})
             correction.sha256 = record_digest(correction.content)
             correction.status = "adopted"

@@ -365,11 +365,12 @@ def propose_correction(meeting_id: int):
     if form.validate_on_submit():
         record, _digest = services.current_record(minutes) if minutes.adopted else ({}, None)
         changes, typed = _typed_changes(record) if record else ({}, {})
-        changes["next_meeting"] = form.next_meeting.data or ""
-        if form.next_meeting_ko.data is not None:
-            changes["next_meeting_ko"] = form.next_meeting_ko.data
-        ok, made = submit(form, lambda: services.propose_correction(actor(), minutes, changes, form.reason.data,
-                                                                   form.supersedes.data or None))
+        for key in services.NEXT_MEETING_TEXTS:  # a box not sent stays as adopted, never emptied
+            if key in request.form:
+                changes[key] = getattr(form, key).data or ""
+        ok, made = submit(form, lambda: services.propose_correction(
+            actor(), minutes, changes, form.reason.data, form.supersedes.data or None,
+            unchanged_stated=bool(form.unchanged_stated.data)))
         g.pop("conflict", None)
         if ok:
             flash(_("Correction no. %(n)d has been proposed: both co-chairs now adopt it.", n=made.number), "success")

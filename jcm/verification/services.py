@@ -36,7 +36,7 @@ class Verdict:
     kind: str | None = None  # "minutes" | "agenda"
     meeting: dict[str, Any] | None = None
     adopted_at: str | None = None
-    adopted_by: dict[str, str] = field(default_factory=dict)
+    adopted_by: dict[str, dict[str, str]] = field(default_factory=dict)  # side: {name, name_ko}
     correction: int | None = None
     superseded_by: dict[str, Any] | None = None
     language: str | None = None
@@ -59,20 +59,35 @@ def clean_digest(value: Any) -> str:
 
 # --- what JCM holds -------------------------------------------------------------------------------------
 
+def _person(given: dict[str, Any]) -> dict[str, str]:
+    """Who agreed or adopted, in both scripts: the romanized name and the one in Hangul (empty where the record
+    keeps none: one frozen before names were kept in Hangul, or a person who has none)."""
+    return {"name": given.get("name") or "", "name_ko": given.get("name_ko") or ""}
+
+
+def _title(title: Any) -> dict[str, str]:
+    """The meeting's title in both languages, as records of every schema keep it ({"en", "ko"})."""
+    if isinstance(title, dict):
+        return {"en": title.get("en") or "", "ko": title.get("ko") or ""}
+    return {"en": title or "", "ko": ""}
+
+
 def _describe(verdict: Verdict, kind: str, record: dict[str, Any], correction: int | None = None) -> None:
     meeting = record["meeting"]
     verdict.kind, verdict.correction = kind, correction
     verdict.meeting = {"id": meeting["id"], "ref": meeting["ref"], "ordinal": meeting["ordinal"],
-                       "title": meeting["title"], "start_date": meeting["start_date"], "end_date": meeting["end_date"]}
+                       "title": _title(meeting["title"]), "start_date": meeting["start_date"],
+                       "end_date": meeting["end_date"]}
     if kind == "agenda":
         verdict.adopted_at = record.get("agreed_at")
-        verdict.adopted_by = {side: a["name"] for side in SIDES if (a := record["approvals"].get(side))}
+        given = record["approvals"]
     elif correction:
         verdict.adopted_at = record["correction"]["adopted_at"]
-        verdict.adopted_by = {side: a["name"] for side, a in record["correction"]["adoption"].items()}
+        given = record["correction"]["adoption"]
     else:
         verdict.adopted_at = record.get("adopted_at")
-        verdict.adopted_by = {side: a["name"] for side in SIDES if (a := record["adoption"].get(side))}
+        given = record["adoption"]
+    verdict.adopted_by = {side: _person(a) for side in SIDES if (a := given.get(side))}
 
 
 def lookup(sha256: str) -> tuple[Verdict, dict[str, Any] | None]:

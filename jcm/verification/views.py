@@ -56,6 +56,12 @@ def verify():
 api_bp = ApiBlueprint("api_verify", __name__, description="Checking a copy of agreed documents: no token needed")
 
 
+class AdopterSchema(Schema):
+    name = fields.Str(required=True, metadata={"description": "the name in Latin letters"})
+    name_ko = fields.Str(required=True, metadata={"description": "the name in Hangul; empty where the record keeps "
+                                                                 "none"})
+
+
 class VerdictSchema(Schema):
     sha256 = fields.Str(required=True)
     match = fields.Bool(required=True, metadata={"description": "Whether JCM holds agreed documents with it"})
@@ -63,7 +69,8 @@ class VerdictSchema(Schema):
     kind = fields.Str(allow_none=True, metadata={"description": "minutes | agenda"})
     meeting = fields.Dict(allow_none=True, metadata={"description": "id, ref, ordinal, title {en, ko}, dates"})
     adopted_at = fields.Str(allow_none=True)
-    adopted_by = fields.Dict(keys=fields.Str(), values=fields.Str())
+    adopted_by = fields.Dict(keys=fields.Str(), values=fields.Nested(AdopterSchema), metadata={
+        "description": "by side (US, KR): who agreed or adopted it, named as the record keeps them"})
     correction = fields.Int(allow_none=True)
     superseded_by = fields.Dict(allow_none=True)
     language = fields.Str(allow_none=True)
@@ -82,6 +89,14 @@ def verify_digest(sha256: str):
 
 
 # --- the command line -------------------------------------------------------------------------------------
+
+def both_scripts(latin: str | None, hangul: str | None) -> str:
+    """A name or title in Latin letters with its Hangul beside it, when the record keeps one that differs."""
+    latin, hangul = latin or "", hangul or ""
+    if hangul and hangul != latin:
+        return f"{latin} ({hangul})" if latin else hangul
+    return latin
+
 
 @click.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
@@ -107,10 +122,12 @@ def verify_command(file: str, offline: bool) -> None:
     what = "Adopted minutes" if verdict.kind == "minutes" else "Agreed agenda"
     if verdict.correction:
         what += f", Corr. {verdict.correction}"
-    click.echo(f"{file}: {what} of {meeting.get('ref', '?')} — {meeting.get('title', {}).get('en', '')}")
+    title = meeting.get("title") or {}
+    click.echo(f"{file}: {what} of {meeting.get('ref', '?')} — {both_scripts(title.get('en'), title.get('ko'))}")
     click.echo(f"SHA-256 {verdict.digest}")
     if verdict.adopted_at:
-        names = ", ".join(f"{side}: {name}" for side, name in verdict.adopted_by.items())
+        names = ", ".join(f"{side}: {both_scripts(person['name'], person['name_ko'])}"
+                          for side, person in verdict.adopted_by.items())
         click.echo(f"Agreed {verdict.adopted_at} ({names})")
     for check in verdict.checks:
         click.echo(f"  ok   {check}")
