@@ -244,3 +244,22 @@ def test_cookies_are_secure_when_jcm_is_served_over_https(app, committee, databa
     assert set(cookies) == {SESSION, REMEMBER, DEVICE}
     for name, header in cookies.items():
         assert "Secure" in header and "HttpOnly" in header and "SameSite=Lax" in header, header
+
+
+def test_what_a_browser_sends_about_itself_is_kept_printable(app, committee):
+    browser = app.test_client()
+    browser.environ_base["HTTP_USER_AGENT"] = "Mozilla/5.0\x00\x07 (X11)"
+    assert post_form(browser, "/login", {"email": committee.us_admin.email, "password": PASSWORD}).status_code == 302
+    [record] = sessions_of(app, committee.us_admin)
+    assert record.user_agent == "Mozilla/5.0 (X11)" and record.address == "127.0.0.1"
+
+
+def test_changing_ones_password_keeps_this_browser_remembered_and_ends_the_others(app, committee):
+    browser = sign_in(app, committee.us_delegate, remember=True)
+    other = sign_in(app, committee.us_delegate, remember=True)
+    new = "a new long password"
+    response = post_form(browser, "/account", {"password-current_password": PASSWORD, "password-password": new,
+                                               "password-confirm": new})
+    assert response.status_code == 302
+    assert not signed_in(other) and not signed_in(copy_of(app, other, REMEMBER))
+    assert signed_in(copy_of(app, browser, REMEMBER))  # the browser reopened later is still signed in

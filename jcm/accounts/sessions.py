@@ -46,11 +46,16 @@ def start_session(user: User, address: str = "", user_agent: str = "") -> SignIn
     key = secrets.token_urlsafe(32)
     now = utcnow()
     record = SignInSession(key_hash=_digest(key), user_id=user.id, created_at=now, last_seen_at=now,
-                           address=(address or "")[:64], user_agent=(user_agent or "")[:300])
+                           address=_printable(address)[:64], user_agent=_printable(user_agent)[:300])
     db.session.add(record)
     db.session.flush()
     user.sign_in_key = key
     return record
+
+
+def _printable(text: str | None) -> str:
+    """What a request's header said, without the control characters a database may refuse (NUL on PostgreSQL)."""
+    return "".join(character for character in (text or "") if character.isprintable())
 
 
 def _open(record: SignInSession, now: datetime) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -81,7 +81,7 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data, client)
         except TooManyAttempts as error:
-            keep_despite_refusal()
+            keep_despite_refusal()  # what the refused attempt recorded stands (failures are counted apart)
             form.email.errors.append(error.message)
             status, headers = 429, {"Retry-After": str(error.retry_after)}
         except Invalid as error:
@@ -161,7 +161,8 @@ def account():
         ok, _none = submit(password, lambda: services.set_password(
             user, user, password.password.data, current_password=password.current_password.data))
         if ok:
-            sign_in(user)  # every sign-in of the account has ended: this browser goes on with a new one
+            # Every sign-in of the account has ended: this browser goes on with a new one, remembered if it was.
+            sign_in(user, remember=current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies)
             flash(_("Your password has been changed; your other sessions have been signed out."), "success")
             return redirect(url_for("accounts.account"))
         status = 422
