@@ -55,6 +55,11 @@ def create_app(test_config: dict | None = None) -> Flask:
                 template_folder=str(bundled_folder("templates")))
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, test_config)
+    if int(app.config.get("TRUSTED_PROXIES") or 0) > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client's address (for sign-in throttling, and kept with each sign-in) from the proxies' header.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]))
 
     import_models()
     db.init_app(app)

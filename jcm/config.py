@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -13,9 +14,15 @@ class Defaults:
     # The database defaults to an SQLite file in the instance folder (set in load_config).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # The session and "keep me signed in" cookies: never read by scripts, not sent by other sites' forms, and
+    # Secure when JCM_BASE_URL is https (load_config). Each names a sign-in kept on the server (SignInSession).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A sign-in ends after this long without a request, and this long after it began, whatever happens.
+    SESSION_IDLE_MINUTES = 30
+    SESSION_LIFETIME_HOURS = 12
     WTF_CSRF_TIME_LIMIT = None  # a form open all afternoon during a meeting must still submit
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -23,8 +30,18 @@ class Defaults:
     # werkzeug's scrypt: a slow, memory-hard KDF.
     PASSWORD_HASH_METHOD = "scrypt"
     PASSWORD_MIN_LENGTH = 10
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT_MINUTES = 15
+    # Failed sign-ins slow down whoever makes them, never lock an account: past the free failures counted per
+    # client address (any account) and per account (from clients its owner has not signed in from), the next
+    # attempt waits 2, 4, 8 ... seconds, at most LOGIN_MAX_DELAY_SECONDS. A count is forgotten after
+    # LOGIN_FORGET_FAILURES_MINUTES without a failure. A browser its owner signed in from before (a "known device"
+    # cookie, kept LOGIN_KNOWN_DEVICE_DAYS) is slowed only by its own failures.
+    LOGIN_FREE_FAILURES_PER_ADDRESS = 10
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_DELAY_SECONDS = 900
+    LOGIN_FORGET_FAILURES_MINUTES = 60
+    LOGIN_KNOWN_DEVICE_DAYS = 365
+    # Behind reverse proxies, how many of them set X-Forwarded-For: the client's address is read from there.
+    TRUSTED_PROXIES = 0
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     BUNDLED_MOU = "us-rok-st-mou.yaml"
     PAGE_SIZE = 50
@@ -66,6 +83,10 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    secure = str(app.config.get("BASE_URL", "")).lower().startswith("https://")
+    app.config["SESSION_COOKIE_SECURE"] = secure or bool(app.config.get("SESSION_COOKIE_SECURE"))
+    app.config["REMEMBER_COOKIE_SECURE"] = secure or bool(app.config.get("REMEMBER_COOKIE_SECURE"))
+    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(hours=int(app.config["SESSION_LIFETIME_HOURS"])))
 
 
 def normalise_database_url(url: str) -> str:

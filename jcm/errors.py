@@ -58,6 +58,10 @@ class TooManyAttempts(JCMError):
     status = 429
     code = "too_many_attempts"
 
+    def __init__(self, message: str, *, retry_after: int | None = None, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after  # seconds, sent as Retry-After
+
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -110,10 +114,11 @@ def busy_response():
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(JCMError)
     def handle_jcm_error(error: JCMError):
+        headers = {"Retry-After": str(error.retry_after)} if getattr(error, "retry_after", None) else {}
         if wants_json():
-            return jsonify(error.payload()), error.status
+            return jsonify(error.payload()), error.status, headers
         return render_template("errors/error.html", status=error.status, title=None,
-                               message=error.message), error.status
+                               message=error.message), error.status, headers
 
     @app.errorhandler(CSRFError)
     def handle_csrf_error(error: CSRFError):

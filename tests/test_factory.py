@@ -15,15 +15,15 @@ from tests.conftest import postgres_server_url
 def test_configuration_comes_from_defaults_then_instance_file_then_environment(tmp_path, monkeypatch):
     instance = tmp_path / "inst"
     instance.mkdir()
-    (instance / "config.py").write_text("PAGE_SIZE = 20\nLOGIN_MAX_FAILURES = 3\n")
+    (instance / "config.py").write_text("PAGE_SIZE = 20\nLOGIN_FREE_FAILURES_PER_ACCOUNT = 3\n")
     monkeypatch.setenv("JCM_INSTANCE_PATH", str(instance))
-    monkeypatch.setenv("JCM_LOGIN_MAX_FAILURES", "7")
+    monkeypatch.setenv("JCM_LOGIN_FREE_FAILURES_PER_ACCOUNT", "7")
     monkeypatch.delenv("JCM_DATABASE_URL", raising=False)
     app = create_app()
     assert app.instance_path == str(instance)
     assert app.config["PASSWORD_MIN_LENGTH"] == 10  # default
     assert app.config["PAGE_SIZE"] == 20  # instance/config.py
-    assert app.config["LOGIN_MAX_FAILURES"] == 7  # JCM_* beats the instance file
+    assert app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"] == 7  # JCM_* beats the instance file
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance}/jcm.sqlite3"
 
 

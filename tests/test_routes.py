@@ -138,9 +138,10 @@ WRITES: dict[str, tuple[Write, ...]] = {
 # Writes no rule governs: signing in and out, setting up the first account, one's own language, profile, password,
 # tokens and calendar address, and checking a copy of a document.
 OWN_OR_PUBLIC = {"accounts.login", "accounts.logout", "accounts.setup", "i18n.set_locale", "accounts.account",
-                 "feeds.calendar_page", "verification.verify"}
+                 "accounts.sign_out_everywhere", "feeds.calendar_page", "verification.verify"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-VOLATILE = {("user", "last_login_at"), ("api_token", "last_used_at")}  # a sign-in and a token's use, not data
+# A sign-in, a token's use and a sign-in's last request, not data.
+VOLATILE = {("user", "last_login_at"), ("api_token", "last_used_at"), ("sign_in_session", "last_seen_at")}
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
@@ -57,14 +58,16 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = flag(_l("Active"), default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    last_failed_login_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Bumped on a password change or deactivation, so other sessions of the account end.
+    # Counts password changes and deactivations, each of which also ends the account's sign-ins (SignInSession).
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     # Counts edits of the account's details (not sign-ins), so a stale edit form is detected.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")
+
+    # The key of the sign-in this account was loaded for (jcm.accounts.sessions), never stored: Flask-Login keeps it
+    # in the session cookie and the "keep me signed in" cookie, and the server decides whether it still holds.
+    sign_in_key: ClassVar[str | None] = None
 
     __table_args__ = (
         one_of("side", Side),
@@ -80,7 +83,7 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_epoch}"
+        return self.sign_in_key or ""
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.side} {self.role}>"
@@ -101,3 +104,32 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class SignInSession(db.Model):
+    """One sign-in of one browser, kept on the server so that it can end there: by signing out, by "sign out
+    everywhere", by a password change or deactivation, after SESSION_IDLE_MINUTES without a request and
+    SESSION_LIFETIME_HOURS after it began. The browser holds its key; only the key's SHA-256 is kept here."""
+
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Kept to within a minute, apart from the request's own changes (jcm.accounts.sessions.note_session_use).
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins counted under one key — a client address, an account name as typed, or an account on one
+    known browser — from which the wait before the next attempt grows (jcm.accounts.throttle)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -16,7 +17,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from jcm.accounts import throttle
 from jcm.accounts.models import ApiToken, Organization, User
+from jcm.accounts.sessions import end_sessions
+from jcm.accounts.throttle import Client
 from jcm.errors import Conflict, Invalid, NotFound, TooManyAttempts
 from jcm.extensions import db
 from jcm.fields import audited, populate
@@ -130,6 +134,7 @@ def update_user(actor, user: User, data: dict[str, Any], expected_version: int |
         _check_organization(user)
         if before["active"] and not user.active:
             user.session_epoch += 1
+            end_sessions(user)
     if change.made:
         account_changed.send(user, actor=actor, action="user.update", before=change.before, after=change.after)
     return user
@@ -152,42 +157,43 @@ def set_password(actor, user: User, password: str, current_password: str | None 
     _check_password(password)
     user.password_hash = hash_password(password)
     user.session_epoch += 1
-    user.failed_logins = 0
+    end_sessions(user)  # every browser signs in again with the new password (the page starts this one afresh)
     db.session.flush()
     account_changed.send(user, actor=actor or "command line", action="user.password")
 
 
-def authenticate(email: str, password: str) -> User:
-    """The account for these credentials; repeated failures lock the account for a while."""
-    config = current_app.config
+def authenticate(email: str, password: str, client: Client | None = None) -> User:
+    """The account for these credentials. Failures slow down further attempts, never lock the account: by the
+    client's address and by the account, except on a browser the account has signed in from (jcm.accounts.throttle)."""
+    client = client or Client()
     message = _("The e-mail address or password is not correct.")
     try:
         key = normalise_email(email)
     except Invalid:
-        raise Invalid(message, field="email") from None
-    user = db.session.scalar(select(User).where(User.email == key))
-    if user is None:
-        # Spend the same time as a real check, so the answer does not reveal which accounts exist.
-        check_password_hash(_dummy_hash(), password or "")
-        raise Invalid(message, field="email")
-    now = utcnow()
-    lockout = timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
-    if (user.failed_logins >= config["LOGIN_MAX_FAILURES"] and user.last_failed_login_at
-            and now - user.last_failed_login_at < lockout):
-        wait = lockout - (now - user.last_failed_login_at)
-        raise TooManyAttempts(_("Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
-                                minutes=max(1, int(wait.total_seconds() // 60) + 1)))
-    if not user.password_hash or not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins += 1
-        user.last_failed_login_at = now
-        db.session.flush()
+        key = None
+    user = db.session.scalar(select(User).where(User.email == key)) if key else None
+    counted = throttle.buckets(client, key, user.id if user is not None else None)
+    wait = throttle.wait_for(counted)
+    if wait:
+        raise TooManyAttempts(too_many_attempts_message(wait), retry_after=wait)
+    if user is None or not user.password_hash or not check_password_hash(user.password_hash, password or ""):
+        if user is None:
+            # Spend the same time as a real check, so the answer does not reveal which accounts exist.
+            check_password_hash(_dummy_hash(), password or "")
+        throttle.count_failure(counted)
         raise Invalid(message, field="email")
     if not user.active:
         raise Invalid(_("This account has been deactivated. Ask an administrator."), field="email")
-    user.failed_logins = 0
-    user.last_login_at = now
+    throttle.forget_failures(counted)
+    user.last_login_at = utcnow()
     db.session.flush()
     return user
+
+
+def too_many_attempts_message(seconds: int) -> str:
+    if seconds < 120:
+        return _("Too many failed sign-in attempts. Wait %(n)d seconds before trying again.", n=seconds)
+    return _("Too many failed sign-in attempts. Wait %(n)d minutes before trying again.", n=math.ceil(seconds / 60))
 
 
 _DUMMY: dict[str, str] = {}
@@ -198,17 +204,6 @@ def _dummy_hash() -> str:
     if method not in _DUMMY:
         _DUMMY[method] = generate_password_hash(secrets.token_hex(8), method=method)
     return _DUMMY[method]
-
-
-def load_session_user(session_id: str) -> User | None:
-    try:
-        user_id, epoch = (int(part) for part in session_id.split(":"))
-    except (ValueError, AttributeError):
-        return None
-    user = db.session.get(User, user_id)
-    if user is None or user.session_epoch != epoch or not user.active:
-        return None
-    return user
 
 
 def get_user(user_id: int) -> User:

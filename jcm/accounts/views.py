@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from jcm.accounts import services
+from jcm.accounts import services, sessions, throttle
 from jcm.accounts.forms import AccountForm, EmptyForm, LoginForm, PasswordForm, ProfileForm, SetupForm, TokenForm
 from jcm.accounts.models import ApiToken, User
 from jcm.errors import Invalid, NotFound, TooManyAttempts
@@ -22,8 +22,9 @@ bp = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader
-def load_user(session_id: str):
-    return services.load_session_user(session_id)
+def load_user(key: str):
+    """The session cookie's (or the remember cookie's) sign-in, while it holds on the server."""
+    return sessions.load_session_user(key)
 
 
 @login_manager.request_loader
@@ -46,7 +47,10 @@ def unauthorized():
 
     if wants_json():
         return json_error(401, "unauthorized", _("Authentication required."))
-    flash(_("Please sign in to see this page."), "info")
+    if g.get("sign_in_expired"):
+        flash(_("Your sign-in has expired. Please sign in again."), "info")
+    else:
+        flash(_("Please sign in to see this page."), "info")
     return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
 
 
@@ -60,7 +64,7 @@ def setup():
         ok, user = submit(form, lambda: services.create_first_admin(
             {"name": form.name.data, "email": form.email.data, "side": form.side.data}, form.password.data))
         if ok:
-            login_user(user)
+            sign_in(user)
             flash(_("Welcome. You are JCM's first administrator."), "success")
             return redirect(url_for("mou.home"))
     return render_template("accounts/setup.html", form=form), form_status(form)
@@ -71,24 +75,33 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("mou.home"))
     form = LoginForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
+        client = throttle.client_of(request)
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(form.email.data, form.password.data, client)
         except TooManyAttempts as error:
-            keep_despite_refusal()
+            keep_despite_refusal()  # what the refused attempt recorded stands (failures are counted apart)
             form.email.errors.append(error.message)
-            status = 429
+            status, headers = 429, {"Retry-After": str(error.retry_after)}
         except Invalid as error:
-            keep_despite_refusal()  # the failure count must stick
+            keep_despite_refusal()
             form.email.errors.append(error.message)
             status = 401
         else:
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            sign_in(user, remember=form.remember.data)
+            response = redirect(_safe_next(request.args.get("next")))
+            throttle.remember_device(response, client, user.id)
+            return response
     elif form.is_submitted():
         status = 422
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form), status, headers
+
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """A new sign-in, kept on the server, for this browser."""
+    sessions.start_session(user, request.remote_addr or "", request.headers.get("User-Agent", ""))
+    login_user(user, remember=remember)
 
 
 def remember_locale(app, locale: str) -> None:
@@ -101,9 +114,24 @@ def remember_locale(app, locale: str) -> None:
 @bp.post("/logout")
 def logout():
     if EmptyForm().validate_on_submit():
+        user = actor()
+        if user is not None:
+            sessions.end_session(user.sign_in_key)  # a copy of this browser's cookies is refused from now on
         logout_user()
         flash(_("You have signed out."), "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """Ends every sign-in of one's account, this browser's and remembered ones included; API tokens stay."""
+    if EmptyForm().validate_on_submit():
+        sessions.sign_out_everywhere(actor(), actor())
+        logout_user()
+        flash(_("You have been signed out everywhere. Your API tokens still work until you revoke them."), "info")
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.account"))
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -133,7 +161,8 @@ def account():
         ok, _none = submit(password, lambda: services.set_password(
             user, user, password.password.data, current_password=password.current_password.data))
         if ok:
-            login_user(user)  # the session epoch moved on: keep this session, end the others
+            # Every sign-in of the account has ended: this browser goes on with a new one, remembered if it was.
+            sign_in(user, remember=current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies)
             flash(_("Your password has been changed; your other sessions have been signed out."), "success")
             return redirect(url_for("accounts.account"))
         status = 422
@@ -148,7 +177,8 @@ def account():
         status = 422
     return render_template("accounts/account.html", user=user, profile=profile, password=password,
                            token_form=token_form, new_token=new_token, tokens=services.tokens_of(user),
-                           revoke_form=EmptyForm()), status
+                           revoke_form=EmptyForm(), sign_ins=sessions.open_sessions(user),
+                           is_current=lambda record: sessions.is_current(record, user)), status
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

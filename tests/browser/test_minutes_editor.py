@@ -116,6 +116,37 @@ def test_after_an_expired_sign_in_the_text_comes_back(app, page, committee, sect
     assert stored(app, section_id) == ("Typed while the session ran out.", 2)
 
 
+def test_after_the_server_ends_an_idle_sign_in_the_text_comes_back(app, page, committee, section):
+    """The cookies are still in the browser, but the server has ended the sign-in (30 minutes without use)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from jcm.accounts.models import SignInSession
+
+    meeting_id, section_id = section
+    sign_in(page, committee.us_secretariat)
+    open_minutes(page, meeting_id)
+    page.fill(f"#discussion-{section_id}", "Typed through a long coffee break.")
+    with app.app_context():
+        for record in db.session.scalars(select(SignInSession)):
+            record.last_seen_at -= timedelta(hours=1)
+        db.session.commit()
+
+    with page.expect_navigation():
+        page.click(save_button(section_id))
+    assert "/login" in page.url and "next=" in page.url
+    page.fill("input[name=email]", committee.us_secretariat.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert f"/meetings/{meeting_id}/minutes" in page.url
+    expect(page.locator(f"#discussion-{section_id}")).to_have_value("Typed through a long coffee break.")
+    with page.expect_navigation():
+        page.click(save_button(section_id))
+    assert stored(app, section_id) == ("Typed through a long coffee break.", 2)
+
+
 def test_a_kept_draft_older_than_the_stored_text_saves_as_a_conflict_with_both_texts(app, page, committee, section):
     meeting_id, section_id = section
     sign_in(page, committee.us_secretariat)
