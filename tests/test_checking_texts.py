@@ -294,12 +294,13 @@ def test_a_stale_korean_record_of_circulated_minutes_is_checked_from_the_page_an
 def test_an_action_items_page_shows_its_texts_and_the_check_of_the_readers_side(
         app, client, auth, committee, make_action_item):
     item = make_action_item(title="Exchange AI-ready dataset inventories", title_ko="AI 활용 가능 데이터셋 목록 교환")
-    auth.login(committee.us_observer)
+    auth.login(committee.us_observer)  # reads the item in English, and where its texts stand in a word
     page = client.get(f"/action-items/{item}").get_data(as_text=True)
-    assert "AI 활용 가능 데이터셋 목록 교환" in page and check_buttons(page) == []
+    assert "text-state--written" in page and 'id="texts"' not in page and check_buttons(page) == []
 
     sign_in(auth, committee.kr_secretariat)
     page = client.get(f"/action-items/{item}").get_data(as_text=True)
+    assert 'id="texts"' in page and "AI 활용 가능 데이터셋 목록 교환" in page and "Exchange AI-ready" in page
     assert check_buttons(page) == [f"/texts/action_item/{item}/title/ko/check"]
     response = send(client, f"/action-items/{item}", f"/texts/action_item/{item}/title/ko/check")
     assert response.status_code == 302 and response.headers["Location"] == f"/action-items/{item}"
