@@ -98,6 +98,7 @@ WRITES: dict[str, tuple[Write, ...]] = {
     "minutes.start": (Write("minutes.start", "meeting"),),
     "texts.check": (Write("text.check", "text", args=(("field", "title"), ("language", "ko"))),),
     "api_texts.check_text": (Write("text.check", "text", json={"field": "title", "language": "ko"}),),
+    "texts.check_written": (Write("text.check", "written_texts", args=(("language", "ko"),)),),
     "minutes.save_section": (Write("minutes.edit", "section"),),
     "minutes.restore": (Write("minutes.edit", "section", args=(("version", 1),)),),
     "minutes.attendance": (Write("minutes.edit", "minutes", args=(("side", "KR"),)),),
@@ -169,7 +170,7 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
     from jcm.minutes import services as minutes
     from jcm.mou.models import FocusArea
     from jcm.mou.services import get_agreement
-    from jcm.texts.services import what_is_checked
+    from jcm.texts.services import TextCheck, what_is_checked
 
     meeting_ids = {"planning": make_meeting(ordinal=20, start_date="2027-09-01"),
                    "agreed by the U.S.": make_meeting(ordinal=21, start_date="2027-10-01"),
@@ -249,6 +250,9 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
                                lambda: get_action_item(item))],
         "text": [Target("an action item's title, Korean text missing", {"kind": "action_item", "record_id": item},
                         lambda: what_is_checked(get_action_item(item), "title", "ko"))],
+        "written_texts": [Target(f"the Korean texts written in the {stage} meeting", {"meeting_id": meeting_id},
+                                 lambda: TextCheck("ko", "KR", "written"))
+                          for stage, meeting_id in meeting_ids.items()],
         "agreement": [Target("no notice given", {"agreement_id": committee.agreement_id},
                              lambda: get_agreement(committee.agreement_id))],
         "focus_area": [Target("A.1", {"focus_area_id": a1}, lambda: None)],

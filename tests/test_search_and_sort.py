@@ -232,3 +232,118 @@ def test_the_api_documents_its_search_and_its_title_sort(client):
         q = parameters(path)["q"]
         assert q["in"] == "query" and q["schema"]["maxLength"] == 200 and "Korean" in q["description"]
     assert {"title", "-title"} <= set(parameters("/api/v1/action-items")["sort"]["schema"]["enum"])
+
+
+# --- every list of titled things sorts by title in the reader's language ----------------------------------
+
+@pytest.fixture
+def titled_meetings(app, committee, make_meeting) -> dict[int, str]:
+    """Seven past meetings titled as TITLES, the 11th and on, held a month apart; the English title of each, by
+    its id. The one with no Korean title has none (a new meeting is given the customary one, 제N차 …)."""
+    from jcm.meetings.models import Meeting
+
+    titles = {}
+    for number, (english, korean) in enumerate(TITLES):
+        meeting_id = make_meeting(ordinal=11 + number, start_date=day(-400 + 30 * number), title=english,
+                                  title_ko=korean, status="held")
+        if not korean:
+            with app.app_context():
+                db.session.get(Meeting, meeting_id).title_ko = ""
+                db.session.commit()
+        titles[meeting_id] = english
+    return titles
+
+
+def in_reading_order(order: list[str]) -> list[str]:
+    """The English titles of the items of TITLES, in the order a reader sees their titles in."""
+    english = {korean or english: english for english, korean in TITLES}
+    return [english.get(title, title) for title in order]
+
+
+def meetings_on(page: str, titles: dict[int, str]) -> list[str]:
+    return [titles[int(found)] for found in re.findall(r'<a href="/meetings/(\d+)">', page) if int(found) in titles]
+
+
+@pytest.mark.parametrize("locale, order", [("en", ENGLISH_ORDER), ("ko", KOREAN_ORDER)])
+def test_the_meetings_sorted_by_title_read_in_the_readers_language(app, client, auth, committee, titled_meetings,
+                                                                   locale, order):
+    speak(app, committee.kr_delegate, locale)
+    auth.login(committee.kr_delegate)
+    response = client.get("/meetings?sort=title")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert meetings_on(page, titled_meetings) == in_reading_order(order)
+    assert '<option value="title" selected>' in page
+    assert meetings_on(client.get("/meetings?sort=-title").get_data(as_text=True),
+                       titled_meetings) == in_reading_order(order)[::-1]
+
+
+def test_the_meetings_are_still_latest_first_unless_sorted_by_title(client, auth, committee, titled_meetings):
+    auth.login(committee.kr_delegate)
+    latest_first = [english for english, _korean in TITLES][::-1]
+    assert meetings_on(client.get("/meetings").get_data(as_text=True), titled_meetings) == latest_first
+    assert meetings_on(client.get("/meetings?sort=date").get_data(as_text=True), titled_meetings) == latest_first
+
+
+def test_the_meetings_sorted_by_title_keep_upcoming_and_past_apart(client, auth, committee, make_meeting):
+    make_meeting(ordinal=11, start_date=day(-100), title="Zebrafish meeting", status="held")
+    make_meeting(ordinal=12, start_date=day(-50), title="Accelerator meeting", status="held")
+    make_meeting(ordinal=13, start_date=day(50), title="Yeast meeting")
+    make_meeting(ordinal=14, start_date=day(20), title="Bio meeting")
+    auth.login(committee.us_delegate)
+    page = client.get("/meetings?sort=title").get_data(as_text=True)
+    upcoming, past = page.split('id="past-heading"')
+    assert re.findall(r'<a href="/meetings/\d+">([^<]+)</a>', upcoming) == ["Bio meeting", "Yeast meeting"]
+    assert re.findall(r'<a href="/meetings/\d+">([^<]+)</a>', past) == ["Accelerator meeting", "Zebrafish meeting"]
+
+
+@pytest.mark.parametrize("locale, order", [("en", ENGLISH_ORDER), ("ko", KOREAN_ORDER)])
+def test_the_api_sorts_meetings_by_title_in_the_callers_language(app, api, committee, titled_meetings, locale,
+                                                                 order):
+    speak(app, committee.us_observer, locale)
+    response = api.get("/api/v1/meetings?sort=title", committee.us_observer)
+    assert response.status_code == 200
+    assert [titled_meetings[meeting["id"]] for meeting in response.json] == in_reading_order(order)
+    response = api.get("/api/v1/meetings?sort=-title", committee.us_observer)
+    assert [titled_meetings[meeting["id"]] for meeting in response.json] == in_reading_order(order)[::-1]
+    default = api.get("/api/v1/meetings", committee.us_observer)
+    assert [meeting["ordinal"] for meeting in default.json] == list(range(17, 10, -1))
+
+
+@pytest.mark.parametrize("locale, order", [("en", ENGLISH_ORDER), ("ko", KOREAN_ORDER)])
+def test_my_action_items_sorted_by_title_read_in_my_language(app, client, auth, committee, titled, locale, order):
+    speak(app, committee.kr_delegate, locale)
+    auth.login(committee.kr_delegate)
+    page = client.get("/my-action-items?sort=title").get_data(as_text=True)
+    assert refs_on(page) == refs_of(order, titled)
+    assert '<option value="title" selected>' in page
+    assert refs_on(client.get("/my-action-items?sort=-title").get_data(as_text=True)) == refs_of(order, titled)[::-1]
+    # by default, as before: overdue first, then by due date (they fall due one day after the other)
+    assert refs_on(client.get("/my-action-items").get_data(as_text=True)) == list(titled.values())
+
+
+def test_my_action_items_sorted_by_title_and_searched_at_once(app, client, auth, committee, titled):
+    speak(app, committee.kr_delegate, "ko")
+    auth.login(committee.kr_delegate)
+    page = client.get("/my-action-items", query_string={"sort": "title", "q": "점검"}).get_data(as_text=True)
+    assert refs_on(page) == refs_of(["꼼꼼한 양자 워크숍 후속 점검", "다자간 협력 현황 점검"], titled)
+
+
+@pytest.mark.parametrize("path", ["/meetings", "/my-action-items"])
+def test_a_sort_that_does_not_exist_is_refused_with_a_clear_message(client, auth, committee, titled, path):
+    auth.login(committee.kr_delegate)
+    response = client.get(path, query_string={"sort": "colour"})
+    assert response.status_code == 422
+    assert "Sort by one of:" in response.get_data(as_text=True)
+
+
+def test_a_program_is_told_which_meeting_sorts_there_are(api, committee):
+    response = api.get("/api/v1/meetings?sort=colour", committee.us_observer)
+    assert response.status_code == 422
+    assert response.json["error"]["fields"]["query"]["sort"] == ["Sort by one of: date, title, -title."]
+
+
+def test_the_api_documents_the_meetings_title_sort(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    parameters = {parameter["name"]: parameter for parameter in spec["paths"]["/api/v1/meetings"]["get"]["parameters"]}
+    assert parameters["sort"]["schema"]["enum"] == ["date", "title", "-title"]

@@ -477,10 +477,16 @@ def register_counts(filters: RegisterFilter, today: date, agreement_id: int | No
     return counts
 
 
-def my_action_items(user: User, today: date, *, include_closed: bool = False,
-                    q: str | None = None) -> list[ActionItem]:
-    """What the user or their organization owns: overdue first, then by due date; with `q`, those whose title or
-    description has its words."""
+# How "My action items" may be sorted: overdue first, then by due date; or by title as the reader sees it.
+MY_SORTS = ("due", "title", "-title")
+
+
+def my_action_items(user: User, today: date, *, include_closed: bool = False, q: str | None = None,
+                    sort: str = "due", language: str = "en") -> list[ActionItem]:
+    """What the user or their organization owns: overdue first, then by due date, or by the title a reader of
+    `language` sees (`sort` is one of MY_SORTS); with `q`, those whose title or description has its words."""
+    if sort not in MY_SORTS:
+        raise Invalid(_("Sort by one of: %(sorts)s.", sorts=", ".join(MY_SORTS)), field="sort")
     conditions = [_owner_match(user_id=user.id)]
     if user.organization_id:
         conditions.append(_owner_match(organization_id=user.organization_id))
@@ -490,5 +496,7 @@ def my_action_items(user: User, today: date, *, include_closed: bool = False,
     found = text_matches(q)
     if found is not None:
         query = query.where(found)
+    if sort != "due":
+        return list(db.session.scalars(query.order_by(*sort_order(sort, language))).unique())
     items = list(db.session.scalars(query.order_by(ActionItem.due_date, ActionItem.ref)).unique())
     return sorted(items, key=lambda item: (not item.is_overdue(today), item.due_date, item.ref))

@@ -70,9 +70,12 @@ def mine():
         q = read_search(request.args)
     except Invalid as invalid:
         q, error, status = "", invalid.message, 422
-    items = services.my_action_items(actor(), today, q=q)
-    return render_template("actions/mine.html", items=items, today=today, card=card_lines(), q=q, error=error,
-                           form=UpdateForm(formdata=None)), status
+    sort = request.args.get("sort") or "due"
+    if sort not in services.MY_SORTS:
+        error, status, sort = _("Sort by one of: %(sorts)s.", sorts=", ".join(services.MY_SORTS)), 422, "due"
+    items = services.my_action_items(actor(), today, q=q, sort=sort, language=locale_code())
+    return render_template("actions/mine.html", items=items, today=today, card=card_lines(), q=q, sort=sort,
+                           error=error, form=UpdateForm(formdata=None)), status
 
 
 @bp.get("/action-items/<int:item_id>")

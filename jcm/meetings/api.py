@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from jcm.api import current_api_user
 from jcm.api.resources import commit, refusals
 from jcm.errors import Invalid, NotFound
+from jcm.i18n import locale_code
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting
 from jcm.meetings.schemas import (AgendaApprovalsSchema, AgendaItemCreateSchema, AgendaItemSchema,
@@ -46,9 +47,11 @@ def approvals(meeting: Meeting) -> dict[str, Any]:
 @meetings_api.arguments(MeetingQuery, location="query")
 @meetings_api.response(200, MeetingSchema(many=True))
 def list_meetings(args):
-    """All meetings, latest first; `q` keeps those whose title, venue or city has its words."""
+    """All meetings, latest first; `q` keeps those whose title, venue or city has its words; `sort=title` orders
+    them by the title in the caller's language (their account's, else the request's Accept-Language)."""
     require(current_api_user(), "meeting.view")
-    found = meetings.list_meetings(args.get("agreement_id"), q=args.get("q"))
+    found = meetings.list_meetings(args.get("agreement_id"), q=args.get("q"), sort=args.get("sort", "date"),
+                                   language=locale_code())
     if "status" in args:
         found = [meeting for meeting in found if meeting.status == args["status"]]
     return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, post_load, validate
 
 from jcm.api.schemas import (ID, SearchText, SideApprovalsSchema, StrictSchema, input_fields, output_fields,
@@ -13,7 +14,7 @@ from jcm.api.schemas import (ID, SearchText, SideApprovalsSchema, StrictSchema, 
 from jcm.collation import MAX_QUERY_LENGTH
 from jcm.fields import declared, editable
 from jcm.meetings.models import MEETING_STATUSES, AgendaItem, Meeting
-from jcm.meetings.services import SETTABLE_STATUSES, Slot
+from jcm.meetings.services import MEETING_SORTS, SETTABLE_STATUSES, Slot
 
 # agenda_agreed and minutes_adopted follow from both sides' approvals; a secretariat sets only the others by hand.
 SETTABLE_STATUS = validate.OneOf(SETTABLE_STATUSES)
@@ -76,6 +77,11 @@ class MeetingQuery(Schema):
     status = fields.Str(validate=validate.OneOf(MEETING_STATUSES))
     q = SearchText(metadata={"description": search_description("the title, venue or city"),
                              "maxLength": MAX_QUERY_LENGTH, "example": "세종"})
+    sort = fields.Str(validate=validate.OneOf(MEETING_SORTS, error=_l("Sort by one of: %(sorts)s.",
+                                                                      sorts=", ".join(MEETING_SORTS))),
+                      metadata={"description": "default: date (the latest first); title: by the title in the reader's "
+                                               "language (the Korean title for a Korean reader, where there is one), "
+                                               "Hangul in 가나다 order; -title: the reverse", "enum": list(MEETING_SORTS)})
 
 
 PRESENTERS = {"presenters": (("US", "presenter_us"), ("KR", "presenter_kr")),

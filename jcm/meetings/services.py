@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from jcm.accounts.models import User
 from jcm.audit.services import record, tracked
 from jcm.bilingual import NamedGap, Weighed, named_gaps, refuse_gaps
-from jcm.collation import finds
+from jcm.collation import finds, in_language, sort_key
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, editable, populate
@@ -79,9 +79,25 @@ def get_meeting(meeting_id: int, *, with_agenda: bool = False) -> Meeting:
     return meeting
 
 
-def list_meetings(agreement_id: int | None = None, q: str | None = None) -> list[Meeting]:
-    """Latest first; with `q`, the meetings whose title, venue or city, in English or Korean, has its words."""
-    query = meeting_query().order_by(Meeting.start_date.desc(), Meeting.ordinal.desc())
+# How a list of meetings may be sorted: by date (the latest first, and the upcoming soonest first), or by the title
+# a reader of a language sees — the Korean title for a Korean reader where there is one, Hangul in 가나다 order.
+MEETING_SORTS = ("date", "title", "-title")
+
+
+def _meeting_order(sort: str, language: str) -> tuple:
+    if sort in ("title", "-title"):
+        key = sort_key(in_language(Meeting.title, Meeting.title_ko, language))
+        return (key.desc() if sort == "-title" else key, Meeting.ordinal.desc())
+    return (Meeting.start_date.desc(), Meeting.ordinal.desc())
+
+
+def list_meetings(agreement_id: int | None = None, q: str | None = None, *, sort: str = "date",
+                  language: str = "en") -> list[Meeting]:
+    """Latest first, or by title as a reader of `language` sees them (`sort` is one of MEETING_SORTS); with `q`,
+    the meetings whose title, venue or city, in English or Korean, has its words."""
+    if sort not in MEETING_SORTS:
+        raise Invalid(_("Sort by one of: %(sorts)s.", sorts=", ".join(MEETING_SORTS)), field="sort")
+    query = meeting_query().order_by(*_meeting_order(sort, language))
     if agreement_id is not None:
         query = query.where(Meeting.agreement_id == agreement_id)
     found = finds(q, Meeting.title, Meeting.title_ko, Meeting.venue, Meeting.venue_ko, Meeting.city, Meeting.city_ko)
@@ -90,9 +106,13 @@ def list_meetings(agreement_id: int | None = None, q: str | None = None) -> list
     return list(db.session.scalars(query))
 
 
-def split_meetings(meetings: Iterable[Meeting], today: date) -> tuple[list[Meeting], list[Meeting]]:
-    """Upcoming (soonest first) and past (latest first)."""
-    upcoming = sorted((m for m in meetings if m.end_date >= today), key=lambda m: m.start_date)
+def split_meetings(meetings: Iterable[Meeting], today: date, *, by_date: bool = True) -> tuple[list[Meeting],
+                                                                                            list[Meeting]]:
+    """Upcoming (soonest first) and past (latest first); without `by_date`, each in the order given."""
+    meetings = list(meetings)
+    upcoming = [m for m in meetings if m.end_date >= today]
+    if by_date:
+        upcoming.sort(key=lambda m: m.start_date)
     past = [m for m in meetings if m.end_date < today]
     return upcoming, past
 

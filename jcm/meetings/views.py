@@ -18,7 +18,7 @@ from jcm.accounts.models import User
 from jcm.api.schemas import read_search
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
-from jcm.i18n import localized
+from jcm.i18n import locale_code, localized
 from jcm.labels import choices
 from jcm.meetings import attachments, services
 from jcm.meetings.forms import AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, StatusForm
@@ -78,8 +78,13 @@ def index():
         q = read_search(request.args)
     except Invalid as invalid:
         q, error, status = "", invalid.message, 422
-    upcoming, past = services.split_meetings(services.list_meetings(q=q), date.today())
-    return render_template("meetings/index.html", upcoming=upcoming, past=past, q=q, error=error), status
+    sort = request.args.get("sort") or "date"
+    if sort not in services.MEETING_SORTS:
+        error, status, sort = _("Sort by one of: %(sorts)s.", sorts=", ".join(services.MEETING_SORTS)), 422, "date"
+    found = services.list_meetings(q=q, sort=sort, language=locale_code())
+    upcoming, past = services.split_meetings(found, date.today(), by_date=sort == "date")
+    return render_template("meetings/index.html", upcoming=upcoming, past=past, q=q, sort=sort,
+                           error=error), status
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])

@@ -8,9 +8,11 @@ from typing import Any
 from flask_babel import gettext as _
 
 from jcm.audit.services import record
-from jcm.bilingual import LANGUAGES, note_checking, now, pair_of, pairs, states, text_state
+from jcm.bilingual import LANGUAGES, Weighed, note_checking, now, pair_of, pairs, states, text_state
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
+from jcm.meetings.services import agenda_texts
+from jcm.minutes.services import minutes_for, minutes_texts
 from jcm.mou.services import first_agreement
 from jcm.permissions import require
 
@@ -70,3 +72,46 @@ def check_text(actor, obj: Any, field: str, language: str, revision: int | None 
     db.session.flush()
     record(actor, "text.check", obj, after={"field": field, "language": language, "revision": state.revision})
     return states(obj)
+
+
+# --- a meeting's texts, as the parity gate weighs them ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class TextGroup:
+    """The records an act of a meeting weighs (agreeing its agenda; circulating and adopting its minutes), each
+    named as the gate names it."""
+
+    act: str  # agenda | minutes
+    records: list[Weighed]
+
+
+def meeting_texts(meeting) -> list[TextGroup]:
+    """Every record whose texts the parity gate weighs for a meeting: the agenda's, and the minutes' once started."""
+    groups = [TextGroup("agenda", agenda_texts(meeting))]
+    minutes = minutes_for(meeting)
+    if minutes is not None:
+        groups.append(TextGroup("minutes", minutes_texts(minutes, meeting)))
+    return groups
+
+
+def text_key(obj: Any, field: str) -> str:
+    """How a page names one text of a record: kind:id:field."""
+    return f"{type(obj).__tablename__}:{obj.id}:{field}"
+
+
+def check_written_texts(actor, records: list[Any], language: str, seen: dict[str, int]) -> tuple[int, int]:
+    """The secretariat answering for `language` checks, at once, each text of the records that is written in it
+    and not yet checked — those `seen` names ({text_key: revision read}) and only as they were read: a text
+    changed since, gone stale or checked meanwhile is left for a look of its own. Returns (checked, left)."""
+    require(actor, "text.check", TextCheck(language, answering_side(language), "written"))
+    checked = 0
+    for obj in records:
+        for pair in pairs(type(obj)):
+            revision = seen.get(text_key(obj, pair.english))
+            if revision is None:
+                continue
+            state = text_state(obj, pair.english, language)
+            if state.status == "written" and state.revision == revision:
+                check_text(actor, obj, pair.english, language, revision)
+                checked += 1
+    return checked, len(seen) - checked

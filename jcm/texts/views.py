@@ -7,12 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import login_required
 
 from jcm.accounts.forms import EmptyForm
-from jcm.bilingual import LANGUAGES, TextState, pairs, text_state
+from jcm.bilingual import LANGUAGES, TextState, pairs, text_name, text_state
+from jcm.errors import NotFound
+from jcm.meetings.services import get_meeting
 from jcm.permissions import can, require
 from jcm.texts import services
 from jcm.web import actor, int_or_none, safe_next, submit
@@ -49,11 +51,23 @@ class CheckButton:
 
 @dataclass(frozen=True)
 class TextOnPage:
-    """One text of a record in both languages as a page shows it: its state in each language (none for a record
-    being made) and, per language, the check the reader may make (none where they may not)."""
+    """One text of a record in both languages as a page shows it: its name, the text in each language, its state
+    in each language (none for a record being made) and, per language, the check the reader may make (none where
+    they may not)."""
 
     state: dict[str, TextState] | None = None
     check: dict[str, CheckButton | None] | None = None
+    name: str = ""
+    text: dict[str, Any] | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the parity gate waits on it: missing, stale or not yet checked in a language."""
+        return any(state.status in GAPS for state in (self.state or {}).values())
+
+
+# What the parity gate waits on (jcm.bilingual.gaps): a text missing, stale or not yet checked.
+GAPS = ("missing", "stale", "written")
 
 
 class RecordTexts(dict):
@@ -68,6 +82,36 @@ class RecordTexts(dict):
         """Whether the reader may check any of them."""
         return any(button for text in self.values() for button in (text.check or {}).values())
 
+    @property
+    def waiting(self) -> dict[str, TextOnPage]:
+        """The texts the parity gate waits on, in the record's order."""
+        return {english: text for english, text in self.items() if text.waiting}
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads the page, as the checks weigh them: whether they check texts at all, and which side answers for
+    each language (read once a request)."""
+
+    user: Any
+    may_check: bool
+    answering: dict[str, str]
+
+    @property
+    def language(self) -> str | None:
+        """The language the reader's side answers for, when the reader checks texts."""
+        return next((language for language, side in self.answering.items()
+                     if self.may_check and side == self.user.side), None)
+
+
+def reader() -> Reader:
+    if "texts_reader" not in g:
+        user = actor()
+        may_check = user is not None and can(user, "text.check")  # the role first: most readers check nothing
+        g.texts_reader = Reader(user, may_check, {language: services.answering_side(language)
+                                                  for language in LANGUAGES} if may_check else {})
+    return g.texts_reader
+
 
 def texts_of(obj: Any, back: str | None = None) -> RecordTexts:
     """Every text of obj, in both languages, for the page being shown: a check button exactly where the reader's
@@ -76,20 +120,105 @@ def texts_of(obj: Any, back: str | None = None) -> RecordTexts:
     texts = RecordTexts()
     if obj is None or getattr(obj, "id", None) is None:
         return texts
-    reader = actor()
-    may_check = reader is not None and can(reader, "text.check")  # the role first: most readers check nothing
+    who = reader()
     kind = type(obj).__tablename__
     here = safe_next(back) or safe_next(request.full_path.rstrip("?")) or request.path
-    answering = {language: services.answering_side(language) for language in LANGUAGES} if may_check else {}
     for pair in pairs(type(obj)):
         state = {language: text_state(obj, pair.english, language) for language in LANGUAGES}
         check: dict[str, CheckButton | None] = {}
         for language in LANGUAGES:
-            allowed = may_check and can(reader, "text.check", services.TextCheck(
-                language, answering[language], state[language].status))
+            allowed = who.may_check and can(who.user, "text.check", services.TextCheck(
+                language, who.answering[language], state[language].status))
             check[language] = CheckButton(
                 form_id=f"check-{kind}-{obj.id}-{pair.english}-{language}",
                 action=url_for("texts.check", kind=kind, record_id=obj.id, field=pair.english, language=language),
                 revision=state[language].revision, next=here) if allowed else None
-        texts[pair.english] = TextOnPage(state, check)
+        texts[pair.english] = TextOnPage(state, check, text_name(type(obj), pair.english),
+                                         {language: getattr(obj, pair.field(language)) for language in LANGUAGES})
     return texts
+
+
+# --- a meeting's texts to check -------------------------------------------------------------------------------
+
+def _record_page(obj: Any, meeting_id: int) -> str:
+    """Where a record of the meeting is read and written: the meeting's page, the minutes' or the action item's."""
+    kind = type(obj).__tablename__
+    if kind == "meeting":
+        return url_for("meetings.show", meeting_id=meeting_id)
+    if kind == "agenda_item":
+        return url_for("meetings.show", meeting_id=meeting_id) + f"#item-{obj.id}"
+    if kind == "action_item":
+        return url_for("actions.show", item_id=obj.id)
+    anchors = {"minutes": "next-meeting", "minutes_section": f"section-{obj.id}", "attendee": "attendance",
+               "progress_entry": f"progress-{getattr(obj, 'focus_area_id', '')}"}
+    return url_for("minutes.show", meeting_id=meeting_id) + f"#{anchors.get(kind, 'review')}"
+
+
+@dataclass(frozen=True)
+class RecordOnPage:
+    """A record the gate weighs, as the page of a meeting's texts lists it: named as the gate names it, with the
+    page it is written on, all its texts and those shown."""
+
+    name: str
+    page: str
+    texts: RecordTexts
+    shown: dict[str, TextOnPage]
+
+
+@bp.get("/meetings/<int:meeting_id>/texts")
+@login_required
+def meeting(meeting_id: int):
+    """Every text of the meeting's agenda and minutes the parity gate waits on (or, with all=1, every text), each
+    in both languages with its state, and the checks the reader's side may make — one by one, or every text
+    written in its language at once."""
+    found = get_meeting(meeting_id)
+    require(actor(), "meeting.view", found)
+    show_all = request.args.get("all") == "1"
+    who = reader()
+    groups, written, counts = [], {}, dict.fromkeys(GAPS, 0)
+    for group in services.meeting_texts(found):
+        records = []
+        for weighed in group.records:
+            texts = texts_of(weighed.obj)
+            shown = dict(texts) if show_all else texts.waiting
+            if shown:
+                records.append(RecordOnPage(weighed.name, _record_page(weighed.obj, found.id), texts, shown))
+            if who.language:
+                for english, text in texts.items():
+                    status = text.state[who.language].status
+                    if status in counts:
+                        counts[status] += 1
+                    if status == "written" and text.check[who.language]:
+                        written[services.text_key(weighed.obj, english)] = text.state[who.language].revision
+        groups.append((group.act, records))
+    return render_template("texts/meeting.html", meeting=found, groups=groups, show_all=show_all,
+                           language=who.language, counts=counts, written=written, form=EmptyForm(formdata=None))
+
+
+@bp.post("/meetings/<int:meeting_id>/texts/<language>/check")
+@login_required
+def check_written(meeting_id: int, language: str):
+    """The secretariat answering for `language` checks every text written in it that the page listed, as read."""
+    require(actor(), "text.check")  # who asks first: a stranger learns nothing of the meeting
+    if language not in LANGUAGES:
+        raise NotFound(_("There is no such language: use en or ko."))
+    found = get_meeting(meeting_id)
+    require(actor(), "text.check", services.TextCheck(language, services.answering_side(language), "written"))
+    back = url_for("texts.meeting", meeting_id=meeting_id)
+    if EmptyForm().validate_on_submit():
+        seen = {}
+        for entry in request.form.getlist("text"):
+            key, _sep, revision = entry.rpartition("@")
+            if key and revision.isdigit():
+                seen[key] = int(revision)
+        records = [weighed.obj for group in services.meeting_texts(found) for weighed in group.records]
+        ok, result = submit(None, lambda: services.check_written_texts(actor(), records, language, seen))
+        if ok:
+            checked, left = result
+            flash(ngettext("%(num)d text has been marked as checked.", "%(num)d texts have been marked as checked.",
+                           checked), "success")
+            if left:
+                flash(ngettext("%(num)d text changed since you read it and was left unchecked: look at it again.",
+                               "%(num)d texts changed since you read them and were left unchecked: look at them "
+                               "again.", left), "error")
+    return redirect(back)
