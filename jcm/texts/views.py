@@ -80,7 +80,7 @@ def texts_of(obj: Any, back: str | None = None) -> RecordTexts:
     may_check = reader is not None and can(reader, "text.check")  # the role first: most readers check nothing
     kind = type(obj).__tablename__
     here = safe_next(back) or safe_next(request.full_path.rstrip("?")) or request.path
-    answering = {language: services.answering_side(language) for language in LANGUAGES} if may_check else {}
+    answering = {language: services.answering_side(language, obj) for language in LANGUAGES} if may_check else {}
     for pair in pairs(type(obj)):
         state = {language: text_state(obj, pair.english, language) for language in LANGUAGES}
         check: dict[str, CheckButton | None] = {}
