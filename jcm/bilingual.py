@@ -78,6 +78,13 @@ def _plain(value: Any) -> str:
     return str(value or "")
 
 
+def typed_texts(model: type, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The texts, in either language, that a change of a record sent (None when it sent none): what a refused
+    change hands back under `yours`, so that no text typed is lost."""
+    found = {field: data[field] for pair in pairs(model) for field in (pair.english, pair.korean) if field in data}
+    return found or None
+
+
 # --- the state of one text in one language ----------------------------------------------------------------
 
 def _entry(state: dict, pair: TextPair, language: str, texts: dict[str, Any]) -> dict[str, Any]:
@@ -135,6 +142,7 @@ class TextState:
     other_now: str  # the other language's text now
     checked_by: int | None = None
     checked_at: str | None = None
+    copied: bool = False  # the same as the other language's text, in the other's script only: see copied_text
 
     @property
     def difference(self) -> list[str]:
@@ -143,6 +151,22 @@ class TextState:
             return []
         lines = difflib.unified_diff(self.seen.splitlines(), self.other_now.splitlines(), lineterm="", n=1)
         return [line for line in list(lines)[2:] if not line.startswith("@@")]
+
+
+# The letters of each language's script: Hangul (syllables and jamo) for Korean, Latin for English.
+SCRIPTS = {"ko": re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]"), "en": re.compile(r"[A-Za-z]")}
+
+
+def copied_text(language: str, text: Any, other_text: Any) -> bool:
+    """Whether a text looks copied from the other language by mistake: the two are the same and hold letters of
+    the other language's script but none of this one's (a Korean text "Quantum" beside the English "Quantum").
+
+    Only a hint, never a refusal: a Korean text may rightly be all Latin ("NASA", "KSTAR"), a name the same in
+    both texts; the writer and the side checking the text decide."""
+    mine, theirs = _plain(text).strip(), _plain(other_text).strip()
+    if not mine or mine != theirs:
+        return False
+    return not SCRIPTS[language].search(mine) and bool(SCRIPTS[other(language)].search(mine))
 
 
 def text_state(obj, english: str, language: str) -> TextState:
@@ -162,7 +186,8 @@ def text_state(obj, english: str, language: str) -> TextState:
         status = "written"
     return TextState(language, status, entry["rev"], entry.get("seen", ""), _plain(texts[other(language)]),
                      checked.get("by") if checked and status == "checked" else None,
-                     checked.get("at") if checked and status == "checked" else None)
+                     checked.get("at") if checked and status == "checked" else None,
+                     copied_text(language, texts[language], texts[other(language)]))
 
 
 def states(obj) -> dict[str, dict[str, TextState]]:

@@ -159,15 +159,13 @@ def _presenter(user: User) -> tuple[str, str]:
 
 
 def _agenda_in_both_languages(users: dict, meeting: Meeting) -> None:
-    """The Korean secretariat gives the first draft its Korean texts (the co-chairs' names in Hangul, each focus
-    area's description and presenters in both languages); then each side checks the language it answers for."""
+    """The Korean secretariat gives the first draft its Korean texts (each focus area's description and presenters
+    in both languages; the draft names the co-chairs in Hangul already); then each side checks the language it
+    answers for."""
     secretariat_kr = users[("KR", "secretariat")]
-    co_chairs = {side: users[(side, "co_chair")] for side in ("US", "KR")}
     for item in meetings.get_meeting(meeting.id, with_agenda=True).items:
         changes: dict = {}
-        if item.kind in ("opening", "closing"):
-            changes = {"presenter_us_ko": co_chairs["US"].name_ko, "presenter_kr_ko": co_chairs["KR"].name_ko}
-        elif item.kind == "focus_area":
+        if item.kind == "focus_area":
             description, description_ko, us, kr = AGENDA[item.focus_areas[0].code]
             (presenter_us, presenter_us_ko), (presenter_kr, presenter_kr_ko) = (_presenter(users[us]),
                                                                                 _presenter(users[kr]))

@@ -164,7 +164,7 @@ SCHEMAS = {
     "SideNames": ['KR', 'US'],
     "Term": ['code', 'text', 'text_ko'],
     "TextCheck": ['field', 'language', 'revision'],
-    "TextState": ['checked_at', 'checked_by', 'difference', 'revision', 'status'],
+    "TextState": ['checked_at', 'checked_by', 'copied', 'difference', 'revision', 'status'],
     "User": [
         'active', 'email', 'id', 'locale', 'name', 'name_ko', 'organization_id', 'role', 'side', 'title', 'title_ko'
     ],

@@ -95,14 +95,17 @@ def get_action_item(item_id: int):
 @refusals(actions_api, 403, 404, 409)
 def update_action_item(data, item_id: int):
     """Change the fields given (a secretariat). With `version`, only if nobody has changed the item since:
-    otherwise 409, with the item as it stands now in `error.current`."""
+    otherwise 409, with the item as it stands now in `error.current` and, under `yours`, the texts sent."""
     item = actions.get_action_item(item_id)
     version = data.pop("version", None)
     try:
         commit(lambda: actions.update_action_item(current_api_user(), item, data, expected_version=version))
     except Conflict as conflict:
         if conflict.current is not None:  # a stale version: show the record the way this API shows it
+            yours = conflict.current.get("yours")  # the texts sent, kept so that none is lost
             conflict.current = ActionItemSchema().dump(actions.get_action_item(item_id))
+            if yours is not None:
+                conflict.current["yours"] = yours
         raise
     return actions.get_action_item(item_id)
 

@@ -14,6 +14,7 @@ from jcm.accounts.models import Organization, User
 from jcm.actions.models import (OPEN_STATUSES, REVIEW_OUTCOMES, ActionItem, ActionOwner,
                                 ActionReview, ActionUpdate)
 from jcm.audit.services import record, tracked
+from jcm.bilingual import typed_texts
 from jcm.collation import finds, in_language, sort_key
 from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
@@ -185,7 +186,7 @@ def update_action_item(actor, item: ActionItem, data: dict[str, Any], expected_v
     """A secretariat edits every field; an owner only moves the status (through post_update)."""
     require(actor, "action.edit", item)
     check_version(item, expected_version, _("Someone else changed this action item meanwhile; review their change "
-                                            "and try again."))
+                                            "and try again."), yours=typed_texts(ActionItem, data))
     with tracked(actor, "action_item.update", item, extra=_owners_state, label=lambda item: item.ref) as before:
         meeting, agenda_item_id = _origin(item.agreement_id, data, item)
         new_owners = _owners(data["owners"]) if "owners" in data else None

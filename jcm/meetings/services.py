@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
 from jcm.audit.services import record, tracked
-from jcm.bilingual import NamedGap, Weighed, named_gaps, refuse_gaps
+from jcm.bilingual import NamedGap, Weighed, named_gaps, refuse_gaps, typed_texts
 from jcm.collation import finds, in_language, sort_key
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
@@ -237,8 +237,11 @@ def _add_skeleton(meeting: Meeting, areas: list[FocusArea]) -> None:
                                        duration_minutes=FOCUS_AREA_MINUTES, focus_areas=[area]))
         item = AgendaItem(kind=kind, title=title, title_ko=title_ko, duration_minutes=minutes, focus_areas=[])
         if kind in ("opening", "closing"):
-            item.presenter_us = co_chairs["US"].name if co_chairs["US"] else ""
-            item.presenter_kr = co_chairs["KR"].name if co_chairs["KR"] else ""
+            for side, english, korean in (("US", "presenter_us", "presenter_us_ko"),
+                                          ("KR", "presenter_kr", "presenter_kr_ko")):
+                chair = co_chairs[side]  # the co-chair's name in both texts, as the account gives it
+                setattr(item, english, chair.name if chair else "")
+                setattr(item, korean, (chair.name_ko or "") if chair else "")
         rows.append(item)
     for position, item in enumerate(rows):
         item.meeting_id = meeting.id
@@ -267,7 +270,7 @@ def update_meeting(actor, meeting: Meeting, data: dict[str, Any], expected_versi
     status = data.get("status")
     data = {k: v for k, v in data.items() if k != "status"}
     require(actor, "meeting.set_status" if status is not None and not data else "meeting.edit", meeting)
-    check_version(meeting, expected_version)
+    check_version(meeting, expected_version, yours=typed_texts(Meeting, data))
     if data:
         _update_meeting_fields(actor, meeting, data)
     if status is not None:
@@ -394,7 +397,8 @@ def update_agenda_item(actor, item: AgendaItem, data: dict[str, Any], expected_v
     meeting = item.meeting
     require(actor, "agenda.edit", meeting)
     check_version(item, expected_version,
-                  _("Someone else changed this agenda item meanwhile; review their change and try again."))
+                  _("Someone else changed this agenda item meanwhile; review their change and try again."),
+                  yours=typed_texts(AgendaItem, data))
     version_read = item.version
     with tracked(actor, "agenda_item.update", item, extra=_focus_area_codes):
         with db.session.no_autoflush:

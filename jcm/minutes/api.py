@@ -102,13 +102,13 @@ def _section_items(minutes: Minutes) -> dict[int, int]:
     return {section.id: section.agenda_item_id for section in minutes.sections}
 
 
-def _naming(field: str, change: Callable[[], T], *, inner: bool = True) -> T:
+def _naming(field: str, change: Callable[[], T]) -> T:
     """Run one part of a request, so that a refusal names the part of the body at fault: records[2].discussion."""
     try:
         return change()
     except (Invalid, Conflict) as error:
         if isinstance(error, Invalid) or error.current is not None:
-            named = inner and error.field and error.field != field
+            named = error.field and error.field != field
             error.field = f"{field}.{error.field}" if named else field
         raise
 
@@ -138,8 +138,12 @@ def _apply(user, meeting: Meeting, data: dict[str, Any]) -> None:
     minutes = minutes_services.open_minutes(user, meeting)
     require(user, "minutes.edit", minutes)
     for side, entries in (data.get("attendance") or {}).items():
-        _naming(f"attendance.{side}", lambda: minutes_services.set_attendance(user, minutes, side, entries),
-                inner=False)
+        try:
+            minutes_services.set_attendance(user, minutes, side, entries)
+        except Invalid as error:  # named within the side: attendance.KR[0].name_ko, or the side's list as a whole
+            place = error.field[len("attendance"):] if (error.field or "").startswith("attendance[") else ""
+            error.field = f"attendance.{side}{place}"
+            raise
     sections = {section.agenda_item_id: section for section in minutes.sections}
     for index, record in enumerate(data.get("records") or []):
         section = sections.get(record["agenda_item_id"])

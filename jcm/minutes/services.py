@@ -221,7 +221,7 @@ def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[st
     if not isinstance(entries, list):
         raise Invalid(_("The attendance of a side is a list."), field="attendance")
     wanted: list[tuple[User | None, dict[str, Any]]] = []
-    for entry in entries:
+    for index, entry in enumerate(entries):
         if isinstance(entry, str):
             entry = {"name": entry}
         if not isinstance(entry, dict):
@@ -234,7 +234,11 @@ def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[st
             if user.side != side:
                 raise Invalid(_("%(name)s belongs to the other side's delegation.", name=user.name),
                               field="attendance")
-        wanted.append((user, checked(Attendee, _attendee_texts(entry, user))))  # all checked before any change
+        try:
+            wanted.append((user, checked(Attendee, _attendee_texts(entry, user))))  # all checked before any change
+        except Invalid as error:  # a text refused names its attendee and field: attendance[2].name_ko
+            error.field = f"attendance[{index}].{error.field}" if error.field else "attendance"
+            raise
     listed = [a for a in minutes.attendees if a.side == side]
     before = [a.name for a in listed]
     rows: list[Attendee] = []

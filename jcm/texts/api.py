@@ -19,7 +19,7 @@ blueprints = [texts_api]
 
 def _shape(kind: str, obj) -> dict:
     return {"kind": kind, "id": obj.id, "texts": states(obj),
-            "answering": {language: services.answering_side(language) for language in LANGUAGES}}
+            "answering": {language: services.answering_side(language, obj) for language in LANGUAGES}}
 
 
 @texts_api.get("/texts/<kind>/<int:record_id>")

@@ -15,6 +15,10 @@ class TextStateSchema(Schema):
     revision = fields.Int(attribute="revision", metadata={"description": "give it back when checking"})
     checked_by = fields.Int(allow_none=True, metadata={"description": "the account that checked it"})
     checked_at = fields.Str(allow_none=True, metadata={"format": "date-time"})
+    copied = fields.Bool(metadata={"description": (
+        "a hint, never a refusal: the text is the same as the other language's and holds letters of the other "
+        "language's script only (a Korean text \"Quantum\" beside the English \"Quantum\"), perhaps copied by "
+        "mistake; a text that rightly reads the same (an acronym such as NASA) stays as it is and may be checked")})
     difference = fields.List(fields.Str(), metadata={
         "description": "for a stale text: how the other language changed since (unified diff lines)"})
 

@@ -13,6 +13,7 @@ from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.services import agenda_texts
 from jcm.minutes.services import minutes_for, minutes_texts
+from jcm.mou.models import Agreement
 from jcm.mou.services import first_agreement
 from jcm.permissions import require
 
@@ -40,8 +41,30 @@ class TextCheck:
     status: str
 
 
-def answering_side(language: str) -> str:
-    agreement = first_agreement()  # the agreement the pages show (current_agreement), without its contents
+def agreement_of(obj: Any) -> Agreement | None:
+    """The agreement a record belongs to: its own (a meeting, an action item), its meeting's (an agenda item, the
+    minutes) or its minutes' meeting's (a record of the minutes, a progress entry, an attendee); None for a record
+    that names none."""
+    from jcm.meetings.models import Meeting
+    from jcm.minutes.models import Minutes
+
+    # Through the session's identity map: on a page that shows the meeting and its minutes, no query.
+    minutes_id = getattr(obj, "minutes_id", None)
+    minutes = db.session.get(Minutes, minutes_id) if minutes_id is not None else None
+    meeting_id = minutes.meeting_id if minutes is not None else getattr(obj, "meeting_id", None)
+    agreement_id = getattr(obj, "agreement_id", None)
+    if agreement_id is None and meeting_id is not None:
+        meeting = db.session.get(Meeting, meeting_id)
+        agreement_id = meeting.agreement_id if meeting is not None else None
+    return db.session.get(Agreement, agreement_id) if agreement_id is not None else None
+
+
+def answering_side(language: str, obj: Any = None) -> str:
+    """The side that answers for `language` in the agreement `obj` belongs to; for a record that names none (or
+    none given), in the agreement the pages show, and by default the U.S. for English and Korea for Korean."""
+    agreement = agreement_of(obj) if obj is not None else None
+    if agreement is None:
+        agreement = first_agreement()  # the agreement the pages show (current_agreement), without its contents
     if agreement is None:
         return "US" if language == "en" else "KR"
     return agreement.answers_for(language)
@@ -56,7 +79,7 @@ def what_is_checked(obj: Any, field: str, language: str) -> TextCheck:
     except KeyError:
         raise Invalid(_("This record has no text “%(field)s” in two languages.", field=field),
                       field="field") from None
-    return TextCheck(language, answering_side(language), text_state(obj, field, language).status)
+    return TextCheck(language, answering_side(language, obj), text_state(obj, field, language).status)
 
 
 def check_text(actor, obj: Any, field: str, language: str, revision: int | None = None) -> dict:
@@ -103,7 +126,8 @@ def check_written_texts(actor, records: list[Any], language: str, seen: dict[str
     """The secretariat answering for `language` checks, at once, each text of the records that is written in it
     and not yet checked — those `seen` names ({text_key: revision read}) and only as they were read: a text
     changed since, gone stale or checked meanwhile is left for a look of its own. Returns (checked, left)."""
-    require(actor, "text.check", TextCheck(language, answering_side(language), "written"))
+    require(actor, "text.check", TextCheck(language, answering_side(language, records[0] if records else None),
+                                           "written"))
     checked = 0
     for obj in records:
         for pair in pairs(type(obj)):

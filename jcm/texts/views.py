@@ -123,12 +123,13 @@ def texts_of(obj: Any, back: str | None = None) -> RecordTexts:
     who = reader()
     kind = type(obj).__tablename__
     here = safe_next(back) or safe_next(request.full_path.rstrip("?")) or request.path
+    answering = {language: services.answering_side(language, obj) for language in LANGUAGES} if who.may_check else {}
     for pair in pairs(type(obj)):
         state = {language: text_state(obj, pair.english, language) for language in LANGUAGES}
         check: dict[str, CheckButton | None] = {}
         for language in LANGUAGES:
             allowed = who.may_check and can(who.user, "text.check", services.TextCheck(
-                language, who.answering[language], state[language].status))
+                language, answering[language], state[language].status))
             check[language] = CheckButton(
                 form_id=f"check-{kind}-{obj.id}-{pair.english}-{language}",
                 action=url_for("texts.check", kind=kind, record_id=obj.id, field=pair.english, language=language),
@@ -203,7 +204,7 @@ def check_written(meeting_id: int, language: str):
     if language not in LANGUAGES:
         raise NotFound(_("There is no such language: use en or ko."))
     found = get_meeting(meeting_id)
-    require(actor(), "text.check", services.TextCheck(language, services.answering_side(language), "written"))
+    require(actor(), "text.check", services.TextCheck(language, services.answering_side(language, found), "written"))
     back = url_for("texts.meeting", meeting_id=meeting_id)
     if EmptyForm().validate_on_submit():
         seen = {}
