@@ -77,10 +77,12 @@ def login():
             user = services.authenticate(form.email.data, form.password.data)
         except TooManyAttempts as error:
             keep_despite_refusal()
+            services.sign_in_failed.send(form.email.data, error=error)
             form.email.errors.append(error.message)
             status = 429
         except Invalid as error:
             keep_despite_refusal()  # the failure count must stick
+            services.sign_in_failed.send(form.email.data, error=error)
             form.email.errors.append(error.message)
             status = 401
         else:
