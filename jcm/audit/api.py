@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from jcm.api import current_api_user
 from jcm.api.resources import refusals
@@ -20,7 +21,7 @@ PAGINATION = {"X-Pagination": "PAGINATION"}  # flask-smorest's header: {total, t
 
 
 @audit_api.get("/audit")
-@audit_api.arguments(AuditQuery, location="query")
+@audit_api.arguments(AuditQuery, location="query", unknown=RAISE)
 @audit_api.response(200, AuditEventSchema(many=True), headers=PAGINATION)
 @refusals(audit_api, 403)
 def list_events(args):

@@ -19,6 +19,7 @@ from jcm.audit.models import OUTCOME_LABELS, AuditEvent
 from jcm.audit.schemas import AuditFilterSchema
 from jcm.errors import Invalid
 from jcm.extensions import db
+from jcm.i18n import locale_code
 from jcm.permissions import require
 from jcm.web import actor
 
@@ -63,6 +64,7 @@ def export():
     columns named as the API names them, the changes with names, not ids."""
     require(actor(), "audit.view")
     filters = _filters()
+    locale_code()  # the reader's language, settled while the account is at hand: the rows are written after
 
     def rows() -> Iterator[str]:
         yield "\ufeff" + _line(CSV_COLUMNS)
