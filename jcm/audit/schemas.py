@@ -36,7 +36,7 @@ class AuditQuery(AuditFilterSchema):
                           metadata={"description": f"at most {MAX_PER_PAGE}"})
 
 
-class ChangeSchema(Schema):
+class AuditChangeSchema(Schema):
     field = fields.Str(metadata={"description": "the field as stored"})
     label = fields.Str(metadata={"description": "the field's name, in the caller's language"})
     before = fields.Str(allow_none=True, metadata={"description": "as people read it: names, not ids"})
@@ -62,4 +62,4 @@ class AuditEventSchema(Schema):
     object_label = fields.Str()
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
-    changes = fields.List(fields.Nested(ChangeSchema))
+    changes = fields.List(fields.Nested(AuditChangeSchema))
