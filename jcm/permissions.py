@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from werkzeug.local import LocalProxy
 
@@ -48,6 +49,9 @@ class Refusal:
 
 
 Rule = Callable[[Any, Any], "bool | Refusal"]
+# Sent by `require` for every act it refuses, with the user, the action, the object and the error it raises: the audit
+# trail (jcm.audit) keeps it once the request has been answered with that refusal.
+refused = Namespace().signal("refused")
 NOT_YOU = Refusal(PermissionDenied)
 
 
@@ -374,6 +378,8 @@ def refusal(user, action: str, obj: Any = None) -> Refusal | None:
 def require(user, action: str, obj: Any = None, message: str | None = None) -> None:
     """Raise the reason the user may not perform the action now: PermissionDenied (with `message`, when given, for
     who may), or the state's Conflict with its own message."""
-    refused = refusal(user, action, obj)
-    if refused is not None:
-        raise refused.exception(message)
+    answer = refusal(user, action, obj)
+    if answer is not None:
+        error = answer.exception(message)
+        refused.send(user, action=action, obj=obj, error=error)
+        raise error

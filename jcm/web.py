@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 from urllib.parse import urlsplit
 
+from blinker import Namespace
 from flask import abort, flash, g, has_request_context, request, request_started
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,6 +21,12 @@ T = TypeVar("T")
 
 # Requests that only read: whatever a service does while one is served, nothing of it is stored.
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+# Sent with the response once the request's unit of work has been committed or rolled back: what must be kept
+# whatever became of the request (the audit trail's record of a refusal or a failed sign-in) is written then, in a
+# short transaction of its own.
+unit_of_work_ended = Namespace().signal("unit-of-work-ended")
 
 
 class WriteWhileReading(RuntimeError):
@@ -113,6 +120,12 @@ def init_unit_of_work(app) -> None:
     from jcm.errors import busy_response, raced_response
 
     request_started.connect(_note_whether_reading, app)
+
+    @app.after_request
+    def after_the_unit_of_work(response):
+        """Registered before the unit of work's end, so it runs after it (Flask runs these hooks last first)."""
+        unit_of_work_ended.send(app, response=response)
+        return response
 
     @app.after_request
     def end_the_unit_of_work(response):

@@ -115,6 +115,8 @@ def _clear(app) -> None:
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":  # its trigger refuses to delete an audit row; not to empty
+                connection.execute(sa.text("TRUNCATE audit_event"))
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
     close_database(app)

@@ -52,7 +52,7 @@ def test_an_admin_reads_the_log_with_before_and_after(app, client, auth, committ
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "agreement.notice" in page and "2026-05-01" in page and "Alice Admin" in page
     filtered = client.get("/admin/audit?type=FocusArea").get_data(as_text=True)
-    assert "focus_area.create" in filtered and "agreement.notice" not in filtered
+    assert "<code>focus_area.create</code>" in filtered and "<code>agreement.notice</code>" not in filtered
     assert client.get("/admin/audit?page=2").status_code == 200
     assert client.get("/admin/audit?page=nonsense").status_code == 200
 

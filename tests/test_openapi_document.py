@@ -11,6 +11,7 @@ OPERATIONS = [
     'GET /api/v1/agenda-items/{item_id} api_agenda 200 404 default',
     'GET /api/v1/agreements api_mou 200 default',
     'GET /api/v1/agreements/{agreement_id} api_mou 200 default',
+    'GET /api/v1/audit api_audit 200 403 422 default',
     'GET /api/v1/focus-areas api_mou 200 422 default',
     'GET /api/v1/focus-areas/{focus_area_id} api_mou 200 default',
     'GET /api/v1/me api_people 200 default',
@@ -97,6 +98,11 @@ SCHEMAS = {
     "AttendanceIn": ['KR', 'US'],
     "Attendee": [
         'id', 'languages', 'name', 'name_ko', 'organization', 'organization_ko', 'title', 'title_ko', 'user_id'
+    ],
+    "AuditChange": ['after', 'before', 'field', 'label'],
+    "AuditEvent": [
+        'action', 'actor', 'actor_id', 'address', 'after', 'at', 'before', 'changes', 'id', 'object_id', 'object_label',
+        'object_type', 'outcome', 'reason'
     ],
     "CoChairsIn": ['KR', 'US'],
     "Comment": ['agenda_item_id', 'at', 'author_id', 'author_name', 'id', 'meeting_id', 'resolved_at', 'side', 'text'],

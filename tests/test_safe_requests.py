@@ -1,6 +1,8 @@
 """Opening a page, a document, a feed or an API resource changes nothing: every GET route of the application,
 walked as every member of the committee (and as a visitor who has not signed in) with a committee at work, leaves
-the database exactly as it was; and the request boundary refuses a GET that tries to write."""
+the database exactly as it was — but for the audit trail's record of each read the rules refused (a 403 for who is
+asking, a 409 for a form the record's state no longer allows: an assessor wants to see those tried), written apart
+from the request, one for each refused GET; and the request boundary refuses a GET that tries to write."""
 
 from __future__ import annotations
 
@@ -106,15 +108,28 @@ def addresses(app: Flask, committee, work: dict) -> list[tuple[str, str]]:
 
 
 def table_dump(app: Flask) -> dict[str, list[tuple]]:
-    """Every row of every table, in a stable order, but for the bookkeeping columns."""
+    """Every row of every table, in a stable order, but for the bookkeeping columns and the audit trail's records
+    of refusals (refused_reads counts those)."""
     dump = {}
     with app.app_context():
         with db.engine.connect() as connection:
             for table in db.metadata.sorted_tables:
                 columns = [column for column in table.columns if (table.name, column.name) not in BOOKKEEPING]
-                rows = connection.execute(sa.select(*columns).order_by(*table.primary_key.columns)).all()
-                dump[table.name] = [tuple(row) for row in rows]
+                query = sa.select(*columns).order_by(*table.primary_key.columns)
+                if table.name == "audit_event":
+                    query = query.where(table.c.outcome != "refused")
+                dump[table.name] = [tuple(row) for row in connection.execute(query).all()]
     return dump
+
+
+def refused_reads(app: Flask) -> list[tuple]:
+    """The refusals the audit trail holds: who, what, and why."""
+    table = db.metadata.tables["audit_event"]
+    with app.app_context():
+        with db.engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(
+                sa.select(table.c.actor_id, table.c.action, table.c.reason).where(table.c.outcome == "refused")
+                .order_by(table.c.id)).all()]
 
 
 def walk(client, api, person, everywhere: list[tuple[str, str]]) -> list[tuple[str, int]]:
@@ -145,10 +160,16 @@ def test_no_get_of_any_route_changes_the_database_whoever_asks(app, client, auth
     before = table_dump(app)
     walked = walk(client, api, None, everywhere)
     assert table_dump(app) == before, "a GET by a visitor who has not signed in changed the database"
+    assert refused_reads(app) == []  # a visitor is sent to sign in: no rule was asked
     for person in walkers:
         auth.login(person)
-        before = table_dump(app)  # signing in records the sign-in: that is a POST
-        walked += walk(client, api, person, everywhere)
+        before, recorded = table_dump(app), len(refused_reads(app))  # signing in records the sign-in: a POST
+        seen = walk(client, api, person, everywhere)
         assert table_dump(app) == before, f"a GET as {person.email} changed the database"
+        new = refused_reads(app)[recorded:]
+        assert len(new) == sum(status in (403, 409) for _address, status in seen), person.email
+        assert {actor_id for actor_id, _action, _reason in new} <= {person.id}
+        walked += seen
         auth.logout()
     assert sum(status == 200 for _address, status in walked) > 300
+    assert sum(status == 403 for _address, status in walked) > 20  # refused reads were walked, and recorded

@@ -78,8 +78,10 @@ def test_only_the_request_boundary_and_the_command_line_commit():
     allowed = {"web.py", "cli.py", "accounts/cli.py", "mou/cli.py", "actions/reminders.py"}
     assert set(committing) <= allowed, set(committing) - allowed
     # Transactions of their own, outside any request's: bookkeeping — a token's last use (services), a sign-in's
-    # last use (sessions) and the count of failed sign-ins (throttle), which stands whatever the request — and the
-    # backup and restore commands, which read the whole database at one moment and load an archive in one transaction.
+    # last use (sessions), the count of failed sign-ins (throttle) and the audit trail's record of a refusal or a
+    # failed sign-in, each of which stands whatever the request — and the backup and restore commands, which read the
+    # whole database at one moment and load an archive in one transaction.
     apart = sorted(str(path.relative_to(package)) for path in package.rglob("*.py")
                    if re.search(r"engine\.(begin|connect)\(", path.read_text("utf-8")))
-    assert apart == ["accounts/services.py", "accounts/sessions.py", "accounts/throttle.py", "backup.py"]
+    assert apart == ["accounts/services.py", "accounts/sessions.py", "accounts/throttle.py", "audit/services.py",
+                     "backup.py"]

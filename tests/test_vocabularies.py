@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from jcm import labels
 from jcm import models as shared_models
 from jcm.actions import models as action_models
+from jcm.audit import models as audit_models
 from jcm.extensions import db
 from jcm.meetings import models as meeting_models
 from jcm.minutes import models as minutes_models
@@ -21,7 +22,7 @@ QUOTED = re.compile(r"'([^']*)'")
 def vocabularies() -> list[type[enum.StrEnum]]:
     """Every enum the models declare."""
     found = []
-    for module in (shared_models, meeting_models, action_models, minutes_models, mou_models):
+    for module in (shared_models, meeting_models, action_models, minutes_models, mou_models, audit_models):
         found += [value for value in vars(module).values() if isinstance(value, type)
                   and issubclass(value, enum.StrEnum) and value is not enum.StrEnum and value.__module__ == module.__name__]
     return found
@@ -35,7 +36,7 @@ def checked_columns() -> list[tuple[sa.Table, sa.CheckConstraint]]:
 def test_the_vocabularies_are_the_committees_words():
     assert {vocabulary.__name__ for vocabulary in vocabularies()} == {
         "Side", "Role", "MeetingStatus", "Mode", "AgendaItemKind", "ActionStatus", "ReviewOutcome", "MinutesStatus",
-        "ProgressStatus", "CorrectionStatus", "AgreementStatus"}
+        "ProgressStatus", "CorrectionStatus", "AgreementStatus", "Outcome"}
     for vocabulary in vocabularies():
         assert all(member.value == member.value.strip() and "'" not in member.value for member in vocabulary)
 

@@ -34,6 +34,9 @@ signals = Namespace()
 # after. The audit trail records it: the trail names its actors by their accounts, so it stands on this feature and
 # this feature cannot call it.
 account_changed = signals.signal("account-changed")
+# Sent by the sign-in page for every sign-in that fails or is refused, with the account name tried (whether or not
+# such an account exists) and the error the person was shown: the audit trail records it.
+sign_in_failed = signals.signal("sign-in-failed")
 
 
 def normalise_email(email: str) -> str:

@@ -82,10 +82,12 @@ def login():
             user = services.authenticate(form.email.data, form.password.data, client)
         except TooManyAttempts as error:
             keep_despite_refusal()  # what the refused attempt recorded stands (failures are counted apart)
+            services.sign_in_failed.send(form.email.data, error=error)
             form.email.errors.append(error.message)
             status, headers = 429, {"Retry-After": str(error.retry_after)}
         except Invalid as error:
             keep_despite_refusal()
+            services.sign_in_failed.send(form.email.data, error=error)
             form.email.errors.append(error.message)
             status = 401
         else:
