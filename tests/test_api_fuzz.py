@@ -4,10 +4,12 @@ bodies, queries and paths made from what the document says, valid and not, on re
 
 from __future__ import annotations
 
+import json
+
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
@@ -49,3 +51,26 @@ def test_no_operation_of_the_api_fails_on_any_input_it_is_sent(app, api, committ
             except Exception as failure:  # every operation is tried; all that fail are shown together
                 failures.append(f"{operation.method.upper()} {operation.path} ({mode.value}): {failure}")
     assert not failures, "\n\n".join(failures)
+
+
+def test_the_pagination_header_is_what_the_document_says_it_is(api, committee, make_action_item):
+    from jsonschema import validate
+
+    for title in ("Exchange dataset inventories", "Plan the quantum workshop", "Draft the joint report"):
+        make_action_item(title=title)
+    document = api.client.get("/api/v1/openapi.json").get_json()
+    header = document["paths"]["/api/v1/action-items"]["get"]["responses"]["200"]["headers"]["X-Pagination"]
+    described = document["components"]["headers"][header["$ref"].rsplit("/", 1)[1]]
+    assert described["required"] is True
+    schema = document["components"]["schemas"][
+        described["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
+    pages = {}
+    for query in ("per_page=2", "per_page=2&page=2", "per_page=2&page=9", "status=dropped"):
+        response = api.get(f"/api/v1/action-items?{query}", committee.kr_observer)
+        assert response.status_code == 200
+        pages[query] = json.loads(response.headers["X-Pagination"])
+        validate(pages[query], schema)
+    assert pages["per_page=2"] == {"total": 3, "total_pages": 2, "first_page": 1, "last_page": 2, "page": 1,
+                                   "next_page": 2}
+    assert pages["per_page=2&page=2"]["previous_page"] == 1 and "next_page" not in pages["per_page=2&page=2"]
+    assert "page" not in pages["per_page=2&page=9"] and pages["status=dropped"] == {"total": 0, "total_pages": 0}

@@ -15,7 +15,7 @@ from jcm.models import MAX_ID, ROLES, SIDES
 SIDE = validate.OneOf(SIDES)
 ROLE = validate.OneOf(ROLES)
 ID = validate.Range(min=1, max=MAX_ID)
-VERSION_RANGE = validate.Range(min=1, max=MAX_ID)  # a record's version, or a text's revision: counted from 1
+VERSION_RANGE = validate.Range(min=0, max=MAX_ID)  # a version a change is based on (a text not yet written: 0)
 
 
 class SearchText(fields.Str):
