@@ -6,7 +6,7 @@ import os
 from importlib import import_module
 from pathlib import Path
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -16,6 +16,7 @@ from jcm.api import init_api
 from jcm.config import instance_path_from_env, load_config
 from jcm.errors import register_error_handlers
 from jcm.extensions import babel, csrf, db, login_manager, migrate
+from jcm.guard import init_guard
 from jcm.web import init_unit_of_work
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -129,15 +130,8 @@ def register_template_globals(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """What every request passes through: ids in range, the first run's set-up, security headers; and /healthz."""
-
-    @app.before_request
-    def ids_in_range():
-        """An id in a path beyond what the database holds names nothing: 404 before any query."""
-        from jcm.models import MAX_ID
-
-        if any(isinstance(value, int) and not 0 < value <= MAX_ID for value in (request.view_args or {}).values()):
-            abort(404)
+    """What every request passes through: the input's guard (jcm.guard), the first run's set-up, security headers;
+    and /healthz."""
 
     @app.before_request
     def first_run_setup():
@@ -165,6 +159,7 @@ def register_request_hooks(app: Flask) -> None:
         return response
 
     init_unit_of_work(app)  # after the headers' hook, so it runs first and a 409 it makes gets the headers too
+    init_guard(app)  # first of all before a request, and after it before the unit of work decides to commit
 
     @app.get("/healthz")
     def healthz():

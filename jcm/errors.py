@@ -73,8 +73,10 @@ def json_error(status: int, code: str, message: str, **extra: Any):
 
 
 def http_error_response(error: HTTPException):
-    """Every HTTP error, as JSON under /api/ and as a page elsewhere."""
+    """Every HTTP error, as JSON under /api/ and as a page elsewhere, with the headers it carries (a 405's
+    `Allow`)."""
     status = error.code or 500
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if wants_json():
         code = (error.name or "error").lower().replace(" ", "_")
         extra = {}
@@ -84,8 +86,8 @@ def http_error_response(error: HTTPException):
             message = _("The request has invalid fields: %(fields)s.", fields=", ".join(_field_names(messages)))
         else:
             message = error.description or error.name
-        return json_error(status, code, message, **extra)
-    return render_template("errors/error.html", status=status, title=None, message=None), status
+        return (*json_error(status, code, message, **extra), headers)
+    return render_template("errors/error.html", status=status, title=None, message=None), status, headers
 
 
 def _field_names(messages: dict) -> list[str]:

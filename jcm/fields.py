@@ -130,8 +130,9 @@ class Field:
 
 
 def _paragraphs(text: str) -> str:
-    """Text of several lines as stored: the line ends a browser sends (CR LF) made plain, the ends trimmed."""
-    return text.replace("\r\n", "\n").strip()
+    """Text of several lines as stored: the line ends a browser sends (CR LF, or a lone CR) made plain, the ends
+    trimmed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _column(type_, spec: Field, *constraints, **column):

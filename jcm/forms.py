@@ -4,11 +4,28 @@ services."""
 
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from jcm.errors import Invalid
 from jcm.fields import Field, declared
+from jcm.guard import claim, form_problems, refusal_message
+
+
+class Form(FlaskForm):
+    """Every page's form: besides its own checks, it shows beside each field what the input's guard (jcm.guard)
+    refused in it — a control character, bytes that are not UTF-8 — with what was typed kept, less that."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        problems = form_problems()
+        for field in self:
+            if field.name in problems:
+                field.errors = [*field.errors, refusal_message(field.label.text, problems[field.name])]
+                claim(field.name)
+                valid = False
+        return valid
 
 
 class Declared:

@@ -152,6 +152,7 @@ SCHEMAS = {
     "Organization": ['acronym', 'id', 'name', 'name_ko', 'side'],
     "OwnerIn": ['organization_id', 'user_id'],
     "OwnersIn": ['KR', 'US'],
+    "Pagination": ['first_page', 'last_page', 'next_page', 'page', 'previous_page', 'total', 'total_pages'],
     "PaginationMetadata": ['first_page', 'last_page', 'next_page', 'page', 'previous_page', 'total', 'total_pages'],
     "PresentersIn": ['KR', 'US'],
     "Progress": [

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import EmailInput
 
 from jcm.accounts.models import User
-from jcm.forms import declared_field
+from jcm.forms import Form, declared_field
 from jcm.labels import LOCALE_LABELS, choices
 
 
@@ -17,27 +16,27 @@ def _language():
     return declared_field(User, "locale", choices=choices(LOCALE_LABELS, empty=_l("Browser's language")))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField(_l("Keep me signed in on this computer"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = declared_field(User, "name")
     title = declared_field(User, "title")
     locale = _language()
     version = HiddenField()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)])
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     """An administrator's view of an account."""
 
     name = declared_field(User, "name")
@@ -52,7 +51,7 @@ class AccountForm(FlaskForm):
     version = HiddenField()
 
 
-class SetupForm(FlaskForm):
+class SetupForm(Form):
     name = declared_field(User, "name", _l("Your name"))
     email = declared_field(User, "email", widget=EmailInput())
     side = declared_field(User, "side", _l("Your side"))
@@ -61,9 +60,9 @@ class SetupForm(FlaskForm):
                             validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     label = StringField(_l("What the token is for"), validators=[Optional(), Length(max=100)])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only its CSRF token, for buttons that change something."""

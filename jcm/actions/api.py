@@ -27,7 +27,7 @@ actions_api = Blueprint("api_actions", __name__,
                         description="Action items: owners on both sides, due dates, status and the updates log")
 blueprints = [actions_api]
 
-PAGINATION = {"X-Pagination": "PAGINATION"}  # flask-smorest's header: {total, total_pages, page, next_page, …}
+PAGINATION = {"X-Pagination": "Pagination"}  # JSON: {total, total_pages, page, next_page, …} (jcm.api)
 
 
 def _agreement_for(data: dict) -> Agreement:

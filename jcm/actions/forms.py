@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from jcm.actions.models import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS, ActionItem
-from jcm.forms import declared_field
+from jcm.forms import Form, declared_field
 from jcm.labels import choices
 
 
-class ActionItemForm(FlaskForm):
+class ActionItemForm(Form):
     title = declared_field(ActionItem, "title")
     title_ko = declared_field(ActionItem, "title_ko")
     description = declared_field(ActionItem, "description", _l("Description (Markdown)"))
@@ -26,13 +25,13 @@ class ActionItemForm(FlaskForm):
     version = HiddenField()
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(Form):
     text = TextAreaField(_l("What has happened"), validators=[InputRequired(), Length(max=10000)])
     status = SelectField(_l("Status"), choices=choices(ACTION_STATUS_LABELS, empty=_l("— unchanged —")),
                          validators=[Optional()])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     action_item_id = HiddenField(validators=[InputRequired()])
     outcome = SelectField(_l("Outcome"), choices=choices(REVIEW_OUTCOME_LABELS), validators=[InputRequired()])
     new_due_date = DateField(_l("New due date"), validators=[Optional()])

@@ -11,7 +11,8 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_lo
 
 from jcm.actions.models import ACTION_STATUSES, ActionItem, ActionOwner, ActionUpdate
 from jcm.actions.services import SORTS, RegisterFilter
-from jcm.api.schemas import ID, SearchText, StrictSchema, input_fields, output_fields, search_description
+from jcm.api.schemas import (ID, VERSION_RANGE, SearchText, StrictSchema, input_fields, output_fields,
+                             search_description)
 from jcm.collation import MAX_QUERY_LENGTH
 from jcm.errors import Invalid
 from jcm.fields import declared, editable
@@ -59,7 +60,8 @@ class ActionItemUpdateSchema(StrictSchema):
         include = input_fields(ActionItem, editable(ActionItem))
 
     owners = fields.Nested(OwnersInSchema, metadata={"description": OWNERS_DESCRIPTION})
-    version = fields.Int(strict=True, metadata={"description": "the version this change is based on"})
+    version = fields.Int(strict=True, validate=VERSION_RANGE, metadata={
+        "description": "the version this change is based on"})
 
 
 class ActionUpdateCreateSchema(StrictSchema):

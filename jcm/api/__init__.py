@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Api
 
-from jcm.api.schemas import ErrorSchema
+from jcm.api.schemas import PAGINATION_HEADER, ErrorSchema
 from jcm.errors import http_error_response, json_error
 from jcm.extensions import csrf, db
 from jcm.web import actor
@@ -70,6 +70,10 @@ def init_api(app: Flask) -> None:
                                 "create a token with `jcm tokens create --email E`."},
     })
     api.init_app(app)
+    # The header of a list given a page at a time, described as it is sent: JSON (a schema alone would say
+    # "key,value,…", the way OpenAPI writes an object into a header by default).
+    if "Pagination" not in api.spec.components.headers:
+        api.spec.components.header("Pagination", PAGINATION_HEADER)
     app.session_interface = SessionsOutsideTheApi()
     app.before_request(_authenticate)
 

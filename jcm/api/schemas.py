@@ -15,6 +15,7 @@ from jcm.models import MAX_ID, ROLES, SIDES
 SIDE = validate.OneOf(SIDES)
 ROLE = validate.OneOf(ROLES)
 ID = validate.Range(min=1, max=MAX_ID)
+VERSION_RANGE = validate.Range(min=0, max=MAX_ID)  # a version a change is based on (a text not yet written: 0)
 
 
 class SearchText(fields.Str):
@@ -67,6 +68,27 @@ class ErrorSchema(Schema):
     error = fields.Nested(ErrorDetailSchema, required=True)
 
 
+class PaginationSchema(Schema):
+    """The `X-Pagination` header of a list given a page at a time, as the JSON the API sends in it."""
+
+    total = fields.Int(required=True, validate=validate.Range(min=0), metadata={"description": "how many in all"})
+    total_pages = fields.Int(required=True, validate=validate.Range(min=0))
+    first_page = fields.Int(validate=validate.Range(min=1), metadata={"description": "when there are any"})
+    last_page = fields.Int(validate=validate.Range(min=1), metadata={"description": "when there are any"})
+    page = fields.Int(validate=validate.Range(min=1), metadata={"description": "this page, when it holds any"})
+    previous_page = fields.Int(validate=validate.Range(min=1))
+    next_page = fields.Int(validate=validate.Range(min=1))
+
+
+PAGINATION_HEADER = {
+    "description": "where this page stands in the whole list, as JSON: "
+                   '{"total": 120, "total_pages": 3, "first_page": 1, "last_page": 3, "page": 2, "previous_page": 1, '
+                   '"next_page": 3}',
+    "required": True,
+    "content": {"application/json": {"schema": PaginationSchema}},
+}
+
+
 class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -98,10 +120,15 @@ def _declared_field(spec, *, required: bool, output: bool, checked: bool = True)
     if spec.kind == "lines":
         entry = fields.Str(validate=validate.Length(max=spec.max_length)) if check else fields.Str(
             metadata={} if output else {"maxLength": spec.max_length})
-        if not output:
-            limits = f"at most {spec.maximum} entries of at most {spec.max_length} characters"
-            metadata = {"description": "; ".join(filter(None, (spec.description, limits)))}
-        return fields.List(entry, required=required, allow_none=allow_none, metadata=metadata)
+        if output:
+            return fields.List(entry, allow_none=allow_none, metadata=metadata)
+        limits = f"at most {spec.maximum} entries of at most {spec.max_length} characters"
+        metadata = {"description": "; ".join(filter(None, (spec.description, limits)))}
+        if check:
+            return fields.List(entry, required=required, allow_none=allow_none, metadata=metadata,
+                               validate=validate.Length(max=spec.maximum))
+        return fields.List(entry, required=required, allow_none=allow_none, metadata={**metadata,
+                                                                                      "maxItems": spec.maximum})
     if spec.kind == "flag":
         return fields.Bool(required=required, metadata=metadata)
     if spec.kind in ("line", "text"):

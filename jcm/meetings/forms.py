@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SelectMultipleField, TimeField
 from wtforms.validators import InputRequired, Optional
 
-from jcm.forms import declared_field
+from jcm.forms import Form, declared_field
 from jcm.meetings.models import AgendaItem, Meeting
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     ordinal = declared_field(Meeting, "ordinal", _l("Ordinal (12 for the 12th meeting)"))
     title = declared_field(Meeting, "title")
     title_ko = declared_field(Meeting, "title_ko")
@@ -33,7 +32,7 @@ class MeetingForm(FlaskForm):
     version = HiddenField()
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     kind = declared_field(AgendaItem, "kind", required=True)
     title = declared_field(AgendaItem, "title")
     title_ko = declared_field(AgendaItem, "title_ko")
@@ -49,19 +48,19 @@ class AgendaItemForm(FlaskForm):
     version = HiddenField()
 
 
-class DayHoursForm(FlaskForm):
+class DayHoursForm(Form):
     day = HiddenField(validators=[InputRequired()])
     starts_at = TimeField(_l("Starts"), validators=[InputRequired()])
     ends_at = TimeField(_l("Planned end"), validators=[InputRequired()])
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(_l("Paper or presentation"), validators=[FileRequired()])
 
 
-class AgreeForm(FlaskForm):
+class AgreeForm(Form):
     agenda_version = HiddenField(validators=[InputRequired()])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = HiddenField(validators=[InputRequired()])

@@ -9,8 +9,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, post_load, validate
 
-from jcm.api.schemas import (ID, SearchText, SideApprovalsSchema, StrictSchema, input_fields, output_fields,
-                             search_description)
+from jcm.api.schemas import (ID, VERSION_RANGE, SearchText, SideApprovalsSchema, StrictSchema, input_fields,
+                             output_fields, search_description)
 from jcm.collation import MAX_QUERY_LENGTH
 from jcm.fields import declared, editable
 from jcm.meetings.models import MEETING_STATUSES, AgendaItem, Meeting
@@ -69,7 +69,8 @@ class MeetingUpdateSchema(CoChairsIn, StrictSchema):
 
     status = fields.Str(validate=SETTABLE_STATUS, metadata={
         "description": "held once the meeting has begun, cancelled, or back to planning"})
-    version = fields.Int(strict=True, metadata={"description": "the version this change is based on"})
+    version = fields.Int(strict=True, validate=VERSION_RANGE, metadata={
+        "description": "the version this change is based on"})
 
 
 class MeetingQuery(Schema):
@@ -116,11 +117,12 @@ class AgendaItemUpdateSchema(PresentersIn, StrictSchema):
     class Meta(StrictSchema.Meta):
         include = input_fields(AgendaItem, ITEM_FIELDS)
 
-    version = fields.Int(strict=True, metadata={"description": "the version this change is based on"})
+    version = fields.Int(strict=True, validate=VERSION_RANGE, metadata={
+        "description": "the version this change is based on"})
 
 
 class VersionQuery(Schema):
-    version = fields.Int(metadata={"description": "the version this deletion is based on"})
+    version = fields.Int(validate=VERSION_RANGE, metadata={"description": "the version this deletion is based on"})
 
 
 class AgendaOrderSchema(StrictSchema):
@@ -129,7 +131,7 @@ class AgendaOrderSchema(StrictSchema):
 
 
 class AgreeSchema(StrictSchema):
-    agenda_version = fields.Int(strict=True, metadata={
+    agenda_version = fields.Int(strict=True, validate=VERSION_RANGE, metadata={
         "description": "the agenda version the caller read; a stale one is refused with 409"})
 
 

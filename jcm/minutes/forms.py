@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from jcm.forms import declared_field
+from jcm.forms import Form, declared_field
 from jcm.minutes.models import Minutes, MinutesComment, MinutesCorrection, MinutesSection, ProgressEntry
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     """One agenda item's record in English and Korean, saved on its own; `version` is the one the texts were based
     on. A text the page did not send stays as it is."""
 
@@ -23,36 +22,36 @@ class SectionForm(FlaskForm):
     version = HiddenField()
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     people = TextAreaField(_l("Delegation (one person per line: Name, Title, Organization)"),
                            description=_l("After a “|”, the same in Korean: name, title, organization."),
                            validators=[Optional(), Length(max=100_000)])
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(Form):
     status = declared_field(ProgressEntry, "status", _l("Progress"))
     narrative = declared_field(ProgressEntry, "narrative")
     narrative_ko = declared_field(ProgressEntry, "narrative_ko")
     version = HiddenField()
 
 
-class NextMeetingForm(FlaskForm):
+class NextMeetingForm(Form):
     next_meeting = declared_field(Minutes, "next_meeting")
     next_meeting_ko = declared_field(Minutes, "next_meeting_ko")
     version = HiddenField()
 
 
-class MinutesStatusForm(FlaskForm):
+class MinutesStatusForm(Form):
     status = HiddenField(validators=[DataRequired()])
     version = HiddenField()
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     text = declared_field(MinutesComment, "text")
     section_id = HiddenField()
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     """A proposed correction: why, and the corrected text. The sections' boxes are read by name
     (discussion-<agenda item>, decisions-<agenda item>, narrative-<focus area>, and the Korean discussion_ko-…,
     decisions_ko-…, narrative_ko-…), one set per record."""
@@ -68,11 +67,11 @@ class CorrectionForm(FlaskForm):
     supersedes = HiddenField()
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     version = HiddenField()
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(Form):
     """Only its CSRF token: the version to restore is in the address."""
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from jcm.api.schemas import ID, SideApprovalsSchema, StrictSchema, input_fields, output_fields
+from jcm.api.schemas import ID, VERSION_RANGE, SideApprovalsSchema, StrictSchema, input_fields, output_fields
 from jcm.minutes.models import (Attendee, CorrectionStatus, Minutes, MinutesComment, MinutesCorrection,
                                 MinutesSection, ProgressEntry)
 
@@ -72,7 +72,7 @@ class RecordInSchema(StrictSchema):
 
     agenda_item_id = fields.Int(strict=True, required=True, validate=ID, metadata={
         "description": "an agenda item of this meeting"})
-    version = fields.Int(strict=True, required=True, metadata=VERSION)
+    version = fields.Int(strict=True, validate=VERSION_RANGE, required=True, metadata=VERSION)
 
 
 class ProgressInSchema(StrictSchema):
@@ -80,7 +80,7 @@ class ProgressInSchema(StrictSchema):
         include = input_fields(ProgressEntry, ("focus_area_id", "status", "narrative", "narrative_ko"), creating=True,
                                checked=False)
 
-    version = fields.Int(strict=True, allow_none=True, metadata=VERSION)
+    version = fields.Int(strict=True, validate=VERSION_RANGE, allow_none=True, metadata=VERSION)
 
 
 class MinutesUpdateSchema(StrictSchema):
@@ -93,8 +93,9 @@ class MinutesUpdateSchema(StrictSchema):
         "description": "the records of the agenda items given; the others stay as they are"})
     progress = fields.List(fields.Nested(ProgressInSchema), metadata={
         "description": "progress per focus area; the focus areas left out stay as they are"})
-    next_meeting_version = fields.Int(strict=True, metadata=VERSION)
-    version = fields.Int(strict=True, metadata={"description": "with `status`: the minutes' version it is based on"})
+    next_meeting_version = fields.Int(strict=True, validate=VERSION_RANGE, metadata=VERSION)
+    version = fields.Int(strict=True, validate=VERSION_RANGE, metadata={
+        "description": "with `status`: the minutes' version it is based on"})
 
     class Meta(StrictSchema.Meta):
         include = input_fields(Minutes, ("next_meeting", "next_meeting_ko", "status"))
@@ -282,11 +283,11 @@ class CorrectionUpdateSchema(StrictSchema):
     changes = fields.Nested(CorrectionChangesSchema)
     status = fields.Str(validate=validate.OneOf([CorrectionStatus.withdrawn.value]), metadata={
         "description": "withdrawn: the secretariats withdraw the proposal"})
-    version = fields.Int(strict=True, required=True, metadata=VERSION)
+    version = fields.Int(strict=True, validate=VERSION_RANGE, required=True, metadata=VERSION)
 
 
 class CorrectionAdoptSchema(StrictSchema):
-    version = fields.Int(strict=True, metadata=VERSION)
+    version = fields.Int(strict=True, validate=VERSION_RANGE, metadata=VERSION)
 
 
 class CorrectionSchema(Schema):

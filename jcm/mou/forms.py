@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from jcm.forms import declared_field
+from jcm.forms import Form, declared_field
 from jcm.mou.models import Agreement, FocusArea, Modification
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(Form):
     notice_date = declared_field(Agreement, "discontinuation_notice_date", _l("Date the written notice was delivered"))
     side = declared_field(Agreement, "discontinuation_notice_side")
     reference = declared_field(Agreement, "discontinuation_notice_reference", _l("Reference (note verbale, letter)"))
     version = HiddenField()
 
 
-class ModificationForm(FlaskForm):
+class ModificationForm(Form):
     decided_on = declared_field(Modification, "decided_on")
     description = declared_field(Modification, "description", _l("What was modified"))
 
 
-class FocusAreaForm(FlaskForm):
+class FocusAreaForm(Form):
     title = declared_field(FocusArea, "title", _l("Title (English)"))
     title_ko = declared_field(FocusArea, "title_ko")
     summary = declared_field(FocusArea, "summary", _l("Summary (English)"))

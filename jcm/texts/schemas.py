@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from jcm.api.schemas import StrictSchema
 from jcm.bilingual import LANGUAGES, STATUSES
+from jcm.models import MAX_ID
 
 
 class TextStateSchema(Schema):
@@ -34,4 +35,5 @@ class RecordTextsSchema(Schema):
 class TextCheckSchema(StrictSchema):
     field = fields.Str(required=True, metadata={"description": "the English field's name, such as title"})
     language = fields.Str(required=True, validate=validate.OneOf(LANGUAGES))
-    revision = fields.Int(strict=True, metadata={"description": "the revision read; a newer one is a 409"})
+    revision = fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_ID), metadata={
+        "description": "the revision read; a newer one is a 409"})
