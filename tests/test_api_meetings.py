@@ -40,11 +40,12 @@ def agenda_of(api, person, meeting_id: int) -> dict:
     return response.get_json()
 
 
-def new_meeting(committee, **fields) -> dict:
+def new_meeting(committee, side: str = "US", **fields) -> dict:
+    """A new meeting as `side`'s secretariat sends it: with its own side's co-chair (each side names its own)."""
     return {"agreement_id": committee.agreement_id, "ordinal": 12, "start_date": "2027-03-10",
             "end_date": "2027-03-11", "venue": "Ministry of Science and ICT", "venue_ko": "과학기술정보통신부",
             "city": "Sejong", "city_ko": "세종", "host_side": "KR", "mode": "hybrid",
-            "co_chairs": {"US": committee.us_co_chair.id, "KR": committee.kr_co_chair.id}, **fields}
+            "co_chairs": {side: committee.get(side, "co_chair").id}, **fields}
 
 
 # --- a meeting and its first draft ----------------------------------------------------------------------
