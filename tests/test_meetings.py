@@ -94,7 +94,8 @@ def test_a_co_chair_must_be_a_co_chair_of_that_side(app, committee, make_meeting
         with pytest.raises(services.Invalid, match="belongs to the other side"):
             services.update_meeting(secretariat, meeting, {"co_chair_us_id": committee.kr_co_chair.id})
         with pytest.raises(services.Invalid, match="does not have the co-chair role"):
-            services.update_meeting(secretariat, meeting, {"co_chair_kr_id": committee.kr_delegate.id})
+            services.update_meeting(get_user(committee.kr_secretariat.id), meeting,
+                                    {"co_chair_kr_id": committee.kr_delegate.id})
 
 
 def test_delegates_and_observers_read_meetings_but_cannot_create_or_edit(app, client, auth, committee, make_meeting):

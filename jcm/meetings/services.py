@@ -21,7 +21,7 @@ from jcm.extensions import db
 from jcm.fields import audited, editable, populate
 from jcm.i18n import localized
 from jcm.meetings.models import (DEFAULT_TIME_ZONES, MEETING_STATUSES, AgendaApproval,
-                                 AgendaItem, AgendaSnapshot, Meeting, MeetingDay, MeetingStatus)
+                                 AgendaItem, AgendaSnapshot, Meeting, MeetingDay, MeetingProposal, MeetingStatus)
 from jcm.models import SIDES, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import AlreadyDone, SidePart, require
@@ -68,8 +68,9 @@ def meeting_query():
 
 def get_meeting(meeting_id: int, *, with_agenda: bool = False) -> Meeting:
     # With its agreements and its proposals: what a side may do now depends on them.
-    query = meeting_query().where(Meeting.id == meeting_id).options(selectinload(Meeting.approvals),
-                                                                    selectinload(Meeting.proposals))
+    query = meeting_query().where(Meeting.id == meeting_id).options(
+        selectinload(Meeting.approvals),
+        selectinload(Meeting.proposals).joinedload(MeetingProposal.meeting))  # the meeting itself, from the map
     if with_agenda:
         query = query.options(selectinload(Meeting.items).selectinload(AgendaItem.focus_areas),
                               selectinload(Meeting.items).selectinload(AgendaItem.attachments),
