@@ -238,7 +238,7 @@ def _propose_cancel(user, meeting) -> bool | Refusal:
         return _meeting_closed(meeting)
     if not _agreed(meeting) and meeting.host_side == user.side:
         return _not_now(_l("Your side hosts this meeting and its agenda has not been agreed: cancel it directly."))
-    return _open_proposal(meeting, "cancel") or True
+    return _unless(_open_proposal(meeting, "cancel"))
 
 
 def _propose_delete(user, meeting) -> bool | Refusal:
@@ -251,7 +251,7 @@ def _propose_delete(user, meeting) -> bool | Refusal:
         return _not_now(_l("Only a meeting in planning or cancelled can be deleted."))
     if meeting.host_side == user.side:
         return _not_now(_l("Your side hosts this meeting: delete it directly."))
-    return _open_proposal(meeting, "delete") or True
+    return _unless(_open_proposal(meeting, "delete"))
 
 
 def _propose_change(user, meeting) -> bool | Refusal:
@@ -264,7 +264,12 @@ def _propose_change(user, meeting) -> bool | Refusal:
         return _meeting_closed(meeting)
     if not _agreed(meeting):
         return _not_now(_l("The agenda of this meeting has not been agreed yet: change its dates or host directly."))
-    return _open_proposal(meeting, "change") or True
+    return _unless(_open_proposal(meeting, "change"))
+
+
+def _unless(refused: Refusal | None) -> bool | Refusal:
+    """The refusal given, else yes (a Refusal is falsy, so `refused or True` would say yes to it)."""
+    return True if refused is None else refused
 
 
 def _proposal_closed(proposal) -> Refusal | None:
@@ -299,7 +304,7 @@ def _decline_proposal(user, proposal) -> bool | Refusal:
         return True
     if proposal.side == user.side:
         return _not_you(_l("Your side made this proposal: withdraw it instead."))
-    return _proposal_closed(proposal) or True
+    return _unless(_proposal_closed(proposal))
 
 
 def _withdraw_proposal(user, proposal) -> bool | Refusal:
@@ -310,7 +315,7 @@ def _withdraw_proposal(user, proposal) -> bool | Refusal:
         return True
     if proposal.side != user.side:
         return _not_you(_l("The other side made this proposal: only its secretariat withdraws it; you may decline it."))
-    return _proposal_closed(proposal) or True
+    return _unless(_proposal_closed(proposal))
 
 
 def _edit_agenda(user, meeting) -> bool | Refusal:
