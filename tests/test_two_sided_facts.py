@@ -123,7 +123,13 @@ def test_korea_proposes_cancelling_an_agreed_meeting_and_it_is_cancelled_when_th
                                                                                              agreed_meeting):
     korea, korean_token = browser(app, committee.kr_secretariat)
     page = korea.get(f"/meetings/{agreed_meeting}").get_data(as_text=True)
-    assert f'action="/meetings/{agreed_meeting}/status"' not in page or 'value="cancelled"' not in page
+    assert 'name="status" value="cancelled"' not in page  # no cancelling alone; proposing it, and new dates
+    assert f'href="/meetings/{agreed_meeting}/proposals/cancel"' in page
+    assert f'href="/meetings/{agreed_meeting}/proposals/change"' in page
+    change = korea.get(f"/meetings/{agreed_meeting}/proposals/change").get_data(as_text=True)
+    assert 'name="start_date"' in change and 'name="host_side"' in change and 'name="reason"' in change
+    cancel = korea.get(f"/meetings/{agreed_meeting}/proposals/cancel").get_data(as_text=True)
+    assert 'name="start_date"' not in cancel and 'name="reason"' in cancel
     alone = korea.post(f"/meetings/{agreed_meeting}/status", data={"csrf_token": korean_token, "status": "cancelled"})
     assert alone.status_code == 302 and meeting_of(app, agreed_meeting).status == "agenda_agreed"  # refused, said why
     assert "cancelling it takes both sides" in korea.get(f"/meetings/{agreed_meeting}").get_data(as_text=True)
@@ -133,7 +139,7 @@ def test_korea_proposes_cancelling_an_agreed_meeting_and_it_is_cancelled_when_th
     assert proposed.status_code == 302 and proposed.headers["Location"].endswith("#proposal-1")
     assert meeting_of(app, agreed_meeting).status == "agenda_agreed"  # unchanged until the other side confirms
     mine = korea.get(f"/meetings/{agreed_meeting}").get_data(as_text=True)
-    assert TYPHOON in mine and f"/proposals/1/withdraw" in mine and f"/proposals/1/confirm" not in mine
+    assert TYPHOON in mine and "/proposals/1/withdraw" in mine and "/proposals/1/confirm" not in mine
 
     us, us_token = browser(app, committee.us_secretariat)
     theirs = us.get(f"/meetings/{agreed_meeting}").get_data(as_text=True)
