@@ -108,13 +108,14 @@ def load_demo(today: date | None = None) -> list[DemoAccount]:
         accounts.append(DemoAccount(email, password, role, side, name))
     area = {a.code: a.id for a in db.session.scalars(select(FocusArea).where(FocusArea.agreement_id == agreement.id))}
     secretariat_us, secretariat_kr = users[("US", "secretariat")], users[("KR", "secretariat")]
-    common = {"co_chair_us_id": users[("US", "co_chair")].id, "co_chair_kr_id": users[("KR", "co_chair")].id}
+    co_chair = {side: {f"co_chair_{side.lower()}_id": users[(side, "co_chair")].id} for side in ("US", "KR")}
 
     past_start = today - timedelta(days=200)
     past = meetings.create_meeting(secretariat_kr, agreement, {
         "ordinal": 1, "start_date": past_start, "end_date": past_start + timedelta(days=1),
         "venue": "Government Complex Sejong", "venue_ko": "정부세종청사", "city": "Sejong", "city_ko": "세종",
-        "host_side": "KR", "mode": "hybrid", **common}, [area["A.1"], area["A.8"], area["B.1"], area["B.6"]])
+        "host_side": "KR", "mode": "hybrid", **co_chair["KR"]}, [area["A.1"], area["A.8"], area["B.1"], area["B.6"]])
+    meetings.update_meeting(secretariat_us, past, co_chair["US"])  # each side names its own co-chair
     _agenda_in_both_languages(users, past)
     past_full = meetings.get_meeting(past.id, with_agenda=True)
     meetings.agree_agenda(secretariat_us, past_full)
@@ -142,8 +143,9 @@ def load_demo(today: date | None = None) -> list[DemoAccount]:
     upcoming = meetings.create_meeting(secretariat_us, agreement, {
         "ordinal": 2, "start_date": upcoming_start, "end_date": upcoming_start + timedelta(days=1),
         "venue": "U.S. Department of State, Harry S Truman Building", "venue_ko": "미 국무부 해리 S. 트루먼 빌딩",
-        "city": "Washington, D.C.", "city_ko": "워싱턴 D.C.", "host_side": "US", "mode": "in_person", **common},
+        "city": "Washington, D.C.", "city_ko": "워싱턴 D.C.", "host_side": "US", "mode": "in_person", **co_chair["US"]},
         [area["A.1"], area["A.3"], area["B.2"], area["B.4"], area["B.5"]])
+    meetings.update_meeting(secretariat_kr, upcoming, co_chair["KR"])
     _agenda_in_both_languages(users, upcoming)
     meetings.agree_agenda(secretariat_us, meetings.get_meeting(upcoming.id))
     db.session.flush()
@@ -159,13 +161,17 @@ def _presenter(user: User) -> tuple[str, str]:
 
 
 def _agenda_in_both_languages(users: dict, meeting: Meeting) -> None:
-    """The Korean secretariat gives the first draft its Korean texts (each focus area's description and presenters
-    in both languages; the draft names the co-chairs in Hangul already); then each side checks the language it
-    answers for."""
+    """The Korean secretariat gives the first draft its Korean texts (the co-chairs' names in Hangul, each focus
+    area's description and presenters in both languages: each side names its own co-chair once the meeting exists,
+    so the draft may not have them yet); then each side checks the language it answers for."""
     secretariat_kr = users[("KR", "secretariat")]
+    co_chairs = {side: users[(side, "co_chair")] for side in ("US", "KR")}
     for item in meetings.get_meeting(meeting.id, with_agenda=True).items:
         changes: dict = {}
-        if item.kind == "focus_area":
+        if item.kind in ("opening", "closing"):
+            changes = {"presenter_us": co_chairs["US"].name, "presenter_us_ko": co_chairs["US"].name_ko,
+                       "presenter_kr": co_chairs["KR"].name, "presenter_kr_ko": co_chairs["KR"].name_ko}
+        elif item.kind == "focus_area":
             description, description_ko, us, kr = AGENDA[item.focus_areas[0].code]
             (presenter_us, presenter_us_ko), (presenter_kr, presenter_kr_ko) = (_presenter(users[us]),
                                                                                 _presenter(users[kr]))

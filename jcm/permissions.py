@@ -72,6 +72,9 @@ def _done(message: Any) -> Refusal:
 AGENDA_OPEN = ("planning", "agenda_agreed")  # a meeting whose agenda may still change or be agreed
 MEETING_CLOSED = ("minutes_adopted", "cancelled")  # a meeting whose facts no longer change
 DELETABLE = ("planning", "cancelled")
+TWO_SIDED = ("agenda_agreed", "held")  # a meeting whose dates, host and taking place both sides hold
+SIDE_NAMES = {"US": _l("U.S."), "KR": _l("Korean")}
+PROPOSAL_STATUS_WORDS = {"confirmed": _l("confirmed"), "withdrawn": _l("withdrawn"), "declined": _l("declined")}
 
 
 def _meeting_closed(meeting) -> Refusal:
@@ -84,6 +87,19 @@ def _agenda_closed(meeting) -> Refusal:
 
 def _minutes_adopted() -> Refusal:
     return _not_now(_l("These minutes have been adopted by both co-chairs and can no longer be changed."))
+
+
+class SidePart:
+    """One side's part of a record both sides hold: its co-chair on a meeting, its delegation in the minutes. Each
+    side names and changes only its own."""
+
+    __slots__ = ("record", "side")
+
+    def __init__(self, record: Any, side: str):
+        self.record, self.side = record, side
+
+    def __repr__(self) -> str:
+        return f"SidePart({type(self.record).__name__}, {self.side!r})"
 
 
 def _named_co_chair(user, meeting) -> bool:
@@ -146,12 +162,164 @@ def _set_meeting_status(user, meeting) -> bool | Refusal:
     return True
 
 
+def _agreed(meeting) -> bool:
+    """The agenda has been agreed (or the meeting held): its dates, its host and whether it takes place are facts
+    both sides hold, changed only by a proposal of one side that the other confirms. Before, they are a working
+    draft either side may change, which both then agree with the agenda."""
+    return meeting.status in TWO_SIDED
+
+
+def _reschedule_meeting(user, meeting) -> bool | Refusal:
+    """Its dates or its host, directly: while the agenda is a working draft; once agreed, by a proposal."""
+    answer = _edit_meeting(user, meeting)
+    if answer is not True or meeting is None:
+        return answer
+    if _agreed(meeting):
+        return _not_now(_l("The agenda of this meeting has been agreed: changing its dates or host takes both "
+                           "sides. Propose the change; it takes effect when the other side's secretariat confirms "
+                           "it."))
+    return True
+
+
+def _cancel_meeting(user, meeting) -> bool | Refusal:
+    """Directly: the host side's secretariat, while the agenda is a working draft; else by a proposal."""
+    answer = _set_meeting_status(user, meeting)
+    if answer is not True or meeting is None or meeting.status == "cancelled":
+        return answer
+    if _agreed(meeting):
+        return _not_now(_l("The agenda of this meeting has been agreed: cancelling it takes both sides. Propose it; "
+                           "it takes effect when the other side's secretariat confirms it."))
+    if meeting.host_side != user.side:
+        return _not_you(_l("The other side hosts this meeting: cancelling it takes both sides. Propose it; it takes "
+                           "effect when the other side's secretariat confirms it."))
+    return True
+
+
 def _delete_meeting(user, meeting) -> bool | Refusal:
+    """Directly: the host side's secretariat, of a meeting in planning or cancelled; a meeting the other side hosts
+    by a proposal."""
     if user.role != "secretariat":
         return False
-    if meeting is not None and meeting.status not in DELETABLE:
+    if meeting is None:
+        return True
+    if meeting.status not in DELETABLE:
         return _not_now(_l("Only a meeting in planning or cancelled can be deleted."))
+    if meeting.host_side != user.side:
+        return _not_you(_l("The other side hosts this meeting: deleting it takes both sides. Propose it; it takes "
+                           "effect when the other side's secretariat confirms it."))
     return True
+
+
+def _name_co_chair(user, part) -> bool | Refusal:
+    """Each side's secretariat names (or changes, or clears) its own side's co-chair of a meeting, never the
+    other's. `part`: SidePart(meeting, side)."""
+    answer = _edit_meeting(user, part.record if part is not None else None)
+    if answer is not True or part is None:
+        return answer
+    if part.side != user.side:
+        return _not_you(_l("Each side names its own co-chair: the %(side)s co-chair is named by the %(side)s "
+                           "secretariat.", side=SIDE_NAMES.get(part.side, part.side)))
+    return True
+
+
+# --- proposals: what takes both sides ----------------------------------------------------------------------
+
+def _open_proposal(meeting, kind: str) -> Refusal | None:
+    if any(p.kind == kind and p.status == "proposed" for p in meeting.proposals):
+        return _not_now(_l("A proposal of this kind is already open for this meeting: confirm, decline or withdraw "
+                           "it before proposing another."))
+    return None
+
+
+def _propose_cancel(user, meeting) -> bool | Refusal:
+    """A secretariat proposes cancelling a meeting it may not cancel alone: one whose agenda has been agreed, or one
+    the other side hosts."""
+    if user.role != "secretariat":
+        return False
+    if meeting is None:
+        return True
+    if meeting.status in MEETING_CLOSED:
+        return _meeting_closed(meeting)
+    if not _agreed(meeting) and meeting.host_side == user.side:
+        return _not_now(_l("Your side hosts this meeting and its agenda has not been agreed: cancel it directly."))
+    return _unless(_open_proposal(meeting, "cancel"))
+
+
+def _propose_delete(user, meeting) -> bool | Refusal:
+    """A secretariat proposes deleting a meeting (in planning or cancelled) that the other side hosts."""
+    if user.role != "secretariat":
+        return False
+    if meeting is None:
+        return True
+    if meeting.status not in DELETABLE:
+        return _not_now(_l("Only a meeting in planning or cancelled can be deleted."))
+    if meeting.host_side == user.side:
+        return _not_now(_l("Your side hosts this meeting: delete it directly."))
+    return _unless(_open_proposal(meeting, "delete"))
+
+
+def _propose_change(user, meeting) -> bool | Refusal:
+    """A secretariat proposes new dates or a new host for a meeting whose agenda has been agreed."""
+    if user.role != "secretariat":
+        return False
+    if meeting is None:
+        return True
+    if meeting.status in MEETING_CLOSED:
+        return _meeting_closed(meeting)
+    if not _agreed(meeting):
+        return _not_now(_l("The agenda of this meeting has not been agreed yet: change its dates or host directly."))
+    return _unless(_open_proposal(meeting, "change"))
+
+
+def _unless(refused: Refusal | None) -> bool | Refusal:
+    """The refusal given, else yes (a Refusal is falsy, so `refused or True` would say yes to it)."""
+    return True if refused is None else refused
+
+
+def _proposal_closed(proposal) -> Refusal | None:
+    if proposal.status == "proposed":
+        return None
+    return _not_now(_l("This proposal has been %(status)s and can no longer be acted on.",
+                       status=PROPOSAL_STATUS_WORDS.get(proposal.status, proposal.status)))
+
+
+def _confirm_proposal(user, proposal) -> bool | Refusal:
+    """The other side's secretariat confirms a proposal, as long as the meeting is as it was when it was made."""
+    if user.role != "secretariat":
+        return _not_you(_l("Only the other side's secretariat confirms a proposal."))
+    if proposal is None:
+        return True
+    if proposal.side == user.side:
+        return _not_you(_l("Your side made this proposal: the other side's secretariat confirms it."))
+    closed = _proposal_closed(proposal)
+    if closed is not None:
+        return closed
+    if proposal.meeting.version != proposal.meeting_version:
+        return _not_now(_l("The meeting has changed since this proposal was made: review it, and withdraw it or "
+                           "make a new one."))
+    return True
+
+
+def _decline_proposal(user, proposal) -> bool | Refusal:
+    """The other side's secretariat declines a proposal."""
+    if user.role != "secretariat":
+        return _not_you(_l("Only the other side's secretariat declines a proposal."))
+    if proposal is None:
+        return True
+    if proposal.side == user.side:
+        return _not_you(_l("Your side made this proposal: withdraw it instead."))
+    return _unless(_proposal_closed(proposal))
+
+
+def _withdraw_proposal(user, proposal) -> bool | Refusal:
+    """The proposing side's secretariat withdraws its proposal while it is open."""
+    if user.role != "secretariat":
+        return _not_you(_l("Only the proposing side's secretariat withdraws a proposal."))
+    if proposal is None:
+        return True
+    if proposal.side != user.side:
+        return _not_you(_l("The other side made this proposal: only its secretariat withdraws it; you may decline it."))
+    return _unless(_proposal_closed(proposal))
 
 
 def _edit_agenda(user, meeting) -> bool | Refusal:
@@ -214,6 +382,18 @@ def _edit_minutes(user, minutes) -> bool | Refusal:
         return False
     if minutes is not None and minutes.status == "adopted":
         return _minutes_adopted()
+    return True
+
+
+def _edit_delegation(user, part) -> bool | Refusal:
+    """Each side's secretariat lists its own side's delegation in the minutes, never the other's. `part`:
+    SidePart(minutes, side)."""
+    answer = _edit_minutes(user, part.record if part is not None else None)
+    if answer is not True or part is None:
+        return answer
+    if part.side != user.side:
+        return _not_you(_l("Each side lists its own delegation: the %(side)s delegation is listed by the %(side)s "
+                           "secretariat.", side=SIDE_NAMES.get(part.side, part.side)))
     return True
 
 
@@ -326,6 +506,15 @@ RULES: dict[str, Rule] = {
     "meeting.edit": _edit_meeting,  # its fields
     "meeting.set_status": _set_meeting_status,
     "meeting.delete": _delete_meeting,
+    "meeting.cancel": _cancel_meeting,  # directly; else proposed and confirmed
+    "meeting.reschedule": _reschedule_meeting,  # its dates or host, directly; else proposed and confirmed
+    "meeting.name_co_chair": _name_co_chair,  # obj: SidePart(meeting, side)
+    "meeting.propose_cancel": _propose_cancel,
+    "meeting.propose_delete": _propose_delete,
+    "meeting.propose_change": _propose_change,  # its dates or host
+    "proposal.confirm": _confirm_proposal,  # obj: the proposal, with its meeting
+    "proposal.decline": _decline_proposal,
+    "proposal.withdraw": _withdraw_proposal,
     "agenda.edit": _edit_agenda,  # items, their order, the days' hours
     "agenda.agree": _agree_agenda,
     "attachment.upload": _secretariat,  # and remove
@@ -338,6 +527,7 @@ RULES: dict[str, Rule] = {
     "minutes.view": _anyone,
     "minutes.start": _start_minutes,  # obj: the meeting
     "minutes.edit": _edit_minutes,  # obj: the minutes; also circulating them and resolving comments
+    "minutes.delegation": _edit_delegation,  # obj: SidePart(minutes, side)
     "minutes.comment": _comment_on_minutes,
     "text.check": _check_text,  # obj: a jcm.texts.services.TextCheck
     "minutes.adopt": _adopt_minutes,  # obj: the minutes, with their meeting and approvals
@@ -345,6 +535,13 @@ RULES: dict[str, Rule] = {
     "correction.edit": _edit_correction,  # obj: the correction; also withdrawing it
     "correction.adopt": _adopt_correction,  # obj: the correction, with its minutes' meeting
 }
+
+
+# What an observer may do: read, and keep their own profile and tokens. Anything else is refused before any rule is
+# asked, whatever their agency owns.
+OBSERVED = frozenset(action for action in RULES if action.endswith(".view")) | {
+    "user.list", "attachment.download", "user.edit_profile", "token.manage"}
+OBSERVER = _not_you(_l("Observers read and never write, whatever their agency owns."))
 
 
 def _answer(user, action: str, obj: Any) -> bool | Refusal:
@@ -359,6 +556,8 @@ def _answer(user, action: str, obj: Any) -> bool | Refusal:
         rule = RULES[action]
     except KeyError:
         raise ValueError(f"unknown action {action!r}") from None
+    if user.role == "observer" and action not in OBSERVED:
+        return OBSERVER
     return rule(user, obj)
 
 

@@ -291,13 +291,15 @@ def api(app, client) -> Api:
 
 @pytest.fixture
 def make_meeting(app, committee):
-    """Creates a meeting as the U.S. secretariat would, with its first draft agenda; returns its id."""
+    """Creates a meeting as the U.S. secretariat would, with its first draft agenda and the U.S. co-chair, and the
+    Korean co-chair as the Korean secretariat names them (each side names its own); returns its id."""
 
     def make(ordinal: int = 12, start_date: str = "2027-03-10", end_date: str | None = None,
              focus_areas: tuple[str, ...] = ("A.1", "B.4"), status: str | None = None, **fields) -> int:
         from sqlalchemy import select
 
         from jcm.accounts.services import get_user
+        from jcm.meetings.models import AgendaItem
         from jcm.meetings.services import create_meeting
         from jcm.mou.models import Agreement, FocusArea
 
@@ -308,7 +310,13 @@ def make_meeting(app, committee):
                     "venue": "Ministry of Science and ICT, Government Complex Sejong", "city": "Sejong",
                     "venue_ko": "과학기술정보통신부 정부세종청사", "city_ko": "세종", "host_side": "KR", "mode": "hybrid",
                     "co_chair_us_id": committee.us_co_chair.id, "co_chair_kr_id": committee.kr_co_chair.id, **fields}
+            korean_co_chair = data.pop("co_chair_kr_id", None)
             meeting = create_meeting(get_user(committee.us_secretariat.id), agreement, data, area_ids)
+            if korean_co_chair is not None:  # a shortcut for the Korean secretariat naming theirs, as the first
+                meeting.co_chair_kr_id = korean_co_chair  # draft's presenters had it (test_two_sided_facts names one)
+                for item in db.session.scalars(select(AgendaItem).where(
+                        AgendaItem.meeting_id == meeting.id, AgendaItem.kind.in_(("opening", "closing")))):
+                    item.presenter_kr = get_user(korean_co_chair).name
             if status is not None:  # a shortcut for a story that starts later in the meeting's life
                 meeting.status = status
             db.session.commit()

@@ -23,6 +23,7 @@ KOREAN = {
     "NSF": "미국 국립과학재단(NSF)",
     # agenda items
     "Day two": "둘째 날",
+    "Site visit": "현장 방문",
     # meetings written in Korean first (read backwards: their English)
     "The 12th Korea-U.S. Joint Committee on Science and Technology Cooperation": "제12차 한미 과학기술 공동위원회",
     "Government Complex Sejong": "정부세종청사",

@@ -40,11 +40,12 @@ def agenda_of(api, person, meeting_id: int) -> dict:
     return response.get_json()
 
 
-def new_meeting(committee, **fields) -> dict:
+def new_meeting(committee, side: str = "US", **fields) -> dict:
+    """A new meeting as `side`'s secretariat sends it: with its own side's co-chair (each side names its own)."""
     return {"agreement_id": committee.agreement_id, "ordinal": 12, "start_date": "2027-03-10",
             "end_date": "2027-03-11", "venue": "Ministry of Science and ICT", "venue_ko": "과학기술정보통신부",
             "city": "Sejong", "city_ko": "세종", "host_side": "KR", "mode": "hybrid",
-            "co_chairs": {"US": committee.us_co_chair.id, "KR": committee.kr_co_chair.id}, **fields}
+            "co_chairs": {side: committee.get(side, "co_chair").id}, **fields}
 
 
 # --- a meeting and its first draft ----------------------------------------------------------------------
@@ -58,7 +59,7 @@ def test_a_us_secretariat_creates_the_12th_meeting_and_gets_the_customary_first_
     assert meeting["ordinal"] == 12 and meeting["agreement_id"] == committee.agreement_id
     assert meeting["title"] == "The 12th Joint Committee Meeting" and meeting["title_ko"] == "제12차 공동위원회"
     assert (meeting["start_date"], meeting["end_date"]) == ("2027-03-10", "2027-03-11")
-    assert meeting["co_chairs"] == {"US": committee.us_co_chair.id, "KR": committee.kr_co_chair.id}
+    assert meeting["co_chairs"] == {"US": committee.us_co_chair.id, "KR": None}  # the Korean side names theirs
     assert (meeting["status"], meeting["agenda_version"], meeting["version"]) == ("planning", 1, 1)
     assert (meeting["host_side"], meeting["mode"], meeting["city_ko"]) == ("KR", "hybrid", "세종")
     assert api.get(f"/api/v1/meetings/{meeting['id']}", committee.kr_observer).get_json() == meeting
@@ -71,7 +72,7 @@ def test_a_us_secretariat_creates_the_12th_meeting_and_gets_the_customary_first_
     assert [i["focus_area_ids"] for i in items if i["kind"] == "focus_area"] == [[ai], [quantum]]
     assert [i["position"] for i in items] == list(range(8))
     assert [i["start_time"] for i in items] == ["09:00", "09:15", "09:20", "09:50", "10:20", "10:50", "11:05", "11:10"]
-    assert items[0]["presenters"] == {"US": "Margaret Chen", "KR": "이준호"}
+    assert items[0]["presenters"] == {"US": "Margaret Chen", "KR": ""}
     assert all(i["day"] == "2027-03-10" and i["version"] == 1 and i["meeting_id"] == meeting["id"] for i in items)
 
     # A new item goes to the end, on the last day, which starts at nine.
@@ -157,8 +158,8 @@ def test_an_admin_or_co_chair_does_not_build_the_agenda(api, committee, make_mee
     ({"end_date": "2027-03-09"}, "end_date"),
     ({"end_date": "2027-04-30"}, "end_date"),
     ({"co_chairs": {"US": "kr_co_chair"}}, "co_chair_us_id"),
-    ({"co_chairs": {"KR": "kr_delegate"}}, "co_chair_kr_id"),
-    ({"co_chairs": {"KR": "kr_secretariat"}}, "co_chair_kr_id"),
+    ({"co_chairs": {"US": "us_delegate"}}, "co_chair_us_id"),
+    ({"co_chairs": {"US": "us_secretariat"}}, "co_chair_us_id"),
     ({"ordinal": 0}, "ordinal"),
     ({"ordinal": "twelve"}, "ordinal"),
     ({"start_date": "2027-02-30"}, "start_date"),
@@ -188,7 +189,7 @@ def test_a_meeting_needs_its_agreement_ordinal_start_and_host(api, committee):
 
 def test_the_same_ordinal_twice_is_refused(api, committee, make_meeting):
     make_meeting(ordinal=12)
-    response = api.post("/api/v1/meetings", committee.kr_secretariat, json=new_meeting(committee, ordinal=12))
+    response = api.post("/api/v1/meetings", committee.kr_secretariat, json=new_meeting(committee, "KR", ordinal=12))
     assert response.status_code == 422 and refused_field(response) == "ordinal"
     assert "12th" in response.get_json()["error"]["message"]
     eleventh = make_meeting(ordinal=11, start_date="2026-03-10")
@@ -212,11 +213,11 @@ def test_a_secretariat_updates_a_meeting_in_part(api, committee, make_meeting):
     meeting_id = make_meeting()
     response = call(api, "PATCH", f"/api/v1/meetings/{meeting_id}", committee.kr_secretariat,
                     json={"venue": "Lotte Hotel Seoul", "city": "Seoul", "city_ko": "서울", "version": 1,
-                          "co_chairs": {"US": None}})
+                          "co_chairs": {"KR": None}})
     assert response.status_code == 200, response.get_json()
     meeting = response.get_json()
     assert (meeting["venue"], meeting["city_ko"], meeting["version"]) == ("Lotte Hotel Seoul", "서울", 2)
-    assert meeting["co_chairs"] == {"US": None, "KR": committee.kr_co_chair.id}
+    assert meeting["co_chairs"] == {"US": committee.us_co_chair.id, "KR": None}
     assert meeting["venue_ko"] == "과학기술정보통신부 정부세종청사"  # untouched
     # No version: the last write wins, as the service allows.
     again = call(api, "PATCH", f"/api/v1/meetings/{meeting_id}", committee.us_secretariat, json={"mode": "virtual"})
@@ -231,7 +232,7 @@ def test_a_secretariat_updates_a_meeting_in_part(api, committee, make_meeting):
 # --- the meeting's time zone ---------------------------------------------------------------------------
 
 def test_a_meeting_takes_its_host_sides_capital_unless_the_secretariat_names_a_zone(api, committee):
-    in_sejong = api.post("/api/v1/meetings", committee.kr_secretariat, json=new_meeting(committee))
+    in_sejong = api.post("/api/v1/meetings", committee.kr_secretariat, json=new_meeting(committee, "KR"))
     in_washington = api.post("/api/v1/meetings", committee.us_secretariat,
                              json=new_meeting(committee, ordinal=13, start_date="2028-03-10", end_date="2028-03-10",
                                               host_side="US"))
@@ -292,10 +293,17 @@ def test_a_meeting_is_held_cancelled_and_deleted_by_status(api, committee, make_
     by_hand = call(api, "PATCH", f"/api/v1/meetings/{future}", committee.us_secretariat,
                    json={"status": "agenda_agreed"})
     assert by_hand.status_code == 422 and refused_field(by_hand) == "status"
-    assert call(api, "DELETE", f"/api/v1/meetings/{past}", committee.us_secretariat).status_code == 409
-    cancelled = call(api, "PATCH", f"/api/v1/meetings/{past}", committee.us_secretariat, json={"status": "cancelled"})
-    assert cancelled.get_json()["status"] == "cancelled"
-    deleted = call(api, "DELETE", f"/api/v1/meetings/{past}", committee.us_secretariat)
+    assert call(api, "DELETE", f"/api/v1/meetings/{past}", committee.kr_secretariat).status_code == 409
+    # Held, it is cancelled by both sides: one proposes, the other confirms.
+    alone = call(api, "PATCH", f"/api/v1/meetings/{past}", committee.us_secretariat, json={"status": "cancelled"})
+    assert alone.status_code == 409
+    assert api.post(f"/api/v1/meetings/{past}/proposals", committee.us_secretariat,
+                    json={"kind": "cancel", "reason": "It did not take place."}).status_code == 201
+    assert api.post(f"/api/v1/meetings/{past}/proposals/1/confirmation", committee.kr_secretariat).status_code == 200
+    assert api.get(f"/api/v1/meetings/{past}", committee.us_secretariat).get_json()["status"] == "cancelled"
+    # Cancelled, its host side deletes it; the other side may not alone.
+    assert call(api, "DELETE", f"/api/v1/meetings/{past}", committee.us_secretariat).status_code == 403
+    deleted = call(api, "DELETE", f"/api/v1/meetings/{past}", committee.kr_secretariat)
     assert deleted.status_code == 204 and deleted.get_data() == b""
     assert api.get(f"/api/v1/meetings/{past}", committee.us_secretariat).status_code == 404
     assert [m["id"] for m in api.get("/api/v1/meetings", committee.us_secretariat).get_json()] == [future]
@@ -584,7 +592,16 @@ def test_shortening_a_meeting_with_an_agreed_agenda_reopens_the_agenda(app, api,
     for person in (committee.us_secretariat, committee.kr_secretariat):
         api.post(f"/api/v1/meetings/{meeting_id}/agenda/approvals", person)
     assert agenda_of(api, committee.us_observer, meeting_id)["status"] == "agenda_agreed"
-    call(api, "PATCH", f"/api/v1/meetings/{meeting_id}", committee.us_secretariat, json={"end_date": "2027-03-10"})
+    # Agreed, the dates take both sides: the U.S. proposes, and the change is made when Korea confirms it.
+    direct = call(api, "PATCH", f"/api/v1/meetings/{meeting_id}", committee.us_secretariat,
+                  json={"end_date": "2027-03-10"})
+    assert direct.status_code == 409 and "takes both sides" in direct.get_json()["error"]["message"]
+    proposed = api.post(f"/api/v1/meetings/{meeting_id}/proposals", committee.us_secretariat,
+                        json={"kind": "change", "end_date": "2027-03-10", "reason": "One day suffices."})
+    assert proposed.status_code == 201, proposed.get_json()
+    assert agenda_of(api, committee.us_observer, meeting_id)["status"] == "agenda_agreed"
+    confirmed = api.post(f"/api/v1/meetings/{meeting_id}/proposals/1/confirmation", committee.kr_secretariat)
+    assert confirmed.status_code == 200, confirmed.get_json()
     agenda = agenda_of(api, committee.us_observer, meeting_id)
     assert agenda["items"][-1]["day"] == "2027-03-10"  # the item did move
     assert agenda["status"] == "planning" and agenda["approvals"] == {"US": None, "KR": None}

@@ -48,10 +48,12 @@ def circulated(app, api, committee, held_meeting):
     circulated for review."""
     areas = area_ids(api, committee.us_secretariat)
     start(api, committee.us_secretariat, held_meeting)
+    # Each side lists its own delegation.
+    assert put(api, held_meeting, committee.kr_secretariat, {
+        "attendance": {"KR": [{"user_id": committee.kr_co_chair.id}, "홍길동"]}}).status_code == 200
     response = put(api, held_meeting, committee.us_secretariat, {
         "attendance": {"US": [{"user_id": committee.us_co_chair.id},
-                              {"name": "Dr. Jane Doe", "title": "Director", "organization": "NSF"}],
-                       "KR": [{"user_id": committee.kr_co_chair.id}, "홍길동"]},
+                              {"name": "Dr. Jane Doe", "title": "Director", "organization": "NSF"}]},
         "progress": [{"focus_area_id": areas["A.1"], "status": "on_track", "narrative": "Testbeds shared."},
                      {"focus_area_id": areas["B.4"], "status": "at_risk", "narrative": "양자 테스트베드 접근 지연"}],
         "next_meeting": "Washington, D.C., spring 2027"})

@@ -237,7 +237,7 @@ def test_a_record_since_deleted_says_so(app, client, auth, committee, make_meeti
 
     meeting_id = make_meeting(ordinal=14, start_date="2027-09-01")
     with app.app_context():
-        delete_meeting(get_user(committee.us_secretariat.id), get_meeting(meeting_id))
+        delete_meeting(get_user(committee.kr_secretariat.id), get_meeting(meeting_id))  # the host side's, in planning
         db.session.commit()
     with app.test_request_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "meeting.delete"))

@@ -44,7 +44,10 @@ def test_a_secretariat_creates_the_12th_meeting_with_the_customary_first_draft(a
     assert [i.kind for i in meeting.items] == ["opening", "procedural", "action_review", "focus_area", "focus_area",
                                               "other_business", "procedural", "closing"]
     assert [a.code for a in meeting.items[3].focus_areas] == ["A.1"]
-    assert meeting.items[0].presenter_us == "Margaret Chen" and meeting.items[0].presenter_kr == "이준호"
+    # Each side names its own co-chair: the Korean secretariat's form has no U.S. co-chair, so what was sent for it
+    # is not taken, and the U.S. secretariat names theirs.
+    assert meeting.co_chair_us_id is None and meeting.co_chair_kr_id == committee.kr_co_chair.id
+    assert meeting.items[0].presenter_us == "" and meeting.items[0].presenter_kr == "이준호"
     assert [d.day for d in meeting.days] == [date(2027, 3, 10), date(2027, 3, 11)]
     page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     assert "Review of action items from previous meetings" in page
@@ -91,7 +94,8 @@ def test_a_co_chair_must_be_a_co_chair_of_that_side(app, committee, make_meeting
         with pytest.raises(services.Invalid, match="belongs to the other side"):
             services.update_meeting(secretariat, meeting, {"co_chair_us_id": committee.kr_co_chair.id})
         with pytest.raises(services.Invalid, match="does not have the co-chair role"):
-            services.update_meeting(secretariat, meeting, {"co_chair_kr_id": committee.kr_delegate.id})
+            services.update_meeting(get_user(committee.kr_secretariat.id), meeting,
+                                    {"co_chair_kr_id": committee.kr_delegate.id})
 
 
 def test_delegates_and_observers_read_meetings_but_cannot_create_or_edit(app, client, auth, committee, make_meeting):

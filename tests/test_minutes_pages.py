@@ -182,11 +182,13 @@ def test_the_secretariat_circulates_and_takes_back_the_draft(app, client, auth, 
 
 
 def test_attendance_progress_and_next_meeting_are_recorded(app, client, auth, committee, held_meeting, sections):
-    auth.login(committee.us_secretariat)
+    auth.login(committee.kr_secretariat)  # each side lists its own delegation
     response = post_form(client, f"/meetings/{held_meeting}/minutes/attendance/KR",
                          {"people": "이준호, 국장, 과학기술정보통신부\n박지훈, Program Officer, NRF, Daejeon\n"},
                          page=minutes_page(held_meeting))
     assert response.status_code == 302
+    auth.logout()
+    auth.login(committee.us_secretariat)
     with app.app_context():
         area_id = db.session.scalar(select(FocusArea.id).where(FocusArea.code == "A.1"))
     page = client.get(minutes_page(held_meeting)).get_data(as_text=True)

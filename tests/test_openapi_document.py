@@ -24,6 +24,8 @@ OPERATIONS = [
     'GET /api/v1/meetings/{meeting_id}/minutes/corrections api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes/corrections/{number} api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes/record api_minutes 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/proposals api_meetings 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/proposals/{number} api_meetings 200 404 default',
     'GET /api/v1/organizations api_people 200 422 default',
     'GET /api/v1/texts/{kind}/{record_id} api_texts 200 404 default',
     'GET /api/v1/users api_people 200 422 default',
@@ -42,6 +44,10 @@ OPERATIONS = [
     'POST /api/v1/meetings/{meeting_id}/minutes/comments api_minutes 201 403 404 409 422 default',
     'POST /api/v1/meetings/{meeting_id}/minutes/corrections api_minutes 201 403 404 409 422 default',
     'POST /api/v1/meetings/{meeting_id}/minutes/corrections/{number}/approvals api_minutes 201 403 404 409 422 default',
+    'POST /api/v1/meetings/{meeting_id}/proposals api_meetings 201 403 404 409 422 default',
+    'POST /api/v1/meetings/{meeting_id}/proposals/{number}/confirmation api_meetings 200 403 404 409 default',
+    'POST /api/v1/meetings/{meeting_id}/proposals/{number}/decline api_meetings 200 403 404 409 default',
+    'POST /api/v1/meetings/{meeting_id}/proposals/{number}/withdrawal api_meetings 200 403 404 409 default',
     'POST /api/v1/texts/{kind}/{record_id}/checks api_texts 201 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/agenda/order api_agenda 200 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/minutes api_minutes 200 403 404 409 422 default',
@@ -159,6 +165,11 @@ SCHEMAS = {
         'focus_area_code', 'focus_area_id', 'id', 'languages', 'narrative', 'narrative_ko', 'status', 'version'
     ],
     "ProgressIn": ['focus_area_id', 'narrative', 'narrative_ko', 'status', 'version'],
+    "Proposal": [
+        'decided_at', 'decided_by_id', 'end_date', 'host_side', 'kind', 'meeting_id', 'number', 'proposed_at',
+        'proposed_by_id', 'reason', 'side', 'stale', 'start_date', 'status', 'was'
+    ],
+    "ProposalCreate": ['end_date', 'host_side', 'kind', 'reason', 'start_date'],
     "Record": [
         'agenda_item_id', 'decisions', 'decisions_ko', 'discussion', 'discussion_ko', 'id', 'languages', 'position',
         'title', 'updated_at', 'updated_by_id', 'version'

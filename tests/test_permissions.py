@@ -8,13 +8,13 @@ import pytest
 
 from jcm import import_models
 from jcm.errors import Conflict, Invalid, PermissionDenied
-from jcm.permissions import RULES, AlreadyDone, can, refusal, require
+from jcm.permissions import RULES, OBSERVED, AlreadyDone, SidePart, can, refusal, require
 
 import_models()  # the rules read real models (built here without a database)
 
 from jcm.accounts.models import User  # noqa: E402
 from jcm.actions.models import ActionItem, ActionOwner  # noqa: E402
-from jcm.meetings.models import AgendaApproval, Meeting  # noqa: E402
+from jcm.meetings.models import AgendaApproval, Meeting, MeetingProposal  # noqa: E402
 from jcm.minutes.models import CorrectionApproval, Minutes, MinutesApproval, MinutesCorrection  # noqa: E402
 from jcm.mou.models import Agreement  # noqa: E402
 
@@ -47,6 +47,15 @@ EXPECTED = {
     "meeting.edit": {"secretariat"},
     "meeting.set_status": {"secretariat"},
     "meeting.delete": {"secretariat"},
+    "meeting.cancel": {"secretariat"},
+    "meeting.reschedule": {"secretariat"},
+    "meeting.name_co_chair": {"secretariat"},
+    "meeting.propose_cancel": {"secretariat"},
+    "meeting.propose_delete": {"secretariat"},
+    "meeting.propose_change": {"secretariat"},
+    "proposal.confirm": {"secretariat"},
+    "proposal.decline": {"secretariat"},
+    "proposal.withdraw": {"secretariat"},
     "agenda.edit": {"secretariat"},
     "agenda.agree": {"secretariat", "co_chair"},
     "attachment.upload": {"secretariat"},
@@ -56,6 +65,7 @@ EXPECTED = {
     "action.edit": {"secretariat"},
     "action.review": {"secretariat"},
     "action.update": {"admin", "secretariat", "co_chair", "delegate"},  # all but secretariats only as owners
+    "minutes.delegation": {"secretariat"},
     "minutes.view": set(ROLES),
     "minutes.start": {"secretariat"},
     "minutes.edit": {"secretariat"},
@@ -125,6 +135,7 @@ def test_services_are_given_the_account_itself_never_the_signed_in_stand_in(app,
 # While the meeting is in these statuses, the roles of EXPECTED may do it; in the others, no one may.
 OPEN_WHILE = {
     "meeting.edit": {"planning", "agenda_agreed", "held"},
+    "meeting.reschedule": {"planning"},  # then by a proposal
     "meeting.set_status": {"planning", "agenda_agreed", "held", "cancelled"},
     "meeting.delete": {"planning", "cancelled"},
     "agenda.edit": {"planning", "agenda_agreed"},
@@ -137,7 +148,7 @@ OPEN_WHILE = {
 @pytest.mark.parametrize("action, status, role, side",
                          list(itertools.product(OPEN_WHILE, MEETING_STATUSES, ROLES, SIDES)))
 def test_what_a_meeting_in_each_status_allows(action, status, role, side):
-    meeting = Meeting(status=status, agenda_version=1)
+    meeting = Meeting(status=status, agenda_version=1, host_side=side)  # their own side hosts it
     user = someone(role, side)
     assert can(user, action, meeting) is (role in EXPECTED[action] and status in OPEN_WHILE[action])
     refused = refusal(user, action, meeting)
@@ -316,3 +327,120 @@ def test_a_notice_of_discontinuation_is_withdrawn_only_when_there_is_one():
     agreement.discontinuation_notice_date = date(2026, 5, 1)
     assert can(admin, "agreement.withdraw_notice", agreement)
     assert not can(someone("secretariat", "US"), "agreement.withdraw_notice", agreement)
+
+
+# --- observers read and never write ---------------------------------------------------------------------------
+
+WRITES = sorted(set(RULES) - OBSERVED)
+
+
+@pytest.mark.parametrize("action", WRITES)
+@pytest.mark.parametrize("side", SIDES)
+def test_an_observer_never_writes_whatever_their_agency_owns_and_is_told_so(action, side):
+    """Asked of every object a rule reads, an observer's agency owning it or not: refused, 403, saying why."""
+    observer = someone("observer", side, organization_id=4)
+    owned = ActionItem(owners=[ActionOwner(side=side, organization_id=4)])
+    for obj in (None, owned, Meeting(status="planning", host_side=side, agenda_version=1)):
+        refused = refusal(observer, action, obj)
+        assert refused is not None and refused.error is PermissionDenied, (action, obj)
+        assert str(refused.message) == "Observers read and never write, whatever their agency owns."
+    assert {"meeting.view", "action.view", "minutes.view", "attachment.download"} <= OBSERVED
+
+
+# --- facts that belong to both sides ---------------------------------------------------------------------------
+
+def other(side):
+    return "KR" if side == "US" else "US"
+
+
+@pytest.mark.parametrize("status", MEETING_STATUSES)
+@pytest.mark.parametrize("side", SIDES)
+def test_each_side_names_only_its_own_co_chair(status, side):
+    meeting = Meeting(status=status, host_side="KR", agenda_version=1)
+    secretariat = someone("secretariat", side)
+    open_ = status not in ("minutes_adopted", "cancelled")
+    assert can(secretariat, "meeting.name_co_chair", SidePart(meeting, side)) is open_
+    theirs = refusal(secretariat, "meeting.name_co_chair", SidePart(meeting, other(side)))
+    if open_:  # who asks: the other side's co-chair is the other side's to name
+        assert theirs.error is PermissionDenied and "names its own co-chair" in str(theirs.message)
+    else:  # the state first, as for any edit of the meeting
+        assert theirs.error is Conflict
+    assert not can(someone("co_chair", side), "meeting.name_co_chair", SidePart(meeting, side))
+
+
+@pytest.mark.parametrize("status", MINUTES_STATUSES)
+@pytest.mark.parametrize("side", SIDES)
+def test_each_side_lists_only_its_own_delegation(status, side):
+    minutes = minutes_in(status)
+    secretariat = someone("secretariat", side)
+    assert can(secretariat, "minutes.delegation", SidePart(minutes, side)) is (status != "adopted")
+    theirs = refusal(secretariat, "minutes.delegation", SidePart(minutes, other(side)))
+    assert theirs.error is (Conflict if status == "adopted" else PermissionDenied)
+    if status != "adopted":
+        assert "lists its own delegation" in str(theirs.message)
+
+
+# Who cancels or deletes a meeting directly, by the state and who hosts it: (status, host side?) → may.
+@pytest.mark.parametrize("status", MEETING_STATUSES)
+@pytest.mark.parametrize("hosts", [True, False])
+def test_cancelling_and_deleting_take_both_sides_unless_the_host_acts_on_a_working_draft(status, hosts):
+    us = someone("secretariat", "US")
+    meeting = Meeting(status=status, host_side="US" if hosts else "KR", agenda_version=1, proposals=[])
+    cancel_alone = status == "cancelled" or (status == "planning" and hosts)  # cancelled: a repeat changes nothing
+    delete_alone = status in ("planning", "cancelled") and hosts
+    propose_cancel = status in ("agenda_agreed", "held") or (status == "planning" and not hosts)
+    propose_delete = status in ("planning", "cancelled") and not hosts
+    assert can(us, "meeting.cancel", meeting) is (cancel_alone and status != "minutes_adopted")
+    assert can(us, "meeting.delete", meeting) is delete_alone
+    assert can(us, "meeting.propose_cancel", meeting) is propose_cancel
+    assert can(us, "meeting.propose_delete", meeting) is propose_delete
+    assert can(us, "meeting.propose_change", meeting) is (status in ("agenda_agreed", "held"))
+    assert can(us, "meeting.reschedule", meeting) is (status == "planning")
+    if status in ("planning", "cancelled") and not hosts:
+        refused = refusal(us, "meeting.delete", meeting)
+        assert refused.error is PermissionDenied and "takes both sides" in str(refused.message)
+
+
+def proposal(status="proposed", side="KR", kind="cancel", version=3, meeting_version=3):
+    meeting = Meeting(status="agenda_agreed", host_side="KR", agenda_version=1, version=version)
+    return MeetingProposal(number=1, kind=kind, side=side, status=status, meeting=meeting,
+                           meeting_version=meeting_version)
+
+
+def test_the_other_side_confirms_or_declines_and_the_proposing_side_withdraws():
+    us, kr = someone("secretariat", "US"), someone("secretariat", "KR")
+    korean = proposal(side="KR")
+    assert can(us, "proposal.confirm", korean) and can(us, "proposal.decline", korean)
+    assert not can(us, "proposal.withdraw", korean)
+    assert can(kr, "proposal.withdraw", korean)
+    with pytest.raises(PermissionDenied, match="Your side made this proposal: the other side's secretariat confirms"):
+        require(kr, "proposal.confirm", korean)
+    with pytest.raises(PermissionDenied):
+        require(kr, "proposal.decline", korean)
+    for role in ("co_chair", "delegate", "admin"):
+        assert not can(someone(role, "US"), "proposal.confirm", korean)
+
+
+@pytest.mark.parametrize("status", ["confirmed", "withdrawn", "declined"])
+def test_a_proposal_no_longer_open_is_acted_on_by_no_one(status):
+    closed = proposal(status=status)
+    for action, who in (("proposal.confirm", "US"), ("proposal.decline", "US"), ("proposal.withdraw", "KR")):
+        refused = refusal(someone("secretariat", who), action, closed)
+        assert refused.error is Conflict and f"has been {status}" in str(refused.message)
+
+
+def test_a_proposal_made_on_a_meeting_changed_since_is_not_confirmed_but_may_be_declined():
+    stale = proposal(version=4, meeting_version=3)
+    us = someone("secretariat", "US")
+    refused = refusal(us, "proposal.confirm", stale)
+    assert refused.error is Conflict and "changed since" in str(refused.message)
+    assert can(us, "proposal.decline", stale) and can(someone("secretariat", "KR"), "proposal.withdraw", stale)
+
+
+def test_one_open_proposal_of_a_kind_at_a_time():
+    meeting = Meeting(status="agenda_agreed", host_side="KR", agenda_version=1,
+                      proposals=[MeetingProposal(kind="cancel", status="proposed", side="KR")])
+    us = someone("secretariat", "US")
+    refused = refusal(us, "meeting.propose_cancel", meeting)
+    assert refused.error is Conflict and "already open" in str(refused.message)
+    assert can(us, "meeting.propose_change", meeting)  # another kind may be proposed beside it

@@ -91,6 +91,11 @@ WRITES: dict[str, tuple[Write, ...]] = {
     "meetings.delete_item": (Write("agenda.edit", "agenda_item"),),
     "meetings.upload": (Write("attachment.upload", "agenda_item"),),
     "meetings.delete_attachment": (Write("attachment.upload", "attachment"),),
+    "meetings.propose": tuple(Write(f"meeting.propose_{kind}", "meeting", args=(("kind", kind),))
+                              for kind in ("cancel", "delete", "change")),
+    "meetings.confirm_proposal": (Write("proposal.confirm", "proposal"),),
+    "meetings.withdraw_proposal": (Write("proposal.withdraw", "proposal"),),
+    "meetings.decline_proposal": (Write("proposal.decline", "proposal"),),
     "actions.new": (Write("action.create"),),
     "actions.edit": (Write("action.edit", "action_item"),),
     "actions.post_update": (Write("action.update", "action_item"),),
@@ -101,7 +106,7 @@ WRITES: dict[str, tuple[Write, ...]] = {
     "texts.check_written": (Write("text.check", "written_texts", args=(("language", "ko"),)),),
     "minutes.save_section": (Write("minutes.edit", "section"),),
     "minutes.restore": (Write("minutes.edit", "section", args=(("version", 1),)),),
-    "minutes.attendance": (Write("minutes.edit", "minutes", args=(("side", "KR"),)),),
+    "minutes.attendance": (Write("minutes.delegation", "kr_delegation", args=(("side", "KR"),)),),
     "minutes.progress": (Write("minutes.edit", "minutes", args=(("focus_area_id", "A.1"),)),),
     "minutes.next_meeting": (Write("minutes.edit", "minutes"),),
     "minutes.set_status": (Write("minutes.edit", "minutes"),),
@@ -114,8 +119,18 @@ WRITES: dict[str, tuple[Write, ...]] = {
     "api_meetings.create_meeting": (Write("meeting.create", json={"agreement_id": 0, "ordinal": 40,
                                                                   "start_date": "2028-03-10", "host_side": "US"}),),
     "api_meetings.update_meeting": (Write("meeting.edit", "meeting", json={"venue": "Daejeon"}),
-                                    Write("meeting.set_status", "meeting", json={"status": "cancelled"})),
+                                    Write("meeting.set_status", "meeting", json={"status": "planning"}),
+                                    Write("meeting.cancel", "meeting", json={"status": "cancelled"}),
+                                    Write("meeting.reschedule", "meeting", json={"host_side": "US"}),
+                                    Write("meeting.name_co_chair", "kr_co_chair", json={"co_chairs": {"KR": None}})),
     "api_meetings.delete_meeting": (Write("meeting.delete", "meeting"),),
+    "api_meetings.propose": (
+        Write("meeting.propose_cancel", "meeting", json={"kind": "cancel", "reason": "A typhoon."}),
+        Write("meeting.propose_delete", "meeting", json={"kind": "delete", "reason": "Entered twice."}),
+        Write("meeting.propose_change", "meeting", json={"kind": "change", "host_side": "US", "reason": "Swap."})),
+    "api_meetings.confirm_proposal": (Write("proposal.confirm", "proposal"),),
+    "api_meetings.withdraw_proposal": (Write("proposal.withdraw", "proposal"),),
+    "api_meetings.decline_proposal": (Write("proposal.decline", "proposal"),),
     "api_agenda.add_agenda_item": (Write("agenda.edit", "meeting", json={"title": "Space weather"}),),
     "api_agenda.update_agenda_item": (Write("agenda.edit", "agenda_item", json={"title": "Space weather"}),),
     "api_agenda.delete_agenda_item": (Write("agenda.edit", "agenda_item"),),
@@ -126,7 +141,9 @@ WRITES: dict[str, tuple[Write, ...]] = {
         "owners": {"US": [{"user_id": 1}], "KR": [{"user_id": 1}]}}),),
     "api_actions.update_action_item": (Write("action.edit", "action_item", json={"title": "Map shared testbeds"}),),
     "api_actions.post_update": (Write("action.update", "action_item", json={"text": "Inventory shared."}),),
-    "api_minutes.update_minutes": (Write("minutes.edit", "minutes", json={"next_meeting": "Seoul"}),),
+    "api_minutes.update_minutes": (Write("minutes.edit", "minutes", json={"next_meeting": "Seoul"}),
+                                   Write("minutes.delegation", "kr_delegation", json={"attendance": {"KR": [
+                                       {"name": "Kim Seo-yeon"}]}})),
     "api_minutes.add_comment": (Write("minutes.comment", "minutes", json={"text": "Please check the date."}),),
     "api_minutes.adopt_minutes": (Write("minutes.adopt", "minutes", json={}),),
     "api_minutes.propose_correction": (Write("minutes.correct", "minutes", json={
@@ -190,7 +207,24 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
         meeting = meetings.get_meeting(meeting_ids["agenda agreed"])
         meetings.agree_agenda(who["us_co_chair"], meeting)
         meetings.agree_agenda(who["kr_secretariat"], meeting)
-        meetings.set_status(who["us_secretariat"], meetings.get_meeting(meeting_ids["cancelled"]), "cancelled")
+        meetings.set_status(who["kr_secretariat"], meetings.get_meeting(meeting_ids["cancelled"]), "cancelled")
+        # What takes both sides: an open proposal of each kind, one withdrawn, one declined, one made stale.
+        from jcm.meetings import proposals
+        agreed = meetings.get_meeting(meeting_ids["agenda agreed"])
+        proposals.propose(who["kr_secretariat"], agreed, "cancel", {"reason": "A typhoon."})
+        proposals.withdraw(who["us_secretariat"], proposals.propose(who["us_secretariat"], agreed, "change", {
+            "host_side": "US", "reason": "Washington offers."}))
+        proposals.propose(who["us_secretariat"], meetings.get_meeting(meeting_ids["cancelled"]), "delete",
+                          {"reason": "Entered twice."})
+        proposals.decline(who["kr_secretariat"], proposals.propose(
+            who["us_secretariat"], meetings.get_meeting(meeting_ids["held, minutes in draft"]), "cancel",
+            {"reason": "Not held after all."}))
+        planning = meetings.get_meeting(meeting_ids["planning"])
+        proposals.propose(who["us_secretariat"], planning, "cancel", {"reason": "Budget."})
+        meetings.update_meeting(who["kr_secretariat"], planning, {"mode": "virtual"})  # the proposal is stale now
+        proposal_ids = [("open, on an agreed agenda", "agenda agreed", 1), ("withdrawn", "agenda agreed", 2),
+                        ("open, to delete", "cancelled", 1), ("declined", "held, minutes in draft", 1),
+                        ("stale", "planning", 1)]
         paper_item = meetings.get_meeting(meeting_ids["planning"], with_agenda=True).items[3].id
         attachment = attachments.add_attachment(who["us_secretariat"], meetings.get_agenda_item(paper_item),
                                                 "testbeds.txt", BytesIO(b"Shared AI testbeds\n"))
@@ -230,7 +264,18 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
         return lambda: minutes.minutes_for(meetings.get_meeting(meeting_id))
 
     with_minutes = [stage for stage in meeting_ids if "minutes" in stage]
+    from jcm.meetings.proposals import get_proposal
+    from jcm.permissions import SidePart
     return {
+        "kr_co_chair": [Target(stage, {"meeting_id": meeting_id},
+                               lambda m=meeting_id: SidePart(meetings.get_meeting(m), "KR"))
+                        for stage, meeting_id in meeting_ids.items()],
+        "kr_delegation": [Target(stage, {"meeting_id": meeting_ids[stage]},
+                                 lambda m=meeting_ids[stage]: SidePart(minutes_of(m)(), "KR"))
+                          for stage in with_minutes],
+        "proposal": [Target(label, {"meeting_id": meeting_ids[stage], "number": number},
+                            lambda m=meeting_ids[stage], n=number: get_proposal(meetings.get_meeting(m), n))
+                     for label, stage, number in proposal_ids],
         "meeting": [Target(stage, {"meeting_id": meeting_id}, lambda m=meeting_id: meetings.get_meeting(m))
                     for stage, meeting_id in meeting_ids.items()],
         "agenda_item": [Target(stage, {"item_id": items[stage]}, lambda m=meeting_id: meetings.get_meeting(m))

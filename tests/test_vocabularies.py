@@ -36,7 +36,7 @@ def checked_columns() -> list[tuple[sa.Table, sa.CheckConstraint]]:
 def test_the_vocabularies_are_the_committees_words():
     assert {vocabulary.__name__ for vocabulary in vocabularies()} == {
         "Side", "Role", "MeetingStatus", "Mode", "AgendaItemKind", "ActionStatus", "ReviewOutcome", "MinutesStatus",
-        "ProgressStatus", "CorrectionStatus", "AgreementStatus", "Outcome"}
+        "ProgressStatus", "CorrectionStatus", "AgreementStatus", "Outcome", "ProposalKind", "ProposalStatus"}
     for vocabulary in vocabularies():
         assert all(member.value == member.value.strip() and "'" not in member.value for member in vocabulary)
 

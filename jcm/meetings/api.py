@@ -10,12 +10,13 @@ from jcm.api import current_api_user
 from jcm.api.resources import commit, refusals
 from jcm.errors import Invalid, NotFound
 from jcm.i18n import locale_code
+from jcm.meetings import proposals
 from jcm.meetings import services as meetings
-from jcm.meetings.models import Meeting
+from jcm.meetings.models import Meeting, MeetingProposal
 from jcm.meetings.schemas import (AgendaApprovalsSchema, AgendaItemCreateSchema, AgendaItemSchema,
                                   AgendaItemUpdateSchema, AgendaOrderSchema, AgendaSchema, AgreeSchema,
                                   MeetingCreateSchema, MeetingQuery, MeetingSchema, MeetingUpdateSchema,
-                                  ScheduledItem, VersionQuery)
+                                  ProposalCreateSchema, ProposalSchema, ScheduledItem, VersionQuery)
 from jcm.mou import services as mou
 from jcm.permissions import require
 
@@ -90,7 +91,12 @@ def get_meeting(meeting_id: int):
 @meetings_api.response(200, MeetingSchema)
 @refusals(meetings_api, 403, 404, 409)
 def update_meeting(data, meeting_id: int):
-    """Change the fields given; `status` moves the meeting to held, cancelled or back to planning."""
+    """Change the fields given; `status` moves the meeting to held, cancelled or back to planning.
+
+    Each side names only its own co-chair (403 for the other side's). Once the agenda has been agreed (and when
+    held), new dates or a new host, and cancelling, take both sides: refused (409), they are proposed (POST
+    /meetings/<id>/proposals) and done when the other side's secretariat confirms. Before, the host side's
+    secretariat cancels directly; the other side proposes it (403)."""
     meeting = meetings.get_meeting(meeting_id)
     version = data.pop("version", None)
     return commit(lambda: meetings.update_meeting(current_api_user(), meeting, data, expected_version=version))
@@ -100,10 +106,91 @@ def update_meeting(data, meeting_id: int):
 @meetings_api.response(204)
 @refusals(meetings_api, 403, 404, 409)
 def delete_meeting(meeting_id: int):
-    """Only a meeting in planning, or cancelled, can be deleted."""
+    """Only a meeting in planning, or cancelled, can be deleted, and directly only by its host side's secretariat:
+    the other side proposes it (POST /meetings/<id>/proposals, `"kind": "delete"`)."""
     meeting = meetings.get_meeting(meeting_id)
     commit(lambda: meetings.delete_meeting(current_api_user(), meeting))
     return ""
+
+
+# --- proposals: what takes both sides -------------------------------------------------------------------
+
+def proposal_out(proposal: MeetingProposal) -> dict[str, Any]:
+    return {**{name: getattr(proposal, name) for name in (
+        "meeting_id", "number", "kind", "reason", "status", "start_date", "end_date", "host_side", "side", "was",
+        "proposed_by_id", "proposed_at", "decided_by_id", "decided_at")}, "stale": proposals.is_stale(proposal)}
+
+
+def _proposal(meeting_id: int, number: int) -> MeetingProposal:
+    meeting = meetings.get_meeting(meeting_id)
+    require(current_api_user(), "meeting.view", meeting)
+    return proposals.get_proposal(meeting, number)
+
+
+@meetings_api.get("/meetings/<int:meeting_id>/proposals")
+@meetings_api.response(200, ProposalSchema(many=True))
+@refusals(meetings_api, 404)
+def list_proposals(meeting_id: int):
+    """The meeting's proposals, in number order: open (`proposed`), confirmed, withdrawn or declined."""
+    meeting = meetings.get_meeting(meeting_id)
+    require(current_api_user(), "meeting.view", meeting)
+    return [proposal_out(p) for p in proposals.proposals(meeting)]
+
+
+@meetings_api.post("/meetings/<int:meeting_id>/proposals")
+@meetings_api.arguments(ProposalCreateSchema)
+@meetings_api.response(201, ProposalSchema)
+@refusals(meetings_api, 403, 404, 409, 422)
+def propose(data, meeting_id: int):
+    """A secretariat proposes what takes both sides: to cancel the meeting (once its agenda has been agreed, or
+    when the other side hosts it), to delete it (when the other side hosts it), or new dates or a new host (once
+    its agenda has been agreed). Nothing changes until the other side's secretariat confirms it.
+
+    Refused (409) while a proposal of the same kind is open, and when the proposer's side may do it directly."""
+    meeting = meetings.get_meeting(meeting_id)
+    kind = data.pop("kind")
+    proposal = commit(lambda: proposals.propose(current_api_user(), meeting, kind, data))
+    return proposal_out(proposal)
+
+
+@meetings_api.get("/meetings/<int:meeting_id>/proposals/<int:number>")
+@meetings_api.response(200, ProposalSchema)
+@refusals(meetings_api, 404)
+def get_proposal(meeting_id: int, number: int):
+    """One proposal."""
+    return proposal_out(_proposal(meeting_id, number))
+
+
+def _answer(meeting_id: int, number: int, act) -> dict[str, Any]:
+    proposal = _proposal(meeting_id, number)
+    answered = commit(lambda: act(current_api_user(), proposal))
+    return proposal_out(answered)
+
+
+@meetings_api.post("/meetings/<int:meeting_id>/proposals/<int:number>/confirmation")
+@meetings_api.response(200, ProposalSchema)
+@refusals(meetings_api, 403, 404, 409)
+def confirm_proposal(meeting_id: int, number: int):
+    """The other side's secretariat confirms the proposal: the meeting is cancelled, deleted, or given its new
+    dates or host now. Refused (403) to the proposing side, and (409) when the proposal is no longer open or the
+    meeting has changed since it was made (`stale`)."""
+    return _answer(meeting_id, number, proposals.confirm)
+
+
+@meetings_api.post("/meetings/<int:meeting_id>/proposals/<int:number>/withdrawal")
+@meetings_api.response(200, ProposalSchema)
+@refusals(meetings_api, 403, 404, 409)
+def withdraw_proposal(meeting_id: int, number: int):
+    """The proposing side's secretariat withdraws its open proposal; the meeting stays as it is."""
+    return _answer(meeting_id, number, proposals.withdraw)
+
+
+@meetings_api.post("/meetings/<int:meeting_id>/proposals/<int:number>/decline")
+@meetings_api.response(200, ProposalSchema)
+@refusals(meetings_api, 403, 404, 409)
+def decline_proposal(meeting_id: int, number: int):
+    """The other side's secretariat declines the proposal; the meeting stays as it is."""
+    return _answer(meeting_id, number, proposals.decline)
 
 
 # --- the agenda -----------------------------------------------------------------------------------------

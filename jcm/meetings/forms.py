@@ -8,7 +8,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, TimeField
 from wtforms.validators import InputRequired, Optional
 
 from jcm.forms import Form, declared_field
-from jcm.meetings.models import AgendaItem, Meeting
+from jcm.meetings.models import AgendaItem, Meeting, MeetingProposal
 
 
 class MeetingForm(Form):
@@ -64,3 +64,12 @@ class AgreeForm(Form):
 
 class StatusForm(Form):
     status = HiddenField(validators=[InputRequired()])
+
+
+class ProposalForm(Form):
+    """A proposal of what takes both sides: its reason, and for a change the new dates or host."""
+
+    reason = declared_field(MeetingProposal, "reason", _l("Reason"))
+    start_date = declared_field(MeetingProposal, "start_date")
+    end_date = declared_field(MeetingProposal, "end_date")
+    host_side = declared_field(MeetingProposal, "host_side")

@@ -38,6 +38,19 @@ class Mode(enum.StrEnum):
     hybrid = "hybrid"
 
 
+class ProposalKind(enum.StrEnum):
+    cancel = "cancel"
+    delete = "delete"
+    change = "change"  # the dates or the host
+
+
+class ProposalStatus(enum.StrEnum):
+    proposed = "proposed"
+    confirmed = "confirmed"
+    withdrawn = "withdrawn"
+    declined = "declined"
+
+
 class AgendaItemKind(enum.StrEnum):
     opening = "opening"
     procedural = "procedural"
@@ -66,7 +79,21 @@ AGENDA_ITEM_KIND_LABELS = labelled(AgendaItemKind, {
     AgendaItemKind.closing: _l("Closing"),
 })
 
+PROPOSAL_KIND_LABELS = labelled(ProposalKind, {
+    ProposalKind.cancel: _l("Cancel the meeting"),
+    ProposalKind.delete: _l("Delete the meeting"),
+    ProposalKind.change: _l("Change the dates or host"),
+})
+PROPOSAL_STATUS_LABELS = labelled(ProposalStatus, {
+    ProposalStatus.proposed: _l("Proposed"),
+    ProposalStatus.confirmed: _l("Confirmed"),
+    ProposalStatus.withdrawn: _l("Withdrawn"),
+    ProposalStatus.declined: _l("Declined"),
+})
+
 MEETING_STATUSES = tuple(status.value for status in MeetingStatus)
+PROPOSAL_KINDS = tuple(kind.value for kind in ProposalKind)
+PROPOSAL_STATUSES = tuple(status.value for status in ProposalStatus)
 MODES = tuple(mode.value for mode in Mode)
 AGENDA_ITEM_KINDS = tuple(kind.value for kind in AgendaItemKind)
 # A meeting's time zone is an IANA name; one created without it takes its host side's capital.
@@ -131,6 +158,9 @@ class Meeting(db.Model):
                                                      order_by="AgendaItem.position", cascade="all, delete-orphan")
     approvals: Mapped[list["AgendaApproval"]] = relationship(back_populates="meeting", lazy="raise",
                                                              cascade="all, delete-orphan")
+    proposals: Mapped[list["MeetingProposal"]] = relationship(back_populates="meeting", lazy="raise",
+                                                              order_by="MeetingProposal.number",
+                                                              cascade="all, delete-orphan")
 
     __table_args__ = (
         UniqueConstraint("agreement_id", "ordinal", name="uq_meeting_agreement_ordinal"),
@@ -149,6 +179,51 @@ class Meeting(db.Model):
     def short_ref(self) -> str:
         """The prefix of action-item references: JCM12."""
         return f"JCM{self.ordinal}"
+
+
+class MeetingProposal(db.Model):
+    """What takes both sides, proposed by one side's secretariat: cancelling or deleting the meeting, or new dates or
+    a new host once its agenda has been agreed. It takes effect when the other side's secretariat confirms it; until
+    then the proposing side may withdraw it and the other side may decline it. Numbered per meeting (1, 2 …)."""
+
+    __tablename__ = "meeting_proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = choice(ProposalKind, _l("What is proposed"), required=True, editable=False)
+    # A change's proposed values (each None when it stays as it is); the meeting's, as they were, beside them.
+    start_date: Mapped[date | None] = calendar_day(_l("New first day"), nullable=True, default=None)
+    end_date: Mapped[date | None] = calendar_day(_l("New last day"), nullable=True, default=None)
+    host_side: Mapped[str | None] = choice(Side, _l("New host side"), length=2, nullable=True, default=None)
+    was: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = text(5000, _l("Reason"), required=True, description="why, in a sentence or two")
+    side: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = choice(ProposalStatus, _l("Status"), editable=False, default="proposed")
+    # The meeting's version when it was proposed: a proposal made on a meeting changed since is not confirmed.
+    meeting_version: Mapped[int] = mapped_column(Integer)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Who confirmed, declined or withdrew it, and when.
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="proposals", lazy="raise")
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id], lazy="joined")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "number", name="uq_meeting_proposal_meeting_number"),
+        CheckConstraint("number > 0", name="number"),
+        one_of("kind", ProposalKind),
+        one_of("host_side", Side),
+        one_of("side", Side),
+        one_of("status", ProposalStatus),
+    )
+
+    @property
+    def label(self) -> str:
+        return f"Proposal {self.number}"
 
 
 class MeetingDay(db.Model):

@@ -13,7 +13,7 @@ from jcm.api.schemas import (ID, VERSION_RANGE, SearchText, SideApprovalsSchema,
                              output_fields, search_description)
 from jcm.collation import MAX_QUERY_LENGTH
 from jcm.fields import declared, editable
-from jcm.meetings.models import MEETING_STATUSES, AgendaItem, Meeting
+from jcm.meetings.models import MEETING_STATUSES, PROPOSAL_KINDS, AgendaItem, Meeting, MeetingProposal
 from jcm.meetings.services import MEETING_SORTS, SETTABLE_STATUSES, Slot
 
 # agenda_agreed and minutes_adopted follow from both sides' approvals; a secretariat sets only the others by hand.
@@ -135,6 +135,17 @@ class AgreeSchema(StrictSchema):
         "description": "the agenda version the caller read; a stale one is refused with 409"})
 
 
+class ProposalCreateSchema(StrictSchema):
+    """What one side proposes; the other side's secretariat confirms it (or declines it)."""
+
+    class Meta(StrictSchema.Meta):
+        include = input_fields(MeetingProposal, ("reason", "start_date", "end_date", "host_side"), creating=True)
+
+    kind = fields.Str(required=True, validate=validate.OneOf(PROPOSAL_KINDS), metadata={
+        "description": "cancel or delete the meeting, or change its dates or host (`start_date`, `end_date`, "
+                       "`host_side`: what changes; a new first day without a last day keeps the meeting's length)"})
+
+
 # --- output ---------------------------------------------------------------------------------------------
 
 class MeetingSchema(Schema):
@@ -226,3 +237,36 @@ class AgendaDaySchema(Schema):
 class AgendaSchema(AgendaApprovalsSchema):
     items = fields.List(fields.Nested(AgendaItemSchema))
     days = fields.List(fields.Nested(AgendaDaySchema))
+
+
+class ProposalSchema(Schema):
+    """A proposal of one side: what it proposes, and where it stands."""
+
+    class Meta:
+        include = output_fields(MeetingProposal, ("kind", "reason", "status", "start_date", "end_date", "host_side"))
+
+    meeting_id = fields.Int()
+    number = fields.Int(metadata={"description": "1, 2 … for each meeting"})
+    side = fields.Str(metadata={"description": "the side that proposed it"})
+    was = fields.Dict(metadata={"description": "the meeting's dates and host when it was proposed"})
+    stale = fields.Method("get_stale", metadata={
+        "type": "boolean", "description": "the meeting has changed since: it can no longer be confirmed"})
+    proposed_by_id = fields.Int(allow_none=True)
+    proposed_at = fields.Method("get_proposed_at", metadata={"type": "string", "format": "date-time"})
+    decided_by_id = fields.Int(allow_none=True, metadata={"description": "who confirmed, declined or withdrew it"})
+    decided_at = fields.Method("get_decided_at", metadata={"type": "string", "format": "date-time", "nullable": True})
+
+    def get_stale(self, proposal) -> bool:
+        return proposal["stale"]
+
+    def get_proposed_at(self, proposal) -> str | None:
+        return _utc(proposal["proposed_at"])
+
+    def get_decided_at(self, proposal) -> str | None:
+        return _utc(proposal["decided_at"])
+
+
+def _utc(moment) -> str | None:
+    from datetime import timezone
+
+    return moment.replace(tzinfo=timezone.utc).isoformat() if moment is not None else None  # stored as naive UTC

@@ -21,10 +21,10 @@ from jcm.extensions import db
 from jcm.fields import audited, editable, populate
 from jcm.i18n import localized
 from jcm.meetings.models import (DEFAULT_TIME_ZONES, MEETING_STATUSES, AgendaApproval,
-                                 AgendaItem, AgendaSnapshot, Meeting, MeetingDay, MeetingStatus)
+                                 AgendaItem, AgendaSnapshot, Meeting, MeetingDay, MeetingProposal, MeetingStatus)
 from jcm.models import SIDES, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
-from jcm.permissions import AlreadyDone, require
+from jcm.permissions import AlreadyDone, SidePart, require
 from jcm.versions import check_version, next_version
 
 MAX_MEETING_DAYS = 14
@@ -67,8 +67,10 @@ def meeting_query():
 
 
 def get_meeting(meeting_id: int, *, with_agenda: bool = False) -> Meeting:
-    # With its agreements: whether a side may agree the agenda now depends on them.
-    query = meeting_query().where(Meeting.id == meeting_id).options(selectinload(Meeting.approvals))
+    # With its agreements and its proposals: what a side may do now depends on them.
+    query = meeting_query().where(Meeting.id == meeting_id).options(
+        selectinload(Meeting.approvals),
+        selectinload(Meeting.proposals).joinedload(MeetingProposal.meeting))  # the meeting itself, from the map
     if with_agenda:
         query = query.options(selectinload(Meeting.items).selectinload(AgendaItem.focus_areas),
                               selectinload(Meeting.items).selectinload(AgendaItem.attachments),
@@ -161,9 +163,14 @@ def _focus_areas(agreement_id: int, ids: Iterable[Any], key: str = "focus_area_i
     return sorted({areas[i] for i in wanted}, key=lambda a: a.position)
 
 
-def _meeting_fields(meeting: Meeting, data: dict[str, Any], *, creating: bool = False) -> dict[str, tuple]:
+RESCHEDULING = ("start_date", "end_date", "host_side")  # once the agenda is agreed, these take both sides
+
+
+def _meeting_fields(actor, meeting: Meeting, data: dict[str, Any], *, creating: bool = False,
+                    confirmed: bool = False) -> dict[str, tuple]:
     """Check and set the meeting's fields from data; the rules between fields (the dates, the zone, the co-chairs)
-    are checked here, each field's own in its declaration."""
+    are checked here, each field's own in its declaration. Each side names only its own co-chair; the dates and the
+    host of a meeting whose agenda has been agreed change only by a proposal both sides hold (`confirmed`)."""
     data = dict(data)
     if data.get("end_date") in (None, ""):  # an empty last day is the first day
         data.pop("end_date", None)
@@ -171,7 +178,12 @@ def _meeting_fields(meeting: Meeting, data: dict[str, Any], *, creating: bool = 
         with db.session.no_autoflush:  # the checks read the database; the half-set meeting waits until they pass
             for side, key in (("US", "co_chair_us_id"), ("KR", "co_chair_kr_id")):
                 if key in changes:
+                    require(actor, "meeting.name_co_chair", SidePart(meeting, side))
                     _co_chair(getattr(meeting, key), side, key)
+            if not creating and not confirmed and changes.keys() & set(RESCHEDULING):
+                if "start_date" in changes or "end_date" in changes:
+                    _check_agenda_open(meeting)  # held: not even both sides move its dates
+                require(actor, "meeting.reschedule", meeting)
             if "ordinal" in changes:
                 _check_ordinal_free(meeting.agreement_id, meeting.ordinal, meeting.id)
         end = meeting.end_date or meeting.start_date
@@ -211,7 +223,7 @@ def create_meeting(actor, agreement: Agreement, data: dict[str, Any], focus_area
     """A new meeting, with the customary first draft of its agenda."""
     require(actor, "meeting.create", agreement)
     meeting = Meeting(agreement_id=agreement.id, status="planning", agenda_version=1)
-    _meeting_fields(meeting, {"mode": "in_person", **data}, creating=True)
+    _meeting_fields(actor, meeting, {"mode": "in_person", **data}, creating=True)
     english, korean = default_titles(meeting.ordinal)
     meeting.title = meeting.title or english
     meeting.title_ko = meeting.title_ko or korean
@@ -278,15 +290,17 @@ def update_meeting(actor, meeting: Meeting, data: dict[str, Any], expected_versi
     return meeting
 
 
-def _update_meeting_fields(actor, meeting: Meeting, data: dict[str, Any]) -> None:
+def _update_meeting_fields(actor, meeting: Meeting, data: dict[str, Any], *, confirmed: bool = False) -> None:
     with tracked(actor, "meeting.update", meeting, label=lambda meeting: meeting.title):
-        changes = _meeting_fields(meeting, data)
+        changes = _meeting_fields(actor, meeting, data, confirmed=confirmed)
         english, korean = default_titles(meeting.ordinal)
         meeting.title = meeting.title or english  # emptied: the customary title again
         meeting.title_ko = meeting.title_ko or korean
         if "start_date" in changes or "end_date" in changes:
             _check_agenda_open(meeting)
             db.session.flush()
+            if confirmed and "start_date" in changes:  # moved as a whole: each item keeps its place in the days
+                _shift_items(meeting, (meeting.start_date - changes["start_date"][0]).days)
             _sync_days(meeting)
             _agenda_changed(actor, meeting)  # the schedule moved: both sides agree it again
 
@@ -310,10 +324,24 @@ def status_moves(meeting: Meeting, today: date) -> list[str]:
                   if status != MeetingStatus.held or meeting.start_date <= today)
 
 
+def _shift_items(meeting: Meeting, days: int) -> None:
+    if days:
+        for item in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)):
+            item.day = item.day + timedelta(days=days)
+
+
 def set_status(actor, meeting: Meeting, status: str) -> Meeting:
     require(actor, "meeting.set_status", meeting)
     if status not in MEETING_STATUSES:
         raise Invalid(_("Unknown meeting status “%(status)s”.", status=status), field="status")
+    if status == MeetingStatus.cancelled:  # directly only while one side may; else proposed and confirmed
+        require(actor, "meeting.cancel", meeting)
+    return move_status(actor, meeting, status)
+
+
+def move_status(actor, meeting: Meeting, status: str) -> Meeting:
+    """Move the meeting to a status a secretariat sets by hand, the actor's permission to do so given (directly, or
+    by confirming the other side's proposal)."""
     if status == meeting.status:
         return meeting
     if status not in STATUS_MOVES[meeting.status]:
@@ -322,7 +350,9 @@ def set_status(actor, meeting: Meeting, status: str) -> Meeting:
         raise Conflict(_("The meeting can be marked as held once it has begun (%(date)s).",
                          date=meeting.start_date.isoformat()))
     before = {"status": meeting.status}
-    if status == "planning" and _both_agreed(meeting):
+    if status == "planning" and meeting.status == "cancelled":
+        _agenda_changed(actor, meeting)  # restored: both sides agree its agenda again, as they agreed to cancel it
+    elif status == "planning" and _both_agreed(meeting):
         status = "agenda_agreed"
     meeting.status = status
     next_version(meeting)

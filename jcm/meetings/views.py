@@ -20,12 +20,14 @@ from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.i18n import locale_code, localized
 from jcm.labels import choices
-from jcm.meetings import attachments, services
-from jcm.meetings.forms import AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, StatusForm
-from jcm.meetings.models import COMMON_TIME_ZONES, AgendaItem, Attachment, Meeting, known_time_zones
+from jcm.meetings import attachments, proposals, services
+from jcm.meetings.forms import (AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, ProposalForm,
+                                StatusForm)
+from jcm.meetings.models import (COMMON_TIME_ZONES, PROPOSAL_KIND_LABELS, PROPOSAL_KINDS, PROPOSAL_STATUS_LABELS,
+                                 AgendaItem, Attachment, Meeting, ProposalKind, known_time_zones)
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
-from jcm.permissions import can, require
+from jcm.permissions import SidePart, can, require
 from jcm.web import actor, form_status, int_or_none, submit
 
 bp = Blueprint("meetings", __name__)
@@ -64,6 +66,17 @@ def _time_zone_choices(empty: str | None = None) -> list[SelectChoice]:
     return options
 
 
+def _own_side_only(form: MeetingForm, meeting: Meeting | None) -> None:
+    """Each side names only its own co-chair, and, once the agenda has been agreed, the dates and host change by a
+    proposal: the form leaves out what the signed-in secretariat may not change here (the page shows it as it is)."""
+    for side, name in (("US", "co_chair_us_id"), ("KR", "co_chair_kr_id")):
+        if not can(actor(), "meeting.name_co_chair", SidePart(meeting or Meeting(status="planning"), side)):
+            delattr(form, name)
+    if meeting is not None and not can(actor(), "meeting.reschedule", meeting):
+        for name in services.RESCHEDULING:
+            delattr(form, name)
+
+
 def _meeting_data(form: MeetingForm) -> dict:
     """The meeting's fields the form has, under the services' names."""
     return {key: form[key].data for key in services.SET_BY_NAME if key in form}
@@ -95,8 +108,10 @@ def new():
         raise NotFound(_("Load an MOU before planning meetings."))
     require(actor(), "meeting.create", agreement)
     form = MeetingForm()
-    form.co_chair_us_id.choices = _co_chair_choices("US")
-    form.co_chair_kr_id.choices = _co_chair_choices("KR")
+    _own_side_only(form, None)
+    for side, name in (("US", "co_chair_us_id"), ("KR", "co_chair_kr_id")):
+        if name in form:
+            form[name].choices = _co_chair_choices(side)
     form.focus_area_ids.choices = _focus_area_choices(agreement.id)
     form.time_zone.choices = _time_zone_choices(empty=_("— the host side's capital —"))
     if request.method == "GET":
@@ -123,8 +138,10 @@ def edit(meeting_id: int):
     require(actor(), "meeting.edit", meeting)
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
     del form.focus_area_ids
-    form.co_chair_us_id.choices = _co_chair_choices("US")
-    form.co_chair_kr_id.choices = _co_chair_choices("KR")
+    _own_side_only(form, meeting)
+    for side, name in (("US", "co_chair_us_id"), ("KR", "co_chair_kr_id")):
+        if name in form:
+            form[name].choices = _co_chair_choices(side)
     form.time_zone.choices = _time_zone_choices()
     if request.method == "GET":
         form.version.data = str(meeting.version)
@@ -159,6 +176,8 @@ def _page(meeting_id: int, status: int = 200):
         agree_form=AgreeForm(formdata=None, agenda_version=str(meeting.agenda_version)),
         status_form=StatusForm(formdata=None), day_form=DayHoursForm(formdata=None),
         action_form=EmptyForm(formdata=None), status_moves=services.status_moves(meeting, date.today()),
+        proposals=proposals.proposals(meeting), stale=proposals.is_stale, **_proposal_labels(),
+        offers=[kind for kind in PROPOSAL_KINDS if can(actor(), proposals.PROPOSING[ProposalKind(kind)], meeting)],
         today=date.today()), status
 
 
@@ -368,3 +387,77 @@ def delete_attachment(attachment_id: int):
         if ok:
             flash(_("“%(name)s” has been removed.", name=name), "success")
     return redirect(url_for("meetings.edit_item", item_id=item_id) + "#attachments")
+
+
+# --- proposals: what takes both sides -------------------------------------------------------------------
+
+PROPOSING = proposals.PROPOSING
+
+
+def _proposal_labels() -> dict:
+    return {"PROPOSAL_KIND_LABELS": PROPOSAL_KIND_LABELS, "PROPOSAL_STATUS_LABELS": PROPOSAL_STATUS_LABELS,
+            "PROPOSE_LABELS": {ProposalKind.cancel: _("Propose cancelling the meeting"),
+                               ProposalKind.delete: _("Propose deleting the meeting"),
+                               ProposalKind.change: _("Propose new dates or host")}}
+
+
+@bp.route("/meetings/<int:meeting_id>/proposals/<kind>", methods=["GET", "POST"])
+@login_required
+def propose(meeting_id: int, kind: str):
+    """A secretariat proposes cancelling or deleting the meeting, or new dates or a new host: done when the other
+    side's secretariat confirms it."""
+    meeting = services.get_meeting(meeting_id)
+    if kind not in PROPOSAL_KINDS:
+        raise NotFound(_("There is no such kind of proposal."))
+    require(actor(), PROPOSING[ProposalKind(kind)], meeting)
+    form = ProposalForm()
+    if kind != ProposalKind.change:
+        for name in services.RESCHEDULING:
+            delattr(form, name)
+    elif request.method == "GET":
+        form.start_date.data, form.host_side.data = meeting.start_date, meeting.host_side
+    if form.validate_on_submit():
+        data = {name: form[name].data for name in ("reason", *services.RESCHEDULING) if name in form}
+        ok, proposal = submit(form, lambda: proposals.propose(actor(), meeting, kind, data))
+        if ok:
+            flash(_("Your proposal has been recorded. It takes effect when the other side's secretariat confirms "
+                    "it."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting_id) + f"#proposal-{proposal.number}")
+    return render_template("meetings/proposal_form.html", form=form, meeting=meeting, kind=kind,
+                           **_proposal_labels()), form_status(form)
+
+
+def _answer_proposal(meeting_id: int, number: int, action: str, act, done: str):
+    meeting = services.get_meeting(meeting_id)
+    require(actor(), "meeting.view", meeting)
+    proposal = proposals.get_proposal(meeting, number)
+    require(actor(), action, proposal)
+    deleted = proposal.kind == ProposalKind.delete and action == "proposal.confirm"
+    if EmptyForm().validate_on_submit():
+        ok, _proposal = submit(None, lambda: act(actor(), proposal))
+        if ok:
+            flash(done, "success")
+            if deleted:
+                return redirect(url_for("meetings.index"))
+    return redirect(url_for("meetings.show", meeting_id=meeting_id) + f"#proposal-{number}")
+
+
+@bp.post("/meetings/<int:meeting_id>/proposals/<int:number>/confirm")
+@login_required
+def confirm_proposal(meeting_id: int, number: int):
+    return _answer_proposal(meeting_id, number, "proposal.confirm", proposals.confirm,
+                            _("You have confirmed the proposal for your side: it has taken effect."))
+
+
+@bp.post("/meetings/<int:meeting_id>/proposals/<int:number>/withdraw")
+@login_required
+def withdraw_proposal(meeting_id: int, number: int):
+    return _answer_proposal(meeting_id, number, "proposal.withdraw", proposals.withdraw,
+                            _("You have withdrawn the proposal; the meeting stays as it is."))
+
+
+@bp.post("/meetings/<int:meeting_id>/proposals/<int:number>/decline")
+@login_required
+def decline_proposal(meeting_id: int, number: int):
+    return _answer_proposal(meeting_id, number, "proposal.decline", proposals.decline,
+                            _("You have declined the proposal; the meeting stays as it is."))

@@ -25,7 +25,7 @@ from jcm.minutes.models import (Attendee, CorrectionApproval, Minutes, MinutesAp
                                 MinutesCorrection, MinutesSection, ProgressEntry, SectionRevision)
 from jcm.models import SIDES, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
-from jcm.permissions import AlreadyDone, require
+from jcm.permissions import AlreadyDone, SidePart, require
 from jcm.versions import check_version, next_version
 
 signals = Namespace()
@@ -218,6 +218,7 @@ def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[st
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
     side = declared(Attendee)["side"].clean(side)
+    require(actor, "minutes.delegation", SidePart(minutes, side))  # each side lists its own
     if not isinstance(entries, list):
         raise Invalid(_("The attendance of a side is a list."), field="attendance")
     wanted: list[tuple[User | None, dict[str, Any]]] = []

@@ -18,7 +18,7 @@ from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, Minu
                                ProgressForm, RestoreForm, SectionForm, VersionForm, attendance_lines, parse_attendance)
 from jcm.minutes.models import Minutes, MinutesComment, MinutesSection
 from jcm.models import SIDES
-from jcm.permissions import can, require
+from jcm.permissions import SidePart, can, require
 from jcm.web import actor, form_status, int_or_none, submit
 
 bp = Blueprint("minutes", __name__)
@@ -78,6 +78,7 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
         sections=sections, section_forms=section_forms, conflict=conflict, posted_section=posted_section,
         areas=areas, progress=progress, progress_forms=progress_forms, attendance_forms=attendance_forms,
         attendees=attendees, next_form=next_form, approvals=approvals,
+        own_delegations=[side for side in SIDES if can(actor(), "minutes.delegation", SidePart(minutes, side))],
         missing=services.missing_progress(minutes, meeting) if not minutes.adopted else [],
         comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
                                                                            if c.section_id is None],
@@ -210,12 +211,12 @@ def restore(section_id: int, version: int):
 @bp.post("/meetings/<int:meeting_id>/minutes/attendance/<side>")
 @login_required
 def attendance(meeting_id: int, side: str):
-    meeting = get_meeting(meeting_id)
-    minutes = _required_minutes(meeting)
-    require(actor(), "minutes.edit", minutes)
-    form = AttendanceForm()
     if side not in SIDES:
         raise NotFound(_("There is no such side."))
+    meeting = get_meeting(meeting_id)
+    minutes = _required_minutes(meeting)
+    require(actor(), "minutes.delegation", SidePart(minutes, side))
+    form = AttendanceForm()
     if form.validate_on_submit():
         ok, _rows = submit(form, lambda: services.set_attendance(actor(), minutes, side,
                                                                  parse_attendance(form.people.data)))

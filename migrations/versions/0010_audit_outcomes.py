@@ -2,7 +2,7 @@
 PostgreSQL, audit rows that cannot be changed or deleted
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-08 10:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
