@@ -9,6 +9,17 @@ from tests.perf.figures import Figures, Row
 _FIGURES = pytest.StashKey[Figures]()
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption("--quick", action="store_true", default=False,
+                     help="a short run for CI: the benchmarks that take long (the writers in parallel) run smaller")
+
+
+@pytest.fixture
+def quick(request) -> bool:
+    """`make bench PYTEST_ARGS=--quick`: the same checks, on fewer writers for fewer seconds."""
+    return bool(request.config.getoption("--quick"))
+
+
 @pytest.fixture
 def figures(request) -> Figures:
     return request.config.stash.setdefault(_FIGURES, Figures())
