@@ -141,7 +141,7 @@ def gunicorn(database_url: str, folder: Path) -> Iterator[tuple[str, Path]]:
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "120", "--error-logfile", str(log), "jcm:create_app()"],
+         "--timeout", "120", "--threads", os.environ.get("BENCH_THREADS", "1"), "--error-logfile", str(log), "jcm:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
