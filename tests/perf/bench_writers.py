@@ -133,15 +133,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, folder: Path) -> Iterator[tuple[str, Path]]:
-    """JCM under gunicorn (sync workers, as it is deployed), on the test database, until the block ends."""
+def gunicorn(database_url: str, folder: Path, threads: int = 1) -> Iterator[tuple[str, Path]]:
+    """JCM under gunicorn, on the test database, until the block ends: sync workers (gunicorn's default), or with
+    `threads` > 1 threaded ones, which put more writers on the database at once."""
     port, log = free_port(), folder / "gunicorn.log"
     env = {**os.environ, "JCM_DATABASE_URL": database_url, "JCM_INSTANCE_PATH": str(folder / "instance"),
            "JCM_SECRET_KEY": "writers-in-parallel", "JCM_PREPARE_DOCUMENTS": "false",
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "120", "--threads", os.environ.get("BENCH_THREADS", "1"), "--error-logfile", str(log), "jcm:create_app()"],
+         "--timeout", "120", "--threads", str(threads), "--error-logfile", str(log), "jcm:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -423,12 +424,13 @@ def percentile(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
 
 
-def test_bench_writers_in_parallel(app, committee, make_meeting, make_action_item, figures, quick, tmp_path):
+def test_bench_writers_in_parallel(app, committee, make_meeting, make_action_item, figures, quick, request, tmp_path):
     database = "postgresql" if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else "sqlite"
     count, seconds = QUICK if quick else FULL[database]
     scene = build_scene(app, committee, make_meeting, make_action_item)
     accounts = make_writers(app, count)
-    with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path) as (base, log):
+    threads = request.config.getoption("--gunicorn-threads")
+    with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, threads) as (base, log):
         writes, wall = run_writers(accounts, base, scene, seconds)
     problems = lost_updates(app, scene, writes)
 
@@ -445,7 +447,8 @@ def test_bench_writers_in_parallel(app, committee, make_meeting, make_action_ite
     by_kind = Counter((w.kind, w.via) for w in saved)
 
     title = (f"Writers in parallel on {'SQLite' if database == 'sqlite' else 'PostgreSQL'}: {count} writers for "
-             f"{seconds:.0f} s, gunicorn with {WORKERS} workers{' (quick run)' if quick else ''}")
+             f"{seconds:.0f} s, gunicorn with {WORKERS} workers{f' of {threads} threads' if threads > 1 else ''}"
+             f"{' (quick run)' if quick else ''}")
     lines = [
         ("writes sent", f"{len(sent)}"),
         ("saved: 2xx (a page's redirect after saving counted here)", f"{len(saved)}"),

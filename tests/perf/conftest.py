@@ -12,6 +12,8 @@ _FIGURES = pytest.StashKey[Figures]()
 def pytest_addoption(parser) -> None:
     parser.addoption("--quick", action="store_true", default=False,
                      help="a short run for CI: the benchmarks that take long (the writers in parallel) run smaller")
+    parser.addoption("--gunicorn-threads", type=int, default=1,
+                     help="threads per gunicorn worker in the writers' benchmark (default 1: sync workers)")
 
 
 @pytest.fixture
