@@ -26,7 +26,7 @@ import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
@@ -466,6 +466,8 @@ def test_bench_writers_in_parallel(app, committee, make_meeting, make_action_ite
     print(f"\n{title}:")
     for label, value in lines:
         print(f"  {label}: {value}")
+    if busy:  # a busy answer comes after the whole busy timeout: one that came sooner was not waited for
+        print(f"  the busy answers came after {min(w.seconds for w in busy):.2f} to {max(w.seconds for w in busy):.2f} s")
     for kind in KINDS:
         print(f"  saved {LABELS[kind]}: {by_kind[(kind, 'api')]} through the API, {by_kind[(kind, 'page')]} "
               f"through the pages")

@@ -40,7 +40,7 @@ def pytest_terminal_summary(terminalreporter, config) -> None:
                  row.target.ljust(widths[3]), row.verdict]
         return "  ".join(cells).rstrip()
 
-    terminalreporter.write_sep("=", "benchmark figures (printed, never asserted)")
+    terminalreporter.write_sep("=", "benchmark figures (printed; no time is asserted)")
     terminalreporter.write_line(line(headers))
     terminalreporter.write_line("-" * len(line(headers)))
     for row in table.rows:
