@@ -178,7 +178,18 @@ def warn_without_hangul_font(app: Flask) -> None:
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """SQLite: foreign keys enforced, WAL so readers and a writer do not block each other, and the folds by which
-    texts in both scripts are found and sorted as PostgreSQL finds and sorts them (jcm.collation)."""
+    texts in both scripts are found and sorted as PostgreSQL finds and sorts them (jcm.collation). A change waits
+    for another writer up to the busy timeout (the driver's `timeout`, JCM_SQLITE_BUSY_TIMEOUT_SECONDS, set before
+    these pragmas run), then the request is answered 503 with Retry-After (jcm.errors.busy_response).
+
+    Transactions are left as the driver makes them, on purpose: it sends BEGIN just before the first statement that
+    changes something, so the write lock is taken by that statement, waiting out the busy timeout, on the database
+    as it stands then. A transaction begun at the first read (SQLAlchemy's recipe of an explicit BEGIN) would have
+    to upgrade that read to a write, which SQLite refuses at once ("database is locked", no waiting) when another
+    writer committed in between; BEGIN IMMEDIATE at the start of every writing request would hold the lock through
+    all its reads and block the bookkeeping that writes on a connection of its own (a sign-in's or token's last
+    use). Reads before the first change see each committed state, as PostgreSQL's READ COMMITTED does, and lose
+    nothing: a version is compared and moved on in the database itself (jcm.versions.next_version)."""
     import sqlite3
 
     from jcm.collation import register_sqlite_functions
@@ -188,5 +199,4 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()

@@ -14,6 +14,9 @@ class Defaults:
     # The database defaults to an SQLite file in the instance folder (set in load_config).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # SQLite: how long a change waits for another writer to finish before the request is answered 503 with
+    # Retry-After (the database's own retry: SQLite tries again and again meanwhile). PostgreSQL does not need it.
+    SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
     # The session and "keep me signed in" cookies: never read by scripts, not sent by other sites' forms, and
     # Secure when JCM_BASE_URL is https (load_config). Each names a sign-in kept on the server (SignInSession).
     SESSION_COOKIE_HTTPONLY = True
@@ -81,6 +84,11 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
 
     url = app.config.get("DATABASE_URL") or "sqlite:///" + os.path.join(app.instance_path, "jcm.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"timeout": float(app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]),
+                                   **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     secure = str(app.config.get("BASE_URL", "")).lower().startswith("https://")

@@ -106,11 +106,21 @@ def raced_response():
     return render_template("errors/error.html", status=409, title=None, message=message), 409
 
 
+# A change that waited the whole busy timeout for other writers (SQLite) is refused; it may be sent again after this.
+BUSY_RETRY_AFTER_SECONDS = 5
+
+
 def busy_response():
-    message = _("JCM is busy saving another change. Please send it again in a moment.")
+    """The embedded database stayed busy with other writers for the whole busy timeout: the request was rolled back
+    whole, and is answered 503 with Retry-After, as a page or as JSON (code "busy")."""
+    message = _("JCM is busy saving other changes, and nothing of yours was saved. Please send it again in "
+                "%(seconds)d seconds.", seconds=BUSY_RETRY_AFTER_SECONDS)
+    headers = {"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)}
     if wants_json():
-        return json_error(503, "busy", message)
-    return render_template("errors/error.html", status=503, title=None, message=message), 503
+        body, status = json_error(503, "busy", message)
+        return body, status, headers
+    return render_template("errors/error.html", status=503, title=_("Not saved: JCM is busy"),
+                           message=message), 503, headers
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -9,6 +9,19 @@ from tests.perf.figures import Figures, Row
 _FIGURES = pytest.StashKey[Figures]()
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption("--quick", action="store_true", default=False,
+                     help="a short run for CI: the benchmarks that take long (the writers in parallel) run smaller")
+    parser.addoption("--gunicorn-threads", type=int, default=1,
+                     help="threads per gunicorn worker in the writers' benchmark (default 1: sync workers)")
+
+
+@pytest.fixture
+def quick(request) -> bool:
+    """`make bench PYTEST_ARGS=--quick`: the same checks, on fewer writers for fewer seconds."""
+    return bool(request.config.getoption("--quick"))
+
+
 @pytest.fixture
 def figures(request) -> Figures:
     return request.config.stash.setdefault(_FIGURES, Figures())
@@ -27,7 +40,7 @@ def pytest_terminal_summary(terminalreporter, config) -> None:
                  row.target.ljust(widths[3]), row.verdict]
         return "  ".join(cells).rstrip()
 
-    terminalreporter.write_sep("=", "benchmark figures (printed, never asserted)")
+    terminalreporter.write_sep("=", "benchmark figures (printed; no time is asserted)")
     terminalreporter.write_line(line(headers))
     terminalreporter.write_line("-" * len(line(headers)))
     for row in table.rows:
