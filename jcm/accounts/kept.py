@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFError, validate_csrf
