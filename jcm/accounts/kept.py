@@ -241,8 +241,8 @@ def _drop_all(app, user) -> None:
 
 def put_back(response: Response) -> Response:
     """A page shown to the account a form was kept for, with that form on it: the form as it was sent."""
-    if (SESSION_KEY not in session or request.method != "GET" or response.status_code != 200
-            or response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed
+    if (request.method != "GET" or response.status_code != 200 or response.mimetype != "text/html"
+            or response.direct_passthrough or response.is_streamed or SESSION_KEY not in session
             or not current_user.is_authenticated):
         return response
     html = response.get_data(as_text=True)
