@@ -14,8 +14,8 @@ provably come from one of JCM's own pages (its Origin, or else its Referer, name
 forgery: nothing of it is kept, and it is refused as before. Putting a form back writes nothing to the database, so
 a page stays safe to open (tests/test_safe_requests.py).
 
-The minutes editor keeps its sections' text in the browser as well (jcm/static/js/jcm.js), and so does every form
-marked data-keep; this is what works without JavaScript, and across a sign-in.
+The minutes editor also keeps its sections' text in the browser as it is typed (jcm/static/js/jcm.js); this is
+what works for every form, without JavaScript, and across a sign-in.
 """
 
 from __future__ import annotations
