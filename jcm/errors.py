@@ -136,7 +136,12 @@ def register_error_handlers(app: Flask) -> None:
     def handle_csrf_error(error: CSRFError):
         if wants_json():
             return json_error(400, "csrf", error.description)
-        # The form is gone with the failed request; say why and let the user send it again.
+        # A page's form: what it held is kept and the user led back to it (jcm.accounts.kept) ...
+        keep = app.extensions.get("jcm_expired_form")
+        response = keep(error) if keep is not None else None
+        if response is not None:
+            return response
+        # ... unless it cannot be shown to come from JCM's own page: then it is only refused.
         flash(_("Your form could not be sent because its security token was missing or expired. "
                 "Please check your entries and send it again."), "error")
         return render_template("errors/error.html", status=400, title=_("Form expired"),

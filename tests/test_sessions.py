@@ -141,8 +141,9 @@ def test_reading_pages_keeps_the_last_use_apart_and_at_most_once_a_minute(app, c
 
 def test_an_expired_sign_in_leads_the_minutes_editor_to_sign_in_and_back_with_its_text_kept(
         app, committee, held_meeting):
-    """The minutes editor keeps typed text in the browser (tests/browser/test_minutes_editor.py): a sign-in ended
-    on the server sends the save where an expired cookie does, to sign in and back to the section."""
+    """The minutes editor keeps typed text in the browser (tests/browser/test_minutes_editor.py) and, as every form
+    does, on the server: a sign-in ended on the server sends the save where an expired cookie does, to sign in and
+    back to the section, with the text in it."""
     from jcm.accounts.services import get_user
     from jcm.meetings.services import get_meeting
     from jcm.minutes import services
@@ -163,13 +164,16 @@ def test_an_expired_sign_in_leads_the_minutes_editor_to_sign_in_and_back_with_it
     assert response.headers["Location"].startswith("/login?next=")
     assert f"section-{section_id}" in response.headers["Location"]
     login_page = browser.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Your session has expired. Sign in again: the text you typed is kept in this browser." in login_page
+    assert ("Your sign-in expired; what you typed has been kept. Sign in again, then check it and save it again."
+            in login_page)
     with app.app_context():
         assert services.get_section(section_id).discussion == ""  # nothing saved without a sign-in
 
     again = post_form(browser, response.headers["Location"], {"email": committee.us_secretariat.email,
                                                               "password": PASSWORD})
     assert again.headers["Location"].startswith(page)
+    # Kept on the server too (tests/test_kept_forms.py): back in the section's form, even without JavaScript.
+    assert "Typed while the sign-in ran out." in browser.get(again.headers["Location"]).get_data(as_text=True)
 
 
 # --- signing out everywhere ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from jcm.accounts import services, sessions, throttle
+from jcm.accounts import kept, services, sessions, throttle
 from jcm.accounts.forms import AccountForm, EmptyForm, LoginForm, PasswordForm, ProfileForm, SetupForm, TokenForm
 from jcm.accounts.models import ApiToken, User
 from jcm.errors import Invalid, NotFound, TooManyAttempts
@@ -47,6 +47,10 @@ def unauthorized():
 
     if wants_json():
         return json_error(401, "unauthorized", _("Authentication required."))
+    if request.method == "POST":  # a form sent after its sign-in ended: what it held is kept for after signing in
+        response = kept.keep_sent_form()
+        if response is not None:
+            return response
     if g.get("sign_in_expired"):
         flash(_("Your sign-in has expired. Please sign in again."), "info")
     else:

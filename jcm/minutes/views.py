@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
+from jcm.accounts.kept import keep_sent_form
 from jcm.accounts.models import User
 from jcm.errors import NotFound
 from jcm.extensions import csrf, db
@@ -152,8 +153,11 @@ def save_section(section_id: int):
     if not current_user.is_authenticated:  # who asks comes first: an anonymous visitor learns nothing of the section
         meeting_id = db.session.scalar(select(Minutes.meeting_id).join(MinutesSection).where(
             MinutesSection.id == section_id))
-        flash(_("Your session has expired. Sign in again: the text you typed is kept in this browser."), "info")
         back = url_for("minutes.show", meeting_id=meeting_id) + f"#section-{section_id}" if meeting_id else None
+        response = keep_sent_form(back)  # kept on the server too, for a browser without JavaScript
+        if response is not None:
+            return response
+        flash(_("Your session has expired. Sign in again: the text you typed is kept in this browser."), "info")
         return redirect(url_for("accounts.login", next=back))
     section = services.get_section(section_id)
     require(actor(), "minutes.edit", section.minutes)
