@@ -4,7 +4,6 @@ same rules as the item's page, and a clear 4xx for a bad upload."""
 from __future__ import annotations
 
 import hashlib
-import io
 
 import pytest
 from sqlalchemy import func, select

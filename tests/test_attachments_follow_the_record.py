@@ -14,7 +14,7 @@ from jcm.accounts.services import get_user
 from jcm.audit.models import AuditEvent
 from jcm.extensions import db
 from jcm.meetings import services
-from jcm.meetings.attachments import add_attachment, stored_path
+from jcm.meetings.attachments import add_attachment
 from jcm.meetings.models import Attachment
 from tests.conftest import complete_both_texts, csrf_token, post_form
 from tests.test_minutes_document import adopt, write_minutes
@@ -61,6 +61,11 @@ def papers(app, item_id: int) -> list[tuple[str, str]]:
     with app.app_context():
         return [(a.filename, a.sha256) for a in db.session.scalars(
             select(Attachment).where(Attachment.agenda_item_id == item_id).order_by(Attachment.id))]
+
+
+def paper_ids(app, item_id: int) -> list[int]:
+    with app.app_context():
+        return list(db.session.scalars(select(Attachment.id).where(Attachment.agenda_item_id == item_id)))
 
 
 def files_on_disk(app) -> dict[str, bytes]:
@@ -145,7 +150,7 @@ def test_removing_or_replacing_a_paper_of_an_agreed_agenda_makes_a_new_version(
 
     # Agreed again, then removed: version 3.
     agree_both(app, committee, meeting_id)
-    (revised,) = [a for a in papers_ids(app, item_id)]
+    (revised,) = paper_ids(app, item_id)
     token = csrf_token(client, f"/agenda-items/{item_id}/edit")
     assert client.post(f"/attachments/{revised}/delete", data={"csrf_token": token}).status_code == 302
     version, status, approvals = agenda(app, meeting_id)
@@ -155,11 +160,6 @@ def test_removing_or_replacing_a_paper_of_an_agreed_agenda_makes_a_new_version(
     with app.app_context():
         removed = db.session.scalars(select(AuditEvent.before).where(AuditEvent.action == "attachment.delete")).all()
         assert [event["filename"] for event in removed] == ["testbeds.pdf", "testbeds.pdf"]
-
-
-def papers_ids(app, item_id: int) -> list[int]:
-    with app.app_context():
-        return list(db.session.scalars(select(Attachment.id).where(Attachment.agenda_item_id == item_id)))
 
 
 def test_a_paper_on_an_agenda_nobody_agreed_changes_no_version_and_one_side_agreeing_is_cleared(
