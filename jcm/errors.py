@@ -84,6 +84,8 @@ def http_error_response(error: HTTPException):
         if messages:
             extra["fields"] = messages
             message = _("The request has invalid fields: %(fields)s.", fields=", ".join(_field_names(messages)))
+        elif status == 413:  # as the pages say it
+            message = _("The file or form is larger than JCM accepts.")
         else:
             message = error.description or error.name
         return (*json_error(status, code, message, **extra), headers)

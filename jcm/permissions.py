@@ -344,6 +344,17 @@ def _agree_agenda(user, meeting) -> bool | Refusal:
     return True
 
 
+def _change_papers(user, meeting) -> bool | Refusal:
+    """A secretariat adds, replaces or removes the papers of an agenda item until the meeting's minutes are
+    adopted: from then on its papers are part of the record. (On an agreed agenda, a change makes a new version.)"""
+    if user.role != "secretariat":
+        return False
+    if meeting is not None and meeting.status == "minutes_adopted":
+        return _not_now(_l("The minutes of this meeting have been adopted: its papers can no longer be added, "
+                           "replaced or removed."))
+    return True
+
+
 # --- action items -------------------------------------------------------------------------------------------
 
 def _review_action_items(user, meeting) -> bool | Refusal:
@@ -517,7 +528,7 @@ RULES: dict[str, Rule] = {
     "proposal.withdraw": _withdraw_proposal,
     "agenda.edit": _edit_agenda,  # items, their order, the days' hours
     "agenda.agree": _agree_agenda,
-    "attachment.upload": _secretariat,  # and remove
+    "attachment.upload": _change_papers,  # and replace, remove
     "attachment.download": _anyone,
     "action.view": _anyone,
     "action.create": _secretariat,

@@ -6,12 +6,14 @@ import io
 import shutil
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from jcm.accounts.models import Organization
 from jcm.accounts.services import get_user, update_user
 from jcm.actions.services import create_action_item, get_action_item, update_action_item
+from jcm.errors import Conflict
 from jcm.extensions import db
 from jcm.meetings.attachments import add_attachment
 from jcm.meetings.services import agree_agenda, get_meeting
@@ -64,7 +66,8 @@ def change_everything_the_minutes_print(app, committee, meeting_id: int, raised_
         from jcm.meetings.services import get_agenda_item
 
         agenda_item = get_agenda_item(get_meeting(meeting_id, with_agenda=True).items[3].id)
-        add_attachment(us, agenda_item, "late-paper.pdf", io.BytesIO(b"%PDF-1.4\n% a late paper\n%%EOF\n"))
+        with pytest.raises(Conflict):  # a paper is part of the record once the minutes are adopted
+            add_attachment(us, agenda_item, "late-paper.pdf", io.BytesIO(b"%PDF-1.4\n% a late paper\n%%EOF\n"))
         db.session.commit()
 
 

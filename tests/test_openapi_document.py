@@ -4,13 +4,17 @@ A change here is a change of the API that clients see: make it on purpose, and s
 
 OPERATIONS = [
     'DELETE /api/v1/agenda-items/{item_id} api_agenda 204 403 404 409 422 default',
+    'DELETE /api/v1/attachments/{attachment_id} api_attachments 204 403 404 409 422 default',
     'DELETE /api/v1/meetings/{meeting_id} api_meetings 204 403 404 409 default',
     'GET /api/v1/action-items api_actions 200 422 default',
     'GET /api/v1/action-items/{item_id} api_actions 200 404 default',
     'GET /api/v1/action-items/{item_id}/updates api_actions 200 404 default',
     'GET /api/v1/agenda-items/{item_id} api_agenda 200 404 default',
+    'GET /api/v1/agenda-items/{item_id}/attachments api_attachments 200 404 default',
     'GET /api/v1/agreements api_mou 200 default',
     'GET /api/v1/agreements/{agreement_id} api_mou 200 default',
+    'GET /api/v1/attachments/{attachment_id} api_attachments 200 404 default',
+    'GET /api/v1/attachments/{attachment_id}/file api_attachments 200 404 default',
     'GET /api/v1/audit api_audit 200 403 422 default',
     'GET /api/v1/focus-areas api_mou 200 422 default',
     'GET /api/v1/focus-areas/{focus_area_id} api_mou 200 default',
@@ -37,6 +41,7 @@ OPERATIONS = [
     'PATCH /api/v1/meetings/{meeting_id}/minutes/corrections/{number} api_minutes 200 403 404 409 422 default',
     'POST /api/v1/action-items api_actions 201 403 409 422 default',
     'POST /api/v1/action-items/{item_id}/updates api_actions 201 403 404 409 422 default',
+    'POST /api/v1/agenda-items/{item_id}/attachments api_attachments 201 403 404 409 413 422 default',
     'POST /api/v1/meetings api_meetings 201 403 422 default',
     'POST /api/v1/meetings/{meeting_id}/agenda-items api_agenda 201 403 404 409 422 default',
     'POST /api/v1/meetings/{meeting_id}/agenda/approvals api_agenda 201 403 404 409 422 default',
@@ -101,6 +106,11 @@ SCHEMAS = {
         'short_title', 'short_title_ko', 'signed_date', 'status', 'terms', 'title', 'title_ko'
     ],
     "Approval": ['at', 'name', 'user_id'],
+    "Attachment": [
+        'agenda_item_id', 'content_type', 'file_url', 'filename', 'id', 'meeting_id', 'sha256', 'size', 'uploaded_at',
+        'uploaded_by_id'
+    ],
+    "AttachmentUpload": ['file'],
     "AttendanceIn": ['KR', 'US'],
     "Attendee": [
         'id', 'languages', 'name', 'name_ko', 'organization', 'organization_ko', 'title', 'title_ko', 'user_id'

@@ -142,6 +142,8 @@ OPEN_WHILE = {
     "agenda.agree": {"planning", "agenda_agreed"},
     "action.review": {"planning", "agenda_agreed", "held"},
     "minutes.start": {"planning", "agenda_agreed", "held", "minutes_adopted"},
+    # the papers presented at a meeting are still added once it is held; adopted minutes close them
+    "attachment.upload": {"planning", "agenda_agreed", "held", "cancelled"},
 }
 
 
@@ -181,6 +183,9 @@ def test_the_state_refusals_say_why():
         require(secretariat, "meeting.edit", Meeting(status="cancelled"))
     with pytest.raises(Conflict, match="A cancelled meeting has no minutes"):
         require(secretariat, "minutes.start", Meeting(status="cancelled"))
+    with pytest.raises(Conflict, match="The minutes of this meeting have been adopted: its papers can no longer be "
+                                       "added, replaced or removed"):
+        require(secretariat, "attachment.upload", Meeting(status="minutes_adopted"))
     with pytest.raises(PermissionDenied, match="You do not have permission"):
         require(someone("delegate", "US"), "agenda.edit", held)
     with pytest.raises(PermissionDenied, match="Only secretariats"):

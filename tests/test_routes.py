@@ -136,6 +136,8 @@ WRITES: dict[str, tuple[Write, ...]] = {
     "api_agenda.delete_agenda_item": (Write("agenda.edit", "agenda_item"),),
     "api_agenda.reorder_agenda": (Write("agenda.edit", "meeting", json={"ids": []}),),
     "api_agenda.agree_agenda": (Write("agenda.agree", "meeting", json={}),),
+    "api_attachments.upload_attachment": (Write("attachment.upload", "agenda_item"),),
+    "api_attachments.delete_attachment": (Write("attachment.upload", "attachment"),),
     "api_actions.create_action_item": (Write("action.create", json={
         "title": "Map shared testbeds", "focus_area_id": 1, "due_date": "2028-01-31",
         "owners": {"US": [{"user_id": 1}], "KR": [{"user_id": 1}]}}),),
@@ -174,7 +176,8 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
     """One committee whose meetings stand at every stage of their life, with what each stage holds: an agenda
     nobody, one side or both sides agreed; minutes in draft, circulated and adopted by one co-chair, adopted with a
     correction proposed (and one withdrawn); a cancelled meeting; an action item its owners share with two
-    observers' agencies; and an attachment, a comment, an account and a token."""
+    observers' agencies; a paper of the meeting in planning and one of the meeting whose minutes are adopted; and a
+    comment, an account and a token."""
     from io import BytesIO
 
     from sqlalchemy import select
@@ -225,9 +228,11 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
         proposal_ids = [("open, on an agreed agenda", "agenda agreed", 1), ("withdrawn", "agenda agreed", 2),
                         ("open, to delete", "cancelled", 1), ("declined", "held, minutes in draft", 1),
                         ("stale", "planning", 1)]
-        paper_item = meetings.get_meeting(meeting_ids["planning"], with_agenda=True).items[3].id
-        attachment = attachments.add_attachment(who["us_secretariat"], meetings.get_agenda_item(paper_item),
-                                                "testbeds.txt", BytesIO(b"Shared AI testbeds\n"))
+        papers = {}
+        for stage in ("planning", "minutes adopted"):  # the paper of a meeting whose minutes are adopted is kept
+            paper_item = meetings.get_meeting(meeting_ids[stage], with_agenda=True).items[3].id
+            papers[stage] = attachments.add_attachment(who["us_secretariat"], meetings.get_agenda_item(paper_item),
+                                                       "testbeds.txt", BytesIO(b"Shared AI testbeds\n")).id
         minutes.open_minutes(who["us_secretariat"], meetings.get_meeting(meeting_ids["held, minutes in draft"]))
         comments = {}
         for stage in ("held, minutes circulated", "minutes adopted"):
@@ -280,8 +285,8 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
                     for stage, meeting_id in meeting_ids.items()],
         "agenda_item": [Target(stage, {"item_id": items[stage]}, lambda m=meeting_id: meetings.get_meeting(m))
                         for stage, meeting_id in meeting_ids.items()],
-        "attachment": [Target("planning", {"attachment_id": attachment.id},
-                              lambda: meetings.get_meeting(meeting_ids["planning"]))],
+        "attachment": [Target(stage, {"attachment_id": paper}, lambda m=meeting_ids[stage]: meetings.get_meeting(m))
+                       for stage, paper in papers.items()],
         "minutes": [Target(stage, {"meeting_id": meeting_ids[stage]}, minutes_of(meeting_ids[stage]))
                     for stage in with_minutes],
         "section": [Target(stage, {"section_id": sections[stage]}, minutes_of(meeting_ids[stage]))

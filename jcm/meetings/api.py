@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from jcm.api import current_api_user
 from jcm.api.resources import commit, refusals
+from jcm.api.schemas import ErrorSchema
 from jcm.errors import Invalid, NotFound
 from jcm.i18n import locale_code
-from jcm.meetings import proposals
+from jcm.meetings import attachments, proposals
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting, MeetingProposal
 from jcm.meetings.schemas import (AgendaApprovalsSchema, AgendaItemCreateSchema, AgendaItemSchema,
-                                  AgendaItemUpdateSchema, AgendaOrderSchema, AgendaSchema, AgreeSchema,
-                                  MeetingCreateSchema, MeetingQuery, MeetingSchema, MeetingUpdateSchema,
-                                  ProposalCreateSchema, ProposalSchema, ScheduledItem, VersionQuery)
+                                  AgendaItemUpdateSchema, AgendaOrderSchema, AgendaSchema, AgendaVersionQuery,
+                                  AgreeSchema, AttachmentSchema, AttachmentUploadSchema, MeetingCreateSchema,
+                                  MeetingQuery, MeetingSchema, MeetingUpdateSchema, ProposalCreateSchema, ProposalSchema,
+                                  ScheduledItem, VersionQuery)
 from jcm.mou import services as mou
 from jcm.permissions import require
 
 meetings_api = Blueprint("api_meetings", __name__, description="Meetings of the Joint Committee")
 agenda_api = Blueprint("api_agenda", __name__,
                        description="Agendas: their items, order and schedule, and each side's agreement")
-blueprints = [meetings_api, agenda_api]
+attachments_api = Blueprint("api_attachments", __name__, description=(
+    "The papers of agenda items: listed, uploaded, downloaded and removed as on the item's page, by a secretariat "
+    "until the meeting's minutes are adopted; on an agenda either side has agreed, a change makes a new version"))
+blueprints = [meetings_api, agenda_api, attachments_api]
 
 
 def scheduled_items(meeting: Meeting) -> list[ScheduledItem]:
@@ -282,3 +288,73 @@ def agree_agenda(data, meeting_id: int):
     meeting = meetings.get_meeting(meeting_id)
     commit(lambda: meetings.agree_agenda(current_api_user(), meeting, data.get("agenda_version")))
     return approvals(meetings.get_meeting(meeting_id))
+
+
+# --- the papers of agenda items ---------------------------------------------------------------------------
+
+@attachments_api.get("/agenda-items/<int:item_id>/attachments")
+@attachments_api.response(200, AttachmentSchema(many=True))
+@refusals(attachments_api, 404)
+def list_attachments(item_id: int):
+    """The item's papers, in the order they were added."""
+    item = meetings.get_agenda_item(item_id)
+    require(current_api_user(), "attachment.download", item.meeting)
+    return attachments.list_attachments(item)
+
+
+@attachments_api.post("/agenda-items/<int:item_id>/attachments")
+@attachments_api.arguments(AttachmentUploadSchema, location="files", required=False)
+@attachments_api.arguments(AgendaVersionQuery, location="query")
+@attachments_api.response(201, AttachmentSchema)
+@refusals(attachments_api, 403, 404, 409)
+@attachments_api.alt_response(413, schema=ErrorSchema, description="the file is larger than the upload limit")
+def upload_attachment(files, args, item_id: int):
+    """Attach a paper (multipart/form-data, its part named `file`).
+
+    Its type is read from its content and must match its name's extension; an empty file, another type or a file
+    over the limit is refused. On an agenda either side has agreed, the paper makes a new version of the agenda,
+    which both sides agree again. Refused (409) once the meeting's minutes are adopted, or with a stale
+    `agenda_version`."""
+    item = meetings.get_agenda_item(item_id)
+    user = current_api_user()
+    require(user, "attachment.upload", item.meeting)  # who asks, and the meeting's state, before the file
+    upload = files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid(_("Choose a file to attach."), field="file")
+    attachment = commit(lambda: attachments.add_attachment(user, item, upload.filename, upload.stream,
+                                                           args.get("agenda_version")))
+    return attachments.get_attachment(attachment.id)
+
+
+@attachments_api.get("/attachments/<int:attachment_id>")
+@attachments_api.response(200, AttachmentSchema)
+@refusals(attachments_api, 404)
+def get_attachment(attachment_id: int):
+    attachment = attachments.get_attachment(attachment_id)
+    require(current_api_user(), "attachment.download", attachment.agenda_item.meeting)
+    return attachment
+
+
+@attachments_api.get("/attachments/<int:attachment_id>/file")
+@attachments_api.doc(responses={"200": {"description": "the file, with its type and name (Content-Disposition)",
+                                        "content": {"application/octet-stream": {
+                                            "schema": {"type": "string", "format": "binary"}}}}})
+@refusals(attachments_api, 404)
+def download_attachment(attachment_id: int):
+    """The paper's file, as the item's page gives it."""
+    attachment = attachments.get_attachment(attachment_id)
+    require(current_api_user(), "attachment.download", attachment.agenda_item.meeting)
+    return attachments.send_attachment(attachment)
+
+
+@attachments_api.delete("/attachments/<int:attachment_id>")
+@attachments_api.arguments(AgendaVersionQuery, location="query")
+@attachments_api.response(204)
+@refusals(attachments_api, 403, 404, 409)
+def delete_attachment(args, attachment_id: int):
+    """Remove a paper (to replace one, remove it and attach the new one). On an agenda either side has agreed, this
+    makes a new version of the agenda. Refused (409) once the meeting's minutes are adopted, or with a stale
+    `agenda_version`."""
+    attachment = attachments.get_attachment(attachment_id)
+    commit(lambda: attachments.delete_attachment(current_api_user(), attachment, args.get("agenda_version")))
+    return ""

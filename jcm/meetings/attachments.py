@@ -10,13 +10,17 @@ from pathlib import Path
 from typing import BinaryIO
 
 import filetype
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import gettext as _
 
 from jcm.audit.services import record
-from jcm.errors import Invalid, JCMError
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from jcm.errors import Invalid, JCMError, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Attachment
+from jcm.meetings.services import check_agenda_version, papers_changed
 from jcm.permissions import require
 
 # extension → the content types it may really have
@@ -81,8 +85,39 @@ def _detect(head: bytes, extension: str) -> str | None:
     return None
 
 
-def add_attachment(actor, item: AgendaItem, filename: str, stream: BinaryIO) -> Attachment:
+def get_attachment(attachment_id: int) -> Attachment:
+    """The attachment, with its agenda item and meeting (whose state the rules read)."""
+    attachment = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id).options(
+        joinedload(Attachment.agenda_item).joinedload(AgendaItem.meeting)))
+    if attachment is None:
+        raise NotFound(_("There is no such attachment."))
+    return attachment
+
+
+def list_attachments(item: AgendaItem) -> list[Attachment]:
+    """The item's papers in the order they were added, each with its item."""
+    return list(db.session.scalars(select(Attachment).where(Attachment.agenda_item_id == item.id)
+                                   .options(joinedload(Attachment.agenda_item))
+                                   .order_by(Attachment.uploaded_at, Attachment.id)))
+
+
+def send_attachment(attachment: Attachment):
+    """The paper's file as a response: shown in the browser when it can be (PDF, images), else downloaded; under
+    the name it was given."""
+    path = stored_path(attachment.sha256)
+    if not path.exists():
+        raise NotFound(_("There is no such attachment."))
+    inline = attachment.content_type in ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
+    return send_file(path, mimetype=attachment.content_type, as_attachment=not inline,
+                     download_name=attachment.filename, max_age=0, conditional=True)
+
+
+def add_attachment(actor, item: AgendaItem, filename: str, stream: BinaryIO,
+                   expected_agenda_version: int | None = None) -> Attachment:
+    """A paper for the item (`item.meeting` loaded); on an agenda either side has agreed, a new version of it.
+    Nothing is written, on disk or in the database, when it is refused."""
     require(actor, "attachment.upload", item.meeting)
+    check_agenda_version(item.meeting, expected_agenda_version)
     name = clean_filename(filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not name or extension not in ALLOWED:
@@ -126,13 +161,19 @@ def add_attachment(actor, item: AgendaItem, filename: str, stream: BinaryIO) -> 
     db.session.flush()
     record(actor, "attachment.create", attachment, after={"agenda_item": item.id, "filename": name, "size": size,
                                                           "sha256": sha}, label=name)
+    papers_changed(actor, item.meeting)
     return attachment
 
 
-def delete_attachment(actor, attachment: Attachment) -> None:
-    require(actor, "attachment.upload", attachment.agenda_item.meeting)
+def delete_attachment(actor, attachment: Attachment, expected_agenda_version: int | None = None) -> None:
+    """Remove a paper (`attachment.agenda_item.meeting` loaded); on an agenda either side has agreed, a new version
+    of it. Replacing a paper is removing it and adding the new one."""
+    meeting = attachment.agenda_item.meeting
+    require(actor, "attachment.upload", meeting)
+    check_agenda_version(meeting, expected_agenda_version)
     record(actor, "attachment.delete", attachment, before={"filename": attachment.filename,
                                                            "sha256": attachment.sha256}, label=attachment.filename)
     db.session.delete(attachment)
     db.session.flush()
+    papers_changed(actor, meeting)
     # The file stays: another attachment may share its content, and a backup may refer to it.

@@ -4,16 +4,20 @@ the rules are the services') and what goes out (DESIGN.md names the fields; more
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timezone
 from typing import Any
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, post_load, validate
 
 from jcm.api.schemas import (ID, VERSION_RANGE, SearchText, SideApprovalsSchema, StrictSchema, input_fields,
                              output_fields, search_description)
 from jcm.collation import MAX_QUERY_LENGTH
 from jcm.fields import declared, editable
-from jcm.meetings.models import MEETING_STATUSES, PROPOSAL_KINDS, AgendaItem, Meeting, MeetingProposal
+from jcm.meetings.attachments import ALLOWED
+from jcm.meetings.models import MEETING_STATUSES, PROPOSAL_KINDS, AgendaItem, Attachment, Meeting, MeetingProposal
 from jcm.meetings.services import MEETING_SORTS, SETTABLE_STATUSES, Slot
 
 # agenda_agreed and minutes_adopted follow from both sides' approvals; a secretariat sets only the others by hand.
@@ -146,6 +150,17 @@ class ProposalCreateSchema(StrictSchema):
                        "`host_side`: what changes; a new first day without a last day keeps the meeting's length)"})
 
 
+class AttachmentUploadSchema(StrictSchema):
+    file = Upload(metadata={"description": "the paper, sent as multipart/form-data; its name's extension (one of "
+                                           + ", ".join(sorted(ALLOWED)) + ") must match its content; at most the "
+                                           "instance's upload limit (413 beyond it)"})
+
+
+class AgendaVersionQuery(Schema):
+    agenda_version = fields.Int(validate=ID, metadata={
+        "description": "the agenda version the caller read; a stale one is refused with 409"})
+
+
 # --- output ---------------------------------------------------------------------------------------------
 
 class MeetingSchema(Schema):
@@ -270,3 +285,27 @@ def _utc(moment) -> str | None:
     from datetime import timezone
 
     return moment.replace(tzinfo=timezone.utc).isoformat() if moment is not None else None  # stored as naive UTC
+
+
+class AttachmentSchema(Schema):
+    """A paper of an agenda item; its file is at `file_url`."""
+
+    id = fields.Int()
+    agenda_item_id = fields.Int()
+    meeting_id = fields.Method("get_meeting_id", metadata={"type": "integer"})
+    filename = fields.Str()
+    content_type = fields.Str()
+    size = fields.Int(metadata={"description": "in bytes"})
+    sha256 = fields.Str(metadata={"description": "the SHA-256 of the file's content"})
+    uploaded_by_id = fields.Int(allow_none=True)
+    uploaded_at = fields.Method("get_uploaded_at", metadata={"type": "string", "format": "date-time"})
+    file_url = fields.Method("get_file_url", metadata={"type": "string", "description": "where to download the file"})
+
+    def get_meeting_id(self, attachment: Attachment) -> int:
+        return attachment.agenda_item.meeting_id
+
+    def get_uploaded_at(self, attachment: Attachment) -> str:
+        return attachment.uploaded_at.replace(tzinfo=timezone.utc).isoformat()  # stored as naive UTC
+
+    def get_file_url(self, attachment: Attachment) -> str:
+        return url_for("api_attachments.download_attachment", attachment_id=attachment.id)

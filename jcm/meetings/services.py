@@ -527,6 +527,22 @@ def _agenda_changed(actor, meeting: Meeting) -> None:
            after={"agenda_version": meeting.agenda_version, "status": meeting.status}, label=meeting.title)
 
 
+def papers_changed(actor, meeting: Meeting) -> None:
+    """A paper added to, replaced on or removed from an agenda item: the agreed agenda lists its papers, so while the
+    agenda is open a change to a version either side has agreed starts a new version, as any other change does.
+    Once the meeting is held its agreed agenda stands; the papers presented there are still added."""
+    if meeting.status in EDITABLE_STATUSES:
+        _agenda_changed(actor, meeting)
+
+
+def check_agenda_version(meeting: Meeting, expected: int | None) -> None:
+    """A change based on an agenda version no longer current is refused (409), with the version now."""
+    if expected is not None and expected != meeting.agenda_version:
+        raise Conflict(_("The agenda has changed since you read it: it is now version %(version)d. "
+                         "Review it and try again.", version=meeting.agenda_version),
+                       current={"agenda_version": meeting.agenda_version})
+
+
 def agenda_texts(meeting: Meeting) -> list[Weighed]:
     """What the parity gate weighs before a side agrees the agenda: the meeting's texts (title, venue, city) and
     each agenda item's (title, description, presenters), named as the agenda numbers them."""
@@ -573,10 +589,11 @@ def agree_agenda(actor, meeting: Meeting, expected_agenda_version: int | None = 
         if meeting.status == "planning":
             meeting.status = "agenda_agreed"
         items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-                                   .options(selectinload(AgendaItem.focus_areas))
+                                   .options(selectinload(AgendaItem.focus_areas),
+                                            selectinload(AgendaItem.attachments))
                                    .order_by(AgendaItem.position)).all()
         agreed = AgendaSnapshot(meeting_id=meeting.id, agenda_version=meeting.agenda_version,
-                                content=[{"id": i.id, **_item_snapshot(i)} for i in items])
+                                content=[{"id": i.id, **_item_snapshot(i), "attachments": _papers(i)} for i in items])
         db.session.add(agreed)
         db.session.flush()
         agenda_agreed.send(meeting, snapshot=agreed)
@@ -619,6 +636,8 @@ def changes_since_agreed(meeting: Meeting) -> tuple[AgendaSnapshot | None, list[
         current = _item_snapshot(item)
         differing = [key for key in current if key != "position"
                      and _comparable(current.get(key)) != _comparable(old.get(key))]
+        if "attachments" in old and _papers(item) != old["attachments"]:  # kept since papers make a new version
+            differing.append("attachments")
         if differing:
             changes.append(AgendaChange("changed", item.title, differing))
     for item_id, old in then.items():
@@ -629,6 +648,11 @@ def changes_since_agreed(meeting: Meeting) -> tuple[AgendaSnapshot | None, list[
     if old_order != new_order:
         changes.append(AgendaChange("moved", _("The order of the items")))
     return agreed, changes
+
+
+def _papers(item: AgendaItem) -> list[dict[str, str]]:
+    """The item's papers as an agreed version kept them: a paper replaced under the same name is a change."""
+    return [{"filename": a.filename, "sha256": a.sha256} for a in item.attachments]
 
 
 def _comparable(value: Any) -> Any:

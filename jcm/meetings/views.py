@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from flask import (Blueprint, Flask, abort, current_app, flash, g, jsonify, redirect, render_template, request,
-                   send_file, url_for)
+from flask import Blueprint, Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from jcm.accounts.forms import EmptyForm
@@ -24,7 +22,7 @@ from jcm.meetings import attachments, proposals, services
 from jcm.meetings.forms import (AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, ProposalForm,
                                 StatusForm)
 from jcm.meetings.models import (COMMON_TIME_ZONES, PROPOSAL_KIND_LABELS, PROPOSAL_KINDS, PROPOSAL_STATUS_LABELS,
-                                 AgendaItem, Attachment, Meeting, ProposalKind, known_time_zones)
+                                 Meeting, ProposalKind, known_time_zones)
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
 from jcm.permissions import SidePart, can, require
@@ -353,33 +351,20 @@ def upload(item_id: int):
     return redirect(url_for("meetings.edit_item", item_id=item_id) + "#attachments")
 
 
-def _attachment(attachment_id: int) -> Attachment:
-    attachment = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id).options(
-        joinedload(Attachment.agenda_item).joinedload(AgendaItem.meeting)))
-    if attachment is None:
-        raise NotFound(_("There is no such attachment."))
-    return attachment
-
-
 @bp.get("/attachments/<int:attachment_id>/<path:filename>")
 @bp.get("/attachments/<int:attachment_id>")
 @login_required
 def download(attachment_id: int, filename: str | None = None):
-    attachment = _attachment(attachment_id)
+    attachment = attachments.get_attachment(attachment_id)
     meeting = services.get_meeting(attachment.agenda_item.meeting_id)
     require(actor(), "attachment.download", meeting)
-    path = attachments.stored_path(attachment.sha256)
-    if not path.exists():
-        abort(404)
-    inline = attachment.content_type in ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
-    return send_file(path, mimetype=attachment.content_type, as_attachment=not inline,
-                     download_name=attachment.filename, max_age=0, conditional=True)
+    return attachments.send_attachment(attachment)
 
 
 @bp.post("/attachments/<int:attachment_id>/delete")
 @login_required
 def delete_attachment(attachment_id: int):
-    attachment = _attachment(attachment_id)
+    attachment = attachments.get_attachment(attachment_id)
     require(actor(), "attachment.upload", attachment.agenda_item.meeting)
     item_id, name = attachment.agenda_item_id, attachment.filename
     if EmptyForm().validate_on_submit():
