@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, flash, jsonify, render_template, request
+from flask import Flask, flash, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -128,6 +128,7 @@ def busy_response():
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(JCMError)
     def handle_jcm_error(error: JCMError):
+        g.answered_error = error  # the audit trail keeps a refusal the rules did not name (a stale version, a state)
         headers = {"Retry-After": str(error.retry_after)} if getattr(error, "retry_after", None) else {}
         if wants_json():
             return jsonify(error.payload()), error.status, headers

@@ -98,6 +98,33 @@ def test_a_refusal_on_the_state_of_a_record_is_recorded_with_its_reason(app, cli
     assert event.address == "203.0.113.7"
 
 
+def test_refusals_no_rule_names_are_recorded_too_a_stale_edit_and_an_agenda_not_yet_checked(
+        app, api, committee, make_meeting):
+    """A stale version and a gate a service keeps itself (both texts complete and checked) refuse with 409 without a
+    rule of jcm.permissions: they are refused acts all the same, recorded with what was asked and why."""
+    from jcm.meetings.services import get_meeting
+
+    meeting = make_meeting(ordinal=13, start_date="2027-03-10")
+    with app.app_context():
+        version = get_meeting(meeting).version
+    assert api.client.patch(f"/api/v1/meetings/{meeting}", headers=api.headers(committee.us_secretariat),
+                            json={"venue": "Seoul", "version": version}).status_code == 200
+    stale = api.client.patch(f"/api/v1/meetings/{meeting}", headers=api.headers(committee.kr_secretariat),
+                             json={"venue": "Sejong", "version": version})
+    assert stale.status_code == 409
+    gated = api.post(f"/api/v1/meetings/{meeting}/agenda/approvals", committee.kr_secretariat, json={})
+    assert gated.status_code == 409
+    first, second = events(app, outcome="refused")
+    assert (first.actor_id, first.action, first.object_label) == (
+        committee.kr_secretariat.id, "api_meetings.update_meeting", f"PATCH /api/v1/meetings/{meeting}")
+    assert first.reason == stale.get_json()["error"]["message"]
+    assert (second.actor_id, second.object_label) == (
+        committee.kr_secretariat.id, f"POST /api/v1/meetings/{meeting}/agenda/approvals")
+    assert second.reason == gated.get_json()["error"]["message"][:1000]  # a long list of gaps, as far as it is kept
+    with app.app_context():
+        assert get_meeting(meeting).venue == "Seoul"  # the stale edit changed nothing
+
+
 def test_a_repeat_answered_with_what_stands_is_no_refusal(app, api, committee, make_meeting):
     """Agreeing an agenda version again is answered with the agreement that stands (the rules call it AlreadyDone):
     the request succeeds, so nothing is recorded as refused."""

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Callable, Iterable, Iterator
 
 from flask import current_app, g, has_request_context, request
+from flask_login import current_user
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, insert, select
@@ -133,15 +134,32 @@ def _keep(status: int | None, row: dict[str, Any]) -> None:
         (status, {**row, "at": utcnow(), "address": client_address(), "before": None, "after": None}))
 
 
+def _refusal_unnamed(status: int) -> list[dict[str, Any]]:
+    """A refusal no rule named (jcm.permissions.refused): a stale version, a record's state that a service checks
+    itself (a text not yet checked, a meeting not yet held). Kept as what was asked — the address's endpoint and
+    path — with the reason the person was shown."""
+    error = g.get("answered_error") or g.get("service_error")
+    if error is None or getattr(error, "status", None) != status:
+        return []
+    user = current_user._get_current_object() if current_user and current_user.is_authenticated else None
+    return [{"actor_id": getattr(user, "id", None),
+             "actor_label": _actor_label(user) if user is not None else "anonymous",
+             "action": (request.endpoint or "")[:64], "object_type": "", "object_id": None,
+             "object_label": f"{request.method} {request.path}"[:300], "outcome": Outcome.refused.value,
+             "reason": str(error.message)[:1000], "at": utcnow(), "address": client_address(),
+             "before": None, "after": None}]
+
+
 def keep_after_the_request(sender, response, **extra) -> None:
     """jcm.web.unit_of_work_ended: write what was kept, after the request's commit or rollback, in a transaction of
     its own — as jcm.accounts.services.note_token_use keeps a token's last use. Of the refusals, the one the request
     was answered with."""
-    kept = g.pop("audit_kept", None)
-    if not kept:
-        return
+    kept = g.pop("audit_kept", None) or []
     rows = [row for status, row in kept if status is None]
-    rows += [row for status, row in kept if status == response.status_code][-1:]
+    refusal = [row for status, row in kept if status == response.status_code][-1:]
+    if not refusal and response.status_code in (403, 409):
+        refusal = _refusal_unnamed(response.status_code)
+    rows += refusal
     if not rows:
         return
     try:
