@@ -22,7 +22,29 @@ PUBLIC_PREFIXES = (f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/verify/")
 
 
 class JCMApi(Api):
+    """The API, describing its resources when its document is first read rather than when an application is made:
+    most applications made (a command, each test) never serve the document, and describing some hundred operations
+    is most of the cost of making one."""
+
     ERROR_SCHEMA = ErrorSchema
+
+    @property
+    def spec(self):
+        while self._undescribed:
+            app, blueprint, name, parameters = self._undescribed.pop(0)
+            blueprint.register_views_in_doc(self, app, self._spec, name=name, parameters=parameters)
+            self._spec.tag({"name": name, "description": blueprint.description})
+        return self._spec
+
+    @spec.setter
+    def spec(self, value) -> None:
+        self._spec, self._undescribed = value, []
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undescribed.append((self._app, blp, name, parameters))
 
     def handle_http_exception(self, error):
         # One error format everywhere: JSON under /api/, pages elsewhere.
