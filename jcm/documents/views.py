@@ -282,7 +282,7 @@ def minutes_edition(meeting: Meeting, minutes: Minutes, corr: str | None) -> tup
     if not minutes.adopted:
         if corr not in (None, ""):
             raise NotFound(_("Draft minutes have no corrections."))
-        return minutes_record(meeting, minutes), None, False
+        return minutes_record(meeting, minutes, with_agenda=True), None, False
     if not minutes.adopted_content or "schema" not in minutes.adopted_content:
         # Minutes adopted before records were frozen whole: printed from what JCM holds now.
         return minutes_record(meeting, minutes), minutes.sha256, True
