@@ -58,6 +58,13 @@ class Defaults:
     BASE_URL = "http://127.0.0.1:5000"
     # Render the PDFs of adopted minutes in the background as soon as both co-chairs have adopted them.
     PREPARE_DOCUMENTS = True
+    # PDFs are rendered by a pool of this many threads per process, never by the request: a request for a PDF not yet
+    # rendered waits for it at most PDF_WAIT_SECONDS, then answers "Preparing the PDF…" (202) and asks again.
+    PDF_RENDER_THREADS = 2
+    PDF_WAIT_SECONDS = 1.0
+    # Draft PDFs, kept by their content in instance/draft-pdfs/: the most recently served, within both bounds.
+    DRAFT_PDF_CACHE_FILES = 200
+    DRAFT_PDF_CACHE_MB = 256
     # `jcm remind`: what falls due within this many days is reminded of (besides what is overdue).
     REMINDER_DAYS = 14
     # SMTP for `jcm remind` (JCM_MAIL_*). MAIL_USE_TLS is STARTTLS; MAIL_USE_SSL is SMTP over TLS (port 465).

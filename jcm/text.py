@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -15,6 +17,12 @@ def render_markdown(text: str | None) -> Markup:
     """Markdown → HTML, with only harmless tags and http(s)/mailto links kept."""
     if not text:
         return Markup("")
+    return _rendered(text)
+
+
+@lru_cache(maxsize=2048)
+def _rendered(text: str) -> Markup:
+    """Each text is rendered once: the same minutes record is printed again and again (HTML, PDF, each language)."""
     html = _markdown.render(text)
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
                       url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")

@@ -90,7 +90,7 @@ def empty_database(tmp_path_factory) -> Iterator[Callable[[], str]]:
 def app_config(database_url: str, instance: Path, **extra) -> dict:
     return {"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(instance),
             "SECRET_KEY": "test-secret", "PASSWORD_HASH_METHOD": FAST_HASH, "SERVER_NAME": None,
-            "PREPARE_DOCUMENTS": False, **extra}
+            "PREPARE_DOCUMENTS": False, "PDF_WAIT_SECONDS": 600, **extra}
 
 
 @pytest.fixture(scope="session")

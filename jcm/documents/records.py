@@ -183,9 +183,11 @@ def _previous(meeting: Meeting) -> dict[str, Any] | None:
             "adopted": adopted}
 
 
-def minutes_record(meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
-    """Everything the minutes document prints; at adoption this is frozen and its digest fixed."""
-    meeting = get_meeting(meeting.id, with_agenda=True)
+def minutes_record(meeting: Meeting, minutes: Minutes, *, with_agenda: bool = False) -> dict[str, Any]:
+    """Everything the minutes document prints; at adoption this is frozen and its digest fixed. The meeting is
+    loaded here with its agenda, unless the caller loaded it so (get_meeting(with_agenda=True)): with_agenda."""
+    if not with_agenda:
+        meeting = get_meeting(meeting.id, with_agenda=True)
     agreement = db.session.scalar(select(Agreement).where(Agreement.id == meeting.agreement_id))
     items = {item.id: item for item in meeting.items}
     area_ids = {entry.focus_area_id for entry in minutes.progress}

@@ -13,6 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from blinker import Namespace
 from flask import current_app
 from weasyprint import DEFAULT_OPTIONS, HTML, Attachment, Document
 from weasyprint.css import ColorProfile
@@ -46,6 +47,10 @@ class StaticFileFetcher(URLFetcher):
                    else content_type}
         return URLFetcherResponse(url, path.read_bytes(), headers)
 
+
+signals = Namespace()
+# Sent after each PDF rendered (sender: the app; archival: whether it is a kept, archival copy).
+document_rendered = signals.signal("document-rendered")
 
 RECORD_FILENAME = "record.json"
 ARCHIVAL_VARIANT = "pdf/a-3a"  # PDF/A-3, level A: tagged, so screen readers follow the text
@@ -129,4 +134,6 @@ def render_pdf(html: str, base_url: str, archival: Archival | None = None) -> by
         color_profiles = intent["color_profiles"]
         options.update(pdf_variant=ARCHIVAL_VARIANT, pdf_identifier=archival.digest[:32].encode("ascii"),
                        attachments=[record], output_intent=intent["output_intent"])
-    return lay_out(html, base_url, color_profiles, **options).write_pdf(**options)
+    pdf = lay_out(html, base_url, color_profiles, **options).write_pdf(**options)
+    document_rendered.send(current_app._get_current_object(), archival=archival is not None)
+    return pdf

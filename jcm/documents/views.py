@@ -6,24 +6,23 @@ embedded), rendered deterministically and kept, so every copy made at any time i
 
 from __future__ import annotations
 
-import os
-import tempfile
-import threading
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
+from jcm.documents.pdfs import background, draft_cache, draft_key, render_pool, write_atomically
 from jcm.documents.records import agenda_record, agreed_agenda, minutes_record, record_languages
 from jcm.documents.render import Archival, render_pdf
 from jcm.documents.watermark import watermark_svg
 from jcm.errors import Invalid, NotFound
-from jcm.extensions import db
+from jcm.extensions import db, on_commit
 from jcm.i18n import locale_code
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
@@ -112,24 +111,28 @@ def kept_folder() -> Path:
     return Path(current_app.instance_path) / "documents"
 
 
-def _keep(path: Path, make) -> bytes:
-    """The kept file, else make it and keep it; written atomically so a reader sees the whole file or none."""
-    if path.is_file():
-        return path.read_bytes()
-    with _render_context():
-        data = make()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".document-", suffix=".pdf")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return data
+@dataclass
+class KeptDocument:
+    """An archival PDF kept on disk (an agreed agenda version's, adopted minutes' or a correction's, in one language):
+    rendered once, from its frozen record alone, then always read from its file."""
+
+    path: Path
+    make: Callable[[], bytes]
+
+    def read(self) -> bytes | None:
+        try:
+            return self.path.read_bytes()
+        except OSError:
+            return None
+
+    def keep(self) -> bytes:
+        """The kept file, else make it and keep it."""
+        data = self.read()
+        if data is None:
+            with _render_context():
+                data = self.make()
+            write_atomically(self.path, data)
+        return data
 
 
 class _render_context:
@@ -148,7 +151,11 @@ def minutes_pdf_path(meeting_id: int, digest: str, lang: str) -> Path:
     return kept_folder() / f"minutes-{meeting_id}-{digest}-{lang}.pdf"
 
 
-def adopted_minutes_pdf(meeting_id: int, record: dict[str, Any], digest: str, lang: str) -> bytes:
+def agenda_pdf_path(meeting_id: int, digest: str, lang: str) -> Path:
+    return kept_folder() / f"agenda-{meeting_id}-{digest}-{lang}.pdf"
+
+
+def adopted_minutes_document(meeting_id: int, record: dict[str, Any], digest: str, lang: str) -> KeptDocument:
     correction = record.get("correction")
     moment = (correction or {}).get("adopted_at") or record.get("adopted_at")
 
@@ -157,33 +164,112 @@ def adopted_minutes_pdf(meeting_id: int, record: dict[str, Any], digest: str, la
         description = f"{record['meeting']['ref']} minutes, SHA-256 {digest}"
         return render_pdf(html, current_app.config["BASE_URL"], _archival(record, digest, description, moment))
 
-    return _keep(minutes_pdf_path(meeting_id, digest, lang), make)
+    return KeptDocument(minutes_pdf_path(meeting_id, digest, lang), make)
 
 
-def agreed_agenda_pdf(meeting_id: int, record: dict[str, Any], digest: str, lang: str) -> bytes:
+def agreed_agenda_document(meeting_id: int, record: dict[str, Any], digest: str, lang: str) -> KeptDocument:
     def make() -> bytes:
         html = agenda_html(record, lang, digest)
         description = f"{record['meeting']['ref']} agenda v{record['version']}, SHA-256 {digest}"
         return render_pdf(html, current_app.config["BASE_URL"],
                           _archival(record, digest, description, record.get("agreed_at")))
 
-    return _keep(kept_folder() / f"agenda-{meeting_id}-{digest}-{lang}.pdf", make)
+    return KeptDocument(agenda_pdf_path(meeting_id, digest, lang), make)
 
 
-def prepare_adopted_documents(app: Flask, meeting_id: int, record: dict[str, Any], digest: str) -> threading.Thread:
-    """Render the adopted PDFs in every language in the background, so the co-chair's adoption returns at once."""
-    def work() -> None:
-        with app.app_context():
-            for lang in [*app.config["LANGUAGES"], PARALLEL]:
-                try:
-                    adopted_minutes_pdf(meeting_id, record, digest, lang)
-                except Exception:  # the first request renders it instead; nothing is lost
-                    app.logger.exception("could not prepare the adopted minutes of meeting %s (%s)", meeting_id, lang)
+def adopted_minutes_pdf(meeting_id: int, record: dict[str, Any], digest: str, lang: str) -> bytes:
+    return adopted_minutes_document(meeting_id, record, digest, lang).keep()
 
-    thread = threading.Thread(target=work, name=f"minutes-{meeting_id}-documents", daemon=True)
-    app.extensions.setdefault("jcm_document_threads", []).append(thread)
-    thread.start()
-    return thread
+
+def agreed_agenda_pdf(meeting_id: int, record: dict[str, Any], digest: str, lang: str) -> bytes:
+    return agreed_agenda_document(meeting_id, record, digest, lang).keep()
+
+
+KEPT_DOCUMENTS = {"minutes": adopted_minutes_document, "agenda": agreed_agenda_document}
+
+
+def prepare_kept_documents(app: Flask, kind: str, meeting_id: int, record: dict[str, Any], digest: str) -> None:
+    """Render a record's PDFs in every language in the render pool as soon as it is agreed or adopted, so the
+    co-chair's agreement or adoption returns at once; whoever asks for one meanwhile waits for the same render."""
+    with app.app_context():
+        for lang in document_languages():
+            document = KEPT_DOCUMENTS[kind](meeting_id, record, digest, lang)
+            background(app, str(document.path), document.keep)
+
+
+def _prepare_on_commit(kind: str, meeting_id: int, record: dict[str, Any], digest: str) -> None:
+    if current_app.config.get("PREPARE_DOCUMENTS", True):
+        app = current_app._get_current_object()
+        on_commit(lambda: prepare_kept_documents(app, kind, meeting_id, record, digest))
+
+
+# --- a PDF off the request ----------------------------------------------------------------------------
+
+PREPARING_RETRY_SECONDS = 2
+
+
+def _pdf_response(key: str, kept: Callable[[], bytes | None], make: Callable[[], bytes], lang: str,
+                  filename: str) -> Response:
+    """The PDF read from disk when it is there; else rendered by the pool, waited for at most PDF_WAIT_SECONDS,
+    and, when it takes longer, "Preparing the PDF…" (202) asking again in a moment."""
+    data = kept()
+    if data is None:
+        pool = render_pool()
+        job = pool.submit(key, make)
+        try:
+            data = job.result(timeout=float(current_app.config["PDF_WAIT_SECONDS"]))
+        except TimeoutError:
+            if not job.done():
+                return _preparing(lang)
+            pool.forget(key, job)
+            raise
+        except Exception:  # told once; the next request tries again
+            pool.forget(key, job)
+            raise
+    return _document_response(data, "application/pdf", lang, filename)
+
+
+def _preparing(lang: str) -> Response:
+    """202: the PDF is being rendered. A browser gets a page that reloads itself (the PDF, once ready); a program
+    (a token, or not asking for HTML) gets JSON, Retry-After and Location: the same address to ask again."""
+    seconds = PREPARING_RETRY_SECONDS
+    message = _("The PDF is being prepared. It opens here by itself in a few seconds.")
+    prefers = request.accept_mimetypes.best_match(["text/html", "application/pdf", "application/json"])
+    if "Authorization" in request.headers or prefers != "text/html":
+        response = jsonify({"status": "preparing", "message": message, "retry_after": seconds, "url": request.url})
+    else:
+        response = Response(render_template("documents/preparing.html", message=message, seconds=seconds,
+                                            url=request.full_path.rstrip("?")), mimetype="text/html")
+    response.status_code = 202
+    response.headers["Retry-After"] = str(seconds)
+    response.headers["Location"] = request.url
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Language"] = "en, ko" if lang == PARALLEL else lang
+    return response
+
+
+# Drafts need no archival tags: only what both sides agreed or adopted is kept and archived (PDF/A-3a).
+DRAFT_SETTINGS = "draft"
+
+
+def _draft_pdf(html: str, lang: str, filename: str) -> Response:
+    """A draft's PDF, rendered once per content: read from the draft cache by the digest of its exact HTML."""
+    base_url = request.url_root
+    cache = draft_cache()
+    key = draft_key(html, lang, base_url, DRAFT_SETTINGS)
+
+    def make() -> bytes:
+        data = cache.get(key, lang)  # a request before this one's job ended may have put it there
+        if data is None:
+            data = render_pdf(html, base_url)
+            cache.put(key, lang, data)
+        return data
+
+    return _pdf_response(f"draft:{key}:{lang}", lambda: cache.get(key, lang), make, lang, filename)
+
+
+def _kept_pdf(document: KeptDocument, lang: str, filename: str) -> Response:
+    return _pdf_response(str(document.path), document.read, document.keep, lang, filename)
 
 
 # --- which text of the minutes ------------------------------------------------------------------------
@@ -196,7 +282,7 @@ def minutes_edition(meeting: Meeting, minutes: Minutes, corr: str | None) -> tup
     if not minutes.adopted:
         if corr not in (None, ""):
             raise NotFound(_("Draft minutes have no corrections."))
-        return minutes_record(meeting, minutes), None, False
+        return minutes_record(meeting, minutes, with_agenda=True), None, False
     if not minutes.adopted_content or "schema" not in minutes.adopted_content:
         # Minutes adopted before records were frozen whole: printed from what JCM holds now.
         return minutes_record(meeting, minutes), minutes.sha256, True
@@ -243,15 +329,16 @@ def agenda_document_html(meeting_id: int):
 
 @bp.get("/meetings/<int:meeting_id>/agenda.pdf", endpoint="agenda_pdf")
 def agenda_document_pdf(meeting_id: int):
-    meeting = _readable_meeting(meeting_id)
     lang = document_language()
+    kept = _kept_agreed_agenda_pdf(meeting_id, lang)
+    if kept is not None:
+        return kept
+    meeting = _readable_meeting(meeting_id)
     record, digest = _agenda(meeting)
+    filename = f"{meeting.short_ref}-agenda-v{record['version']}{'' if digest else '-draft'}-{lang}.pdf"
     if digest:
-        pdf = agreed_agenda_pdf(meeting.id, record, digest, lang)
-    else:
-        pdf = render_pdf(agenda_html(record, lang), base_url=request.url_root)
-    return _document_response(pdf, "application/pdf", lang,
-                              f"{meeting.short_ref}-agenda-v{record['version']}{'' if digest else '-draft'}-{lang}.pdf")
+        return _kept_pdf(agreed_agenda_document(meeting.id, record, digest, lang), lang, filename)
+    return _draft_pdf(agenda_html(record, lang), lang, filename)
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.html", endpoint="minutes_html")
@@ -271,14 +358,35 @@ def minutes_document_pdf(meeting_id: int):
     meeting, minutes = _readable_minutes(meeting_id)
     record, digest, adopted = minutes_edition(meeting, minutes, request.args.get("corr"))
     if adopted and digest:
-        pdf = adopted_minutes_pdf(meeting.id, record, digest, lang)
         correction = record.get("correction")
         suffix = f"-corr{correction['number']}" if correction else ""
-        filename = f"{meeting.short_ref}-minutes{suffix}-{lang}.pdf"
-    else:
-        pdf = render_pdf(minutes_html(record, lang, adopted=False, digest=None), base_url=request.url_root)
-        filename = f"{meeting.short_ref}-minutes-draft-{lang}.pdf"
-    return _document_response(pdf, "application/pdf", lang, filename)
+        return _kept_pdf(adopted_minutes_document(meeting.id, record, digest, lang), lang,
+                         f"{meeting.short_ref}-minutes{suffix}-{lang}.pdf")
+    return _draft_pdf(minutes_html(record, lang, adopted=False, digest=None), lang,
+                      f"{meeting.short_ref}-minutes-draft-{lang}.pdf")
+
+
+def _kept_agreed_agenda_pdf(meeting_id: int, lang: str) -> Response | None:
+    """The kept PDF of the current agenda version when both sides agreed it, after the access check but without
+    loading the agenda or its record. None when it is a draft or not kept yet (the full path answers)."""
+    from sqlalchemy import select
+
+    from jcm.meetings.models import AgendaSnapshot
+
+    if not current_user.is_authenticated:
+        return None
+    meeting = get_meeting(meeting_id)
+    require(actor(), "meeting.view", meeting)
+    agreed = db.session.execute(select(AgendaSnapshot.agenda_version, AgendaSnapshot.sha256).where(
+        AgendaSnapshot.meeting_id == meeting_id, AgendaSnapshot.agenda_version == meeting.agenda_version,
+        AgendaSnapshot.record.is_not(None))).first()
+    if agreed is None or not agreed.sha256:
+        return None
+    path = agenda_pdf_path(meeting_id, agreed.sha256, lang)
+    if not path.is_file():
+        return None
+    return _document_response(path.read_bytes(), "application/pdf", lang,
+                              f"{meeting.short_ref}-agenda-v{agreed.agenda_version}-{lang}.pdf")
 
 
 def _kept_latest_minutes_pdf(meeting_id: int, lang: str) -> Response | None:
@@ -312,23 +420,15 @@ def _agenda_frozen(meeting, snapshot) -> None:
     from jcm.documents.records import freeze_agenda
 
     freeze_agenda(meeting, snapshot)
+    _prepare_on_commit("agenda", meeting.id, snapshot.record, snapshot.sha256)
 
 
 def _minutes_frozen(minutes, meeting) -> None:
     from jcm.documents.records import freeze_minutes
-    from jcm.extensions import on_commit
 
     freeze_minutes(minutes, meeting)
-    if current_app.config.get("PREPARE_DOCUMENTS", True):
-        app = current_app._get_current_object()
-        meeting_id, record, digest = meeting.id, minutes.adopted_content, minutes.sha256
-        on_commit(lambda: prepare_adopted_documents(app, meeting_id, record, digest))
+    _prepare_on_commit("minutes", meeting.id, minutes.adopted_content, minutes.sha256)
 
 
 def _correction_adopted(correction, meeting) -> None:
-    from jcm.extensions import on_commit
-
-    if current_app.config.get("PREPARE_DOCUMENTS", True):
-        app = current_app._get_current_object()
-        meeting_id, record, digest = meeting.id, correction.content, correction.sha256
-        on_commit(lambda: prepare_adopted_documents(app, meeting_id, record, digest))
+    _prepare_on_commit("minutes", meeting.id, correction.content, correction.sha256)
