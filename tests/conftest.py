@@ -211,13 +211,28 @@ def load_bundled_mou():
     return load_mou("test setup", _SPEC_CACHE["spec"])
 
 
+_MOU_ROWS: dict = {}
+
+
 @pytest.fixture
 def mou(app):
-    """The real U.S.–ROK MOU, loaded as `jcm init` loads it."""
+    """The real U.S.–ROK MOU, loaded as `jcm init` loads it — once a session; each later test gets the rows that load
+    wrote, copied into its database as they were (ids included), which is the same MOU at a fraction of the cost."""
     with app.app_context():
-        report = load_bundled_mou()
-        db.session.commit()
-        return report.agreement.id
+        if not _MOU_ROWS:
+            report = load_bundled_mou()
+            db.session.commit()
+            _MOU_ROWS["agreement_id"] = report.agreement.id
+            _MOU_ROWS["tables"] = [
+                (table, [dict(row) for row in db.session.execute(
+                    sa.select(table).order_by(*table.primary_key.columns)).mappings()])
+                for table in db.metadata.sorted_tables]
+        else:
+            with db.engine.begin() as connection:
+                for table, rows in _MOU_ROWS["tables"]:
+                    if rows:
+                        connection.execute(table.insert(), rows)
+        return _MOU_ROWS["agreement_id"]
 
 
 @pytest.fixture
