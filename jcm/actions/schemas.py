@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from jcm.actions.models import ACTION_STATUSES, ActionItem, ActionOwner, ActionUpdate
-from jcm.actions.services import SORTS, RegisterFilter
+from jcm.actions.services import MAX_OWNERS_PER_SIDE, MAX_UPDATE_LENGTH, SORTS, RegisterFilter
 from jcm.api.schemas import (ID, VERSION_RANGE, SearchText, StrictSchema, input_fields, output_fields,
                              search_description)
 from jcm.collation import MAX_QUERY_LENGTH
@@ -20,6 +20,8 @@ from jcm.models import MAX_ID, SIDES, parse_date
 
 STATUS = validate.OneOf(ACTION_STATUSES)
 MAX_PER_PAGE = 200
+MAX_OWNER_FILTER = len("organization:") + len(str(MAX_ID))  # organization:2147483647
+MAX_STATUS_FILTER = 64  # every status once, comma-separated, is 29
 
 
 def _utc(moment: datetime | None) -> str | None:
@@ -36,8 +38,10 @@ class OwnerInSchema(StrictSchema):
 
 
 class OwnersInSchema(StrictSchema):
-    US = fields.List(fields.Nested(OwnerInSchema), metadata={"description": "at least one owner on the U.S. side"})
-    KR = fields.List(fields.Nested(OwnerInSchema), metadata={"description": "at least one owner on the Korean side"})
+    US = fields.List(fields.Nested(OwnerInSchema), validate=validate.Length(max=MAX_OWNERS_PER_SIDE), metadata={
+        "description": f"at least one owner on the U.S. side, at most {MAX_OWNERS_PER_SIDE}"})
+    KR = fields.List(fields.Nested(OwnerInSchema), validate=validate.Length(max=MAX_OWNERS_PER_SIDE), metadata={
+        "description": f"at least one owner on the Korean side, at most {MAX_OWNERS_PER_SIDE}"})
 
 
 OWNERS_DESCRIPTION = ("{US: [owner], KR: [owner]}, an owner being {user_id: n} or {organization_id: n}; "
@@ -65,7 +69,8 @@ class ActionItemUpdateSchema(StrictSchema):
 
 
 class ActionUpdateCreateSchema(StrictSchema):
-    text = fields.Str(required=True, metadata={"description": "what has happened"})
+    text = fields.Str(required=True, validate=validate.Length(max=MAX_UPDATE_LENGTH),
+                      metadata={"description": "what has happened"})
     status = fields.Str(allow_none=True, validate=STATUS, metadata={
         "description": "the status the action item moves to, if it moves"})
 
@@ -74,7 +79,10 @@ class _Owner(fields.Str):
     """user:<id>, organization:<id>, or a bare account id → ("user" | "organization", id)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        kind, sep, number = str(super()._deserialize(value, attr, data, **kwargs)).partition(":")
+        text = str(super()._deserialize(value, attr, data, **kwargs))
+        kind, sep, number = text.partition(":")
+        if len(text) > MAX_OWNER_FILTER:
+            kind = ""  # refused below, as any other owner filter that is not one
         if not sep:
             kind, number = "user", kind
         if kind not in ("user", "organization") or not _is_id(number):
@@ -95,7 +103,11 @@ class _Statuses(fields.Str):
     """open,in_progress → ["open", "in_progress"]."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        statuses = [status for status in str(super()._deserialize(value, attr, data, **kwargs)).split(",") if status]
+        text = str(super()._deserialize(value, attr, data, **kwargs))
+        if len(text) > MAX_STATUS_FILTER:
+            raise ValidationError(str(_l("The status filter may be at most %(limit)d characters.",
+                                         limit=MAX_STATUS_FILTER)))
+        statuses = [status for status in text.split(",") if status]
         for status in statuses:
             if status not in ACTION_STATUSES:
                 raise ValidationError(str(_l("Unknown status “%(status)s”: use open, in_progress, done or dropped.",
@@ -126,11 +138,12 @@ class RegisterFilterSchema(Schema):
     side = fields.Str(validate=validate.OneOf(SIDES, error=_l("The side filter is US or KR.")), metadata={
         "description": f"{' or '.join(SIDES)}: items with an owner on that side", "enum": list(SIDES)})
     owner = _Owner(metadata={"description": "an account id (its organization's items included), or organization:<id>",
-                             "example": "organization:3", "pattern": r"^(user:|organization:)?[0-9]{1,10}$"})
+                             "example": "organization:3", "pattern": r"^(user:|organization:)?[0-9]{1,10}$",
+                             "maxLength": MAX_OWNER_FILTER})
     status = _Statuses(metadata={"description": f"one or more of {', '.join(ACTION_STATUSES)}, comma-separated",
-                                 "example": "open,in_progress"})
-    focus_area = _Id(metadata={"description": "a focus area id (its sub-areas included)"})
-    meeting = _Id(metadata={"description": "the id of the meeting the items came from"})
+                                 "example": "open,in_progress", "maxLength": MAX_STATUS_FILTER})
+    focus_area = _Id(validate=ID, metadata={"description": "a focus area id (its sub-areas included)"})
+    meeting = _Id(validate=ID, metadata={"description": "the id of the meeting the items came from"})
     overdue = fields.Bool(truthy={"true", "1", "yes"}, falsy={"false", "0", "no"}, error_messages={
         "invalid": _l("The overdue filter is true or false.")}, metadata={
         "description": "true: only overdue items; false: none of them", "enum": ["true", "false"]})

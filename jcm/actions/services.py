@@ -59,6 +59,10 @@ def _int(value: Any, key: str) -> int:
 
 
 
+MAX_OWNERS_PER_SIDE = 50  # accounts and organizations owning one action item for one side
+MAX_UPDATE_LENGTH = 10_000  # the text of an update
+
+
 def _owners(data: Any) -> list[ActionOwner]:
     """{"US": [{"user_id": n} | {"organization_id": n}], "KR": [...]} → owners, at least one per side."""
     if not isinstance(data, dict):
@@ -69,6 +73,9 @@ def _owners(data: Any) -> list[ActionOwner]:
         entries = data.get(side) or []
         if not isinstance(entries, list):
             raise Invalid(_("Give the owners per side: {\"US\": [...], \"KR\": [...]}."), field="owners")
+        if len(entries) > MAX_OWNERS_PER_SIDE:
+            raise Invalid(_("An action item has at most %(n)d owners on each side.", n=MAX_OWNERS_PER_SIDE),
+                          field=f"owners.{side}")
         for entry in entries:
             if not isinstance(entry, dict) or len([k for k in ("user_id", "organization_id") if entry.get(k)]) != 1:
                 raise Invalid(_("An owner is an account ({\"user_id\": n}) or an organization "
@@ -226,7 +233,7 @@ def post_update(actor, item: ActionItem, text: str, status: str | None = None) -
     text = (text or "").strip()
     if not text:
         raise Invalid(_("Write what has happened: an update needs some text."), field="text")
-    if len(text) > 10000:
+    if len(text) > MAX_UPDATE_LENGTH:
         raise Invalid(_("An update may be at most 10000 characters."), field="text")
     status = declared(ActionItem)["status"].clean(status) if status not in ("", None) else None
     update = ActionUpdate(action_item_id=item.id, author_id=actor.id, text=text)

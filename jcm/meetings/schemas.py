@@ -18,7 +18,7 @@ from jcm.collation import MAX_QUERY_LENGTH
 from jcm.fields import declared, editable
 from jcm.meetings.attachments import ALLOWED
 from jcm.meetings.models import MEETING_STATUSES, PROPOSAL_KINDS, AgendaItem, Attachment, Meeting, MeetingProposal
-from jcm.meetings.services import MEETING_SORTS, SETTABLE_STATUSES, Slot
+from jcm.meetings.services import MAX_AGENDA_ITEMS, MAX_FOCUS_AREAS, MEETING_SORTS, SETTABLE_STATUSES, Slot
 
 # agenda_agreed and minutes_adopted follow from both sides' approvals; a secretariat sets only the others by hand.
 SETTABLE_STATUS = validate.OneOf(SETTABLE_STATUSES)
@@ -37,8 +37,12 @@ class CoChairsInSchema(StrictSchema):
 
 
 class PresentersInSchema(StrictSchema):
-    US = fields.Str()
-    KR = fields.Str()
+    """A presenter's name on each side, as long as the agenda item's presenter may be (the same in either
+    language)."""
+
+    class Meta(StrictSchema.Meta):
+        include = {side: input_fields(AgendaItem, (column,))[column] for side, column in (("US", "presenter_us"),
+                                                                                         ("KR", "presenter_kr"))}
 
 
 MEETING_FIELDS = editable(Meeting, leave_out=("co_chair_us_id", "co_chair_kr_id"))  # co-chairs: by side
@@ -63,8 +67,9 @@ class MeetingCreateSchema(CoChairsIn, StrictSchema):
         include = {"agreement_id": fields.Int(strict=True, required=True, validate=ID),
                    **input_fields(Meeting, MEETING_FIELDS, creating=True)}
 
-    focus_area_ids = fields.List(fields.Int(strict=True, validate=ID), metadata={
-        "description": "the focus areas the first draft of the agenda gives an item each"})
+    focus_area_ids = fields.List(fields.Int(strict=True, validate=ID), validate=validate.Length(max=MAX_FOCUS_AREAS),
+                                 metadata={"description": "the focus areas the first draft of the agenda gives an "
+                                                          "item each"})
 
 
 class MeetingUpdateSchema(CoChairsIn, StrictSchema):
@@ -97,7 +102,8 @@ ITEM_FIELDS = editable(AgendaItem, leave_out=[column for sides in PRESENTERS.val
 class PresentersIn:
     """The presenters come in as {US: name, KR: name}; the services take them by their column names."""
 
-    focus_area_ids = fields.List(fields.Int(strict=True, validate=ID))
+    focus_area_ids = fields.List(fields.Int(strict=True, validate=ID),
+                                 validate=validate.Length(max=MAX_FOCUS_AREAS))
     presenters = fields.Nested(PresentersInSchema, metadata={"description": "a side left out stays as it is"})
     presenters_ko = fields.Nested(PresentersInSchema, metadata={
         "description": "the presenters' names in Korean; a side left out stays as it is"})
@@ -131,7 +137,9 @@ class VersionQuery(Schema):
 
 class AgendaOrderSchema(StrictSchema):
     ids = fields.List(fields.Int(strict=True, validate=ID), required=True,
-                      metadata={"description": "every agenda item id of the meeting, once, in the new order"})
+                      validate=validate.Length(max=MAX_AGENDA_ITEMS),
+                      metadata={"description": "every agenda item id of the meeting, once, in the new order (an "
+                                               f"agenda holds at most {MAX_AGENDA_ITEMS} items)"})
 
 
 class AgreeSchema(StrictSchema):

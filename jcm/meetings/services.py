@@ -28,6 +28,8 @@ from jcm.permissions import AlreadyDone, SidePart, require
 from jcm.versions import check_version, next_version
 
 MAX_MEETING_DAYS = 14
+MAX_AGENDA_ITEMS = 500  # the items of one meeting's agenda: fourteen days of short items, and more
+MAX_FOCUS_AREAS = 200  # the focus areas one list names: a new meeting's, an agenda item's, progress given at once
 signals = Namespace()
 # Sent when both sides have agreed an agenda version; the documents feature freezes what its document prints.
 agenda_agreed = signals.signal("agenda-agreed")
@@ -153,6 +155,8 @@ def _focus_areas(agreement_id: int, ids: Iterable[Any], key: str = "focus_area_i
     wanted = [_int(value, key) for value in ids]
     if not wanted:
         return []
+    if len(wanted) > MAX_FOCUS_AREAS:
+        raise Invalid(_("Name at most %(n)d focus areas.", n=MAX_FOCUS_AREAS), field=key)
     areas = {a.id: a for a in db.session.scalars(select(FocusArea).where(FocusArea.id.in_(wanted)))}
     for area_id in wanted:
         area = areas.get(area_id)
@@ -411,7 +415,11 @@ def add_agenda_item(actor, meeting: Meeting, data: dict[str, Any]) -> AgendaItem
     areas = _focus_areas(meeting.agreement_id, data.get("focus_area_ids") or [])
     if item.kind == "focus_area" and not areas:
         raise Invalid(_("A focus-area discussion serves at least one focus area."), field="focus_area_ids")
-    last = db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
+    last, count = db.session.execute(select(func.max(AgendaItem.position), func.count())
+                                     .where(AgendaItem.meeting_id == meeting.id)).one()
+    if count >= MAX_AGENDA_ITEMS:
+        raise Conflict(_("An agenda holds at most %(n)d items: remove one before adding another.",
+                         n=MAX_AGENDA_ITEMS))
     item.day = item.day or (meeting.end_date if last is not None else meeting.start_date)
     item.position = (last + 1) if last is not None else 0
     item.focus_areas = areas

@@ -6,12 +6,19 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 from jcm.api.schemas import ID, VERSION_RANGE, SideApprovalsSchema, StrictSchema, input_fields, output_fields
+from jcm.fields import declared
+from jcm.meetings.services import MAX_AGENDA_ITEMS, MAX_FOCUS_AREAS
 from jcm.minutes.models import (Attendee, CorrectionStatus, Minutes, MinutesComment, MinutesCorrection,
                                 MinutesSection, ProgressEntry)
+from jcm.minutes.services import MAX_DELEGATION
+from jcm.models import MAX_ID
+from jcm.mou.models import FocusArea
 
+SHA256 = r"^([0-9a-f]{64})?$"  # a digest as JCM writes it (empty: none given)
 VERSION = {"description": "the version this change is based on; a stale one is refused with 409"}
 
 
@@ -34,14 +41,17 @@ class AttendeeInSchema(StrictSchema):
     organization_ko = fields.Str(allow_none=True)
 
 
-ATTENDEE_DOC = {"oneOf": [{"type": "string", "description": "a name"},
+ATTENDEE_TEXTS = ("name", "name_ko", "title", "title_ko", "organization", "organization_ko")
+ATTENDEE_DOC = {"oneOf": [{"type": "string", "description": "a name",
+                           "maxLength": declared(Attendee)["name"].max_length},
                           {"type": "object", "additionalProperties": False, "description":
                            "an account ({user_id}; the rest defaults to the account's) or {name, title, organization}, "
                            "each with its Korean text beside it (name_ko, title_ko, organization_ko)",
-                           "properties": {"user_id": {"type": "integer", "nullable": True},
-                                          **{name: {"type": "string", "nullable": True} for name in (
-                                              "name", "name_ko", "title", "title_ko", "organization",
-                                              "organization_ko")}}}]}
+                           "properties": {"user_id": {"type": "integer", "nullable": True, "minimum": 1,
+                                                      "maximum": MAX_ID},
+                                          **{name: {"type": "string", "nullable": True,
+                                                    "maxLength": declared(Attendee)[name].max_length}
+                                             for name in ATTENDEE_TEXTS}}}]}
 
 
 class AttendeeIn(fields.Field):
@@ -57,9 +67,9 @@ class AttendeeIn(fields.Field):
 
 
 class AttendanceInSchema(StrictSchema):
-    US = fields.List(AttendeeIn(metadata=ATTENDEE_DOC), metadata={
+    US = fields.List(AttendeeIn(metadata=ATTENDEE_DOC), validate=validate.Length(max=MAX_DELEGATION), metadata={
         "description": "the whole U.S. delegation, in order; a side left out stays as it is"})
-    KR = fields.List(AttendeeIn(metadata=ATTENDEE_DOC), metadata={
+    KR = fields.List(AttendeeIn(metadata=ATTENDEE_DOC), validate=validate.Length(max=MAX_DELEGATION), metadata={
         "description": "the whole Korean delegation, in order; a side left out stays as it is"})
 
 
@@ -89,9 +99,9 @@ class MinutesUpdateSchema(StrictSchema):
     attendance = fields.Nested(AttendanceInSchema, metadata={
         "description": "{US: [attendee], KR: [attendee]}, an attendee being a name, {user_id} or "
                        "{name, title, organization} with name_ko, title_ko, organization_ko"})
-    records = fields.List(fields.Nested(RecordInSchema), metadata={
+    records = fields.List(fields.Nested(RecordInSchema), validate=validate.Length(max=MAX_AGENDA_ITEMS), metadata={
         "description": "the records of the agenda items given; the others stay as they are"})
-    progress = fields.List(fields.Nested(ProgressInSchema), metadata={
+    progress = fields.List(fields.Nested(ProgressInSchema), validate=validate.Length(max=MAX_FOCUS_AREAS), metadata={
         "description": "progress per focus area; the focus areas left out stay as they are"})
     next_meeting_version = fields.Int(strict=True, validate=VERSION_RANGE, metadata=VERSION)
     version = fields.Int(strict=True, validate=VERSION_RANGE, metadata={
@@ -252,7 +262,8 @@ class CorrectionProgressInSchema(StrictSchema):
     class Meta(StrictSchema.Meta):
         include = input_fields(ProgressEntry, ("status", "narrative", "narrative_ko"), checked=False)
 
-    focus_area = fields.Str(required=True, metadata={"description": "the focus area's code", "example": "A.1"})
+    focus_area = fields.Str(required=True, validate=validate.Length(max=declared(FocusArea)["code"].max_length),
+                            metadata={"description": "the focus area's code", "example": "A.1"})
 
 
 class CorrectionChangesSchema(StrictSchema):
@@ -263,8 +274,8 @@ class CorrectionChangesSchema(StrictSchema):
     class Meta(StrictSchema.Meta):
         include = input_fields(Minutes, ("next_meeting", "next_meeting_ko"))
 
-    records = fields.List(fields.Nested(CorrectionRecordInSchema))
-    progress = fields.List(fields.Nested(CorrectionProgressInSchema))
+    records = fields.List(fields.Nested(CorrectionRecordInSchema), validate=validate.Length(max=MAX_AGENDA_ITEMS))
+    progress = fields.List(fields.Nested(CorrectionProgressInSchema), validate=validate.Length(max=MAX_FOCUS_AREAS))
 
 
 class CorrectionCreateSchema(StrictSchema):
@@ -272,8 +283,10 @@ class CorrectionCreateSchema(StrictSchema):
         include = input_fields(MinutesCorrection, ("reason",), creating=True)
 
     changes = fields.Nested(CorrectionChangesSchema, required=True)
-    supersedes = fields.Str(metadata={"description": "the SHA-256 of the adopted text this corrects (the current "
-                                                     "one); a stale one is refused with 409"})
+    supersedes = fields.Str(validate=[validate.Length(max=64), validate.Regexp(
+        SHA256, error=_l("The SHA-256 of the adopted text: 64 hexadecimal digits (0-9, a-f)."))], metadata={
+        "description": "the SHA-256 of the adopted text this corrects (the current one); a stale one is refused with "
+                       "409"})
 
 
 class CorrectionUpdateSchema(StrictSchema):

@@ -210,6 +210,9 @@ def _attendee_texts(entry: dict[str, Any], user: User | None) -> dict[str, Any]:
             "organization_ko": given("organization_ko", organization.name_ko if organization else None)}
 
 
+MAX_DELEGATION = 200  # the people one side's delegation lists
+
+
 def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[str, Any]]) -> list[Attendee]:
     """The delegation of one side, in order: each from an account (user_id) or typed in (name, title, organization,
     and their Korean name_ko, title_ko, organization_ko). A person already listed (the same account, or the same
@@ -221,6 +224,8 @@ def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[st
     require(actor, "minutes.delegation", SidePart(minutes, side))  # each side lists its own
     if not isinstance(entries, list):
         raise Invalid(_("The attendance of a side is a list."), field="attendance")
+    if len(entries) > MAX_DELEGATION:
+        raise Invalid(_("A delegation lists at most %(n)d people.", n=MAX_DELEGATION), field="attendance")
     wanted: list[tuple[User | None, dict[str, Any]]] = []
     for index, entry in enumerate(entries):
         if isinstance(entry, str):

@@ -9,12 +9,13 @@ from jcm.api.resources import commit, refusals
 from jcm.bilingual import LANGUAGES, states
 from jcm.permissions import require
 from jcm.texts import services
-from jcm.texts.schemas import RecordTextsSchema, TextCheckSchema
+from jcm.texts.schemas import TEXT_KINDS, RecordTextsSchema, TextCheckSchema
 
 texts_api = Blueprint("api_texts", __name__, description=(
     "The two authentic texts: every text a secretariat writes in English and Korean, its state in each language, "
     "and each side checking the language it answers for"))
 blueprints = [texts_api]
+KIND = f"any({', '.join(TEXT_KINDS)}):kind"  # another kind of record is not found (404)
 
 
 def _shape(kind: str, obj) -> dict:
@@ -22,7 +23,7 @@ def _shape(kind: str, obj) -> dict:
             "answering": {language: services.answering_side(language, obj) for language in LANGUAGES}}
 
 
-@texts_api.get("/texts/<kind>/<int:record_id>")
+@texts_api.get(f"/texts/<{KIND}>/<int:record_id>")
 @texts_api.response(200, RecordTextsSchema)
 @refusals(texts_api, 404)
 def get_texts(kind: str, record_id: int):
@@ -32,7 +33,7 @@ def get_texts(kind: str, record_id: int):
     return _shape(kind, services.get_record(kind, record_id))
 
 
-@texts_api.post("/texts/<kind>/<int:record_id>/checks")
+@texts_api.post(f"/texts/<{KIND}>/<int:record_id>/checks")
 @texts_api.arguments(TextCheckSchema)
 @texts_api.response(201, RecordTextsSchema)
 @refusals(texts_api, 403, 404, 409, 422)

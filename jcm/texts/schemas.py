@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from jcm.actions.models import ActionItem
 from jcm.api.schemas import StrictSchema
-from jcm.bilingual import LANGUAGES, STATUSES
+from jcm.bilingual import LANGUAGES, STATUSES, pairs
+from jcm.meetings.models import AgendaItem, Meeting
+from jcm.minutes.models import Attendee, Minutes, MinutesSection, ProgressEntry
 from jcm.models import MAX_ID
+
+# The records whose texts are written in both languages (jcm.texts.services.kinds finds the same ones), by their
+# kind, and the English names of those texts: what a check can name.
+TEXT_KINDS = sorted(model.__tablename__ for model in (ActionItem, AgendaItem, Attendee, Meeting, Minutes,
+                                                       MinutesSection, ProgressEntry))
+TEXT_FIELDS = sorted({pair.english for model in (ActionItem, AgendaItem, Attendee, Meeting, Minutes, MinutesSection,
+                                                 ProgressEntry) for pair in pairs(model)})
 
 
 class TextStateSchema(Schema):
@@ -33,7 +43,8 @@ class RecordTextsSchema(Schema):
 
 
 class TextCheckSchema(StrictSchema):
-    field = fields.Str(required=True, metadata={"description": "the English field's name, such as title"})
+    field = fields.Str(required=True, validate=validate.OneOf(TEXT_FIELDS), metadata={
+        "description": "the English field's name, such as title (which of them a record has: GET /texts/<kind>/<id>)"})
     language = fields.Str(required=True, validate=validate.OneOf(LANGUAGES))
     revision = fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_ID), metadata={
         "description": "the revision read; a newer one is a 409"})
