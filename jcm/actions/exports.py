@@ -63,9 +63,14 @@ class ItemRow(SimpleNamespace):
 
 
 class OwnerRow(SimpleNamespace):
-    """An owner as an export reads it: its side, and the names of the person (`user`) or agency (`organization`)."""
+    """An owner as an export reads it: its side, and the names of the person (`user`) or agency (`organization`);
+    one for each person or agency on a side, however many items they own, so each label is made once."""
 
-    label = ActionOwner.label
+    def label(self, locale: str = "en") -> str:
+        labels = self.__dict__.setdefault("labels", {})
+        if locale not in labels:
+            labels[locale] = ActionOwner.label(self, locale)
+        return labels[locale]
 
 
 class Named(SimpleNamespace):
@@ -97,26 +102,26 @@ def register_items(filters: RegisterFilter, today: date, language: str,
 def _items(chunks, reads: set[str]) -> Iterator[list[ItemRow]]:
     areas = focus_area_labels() if "focus_area" in reads else {}
     meetings = meeting_labels() if "meeting" in reads else {}
-    names: dict[tuple, Named] = {}  # one for each person and agency, however many items they own
+    owner_rows: dict[tuple, OwnerRow] = {}
 
-    def named(name: str | None, name_ko: str | None) -> Named | None:
-        if name is None:
-            return None
-        key = (name, name_ko)
-        if key not in names:
-            names[key] = Named(name=name, name_ko=name_ko)
-        return names[key]
+    def owner(side: str, user_name, user_name_ko, organization_name, organization_name_ko) -> OwnerRow:
+        key = (side, user_name, user_name_ko, organization_name, organization_name_ko)
+        found = owner_rows.get(key)
+        if found is None:
+            found = owner_rows[key] = OwnerRow(
+                side=side, user=Named(name=user_name, name_ko=user_name_ko) if user_name is not None else None,
+                organization=(Named(name=organization_name, name_ko=organization_name_ko)
+                              if organization_name is not None else None))
+        return found
 
     for chunk in chunks:
         owners: dict[int, list[OwnerRow]] = defaultdict(list)
         if "owners" in reads:
-            for item_id, side, user_name, user_name_ko, organization_name, organization_name_ko in owners_of(
-                    row.id for row in chunk):
-                owners[item_id].append(OwnerRow(side=side, user=named(user_name, user_name_ko),
-                                                organization=named(organization_name, organization_name_ko)))
+            for item_id, *names in owners_of([row.id for row in chunk]):
+                owners[item_id].append(owner(*names))
         items = []
         for row in chunk:
-            item = ItemRow(**row._mapping)
+            item = ItemRow(**dict(zip(row._fields, row)))
             if "focus_area" in reads:
                 item.focus_area = areas.get(row.focus_area_id)
             if "meeting" in reads:
@@ -144,6 +149,8 @@ def neutralise(text: str) -> str:
 
 
 def _csv_value(value: object) -> str:
+    if type(value) is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):

@@ -450,13 +450,14 @@ def register_rows(filters: RegisterFilter, today: date, fields: Iterable[str], *
     SQLite's cursor steps through them. The query is made now, read when the first chunk is asked for."""
     query = register_query(filters, today, language=language,
                            columns=[ActionItem.id, *(getattr(ActionItem, name) for name in fields)])
-    return _chunks(query.execution_options(yield_per=chunk))
+    return _chunks(query.execution_options(stream_results=True, max_row_buffer=chunk), chunk)
 
 
-def _chunks(query) -> Iterator[Sequence[Row]]:
-    result = db.session.execute(query)
+def _chunks(query, chunk: int) -> Iterator[Sequence[Row]]:
+    # Plain rows: run on the session's connection, as SQL, without the ORM's loading of each row.
+    result = db.session.connection().execute(query)
     try:
-        yield from result.partitions()
+        yield from result.partitions(chunk)
     finally:
         result.close()
 
@@ -464,7 +465,7 @@ def _chunks(query) -> Iterator[Sequence[Row]]:
 def owners_of(item_ids: Iterable[int]) -> list[Row]:
     """The owners of these items, in the order they were given: (action_item_id, side, user_name, user_name_ko,
     organization_name, organization_name_ko), the names of whichever the owner is, None for the other."""
-    return list(db.session.execute(
+    return list(db.session.connection().execute(
         select(ActionOwner.action_item_id, ActionOwner.side, User.name, User.name_ko, Organization.name,
                Organization.name_ko)
         .outerjoin(User, User.id == ActionOwner.user_id)
@@ -474,13 +475,14 @@ def owners_of(item_ids: Iterable[int]) -> list[Row]:
 
 def focus_area_labels() -> dict[int, Row]:
     """Every focus area's code and title in both languages, by id: looked up once for a whole export."""
-    return {row.id: row for row in db.session.execute(
+    return {row.id: row for row in db.session.connection().execute(
         select(FocusArea.id, FocusArea.code, FocusArea.title, FocusArea.title_ko))}
 
 
 def meeting_labels() -> dict[int, Row]:
     """Every meeting's title in both languages, by id: looked up once for a whole export."""
-    return {row.id: row for row in db.session.execute(select(Meeting.id, Meeting.title, Meeting.title_ko))}
+    return {row.id: row for row in db.session.connection().execute(
+        select(Meeting.id, Meeting.title, Meeting.title_ko))}
 
 
 def _with_descendants(area_id: int) -> list[int]:
