@@ -289,7 +289,8 @@ def test_bench_exports(app, committee, make_meeting, figures, quick, tmp_path):
                     lines = [("alone", alone, "")]
                     for what in ("csv", "xlsx"):
                         during, sent = page_while_exporting(base, committee.us_delegate.email, token, item_id, what)
-                        lines.append((f"while two {what.upper()} exports stream", during, f"{sent} exports finished meanwhile"))
+                        lines.append((f"while two {what.upper()} exports stream", during,
+                                      f"{sent} exports finished meanwhile"))
                 for label, seconds, note in lines:
                     figures.add(f"  an action item's page, p50 of {PAGE_RUNS}, gunicorn, 2 {kind}: {label}",
                                 ms(seconds), note)
