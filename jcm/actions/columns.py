@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
-from flask_babel import LazyString
+from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -58,6 +59,10 @@ class Column:
     header: LazyString  # in the reader's language once it is rendered
     read: Read | None  # None for a column only the documents print, from what their record froze
     lists: frozenset[str]
+    # What `read` takes of the item: its fields by name, or its "focus_area", "meeting" or "owners". The exports
+    # read only these from the database, as plain rows rather than items (jcm/actions/exports.py), and hand `read`
+    # a row that answers for them as the item would; a column of the exports must name them.
+    reads: tuple[str, ...] = ()
     # A page's table may head the column more briefly than a spreadsheet does.
     page_header: LazyString | None = None
     # The owners on one side: the page heads the column with that side's badge.
@@ -98,13 +103,22 @@ class Column:
         return escape(str(self.card_text)) % {"value": cell} if self.card_text is not None else cell
 
 
+# The few words a column says for many rows, in each language: translated once (an export says them 10,000 times).
+WORDS = {**ACTION_STATUS_LABELS, True: _l("yes"), False: _l("no")}
+
+
+@lru_cache(maxsize=None)
+def _word(key: str | bool, locale: str) -> str:
+    with force_locale(locale):
+        return str(WORDS[key])
+
+
 def _status(item: ActionItem, locale: str, today: date) -> str:
-    label = ACTION_STATUS_LABELS.get(item.status)
-    return str(label) if label is not None else item.status
+    return _word(item.status, locale) if item.status in WORDS else item.status
 
 
 def _overdue(item: ActionItem, locale: str, today: date) -> str:
-    return str(_l("yes")) if item.is_overdue(today) else str(_l("no"))
+    return _word(item.is_overdue(today), locale)
 
 
 def _owners(item: ActionItem, review: ActionReview | None) -> dict[str, Any]:
@@ -122,49 +136,51 @@ NAMES_ONLY = {REVIEW: {"agencies": False, "empty": ""}}
 
 COLUMNS: tuple[Column, ...] = (
     Column("ref", _l("Reference"), lambda item, locale, today: item.ref, BOTH | DOCUMENTS | {REVIEW, MINE},
-           cell="cell_ref", card=("heading", 1), freeze=lambda item, review: {"ref": item.ref},
+           reads=("ref",), cell="cell_ref", card=("heading", 1), freeze=lambda item, review: {"ref": item.ref},
            document_col="col-ref", document_cell="printed_ref"),
     # A page shows the title in the reader's language (the other's, marked, when theirs has none yet); the
     # spreadsheets carry both texts side by side; records freeze both ({"en", "ko"}; made before, the English alone).
     Column("title", _l("Title (English)"), lambda item, locale, today: item.title, BOTH | DOCUMENTS | {REVIEW, MINE},
-           page_header=_l("Action"), cell="cell_title", card=("heading", 2),
+           reads=("title",), page_header=_l("Action"), cell="cell_title", card=("heading", 2),
            freeze=lambda item, review: {"title": both(item, "title")}, document_col="col-action",
            document_cell="printed_title"),
-    Column("title_ko", _l("Title (Korean)"), lambda item, locale, today: item.title_ko, frozenset({EXPORT})),
+    Column("title_ko", _l("Title (Korean)"), lambda item, locale, today: item.title_ko, frozenset({EXPORT}),
+           reads=("title_ko",)),
     Column("focus_area", _l("Focus area"), lambda item, locale, today: item.focus_area.code,
-           BOTH | {MINE, MINUTES_NEW}, cell="cell_focus_area", card=("facts", 3),
+           BOTH | {MINE, MINUTES_NEW}, reads=("focus_area",), cell="cell_focus_area", card=("facts", 3),
            freeze=lambda item, review: {"focus_area": item.focus_area.code}, document_col="col-area",
            document_cell="printed_focus_area"),
     Column("focus_area_title", _l("Focus area title"),
-           lambda item, locale, today: localized(item.focus_area, "title", locale), frozenset({EXPORT})),
+           lambda item, locale, today: localized(item.focus_area, "title", locale), frozenset({EXPORT}),
+           reads=("focus_area",)),
     Column("meeting", _l("Origin meeting"), lambda item, locale, today: localized(item.meeting, "title", locale),
-           frozenset({EXPORT})),
+           frozenset({EXPORT}), reads=("meeting",)),
     Column("owners_us", _l("U.S. owners"), lambda item, locale, today: owner_names(item, "US", locale),
-           BOTH | {REVIEW, MINE}, page_header=_l("Owners"), side="US", cell="cell_owners", cell_options=NAMES_ONLY,
-           card=("owners", 1), card_text=_l("U.S.: %(value)s")),
+           BOTH | {REVIEW, MINE}, reads=("owners",), page_header=_l("Owners"), side="US", cell="cell_owners",
+           cell_options=NAMES_ONLY, card=("owners", 1), card_text=_l("U.S.: %(value)s")),
     Column("owners_kr", _l("Korean owners"), lambda item, locale, today: owner_names(item, "KR", locale),
-           BOTH | {REVIEW, MINE}, page_header=_l("Owners"), side="KR", cell="cell_owners", cell_options=NAMES_ONLY,
-           card=("owners", 2), card_text=_l("Korea: %(value)s")),
+           BOTH | {REVIEW, MINE}, reads=("owners",), page_header=_l("Owners"), side="KR", cell="cell_owners",
+           cell_options=NAMES_ONLY, card=("owners", 2), card_text=_l("Korea: %(value)s")),
     # The documents give the owners a column for each side, in the document's order of the sides.
     Column("owners", _l("Owners"), None, DOCUMENTS, freeze=_owners, document_col="col-owner",
            document_cell="printed_owners", each_side=True),
     Column("due_date", _l("Due date"), lambda item, locale, today: item.due_date,
-           BOTH | {REVIEW, MINE, AGENDA_CARRIED, MINUTES_NEW}, page_header=_l("Due"), cell="cell_due_date", width=12,
-           card=("facts", 2), card_text=_l("due %(value)s"),
+           BOTH | {REVIEW, MINE, AGENDA_CARRIED, MINUTES_NEW}, reads=("due_date",), page_header=_l("Due"),
+           cell="cell_due_date", width=12, card=("facts", 2), card_text=_l("due %(value)s"),
            freeze=lambda item, review: {"due_date": iso(item.due_date)}, document_col="col-date",
            document_cell="printed_due_date"),
     # No document table has a column of the status; the minutes' review prints it where no outcome was recorded.
-    Column("status", _l("Status"), _status, BOTH | {MINE}, cell="cell_status", card=("facts", 1),
+    Column("status", _l("Status"), _status, BOTH | {MINE}, reads=("status",), cell="cell_status", card=("facts", 1),
            freeze=lambda item, review: {"status": item.status}),
     # The outcome a meeting recorded for an item carried over to it: the agenda shows the column once the meeting
     # recorded any; the minutes say "new due date" and, for an item with none, give its status.
     Column("outcome", _l("Outcome"), None, frozenset({AGENDA_CARRIED, MINUTES_REVIEW}), freeze=_outcome,
            document_col="col-outcome", document_cell="printed_outcome", only_with_reviews=frozenset({AGENDA_CARRIED}),
            cell_options={MINUTES_REVIEW: {"new_due_date_said": True, "else_status": True}}),
-    Column("overdue", _l("Overdue"), _overdue, frozenset({EXPORT})),
+    Column("overdue", _l("Overdue"), _overdue, frozenset({EXPORT}), reads=("status", "due_date")),
     Column("updated_at", _l("Last update (UTC)"),
            lambda item, locale, today: item.updated_at.replace(microsecond=0, tzinfo=None), frozenset({EXPORT}),
-           width=17),
+           reads=("updated_at",), width=17),
 )
 
 

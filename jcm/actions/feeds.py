@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
+                   stream_with_context, url_for)
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -12,9 +13,7 @@ from jcm.accounts.forms import EmptyForm
 from jcm.actions import exports
 from jcm.actions.calendar import build_calendar, create_or_renew_feed, feed_of, revoke_feed, user_for_feed_token
 from jcm.actions.schemas import read_filters
-from jcm.actions.services import register_query
 from jcm.errors import Invalid, NotFound, json_error
-from jcm.extensions import db
 from jcm.i18n import locale_code
 from jcm.permissions import require
 from jcm.web import actor, reader
@@ -28,7 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # --- the register as a spreadsheet --------------------------------------------------------------------
 
-def _export(extension: str, build, mimetype: str):
+def _export(extension: str, stream, mimetype: str):
     user = reader()
     require(user, "action.view")
     try:
@@ -39,8 +38,9 @@ def _export(extension: str, build, mimetype: str):
         raise
     today = date.today()
     locale = user.locale if user.locale in current_app.config["LANGUAGES"] else locale_code()
-    items = db.session.scalars(register_query(filters, today, language=locale)).unique().all()
-    response = Response(build(items, locale, today), mimetype=mimetype)
+    # Sent as it is read. The request's unit of work ends before the first byte is sent; the stream reads on in
+    # the request's context, kept until the last byte, and its session is released with that context.
+    response = Response(stream_with_context(stream(filters, today, locale)), mimetype=mimetype)
     response.headers.set("Content-Disposition", "attachment", filename=exports.filename(today, extension))
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Language"] = locale
@@ -49,12 +49,12 @@ def _export(extension: str, build, mimetype: str):
 
 @bp.get("/action-items.csv")
 def export_csv():
-    return _export("csv", exports.build_csv, "text/csv")
+    return _export("csv", exports.stream_csv, "text/csv")
 
 
 @bp.get("/action-items.xlsx")
 def export_xlsx():
-    return _export("xlsx", exports.build_xlsx, XLSX)
+    return _export("xlsx", exports.stream_xlsx, XLSX)
 
 
 # --- the calendar feed --------------------------------------------------------------------------------

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, Sequence
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Row, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import Organization, User
@@ -411,9 +411,11 @@ def _owner_match(**criteria):
         getattr(ActionOwner, key) == value for key, value in criteria.items()])
 
 
-def register_query(filters: RegisterFilter, today: date, agreement_id: int | None = None, language: str = "en"):
-    """The register as filtered, in the order asked for; sorted by title, as a reader of `language` sees them."""
-    query = item_query()
+def register_query(filters: RegisterFilter, today: date, agreement_id: int | None = None, language: str = "en",
+                   columns: Iterable[Any] | None = None):
+    """The register as filtered, in the order asked for; sorted by title, as a reader of `language` sees them.
+    With `columns` (of ActionItem), those columns of each item rather than the items."""
+    query = item_query() if columns is None else select(*columns)
     if agreement_id is not None:
         query = query.where(ActionItem.agreement_id == agreement_id)
     # Every item has owners on both sides; with an owner, `side` narrows to what they own for that side.
@@ -444,6 +446,50 @@ def register_query(filters: RegisterFilter, today: date, agreement_id: int | Non
     if found is not None:
         query = query.where(found)
     return query.order_by(*sort_order(filters.sort, language))
+
+
+# The exports read the register as plain rows, a chunk at a time, rather than as items (jcm/actions/exports.py).
+
+def register_rows(filters: RegisterFilter, today: date, fields: Iterable[str], *, language: str = "en",
+                  chunk: int = 1000) -> Iterator[Sequence[Row]]:
+    """The register as filtered and sorted, as rows of the item's id and these fields (columns of ActionItem), in
+    lists of at most `chunk` rows read as they are sent: PostgreSQL keeps the rest behind a server-side cursor,
+    SQLite's cursor steps through them. The query is made now, read when the first chunk is asked for."""
+    query = register_query(filters, today, language=language,
+                           columns=[ActionItem.id, *(getattr(ActionItem, name) for name in fields)])
+    return _chunks(query.execution_options(stream_results=True, max_row_buffer=chunk), chunk)
+
+
+def _chunks(query, chunk: int) -> Iterator[Sequence[Row]]:
+    # Plain rows: run on the session's connection, as SQL, without the ORM's loading of each row.
+    result = db.session.connection().execute(query)
+    try:
+        yield from result.partitions(chunk)
+    finally:
+        result.close()
+
+
+def owners_of(item_ids: Iterable[int]) -> list[Row]:
+    """The owners of these items, in the order they were given: (action_item_id, side, user_name, user_name_ko,
+    organization_name, organization_name_ko), the names of whichever the owner is, None for the other."""
+    return list(db.session.connection().execute(
+        select(ActionOwner.action_item_id, ActionOwner.side, User.name, User.name_ko, Organization.name,
+               Organization.name_ko)
+        .outerjoin(User, User.id == ActionOwner.user_id)
+        .outerjoin(Organization, Organization.id == ActionOwner.organization_id)
+        .where(ActionOwner.action_item_id.in_(list(item_ids))).order_by(ActionOwner.id)))
+
+
+def focus_area_labels() -> dict[int, Row]:
+    """Every focus area's code and title in both languages, by id: looked up once for a whole export."""
+    return {row.id: row for row in db.session.connection().execute(
+        select(FocusArea.id, FocusArea.code, FocusArea.title, FocusArea.title_ko))}
+
+
+def meeting_labels() -> dict[int, Row]:
+    """Every meeting's title in both languages, by id: looked up once for a whole export."""
+    return {row.id: row for row in db.session.connection().execute(
+        select(Meeting.id, Meeting.title, Meeting.title_ko))}
 
 
 def _with_descendants(area_id: int) -> list[int]:
