@@ -314,8 +314,7 @@ def make_meeting(app, committee):
         from sqlalchemy import select
 
         from jcm.accounts.services import get_user
-        from jcm.meetings.models import AgendaItem
-        from jcm.meetings.services import create_meeting
+        from jcm.meetings.services import create_meeting, present_co_chair
         from jcm.mou.models import Agreement, FocusArea
 
         with app.app_context():
@@ -327,11 +326,9 @@ def make_meeting(app, committee):
                     "co_chair_us_id": committee.us_co_chair.id, "co_chair_kr_id": committee.kr_co_chair.id, **fields}
             korean_co_chair = data.pop("co_chair_kr_id", None)
             meeting = create_meeting(get_user(committee.us_secretariat.id), agreement, data, area_ids)
-            if korean_co_chair is not None:  # a shortcut for the Korean secretariat naming theirs, as the first
-                meeting.co_chair_kr_id = korean_co_chair  # draft's presenters had it (test_two_sided_facts names one)
-                for item in db.session.scalars(select(AgendaItem).where(
-                        AgendaItem.meeting_id == meeting.id, AgendaItem.kind.in_(("opening", "closing")))):
-                    item.presenter_kr = get_user(korean_co_chair).name
+            if korean_co_chair is not None:  # a shortcut for the Korean secretariat naming theirs, as it presents
+                meeting.co_chair_kr_id = korean_co_chair  # the opening and closing (test_two_sided_facts names one)
+                present_co_chair(meeting, "KR")
             if status is not None:  # a shortcut for a story that starts later in the meeting's life
                 meeting.status = status
             db.session.commit()

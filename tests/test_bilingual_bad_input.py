@@ -48,7 +48,8 @@ def records(app, committee, make_meeting, held_meeting, make_action_item) -> dic
         item = get_meeting(planned, with_agenda=True).items[3]  # the first focus-area discussion
         item.description, item.description_ko = "Shared testbeds.", "공동 테스트베드."
         minutes = minutes_services.open_minutes(us, get_meeting(held_meeting))
-        (attendee,) = minutes_services.set_attendance(us, minutes, "KR", [{"name": "Kim Min-su", "name_ko": "김민수"}])
+        kr = get_user(committee.kr_secretariat.id)  # each side lists its own delegation
+        (attendee,) = minutes_services.set_attendance(kr, minutes, "KR", [{"name": "Kim Min-su", "name_ko": "김민수"}])
         section = minutes_services.ordered_sections(minutes)[3]
         minutes_services.save_section(us, section, "The sides met.", ["Share the list."], None,
                                       discussion_ko="양측은 회의하였다.", decisions_ko=["목록을 공유한다."])
@@ -241,9 +242,9 @@ def test_hangul_in_an_english_text_is_stored_as_given_and_checked_as_any_text(
     texts = {english: "Visit to 한국연구재단 (NRF)", korean: "한국연구재단(NRF) 방문"}
     if kind == "attendee":
         texts = {english: "김민수 (Kim Min-su)", korean: "김민수"}
-    auth.login(committee.us_secretariat)
-    response = write(channel, client, api, app, records, kind, committee.us_secretariat, texts,
-                     _latest_version(app, records, kind))
+    writer = committee.kr_secretariat if kind == "attendee" else committee.us_secretariat  # a side lists its own
+    auth.login(writer)
+    response = write(channel, client, api, app, records, kind, writer, texts, _latest_version(app, records, kind))
     assert response.status_code in (200, 302), response.get_data(as_text=True)[:2000]
     records = {**records, "attendee": _attendee(app, records)}
     assert _stored(app, records, kind, english, korean) == (texts[english], texts[korean])
@@ -488,6 +489,26 @@ def test_the_first_agenda_draft_names_the_co_chairs_as_presenters_in_english_and
         assert all(not item.presenter_us_ko for item in items[1:-1])  # the other items have no presenters yet
 
 
+def test_a_co_chair_the_korean_secretariat_names_later_presents_the_opening_and_closing_in_both_texts(
+        app, committee):
+    from jcm.meetings.services import create_meeting, update_meeting
+    from jcm.mou.services import get_agreement
+
+    with app.app_context():
+        get_user(committee.kr_co_chair.id).name_ko = "이준호"
+        meeting = create_meeting(get_user(committee.us_secretariat.id), get_agreement(committee.agreement_id), {
+            "ordinal": 13, "start_date": "2027-09-01", "venue": "Ministry of Science and ICT", "city": "Sejong",
+            "host_side": "KR", "co_chair_us_id": committee.us_co_chair.id})
+        opening = get_meeting(meeting.id, with_agenda=True).items[0]
+        assert (opening.presenter_kr, opening.presenter_kr_ko) == ("", "")  # nobody named for Korea yet
+        update_meeting(get_user(committee.kr_secretariat.id), meeting, {"co_chair_kr_id": committee.kr_co_chair.id})
+        db.session.commit()
+        items = get_meeting(meeting.id, with_agenda=True).items
+        for item in (items[0], items[-1]):
+            assert (item.presenter_kr, item.presenter_kr_ko) == (committee.kr_co_chair.name, "이준호")
+            assert item.presenter_us == committee.us_co_chair.name  # the U.S. side's stays as the draft named it
+
+
 def test_a_co_chair_without_a_korean_name_leaves_the_korean_presenter_to_be_written(app, committee, make_meeting):
     from jcm.bilingual import text_state
 
@@ -511,11 +532,10 @@ def test_the_side_answering_for_a_language_is_that_of_the_agreement_the_record_b
         meeting = create_meeting(get_user(committee.us_secretariat.id), other, {
             "ordinal": 1, "start_date": "2027-05-04", "end_date": "2027-05-04", "venue": "Embassy of the U.S.",
             "city": "Seoul", "venue_ko": "주한미국대사관", "city_ko": "서울", "host_side": "KR",
-            "co_chair_us_id": committee.us_co_chair.id, "co_chair_kr_id": committee.kr_co_chair.id},
-            [other_agreements_area])
+            "co_chair_us_id": committee.us_co_chair.id}, [other_agreements_area])  # each side names its own
         meeting.status = "held"
         minutes = minutes_services.open_minutes(get_user(committee.us_secretariat.id), meeting)
-        (attendee,) = minutes_services.set_attendance(get_user(committee.us_secretariat.id), minutes, "KR",
+        (attendee,) = minutes_services.set_attendance(get_user(committee.kr_secretariat.id), minutes, "KR",
                                                       [{"name": "Kim Min-su", "name_ko": "김민수"}])
         db.session.commit()
         theirs = {"meeting": meeting.id, "attendee": attendee.id}

@@ -242,6 +242,20 @@ def create_meeting(actor, agreement: Agreement, data: dict[str, Any], focus_area
     return meeting
 
 
+def present_co_chair(meeting: Meeting, side: str) -> None:
+    """A co-chair named once the first draft exists presents its opening and closing where nobody is named yet, in
+    both texts, as the first draft would have named them."""
+    chair = db.session.get(User, meeting.co_chair_id(side)) if meeting.co_chair_id(side) else None
+    if chair is None:
+        return
+    english, korean = f"presenter_{side.lower()}", f"presenter_{side.lower()}_ko"
+    for item in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                            AgendaItem.kind.in_(("opening", "closing")))):
+        if not getattr(item, english) and not getattr(item, korean):
+            setattr(item, english, chair.name)
+            setattr(item, korean, chair.name_ko or "")
+
+
 def _add_skeleton(meeting: Meeting, areas: list[FocusArea]) -> None:
     co_chairs = {side: db.session.get(User, meeting.co_chair_id(side)) if meeting.co_chair_id(side) else None
                  for side in SIDES}
@@ -300,6 +314,9 @@ def _update_meeting_fields(actor, meeting: Meeting, data: dict[str, Any], *, con
         english, korean = default_titles(meeting.ordinal)
         meeting.title = meeting.title or english  # emptied: the customary title again
         meeting.title_ko = meeting.title_ko or korean
+        for side in SIDES:
+            if f"co_chair_{side.lower()}_id" in changes and meeting.status == MeetingStatus.planning:
+                present_co_chair(meeting, side)
         if "start_date" in changes or "end_date" in changes:
             _check_agenda_open(meeting)
             db.session.flush()
