@@ -93,7 +93,7 @@ def test_a_stale_page_save_is_refused_showing_both_lists_and_keeping_what_was_ty
     yours_box = re.search(r'<pre class="minutes-conflict__yours">(.*?)</pre>', page, re.S).group(1)
     assert stored_box == "\n".join(OFFICIALS) and yours_box == typed
     form = re.search(r'action="/meetings/\d+/minutes/attendance/KR">(.*?)</form>', page, re.S).group(1)
-    assert f'name="people" rows="6"' in form and f">{typed}</textarea>" in form  # what was typed is kept
+    assert 'name="people" rows="6"' in form and f">{typed}</textarea>" in form  # what was typed is kept
     assert '<input type="hidden" name="version" value="2">' in form  # now based on the stored list
     assert read(api, committee.kr_secretariat, started)["attendance"]["KR"] == names(OFFICIALS)
 
@@ -182,13 +182,15 @@ class AtTheVersion:
     def __init__(self, app, column: str):
         self.app, self.column = app, column
         self.barrier = threading.Barrier(2, timeout=10)
+        self.met: list[int] = []  # the saves that reached the database together
 
     def _wait(self, conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().upper().startswith("UPDATE MINUTES SET") and self.column in statement:
             try:
                 self.barrier.wait()
+                self.met.append(threading.get_ident())
             except threading.BrokenBarrierError:
-                pass  # the other save never came this far: it is refused anyway
+                pass  # the other save never came this far: the test says so
 
     def __enter__(self):
         with self.app.app_context():
@@ -216,12 +218,13 @@ def test_two_saves_of_one_list_at_the_same_moment_end_with_one_list_whole_and_on
             answers[which] = put(app.test_client(), token, started, body)
 
         # Two programs of the Korean secretariat, each with its own list, both read at the same version.
-        with AtTheVersion(app, "attendance_version_kr"):
+        with AtTheVersion(app, "attendance_version_kr") as moment:
             threads = [threading.Thread(target=save, args=(which,)) for which in lists]
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join(timeout=60)
+        assert len(moment.met) == 2  # both had read the list and passed every check: a real race for the database
         statuses = {which: answer.status_code for which, answer in answers.items()}
         assert sorted(statuses.values()) == [200, 409], statuses
         winner = next(which for which, status in statuses.items() if status == 200)

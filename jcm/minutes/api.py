@@ -143,8 +143,9 @@ def _apply(user, meeting: Meeting, data: dict[str, Any]) -> None:
         try:
             minutes_services.set_attendance(user, minutes, side, entries, versions.get(side))
         except (Invalid, Conflict) as error:  # named within the side: attendance.KR[0].name_ko, or the whole list
-            place = error.field[len("attendance"):] if (error.field or "").startswith("attendance[") else ""
-            error.field = f"attendance.{side}{place}"
+            if isinstance(error, Invalid) or error.current is not None:  # a stale list, not a rule of the minutes
+                place = error.field[len("attendance"):] if (error.field or "").startswith("attendance[") else ""
+                error.field = f"attendance.{side}{place}"
             raise
     sections = {section.agenda_item_id: section for section in minutes.sections}
     for index, record in enumerate(data.get("records") or []):
