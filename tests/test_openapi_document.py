@@ -112,6 +112,7 @@ SCHEMAS = {
     ],
     "AttachmentUpload": ['file'],
     "AttendanceIn": ['KR', 'US'],
+    "AttendanceVersionIn": ['KR', 'US'],
     "Attendee": [
         'id', 'languages', 'name', 'name_ko', 'organization', 'organization_ko', 'title', 'title_ko', 'user_id'
     ],
@@ -155,14 +156,14 @@ SCHEMAS = {
         'title', 'title_ko', 'venue', 'venue_ko', 'version'
     ],
     "Minutes": [
-        'adopted_at', 'approvals', 'attendance', 'attendees', 'id', 'languages', 'meeting_id', 'meeting_status',
-        'next_meeting', 'next_meeting_ko', 'next_meeting_version', 'progress', 'records', 'sha256', 'status',
-        'updated_at', 'version'
+        'adopted_at', 'approvals', 'attendance', 'attendance_version', 'attendees', 'id', 'languages', 'meeting_id',
+        'meeting_status', 'next_meeting', 'next_meeting_ko', 'next_meeting_version', 'progress', 'records', 'sha256',
+        'status', 'updated_at', 'version'
     ],
     "MinutesApprovals": ['adopted_at', 'approvals', 'meeting_id', 'meeting_status', 'sha256', 'status', 'version'],
     "MinutesUpdate": [
-        'attendance', 'next_meeting', 'next_meeting_ko', 'next_meeting_version', 'progress', 'records', 'status',
-        'version'
+        'attendance', 'attendance_version', 'next_meeting', 'next_meeting_ko', 'next_meeting_version', 'progress',
+        'records', 'status', 'version'
     ],
     "Modification": ['decided_on', 'description'],
     "Organization": ['acronym', 'id', 'name', 'name_ko', 'side'],
@@ -190,6 +191,7 @@ SCHEMAS = {
     "SideApprovals": ['KR', 'US'],
     "SideAttendees": ['KR', 'US'],
     "SideNames": ['KR', 'US'],
+    "SideVersions": ['KR', 'US'],
     "Term": ['code', 'text', 'text_ko'],
     "TextCheck": ['field', 'language', 'revision'],
     "TextState": ['checked_at', 'checked_by', 'copied', 'difference', 'revision', 'status'],

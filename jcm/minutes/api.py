@@ -17,7 +17,7 @@ from jcm.errors import Conflict, Invalid, NotFound
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting
 from jcm.minutes import services as minutes_services
-from jcm.minutes.models import Minutes, MinutesComment, MinutesCorrection
+from jcm.minutes.models import Minutes, MinutesComment, MinutesCorrection, attendance_version
 from jcm.minutes.schemas import (AdoptSchema, CommentCreateSchema, CommentSchema, CorrectionAdoptSchema,
                                  CorrectionCreateSchema, CorrectionSchema, CorrectionUpdateSchema,
                                  MinutesApprovalsSchema, MinutesSchema, MinutesUpdateSchema, RecordOutSchema)
@@ -82,6 +82,7 @@ def minutes_out(minutes: Minutes, meeting: Meeting) -> dict[str, Any]:
         "next_meeting_ko": minutes.next_meeting_ko,
         "languages": languages(minutes),
         "next_meeting_version": minutes.next_meeting_version,
+        "attendance_version": {side: getattr(minutes, attendance_version(side)) for side in SIDES},
         "updated_at": minutes.updated_at,
     }
 
@@ -137,12 +138,14 @@ def get_minutes(meeting_id: int):
 def _apply(user, meeting: Meeting, data: dict[str, Any]) -> None:
     minutes = minutes_services.open_minutes(user, meeting)
     require(user, "minutes.edit", minutes)
+    versions = data.get("attendance_version") or {}
     for side, entries in (data.get("attendance") or {}).items():
         try:
-            minutes_services.set_attendance(user, minutes, side, entries)
-        except Invalid as error:  # named within the side: attendance.KR[0].name_ko, or the side's list as a whole
-            place = error.field[len("attendance"):] if (error.field or "").startswith("attendance[") else ""
-            error.field = f"attendance.{side}{place}"
+            minutes_services.set_attendance(user, minutes, side, entries, versions.get(side))
+        except (Invalid, Conflict) as error:  # named within the side: attendance.KR[0].name_ko, or the whole list
+            if isinstance(error, Invalid) or error.current is not None:  # a stale list, not a rule of the minutes
+                place = error.field[len("attendance"):] if (error.field or "").startswith("attendance[") else ""
+                error.field = f"attendance.{side}{place}"
             raise
     sections = {section.agenda_item_id: section for section in minutes.sections}
     for index, record in enumerate(data.get("records") or []):
@@ -189,8 +192,12 @@ def update_minutes(data, meeting_id: int):
     Korean list written while English decisions exist has as many entries (else 422).
 
     Each record carries the `version` it was based on: a stale one is refused with 409, and `error.current`
-    holds the stored text and, under `yours`, the text sent, so that nothing is lost. Adopted minutes can
-    no longer be changed (409)."""
+    holds the stored text and, under `yours`, the text sent, so that nothing is lost. Each side's `attendance` is
+    a whole list with a version of its own, given in `attendance_version` ({US: n, KR: n}, as GET returns it): a
+    stale one is refused with 409, `error.current` holding that side's stored list (`attendees`, with its `version`)
+    and, under `yours`, the list sent. A list sent without its version replaces the stored one, as the next
+    meeting without `next_meeting_version` does; of two saves of one list at the same moment, one is still refused
+    so. Adopted minutes can no longer be changed (409)."""
     user = current_api_user()
     meeting = meetings.get_meeting(meeting_id)
     require(user, "minutes.edit")  # the role first; _apply asks again of the minutes as they stand

@@ -23,9 +23,12 @@ class SectionForm(Form):
 
 
 class AttendanceForm(Form):
+    """One side's delegation, saved as a whole list; `version` is the one of the list it was based on."""
+
     people = TextAreaField(_l("Delegation (one person per line: Name, Title, Organization)"),
                            description=_l("After a “|”, the same in Korean: name, title, organization."),
                            validators=[Optional(), Length(max=100_000)])
+    version = HiddenField()
 
 
 class ProgressForm(Form):
@@ -81,13 +84,23 @@ def _joined(parts: list[str]) -> str:
     return ", ".join(parts)
 
 
+PERSON_TEXTS = ("name", "title", "organization", "name_ko", "title_ko", "organization_ko")
+
+
 def attendance_lines(attendees, side: str) -> str:
     """The delegation as the textarea shows it: "Name, Title, Organization | 성명, 직위, 소속", one a line (the
     Korean half only when there is one)."""
+    return delegation_lines({name: getattr(person, name) for name in PERSON_TEXTS}
+                            for person in sorted((a for a in attendees if a.side == side), key=lambda a: a.position))
+
+
+def delegation_lines(people) -> str:
+    """People given as {name, title, organization, name_ko, title_ko, organization_ko} (a stored list or one sent,
+    as a conflict holds them), one a line as the textarea shows them."""
     lines = []
-    for person in sorted((a for a in attendees if a.side == side), key=lambda a: a.position):
-        line = _joined([person.name, person.title or "", person.organization or ""])
-        korean = _joined([person.name_ko or "", person.title_ko or "", person.organization_ko or ""])
+    for person in people:
+        line = _joined([person["name"], person["title"] or "", person["organization"] or ""])
+        korean = _joined([person["name_ko"] or "", person["title_ko"] or "", person["organization_ko"] or ""])
         lines.append(f"{line} | {korean}" if korean else line)
     return "\n".join(lines)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.accounts.models import User
@@ -74,6 +74,9 @@ class Minutes(db.Model):
     next_meeting_ko: Mapped[str] = text(2000, _l("Next meeting (Korean)"), korean_of="next_meeting")
     # The next meeting is saved on its own, with its own count; sections and progress keep their own versions.
     next_meeting_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Each side's delegation is saved as a whole list, with its own count (attendance_version(side) names it).
+    attendance_version_us: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    attendance_version_kr: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Counts changes of the minutes' status (and adoption).
     version: Mapped[int] = mapped_column(Integer, default=1)
     language_state: Mapped[dict[str, Any]] = language_state_column()
@@ -105,6 +108,11 @@ class Minutes(db.Model):
         return self.status == "adopted"
 
 
+def attendance_version(side: str) -> str:
+    """The column counting the saves of one side's delegation: attendance_version_us or attendance_version_kr."""
+    return f"attendance_version_{side.lower()}"
+
+
 class Attendee(db.Model):
     """One member of a side's delegation: from an account, or typed in."""
 
@@ -126,7 +134,10 @@ class Attendee(db.Model):
 
     minutes: Mapped[Minutes] = relationship(back_populates="attendees", lazy="raise")
 
-    __table_args__ = (one_of("side", Side),)
+    # A side's list is whole: one person a place, so two writers' lists can never be interleaved into one. A unique
+    # index, so that the migration adds it in place on SQLite too (a unique constraint would copy the table).
+    __table_args__ = (Index("uq_attendee_minutes_side_position", "minutes_id", "side", "position", unique=True),
+                      one_of("side", Side))
 
 
 class MinutesSection(db.Model):

@@ -73,6 +73,13 @@ class AttendanceInSchema(StrictSchema):
         "description": "the whole Korean delegation, in order; a side left out stays as it is"})
 
 
+class AttendanceVersionInSchema(StrictSchema):
+    US = fields.Int(strict=True, validate=VERSION_RANGE, metadata={
+        "description": "the version of the U.S. delegation this list is based on; a stale one is refused with 409"})
+    KR = fields.Int(strict=True, validate=VERSION_RANGE, metadata={
+        "description": "the version of the Korean delegation this list is based on; a stale one is refused with 409"})
+
+
 class RecordInSchema(StrictSchema):
     """One agenda item's record in English and Korean; a text left out stays as it is."""
 
@@ -103,6 +110,8 @@ class MinutesUpdateSchema(StrictSchema):
         "description": "the records of the agenda items given; the others stay as they are"})
     progress = fields.List(fields.Nested(ProgressInSchema), validate=validate.Length(max=MAX_FOCUS_AREAS), metadata={
         "description": "progress per focus area; the focus areas left out stay as they are"})
+    attendance_version = fields.Nested(AttendanceVersionInSchema, metadata={
+        "description": "with `attendance`: {US: n, KR: n}, the version of each side's list it is based on"})
     next_meeting_version = fields.Int(strict=True, validate=VERSION_RANGE, metadata=VERSION)
     version = fields.Int(strict=True, validate=VERSION_RANGE, metadata={
         "description": "with `status`: the minutes' version it is based on"})
@@ -147,6 +156,11 @@ class AttendeeSchema(Schema):
 class SideAttendeesSchema(Schema):
     US = fields.List(fields.Nested(AttendeeSchema))
     KR = fields.List(fields.Nested(AttendeeSchema))
+
+
+class SideVersionsSchema(Schema):
+    US = fields.Int()
+    KR = fields.Int()
 
 
 class SideNamesSchema(Schema):
@@ -214,6 +228,8 @@ class MinutesSchema(MinutesApprovalsSchema):
     records = fields.List(fields.Nested(RecordSchema), metadata={"description": "in the agenda's order"})
     progress = fields.List(fields.Nested(ProgressSchema))
     next_meeting_version = fields.Int()
+    attendance_version = fields.Nested(SideVersionsSchema, metadata={
+        "description": "{US: n, KR: n}: the version of each side's delegation, to base a change of its list on"})
     updated_at = fields.Method("get_updated_at", metadata={"type": "string", "format": "date-time"})
 
     def get_updated_at(self, minutes) -> str | None:

@@ -22,7 +22,7 @@ from jcm.i18n import locale_code, localized, localized_text
 from jcm.meetings.models import AgendaItem, Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes.models import (Attendee, CorrectionApproval, Minutes, MinutesApproval, MinutesComment,
-                                MinutesCorrection, MinutesSection, ProgressEntry, SectionRevision)
+                                MinutesCorrection, MinutesSection, ProgressEntry, SectionRevision, attendance_version)
 from jcm.models import SIDES, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import AlreadyDone, SidePart, require
@@ -213,11 +213,41 @@ def _attendee_texts(entry: dict[str, Any], user: User | None) -> dict[str, Any]:
 MAX_DELEGATION = 200  # the people one side's delegation lists
 
 
-def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[str, Any]]) -> list[Attendee]:
+def _entry(person) -> dict[str, Any]:
+    """One attendee (a row or a record) as a conflict shows them: the account, if any, and the texts in both
+    languages."""
+    return {name: getattr(person, name) for name in ("user_id", *ATTENDEE_TEXTS)}
+
+
+def delegation(minutes_id: int, side: str) -> tuple[int, list[dict[str, Any]]]:
+    """The version of one side's delegation and the list, in order, as the database holds them now (read afresh,
+    for a conflict to show what another writer saved)."""
+    version = db.session.scalar(select(getattr(Minutes, attendance_version(side))).where(Minutes.id == minutes_id))
+    rows = db.session.execute(select(Attendee.user_id, *(getattr(Attendee, name) for name in ATTENDEE_TEXTS)).where(
+        Attendee.minutes_id == minutes_id, Attendee.side == side).order_by(Attendee.position))
+    return version, [_entry(row) for row in rows]
+
+
+def _attendance_conflict(minutes: Minutes, side: str, sent: list[dict[str, Any]]) -> Conflict:
+    """A save of a delegation based on a list since saved by someone else: both lists, the stored one and the
+    writer's own (`yours`), to be merged knowingly."""
+    version, stored = delegation(minutes.id, side)
+    return Conflict(_("Someone else saved this delegation meanwhile. Both lists are shown: merge them and save "
+                      "again."), field="attendance",
+                    current={"side": side, "version": version, "attendees": stored, "yours": sent})
+
+
+def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[str, Any]],
+                   expected_version: int | None = None) -> list[Attendee]:
     """The delegation of one side, in order: each from an account (user_id) or typed in (name, title, organization,
     and their Korean name_ko, title_ko, organization_ko). A person already listed (the same account, or the same
     name typed in) keeps their row, so the state of their texts — a check given — holds while they stay as they
-    were."""
+    were.
+
+    The list is saved as a whole, with a version of its own (Minutes.attendance_version_us / _kr): a save based on
+    an older version is a conflict carrying the stored list and, under `yours`, the one sent. The version moves on
+    in the database itself, so of two saves made at the same moment one is refused the same way, and one person a
+    place (a unique index) keeps two writers' lists from ever being interleaved."""
     meeting = _meeting_of(minutes)
     require(actor, "minutes.edit", minutes)
     side = declared(Attendee)["side"].clean(side)
@@ -245,22 +275,40 @@ def set_attendance(actor, minutes: Minutes, side: str, entries: Iterable[dict[st
         except Invalid as error:  # a text refused names its attendee and field: attendance[2].name_ko
             error.field = f"attendance[{index}].{error.field}" if error.field else "attendance"
             raise
-    listed = [a for a in minutes.attendees if a.side == side]
+    sent = [{"user_id": user.id if user else None, **texts} for user, texts in wanted]
+    column = attendance_version(side)
+    if expected_version is not None and expected_version != getattr(minutes, column):
+        raise _attendance_conflict(minutes, side, sent)
+    listed = sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
+    if [_entry(a) for a in listed] == sent:
+        return listed  # nothing changes: the version stays, as for any record saved unchanged
+    try:
+        next_version(minutes, column)  # the first write: of two saves at the same moment, the second stops here
+    except Conflict:
+        raise _attendance_conflict(minutes, side, sent) from None
     before = [a.name for a in listed]
-    rows: list[Attendee] = []
-    for position, (user, texts) in enumerate(wanted):
+    places = {a.id: a.position for a in listed}
+    rows: list[Attendee | None] = []
+    for user, texts in wanted:
         attendee = next((a for a in listed if (a.user_id == user.id if user is not None
                                                 else a.user_id is None and a.name == texts["name"])), None)
-        if attendee is None:
-            attendee = Attendee(side=side, user_id=user.id if user else None)
-            minutes.attendees.append(attendee)
-        else:
+        if attendee is not None:
             listed.remove(attendee)
-        attendee.position = position
-        populate(attendee, texts, ATTENDEE_TEXTS)
         rows.append(attendee)
     for attendee in listed:  # no longer in the delegation
         minutes.attendees.remove(attendee)
+    db.session.flush()
+    # One person a place holds at every statement: those who move wait outside the list while the places are dealt.
+    moving = [a for position, a in enumerate(rows) if a is not None and places[a.id] != position]
+    for parked, attendee in enumerate(moving, start=1):
+        attendee.position = -parked
+    db.session.flush()
+    for position, ((user, texts), attendee) in enumerate(zip(wanted, rows)):
+        if attendee is None:
+            attendee = rows[position] = Attendee(side=side, user_id=user.id if user else None)
+            minutes.attendees.append(attendee)
+        attendee.position = position
+        populate(attendee, texts, ATTENDEE_TEXTS)
     _touch(minutes, actor)
     record(actor, "minutes.attendance", minutes, before={side: before}, after={side: [r.name for r in rows]},
            label=meeting.title)

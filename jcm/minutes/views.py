@@ -16,8 +16,9 @@ from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
 from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, MinutesStatusForm, NextMeetingForm,
-                               ProgressForm, RestoreForm, SectionForm, VersionForm, attendance_lines, parse_attendance)
-from jcm.minutes.models import Minutes, MinutesComment, MinutesSection
+                               ProgressForm, RestoreForm, SectionForm, VersionForm, attendance_lines, delegation_lines,
+                               parse_attendance)
+from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendance_version
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
 from jcm.web import actor, form_status, int_or_none, submit
@@ -37,7 +38,7 @@ def _required_minutes(meeting: Meeting) -> Minutes:
 
 def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | None = None,
           section_form: SectionForm | None = None, conflict: dict | None = None, forms: dict | None = None,
-          status: int = 200):
+          attendance_conflict: dict | None = None, status: int = 200):
     """The minutes page; a form just sent comes back with what was typed, and a conflict with both texts."""
     forms = forms or {}
     can_edit = minutes is not None and can(actor(), "minutes.edit", minutes)
@@ -65,7 +66,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
             formdata=None, status=entry.status if entry else "on_track", narrative=entry.narrative if entry else "",
             narrative_ko=entry.narrative_ko if entry else "", version=str(entry.version) if entry else "")
     attendance_forms = {side: forms.get(("attendance", side)) or AttendanceForm(
-        formdata=None, people=attendance_lines(minutes.attendees, side)) for side in SIDES}
+        formdata=None, people=attendance_lines(minutes.attendees, side),
+        version=str(getattr(minutes, attendance_version(side)))) for side in SIDES}
     next_form = forms.get("next_meeting") or NextMeetingForm(
         formdata=None, next_meeting=minutes.next_meeting, next_meeting_ko=minutes.next_meeting_ko,
         version=str(minutes.next_meeting_version))
@@ -78,7 +80,7 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     context.update(
         sections=sections, section_forms=section_forms, conflict=conflict, posted_section=posted_section,
         areas=areas, progress=progress, progress_forms=progress_forms, attendance_forms=attendance_forms,
-        attendees=attendees, next_form=next_form, approvals=approvals,
+        attendees=attendees, attendance_conflict=attendance_conflict, next_form=next_form, approvals=approvals,
         own_delegations=[side for side in SIDES if can(actor(), "minutes.delegation", SidePart(minutes, side))],
         missing=services.missing_progress(minutes, meeting) if not minutes.adopted else [],
         comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
@@ -221,13 +223,22 @@ def attendance(meeting_id: int, side: str):
     minutes = _required_minutes(meeting)
     require(actor(), "minutes.delegation", SidePart(minutes, side))
     form = AttendanceForm()
+    conflict = None
     if form.validate_on_submit():
         ok, _rows = submit(form, lambda: services.set_attendance(actor(), minutes, side,
-                                                                 parse_attendance(form.people.data)))
+                                                                 parse_attendance(form.people.data),
+                                                                 int_or_none(form.version.data)))
         if ok:
             flash(_("The attendance has been saved."), "success")
             return _back(meeting_id, "#attendance")
-    return _page(meeting, _required_minutes(meeting), forms={("attendance", side): form}, status=form_status(form))
+        conflict = g.pop("conflict", None)
+        if conflict is not None:
+            # What was typed stays in the form, now based on the stored list: saving again merges knowingly.
+            form.version.data = str(conflict["version"])
+            conflict = {**conflict, "stored_lines": delegation_lines(conflict["attendees"]),
+                        "yours_lines": delegation_lines(conflict["yours"])}
+    return _page(meeting, _required_minutes(meeting), forms={("attendance", side): form},
+                 attendance_conflict=conflict, status=form_status(form))
 
 
 @bp.post("/meetings/<int:meeting_id>/minutes/progress/<int:focus_area_id>")
