@@ -145,19 +145,18 @@ def confirm(actor, proposal: MeetingProposal) -> MeetingProposal:
 
 def withdraw(actor, proposal: MeetingProposal) -> MeetingProposal:
     """The proposing side's secretariat withdraws its proposal; the meeting stays as it is."""
-    require(actor, "proposal.withdraw", proposal)
-    state = _state(proposal)
-    _close(actor, proposal, "withdrawn")
-    record(actor, "meeting.proposal_withdraw", proposal.meeting, before=state, after=_state(proposal),
-           label=proposal.meeting.title)
-    return proposal
+    return _set_aside(actor, proposal, "withdraw", "withdrawn")
 
 
 def decline(actor, proposal: MeetingProposal) -> MeetingProposal:
     """The other side's secretariat declines the proposal; the meeting stays as it is."""
-    require(actor, "proposal.decline", proposal)
+    return _set_aside(actor, proposal, "decline", "declined")
+
+
+def _set_aside(actor, proposal: MeetingProposal, act: str, status: str) -> MeetingProposal:
+    require(actor, f"proposal.{act}", proposal)
     state = _state(proposal)
-    _close(actor, proposal, "declined")
-    record(actor, "meeting.proposal_decline", proposal.meeting, before=state, after=_state(proposal),
+    _close(actor, proposal, status)
+    record(actor, f"meeting.proposal_{act}", proposal.meeting, before=state, after=_state(proposal),
            label=proposal.meeting.title)
     return proposal
