@@ -12,8 +12,10 @@ from typing import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
+from werkzeug.routing import Rule
 
 from jcm import create_app
 from jcm.config import normalise_database_url
@@ -21,6 +23,24 @@ from jcm.extensions import db
 
 PASSWORD = "correct horse battery"
 FAST_HASH = "pbkdf2:sha256:1000"  # the production KDF is slow on purpose; tests make many accounts
+
+
+class _Rule(Rule):
+    """Werkzeug compiles a Python function to build each URL rule's addresses, the same function for the same rule
+    each time; a test makes an application, and so compiles every rule again — most of the cost of making one. The
+    stories make them once a process: a rule's builder depends only on the rule, its defaults and whether unknown
+    values are appended."""
+
+    _builders: dict = {}
+
+    def _compile_builder(self, append_unknown: bool = True):
+        key = (self.rule, tuple(self._trace), repr(sorted((self.defaults or {}).items())), append_unknown)
+        if key not in self._builders:
+            self._builders[key] = super()._compile_builder(append_unknown)
+        return self._builders[key]
+
+
+Flask.url_rule_class = _Rule
 
 
 # --- translations --------------------------------------------------------------------------------------
