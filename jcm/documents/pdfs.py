@@ -13,6 +13,7 @@ DRAFT_PDF_CACHE_FILES files or DRAFT_PDF_CACHE_MB MiB, the drafts served least r
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -156,10 +157,8 @@ class DraftCache:
             data = path.read_bytes()
         except OSError:
             return None
-        try:
+        with contextlib.suppress(OSError):  # a file removed meanwhile was still read whole
             os.utime(path)  # served: the last to be removed
-        except OSError:
-            pass
         return data
 
     def put(self, key: str, lang: str, data: bytes) -> None:
