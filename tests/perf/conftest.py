@@ -14,6 +14,8 @@ def pytest_addoption(parser) -> None:
                      help="a short run for CI: the benchmarks that take long (the writers in parallel) run smaller")
     parser.addoption("--gunicorn-threads", type=int, default=1,
                      help="threads per gunicorn worker in the writers' benchmark (default 1: sync workers)")
+    parser.addoption("--scale-requests", type=int, default=0,
+                     help="requests per page in the benchmark at scale (default 20; 5 in a quick run)")
 
 
 @pytest.fixture
