@@ -510,7 +510,7 @@ def statements(app, ids: dict, token: str, pages: list[tuple[str, str, str]]) ->
 # --- where the time goes ------------------------------------------------------------------------------------
 
 AREAS = [  # (area, fragments of a file's path): the first that matches names the area of a function's own time
-    ("SQLAlchemy", ("/sqlalchemy/",)), ("templates", ("/jinja2/", "/templates/", "<template>")),
+    ("database driver", ("/psycopg/",)), ("SQLAlchemy", ("/sqlalchemy/",)), ("templates", ("/jinja2/", "/templates/", "<template>")),
     ("MarkupSafe", ("/markupsafe/",)), ("Babel", ("/babel/", "/flask_babel/")),
     ("marshmallow", ("/marshmallow/", "/flask_smorest/", "/webargs/")), ("WTForms", ("/wtforms/", "/flask_wtf/")),
     ("openpyxl", ("/openpyxl/", "/et_xmlfile/")), ("Flask, Werkzeug", ("/flask/", "/werkzeug/", "/flask_login/")),
