@@ -254,7 +254,8 @@ def post_update(actor, item: ActionItem, text: str, status: str | None = None) -
 def _carried_over(meeting: Meeting, query):
     """`query` narrowed to the action items from before this meeting that are still open, or that this meeting
     reviewed, by due date."""
-    reviewed_here = exists().where(ActionReview.action_item_id == ActionItem.id, ActionReview.meeting_id == meeting.id)
+    # The items reviewed here as a list the database reads once, not a lookup for each item of the agreement.
+    reviewed_here = ActionItem.id.in_(select(ActionReview.action_item_id).where(ActionReview.meeting_id == meeting.id))
     origin = Meeting.__table__.alias("origin")
     return (query
             .outerjoin(origin, origin.c.id == ActionItem.meeting_id)

@@ -122,7 +122,7 @@ class Frame:
         return name
 
     def owners(self, item: dict[str, Any], side: str) -> str:
-        return "; ".join(self.tr(owner) for owner in item["owners"].get(side, []))
+        return "; ".join([self.tr(owner) for owner in item["owners"].get(side, [])])
 
     def table(self, name: str) -> Table:
         """One of the record's tables of action items ("carried", "review", "new"), with the columns it names."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from types import SimpleNamespace
 from typing import Any, Sequence
 
@@ -132,6 +133,11 @@ class CarriedOver:
     def to(cls, meeting: Meeting) -> "CarriedOver":
         return cls(printed_items(carried_over_rows(meeting)), review_rows_at(meeting))
 
+    @cached_property
+    def entries(self) -> dict[int, dict[str, Any]]:
+        """Each item as the record keeps it, with the outcome the meeting recorded, by id."""
+        return {item.id: frozen(item, self.reviews.get(item.id)) for item in self.items}
+
 
 @dataclass(frozen=True)
 class Table:
@@ -181,7 +187,7 @@ def agenda_record(meeting: Meeting, carried_over: CarriedOver | None = None) -> 
                  for day in schedule(meeting)],
         "total_minutes": total_minutes(meeting),
         "focus_areas": [_area(area) for area in sorted(areas.values(), key=lambda a: a.position)],
-        "carried": [{"area": _area(area), "items": [frozen(item, reviews.get(item.id)) for item in items]}
+        "carried": [{"area": _area(area), "items": [carried_over.entries[item.id] for item in items]}
                     for area, items in group_by_focus_area(carried)],
         "reviews_recorded": bool(reviews),
         "tables": {"carried": document_table(AGENDA_CARRIED, reviews_recorded=bool(reviews))},
@@ -271,7 +277,7 @@ def minutes_record(meeting: Meeting, minutes: Minutes, *, with_agenda: bool = Fa
         "records": records,
         "other_progress": [_progress(entry, areas[entry.focus_area_id]) for entry in others],
         "focus_areas": {code: both(area, "title") for code, area in sorted(printed_areas.items())},
-        "reviewed_action_items": [frozen(item, carried.reviews.get(item.id)) for item in carried.items],
+        "reviewed_action_items": [carried.entries[item.id] for item in carried.items],
         "new_action_items": [frozen(item) for item in raised],
         "tables": {"review": document_table(MINUTES_REVIEW), "new": document_table(MINUTES_NEW)},
         **with_korean(minutes, "next_meeting"),
@@ -320,29 +326,38 @@ def record_languages(record: dict[str, Any]) -> list[str]:
     return ["en", "ko"] if not one_language and both_languages(titles) else ["en"]
 
 
-def texts_of(value: Any):
+def texts_of(value: Any) -> list[tuple[str, str | None]]:
     """Every text of a record written in English, as (English, Korean): a {"en", "ko"} pair, or a text kept under
     its name with its Korean under the name + "_ko" (None where a record kept the text in one language only: an
     annexed agenda of /1). Names are left out: a name in Hangul is there where wanted, the romanized one serves."""
-    if isinstance(value, dict) and set(value) == {"en", "ko"}:
-        if value["en"]:
-            yield value["en"], value["ko"]
-    elif isinstance(value, dict):
+    found: list[tuple[str, str | None]] = []
+    _gather_texts(value, found)
+    return found
+
+
+def _gather_texts(value: Any, found: list[tuple[str, str | None]]) -> None:
+    # Gathered into one list rather than yielded up through every level: a record holds thousands of texts.
+    if isinstance(value, dict):
+        if len(value) == 2 and "en" in value and "ko" in value:
+            if value["en"]:
+                found.append((value["en"], value["ko"]))
+            return
         for key, item in value.items():
             if key in ("name", "name_ko", "presenters") or key.endswith("_ko"):
                 continue
             if key in TEXT_KEYS and isinstance(item, str):
                 if item:
-                    yield item, value.get(f"{key}_ko")
+                    found.append((item, value.get(f"{key}_ko")))
             elif key == "decisions" and isinstance(item, list):
                 korean = value.get("decisions_ko") or []
                 for n, decision in enumerate(item):
-                    yield decision, korean[n] if n < len(korean) else None
-            else:
-                yield from texts_of(item)
+                    found.append((decision, korean[n] if n < len(korean) else None))
+            elif isinstance(item, (dict, list)):
+                _gather_texts(item, found)
     elif isinstance(value, list):
         for item in value:
-            yield from texts_of(item)
+            if isinstance(item, (dict, list)):
+                _gather_texts(item, found)
 
 
 # The keys under which a record keeps a text a secretariat writes as a string (its Korean under the key + "_ko").
