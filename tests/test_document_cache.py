@@ -11,8 +11,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from jcm.accounts.services import get_user
-from jcm.documents.pdfs import DRAFT_FOLDER, DraftCache
+from flask import template_rendered
+
+from jcm.accounts.services import get_user, update_user
+from jcm.documents.pdfs import DRAFT_FOLDER, DraftCache, document_fingerprint, files_digest
 from jcm.documents.render import document_rendered
 from jcm.extensions import db
 from jcm.meetings import services
@@ -66,6 +68,71 @@ def test_a_draft_whose_content_changed_is_rendered_anew(app, client, auth, commi
     assert "Quantum networking testbeds" in pdf_text(after.data)
     assert "Quantum networking testbeds" not in pdf_text(before.data)
     assert again.data == after.data != before.data
+
+
+@contextmanager
+def printing(app):
+    """The templates printed while the block runs, by name."""
+    printed: list[str] = []
+
+    def note(sender, template, context, **extra) -> None:
+        printed.append(template.name)
+
+    template_rendered.connect(note, app)
+    try:
+        yield printed
+    finally:
+        template_rendered.disconnect(note, app)
+
+
+def test_an_unchanged_draft_is_found_by_its_record_without_printing_it_again(app, client, auth, committee,
+                                                                             make_meeting, make_action_item):
+    meeting_id = make_meeting()
+    make_action_item()  # carried over to the meeting
+    auth.login(committee.us_delegate)
+    with printing(app) as printed, counting_renders(app) as renders:
+        first = client.get(agenda(meeting_id, "pdf") + "?lang=en")
+        assert printed == ["documents/agenda.html"] and renders == [False]
+        again = client.get(agenda(meeting_id, "pdf") + "?lang=en")
+    assert again.status_code == 200 and again.data == first.data
+    assert printed == ["documents/agenda.html"] and renders == [False]  # the second: neither HTML nor PDF made
+
+
+def test_a_change_anywhere_in_what_a_draft_prints_renders_it_anew(app, client, auth, committee, make_meeting,
+                                                                  make_action_item):
+    """Not only the agenda's own rows: the name of a person owning an action item carried over to the meeting, kept
+    in no row of the meeting, is printed in its draft, and a new name is a new draft."""
+    meeting_id = make_meeting()
+    make_action_item(title="Map the quantum testbeds")
+    auth.login(committee.us_delegate)
+    url = agenda(meeting_id, "pdf") + "?lang=en"
+    with counting_renders(app) as renders:
+        before = client.get(url)
+        with app.app_context():
+            delegate = get_user(committee.us_delegate.id)
+            update_user(delegate, delegate, {"name": "Dana Whitfield"})
+            db.session.commit()
+        after = client.get(url)
+        assert client.get(url).data == after.data
+    assert renders == [False, False]
+    assert "Dana Whitfield" in pdf_text(after.data) and "Dana Whitfield" not in pdf_text(before.data)
+    assert len(drafts(app)) == 2
+
+
+def test_the_fingerprint_of_a_documents_files_follows_their_content(app, tmp_path):
+    """Besides its record, a draft's key holds a fingerprint of the templates, stylesheet and translations that
+    print it (and of the code, libraries and fonts): a file changed is another fingerprint, so other drafts."""
+    template = tmp_path / "agenda.html"
+    template.write_text("<p>{{ record.meeting.title }}</p>")
+    first = files_digest("test", [template])
+    assert files_digest("test", [template]) == first
+    template.write_text("<p>{{ record.meeting.ref }}</p>")
+    changed = files_digest("test", [template])
+    assert changed != first
+    (tmp_path / "print.css").write_text("body { font-size: 10pt }")
+    assert files_digest("test", [template, tmp_path / "print.css"]) not in (first, changed)
+    with app.app_context():
+        assert document_fingerprint(app) == document_fingerprint(app)
 
 
 def test_minutes_drafts_are_cached_too_and_the_languages_never_mix(app, client, auth, committee, held_meeting):

@@ -185,6 +185,33 @@ def test_a_kept_copy_lost_is_rendered_again_for_the_check(app, client, auth, com
         db.session.remove()
 
 
+def test_jcm_verify_renders_a_lost_kept_copy_itself_and_keeps_it(app, client, auth, committee, adopted, runner,
+                                                                 tmp_path):
+    """The command line has no request to wait on and no one to ask again later: a kept copy not on disk (lost, or
+    never rendered) is rendered there and then, in the command's own process, kept, and the copy checked against it."""
+    import shutil
+    from pathlib import Path
+
+    from tests.test_document_cache import counting_renders
+
+    meeting_id, sha256 = adopted
+    path = tmp_path / "copy.pdf"
+    path.write_bytes(genuine_pdf(client, auth, committee, meeting_id, "ko"))
+    kept = Path(app.instance_path) / "documents"
+    shutil.rmtree(kept)
+    with counting_renders(app) as renders:
+        result = runner.invoke(args=["verify", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "MATCHES" in result.output and "byte for byte" in result.output and sha256 in result.output
+    assert renders == [True]  # the Korean text's kept copy, archival, rendered by the command itself
+    assert (kept / f"minutes-{meeting_id}-{sha256}-ko.pdf").read_bytes() == path.read_bytes()
+    with counting_renders(app) as renders:  # kept now: checked against the file, nothing rendered
+        assert runner.invoke(args=["verify", "--offline", str(path)]).exit_code == 0
+    assert renders == []
+    with app.app_context():
+        db.session.remove()
+
+
 # --- in both scripts ----------------------------------------------------------------------------------------
 
 def test_who_adopted_is_named_in_the_readers_script_and_the_api_gives_both(

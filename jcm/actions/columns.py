@@ -81,9 +81,10 @@ class Column:
     # What it freezes into every action item of a document's record; a column that declares it does so whether or
     # not a table shows it, so the items of a record all have the same keys.
     freeze: Freeze | None = None
-    # How a document table prints it: the class of its <col> (its width, in print.css), and the name of the macro
-    # in templates/documents/_macros.html that prints its cell (with its <td>) from an item of the record; without
-    # one the cell is the value frozen under the column's key, as text. A column of each side's owners is printed
+    # How a document table prints it: the class of its <col> (its width, in print.css), and the name of the printer
+    # in jcm/documents/cells.py that prints its cell (with its <td>) from an item of the record (records of /1: of
+    # the macro in templates/documents/v1/_macros.html); without one the cell is the value frozen under the column's
+    # key, as text. A column of each side's owners is printed
     # once for each side, in the document's order of the sides, and headed by the side's name.
     document_col: str | None = None
     document_cell: str | None = None

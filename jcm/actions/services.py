@@ -251,29 +251,54 @@ def post_update(actor, item: ActionItem, text: str, status: str | None = None) -
 
 # --- carried over and reviewed at the next meeting ------------------------------------------------------
 
+def _carried_over(meeting: Meeting, query):
+    """`query` narrowed to the action items from before this meeting that are still open, or that this meeting
+    reviewed, by due date."""
+    # The items reviewed here as a list the database reads once, not a lookup for each item of the agreement.
+    reviewed_here = ActionItem.id.in_(select(ActionReview.action_item_id).where(ActionReview.meeting_id == meeting.id))
+    origin = Meeting.__table__.alias("origin")
+    return (query
+            .outerjoin(origin, origin.c.id == ActionItem.meeting_id)
+            .where(ActionItem.agreement_id == meeting.agreement_id,
+                   or_(ActionItem.meeting_id.is_(None), origin.c.start_date < meeting.start_date),
+                   ActionItem.meeting_id.is_distinct_from(meeting.id),
+                   or_(ActionItem.status.in_(OPEN_STATUSES), reviewed_here))
+            .order_by(ActionItem.due_date, ActionItem.ref))
+
+
 def carried_over(meeting: Meeting) -> list[ActionItem]:
     """Action items from before this meeting that are still open, or that this meeting reviewed."""
-    reviewed_here = exists().where(ActionReview.action_item_id == ActionItem.id, ActionReview.meeting_id == meeting.id)
-    origin = Meeting.__table__.alias("origin")
-    query = (item_query()
-             .outerjoin(origin, origin.c.id == ActionItem.meeting_id)
-             .where(ActionItem.agreement_id == meeting.agreement_id,
-                    or_(ActionItem.meeting_id.is_(None), origin.c.start_date < meeting.start_date),
-                    ActionItem.meeting_id.is_distinct_from(meeting.id),
-                    or_(ActionItem.status.in_(OPEN_STATUSES), reviewed_here))
-             .order_by(ActionItem.due_date, ActionItem.ref))
-    return list(db.session.scalars(query).unique())
+    return list(db.session.scalars(_carried_over(meeting, item_query())).unique())
+
+
+def _raised_at(meeting: Meeting, query):
+    return query.where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.number)
 
 
 def raised_at(meeting: Meeting) -> list[ActionItem]:
     """The new action items this meeting raised."""
-    return list(db.session.scalars(item_query().where(ActionItem.meeting_id == meeting.id)
-                                   .order_by(ActionItem.number)).unique())
+    return list(db.session.scalars(_raised_at(meeting, item_query())).unique())
 
 
 def reviews_at(meeting: Meeting) -> dict[int, ActionReview]:
     return {r.action_item_id: r for r in db.session.scalars(
         select(ActionReview).where(ActionReview.meeting_id == meeting.id))}
+
+
+# The same as plain rows of every field of the item (or the review): what a document freezes of hundreds of items,
+# read without building an object for each (the session's changes not yet written are written first, as for items).
+
+def carried_over_rows(meeting: Meeting) -> list[Row]:
+    return list(db.session.execute(_carried_over(meeting, select(*ActionItem.__table__.c))))
+
+
+def raised_at_rows(meeting: Meeting) -> list[Row]:
+    return list(db.session.execute(_raised_at(meeting, select(*ActionItem.__table__.c))))
+
+
+def review_rows_at(meeting: Meeting) -> dict[int, Row]:
+    return {row.action_item_id: row for row in db.session.execute(
+        select(*ActionReview.__table__.c).where(ActionReview.meeting_id == meeting.id))}
 
 
 def group_by_focus_area(items: Iterable[ActionItem]) -> list[tuple[FocusArea, list[ActionItem]]]:

@@ -4,12 +4,15 @@ dates in the meeting's own time zone, and the fixed words a foreign ministry wou
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
+from markupsafe import Markup
 
+from jcm.documents.cells import cell
 from jcm.documents.records import Table, printed_table
 from jcm.labels import SIDE_LABELS
 from jcm.meetings.attachments import KIND_NAMES
@@ -119,11 +122,15 @@ class Frame:
         return name
 
     def owners(self, item: dict[str, Any], side: str) -> str:
-        return "; ".join(self.tr(owner) for owner in item["owners"].get(side, []))
+        return "; ".join([self.tr(owner) for owner in item["owners"].get(side, [])])
 
     def table(self, name: str) -> Table:
         """One of the record's tables of action items ("carried", "review", "new"), with the columns it names."""
         return printed_table(self.record, name)
+
+    def cells(self, table: Table, item: dict[str, Any]) -> list[Markup]:
+        """A row of a table of action items: the cell of each of its columns (both sides' of the owners)."""
+        return [cell(self, column, item, table.listing) for column in table.columns]
 
     def area_title(self, code: str) -> str:
         return self.tr((self.record.get("focus_areas") or {}).get(code, ""))
@@ -133,7 +140,7 @@ class Frame:
     def day(self, value: str | date | None, style: str = "long") -> str:
         if not value:
             return ""
-        return format_date(date.fromisoformat(value) if isinstance(value, str) else value, style)
+        return _day(value, style, self.html_lang)  # the language the frame prints in (the parallel text's: English)
 
     def local_date(self, moment: str | None, style: str = "long") -> str:
         """The date of a moment (stored in UTC) where the meeting takes place."""
@@ -142,7 +149,7 @@ class Frame:
         at = datetime.fromisoformat(moment.replace("Z", "+00:00"))
         if at.tzinfo is None:
             at = at.replace(tzinfo=timezone.utc)
-        return format_date(at.astimezone(self.zone).date(), style)
+        return self.day(at.astimezone(self.zone).date(), style)
 
     def dates(self) -> str:
         meeting = self.record["meeting"]
@@ -166,6 +173,13 @@ class Frame:
     def city(self) -> str:
         meeting = self.record["meeting"]
         return self.tr(meeting["city"]) or self.tr(meeting["venue"])
+
+
+@lru_cache(maxsize=16384)
+def _day(value: str | date, style: str, lang: str) -> str:
+    """A date as a document prints it in a language: made once, as a document prints hundreds (due dates)."""
+    with force_locale(lang):
+        return format_date(date.fromisoformat(value) if isinstance(value, str) else value, style)
 
 
 def duration(minutes: int) -> str:

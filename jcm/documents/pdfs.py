@@ -5,10 +5,12 @@ agenda's, adopted minutes', a draft's already rendered), else hands the render t
 everyone asking for the same document at once — and waits for it at most PDF_WAIT_SECONDS before answering
 "Preparing the PDF…" (202), which asks again until the PDF is there.
 
-Drafts are kept by the SHA-256 of the exact HTML they were rendered from (with the language, the address its links
-resolve against, the renderer's version and settings and the stylesheet's content): a draft whose content changed
-is other HTML, so another key — a stale or other-language draft cannot be served. The cache is bounded: past
-DRAFT_PDF_CACHE_FILES files or DRAFT_PDF_CACHE_MB MiB, the drafts served least recently are removed first.
+Drafts are kept by the SHA-256 of the record they print (jcm.records.digest), with the language, the address their
+links resolve against, the renderer's settings and a fingerprint of everything else that shapes them (the templates,
+the stylesheet, the translations, the code, the printing libraries and the fonts): a draft whose content changed has
+another record, so another key — a stale or other-language draft cannot be served — and a second download of an
+unchanged draft needs its record, not its HTML. The cache is bounded: past DRAFT_PDF_CACHE_FILES files or
+DRAFT_PDF_CACHE_MB MiB, the drafts served least recently are removed first.
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
+import subprocess
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
-import weasyprint
 from flask import Flask, current_app
 
 DRAFT_FOLDER = "draft-pdfs"  # under the instance folder; not in a backup (each draft is rendered again if asked)
@@ -117,28 +122,80 @@ def background(app: Flask, key: str, work: Callable[[], bytes]) -> Job:
 
 # --- the drafts ---------------------------------------------------------------------------------------
 
-_stylesheets: dict[tuple[str, int, int], str] = {}
+# The libraries whose version can change how a document prints: its HTML (Jinja, MarkupSafe, Babel's dates, the
+# Markdown of its texts and their cleaning) and its PDF (WeasyPrint and what it writes and draws with).
+PRINTING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "jinja2", "markupsafe", "babel",
+                      "flask-babel", "markdown-it-py", "nh3")
+
+_fingerprints: dict[str, tuple[tuple, str]] = {}
 
 
-def _stylesheet_digest(app: Flask) -> str:
-    """The print stylesheet's SHA-256 (re-read when the file changes): it shapes the PDF as much as the HTML."""
-    path = Path(app.static_folder or "") / "css" / "print.css"
-    try:
-        status = path.stat()
-    except OSError:
-        return ""
-    marker = (str(path), status.st_mtime_ns, status.st_size)
-    if marker not in _stylesheets:
-        _stylesheets[marker] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _stylesheets[marker]
+def files_digest(name: str, paths: list[Path]) -> str:
+    """The SHA-256 of these files' names and contents, read again only when one of them changed (its time or size)."""
+    marker = []
+    for path in paths:
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        marker.append((str(path), status.st_mtime_ns, status.st_size))
+    kept = _fingerprints.get(name)
+    if kept is None or kept[0] != tuple(marker):
+        digest = hashlib.sha256()
+        for path_name, _time, _size in marker:
+            digest.update(path_name.encode("utf-8") + b"\0")
+            with contextlib.suppress(OSError):
+                digest.update(Path(path_name).read_bytes())
+            digest.update(b"\0")
+        kept = _fingerprints[name] = (tuple(marker), digest.hexdigest())
+    return kept[1]
 
 
-def draft_key(html: str, lang: str, base_url: str, settings: str) -> str:
-    """The draft's key: the SHA-256 of the exact HTML, with what else decides the PDF's bytes."""
+@cache
+def _code_and_fonts_digest() -> str:
+    """What a running process cannot change without starting again: JCM's code, the printing libraries' versions and
+    the fonts fontconfig finds (each file's name, size and time)."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    for library in PRINTING_LIBRARIES:
+        try:
+            digest.update(f"{library} {metadata.version(library)}\0".encode("utf-8"))
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library} -\0".encode("utf-8"))
+    fc_list = shutil.which("fc-list")
+    if fc_list is not None:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            listed = subprocess.run([fc_list, "--format", "%{file}\\n"], capture_output=True, text=True, timeout=20,
+                                    check=False).stdout
+            for font in sorted(set(listed.splitlines())):
+                with contextlib.suppress(OSError):
+                    status = os.stat(font)
+                    digest.update(f"{font} {status.st_size} {status.st_mtime_ns}\0".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def document_fingerprint(app: Flask) -> str:
+    """Everything besides its record that decides a draft's PDF: the documents' templates, the print stylesheet, the
+    translations of their fixed words, JCM's code, the printing libraries and the fonts. Cheap: the files are only
+    looked at (a few stats), and read again when one changed."""
+    templates = Path(app.template_folder or "")
+    if not templates.is_absolute():
+        templates = Path(app.root_path) / templates
+    files = sorted((templates / "documents").rglob("*.html"))
+    files.append(Path(app.static_folder or "") / "css" / "print.css")
+    files += sorted((Path(app.root_path) / "translations").glob("*/LC_MESSAGES/*.mo"))
+    return hashlib.sha256(f"{_code_and_fonts_digest()} {files_digest(app.import_name, files)}".encode()).hexdigest()
+
+
+def draft_key(record_digest: str, lang: str, base_url: str, settings: str) -> str:
+    """The draft's key: the SHA-256 of its record (what it prints) with what else decides its PDF's bytes — the
+    language, the address its links resolve against, the renderer's settings and document_fingerprint. Computed
+    without printing the HTML: a draft already rendered is served as fast as a kept copy."""
     fingerprint = hashlib.sha256()
-    for part in (f"weasyprint {weasyprint.__version__}", settings, _stylesheet_digest(current_app), lang, base_url):
+    for part in (settings, document_fingerprint(current_app), lang, base_url, record_digest):
         fingerprint.update(part.encode("utf-8") + b"\0")
-    fingerprint.update(html.encode("utf-8"))
     return fingerprint.hexdigest()
 
 

@@ -7,21 +7,26 @@ action item, an account, an agency, the MOU's titles, a paper — can change wha
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from types import SimpleNamespace
+from typing import Any, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from jcm.actions.columns import (AGENDA_CARRIED, MINUTES_NEW, MINUTES_REVIEW, Column, columns_named, document_table,
                                  frozen)
-from jcm.actions.services import carried_over, group_by_focus_area, raised_at, reviews_at
+from jcm.actions.models import ActionItem
+from jcm.actions.services import (carried_over_rows, group_by_focus_area, owners_of, raised_at_rows,
+                                  review_rows_at)
 from jcm.extensions import db
 from jcm.meetings.models import AgendaSnapshot, Meeting
 from jcm.meetings.services import approvals_by_side, get_meeting, schedule, total_minutes
 from jcm.minutes.models import Minutes
 from jcm.minutes.services import approvals_by_side as minutes_approvals_by_side
 from jcm.minutes.services import ordered_sections
-from jcm.mou.models import Agreement, FocusArea, Participant
+from jcm.mou.models import FocusArea, Participant
 from jcm.models import SIDES
 from jcm.records import agreement_facts, both, digest, iso
 
@@ -91,6 +96,49 @@ EARLIER_TABLES = {"carried": ("ref", "title", "owners", "due_date", "outcome"),
                   "new": ("ref", "title", "focus_area", "owners", "due_date")}
 
 
+class PrintedItem(SimpleNamespace):
+    """An action item as a document's record freezes it (columns.frozen): every field of the item from a plain row,
+    its focus area and its owners looked up once for all the items, answering for them as the item itself would.
+    A document freezes hundreds of them; building an object of the ORM for each is what made it slow."""
+
+    owners_on = ActionItem.owners_on
+
+
+def printed_items(rows: Sequence[Row]) -> list[PrintedItem]:
+    """The items of these rows (of every field of ActionItem) as a record freezes them: two more queries in all."""
+    if not rows:
+        return []
+    areas = {area.id: area for area in db.session.scalars(
+        select(FocusArea).where(FocusArea.id.in_({row.focus_area_id for row in rows})))}
+    owners: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    for item_id, side, user_name, user_name_ko, organization_name, organization_name_ko in owners_of(
+            [row.id for row in rows]):
+        owners[item_id].append(SimpleNamespace(
+            side=side, user=SimpleNamespace(name=user_name, name_ko=user_name_ko) if user_name is not None else None,
+            organization=(SimpleNamespace(name=organization_name, name_ko=organization_name_ko)
+                          if organization_name is not None else None)))
+    return [PrintedItem(**row._asdict(), focus_area=areas[row.focus_area_id], owners=owners.get(row.id, []))
+            for row in rows]
+
+
+@dataclass(frozen=True)
+class CarriedOver:
+    """The action items carried over to a meeting, as a record freezes them, and the outcomes the meeting recorded
+    for them: read once for the minutes and the agenda annexed to them."""
+
+    items: list[PrintedItem]
+    reviews: dict[int, Row]
+
+    @classmethod
+    def to(cls, meeting: Meeting) -> "CarriedOver":
+        return cls(printed_items(carried_over_rows(meeting)), review_rows_at(meeting))
+
+    @cached_property
+    def entries(self) -> dict[int, dict[str, Any]]:
+        """Each item as the record keeps it, with the outcome the meeting recorded, by id."""
+        return {item.id: frozen(item, self.reviews.get(item.id)) for item in self.items}
+
+
 @dataclass(frozen=True)
 class Table:
     """A table of action items as a document prints it: the registry's list (for its cells' options) and the
@@ -112,13 +160,14 @@ def printed_table(record: dict[str, Any], name: str) -> Table:
 
 # --- the agenda ---------------------------------------------------------------------------------------
 
-def agenda_record(meeting: Meeting) -> dict[str, Any]:
-    """Everything the agenda document prints. `meeting` is loaded with its agenda (get_meeting(with_agenda=True))."""
+def agenda_record(meeting: Meeting, carried_over: CarriedOver | None = None) -> dict[str, Any]:
+    """Everything the agenda document prints. `meeting` is loaded with its agenda (get_meeting(with_agenda=True));
+    the action items carried over to it are read unless given."""
     approvals = approvals_by_side(meeting)
     agreed = all(approvals[side] is not None for side in SIDES)
     areas = {area.code: area for item in meeting.items for area in item.focus_areas}
-    carried = carried_over(meeting)
-    reviews = reviews_at(meeting)
+    carried_over = carried_over or CarriedOver.to(meeting)
+    carried, reviews = carried_over.items, carried_over.reviews
     return {
         "schema": AGENDA_SCHEMA,
         "agreement": agreement_facts(meeting.agreement),
@@ -138,7 +187,7 @@ def agenda_record(meeting: Meeting) -> dict[str, Any]:
                  for day in schedule(meeting)],
         "total_minutes": total_minutes(meeting),
         "focus_areas": [_area(area) for area in sorted(areas.values(), key=lambda a: a.position)],
-        "carried": [{"area": _area(area), "items": [frozen(item, reviews.get(item.id)) for item in items]}
+        "carried": [{"area": _area(area), "items": [carried_over.entries[item.id] for item in items]}
                     for area, items in group_by_focus_area(carried)],
         "reviews_recorded": bool(reviews),
         "tables": {"carried": document_table(AGENDA_CARRIED, reviews_recorded=bool(reviews))},
@@ -159,12 +208,12 @@ def agreed_agenda(meeting: Meeting) -> AgendaSnapshot | None:
                                                           AgendaSnapshot.record.is_not(None)))
 
 
-def current_agenda_record(meeting: Meeting) -> dict[str, Any]:
+def current_agenda_record(meeting: Meeting, carried_over: CarriedOver | None = None) -> dict[str, Any]:
     snapshot = agreed_agenda(meeting)
     if snapshot is not None:
         return snapshot.record
     return agenda_record(meeting if "items" not in db.inspect(meeting).unloaded
-                         else get_meeting(meeting.id, with_agenda=True))
+                         else get_meeting(meeting.id, with_agenda=True), carried_over)
 
 
 # --- the minutes --------------------------------------------------------------------------------------
@@ -188,7 +237,7 @@ def minutes_record(meeting: Meeting, minutes: Minutes, *, with_agenda: bool = Fa
     loaded here with its agenda, unless the caller loaded it so (get_meeting(with_agenda=True)): with_agenda."""
     if not with_agenda:
         meeting = get_meeting(meeting.id, with_agenda=True)
-    agreement = db.session.scalar(select(Agreement).where(Agreement.id == meeting.agreement_id))
+    agreement = meeting.agreement
     items = {item.id: item for item in meeting.items}
     area_ids = {entry.focus_area_id for entry in minutes.progress}
     areas = {a.id: a for a in db.session.scalars(select(FocusArea).where(FocusArea.id.in_(area_ids)))}
@@ -209,8 +258,8 @@ def minutes_record(meeting: Meeting, minutes: Minutes, *, with_agenda: bool = Fa
                     key=lambda entry: areas[entry.focus_area_id].position)
     printed_areas = {area.code: area for item in meeting.items for area in item.focus_areas}
     printed_areas.update({area.code: area for area in areas.values()})
-    reviews = reviews_at(meeting)
-    raised = raised_at(meeting)
+    carried = CarriedOver.to(meeting)
+    raised = printed_items(raised_at_rows(meeting))
     printed_areas.update({item.focus_area.code: item.focus_area for item in raised})
     approvals = minutes_approvals_by_side(minutes)
     return {
@@ -223,12 +272,12 @@ def minutes_record(meeting: Meeting, minutes: Minutes, *, with_agenda: bool = Fa
                                for a in sorted((a for a in minutes.attendees if a.side == side),
                                                key=lambda a: a.position)]
                         for side in SIDES},
-        "agenda": current_agenda_record(meeting),
+        "agenda": current_agenda_record(meeting, carried),
         "previous": _previous(meeting),
         "records": records,
         "other_progress": [_progress(entry, areas[entry.focus_area_id]) for entry in others],
         "focus_areas": {code: both(area, "title") for code, area in sorted(printed_areas.items())},
-        "reviewed_action_items": [frozen(item, reviews.get(item.id)) for item in carried_over(meeting)],
+        "reviewed_action_items": [carried.entries[item.id] for item in carried.items],
         "new_action_items": [frozen(item) for item in raised],
         "tables": {"review": document_table(MINUTES_REVIEW), "new": document_table(MINUTES_NEW)},
         **with_korean(minutes, "next_meeting"),
@@ -277,29 +326,38 @@ def record_languages(record: dict[str, Any]) -> list[str]:
     return ["en", "ko"] if not one_language and both_languages(titles) else ["en"]
 
 
-def texts_of(value: Any):
+def texts_of(value: Any) -> list[tuple[str, str | None]]:
     """Every text of a record written in English, as (English, Korean): a {"en", "ko"} pair, or a text kept under
     its name with its Korean under the name + "_ko" (None where a record kept the text in one language only: an
     annexed agenda of /1). Names are left out: a name in Hangul is there where wanted, the romanized one serves."""
-    if isinstance(value, dict) and set(value) == {"en", "ko"}:
-        if value["en"]:
-            yield value["en"], value["ko"]
-    elif isinstance(value, dict):
+    found: list[tuple[str, str | None]] = []
+    _gather_texts(value, found)
+    return found
+
+
+def _gather_texts(value: Any, found: list[tuple[str, str | None]]) -> None:
+    # Gathered into one list rather than yielded up through every level: a record holds thousands of texts.
+    if isinstance(value, dict):
+        if len(value) == 2 and "en" in value and "ko" in value:
+            if value["en"]:
+                found.append((value["en"], value["ko"]))
+            return
         for key, item in value.items():
             if key in ("name", "name_ko", "presenters") or key.endswith("_ko"):
                 continue
             if key in TEXT_KEYS and isinstance(item, str):
                 if item:
-                    yield item, value.get(f"{key}_ko")
+                    found.append((item, value.get(f"{key}_ko")))
             elif key == "decisions" and isinstance(item, list):
                 korean = value.get("decisions_ko") or []
                 for n, decision in enumerate(item):
-                    yield decision, korean[n] if n < len(korean) else None
-            else:
-                yield from texts_of(item)
+                    found.append((decision, korean[n] if n < len(korean) else None))
+            elif isinstance(item, (dict, list)):
+                _gather_texts(item, found)
     elif isinstance(value, list):
         for item in value:
-            yield from texts_of(item)
+            if isinstance(item, (dict, list)):
+                _gather_texts(item, found)
 
 
 # The keys under which a record keeps a text a secretariat writes as a string (its Korean under the key + "_ko").

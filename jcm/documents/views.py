@@ -29,6 +29,7 @@ from jcm.meetings.services import get_meeting
 from jcm.minutes.models import Minutes
 from jcm.permissions import require
 from jcm.records import canonical_json
+from jcm.records import digest as digest_of
 from jcm.text import render_markdown
 from jcm.web import actor, reader
 
@@ -252,11 +253,16 @@ def _preparing(lang: str) -> Response:
 DRAFT_SETTINGS = "draft"
 
 
-def _draft_pdf(html: str, lang: str, filename: str) -> Response:
-    """A draft's PDF, rendered once per content: read from the draft cache by the digest of its exact HTML."""
+def _draft_pdf(record: dict[str, Any], print_html: Callable[[], str], lang: str, filename: str) -> Response:
+    """A draft's PDF, rendered once per content: read from the draft cache by the digest of its record, so that a
+    draft already rendered is served without printing its HTML again; `print_html` prints it when it is not."""
     base_url = request.url_root
     cache = draft_cache()
-    key = draft_key(html, lang, base_url, DRAFT_SETTINGS)
+    key = draft_key(digest_of(record), lang, base_url, DRAFT_SETTINGS)
+    data = cache.get(key, lang)
+    if data is not None:
+        return _document_response(data, "application/pdf", lang, filename)
+    html = print_html()  # here, where the request's address and language are
 
     def make() -> bytes:
         data = cache.get(key, lang)  # a request before this one's job ended may have put it there
@@ -338,7 +344,7 @@ def agenda_document_pdf(meeting_id: int):
     filename = f"{meeting.short_ref}-agenda-v{record['version']}{'' if digest else '-draft'}-{lang}.pdf"
     if digest:
         return _kept_pdf(agreed_agenda_document(meeting.id, record, digest, lang), lang, filename)
-    return _draft_pdf(agenda_html(record, lang), lang, filename)
+    return _draft_pdf(record, lambda: agenda_html(record, lang), lang, filename)
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.html", endpoint="minutes_html")
@@ -362,7 +368,7 @@ def minutes_document_pdf(meeting_id: int):
         suffix = f"-corr{correction['number']}" if correction else ""
         return _kept_pdf(adopted_minutes_document(meeting.id, record, digest, lang), lang,
                          f"{meeting.short_ref}-minutes{suffix}-{lang}.pdf")
-    return _draft_pdf(minutes_html(record, lang, adopted=False, digest=None), lang,
+    return _draft_pdf(record, lambda: minutes_html(record, lang, adopted=False, digest=None), lang,
                       f"{meeting.short_ref}-minutes-draft-{lang}.pdf")
 
 

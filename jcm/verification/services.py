@@ -183,7 +183,8 @@ def _document_language(reader, record: dict[str, Any]) -> str:
 
 
 def reference_pdf(record: dict[str, Any], sha256: str, lang: str) -> bytes:
-    """The PDF this record prints in that language: the kept copy, else rendered from the record alone."""
+    """The PDF this record prints in that language: the kept copy, else rendered from the record alone, here and now
+    (not handed to the render pool: `jcm verify` has no request to answer "preparing" to), and kept."""
     from jcm.documents.views import adopted_minutes_pdf, agreed_agenda_pdf
 
     meeting_id = record["meeting"]["id"]

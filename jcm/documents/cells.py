@@ -1,0 +1,94 @@
+"""The cells of the documents' tables of action items: one printer for each `document_cell` a column of the registry
+names (jcm/actions/columns.py), printing the column's <td> from an action item of the record in the language of the
+document's frame.
+
+They are printed here rather than by a macro for each cell, as they once were: a table of the 300 action items
+carried over to a meeting has some 1,800 cells, and a call of a Jinja macro costs more than the whole cell. The few
+words the cells say again and again (an outcome, a status) are looked up once per language. An item of a record is
+a dict; a key it does not hold prints as nothing, as it did in the macros. (Records of /1 are printed by the macros of
+templates/documents/v1/_macros.html, which the same names choose.)
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Callable
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from jcm.actions.columns import Column
+from jcm.actions.models import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS
+
+if TYPE_CHECKING:
+    from jcm.documents.frame import Frame
+
+Item = dict[str, Any]
+
+LABELS = {"outcome": REVIEW_OUTCOME_LABELS, "status": ACTION_STATUS_LABELS}
+
+
+@lru_cache(maxsize=None)
+def _label(kind: str, key: str, lang: str) -> Markup:
+    """An outcome's or a status's label in a language (a value without one: nothing for an outcome, itself for a
+    status, as the macros printed them)."""
+    labels = LABELS[kind]
+    if key not in labels:
+        return "" if kind == "outcome" else escape(key)
+    with force_locale(lang):
+        return escape(labels[key])
+
+
+@lru_cache(maxsize=None)
+def _new_due_date(lang: str) -> str:
+    with force_locale(lang):
+        return _("new due date %(date)s")
+
+
+def printed_ref(g: Frame, item: Item) -> Markup:
+    return Markup(f'<td class="review__ref">{escape(item.get("ref", ""))}</td>')
+
+
+def printed_title(g: Frame, item: Item) -> Markup:
+    """The action's title: {"en", "ko"} in records of /2, the English title alone before."""
+    return Markup(f"<td>{escape(g.tr(item.get('title')))}</td>")
+
+
+def printed_focus_area(g: Frame, item: Item) -> Markup:
+    return Markup(f'<td><span class="code">{escape(item.get("focus_area", ""))}</span></td>')
+
+
+def printed_owners(g: Frame, item: Item) -> Markup:
+    """A cell for each side, in the document's order of the sides."""
+    return Markup("".join(f"<td>{escape(g.owners(item, side))}</td>" for side in g.sides))
+
+
+def printed_due_date(g: Frame, item: Item) -> Markup:
+    return Markup(f'<td class="review__due">{escape(g.day(item.get("due_date"), "medium"))}</td>')
+
+
+def printed_outcome(g: Frame, item: Item, new_due_date_said: bool = False, else_status: bool = False) -> Markup:
+    """The outcome the meeting recorded, with the new due date of an item continued; the minutes say "new due
+    date" and, for an item with no outcome, give its status."""
+    said = ""
+    if item.get("outcome"):
+        said = _label("outcome", item["outcome"], g.lang)
+        if item.get("new_due_date"):
+            day = escape(g.day(item["new_due_date"], "medium"))
+            said = f"{said} ({Markup(_new_due_date(g.lang)) % {'date': day} if new_due_date_said else day})"
+    elif else_status:
+        said = _label("status", item.get("status", ""), g.lang)
+    return Markup(f"<td>{said}</td>")
+
+
+PRINTERS: dict[str, Callable[..., Markup]] = {printer.__name__: printer for printer in (
+    printed_ref, printed_title, printed_focus_area, printed_owners, printed_due_date, printed_outcome)}
+
+
+def cell(g: Frame, column: Column, item: Item, listing: str) -> Markup:
+    """The cell of one column for one item, as the table of `listing` prints it; a column without a printer of its
+    own prints the value its record froze under its key, as text."""
+    if column.document_cell is None:
+        return Markup(f"<td>{escape(g.tr(item.get(column.key)))}</td>")
+    return PRINTERS[column.document_cell](g, item, **column.options_in(listing))
