@@ -1,8 +1,9 @@
 """The action-item register as a spreadsheet: CSV for any program, XLSX for Excel, in the reader's language.
 
 An export streams, in the same memory for a hundred rows or a hundred thousand: it reads the register a chunk at a
-time as plain rows holding only what its columns read (a chunk's owners in one more query; focus areas and
-meetings looked up once), never as items. The CSV is sent chunk by chunk as it is written; the workbook, a zip that
+time as plain rows holding only what its columns read (a chunk's owners in one more query, by id; focus areas,
+meetings, people and agencies looked up once), never as items, and a column that reads only an item's focus area,
+meeting or owners is read once for each of them rather than for each item. The CSV is sent chunk by chunk as it is written; the workbook, a zip that
 must be finished before it can be read, is written by openpyxl's write-only mode to a temporary file and sent from
 there in blocks."""
 
@@ -136,7 +137,7 @@ def _items(chunks, names: tuple[str, ...], reads: set[str]) -> Iterator[Iterator
     for chunk in chunks:
         owners = {}
         if "owners" in reads:
-            owners = {item_id: tuple(tuple(row[1:]) for row in rows)
+            owners = {item_id: tuple([row[1:] for row in rows])
                       for item_id, rows in groupby(owners_of([row[0] for row in chunk]), key=itemgetter(0))}
         yield made(chunk, owners)
 
