@@ -3,9 +3,9 @@
 An export streams, in the same memory for a hundred rows or a hundred thousand: it reads the register a chunk at a
 time as plain rows holding only what its columns read (a chunk's owners in one more query, by id; focus areas,
 meetings, people and agencies looked up once), never as items, and a column that reads only an item's focus area,
-meeting or owners is read once for each of them rather than for each item. The CSV is sent chunk by chunk as it is written; the workbook, a zip that
-must be finished before it can be read, is written by openpyxl's write-only mode to a temporary file and sent from
-there in blocks."""
+meeting or owners is read once for each of them rather than for each item. The CSV is sent chunk by chunk as it is
+written; the workbook, a zip that must be finished before it can be read, is written by openpyxl's write-only mode
+to a temporary file and sent from there in blocks."""
 
 from __future__ import annotations
 
@@ -171,6 +171,7 @@ def _cells(columns: tuple[Column, ...], locale: str, today: date, formats: list[
 
 
 def _shared_cell(read, key, format_, locale: str, today: date) -> Callable[[ItemRow], object]:
+    """A column's cell read once for each value of `key`, and kept for the items to come that have it."""
     seen: dict[object, object] = {}
 
     def cell(item: ItemRow) -> object:

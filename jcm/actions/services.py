@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import islice
 from datetime import date
+from itertools import islice
 from typing import Any, Iterable, Iterator
 
 from flask_babel import gettext as _
