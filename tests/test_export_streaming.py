@@ -131,3 +131,30 @@ def test_the_streams_connection_goes_back_to_the_pool_once_sent_or_abandoned(app
     abandoned.close()  # the reader went away after the first chunk
     assert pool.checkedout() == 0
     assert client.get("/action-items").status_code == 200  # and the site reads on
+
+
+def test_what_many_items_share_is_read_once_and_still_right_when_there_is_more_than_is_kept(
+        app, client, auth, committee, make_meeting, monkeypatch):
+    """The focus area, origin meeting and owners of an item are read once for all the items that share them; past
+    the few it keeps, an export starts again, and every row still says what the whole register built at once says,
+    in English and in Korean."""
+    from jcm.actions import exports
+
+    meetings = [make_meeting(ordinal=ordinal, start_date=f"{2020 + ordinal}-03-10") for ordinal in (1, 2, 3)]
+    seed_action_items(app, committee, 400, meetings)
+    auth.login(committee.kr_secretariat)
+    for kept in (exports.SHARED_VALUES, 2):
+        monkeypatch.setattr(exports, "SHARED_VALUES", kept)
+        for locale in ("en", "ko"):
+            language = {"Accept-Language": locale}
+            streamed = client.get("/action-items.csv?sort=ref", headers=language)
+            assert streamed.headers["Content-Language"] == locale
+            rows = rows_of(streamed.get_data())
+            assert rows == rows_of(whole(app, RegisterFilter(sort="ref"), build_csv, locale)), (kept, locale)
+            assert len(rows) == 401
+            assert len({row[6] for row in rows[1:]}) > 2 * 2  # more U.S. owners than two kept: started again
+            sheet = load_workbook(io.BytesIO(client.get("/action-items.xlsx?sort=ref", headers=language)
+                                             .get_data())).active
+            built = load_workbook(io.BytesIO(whole(app, RegisterFilter(sort="ref"), build_xlsx, locale))).active
+            assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+                [cell.value for cell in row] for row in built.iter_rows()], (kept, locale)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any, Iterable, Iterator
 
 from flask_babel import gettext as _
 from sqlalchemy import Row, and_, exists, func, or_, select
@@ -476,7 +477,7 @@ def register_query(filters: RegisterFilter, today: date, agreement_id: int | Non
 # The exports read the register as plain rows, a chunk at a time, rather than as items (jcm/actions/exports.py).
 
 def register_rows(filters: RegisterFilter, today: date, fields: Iterable[str], *, language: str = "en",
-                  chunk: int = 1000) -> Iterator[Sequence[Row]]:
+                  chunk: int = 1000) -> Iterator[list[tuple]]:
     """The register as filtered and sorted, as rows of the item's id and these fields (columns of ActionItem), in
     lists of at most `chunk` rows read as they are sent: PostgreSQL keeps the rest behind a server-side cursor,
     SQLite's cursor steps through them. The query is made now, read when the first chunk is asked for."""
@@ -485,24 +486,46 @@ def register_rows(filters: RegisterFilter, today: date, fields: Iterable[str], *
     return _chunks(query.execution_options(stream_results=True, max_row_buffer=chunk), chunk)
 
 
-def _chunks(query, chunk: int) -> Iterator[Sequence[Row]]:
+def _chunks(query, chunk: int) -> Iterator[list[tuple]]:
     # Plain rows: run on the session's connection, as SQL, without the ORM's loading of each row.
     result = db.session.connection().execute(query)
     try:
-        yield from result.partitions(chunk)
+        rows = _tuples(result)
+        while found := list(islice(rows, chunk)):
+            yield found
     finally:
         result.close()
 
 
-def owners_of(item_ids: Iterable[int]) -> list[Row]:
-    """The owners of these items, in the order they were given: (action_item_id, side, user_name, user_name_ko,
-    organization_name, organization_name_ko), the names of whichever the owner is, None for the other."""
-    return list(db.session.connection().execute(
-        select(ActionOwner.action_item_id, ActionOwner.side, User.name, User.name_ko, Organization.name,
-               Organization.name_ko)
-        .outerjoin(User, User.id == ActionOwner.user_id)
-        .outerjoin(Organization, Organization.id == ActionOwner.organization_id)
-        .where(ActionOwner.action_item_id.in_(list(item_ids))).order_by(ActionOwner.id)))
+def _tuples(result, batch: int = 100) -> Iterator[tuple]:
+    """The rows of a result as plain tuples, read a few at a time. Python's garbage collector soon stops tracking a
+    tuple of texts, numbers and dates, but not a row of the result: thousands of rows alive at once would be
+    carried into its oldest generation, and a long export would have it scan every object of the process again
+    and again."""
+    for rows in result.partitions(batch):
+        for row in rows:
+            yield tuple(row)
+
+
+def owners_of(item_ids: Iterable[int]) -> list[tuple]:
+    """The owners of these items, each item's in the order they were given: (action_item_id, side, user_id,
+    organization_id), the id of whichever the owner is and None for the other. In the order of the index on the
+    item, so that no database sorts them."""
+    return list(_tuples(db.session.connection().execute(
+        select(ActionOwner.action_item_id, ActionOwner.side, ActionOwner.user_id, ActionOwner.organization_id)
+        .where(ActionOwner.action_item_id.in_(list(item_ids)))
+        .order_by(ActionOwner.action_item_id, ActionOwner.id))))
+
+
+def people_labels() -> dict[int, Row]:
+    """Every account's name in both languages, by id: looked up once for a whole export."""
+    return {row.id: row for row in db.session.connection().execute(select(User.id, User.name, User.name_ko))}
+
+
+def agency_labels() -> dict[int, Row]:
+    """Every organization's name in both languages, by id: looked up once for a whole export."""
+    return {row.id: row for row in db.session.connection().execute(
+        select(Organization.id, Organization.name, Organization.name_ko))}
 
 
 def focus_area_labels() -> dict[int, Row]:

@@ -8,7 +8,8 @@ stall other pages. The full run seeds 10,000 action items, then 100,000; the qui
 Each export is measured in a fresh process through the real app (its test client), read block by block to the last
 byte and thrown away as it comes: the time, rows per second, and how far the process's peak RSS rose above its RSS
 before the request (the app started and one empty export served first, so that imports do not count). A bare Flask
-app streaming the same number of bytes, measured the same way, gives the ratio. Then JCM under gunicorn (2 workers,
+app streaming the same number of bytes, measured the same way, gives the ratio; at the first size, one more export
+under the profiler says where the time goes. Then JCM under gunicorn (2 workers,
 sync and threaded): a small page (an action item's page, signed in) 20 times alone and 20 times while two exports
 stream, p50 of each. The figures are printed; no time is asserted.
 """
@@ -176,7 +177,13 @@ def measure(spec: dict) -> dict:
     size, blocks = _read(client, path, headers)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak = _peak_kib()
-    return {"wall": wall, "cpu": cpu, "bytes": size, "blocks": blocks, "rss_growth": max(peak - before, 0)}
+    figures = {"wall": wall, "cpu": cpu, "bytes": size, "blocks": blocks, "rss_growth": max(peak - before, 0)}
+    if spec.get("profile"):  # once measured: where the time goes, in one more export under the profiler
+        from tests.perf.bench_scale import profile
+
+        areas, top = profile(client, path, headers, runs=1)
+        figures["profile"] = {"areas": areas, "top": top}
+    return figures
 
 
 def measured(spec: dict) -> dict:
@@ -185,6 +192,17 @@ def measured(spec: dict) -> dict:
                           text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-4000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def print_profile(label: str, profile: dict) -> None:
+    """Where an export's time goes, as the benchmark at scale says it for a page: each area's share of the
+    functions' own time (a built-in's goes to its caller), and the functions that take most."""
+    areas, top = profile["areas"], profile["top"]
+    total = sum(areas.values()) or 1
+    shares = " · ".join(f"{area} {own / total:.0%}" for area, own in sorted(areas.items(), key=lambda pair: -pair[1])
+                        if own / total >= 0.02)
+    print(f"    where the time goes in the {label} (profiled once more, in-process): {shares}")
+    print("      most: " + "; ".join(f"{name} {own / total:.0%}" for own, name in top))
 
 
 # --- two exports at once and a small page ---------------------------------------------------------------------
@@ -259,8 +277,9 @@ def test_bench_exports(app, committee, make_meeting, figures, quick, tmp_path):
         seed_action_items(app, committee, size - seeded, meetings)
         seeded = size
         print(f"  seeded {size:,} action items with their owners in {time.perf_counter() - started:.1f} s")
+        first = size == (QUICK_SIZES if quick else SIZES)[0]
         for what in ("csv", "xlsx"):
-            export = measured({**spec, "what": what})
+            export = measured({**spec, "what": what, "profile": first})
             bare = measured({"what": "bare", "bytes": export["bytes"]})
             target = TARGETS.get((what, size))
             label = f"  {what.upper()} of {size:,} rows"
@@ -277,7 +296,9 @@ def test_bench_exports(app, committee, make_meeting, figures, quick, tmp_path):
                   f"({size / export['wall']:,.0f} rows/s, {export['bytes']:,} bytes in {export['blocks']} blocks), "
                   f"peak RSS +{export['rss_growth'] / 1024:.1f} MiB; bare Flask {ms(bare['wall'])} "
                   f"(×{export['wall'] / bare['wall']:,.0f})")
-        if size == (QUICK_SIZES if quick else SIZES)[0]:
+            if "profile" in export:
+                print_profile(f"{what.upper()} of {size:,} rows", export["profile"])
+        if first:
             with app.app_context():
                 item_id = db.session.scalar(select(func.min(ActionItem.id)))
             for threads in (1, 4):
