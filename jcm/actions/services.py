@@ -518,24 +518,24 @@ def owners_of(item_ids: Iterable[int]) -> list[tuple]:
 
 
 def people_labels() -> dict[int, Row]:
-    """Every account's name in both languages, by id: looked up once for a whole export."""
+    """Every account's name in both languages, by id: looked up once for a whole export or document."""
     return {row.id: row for row in db.session.connection().execute(select(User.id, User.name, User.name_ko))}
 
 
 def agency_labels() -> dict[int, Row]:
-    """Every organization's name in both languages, by id: looked up once for a whole export."""
+    """Every organization's name in both languages, by id: looked up once for a whole export or document."""
     return {row.id: row for row in db.session.connection().execute(
         select(Organization.id, Organization.name, Organization.name_ko))}
 
 
 def focus_area_labels() -> dict[int, Row]:
-    """Every focus area's code and title in both languages, by id: looked up once for a whole export."""
+    """Every focus area's code and title in both languages, by id: looked up once for a whole export or document."""
     return {row.id: row for row in db.session.connection().execute(
         select(FocusArea.id, FocusArea.code, FocusArea.title, FocusArea.title_ko))}
 
 
 def meeting_labels() -> dict[int, Row]:
-    """Every meeting's title in both languages, by id: looked up once for a whole export."""
+    """Every meeting's title in both languages, by id: looked up once for a whole export or document."""
     return {row.id: row for row in db.session.connection().execute(
         select(Meeting.id, Meeting.title, Meeting.title_ko))}
 

@@ -18,8 +18,8 @@ from sqlalchemy import Row, select
 from jcm.actions.columns import (AGENDA_CARRIED, MINUTES_NEW, MINUTES_REVIEW, Column, columns_named, document_table,
                                  frozen)
 from jcm.actions.models import ActionItem
-from jcm.actions.services import (carried_over_rows, group_by_focus_area, owners_of, raised_at_rows,
-                                  review_rows_at)
+from jcm.actions.services import (agency_labels, carried_over_rows, group_by_focus_area, owners_of, people_labels,
+                                  raised_at_rows, review_rows_at)
 from jcm.extensions import db
 from jcm.meetings.models import AgendaSnapshot, Meeting
 from jcm.meetings.services import approvals_by_side, get_meeting, schedule, total_minutes
@@ -110,13 +110,12 @@ def printed_items(rows: Sequence[Row]) -> list[PrintedItem]:
         return []
     areas = {area.id: area for area in db.session.scalars(
         select(FocusArea).where(FocusArea.id.in_({row.focus_area_id for row in rows})))}
+    people, agencies = people_labels(), agency_labels()
     owners: dict[int, list[SimpleNamespace]] = defaultdict(list)
-    for item_id, side, user_name, user_name_ko, organization_name, organization_name_ko in owners_of(
-            [row.id for row in rows]):
+    for item_id, side, user_id, organization_id in owners_of([row.id for row in rows]):
         owners[item_id].append(SimpleNamespace(
-            side=side, user=SimpleNamespace(name=user_name, name_ko=user_name_ko) if user_name is not None else None,
-            organization=(SimpleNamespace(name=organization_name, name_ko=organization_name_ko)
-                          if organization_name is not None else None)))
+            side=side, user=people[user_id] if user_id is not None else None,
+            organization=agencies[organization_id] if organization_id is not None else None))
     return [PrintedItem(**row._asdict(), focus_area=areas[row.focus_area_id], owners=owners.get(row.id, []))
             for row in rows]
 
