@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from jcm.api import current_api_user
 from jcm.api.resources import commit, refusals
 from jcm.api.schemas import ErrorSchema
 from jcm.errors import Invalid, NotFound
+from jcm.extensions import db
 from jcm.i18n import locale_code
 from jcm.meetings import attachments, proposals
 from jcm.meetings import services as meetings
@@ -30,6 +32,8 @@ attachments_api = Blueprint("api_attachments", __name__, description=(
     "The papers of agenda items: listed, uploaded, downloaded and removed as on the item's page, by a secretariat "
     "until the meeting's minutes are adopted; on an agenda either side has agreed, a change makes a new version"))
 blueprints = [meetings_api, agenda_api, attachments_api]
+
+PAGINATION = {"X-Pagination": "Pagination"}  # JSON: {total, total_pages, page, next_page, …} (jcm.api)
 
 
 def scheduled_items(meeting: Meeting) -> list[ScheduledItem]:
@@ -52,16 +56,19 @@ def approvals(meeting: Meeting) -> dict[str, Any]:
 
 @meetings_api.get("/meetings")
 @meetings_api.arguments(MeetingQuery, location="query")
-@meetings_api.response(200, MeetingSchema(many=True))
+@meetings_api.response(200, MeetingSchema(many=True), headers=PAGINATION)
 def list_meetings(args):
-    """All meetings, latest first; `q` keeps those whose title, venue or city has its words; `sort=title` orders
-    them by the title in the caller's language (their account's, else the request's Accept-Language)."""
+    """The meetings, latest first, one page at a time (the `X-Pagination` header tells how many there are); `q`
+    keeps those whose title, venue or city has its words; `sort=title` orders them by the title in the caller's
+    language (their account's, else the request's Accept-Language)."""
     require(current_api_user(), "meeting.view")
-    found = meetings.list_meetings(args.get("agreement_id"), q=args.get("q"), sort=args.get("sort", "date"),
-                                   language=locale_code())
-    if "status" in args:
-        found = [meeting for meeting in found if meeting.status == args["status"]]
-    return found
+    page, per_page = args["page"], args["per_page"]
+    found = db.paginate(meetings.meetings_query(args.get("agreement_id"), q=args.get("q"),
+                                                sort=args.get("sort", "date"), language=locale_code(),
+                                                status=args.get("status")),
+                        page=page, per_page=per_page, error_out=False, count=True)
+    metadata = meetings_api._make_pagination_metadata(page, per_page, found.total)
+    return found.items, {"X-Pagination": json.dumps(metadata)}
 
 
 @meetings_api.post("/meetings")

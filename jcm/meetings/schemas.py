@@ -19,10 +19,12 @@ from jcm.fields import declared, editable
 from jcm.meetings.attachments import ALLOWED
 from jcm.meetings.models import MEETING_STATUSES, PROPOSAL_KINDS, AgendaItem, Attachment, Meeting, MeetingProposal
 from jcm.meetings.services import MAX_AGENDA_ITEMS, MAX_FOCUS_AREAS, MEETING_SORTS, SETTABLE_STATUSES, Slot
+from jcm.models import MAX_ID
 
 # agenda_agreed and minutes_adopted follow from both sides' approvals; a secretariat sets only the others by hand.
 SETTABLE_STATUS = validate.OneOf(SETTABLE_STATUSES)
 HH_MM = "%H:%M"
+MAX_PER_PAGE = 200
 
 
 def _hh_mm(moment) -> str | None:
@@ -83,6 +85,8 @@ class MeetingUpdateSchema(CoChairsIn, StrictSchema):
 
 
 class MeetingQuery(Schema):
+    """The meetings' filters and order, and which page of them."""
+
     agreement_id = fields.Int(validate=ID)
     status = fields.Str(validate=validate.OneOf(MEETING_STATUSES))
     q = SearchText(metadata={"description": search_description("the title, venue or city"),
@@ -92,6 +96,9 @@ class MeetingQuery(Schema):
                       metadata={"description": "default: date (the latest first); title: by the title in the reader's "
                                                "language (the Korean title for a Korean reader, where there is one), "
                                                "Hangul in 가나다 order; -title: the reverse", "enum": list(MEETING_SORTS)})
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
+    per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE),
+                          metadata={"description": f"at most {MAX_PER_PAGE}"})
 
 
 PRESENTERS = {"presenters": (("US", "presenter_us"), ("KR", "presenter_kr")),

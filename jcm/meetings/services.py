@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 from blinker import Namespace
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
@@ -95,19 +95,22 @@ def _meeting_order(sort: str, language: str) -> tuple:
     return (Meeting.start_date.desc(), Meeting.ordinal.desc())
 
 
-def list_meetings(agreement_id: int | None = None, q: str | None = None, *, sort: str = "date",
-                  language: str = "en") -> list[Meeting]:
-    """Latest first, or by title as a reader of `language` sees them (`sort` is one of MEETING_SORTS); with `q`,
-    the meetings whose title, venue or city, in English or Korean, has its words."""
+def meetings_query(agreement_id: int | None = None, q: str | None = None, *, sort: str = "date",
+                   language: str = "en", status: str | None = None) -> Select:
+    """The meetings, latest first, or by title as a reader of `language` sees them (`sort` is one of
+    MEETING_SORTS); with `q`, those whose title, venue or city, in English or Korean, has its words; with `status`,
+    those in it. A list of meetings shows their own columns only, so nothing else is loaded with them."""
     if sort not in MEETING_SORTS:
         raise Invalid(_("Sort by one of: %(sorts)s.", sorts=", ".join(MEETING_SORTS)), field="sort")
-    query = meeting_query().order_by(*_meeting_order(sort, language))
+    query = select(Meeting).order_by(*_meeting_order(sort, language))
     if agreement_id is not None:
         query = query.where(Meeting.agreement_id == agreement_id)
+    if status is not None:
+        query = query.where(Meeting.status == status)
     found = finds(q, Meeting.title, Meeting.title_ko, Meeting.venue, Meeting.venue_ko, Meeting.city, Meeting.city_ko)
     if found is not None:
         query = query.where(found)
-    return list(db.session.scalars(query))
+    return query
 
 
 def split_meetings(meetings: Iterable[Meeting], today: date, *, by_date: bool = True) -> tuple[list[Meeting],

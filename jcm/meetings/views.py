@@ -92,10 +92,12 @@ def index():
     sort = request.args.get("sort") or "date"
     if sort not in services.MEETING_SORTS:
         error, status, sort = _("Sort by one of: %(sorts)s.", sorts=", ".join(services.MEETING_SORTS)), 422, "date"
-    found = services.list_meetings(q=q, sort=sort, language=locale_code())
-    upcoming, past = services.split_meetings(found, date.today(), by_date=sort == "date")
-    return render_template("meetings/index.html", upcoming=upcoming, past=past, q=q, sort=sort,
-                           error=error), status
+    page = db.paginate(services.meetings_query(q=q, sort=sort, language=locale_code()),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    upcoming, past = services.split_meetings(page.items, date.today(), by_date=sort == "date")
+    args = {**({"q": q} if q else {}), **({"sort": sort} if sort != "date" else {})}  # the other pages' too
+    return render_template("meetings/index.html", upcoming=upcoming, past=past, page=page, args=args, q=q,
+                           sort=sort, error=error), status
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
