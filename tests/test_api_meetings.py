@@ -118,6 +118,8 @@ def test_the_meetings_come_in_pages_as_the_register_does(api, committee, make_me
     assert json.loads(planning.headers["X-Pagination"])["total"] == 3
     assert json.loads(api.get("/api/v1/meetings?status=held", committee.us_observer).headers["X-Pagination"]) == {
         "total": 0, "total_pages": 0}
+    for listed in everything.get_json():  # each as the meeting reads alone
+        assert listed == api.get(f"/api/v1/meetings/{listed['id']}", committee.us_observer).get_json()
     for query in ("per_page=0", "per_page=201", "page=0", "page=two"):
         refused = api.get(f"/api/v1/meetings?{query}", committee.us_observer)
         assert refused.status_code == 422, query

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from flask import jsonify
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from jcm.api import current_api_user
-from jcm.api.resources import commit, refusals
+from jcm.api.resources import commit, page_of, refusals
 from jcm.api.schemas import ErrorSchema
 from jcm.errors import Invalid, NotFound
-from jcm.extensions import db
 from jcm.i18n import locale_code
 from jcm.meetings import attachments, proposals
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting, MeetingProposal
-from jcm.meetings.schemas import (AgendaApprovalsSchema, AgendaItemCreateSchema, AgendaItemSchema,
-                                  AgendaItemUpdateSchema, AgendaOrderSchema, AgendaSchema, AgendaVersionQuery,
-                                  AgreeSchema, AttachmentSchema, AttachmentUploadSchema, MeetingCreateSchema,
-                                  MeetingQuery, MeetingSchema, MeetingUpdateSchema, ProposalCreateSchema, ProposalSchema,
-                                  ScheduledItem, VersionQuery)
+from jcm.meetings.schemas import (MEETING_COLUMNS, AgendaApprovalsSchema, AgendaItemCreateSchema,
+                                  AgendaItemSchema, AgendaItemUpdateSchema, AgendaOrderSchema, AgendaSchema,
+                                  AgendaVersionQuery, AgreeSchema, AttachmentSchema, AttachmentUploadSchema,
+                                  MeetingCreateSchema, MeetingQuery, MeetingSchema, MeetingUpdateSchema,
+                                  ProposalCreateSchema, ProposalSchema, ScheduledItem, VersionQuery, meeting_out)
 from jcm.mou import services as mou
 from jcm.permissions import require
 
@@ -62,13 +61,10 @@ def list_meetings(args):
     keeps those whose title, venue or city has its words; `sort=title` orders them by the title in the caller's
     language (their account's, else the request's Accept-Language)."""
     require(current_api_user(), "meeting.view")
-    page, per_page = args["page"], args["per_page"]
-    found = db.paginate(meetings.meetings_query(args.get("agreement_id"), q=args.get("q"),
-                                                sort=args.get("sort", "date"), language=locale_code(),
-                                                status=args.get("status")),
-                        page=page, per_page=per_page, error_out=False, count=True)
-    metadata = meetings_api._make_pagination_metadata(page, per_page, found.total)
-    return found.items, {"X-Pagination": json.dumps(metadata)}
+    query = meetings.meetings_query(args.get("agreement_id"), q=args.get("q"), sort=args.get("sort", "date"),
+                                    language=locale_code(), status=args.get("status"), columns=MEETING_COLUMNS)
+    rows, headers = page_of(meetings_api, query, args["page"], args["per_page"])
+    return jsonify([meeting_out(row) for row in rows]), headers
 
 
 @meetings_api.post("/meetings")

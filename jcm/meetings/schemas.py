@@ -12,12 +12,13 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, post_load, validate
 
-from jcm.api.schemas import (ID, VERSION_RANGE, SearchText, SideApprovalsSchema, StrictSchema, input_fields,
-                             output_fields, search_description)
+from jcm.api.schemas import (ID, VERSION_RANGE, SearchText, SideApprovalsSchema, StrictSchema, as_dumped,
+                             input_fields, output_fields, search_description, stored_fields)
 from jcm.collation import MAX_QUERY_LENGTH
 from jcm.fields import declared, editable
 from jcm.meetings.attachments import ALLOWED
-from jcm.meetings.models import MEETING_STATUSES, PROPOSAL_KINDS, AgendaItem, Attachment, Meeting, MeetingProposal
+from jcm.meetings.models import (MEETING_STATUSES, PROPOSAL_KINDS, AgendaItem, Attachment, Meeting, MeetingProposal,
+                                 short_ref)
 from jcm.meetings.services import MAX_AGENDA_ITEMS, MAX_FOCUS_AREAS, MEETING_SORTS, SETTABLE_STATUSES, Slot
 from jcm.models import MAX_ID
 
@@ -190,6 +191,17 @@ class MeetingSchema(Schema):
 
     def get_co_chairs(self, meeting) -> dict[str, int | None]:
         return {"US": meeting.co_chair_us_id, "KR": meeting.co_chair_kr_id}
+
+
+MEETING_STORED = stored_fields(MeetingSchema, Meeting)
+MEETING_COLUMNS = [getattr(Meeting, name) for name in (*MEETING_STORED, "co_chair_us_id", "co_chair_kr_id")]
+
+
+def meeting_out(row) -> dict[str, Any]:
+    """A meeting read as a row of MEETING_COLUMNS, as MeetingSchema dumps it (jcm.api.schemas: lists built from
+    rows)."""
+    return {**{name: as_dumped(getattr(row, name)) for name in MEETING_STORED}, "short_ref": short_ref(row.ordinal),
+            "co_chairs": {"US": row.co_chair_us_id, "KR": row.co_chair_kr_id}}
 
 
 @dataclass

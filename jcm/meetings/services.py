@@ -96,13 +96,14 @@ def _meeting_order(sort: str, language: str) -> tuple:
 
 
 def meetings_query(agreement_id: int | None = None, q: str | None = None, *, sort: str = "date",
-                   language: str = "en", status: str | None = None) -> Select:
+                   language: str = "en", status: str | None = None, columns: Iterable[Any] | None = None) -> Select:
     """The meetings, latest first, or by title as a reader of `language` sees them (`sort` is one of
     MEETING_SORTS); with `q`, those whose title, venue or city, in English or Korean, has its words; with `status`,
-    those in it. A list of meetings shows their own columns only, so nothing else is loaded with them."""
+    those in it. A list of meetings shows their own columns only, so nothing else is loaded with them; with
+    `columns` (of Meeting), those columns of each meeting rather than the meetings."""
     if sort not in MEETING_SORTS:
         raise Invalid(_("Sort by one of: %(sorts)s.", sorts=", ".join(MEETING_SORTS)), field="sort")
-    query = select(Meeting).order_by(*_meeting_order(sort, language))
+    query = (select(Meeting) if columns is None else select(*columns)).order_by(*_meeting_order(sort, language))
     if agreement_id is not None:
         query = query.where(Meeting.agreement_id == agreement_id)
     if status is not None:
