@@ -128,10 +128,12 @@ def get_minutes(meeting_id: int):
 
     Minutes not yet started are a 404: a secretariat starts them with a PUT (`{}` only starts them), with a
     section per agenda item. `sha256` is null until both co-chairs have adopted them."""
-    user = current_api_user()
-    meeting = meetings.get_meeting(meeting_id)
-    require(user, "minutes.view", meeting)
-    return minutes_out(_existing(meeting), meeting)
+    minutes = minutes_services.minutes_of(meeting_id)  # with the meeting: all a reader needs of it here
+    if minutes is None:
+        require(current_api_user(), "minutes.view", meetings.get_meeting(meeting_id))  # 404 for no such meeting
+        raise _not_started()
+    require(current_api_user(), "minutes.view", minutes.meeting)
+    return minutes_out(minutes, minutes.meeting)
 
 
 def _apply(user, meeting: Meeting, data: dict[str, Any]) -> None:
