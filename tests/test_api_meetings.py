@@ -32,6 +32,8 @@ def area_ids(api, person, *codes: str) -> list[int]:
 def items_of(api, person, meeting_id: int) -> list[dict]:
     response = api.get(f"/api/v1/meetings/{meeting_id}/agenda-items", person)
     assert response.status_code == 200
+    agenda = api.get(f"/api/v1/meetings/{meeting_id}/agenda", person).get_json()
+    assert response.get_json() == agenda["items"]  # each item as the whole agenda shows it
     return response.get_json()
 
 

@@ -20,7 +20,8 @@ from jcm.meetings.schemas import (MEETING_COLUMNS, AgendaApprovalsSchema, Agenda
                                   AgendaItemSchema, AgendaItemUpdateSchema, AgendaOrderSchema, AgendaSchema,
                                   AgendaVersionQuery, AgreeSchema, AttachmentSchema, AttachmentUploadSchema,
                                   MeetingCreateSchema, MeetingQuery, MeetingSchema, MeetingUpdateSchema,
-                                  ProposalCreateSchema, ProposalSchema, ScheduledItem, VersionQuery, meeting_out)
+                                  ProposalCreateSchema, ProposalSchema, ScheduledItem, VersionQuery, agenda_item_out,
+                                  meeting_out)
 from jcm.mou import services as mou
 from jcm.permissions import require
 
@@ -218,9 +219,9 @@ def get_agenda(meeting_id: int):
 @agenda_api.response(200, AgendaItemSchema(many=True))
 @refusals(agenda_api, 404)
 def list_agenda_items(meeting_id: int):
-    meeting = meetings.get_meeting(meeting_id, with_agenda=True)
+    meeting = meetings.get_agenda_items(meeting_id)
     require(current_api_user(), "meeting.view", meeting)
-    return scheduled_items(meeting)
+    return jsonify([agenda_item_out(scheduled) for scheduled in scheduled_items(meeting)])
 
 
 @agenda_api.post("/meetings/<int:meeting_id>/agenda-items")

@@ -250,6 +250,20 @@ class AgendaItemSchema(Schema):
         return _hh_mm(scheduled.slot.ends) if scheduled.slot else None
 
 
+AGENDA_ITEM_STORED = stored_fields(AgendaItemSchema, AgendaItem)
+
+
+def agenda_item_out(scheduled: ScheduledItem) -> dict[str, Any]:
+    """An agenda item with its place in the schedule, as AgendaItemSchema dumps it, without marshmallow's work for
+    each field (jcm.api.schemas: lists built from rows)."""
+    item, slot = scheduled.item, scheduled.slot
+    return {**{name: as_dumped(getattr(item, name)) for name in AGENDA_ITEM_STORED},
+            "number": slot.number if slot else None, "focus_area_ids": [area.id for area in item.focus_areas],
+            "presenters": {"US": item.presenter_us, "KR": item.presenter_kr},
+            "presenters_ko": {"US": item.presenter_us_ko, "KR": item.presenter_kr_ko},
+            "start_time": _hh_mm(slot.starts) if slot else None, "end_time": _hh_mm(slot.ends) if slot else None}
+
+
 class AgendaApprovalsSchema(Schema):
     """Each side's agreement to the current version of the agenda."""
 

@@ -83,6 +83,16 @@ def get_meeting(meeting_id: int, *, with_agenda: bool = False) -> Meeting:
     return meeting
 
 
+def get_agenda_items(meeting_id: int) -> Meeting:
+    """The meeting with its days and its items (with their focus areas), and nothing else: what the list of its
+    items reads, in order and with their times (schedule)."""
+    meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(
+        selectinload(Meeting.days), selectinload(Meeting.items).selectinload(AgendaItem.focus_areas)))
+    if meeting is None:
+        raise NotFound(_("There is no meeting with id %(id)s.", id=meeting_id))
+    return meeting
+
+
 # How a list of meetings may be sorted: by date (the latest first, and the upcoming soonest first), or by the title
 # a reader of a language sees — the Korean title for a Korean reader where there is one, Hangul in 가나다 order.
 MEETING_SORTS = ("date", "title", "-title")
