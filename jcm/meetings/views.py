@@ -17,7 +17,7 @@ from jcm.api.schemas import read_search
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.i18n import date_formatter, locale_code, localized
-from jcm.labels import choices, read_once
+from jcm.labels import SIDE_LABELS, choices, read_once
 from jcm.meetings import attachments, proposals, services
 from jcm.meetings.forms import (AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, ProposalForm,
                                 StatusForm)
@@ -97,8 +97,9 @@ def index():
     upcoming, past = services.split_meetings(page.items, date.today(), by_date=sort == "date")
     args = {**({"q": q} if q else {}), **({"sort": sort} if sort != "date" else {})}  # the other pages' too
     return render_template("meetings/index.html", upcoming=upcoming, past=past, page=page, args=args, q=q,
-                           sort=sort, error=error, medium_date=date_formatter("medium"),
-                           modes=read_once(MODE_LABELS), statuses=read_once(MEETING_STATUS_LABELS)), status
+                           sort=sort, error=error, language=locale_code(), medium_date=date_formatter("medium"),
+                           modes=read_once(MODE_LABELS), statuses=read_once(MEETING_STATUS_LABELS),
+                           sides=read_once(SIDE_LABELS)), status
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
