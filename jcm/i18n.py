@@ -7,7 +7,6 @@ from datetime import date
 from typing import Callable
 
 from babel.dates import get_date_format, parse_pattern
-
 from blinker import Namespace
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale

@@ -177,6 +177,7 @@ class Meeting(db.Model):
 
     @property
     def short_ref(self) -> str:
+        """The prefix of action-item references: JCM12."""
         return short_ref(self.ordinal)
 
 
