@@ -169,6 +169,15 @@ def copied_text(language: str, text: Any, other_text: Any) -> bool:
     return not SCRIPTS[language].search(mine) and bool(SCRIPTS[other(language)].search(mine))
 
 
+def _status(entry: dict, theirs: dict, texts: dict[str, Any], language: str) -> str:
+    if _blank(texts[language]):
+        return "empty" if _blank(texts[other(language)]) else "missing"
+    if _is_stale(entry, theirs, texts[other(language)]):
+        return "stale"
+    checked = entry.get("checked") or None
+    return "checked" if checked and checked.get("rev") == entry["rev"] else "written"
+
+
 def text_state(obj, english: str, language: str) -> TextState:
     pair = pair_of(type(obj), english)
     texts = {lang: getattr(obj, pair.field(lang)) for lang in LANGUAGES}
@@ -176,14 +185,7 @@ def text_state(obj, english: str, language: str) -> TextState:
     entry = _entry(state, pair, language, texts)
     theirs = _entry(state, pair, other(language), texts)
     checked = entry.get("checked") or None
-    if _blank(texts[language]):
-        status = "empty" if _blank(texts[other(language)]) else "missing"
-    elif _is_stale(entry, theirs, texts[other(language)]):
-        status = "stale"
-    elif checked and checked.get("rev") == entry["rev"]:
-        status = "checked"
-    else:
-        status = "written"
+    status = _status(entry, theirs, texts, language)
     return TextState(language, status, entry["rev"], entry.get("seen", ""), _plain(texts[other(language)]),
                      checked.get("by") if checked and status == "checked" else None,
                      checked.get("at") if checked and status == "checked" else None,
@@ -194,6 +196,19 @@ def states(obj) -> dict[str, dict[str, TextState]]:
     """Every text of obj, in both languages: {english field: {"en": state, "ko": state}}."""
     return {pair.english: {language: text_state(obj, pair.english, language) for language in LANGUAGES}
             for pair in pairs(type(obj))}
+
+
+def statuses(obj) -> dict[str, dict[str, str]]:
+    """The status alone of every text of obj in both languages, as states() has them, without what a page shows
+    of each besides: {english field: {"en": "written", "ko": "missing"}} (the API's `languages`)."""
+    state = obj.language_state or {}
+    found = {}
+    for pair in pairs(type(obj)):
+        texts = {language: getattr(obj, pair.field(language)) for language in LANGUAGES}
+        entries = {language: _entry(state, pair, language, texts) for language in LANGUAGES}
+        found[pair.english] = {language: _status(entries[language], entries[other(language)], texts, language)
+                               for language in LANGUAGES}
+    return found
 
 
 # From what most needs doing to what needs nothing: the order in which a summary names a language's state.

@@ -51,6 +51,12 @@ TEXT_STATUS_LABELS = {
 }
 
 
+def read_once(labels: dict) -> dict:
+    """The labels as texts in the request's language, each translated once for a whole list rather than once for
+    each row that shows it."""
+    return {value: str(label) for value, label in labels.items()}
+
+
 def choices(labels: dict, empty: str | None = None) -> list[SelectChoice]:
     """Options for a SelectField; `empty` labels a first, empty option."""
     options = [SelectChoice("", empty)] if empty is not None else []

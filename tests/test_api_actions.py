@@ -380,6 +380,14 @@ def test_the_register_lists_every_action_item_by_due_date_for_everyone(api, comm
         "JCM-X001", "JCM11-A01", "JCM12-A01"]
 
 
+def test_each_item_of_the_register_reads_as_it_does_alone(api, committee, the_register):
+    listed = register(api, committee.kr_observer)  # people and organizations as owners, overdue or not
+    assert {kind for item in listed for side in item["owners"].values() for owner in side for kind in owner} >= {
+        "user_id", "organization_id", "acronym"}
+    for item in listed:
+        assert item == api.get(f"/api/v1/action-items/{item['id']}", committee.kr_observer).get_json()
+
+
 @pytest.mark.parametrize("query, expected", [
     ("owner={us_delegate}", ["JCM-X001", "JCM11-A01"]),
     ("owner={kr_delegate}", ["JCM11-A01", "JCM12-A01"]),

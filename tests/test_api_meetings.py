@@ -1,5 +1,6 @@
 """The JSON API for meetings and agendas: the secretariats build the agenda, both sides agree it, everyone reads."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -31,6 +32,8 @@ def area_ids(api, person, *codes: str) -> list[int]:
 def items_of(api, person, meeting_id: int) -> list[dict]:
     response = api.get(f"/api/v1/meetings/{meeting_id}/agenda-items", person)
     assert response.status_code == 200
+    agenda = api.get(f"/api/v1/meetings/{meeting_id}/agenda", person).get_json()
+    assert response.get_json() == agenda["items"]  # each item as the whole agenda shows it
     return response.get_json()
 
 
@@ -96,6 +99,33 @@ def test_meetings_are_listed_and_filtered(api, committee, make_meeting):
     assert [m["ordinal"] for m in held] == [11]
     nonsense = api.get("/api/v1/meetings?status=postponed", committee.us_observer)
     assert nonsense.status_code == 422 and "status" in nonsense.get_json()["error"]["message"]
+
+
+def test_the_meetings_come_in_pages_as_the_register_does(api, committee, make_meeting):
+    ordinals = {make_meeting(ordinal=ordinal, start_date=f"{2020 + ordinal}-05-02"): ordinal for ordinal in (9, 10, 11)}
+    everything = api.get("/api/v1/meetings", committee.us_observer)  # a first page holds a committee's 50 latest
+    assert [ordinals[m["id"]] for m in everything.get_json()] == [11, 10, 9]
+    assert json.loads(everything.headers["X-Pagination"]) == {"total": 3, "total_pages": 1, "first_page": 1,
+                                                              "last_page": 1, "page": 1}
+    first = api.get("/api/v1/meetings?per_page=2", committee.us_observer)
+    assert [ordinals[m["id"]] for m in first.get_json()] == [11, 10]
+    assert json.loads(first.headers["X-Pagination"]) == {"total": 3, "total_pages": 2, "first_page": 1,
+                                                         "last_page": 2, "page": 1, "next_page": 2}
+    second = api.get("/api/v1/meetings?per_page=2&page=2", committee.us_observer)
+    assert [ordinals[m["id"]] for m in second.get_json()] == [9]
+    assert json.loads(second.headers["X-Pagination"])["previous_page"] == 1
+    beyond = api.get("/api/v1/meetings?per_page=2&page=9", committee.us_observer)
+    assert beyond.status_code == 200 and beyond.get_json() == []
+    planning = api.get("/api/v1/meetings?status=planning&per_page=1", committee.us_observer)  # counted filtered
+    assert json.loads(planning.headers["X-Pagination"])["total"] == 3
+    assert json.loads(api.get("/api/v1/meetings?status=held", committee.us_observer).headers["X-Pagination"]) == {
+        "total": 0, "total_pages": 0}
+    for listed in everything.get_json():  # each as the meeting reads alone
+        assert listed == api.get(f"/api/v1/meetings/{listed['id']}", committee.us_observer).get_json()
+    for query in ("per_page=0", "per_page=201", "page=0", "page=two"):
+        refused = api.get(f"/api/v1/meetings?{query}", committee.us_observer)
+        assert refused.status_code == 422, query
+        assert list(refused.get_json()["error"]["fields"]["query"]) == [query.split("=")[0]]
 
 
 def test_the_agenda_shows_version_approvals_items_and_days(api, committee, make_meeting):
@@ -570,6 +600,9 @@ def test_the_openapi_document_lists_meetings_and_agendas(client, committee):
             "/api/v1/meetings/{meeting_id}/agenda/order",
             "/api/v1/meetings/{meeting_id}/agenda/approvals"} <= set(paths)
     assert set(paths["/api/v1/meetings"]) >= {"get", "post"}
+    listing = paths["/api/v1/meetings"]["get"]
+    assert {"agreement_id", "status", "q", "sort", "page", "per_page"} <= {p["name"] for p in listing["parameters"]}
+    assert listing["responses"]["200"]["headers"]["X-Pagination"] == {"$ref": "#/components/headers/Pagination"}
     assert set(paths["/api/v1/meetings/{meeting_id}"]) >= {"get", "patch", "delete"}
     assert set(paths["/api/v1/agenda-items/{item_id}"]) >= {"get", "patch", "delete"}
     assert "put" in paths["/api/v1/meetings/{meeting_id}/agenda/order"]

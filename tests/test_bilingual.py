@@ -18,10 +18,16 @@ def _item(app, item_id):
 
 
 def _state(app, item_id, field="title"):
-    from jcm.bilingual import states
+    """The states of the item's text; the API's statuses alone of every text read the same as the states' (so each
+    story here holds them equal: missing, written, stale, checked)."""
+    from jcm.bilingual import states, statuses
 
     with app.app_context():
-        return {language: state.status for language, state in states(_item(app, item_id))[field].items()}
+        item = _item(app, item_id)
+        found = {name: {language: state.status for language, state in by_language.items()}
+                 for name, by_language in states(item).items()}
+        assert statuses(item) == found
+        return found[field]
 
 
 def _edit(app, committee, item_id, **fields):

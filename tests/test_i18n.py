@@ -148,3 +148,23 @@ def test_the_script_writes_no_words_of_its_own_and_every_word_it_says_comes_from
     read = set(re.findall(r"SAID\.(\w+)", code)) | set(re.findall(r"wordsOfThePage\(\)\.(\w+)", code))
     assert read == set(words)  # each word the script says is given to it, and each word given is said
     assert words["failedBecause"] == "새 순서를 저장하지 못했습니다: {reason}"
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_list_writes_its_dates_as_the_dateformat_filter_does(app, language):
+    """A list formats its many dates with the pattern looked up once (the meetings list): the same text as the
+    filter a page uses for one date."""
+    from datetime import date
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from jcm.i18n import date_formatter
+
+    days = [date(2026, 1, 1), date(2027, 3, 10), date(2027, 12, 31)]
+    with app.test_request_context("/"), force_locale(language):
+        medium = date_formatter("medium")
+        filtered = render_template_string("{% for day in days %}{{ day|dateformat('medium') }}|{% endfor %}",
+                                          days=days)
+        assert "".join(f"{medium(day)}|" for day in days) == filtered
+    assert filtered.startswith("2026. 1. 1." if language == "ko" else "Jan 1, 2026"), filtered

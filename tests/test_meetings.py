@@ -118,6 +118,24 @@ def test_the_meetings_list_shows_upcoming_and_past(client, auth, committee, make
     assert "The 12th Joint Committee Meeting" in upcoming and "The 10th Joint Committee Meeting" in past
 
 
+def test_a_long_list_of_meetings_comes_in_pages_the_upcoming_first(app, client, auth, committee, make_meeting):
+    app.config["PAGE_SIZE"] = 2
+    make_meeting(ordinal=12, start_date=(date.today() + timedelta(days=40)).isoformat())
+    for ordinal, start in ((9, "2023-05-02"), (10, "2024-05-02"), (11, "2025-05-02")):
+        make_meeting(ordinal=ordinal, start_date=start)
+    auth.login(committee.kr_observer)
+    first = client.get("/meetings").get_data(as_text=True)
+    upcoming, past = first.split('id="past-heading"')
+    assert "The 12th Joint Committee Meeting" in upcoming and "The 11th Joint Committee Meeting" in past
+    assert "The 10th" not in first and "Page 1 of 2" in first and "/meetings?page=2" in first
+    second = client.get("/meetings?page=2").get_data(as_text=True)
+    assert 'id="upcoming-heading"' not in second and "No meeting is planned" not in second  # they were on page 1
+    assert second.index("The 10th Joint Committee Meeting") < second.index("The 9th Joint Committee Meeting")
+    assert "The 11th" not in second and "Page 2 of 2" in second
+    by_title = client.get("/meetings?q=joint&sort=title").get_data(as_text=True)
+    assert "/meetings?page=2&amp;q=joint&amp;sort=title" in by_title  # the next page keeps the search and the order
+
+
 # --- the meeting's time zone ---------------------------------------------------------------------------
 
 BAD_TIME_ZONES = ["", "../../etc/passwd", "Asia/Seoul\x00", "Asia/Seoul" * 500, "asia/seoul", "Seoul", "KST"]

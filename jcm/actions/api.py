@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
+from flask import jsonify
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from jcm.actions import services as actions
 from jcm.actions.models import ActionItem
-from jcm.actions.schemas import (ActionItemCreateSchema, ActionItemQuery, ActionItemSchema, ActionItemUpdateSchema,
-                                 ActionUpdateCreateSchema, ActionUpdateSchema)
+from jcm.actions.schemas import (ACTION_ITEM_COLUMNS, ActionItemCreateSchema, ActionItemQuery, ActionItemSchema,
+                                 ActionItemUpdateSchema, ActionUpdateCreateSchema, ActionUpdateSchema, action_item_out)
 from jcm.api import current_api_user
-from jcm.api.resources import commit, refusals
+from jcm.api.resources import commit, page_of, refusals
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.i18n import locale_code
@@ -59,12 +59,13 @@ def list_action_items(args):
     Default order: by due date; `sort=title` orders by the title in the caller's language (their account's, else
     the request's Accept-Language). A filter given a value it cannot take is refused, naming the filter."""
     require(current_api_user(), "action.view")
-    page, per_page = args["page"], args["per_page"]
-    found = db.paginate(actions.register_query(args["filters"], date.today(), args.get("agreement_id"),
-                                               language=locale_code()),
-                        page=page, per_page=per_page, error_out=False, count=True)
-    metadata = actions_api._make_pagination_metadata(page, per_page, found.total)
-    return found.items, {"X-Pagination": json.dumps(metadata)}
+    today = date.today()
+    query = actions.register_query(args["filters"], today, args.get("agreement_id"), language=locale_code(),
+                                   columns=ACTION_ITEM_COLUMNS)
+    rows, headers = page_of(actions_api, query, args["page"], args["per_page"])
+    owners = actions.owners_by_item(row.id for row in rows)
+    codes = actions.focus_area_codes(row.focus_area_id for row in rows)
+    return jsonify([action_item_out(row, owners.get(row.id, []), codes, today) for row in rows]), headers
 
 
 @actions_api.post("/action-items")

@@ -11,8 +11,8 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_lo
 
 from jcm.actions.models import ACTION_STATUSES, ActionItem, ActionOwner, ActionUpdate
 from jcm.actions.services import MAX_OWNERS_PER_SIDE, MAX_UPDATE_LENGTH, SORTS, RegisterFilter
-from jcm.api.schemas import (ID, VERSION_RANGE, SearchText, StrictSchema, input_fields, output_fields,
-                             search_description)
+from jcm.api.schemas import (ID, VERSION_RANGE, SearchText, StrictSchema, as_dumped, input_fields, output_fields,
+                             search_description, stored_fields)
 from jcm.collation import MAX_QUERY_LENGTH
 from jcm.errors import Invalid
 from jcm.fields import declared, editable
@@ -246,6 +246,28 @@ class ActionItemSchema(Schema):
 
     def get_updated_at(self, item: ActionItem) -> str | None:
         return _utc(item.updated_at)
+
+
+ACTION_ITEM_STORED = stored_fields(ActionItemSchema, ActionItem)
+ACTION_ITEM_COLUMNS = [getattr(ActionItem, name) for name in (*ACTION_ITEM_STORED, "created_at", "updated_at")]
+
+
+def owner_row_out(row) -> dict[str, Any]:
+    """An owner read by owners_by_item, as owner_out gives it."""
+    if row.user_id is not None:
+        return {"user_id": row.user_id, "name": row.name}
+    return {"organization_id": row.organization_id, "name": row.name, "name_ko": row.name_ko,
+            "acronym": row.acronym}
+
+
+def action_item_out(row, owners: list, codes: dict[int, str], today: date) -> dict[str, Any]:
+    """An action item read as a row of ACTION_ITEM_COLUMNS, with its owners (owners_by_item) and the focus areas'
+    codes, as ActionItemSchema dumps it (jcm.api.schemas: lists built from rows)."""
+    return {**{name: as_dumped(getattr(row, name)) for name in ACTION_ITEM_STORED},
+            "focus_area_code": codes[row.focus_area_id],
+            "owners": {side: [owner_row_out(owner) for owner in owners if owner.side == side] for side in SIDES},
+            "overdue": ActionItem.is_overdue(row, today),  # the model's rule, read from the row
+            "created_at": _utc(row.created_at), "updated_at": _utc(row.updated_at)}
 
 
 class ActionUpdateSchema(Schema):

@@ -602,3 +602,26 @@ def my_action_items(user: User, today: date, *, include_closed: bool = False, q:
         return list(db.session.scalars(query.order_by(*sort_order(sort, language))).unique())
     items = list(db.session.scalars(query.order_by(ActionItem.due_date, ActionItem.ref)).unique())
     return sorted(items, key=lambda item: (not item.is_overdue(today), item.due_date, item.ref))
+
+
+# --- a page of the register as plain rows (the API's list), and what each item shows besides --------------------
+
+def owners_by_item(item_ids: Iterable[int]) -> dict[int, list[Row]]:
+    """The owners of these items, by item, in the order they were given: (side, user_id, organization_id, name,
+    name_ko, acronym), the name of the account (name_ko and acronym None), else the organization's names."""
+    owners: dict[int, list[Row]] = {}
+    for row in db.session.connection().execute(
+            select(ActionOwner.action_item_id, ActionOwner.side, ActionOwner.user_id, ActionOwner.organization_id,
+                   func.coalesce(User.name, Organization.name).label("name"), Organization.name_ko,
+                   Organization.acronym)
+            .outerjoin(User, User.id == ActionOwner.user_id)
+            .outerjoin(Organization, Organization.id == ActionOwner.organization_id)
+            .where(ActionOwner.action_item_id.in_(list(item_ids))).order_by(ActionOwner.id)):
+        owners.setdefault(row.action_item_id, []).append(row)
+    return owners
+
+
+def focus_area_codes(area_ids: Iterable[int]) -> dict[int, str]:
+    """The code of each of these focus areas (A.1), by id."""
+    return dict(db.session.connection().execute(
+        select(FocusArea.id, FocusArea.code).where(FocusArea.id.in_(set(area_ids)))).all())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+import json
+from typing import Any, Callable, TypeVar
 
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from jcm.api.schemas import ErrorSchema
@@ -44,3 +46,11 @@ def commit(change: Callable[[], T]) -> T:
         db.session.rollback()
         raise
     return result
+
+
+def page_of(blueprint: Blueprint, query: Select, page: int, per_page: int) -> tuple[list[Row], dict[str, Any]]:
+    """One page of a query of columns, as plain rows (without the ORM's loading of each), and the `X-Pagination`
+    header of the list: as db.paginate counts and pages, for a query of columns rather than of records."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.connection().execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, {"X-Pagination": json.dumps(blueprint._make_pagination_metadata(page, per_page, total))}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import timezone
+from datetime import date, timezone
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
@@ -109,6 +109,23 @@ class ApprovalSchema(Schema):
 class SideApprovalsSchema(Schema):
     US = fields.Nested(ApprovalSchema, allow_none=True)
     KR = fields.Nested(ApprovalSchema, allow_none=True)
+
+
+# --- lists built from rows --------------------------------------------------------------------------------
+# A list of many records is built from plain rows, each as the record's schema would dump it, rather than dumped
+# field by field by marshmallow: the same JSON (the tests hold a list's entries equal to the records read one by one)
+# for a fraction of the work. The schema still describes the list in the OpenAPI document.
+
+def stored_fields(schema: type[Schema], model: type) -> list[str]:
+    """The schema's fields that are columns of the model given as they are stored (not computed by a method)."""
+    return [name for name, field in schema._declared_fields.items()
+            if name in model.__table__.columns and not isinstance(field, fields.Method)]
+
+
+def as_dumped(value):
+    """A stored value as a schema's plain field gives it: a day as YYYY-MM-DD, numbers, texts and lists as they
+    are."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 # --- shapes from the models' declared fields (jcm.fields) -------------------------------------------------

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import jsonify
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from jcm.api import current_api_user
-from jcm.api.resources import commit, refusals
+from jcm.api.resources import commit, page_of, refusals
 from jcm.api.schemas import ErrorSchema
 from jcm.errors import Invalid, NotFound
 from jcm.i18n import locale_code
 from jcm.meetings import attachments, proposals
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting, MeetingProposal
-from jcm.meetings.schemas import (AgendaApprovalsSchema, AgendaItemCreateSchema, AgendaItemSchema,
-                                  AgendaItemUpdateSchema, AgendaOrderSchema, AgendaSchema, AgendaVersionQuery,
-                                  AgreeSchema, AttachmentSchema, AttachmentUploadSchema, MeetingCreateSchema,
-                                  MeetingQuery, MeetingSchema, MeetingUpdateSchema, ProposalCreateSchema, ProposalSchema,
-                                  ScheduledItem, VersionQuery)
+from jcm.meetings.schemas import (MEETING_COLUMNS, AgendaApprovalsSchema, AgendaItemCreateSchema,
+                                  AgendaItemSchema, AgendaItemUpdateSchema, AgendaOrderSchema, AgendaSchema,
+                                  AgendaVersionQuery, AgreeSchema, AttachmentSchema, AttachmentUploadSchema,
+                                  MeetingCreateSchema, MeetingQuery, MeetingSchema, MeetingUpdateSchema,
+                                  ProposalCreateSchema, ProposalSchema, ScheduledItem, VersionQuery, agenda_item_out,
+                                  meeting_out)
 from jcm.mou import services as mou
 from jcm.permissions import require
 
@@ -30,6 +32,8 @@ attachments_api = Blueprint("api_attachments", __name__, description=(
     "The papers of agenda items: listed, uploaded, downloaded and removed as on the item's page, by a secretariat "
     "until the meeting's minutes are adopted; on an agenda either side has agreed, a change makes a new version"))
 blueprints = [meetings_api, agenda_api, attachments_api]
+
+PAGINATION = {"X-Pagination": "Pagination"}  # JSON: {total, total_pages, page, next_page, …} (jcm.api)
 
 
 def scheduled_items(meeting: Meeting) -> list[ScheduledItem]:
@@ -52,16 +56,16 @@ def approvals(meeting: Meeting) -> dict[str, Any]:
 
 @meetings_api.get("/meetings")
 @meetings_api.arguments(MeetingQuery, location="query")
-@meetings_api.response(200, MeetingSchema(many=True))
+@meetings_api.response(200, MeetingSchema(many=True), headers=PAGINATION)
 def list_meetings(args):
-    """All meetings, latest first; `q` keeps those whose title, venue or city has its words; `sort=title` orders
-    them by the title in the caller's language (their account's, else the request's Accept-Language)."""
+    """The meetings, latest first, one page at a time (the `X-Pagination` header tells how many there are); `q`
+    keeps those whose title, venue or city has its words; `sort=title` orders them by the title in the caller's
+    language (their account's, else the request's Accept-Language)."""
     require(current_api_user(), "meeting.view")
-    found = meetings.list_meetings(args.get("agreement_id"), q=args.get("q"), sort=args.get("sort", "date"),
-                                   language=locale_code())
-    if "status" in args:
-        found = [meeting for meeting in found if meeting.status == args["status"]]
-    return found
+    query = meetings.meetings_query(args.get("agreement_id"), q=args.get("q"), sort=args.get("sort", "date"),
+                                    language=locale_code(), status=args.get("status"), columns=MEETING_COLUMNS)
+    rows, headers = page_of(meetings_api, query, args["page"], args["per_page"])
+    return jsonify([meeting_out(row) for row in rows]), headers
 
 
 @meetings_api.post("/meetings")
@@ -215,9 +219,9 @@ def get_agenda(meeting_id: int):
 @agenda_api.response(200, AgendaItemSchema(many=True))
 @refusals(agenda_api, 404)
 def list_agenda_items(meeting_id: int):
-    meeting = meetings.get_meeting(meeting_id, with_agenda=True)
+    meeting = meetings.get_agenda_items(meeting_id)
     require(current_api_user(), "meeting.view", meeting)
-    return scheduled_items(meeting)
+    return jsonify([agenda_item_out(scheduled) for scheduled in scheduled_items(meeting)])
 
 
 @agenda_api.post("/meetings/<int:meeting_id>/agenda-items")

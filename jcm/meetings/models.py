@@ -178,7 +178,12 @@ class Meeting(db.Model):
     @property
     def short_ref(self) -> str:
         """The prefix of action-item references: JCM12."""
-        return f"JCM{self.ordinal}"
+        return short_ref(self.ordinal)
+
+
+def short_ref(ordinal: int) -> str:
+    """The prefix of action-item references of the meeting of this ordinal: JCM12."""
+    return f"JCM{ordinal}"
 
 
 class MeetingProposal(db.Model):

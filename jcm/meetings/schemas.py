@@ -12,17 +12,20 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, post_load, validate
 
-from jcm.api.schemas import (ID, VERSION_RANGE, SearchText, SideApprovalsSchema, StrictSchema, input_fields,
-                             output_fields, search_description)
+from jcm.api.schemas import (ID, VERSION_RANGE, SearchText, SideApprovalsSchema, StrictSchema, as_dumped,
+                             input_fields, output_fields, search_description, stored_fields)
 from jcm.collation import MAX_QUERY_LENGTH
 from jcm.fields import declared, editable
 from jcm.meetings.attachments import ALLOWED
-from jcm.meetings.models import MEETING_STATUSES, PROPOSAL_KINDS, AgendaItem, Attachment, Meeting, MeetingProposal
+from jcm.meetings.models import (MEETING_STATUSES, PROPOSAL_KINDS, AgendaItem, Attachment, Meeting, MeetingProposal,
+                                 short_ref)
 from jcm.meetings.services import MAX_AGENDA_ITEMS, MAX_FOCUS_AREAS, MEETING_SORTS, SETTABLE_STATUSES, Slot
+from jcm.models import MAX_ID
 
 # agenda_agreed and minutes_adopted follow from both sides' approvals; a secretariat sets only the others by hand.
 SETTABLE_STATUS = validate.OneOf(SETTABLE_STATUSES)
 HH_MM = "%H:%M"
+MAX_PER_PAGE = 200
 
 
 def _hh_mm(moment) -> str | None:
@@ -83,6 +86,8 @@ class MeetingUpdateSchema(CoChairsIn, StrictSchema):
 
 
 class MeetingQuery(Schema):
+    """The meetings' filters and order, and which page of them."""
+
     agreement_id = fields.Int(validate=ID)
     status = fields.Str(validate=validate.OneOf(MEETING_STATUSES))
     q = SearchText(metadata={"description": search_description("the title, venue or city"),
@@ -92,6 +97,9 @@ class MeetingQuery(Schema):
                       metadata={"description": "default: date (the latest first); title: by the title in the reader's "
                                                "language (the Korean title for a Korean reader, where there is one), "
                                                "Hangul in 가나다 order; -title: the reverse", "enum": list(MEETING_SORTS)})
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
+    per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE),
+                          metadata={"description": f"at most {MAX_PER_PAGE}"})
 
 
 PRESENTERS = {"presenters": (("US", "presenter_us"), ("KR", "presenter_kr")),
@@ -185,6 +193,17 @@ class MeetingSchema(Schema):
         return {"US": meeting.co_chair_us_id, "KR": meeting.co_chair_kr_id}
 
 
+MEETING_STORED = stored_fields(MeetingSchema, Meeting)
+MEETING_COLUMNS = [getattr(Meeting, name) for name in (*MEETING_STORED, "co_chair_us_id", "co_chair_kr_id")]
+
+
+def meeting_out(row) -> dict[str, Any]:
+    """A meeting read as a row of MEETING_COLUMNS, as MeetingSchema dumps it (jcm.api.schemas: lists built from
+    rows)."""
+    return {**{name: as_dumped(getattr(row, name)) for name in MEETING_STORED}, "short_ref": short_ref(row.ordinal),
+            "co_chairs": {"US": row.co_chair_us_id, "KR": row.co_chair_kr_id}}
+
+
 @dataclass
 class ScheduledItem:
     """An agenda item with its place in the schedule (None when its day is not one of the meeting's)."""
@@ -229,6 +248,20 @@ class AgendaItemSchema(Schema):
 
     def get_end_time(self, scheduled: ScheduledItem) -> str | None:
         return _hh_mm(scheduled.slot.ends) if scheduled.slot else None
+
+
+AGENDA_ITEM_STORED = stored_fields(AgendaItemSchema, AgendaItem)
+
+
+def agenda_item_out(scheduled: ScheduledItem) -> dict[str, Any]:
+    """An agenda item with its place in the schedule, as AgendaItemSchema dumps it, without marshmallow's work for
+    each field (jcm.api.schemas: lists built from rows)."""
+    item, slot = scheduled.item, scheduled.slot
+    return {**{name: as_dumped(getattr(item, name)) for name in AGENDA_ITEM_STORED},
+            "number": slot.number if slot else None, "focus_area_ids": [area.id for area in item.focus_areas],
+            "presenters": {"US": item.presenter_us, "KR": item.presenter_kr},
+            "presenters_ko": {"US": item.presenter_us_ko, "KR": item.presenter_kr_ko},
+            "start_time": _hh_mm(slot.starts) if slot else None, "end_time": _hh_mm(slot.ends) if slot else None}
 
 
 class AgendaApprovalsSchema(Schema):

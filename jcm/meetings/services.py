@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 from blinker import Namespace
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
@@ -83,6 +83,16 @@ def get_meeting(meeting_id: int, *, with_agenda: bool = False) -> Meeting:
     return meeting
 
 
+def get_agenda_items(meeting_id: int) -> Meeting:
+    """The meeting with its days and its items (with their focus areas), and nothing else: what the list of its
+    items reads, in order and with their times (schedule)."""
+    meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(
+        selectinload(Meeting.days), selectinload(Meeting.items).selectinload(AgendaItem.focus_areas)))
+    if meeting is None:
+        raise NotFound(_("There is no meeting with id %(id)s.", id=meeting_id))
+    return meeting
+
+
 # How a list of meetings may be sorted: by date (the latest first, and the upcoming soonest first), or by the title
 # a reader of a language sees — the Korean title for a Korean reader where there is one, Hangul in 가나다 order.
 MEETING_SORTS = ("date", "title", "-title")
@@ -95,19 +105,23 @@ def _meeting_order(sort: str, language: str) -> tuple:
     return (Meeting.start_date.desc(), Meeting.ordinal.desc())
 
 
-def list_meetings(agreement_id: int | None = None, q: str | None = None, *, sort: str = "date",
-                  language: str = "en") -> list[Meeting]:
-    """Latest first, or by title as a reader of `language` sees them (`sort` is one of MEETING_SORTS); with `q`,
-    the meetings whose title, venue or city, in English or Korean, has its words."""
+def meetings_query(agreement_id: int | None = None, q: str | None = None, *, sort: str = "date",
+                   language: str = "en", status: str | None = None, columns: Iterable[Any] | None = None) -> Select:
+    """The meetings, latest first, or by title as a reader of `language` sees them (`sort` is one of
+    MEETING_SORTS); with `q`, those whose title, venue or city, in English or Korean, has its words; with `status`,
+    those in it. A list of meetings shows their own columns only, so nothing else is loaded with them; with
+    `columns` (of Meeting), those columns of each meeting rather than the meetings."""
     if sort not in MEETING_SORTS:
         raise Invalid(_("Sort by one of: %(sorts)s.", sorts=", ".join(MEETING_SORTS)), field="sort")
-    query = meeting_query().order_by(*_meeting_order(sort, language))
+    query = (select(Meeting) if columns is None else select(*columns)).order_by(*_meeting_order(sort, language))
     if agreement_id is not None:
         query = query.where(Meeting.agreement_id == agreement_id)
+    if status is not None:
+        query = query.where(Meeting.status == status)
     found = finds(q, Meeting.title, Meeting.title_ko, Meeting.venue, Meeting.venue_ko, Meeting.city, Meeting.city_ko)
     if found is not None:
         query = query.where(found)
-    return list(db.session.scalars(query))
+    return query
 
 
 def split_meetings(meetings: Iterable[Meeting], today: date, *, by_date: bool = True) -> tuple[list[Meeting],

@@ -16,13 +16,13 @@ from jcm.accounts.models import User
 from jcm.api.schemas import read_search
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
-from jcm.i18n import locale_code, localized
-from jcm.labels import choices
+from jcm.i18n import date_formatter, locale_code, localized
+from jcm.labels import SIDE_LABELS, choices, read_once
 from jcm.meetings import attachments, proposals, services
 from jcm.meetings.forms import (AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, ProposalForm,
                                 StatusForm)
-from jcm.meetings.models import (COMMON_TIME_ZONES, PROPOSAL_KIND_LABELS, PROPOSAL_KINDS, PROPOSAL_STATUS_LABELS,
-                                 Meeting, ProposalKind, known_time_zones)
+from jcm.meetings.models import (COMMON_TIME_ZONES, MEETING_STATUS_LABELS, MODE_LABELS, PROPOSAL_KIND_LABELS,
+                                 PROPOSAL_KINDS, PROPOSAL_STATUS_LABELS, Meeting, ProposalKind, known_time_zones)
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
 from jcm.permissions import SidePart, can, require
@@ -92,10 +92,14 @@ def index():
     sort = request.args.get("sort") or "date"
     if sort not in services.MEETING_SORTS:
         error, status, sort = _("Sort by one of: %(sorts)s.", sorts=", ".join(services.MEETING_SORTS)), 422, "date"
-    found = services.list_meetings(q=q, sort=sort, language=locale_code())
-    upcoming, past = services.split_meetings(found, date.today(), by_date=sort == "date")
-    return render_template("meetings/index.html", upcoming=upcoming, past=past, q=q, sort=sort,
-                           error=error), status
+    page = db.paginate(services.meetings_query(q=q, sort=sort, language=locale_code()),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    upcoming, past = services.split_meetings(page.items, date.today(), by_date=sort == "date")
+    args = {**({"q": q} if q else {}), **({"sort": sort} if sort != "date" else {})}  # the other pages' too
+    return render_template("meetings/index.html", upcoming=upcoming, past=past, page=page, args=args, q=q,
+                           sort=sort, error=error, language=locale_code(), medium_date=date_formatter("medium"),
+                           modes=read_once(MODE_LABELS), statuses=read_once(MEETING_STATUS_LABELS),
+                           sides=read_once(SIDE_LABELS)), status
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])

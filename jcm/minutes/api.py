@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 
 from jcm.api import current_api_user
 from jcm.api.resources import commit, refusals
-from jcm.bilingual import states
+from jcm.bilingual import statuses
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting
@@ -53,8 +53,7 @@ def approvals_out(minutes: Minutes, meeting: Meeting) -> dict[str, Any]:
 
 def languages(obj) -> dict[str, dict[str, str]]:
     """The state of each of obj's texts in each language: {discussion: {en: written, ko: missing}, …}."""
-    return {field: {language: state.status for language, state in by_language.items()}
-            for field, by_language in states(obj).items()}
+    return statuses(obj)
 
 
 def minutes_out(minutes: Minutes, meeting: Meeting) -> dict[str, Any]:
@@ -129,10 +128,12 @@ def get_minutes(meeting_id: int):
 
     Minutes not yet started are a 404: a secretariat starts them with a PUT (`{}` only starts them), with a
     section per agenda item. `sha256` is null until both co-chairs have adopted them."""
-    user = current_api_user()
-    meeting = meetings.get_meeting(meeting_id)
-    require(user, "minutes.view", meeting)
-    return current_minutes(meeting_id)
+    minutes = minutes_services.minutes_of(meeting_id)  # with the meeting: all a reader needs of it here
+    if minutes is None:
+        require(current_api_user(), "minutes.view", meetings.get_meeting(meeting_id))  # 404 for no such meeting
+        raise _not_started()
+    require(current_api_user(), "minutes.view", minutes.meeting)
+    return minutes_out(minutes, minutes.meeting)
 
 
 def _apply(user, meeting: Meeting, data: dict[str, Any]) -> None:

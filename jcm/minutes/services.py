@@ -45,7 +45,12 @@ def minutes_query():
 
 
 def minutes_for(meeting: Meeting) -> Minutes | None:
-    return db.session.scalar(minutes_query().where(Minutes.meeting_id == meeting.id))
+    return minutes_of(meeting.id)
+
+
+def minutes_of(meeting_id: int) -> Minutes | None:
+    """The minutes of the meeting of this id, with the meeting (its own columns), or None."""
+    return db.session.scalar(minutes_query().where(Minutes.meeting_id == meeting_id))
 
 
 def discussed_focus_areas(meeting: Meeting) -> list[FocusArea]:
