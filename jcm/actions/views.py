@@ -9,6 +9,7 @@ from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
+from sqlalchemy.orm import load_only, raiseload
 
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
@@ -25,7 +26,7 @@ from jcm.labels import choices
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.mou.models import FocusArea
-from jcm.mou.services import current_agreement
+from jcm.mou.services import current_agreement, current_agreement_id
 from jcm.permissions import can, require
 from jcm.web import actor, form_status, int_or_none, submit
 
@@ -42,7 +43,7 @@ def register():
         filters = read_filters(request.args)
     except Invalid as invalid:
         error, filters = invalid.message, services.RegisterFilter()
-    page = db.paginate(services.register_query(filters, today, language=locale_code()),
+    page = db.paginate(services.register_query(filters, today, language=locale_code(), listed=True),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     counts = services.register_counts(filters, today)
     return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
@@ -51,11 +52,16 @@ def register():
 
 
 def _filter_options() -> dict:
-    agreement = current_agreement()
-    areas = db.session.scalars(select(FocusArea).where(FocusArea.agreement_id == agreement.id)
-                               .order_by(FocusArea.position)).all() if agreement else []
-    meetings = db.session.scalars(select(Meeting).order_by(Meeting.start_date.desc())).all()
-    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.side.desc(), User.name)).all()
+    """The choices of the register's filters, read as the options show them (the ids and the words)."""
+    agreement_id = current_agreement_id()
+    areas = db.session.execute(select(FocusArea.id, FocusArea.code, FocusArea.title, FocusArea.title_ko)
+                               .where(FocusArea.agreement_id == agreement_id)
+                               .order_by(FocusArea.position)).all() if agreement_id else []
+    meetings = db.session.execute(select(Meeting.id, Meeting.title, Meeting.title_ko)
+                                  .order_by(Meeting.start_date.desc())).all()
+    people = db.session.scalars(select(User).options(load_only(User.id, User.side, User.name, User.name_ko,
+                                                               raiseload=True), raiseload(User.organization))
+                                .where(User.active.is_(True)).order_by(User.side.desc(), User.name)).all()
     organizations = db.session.scalars(select(Organization).order_by(Organization.side.desc(),
                                                                      Organization.acronym)).all()
     return {"areas": areas, "meetings": meetings, "people": people, "organizations": organizations}
