@@ -584,22 +584,43 @@ def my_action_items(user: User, today: date, *, include_closed: bool = False, q:
 
 
 @dataclass
-class MyActionItems:
-    """A page of "My action items": the open items the user owns on it, in order, and the counts over all of them
-    (those overdue, those falling due before `soon`, and all; of those with the words searched for, if any). Its
-    page, pages, has_prev, prev_num, has_next and next_num are those the pager of the pages reads."""
+class MyCounts:
+    """What the user owns that is open (of it, what has the words searched for, if any): how much is overdue, how
+    much falls due before `soon`, and all of it."""
 
-    items: list[ActionItem]
-    page: int
-    per_page: int
     overdue: int
     due_soon: int
     total: int
     soon: date
 
+    def pages(self, per_page: int) -> int:
+        """The pages it fills, at least one (saying there are none)."""
+        return max(1, -(-self.total // per_page))
+
+
+def my_action_item_counts(user: User, today: date, *, soon_days: int = 14, q: str | None = None) -> MyCounts:
+    """The counts "My action items" heads its pages with, in one query."""
+    soon = today + timedelta(days=soon_days)
+    overdue, due_soon, total = db.session.execute(select(
+        func.count().filter(ActionItem.due_date < today),
+        func.count().filter(ActionItem.due_date >= today, ActionItem.due_date < soon),
+        func.count()).where(*_mine(user, False, q))).one()
+    return MyCounts(overdue, due_soon, total, soon)
+
+
+@dataclass
+class MyActionItems:
+    """A page of "My action items": its items in order, and the counts over all of them. Its page, pages,
+    has_prev, prev_num, has_next and next_num are those the pager of the pages reads."""
+
+    items: list[ActionItem]
+    counts: MyCounts
+    page: int
+    per_page: int
+
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return self.counts.pages(self.per_page)
 
     @property
     def has_prev(self) -> bool:
@@ -622,22 +643,18 @@ def my_action_items_page(user: User, today: date, *, page: int = 1, per_page: in
                          q: str | None = None, sort: str = "due", language: str = "en") -> MyActionItems:
     """One page of the open action items the user or their organization owns, with the counts the page heads them
     with. Sorted by due date (the default), what needs attention comes first: the overdue, the most overdue first,
-    then what falls due within `soon_days`, then the rest; or by the title a reader of `language` sees. A page past
-    the last is refused (404), naming how many there are."""
+    then what falls due within `soon_days`, then the rest; or by the title a reader of `language` sees. A page that
+    is not there is refused (404), saying how many there are."""
     _check_sort(sort)
-    conditions = _mine(user, False, q)
-    soon = today + timedelta(days=soon_days)
-    overdue, due_soon, total = db.session.execute(select(
-        func.count().filter(ActionItem.due_date < today),
-        func.count().filter(ActionItem.due_date >= today, ActionItem.due_date < soon),
-        func.count()).where(*conditions)).one()
-    found = MyActionItems([], page, per_page, overdue, due_soon, total, soon)
-    if page > found.pages:
+    counts = my_action_item_counts(user, today, soon_days=soon_days, q=q)
+    found = MyActionItems([], counts, page, per_page)
+    if not 1 <= page <= found.pages:
         raise NotFound(ngettext("There is no page %(page)d: these action items fill %(num)d page.",
                                 "There is no page %(page)d: these action items fill %(num)d pages.",
                                 found.pages, page=page))
     # Open items only: an open item past its due date is overdue, so by due date the overdue come first.
     order = (ActionItem.due_date, ActionItem.ref) if sort == "due" else sort_order(sort, language)
     found.items = list(db.session.scalars(
-        listed_items().where(*conditions).order_by(*order).limit(per_page).offset((page - 1) * per_page)).unique())
+        listed_items().where(*_mine(user, False, q)).order_by(*order).limit(per_page).offset((page - 1) * per_page))
+        .unique())
     return found

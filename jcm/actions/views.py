@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -18,11 +19,12 @@ from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
 from jcm.actions.models import ActionItem
 from jcm.actions.schemas import read_filters
 from jcm.api.schemas import read_search
-from jcm.errors import Invalid
+from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import editable
 from jcm.i18n import locale_code, localized
 from jcm.labels import choices
+from jcm.models import whole_number
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.mou.models import FocusArea
@@ -70,7 +72,6 @@ def _filter_options() -> dict:
 @bp.get("/my-action-items")
 @login_required
 def mine():
-    today = date.today()
     error, status = None, 200
     try:
         q = read_search(request.args)
@@ -79,9 +80,40 @@ def mine():
     sort = request.args.get("sort") or "due"
     if sort not in services.MY_SORTS:
         error, status, sort = _("Sort by one of: %(sorts)s.", sorts=", ".join(services.MY_SORTS)), 422, "due"
-    items = services.my_action_items(actor(), today, q=q, sort=sort, language=locale_code())
-    return render_template("actions/mine.html", items=items, today=today, card=card_lines(), q=q, sort=sort,
-                           error=error, form=UpdateForm(formdata=None)), status
+    page = 1
+    if "page" in request.args:
+        try:
+            page = whole_number(request.args["page"], "page")
+        except Invalid as invalid:
+            error, status = invalid.message, 422
+    return _mine_page(page, q, sort, error=error, status=status)
+
+
+def _mine_page(page: int, q: str = "", sort: str = "due", *, error: str | None = None, status: int = 200,
+               failed: UpdateForm | None = None, failed_id: int | None = None):
+    """"My action items" at a page (a page that is not there: the first, with why), what needs attention first;
+    with the form of an update that was refused, and why, on its item."""
+    today, days = date.today(), int(current_app.config["REMINDER_DAYS"])
+    find = partial(services.my_action_items_page, actor(), today, per_page=current_app.config["PAGE_SIZE"],
+                   soon_days=days, q=q, sort=sort, language=locale_code())
+    try:
+        found = find(page=page)
+    except NotFound as missing:
+        error, status, found = missing.message, 404, find(page=1)
+    args = {key: value for key, value in (("q", q), ("sort", sort if sort != "due" else "")) if value}
+    return render_template("actions/mine.html", page=found, items=found.items, today=today, days=days,
+                           card=card_lines(), q=q, sort=sort, args=args, error=error, form=UpdateForm(formdata=None),
+                           failed=failed, failed_id=failed_id), status
+
+
+def _back_to_mine() -> dict:
+    """Where on "My action items" an update posted from there came from: its page, search and sort, as given."""
+    back = {key: request.form[key] for key in ("page", "q", "sort") if request.form.get(key)}
+    if (int_or_none(back.get("page")) or 0) < 2:
+        back.pop("page", None)
+    if back.get("sort") not in services.MY_SORTS:
+        back.pop("sort", None)
+    return back
 
 
 @bp.get("/action-items/<int:item_id>")
@@ -98,17 +130,26 @@ def post_update(item_id: int):
     item = services.get_action_item(item_id, with_updates=True)
     require(actor(), "action.update", item)
     form = UpdateForm()
-    back = request.form.get("next") == "mine"
+    back = _back_to_mine() if request.form.get("next") == "mine" else None
     if form.validate_on_submit():
         ok, _update = submit(form, lambda: services.post_update(actor(), item, form.text.data, form.status.data))
         if ok:
             flash(_("Your update on %(ref)s has been saved.", ref=item.ref), "success")
-            return redirect(url_for("actions.mine") if back else url_for("actions.show", item_id=item_id))
-    if back:  # the one-step form on "My action items": show the message there, with the text kept
-        today = date.today()
-        return render_template("actions/mine.html", items=services.my_action_items(actor(), today),
-                               today=today, card=card_lines(), form=UpdateForm(formdata=None), failed=form,
-                               failed_id=item_id), 422
+            if back is None:
+                return redirect(url_for("actions.show", item_id=item_id))
+            if "page" in back:  # the same page, or the last there is now when this item's leaving emptied it
+                last = services.my_action_item_counts(actor(), date.today(), q=back.get("q")).pages(
+                    current_app.config["PAGE_SIZE"])
+                back["page"] = min(int(back["page"]), last)
+            return redirect(url_for("actions.mine", **back))
+    if back is not None:  # the one-step form on "My action items": show the message there, with the text kept
+        q = back.get("q", "")
+        try:
+            q = read_search({"q": q})
+        except Invalid:
+            q = ""
+        return _mine_page(int(back.get("page", 1)), q, back.get("sort", "due"), status=422, failed=form,
+                          failed_id=item_id)
     return render_template("actions/show.html", item=item, today=date.today(), form=form), 422
 
 
