@@ -520,23 +520,26 @@ class RegisterCounts:
     overdue: int = 0
     done: int = 0
     by_side: dict[str, dict[str, int]] = field(default_factory=dict)
+    total: int = 0  # every item the filters find
 
 
 def register_counts(filters: RegisterFilter, today: date, agreement_id: int | None = None) -> RegisterCounts:
-    """Counts over the filtered register, in one query per figure set, not one per row."""
+    """Counts over the filtered register, in one query per figure set, not one per row: all it finds (the page's
+    total), the open, overdue and done; and on each side the open and overdue items it owns something of."""
     base = register_query(filters, today, agreement_id, columns=(ActionItem.id, ActionItem.status,
                                                                  ActionItem.due_date)).order_by(None).subquery()
     overdue = and_(base.c.status.in_(OPEN_STATUSES), base.c.due_date < today)
     row = db.session.execute(select(
+        func.count(),
         func.count().filter(base.c.status.in_(OPEN_STATUSES)),
         func.count().filter(overdue),
         func.count().filter(base.c.status == "done"),
     ).select_from(base)).one()
-    counts = RegisterCounts(open=row[0], overdue=row[1], done=row[2])
+    counts = RegisterCounts(total=row[0], open=row[1], overdue=row[2], done=row[3])
     per_side = db.session.execute(
         select(ActionOwner.side,
-               func.count(func.distinct(base.c.id)).filter(base.c.status.in_(OPEN_STATUSES)),
-               func.count(func.distinct(base.c.id)).filter(overdue))
+               func.count(func.distinct(base.c.id)),
+               func.count(func.distinct(base.c.id)).filter(base.c.due_date < today))
         .select_from(base).join(ActionOwner, ActionOwner.action_item_id == base.c.id)
         .where(base.c.status.in_(OPEN_STATUSES))  # the open ones alone: what is finished counts for neither
         .group_by(ActionOwner.side))

@@ -45,9 +45,10 @@ def register():
         filters = read_filters(request.args)
     except Invalid as invalid:
         error, filters = invalid.message, services.RegisterFilter()
-    page = db.paginate(services.register_query(filters, today, language=locale_code(), listed=True),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
     counts = services.register_counts(filters, today)
+    page = db.paginate(services.register_query(filters, today, language=locale_code(), listed=True),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False, count=False)
+    page.total = counts.total  # counted with the rest, rather than by a query of its own
     return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
                            today=today, args=filters.as_args(), filter_options=_filter_options(),
                            columns=columns_of(REGISTER)), (422 if error else 200)
