@@ -99,8 +99,8 @@ def _mine_page(page: int, q: str = "", sort: str = "due", *, error: str | None =
                    soon_days=days, q=q, sort=sort, language=locale_code())
     try:
         found = find(page=page)
-    except NotFound as missing:
-        error, status, found = missing.message, 404, find(page=1)
+    except NotFound as missing:  # a refused update keeps its 422
+        error, status, found = missing.message, (404 if status == 200 else status), find(page=1)
     args = {key: value for key, value in (("q", q), ("sort", sort if sort != "due" else "")) if value}
     return render_template("actions/mine.html", page=found, items=found.items, today=today, days=days,
                            card=card_lines(), q=q, sort=sort, args=args, error=error, form=UpdateForm(formdata=None),
@@ -114,6 +114,10 @@ def _back_to_mine() -> dict:
         back.pop("page", None)
     if back.get("sort") not in services.MY_SORTS:
         back.pop("sort", None)
+    try:
+        read_search(back)
+    except Invalid:  # too long a search: the page without it
+        back.pop("q", None)
     return back
 
 
@@ -144,13 +148,8 @@ def post_update(item_id: int):
                 back["page"] = min(int(back["page"]), last)
             return redirect(url_for("actions.mine", **back))
     if back is not None:  # the one-step form on "My action items": show the message there, with the text kept
-        q = back.get("q", "")
-        try:
-            q = read_search({"q": q})
-        except Invalid:
-            q = ""
-        return _mine_page(int(back.get("page", 1)), q, back.get("sort", "due"), status=422, failed=form,
-                          failed_id=item_id)
+        return _mine_page(int(back.get("page", 1)), read_search(back), back.get("sort", "due"), status=422,
+                          failed=form, failed_id=item_id)
     return render_template("actions/show.html", item=item, today=date.today(), form=form), 422
 
 
