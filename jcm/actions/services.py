@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Row, and_, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from jcm.accounts.models import Organization, User
 from jcm.actions.models import (OPEN_STATUSES, REVIEW_OUTCOMES, ActionItem, ActionOwner,
@@ -37,6 +38,17 @@ def _side_name(side: str) -> str:
 def item_query():
     return select(ActionItem).options(selectinload(ActionItem.owners), joinedload(ActionItem.focus_area),
                                       joinedload(ActionItem.meeting))
+
+
+def listed_items():
+    """Action items as the lists on the pages show them (the register, my action items): the fields their columns
+    read, their focus area and their owners; not their descriptions, nor the meeting they came from."""
+    return select(ActionItem).options(
+        load_only(ActionItem.id, ActionItem.ref, ActionItem.title, ActionItem.title_ko, ActionItem.focus_area_id,
+                  ActionItem.due_date, ActionItem.status, raiseload=True),
+        selectinload(ActionItem.owners),
+        joinedload(ActionItem.focus_area).load_only(FocusArea.code, FocusArea.title, FocusArea.title_ko,
+                                                    raiseload=True))
 
 
 def get_action_item(item_id: int, *, with_updates: bool = False) -> ActionItem:
@@ -438,10 +450,11 @@ def _owner_match(**criteria):
 
 
 def register_query(filters: RegisterFilter, today: date, agreement_id: int | None = None, language: str = "en",
-                   columns: Iterable[Any] | None = None):
+                   columns: Iterable[Any] | None = None, listed: bool = False):
     """The register as filtered, in the order asked for; sorted by title, as a reader of `language` sees them.
-    With `columns` (of ActionItem), those columns of each item rather than the items."""
-    query = item_query() if columns is None else select(*columns)
+    With `columns` (of ActionItem), those columns of each item rather than the items; `listed`, the items as the
+    register page lists them (listed_items)."""
+    query = select(*columns) if columns is not None else listed_items() if listed else item_query()
     if agreement_id is not None:
         query = query.where(ActionItem.agreement_id == agreement_id)
     # Every item has owners on both sides; with an owner, `side` narrows to what they own for that side.
@@ -555,23 +568,29 @@ class RegisterCounts:
     overdue: int = 0
     done: int = 0
     by_side: dict[str, dict[str, int]] = field(default_factory=dict)
+    total: int = 0  # every item the filters find
 
 
 def register_counts(filters: RegisterFilter, today: date, agreement_id: int | None = None) -> RegisterCounts:
-    """Counts over the filtered register, in one query per figure set, not one per row."""
-    base = register_query(filters, today, agreement_id).order_by(None).subquery()
+    """Counts over the filtered register, in one query per figure set, not one per row: all it finds (the page's
+    total), the open, overdue and done; and on each side the open and overdue items it owns something of."""
+    base = register_query(filters, today, agreement_id, columns=(ActionItem.id, ActionItem.status,
+                                                                 ActionItem.due_date)).order_by(None).subquery()
     overdue = and_(base.c.status.in_(OPEN_STATUSES), base.c.due_date < today)
     row = db.session.execute(select(
+        func.count(),
         func.count().filter(base.c.status.in_(OPEN_STATUSES)),
         func.count().filter(overdue),
         func.count().filter(base.c.status == "done"),
     ).select_from(base)).one()
-    counts = RegisterCounts(open=row[0], overdue=row[1], done=row[2])
+    counts = RegisterCounts(total=row[0], open=row[1], overdue=row[2], done=row[3])
     per_side = db.session.execute(
         select(ActionOwner.side,
-               func.count(func.distinct(base.c.id)).filter(base.c.status.in_(OPEN_STATUSES)),
-               func.count(func.distinct(base.c.id)).filter(overdue))
-        .select_from(base).join(ActionOwner, ActionOwner.action_item_id == base.c.id).group_by(ActionOwner.side))
+               func.count(func.distinct(base.c.id)),
+               func.count(func.distinct(base.c.id)).filter(base.c.due_date < today))
+        .select_from(base).join(ActionOwner, ActionOwner.action_item_id == base.c.id)
+        .where(base.c.status.in_(OPEN_STATUSES))  # the open ones alone: what is finished counts for neither
+        .group_by(ActionOwner.side))
     for side, open_count, overdue_count in per_side:
         counts.by_side[side] = {"open": open_count, "overdue": overdue_count}
     for side in SIDES:
@@ -583,21 +602,32 @@ def register_counts(filters: RegisterFilter, today: date, agreement_id: int | No
 MY_SORTS = ("due", "title", "-title")
 
 
+def _mine(user: User, include_closed: bool, q: str | None) -> list:
+    """The conditions of what the user or their organization owns (open ones only unless include_closed), with
+    `q`'s words in the title or description."""
+    owned = [_owner_match(user_id=user.id)]
+    if user.organization_id:
+        owned.append(_owner_match(organization_id=user.organization_id))
+    conditions = [or_(*owned)]
+    if not include_closed:
+        conditions.append(ActionItem.status.in_(OPEN_STATUSES))
+    found = text_matches(q)
+    if found is not None:
+        conditions.append(found)
+    return conditions
+
+
+def _check_sort(sort: str) -> None:
+    if sort not in MY_SORTS:
+        raise Invalid(_("Sort by one of: %(sorts)s.", sorts=", ".join(MY_SORTS)), field="sort")
+
+
 def my_action_items(user: User, today: date, *, include_closed: bool = False, q: str | None = None,
                     sort: str = "due", language: str = "en") -> list[ActionItem]:
     """What the user or their organization owns: overdue first, then by due date, or by the title a reader of
     `language` sees (`sort` is one of MY_SORTS); with `q`, those whose title or description has its words."""
-    if sort not in MY_SORTS:
-        raise Invalid(_("Sort by one of: %(sorts)s.", sorts=", ".join(MY_SORTS)), field="sort")
-    conditions = [_owner_match(user_id=user.id)]
-    if user.organization_id:
-        conditions.append(_owner_match(organization_id=user.organization_id))
-    query = item_query().where(or_(*conditions))
-    if not include_closed:
-        query = query.where(ActionItem.status.in_(OPEN_STATUSES))
-    found = text_matches(q)
-    if found is not None:
-        query = query.where(found)
+    _check_sort(sort)
+    query = item_query().where(*_mine(user, include_closed, q))
     if sort != "due":
         return list(db.session.scalars(query.order_by(*sort_order(sort, language))).unique())
     items = list(db.session.scalars(query.order_by(ActionItem.due_date, ActionItem.ref)).unique())
@@ -625,3 +655,80 @@ def focus_area_codes(area_ids: Iterable[int]) -> dict[int, str]:
     """The code of each of these focus areas (A.1), by id."""
     return dict(db.session.connection().execute(
         select(FocusArea.id, FocusArea.code).where(FocusArea.id.in_(set(area_ids)))).all())
+
+
+@dataclass
+class MyCounts:
+    """What the user owns that is open (of it, what has the words searched for, if any): how much is overdue, how
+    much falls due before `soon`, and all of it."""
+
+    overdue: int
+    due_soon: int
+    total: int
+    soon: date
+
+    def pages(self, per_page: int) -> int:
+        """The pages it fills, at least one (saying there are none)."""
+        return max(1, -(-self.total // per_page))
+
+
+def my_action_item_counts(user: User, today: date, *, soon_days: int = 14, q: str | None = None) -> MyCounts:
+    """The counts "My action items" heads its pages with, in one query."""
+    soon = today + timedelta(days=soon_days)
+    overdue, due_soon, total = db.session.execute(select(
+        func.count().filter(ActionItem.due_date < today),
+        func.count().filter(ActionItem.due_date >= today, ActionItem.due_date < soon),
+        func.count()).where(*_mine(user, False, q))).one()
+    return MyCounts(overdue, due_soon, total, soon)
+
+
+@dataclass
+class MyActionItems:
+    """A page of "My action items": its items in order, and the counts over all of them. Its page, pages,
+    has_prev, prev_num, has_next and next_num are those the pager of the pages reads."""
+
+    items: list[ActionItem]
+    counts: MyCounts
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return self.counts.pages(self.per_page)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def my_action_items_page(user: User, today: date, *, page: int = 1, per_page: int = 50, soon_days: int = 14,
+                         q: str | None = None, sort: str = "due", language: str = "en") -> MyActionItems:
+    """One page of the open action items the user or their organization owns, with the counts the page heads them
+    with. Sorted by due date (the default), what needs attention comes first: the overdue, the most overdue first,
+    then what falls due within `soon_days`, then the rest; or by the title a reader of `language` sees. A page that
+    is not there is refused (404), saying how many there are."""
+    _check_sort(sort)
+    counts = my_action_item_counts(user, today, soon_days=soon_days, q=q)
+    found = MyActionItems([], counts, page, per_page)
+    if not 1 <= page <= found.pages:
+        raise NotFound(ngettext("There is no page %(page)d: these action items fill %(num)d page.",
+                                "There is no page %(page)d: these action items fill %(num)d pages.",
+                                found.pages, page=page))
+    # Open items only: an open item past its due date is overdue, so by due date the overdue come first.
+    order = (ActionItem.due_date, ActionItem.ref) if sort == "due" else sort_order(sort, language)
+    found.items = list(db.session.scalars(
+        listed_items().where(*_mine(user, False, q)).order_by(*order).limit(per_page).offset((page - 1) * per_page))
+        .unique())
+    return found

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
+from sqlalchemy.orm import load_only, raiseload
 
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
@@ -17,15 +19,16 @@ from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
 from jcm.actions.models import ActionItem
 from jcm.actions.schemas import read_filters
 from jcm.api.schemas import read_search
-from jcm.errors import Invalid
+from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import editable
 from jcm.i18n import locale_code, localized
 from jcm.labels import choices
+from jcm.models import whole_number
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.mou.models import FocusArea
-from jcm.mou.services import current_agreement
+from jcm.mou.services import current_agreement, current_agreement_id
 from jcm.permissions import can, require
 from jcm.web import actor, form_status, int_or_none, submit
 
@@ -42,20 +45,26 @@ def register():
         filters = read_filters(request.args)
     except Invalid as invalid:
         error, filters = invalid.message, services.RegisterFilter()
-    page = db.paginate(services.register_query(filters, today, language=locale_code()),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
     counts = services.register_counts(filters, today)
+    page = db.paginate(services.register_query(filters, today, language=locale_code(), listed=True),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False, count=False)
+    page.total = counts.total  # counted with the rest, rather than by a query of its own
     return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
                            today=today, args=filters.as_args(), filter_options=_filter_options(),
                            columns=columns_of(REGISTER)), (422 if error else 200)
 
 
 def _filter_options() -> dict:
-    agreement = current_agreement()
-    areas = db.session.scalars(select(FocusArea).where(FocusArea.agreement_id == agreement.id)
-                               .order_by(FocusArea.position)).all() if agreement else []
-    meetings = db.session.scalars(select(Meeting).order_by(Meeting.start_date.desc())).all()
-    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.side.desc(), User.name)).all()
+    """The choices of the register's filters, read as the options show them (the ids and the words)."""
+    agreement_id = current_agreement_id()
+    areas = db.session.execute(select(FocusArea.id, FocusArea.code, FocusArea.title, FocusArea.title_ko)
+                               .where(FocusArea.agreement_id == agreement_id)
+                               .order_by(FocusArea.position)).all() if agreement_id else []
+    meetings = db.session.execute(select(Meeting.id, Meeting.title, Meeting.title_ko)
+                                  .order_by(Meeting.start_date.desc())).all()
+    people = db.session.scalars(select(User).options(load_only(User.id, User.side, User.name, User.name_ko,
+                                                               raiseload=True), raiseload(User.organization))
+                                .where(User.active.is_(True)).order_by(User.side.desc(), User.name)).all()
     organizations = db.session.scalars(select(Organization).order_by(Organization.side.desc(),
                                                                      Organization.acronym)).all()
     return {"areas": areas, "meetings": meetings, "people": people, "organizations": organizations}
@@ -64,7 +73,6 @@ def _filter_options() -> dict:
 @bp.get("/my-action-items")
 @login_required
 def mine():
-    today = date.today()
     error, status = None, 200
     try:
         q = read_search(request.args)
@@ -73,9 +81,44 @@ def mine():
     sort = request.args.get("sort") or "due"
     if sort not in services.MY_SORTS:
         error, status, sort = _("Sort by one of: %(sorts)s.", sorts=", ".join(services.MY_SORTS)), 422, "due"
-    items = services.my_action_items(actor(), today, q=q, sort=sort, language=locale_code())
-    return render_template("actions/mine.html", items=items, today=today, card=card_lines(), q=q, sort=sort,
-                           error=error, form=UpdateForm(formdata=None)), status
+    page = 1
+    if "page" in request.args:
+        try:
+            page = whole_number(request.args["page"], "page")
+        except Invalid as invalid:
+            error, status = invalid.message, 422
+    return _mine_page(page, q, sort, error=error, status=status)
+
+
+def _mine_page(page: int, q: str = "", sort: str = "due", *, error: str | None = None, status: int = 200,
+               failed: UpdateForm | None = None, failed_id: int | None = None):
+    """"My action items" at a page (a page that is not there: the first, with why), what needs attention first;
+    with the form of an update that was refused, and why, on its item."""
+    today, days = date.today(), int(current_app.config["REMINDER_DAYS"])
+    find = partial(services.my_action_items_page, actor(), today, per_page=current_app.config["PAGE_SIZE"],
+                   soon_days=days, q=q, sort=sort, language=locale_code())
+    try:
+        found = find(page=page)
+    except NotFound as missing:  # a refused update keeps its 422
+        error, status, found = missing.message, (404 if status == 200 else status), find(page=1)
+    args = {key: value for key, value in (("q", q), ("sort", sort if sort != "due" else "")) if value}
+    return render_template("actions/mine.html", page=found, items=found.items, today=today, days=days,
+                           card=card_lines(), q=q, sort=sort, args=args, error=error, form=UpdateForm(formdata=None),
+                           failed=failed, failed_id=failed_id), status
+
+
+def _back_to_mine() -> dict:
+    """Where on "My action items" an update posted from there came from: its page, search and sort, as given."""
+    back = {key: request.form[key] for key in ("page", "q", "sort") if request.form.get(key)}
+    if (int_or_none(back.get("page")) or 0) < 2:
+        back.pop("page", None)
+    if back.get("sort") not in services.MY_SORTS:
+        back.pop("sort", None)
+    try:
+        read_search(back)
+    except Invalid:  # too long a search: the page without it
+        back.pop("q", None)
+    return back
 
 
 @bp.get("/action-items/<int:item_id>")
@@ -92,17 +135,21 @@ def post_update(item_id: int):
     item = services.get_action_item(item_id, with_updates=True)
     require(actor(), "action.update", item)
     form = UpdateForm()
-    back = request.form.get("next") == "mine"
+    back = _back_to_mine() if request.form.get("next") == "mine" else None
     if form.validate_on_submit():
         ok, _update = submit(form, lambda: services.post_update(actor(), item, form.text.data, form.status.data))
         if ok:
             flash(_("Your update on %(ref)s has been saved.", ref=item.ref), "success")
-            return redirect(url_for("actions.mine") if back else url_for("actions.show", item_id=item_id))
-    if back:  # the one-step form on "My action items": show the message there, with the text kept
-        today = date.today()
-        return render_template("actions/mine.html", items=services.my_action_items(actor(), today),
-                               today=today, card=card_lines(), form=UpdateForm(formdata=None), failed=form,
-                               failed_id=item_id), 422
+            if back is None:
+                return redirect(url_for("actions.show", item_id=item_id))
+            if "page" in back:  # the same page, or the last there is now when this item's leaving emptied it
+                last = services.my_action_item_counts(actor(), date.today(), q=back.get("q")).pages(
+                    current_app.config["PAGE_SIZE"])
+                back["page"] = min(int(back["page"]), last)
+            return redirect(url_for("actions.mine", **back))
+    if back is not None:  # the one-step form on "My action items": show the message there, with the text kept
+        return _mine_page(int(back.get("page", 1)), read_search(back), back.get("sort", "due"), status=422,
+                          failed=form, failed_id=item_id)
     return render_template("actions/show.html", item=item, today=date.today(), form=form), 422
 
 

@@ -162,9 +162,14 @@ def first_agreement() -> Agreement | None:
     return db.session.scalar(select(Agreement).order_by(Agreement.id).limit(1))
 
 
+def current_agreement_id() -> int | None:
+    """The id of the agreement the pages show: the first one loaded."""
+    return db.session.scalar(select(Agreement.id).order_by(Agreement.id).limit(1))
+
+
 def current_agreement() -> Agreement | None:
     """The agreement the pages show: the first one loaded."""
-    agreement_id = db.session.scalar(select(Agreement.id).order_by(Agreement.id).limit(1))
+    agreement_id = current_agreement_id()
     return get_agreement(agreement_id) if agreement_id is not None else None
 
 
