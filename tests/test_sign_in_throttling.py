@@ -34,6 +34,11 @@ def time_passes(app, seconds: float) -> None:
         db.session.commit()
 
 
+def waits_about(answer, seconds: int) -> bool:
+    """Refused with a wait of `seconds` from the last failure counted: less the moments the test took since."""
+    return answer.status_code == 429 and seconds - 60 < int(answer.headers["Retry-After"]) <= seconds
+
+
 def test_a_client_spraying_passwords_over_many_accounts_is_slowed_more_and_more(app, committee):
     sprayer = browser_at(app, SPRAYER)
     targets = [person.email for person in committee.people] + ["nobody@state.example.gov"]
@@ -68,7 +73,7 @@ def test_the_wait_is_capped_and_forgotten_after_a_quiet_hour(app, committee):
         time_passes(app, 3600 * 0.9)  # each time waiting long enough, never quiet for an hour
         assert attempt(sprayer, f"guess{number}@state.example.gov", "x").status_code == 401
     refused = attempt(sprayer, "guess@state.example.gov", "x")
-    assert refused.status_code == 429 and refused.headers["Retry-After"] == "900"
+    assert waits_about(refused, 900)
     assert "Wait 15 minutes before trying again." in refused.get_data(as_text=True)
     time_passes(app, 3600)
     assert attempt(sprayer, committee.kr_delegate.email, PASSWORD).status_code == 302
@@ -89,7 +94,7 @@ def test_a_targeted_co_chair_still_signs_in_from_their_own_browser(app, committe
 
     # A browser the account never signed in from is slowed, whatever its address ...
     stranger = attempt(browser_at(app, "192.0.2.99"), co_chair.email, PASSWORD)
-    assert stranger.status_code == 429 and stranger.headers["Retry-After"] == "900"
+    assert waits_about(stranger, 900)
     # ... while the co-chair's own browser signs in at once, even from the address the guesses came from.
     own.environ_base["REMOTE_ADDR"] = SPRAYER
     assert attempt(own, co_chair.email, PASSWORD).status_code == 302
