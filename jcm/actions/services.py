@@ -251,24 +251,54 @@ def post_update(actor, item: ActionItem, text: str, status: str | None = None) -
 
 # --- carried over and reviewed at the next meeting ------------------------------------------------------
 
-def carried_over(meeting: Meeting) -> list[ActionItem]:
+def _carried_over(meeting: Meeting, query):
     """Action items from before this meeting that are still open, or that this meeting reviewed."""
     reviewed_here = exists().where(ActionReview.action_item_id == ActionItem.id, ActionReview.meeting_id == meeting.id)
     origin = Meeting.__table__.alias("origin")
-    query = (item_query()
-             .outerjoin(origin, origin.c.id == ActionItem.meeting_id)
-             .where(ActionItem.agreement_id == meeting.agreement_id,
-                    or_(ActionItem.meeting_id.is_(None), origin.c.start_date < meeting.start_date),
-                    ActionItem.meeting_id.is_distinct_from(meeting.id),
-                    or_(ActionItem.status.in_(OPEN_STATUSES), reviewed_here))
-             .order_by(ActionItem.due_date, ActionItem.ref))
-    return list(db.session.scalars(query).unique())
+    return (query
+            .outerjoin(origin, origin.c.id == ActionItem.meeting_id)
+            .where(ActionItem.agreement_id == meeting.agreement_id,
+                   or_(ActionItem.meeting_id.is_(None), origin.c.start_date < meeting.start_date),
+                   ActionItem.meeting_id.is_distinct_from(meeting.id),
+                   or_(ActionItem.status.in_(OPEN_STATUSES), reviewed_here))
+            .order_by(ActionItem.due_date, ActionItem.ref))
+
+
+def carried_over(meeting: Meeting) -> list[ActionItem]:
+    """Action items from before this meeting that are still open, or that this meeting reviewed."""
+    return list(db.session.scalars(_carried_over(meeting, item_query())).unique())
 
 
 def raised_at(meeting: Meeting) -> list[ActionItem]:
     """The new action items this meeting raised."""
     return list(db.session.scalars(item_query().where(ActionItem.meeting_id == meeting.id)
                                    .order_by(ActionItem.number)).unique())
+
+
+# What a meeting's page shows of each action item carried over to it or raised at it: read as plain rows (with
+# the owners' names and the focus areas in one more query each), not as items, hundreds of them at a meeting of a
+# long-running agreement.
+SHOWN_AT_MEETING = ("ref", "title", "title_ko", "due_date", "status", "focus_area_id")
+
+
+def carried_over_rows(meeting: Meeting) -> list[Row]:
+    """carried_over(meeting) as rows of the item's id and the fields SHOWN_AT_MEETING, in the same order."""
+    columns = [ActionItem.id, *(getattr(ActionItem, name) for name in SHOWN_AT_MEETING)]
+    return list(db.session.connection().execute(_carried_over(meeting, select(*columns))))
+
+
+def raised_at_rows(meeting: Meeting) -> list[Row]:
+    """raised_at(meeting) as rows of the item's id and the fields SHOWN_AT_MEETING, in the same order."""
+    columns = [ActionItem.id, *(getattr(ActionItem, name) for name in SHOWN_AT_MEETING)]
+    return list(db.session.connection().execute(select(*columns).where(ActionItem.meeting_id == meeting.id)
+                                                .order_by(ActionItem.number)))
+
+
+def focus_areas_of(area_ids: Iterable[int]) -> dict[int, Row]:
+    """These focus areas' code, titles and place in the MOU, by id."""
+    return {row.id: row for row in db.session.connection().execute(
+        select(FocusArea.id, FocusArea.code, FocusArea.title, FocusArea.title_ko, FocusArea.position)
+        .where(FocusArea.id.in_(set(area_ids))))}
 
 
 def reviews_at(meeting: Meeting) -> dict[int, ActionReview]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
 from jcm.actions.columns import REGISTER, REVIEW, card_lines, columns_of
+from jcm.actions.exports import ItemRow, Named, OwnerRow
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
 from jcm.actions.models import ActionItem
 from jcm.actions.schemas import read_filters
@@ -185,14 +187,35 @@ def _owner_value(owner) -> str:
     return f"user:{owner.user_id}" if owner.user_id else f"organization:{owner.organization_id}"
 
 
+def _shown(rows, *, with_owners: bool) -> list[ItemRow]:
+    """Rows of the fields a meeting's page shows (services.SHOWN_AT_MEETING) as items that answer for them as an
+    action item would: with their focus area and, when asked, their owners (each person or agency once, so that
+    each name is made once)."""
+    areas = services.focus_areas_of(row.focus_area_id for row in rows)
+    owners: dict[int, list[OwnerRow]] = defaultdict(list)
+    if with_owners:
+        named: dict[tuple, OwnerRow] = {}
+        for item_id, side, user_name, user_name_ko, organization_name, organization_name_ko in services.owners_of(
+                [row.id for row in rows]):
+            key = (side, user_name, user_name_ko, organization_name, organization_name_ko)
+            if key not in named:
+                named[key] = OwnerRow(
+                    side=side, user=Named(name=user_name, name_ko=user_name_ko) if user_name is not None else None,
+                    organization=(Named(name=organization_name, name_ko=organization_name_ko)
+                                  if organization_name is not None else None))
+            owners[item_id].append(named[key])
+    return [ItemRow(**row._asdict(), focus_area=areas[row.focus_area_id], owners=owners[row.id]) for row in rows]
+
+
 def meeting_page_part(meeting: Meeting, user: User) -> Markup:
     """The action items on a meeting's page: the review of those carried over to it, by focus area, where a
     secretariat records each one's outcome; and those raised at it."""
     today = date.today()
+    carried = _shown(services.carried_over_rows(meeting), with_owners=True)
     return Markup(render_template(
         "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW),
-        carried=services.group_by_focus_area(services.carried_over(meeting)), reviews=services.reviews_at(meeting),
-        raised=services.raised_at(meeting), review_form=ReviewForm(formdata=None),
+        carried=services.group_by_focus_area(carried), reviews=services.reviews_at(meeting),
+        raised=_shown(services.raised_at_rows(meeting), with_owners=False), review_form=ReviewForm(formdata=None),
         can_review=can(user, "action.review", meeting),
         can_create_action=can(user, "action.create")))
 
