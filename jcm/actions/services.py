@@ -253,7 +253,9 @@ def post_update(actor, item: ActionItem, text: str, status: str | None = None) -
 
 def _carried_over(meeting: Meeting, query):
     """Action items from before this meeting that are still open, or that this meeting reviewed."""
-    reviewed_here = exists().where(ActionReview.action_item_id == ActionItem.id, ActionReview.meeting_id == meeting.id)
+    # The items this meeting reviewed, as a list read once (one look in the reviews' index of meetings), rather than
+    # a look for each of the agreement's items.
+    reviewed_here = ActionItem.id.in_(select(ActionReview.action_item_id).where(ActionReview.meeting_id == meeting.id))
     origin = Meeting.__table__.alias("origin")
     return (query
             .outerjoin(origin, origin.c.id == ActionItem.meeting_id)
