@@ -8,7 +8,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from flask_babel import gettext as _
 from sqlalchemy import Row, and_, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from jcm.accounts.models import Organization, User
 from jcm.actions.models import (OPEN_STATUSES, REVIEW_OUTCOMES, ActionItem, ActionOwner,
@@ -275,6 +275,16 @@ def raised_at(meeting: Meeting) -> list[ActionItem]:
     """The new action items this meeting raised."""
     return list(db.session.scalars(item_query().where(ActionItem.meeting_id == meeting.id)
                                    .order_by(ActionItem.number)).unique())
+
+
+def raised_texts_at(meeting: Meeting) -> list[ActionItem]:
+    """The new action items this meeting raised, with their reference and their texts in both languages (what the
+    parity gate weighs of them) rather than their owners, focus area and meeting."""
+    return list(db.session.scalars(
+        select(ActionItem).options(load_only(ActionItem.ref, ActionItem.title, ActionItem.title_ko,
+                                             ActionItem.description, ActionItem.description_ko,
+                                             ActionItem.language_state))
+        .where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.number)))
 
 
 # What a meeting's page shows of each action item carried over to it or raised at it: read as plain rows (with
