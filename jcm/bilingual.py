@@ -293,19 +293,24 @@ def named_gaps(weighed: Iterable[Weighed], answering: Callable[[str], str]) -> l
 
     languages = {"en": pgettext("text", "English"), "ko": pgettext("text", "Korean")}
     sides = {"US": _("U.S."), "KR": _("Korean")}
+    # The sentences, translated once and filled in for each gap: a meeting's minutes may have hundreds of gaps.
+    sentences = {"missing": _("%(record)s: the %(language)s text of “%(field)s” is missing"),
+                 "stale": _("%(record)s: the %(language)s text of “%(field)s” is stale (the %(other)s text changed "
+                            "since)"),
+                 "written": _("%(record)s: the %(language)s text of “%(field)s” is not yet checked by the %(side)s "
+                              "secretariat")}
+    names: dict[tuple[type, str], str] = {}
     by_record = {id(entry.obj): entry for entry in weighed}
     found = []
     for gap in gaps(entry.obj for entry in by_record.values()):
-        words = {"record": by_record[id(gap.obj)].name, "field": text_name(type(gap.obj), gap.english),
-                 "language": languages[gap.language], "other": languages[other(gap.language)]}
-        if gap.status == "missing":
-            label = _("%(record)s: the %(language)s text of “%(field)s” is missing", **words)
-        elif gap.status == "stale":
-            label = _("%(record)s: the %(language)s text of “%(field)s” is stale (the %(other)s text changed since)",
-                      **words)
-        else:
-            label = _("%(record)s: the %(language)s text of “%(field)s” is not yet checked by the %(side)s "
-                      "secretariat", side=sides[answering(gap.language)], **words)
+        name = (type(gap.obj), gap.english)
+        if name not in names:
+            names[name] = text_name(*name)
+        words = {"record": by_record[id(gap.obj)].name, "field": names[name], "language": languages[gap.language],
+                 "other": languages[other(gap.language)]}
+        if gap.status == "written":
+            words["side"] = sides[answering(gap.language)]
+        label = sentences[gap.status] % words
         found.append(NamedGap(gap.obj.__tablename__, gap.obj.id, gap.english, gap.language, gap.status, label))
     return found
 

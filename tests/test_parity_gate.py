@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from jcm.accounts.services import get_user
+from jcm.actions.services import raised_at
 from jcm.errors import Conflict
 from jcm.extensions import db
 from jcm.meetings import services as meetings
@@ -182,7 +183,7 @@ def test_the_minutes_are_circulated_only_once_every_text_is_in_both_languages_an
         meeting = meetings.get_meeting(held_meeting)
         minutes = minutes_services.minutes_for(meeting)
         found = minutes_services.minutes_text_gaps(minutes, meeting)
-        ref = minutes_services.raised_at(meeting)[0].ref
+        ref = raised_at(meeting)[0].ref
     named = {(gap.kind, gap.field, gap.language, gap.status) for gap in found}
     assert {("minutes", "next_meeting", "ko", "missing"), ("minutes_section", "discussion", "ko", "missing"),
             ("minutes_section", "decisions", "ko", "missing"), ("progress_entry", "narrative", "ko", "missing"),

@@ -293,20 +293,49 @@ def raised_at(meeting: Meeting) -> list[ActionItem]:
     return list(db.session.scalars(_raised_at(meeting, item_query())).unique())
 
 
+def raised_texts_at(meeting: Meeting) -> list[ActionItem]:
+    """The new action items this meeting raised, with their reference and their texts in both languages (what the
+    parity gate weighs of them) rather than their owners, focus area and meeting."""
+    return list(db.session.scalars(
+        select(ActionItem).options(load_only(ActionItem.ref, ActionItem.title, ActionItem.title_ko,
+                                             ActionItem.description, ActionItem.description_ko,
+                                             ActionItem.language_state))
+        .where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.number)))
+
+
+# What a meeting's page shows of each action item carried over to it or raised at it: read as plain rows (with
+# the owners' names and the focus areas in one more query each), not as items, hundreds of them at a meeting of a
+# long-running agreement.
+SHOWN_AT_MEETING = ("ref", "title", "title_ko", "due_date", "status", "focus_area_id")
+
+
+def focus_areas_of(area_ids: Iterable[int]) -> dict[int, Row]:
+    """These focus areas' code, titles and place in the MOU, by id."""
+    return {row.id: row for row in db.session.connection().execute(
+        select(FocusArea.id, FocusArea.code, FocusArea.title, FocusArea.title_ko, FocusArea.position)
+        .where(FocusArea.id.in_(set(area_ids))))}
+
+
 def reviews_at(meeting: Meeting) -> dict[int, ActionReview]:
     return {r.action_item_id: r for r in db.session.scalars(
         select(ActionReview).where(ActionReview.meeting_id == meeting.id))}
 
 
-# The same as plain rows of every field of the item (or the review): what a document freezes of hundreds of items,
-# read without building an object for each (the session's changes not yet written are written first, as for items).
+# The same as plain rows: of the item's id and the fields named (a meeting's page: SHOWN_AT_MEETING), else of every
+# field of the item (or the review), what a document freezes of hundreds of items; read without building an object
+# for each (the session's changes not yet written are written first, as for items).
 
-def carried_over_rows(meeting: Meeting) -> list[Row]:
-    return list(db.session.execute(_carried_over(meeting, select(*ActionItem.__table__.c))))
+def _columns(fields: Iterable[str] | None) -> list:
+    return list(ActionItem.__table__.c) if fields is None else [ActionItem.id, *(getattr(ActionItem, name)
+                                                                                 for name in fields)]
 
 
-def raised_at_rows(meeting: Meeting) -> list[Row]:
-    return list(db.session.execute(_raised_at(meeting, select(*ActionItem.__table__.c))))
+def carried_over_rows(meeting: Meeting, fields: Iterable[str] | None = None) -> list[Row]:
+    return list(db.session.execute(_carried_over(meeting, select(*_columns(fields)))))
+
+
+def raised_at_rows(meeting: Meeting, fields: Iterable[str] | None = None) -> list[Row]:
+    return list(db.session.execute(_raised_at(meeting, select(*_columns(fields)))))
 
 
 def review_rows_at(meeting: Meeting) -> dict[int, Row]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from functools import partial
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import load_only, raiseload
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
 from jcm.actions.columns import REGISTER, REVIEW, card_lines, columns_of
+from jcm.actions.exports import ItemRow, Named, OwnerRow
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
 from jcm.actions.models import ActionItem
 from jcm.actions.schemas import read_filters
@@ -232,14 +234,36 @@ def _owner_value(owner) -> str:
     return f"user:{owner.user_id}" if owner.user_id else f"organization:{owner.organization_id}"
 
 
+def _shown(rows, *, with_owners: bool) -> list[ItemRow]:
+    """Rows of the fields a meeting's page shows (services.SHOWN_AT_MEETING) as items that answer for them as an
+    action item would: with their focus area and, when asked, their owners (each person or agency once, so that
+    each name is made once)."""
+    areas = services.focus_areas_of(row.focus_area_id for row in rows)
+    owners: dict[int, list[OwnerRow]] = defaultdict(list)
+    if with_owners:
+        people, agencies = services.people_labels(), services.agency_labels()
+        named: dict[tuple, OwnerRow] = {}
+        for item_id, side, user_id, organization_id in services.owners_of([row.id for row in rows]):
+            key = (side, user_id, organization_id)
+            if key not in named:
+                user, organization = people.get(user_id), agencies.get(organization_id)
+                named[key] = OwnerRow(
+                    side=side, user=Named(name=user.name, name_ko=user.name_ko) if user else None,
+                    organization=Named(name=organization.name, name_ko=organization.name_ko) if organization else None)
+            owners[item_id].append(named[key])
+    return [ItemRow(**row._asdict(), focus_area=areas[row.focus_area_id], owners=owners[row.id]) for row in rows]
+
+
 def meeting_page_part(meeting: Meeting, user: User) -> Markup:
     """The action items on a meeting's page: the review of those carried over to it, by focus area, where a
     secretariat records each one's outcome; and those raised at it."""
     today = date.today()
+    carried = _shown(services.carried_over_rows(meeting, services.SHOWN_AT_MEETING), with_owners=True)
     return Markup(render_template(
         "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW),
-        carried=services.group_by_focus_area(services.carried_over(meeting)), reviews=services.reviews_at(meeting),
-        raised=services.raised_at(meeting), review_form=ReviewForm(formdata=None),
+        carried=services.group_by_focus_area(carried), reviews=services.reviews_at(meeting),
+        raised=_shown(services.raised_at_rows(meeting, services.SHOWN_AT_MEETING), with_owners=False),
+        review_form=ReviewForm(formdata=None),
         can_review=can(user, "action.review", meeting),
         can_create_action=can(user, "action.create")))
 

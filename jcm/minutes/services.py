@@ -12,7 +12,7 @@ from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
-from jcm.actions.services import raised_at
+from jcm.actions.services import raised_texts_at
 from jcm.audit.services import record, tracked
 from jcm.bilingual import NamedGap, Weighed, named_gaps, pairs, refuse_gaps, text_name
 from jcm.errors import Conflict, Invalid, NotFound
@@ -412,7 +412,7 @@ def minutes_texts(minutes: Minutes, meeting: Meeting) -> list[Weighed]:
         *(Weighed(attendee, _("%(name)s of the %(side)s delegation", name=localized(attendee, "name"),
                               side=delegations[attendee.side])) for attendee in attendees),
         *(Weighed(item, _("Action item %(ref)s “%(title)s”", ref=item.ref, title=localized(item, "title")))
-          for item in raised_at(meeting)),
+          for item in raised_texts_at(meeting)),
     ]
 
 

@@ -41,10 +41,10 @@ class TextCheck:
     status: str
 
 
-def agreement_of(obj: Any) -> Agreement | None:
-    """The agreement a record belongs to: its own (a meeting, an action item), its meeting's (an agenda item, the
-    minutes) or its minutes' meeting's (a record of the minutes, a progress entry, an attendee); None for a record
-    that names none."""
+def agreement_id_of(obj: Any) -> int | None:
+    """The id of the agreement a record belongs to: its own (a meeting, an action item), its meeting's (an agenda
+    item, the minutes) or its minutes' meeting's (a record of the minutes, a progress entry, an attendee); None for
+    a record that names none."""
     from jcm.meetings.models import Meeting
     from jcm.minutes.models import Minutes
 
@@ -56,6 +56,12 @@ def agreement_of(obj: Any) -> Agreement | None:
     if agreement_id is None and meeting_id is not None:
         meeting = db.session.get(Meeting, meeting_id)
         agreement_id = meeting.agreement_id if meeting is not None else None
+    return agreement_id
+
+
+def agreement_of(obj: Any) -> Agreement | None:
+    """The agreement a record belongs to (agreement_id_of); None for a record that names none."""
+    agreement_id = agreement_id_of(obj)
     return db.session.get(Agreement, agreement_id) if agreement_id is not None else None
 
 

@@ -4,7 +4,7 @@ make (templates/_bilingual.html shows them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
@@ -96,6 +96,18 @@ class Reader:
     user: Any
     may_check: bool
     answering: dict[str, str]
+    # The side that answers for each language in each agreement the page's records belong to, by its id: read once
+    # a request, not once a record (nothing holds the agreement between two records, so the session would read it
+    # again from the database for each).
+    answering_in: dict[int | None, dict[str, str]] = field(default_factory=dict)
+
+    def answering_for(self, obj: Any) -> dict[str, str]:
+        """The side that answers for each language in the agreement obj belongs to."""
+        agreement_id = services.agreement_id_of(obj)
+        if agreement_id not in self.answering_in:
+            self.answering_in[agreement_id] = {language: services.answering_side(language, obj)
+                                               for language in LANGUAGES}
+        return self.answering_in[agreement_id]
 
     @property
     def language(self) -> str | None:
@@ -123,7 +135,7 @@ def texts_of(obj: Any, back: str | None = None) -> RecordTexts:
     who = reader()
     kind = type(obj).__tablename__
     here = safe_next(back) or safe_next(request.full_path.rstrip("?")) or request.path
-    answering = {language: services.answering_side(language, obj) for language in LANGUAGES} if who.may_check else {}
+    answering = who.answering_for(obj) if who.may_check else {}
     for pair in pairs(type(obj)):
         state = {language: text_state(obj, pair.english, language) for language in LANGUAGES}
         check: dict[str, CheckButton | None] = {}
