@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from jcm.api import current_api_user
 from jcm.api.resources import refusals
@@ -17,7 +18,7 @@ blueprints = [search_api]
 
 
 @search_api.get("/search")
-@search_api.arguments(SearchArguments, location="query")
+@search_api.arguments(SearchArguments, location="query", unknown=RAISE)
 @search_api.response(200, SearchResultsSchema)
 @refusals(search_api, 422)
 def search(args):
