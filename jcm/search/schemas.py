@@ -6,6 +6,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from jcm.models import MAX_ID
 from jcm.search.index import KINDS
+from jcm.search.services import MAX_QUERY_LENGTH
 
 MAX_PER_PAGE = 100
 
@@ -18,7 +19,7 @@ class SearchArguments(Schema):
         "description": "words, in English or Korean, at most 200 characters: each must be found in one text of a "
                        "record, as written (never a query language), in either case and with or without accents; "
                        "Hangul with or without the spaces between words (우주항공 finds 우주항공청). A word of one "
-                       "character alone is refused."})
+                       "character alone is refused.", "maxLength": MAX_QUERY_LENGTH, "example": "우주항공"})
     kind = fields.Str(validate=validate.OneOf(list(KINDS)), metadata={"description": "only records of this kind"})
     page = fields.Int(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
     per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE),
