@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import Float, Integer, case, column, distinct, func, or_, select, text
+from sqlalchemy import Float, Integer, case, column, func, or_, select, text
 from sqlalchemy.orm import joinedload
 
 from jcm.actions.models import ActionItem, ActionUpdate
@@ -138,7 +138,8 @@ def _hits(words: list[str], kinds: list[str], side: str | None):
         query = select(entry.c.id, entry.c.kind, entry.c.object_id, entry.c.weight, entry.c.language,
                        score.label("score")).where(
             *visible, *(entry.c.folded.contains(word, autoescape=True) for word in words))
-    return query.cte("hits")
+    # Materialized: each match scored once, however often the ranking below reads its score.
+    return query.cte("hits").prefix_with("MATERIALIZED")
 
 
 def search(user, query: str | None, kind: str | None = None, page: int = 1, per_page: int = 20,
@@ -154,29 +155,39 @@ def search(user, query: str | None, kind: str | None = None, page: int = 1, per_
     if not kinds or (kind is not None and kind not in kinds):
         return Found(typed, words, counts, kind, [], page, per_page)
     hits = _hits(words, kinds, getattr(user, "side", None))
-    for name, count in db.session.execute(select(hits.c.kind, func.count(distinct(hits.c.object_id)))
-                                          .group_by(hits.c.kind)):
-        counts[name] = count
+    # One statement: each record's best entry (n = 1); its rank in its kind (k) and overall (g); how many of each
+    # kind (total). The rows returned are the page's, and the first of each kind, which carries its kind's count.
     preferred = case((hits.c.language == language, 0), else_=1)
     best = select(hits, func.row_number().over(
         partition_by=(hits.c.kind, hits.c.object_id),
         order_by=(hits.c.weight.desc(), hits.c.score, preferred, hits.c.id)).label("n")).subquery("best")
-    entry = SearchEntry.__table__
-    firsts = select(best, func.row_number().over(
-        partition_by=best.c.kind, order_by=(best.c.weight.desc(), best.c.score, best.c.object_id.desc())
-    ).label("k")).where(best.c.n == 1).subquery("firsts")
-    order = case({name: position for position, name in enumerate(KINDS)}, value=firsts.c.kind)
-    page_query = (select(entry.c.id, entry.c.kind, entry.c.object_id, entry.c.field, entry.c.language, entry.c.text,
-                         entry.c.meeting_id, entry.c.agenda_item_id, entry.c.action_item_id)
-                  .join_from(firsts, entry, entry.c.id == firsts.c.id)
-                  .where(*([firsts.c.kind == kind] if kind else []))
-                  .order_by(firsts.c.weight.desc(), firsts.c.score, order, firsts.c.object_id.desc()))
-    if per_kind and not kind:  # the first few of each kind
-        page_query = page_query.where(firsts.c.k <= per_kind)
+    order = case({name: position for position, name in enumerate(KINDS)}, value=best.c.kind)
+    ranking = (best.c.weight.desc(), best.c.score, order, best.c.object_id.desc())
+    firsts = select(best.c.id, best.c.kind, best.c.weight, best.c.score, best.c.object_id,
+                    func.row_number().over(partition_by=best.c.kind, order_by=ranking).label("k"),
+                    func.row_number().over(order_by=ranking).label("g"),
+                    func.count().over(partition_by=best.c.kind).label("total")
+                    ).where(best.c.n == 1).subquery("firsts")
+    start, stop = (page - 1) * per_page + 1, page * per_page
+    if kind:
+        on_page = (firsts.c.kind == kind) & firsts.c.k.between(start, stop)
+    elif per_kind:
+        on_page = firsts.c.k <= per_kind
     else:
-        page_query = page_query.limit(per_page).offset((page - 1) * per_page)
-    found = [Hit(row.kind, row.object_id, row.id, row.field, row.language, row.text, row.meeting_id,
-                 row.agenda_item_id, row.action_item_id) for row in db.session.execute(page_query)]
+        on_page = firsts.c.g.between(start, stop)
+    entry = SearchEntry.__table__
+    page_query = (select(entry.c.id, entry.c.kind, entry.c.object_id, entry.c.field, entry.c.language, entry.c.text,
+                         entry.c.meeting_id, entry.c.agenda_item_id, entry.c.action_item_id, firsts.c.total,
+                         on_page.label("on_page"))
+                  .join_from(firsts, entry, entry.c.id == firsts.c.id)
+                  .where(on_page | (firsts.c.k == 1))
+                  .order_by(firsts.c.g))
+    found = []
+    for row in db.session.execute(page_query):
+        counts[row.kind] = row.total
+        if row.on_page:
+            found.append(Hit(row.kind, row.object_id, row.id, row.field, row.language, row.text, row.meeting_id,
+                             row.agenda_item_id, row.action_item_id))
     _load_records(found)
     for hit in found:
         hit.plain, hit.spans = in_context(hit.text, words)
