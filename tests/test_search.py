@@ -5,13 +5,11 @@ words marked in context and never run as markup."""
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 import sqlalchemy as sa
 
 from jcm.extensions import db
-from tests.conftest import PASSWORD, post_form
 from tests.test_attachments_follow_the_record import PDF
 
 
@@ -370,3 +368,39 @@ def test_a_bad_page_or_kind_on_the_page_is_a_clear_422(client, auth, committee, 
     assert response.status_code == 422 and "Search in one of" in response.get_data(as_text=True)
     response = client.get("/search?q=rideshare&page=99999999999")
     assert response.status_code == 422 and "There is no such page of results." in response.get_data(as_text=True)
+
+
+# --- a database upgraded or restored ----------------------------------------------------------------------------
+
+def test_jcm_init_builds_the_index_of_a_database_upgraded_with_its_records(app, api, runner, committee, record):
+    from jcm.search.models import SearchEntry
+
+    with app.app_context():  # as a database upgraded past the search's migration holds its records, no entries
+        db.session.execute(sa.delete(SearchEntry))
+        db.session.commit()
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0, first.output
+    assert "Built the search index of" in first.output
+    assert found(api, committee.kr_delegate, "우주항공")["total"] == 3
+    again = runner.invoke(args=["init"])
+    assert again.exit_code == 0 and "Built the search index" not in again.output
+
+
+def test_a_restored_instance_finds_what_the_old_one_found(app, api, committee, record, tmp_path):
+    """Restored into the embedded database, whatever the database the archive came from."""
+    from jcm import create_app
+    from tests.conftest import app_config, close_database
+    from tests.test_backup import back_up, restore_into
+
+    token = api.token(committee.kr_delegate)
+    path = tmp_path / "jcm.zip"
+    back_up(app, path)
+    restored = create_app(app_config(f"sqlite:///{tmp_path / 'restored.sqlite3'}", tmp_path / "restored"))
+    try:
+        result = restore_into(restored, path)
+        assert result.exit_code == 0, result.output
+        answer = restored.test_client().get("/api/v1/search?q=우주항공",
+                                            headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200 and answer.get_json()["total"] == 3
+    finally:
+        close_database(restored)

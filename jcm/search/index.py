@@ -196,6 +196,16 @@ def rebuild(connection: Connection) -> dict[str, int]:
     return counts
 
 
+def fill_if_empty(connection: Connection) -> dict[str, int] | None:
+    """The index built from the records when it holds nothing while there are records to find — a database
+    upgraded past the search's migration, or restored from an archive made before it; None when nothing was done."""
+    if connection.execute(select(SearchEntry.id).limit(1)).first() is not None:
+        return None
+    if not any(connection.execute(select(kind.model.id).limit(1)).first() for kind in KINDS.values()):
+        return None
+    return rebuild(connection)
+
+
 def _note_flush(session: Session, _context) -> None:
     """After each flush: the records of a searched kind that were added, deleted or had a searched text changed."""
     changed: dict[str, set[int]] = {}
