@@ -12,6 +12,7 @@ lacks is left out of the query itself, and an entry kept for one side is found b
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -245,8 +246,6 @@ def in_context(text_: str, words: list[str], width: int = CONTEXT) -> tuple[str,
 
     The text is folded character by character as the index folds it, each folded character remembering the
     character it came from, so that a match found in the folded text marks the characters written."""
-    import unicodedata
-
     original = unicodedata.normalize("NFC", text_)
     folded, origin = [], []
     for position, character in enumerate(original):
