@@ -37,17 +37,18 @@ def import_models() -> None:
     import jcm.meetings.models  # noqa: F401
     import jcm.minutes.models  # noqa: F401
     import jcm.mou.models  # noqa: F401
+    import jcm.search.models  # noqa: F401
 
 
 # The features, each adding its pages, API resources and commands with its init_app(app), in layers: each stands on
 # those before it and imports none after it (tests/test_layers.py). Accounts come first, since every change names an
 # account as its actor; the audit trail records changes; the MOU's agreement and focus areas frame the meetings;
 # action items are raised and reviewed at meetings; minutes record a meeting and review its action items; the
-# documents print agendas and minutes; verification checks the documents. A feature lower down learns of what
+# documents print agendas and minutes; verification checks the documents; the search finds the records of them all. A feature lower down learns of what
 # happens above it only through its own signals and registries (jcm.meetings.services.agenda_agreed,
 # jcm.meetings.views.add_page_part). Their API resources appear in the OpenAPI document in this order.
 FEATURES = ("jcm.accounts", "jcm.audit", "jcm.mou", "jcm.meetings", "jcm.actions", "jcm.minutes", "jcm.texts",
-            "jcm.documents", "jcm.verification")
+            "jcm.documents", "jcm.verification", "jcm.search")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

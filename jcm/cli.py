@@ -40,6 +40,7 @@ def init_command() -> None:
 
     upgrade()
     click.echo("Database is at the newest schema.")
+    _fill_search_index()
     found, message = hangul_font_report()
     click.echo(message, err=not found)
     if db.session.scalar(select(Agreement.id).limit(1)) is None:
@@ -106,6 +107,17 @@ def restore_command(file: str) -> None:
     click.echo(f"Restored {sum(report.counts.values())} rows of {len(report.counts)} tables, "
                f"{report.files['uploads']} uploaded files and {report.files['documents']} kept documents; the "
                f"database is at revision {report.revision}.")
+    _fill_search_index()
+
+
+def _fill_search_index() -> None:
+    """The search's index, made from the records when they are there and it is not (jcm.search.index)."""
+    from jcm.search.index import fill_if_empty
+
+    with db.engine.begin() as connection:
+        counts = fill_if_empty(connection)
+    if counts is not None:
+        click.echo(f"Built the search index of {sum(counts.values())} records.")
 
 
 def init_app(app: Flask) -> None:

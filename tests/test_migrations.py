@@ -10,12 +10,14 @@ import sqlalchemy as sa
 
 from jcm import create_app
 from jcm.extensions import db
+from jcm.search.index import autogenerate_includes
 from tests.conftest import app_config, close_database
 
 
 def _differences(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True,
+                                                               "include_object": autogenerate_includes})
         differences = compare_metadata(context, db.metadata)
     close_database(app)
     return differences

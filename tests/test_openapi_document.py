@@ -31,6 +31,7 @@ OPERATIONS = [
     'GET /api/v1/meetings/{meeting_id}/proposals api_meetings 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/proposals/{number} api_meetings 200 404 default',
     'GET /api/v1/organizations api_people 200 422 default',
+    'GET /api/v1/search api_search 200 422 default',
     'GET /api/v1/texts/{kind}/{record_id} api_texts 200 404 default',
     'GET /api/v1/users api_people 200 422 default',
     'GET /api/v1/users/{user_id} api_people 200 default',
@@ -188,6 +189,11 @@ SCHEMAS = {
     "RecordIn": ['agenda_item_id', 'decisions', 'decisions_ko', 'discussion', 'discussion_ko', 'version'],
     "RecordOut": ['meeting_id', 'record', 'sha256'],
     "RecordTexts": ['answering', 'id', 'kind', 'texts'],
+    "SearchHit": [
+        'context', 'context_html', 'field', 'highlights', 'id', 'kind', 'language', 'meeting', 'meeting_id', 'title',
+        'url'
+    ],
+    "SearchResults": ['counts', 'page', 'per_page', 'query', 'results', 'total'],
     "SideApprovals": ['KR', 'US'],
     "SideAttendees": ['KR', 'US'],
     "SideNames": ['KR', 'US'],

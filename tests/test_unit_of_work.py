@@ -80,8 +80,9 @@ def test_only_the_request_boundary_and_the_command_line_commit():
     # Transactions of their own, outside any request's: bookkeeping — a token's last use (services), a sign-in's
     # last use (sessions), the count of failed sign-ins (throttle) and the audit trail's record of a refusal or a
     # failed sign-in, each of which stands whatever the request — and the backup and restore commands, which read the
-    # whole database at one moment and load an archive in one transaction.
+    # whole database at one moment and load an archive in one transaction; and the commands that build the search's
+    # index whole (`jcm search reindex`, and `jcm init` and `jcm restore` when a database has records and no index).
     apart = sorted(str(path.relative_to(package)) for path in package.rglob("*.py")
                    if re.search(r"engine\.(begin|connect)\(", path.read_text("utf-8")))
     assert apart == ["accounts/services.py", "accounts/sessions.py", "accounts/throttle.py", "audit/services.py",
-                     "backup.py"]
+                     "backup.py", "cli.py", "search/cli.py"]
