@@ -2,7 +2,7 @@
 
 The database's own full-text machinery works over these rows: on SQLite an FTS5 table with the trigram tokenizer
 (`search_fts`, whose content is this table, kept by triggers), on PostgreSQL a pg_trgm GIN index on `folded`. Both
-are made by the migration (0015), not declared here: neither is a table or an index SQLAlchemy knows how to make
+are made by the migration (0013), not declared here: neither is a table or an index SQLAlchemy knows how to make
 on the other database, and the autogeneration ignores them (jcm.search.index.autogenerate_includes)."""
 
 from __future__ import annotations
