@@ -37,6 +37,7 @@ from jcm.extensions import db
 from jcm.models import utcnow
 from jcm.mou.models import FocusArea
 from tests.conftest import PASSWORD
+from tests.perf.bench_scale import random_owners
 from tests.perf.bench_writers import Forms, gunicorn, value_of
 from tests.perf.figures import ms, sec, verdict
 
@@ -93,13 +94,7 @@ def seed_action_items(app, committee, count: int, meetings: list[int] | None = N
             owners = []
             for item_id in ids:
                 for side in ("US", "KR"):
-                    for _owner in range(rng.choice((1, 1, 2))):
-                        if rng.random() < 0.6:
-                            owners.append({"action_item_id": item_id, "side": side,
-                                           "user_id": rng.choice(people[side]), "organization_id": None})
-                        else:
-                            owners.append({"action_item_id": item_id, "side": side, "user_id": None,
-                                           "organization_id": rng.choice(agencies[side])})
+                    owners += random_owners(rng, item_id, side, people, agencies)
             db.session.execute(insert(ActionOwner), owners)
         db.session.commit()
 

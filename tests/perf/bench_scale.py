@@ -107,6 +107,19 @@ def _status(age: int | None, rng: random.Random) -> str:
     return rng.choices(("open", "in_progress", "done", "dropped"), weights)[0]
 
 
+def random_owners(rng: random.Random, item_id: int, side: str, people: dict, agencies: dict) -> list[dict]:
+    """One or two owners of an item on a side, people more often than agencies, as committees assign them."""
+    owners = []
+    for _owner in range(rng.choice((1, 1, 2))):
+        if rng.random() < 0.6:
+            owners.append({"action_item_id": item_id, "side": side, "user_id": rng.choice(people[side]),
+                           "organization_id": None})
+        else:
+            owners.append({"action_item_id": item_id, "side": side, "user_id": None,
+                           "organization_id": rng.choice(agencies[side])})
+    return owners
+
+
 def seed(app, committee_ids: dict, scale: Scale, seed_: int = 12) -> dict:
     """The committee's meetings, agendas, minutes and action items at `scale`, inserted in bulk. Returns the ids the
     benchmark loads: the meeting with about scale.carried items carried over, an action item of it, and counts."""
@@ -271,13 +284,7 @@ def seed(app, committee_ids: dict, scale: Scale, seed_: int = 12) -> dict:
                     owners.append({"action_item_id": item_id, "side": side, "user_id": committee_ids["us_delegate"],
                                    "organization_id": None})
                     continue
-                for _owner in range(rng.choice((1, 1, 2))):
-                    if rng.random() < 0.6:
-                        owners.append({"action_item_id": item_id, "side": side,
-                                       "user_id": rng.choice(people[side]), "organization_id": None})
-                    else:
-                        owners.append({"action_item_id": item_id, "side": side, "user_id": None,
-                                       "organization_id": rng.choice(agencies[side])})
+                owners += random_owners(rng, item_id, side, people, agencies)
         db.session.execute(insert(ActionOwner), owners)
 
         review_rows, updates = [], []
