@@ -29,14 +29,10 @@ from __future__ import annotations
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import requests
 from flask import Flask
@@ -55,11 +51,10 @@ from jcm.minutes.models import Attendee, Minutes, MinutesSection, ProgressEntry,
 from jcm.models import utcnow
 from jcm.mou.models import FocusArea
 from tests.conftest import PASSWORD, app_config, post_form
-from tests.perf.bench_writers import Forms, free_port, log_tail, percentile, value_of
+from tests.perf.bench_writers import WORKERS, Forms, percentile, serve, value_of
 from tests.perf.figures import ms
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKERS = 2  # gunicorn's, for JCM and the bare app alike
 TIMEOUT = 300
 
 
@@ -371,31 +366,9 @@ def bare_app() -> Flask:
     return app
 
 
-@contextmanager
-def gunicorn(spec: str, folder: Path, env: dict | None = None) -> Iterator[str]:
+def gunicorn(spec: str, folder: Path, env: dict | None = None):
     """`spec` (JCM's create_app() or the bare app) under gunicorn, 2 sync workers, until the block ends."""
-    folder.mkdir(parents=True, exist_ok=True)
-    port, log = free_port(), folder / "gunicorn.log"
-    env = {**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-         "--timeout", str(TIMEOUT), "--error-logfile", str(log), spec],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(f"{url}/healthz", timeout=10).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, log_tail(log)
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    return serve(spec, folder, env, timeout=TIMEOUT)
 
 
 def signed_in(base: str, email: str) -> requests.Session:

@@ -133,16 +133,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, folder: Path, threads: int = 1) -> Iterator[tuple[str, Path]]:
-    """JCM under gunicorn, on the test database, until the block ends: sync workers (gunicorn's default), or with
-    `threads` > 1 threaded ones, which put more writers on the database at once."""
+def serve(spec: str, folder: Path, env: dict | None = None, threads: int = 1, timeout: int = 120) -> Iterator[str]:
+    """`spec` (JCM's create_app() or a bare app) under gunicorn, 2 workers, until the block ends: sync workers
+    (gunicorn's default), or threaded ones with `threads` > 1."""
+    folder.mkdir(parents=True, exist_ok=True)
     port, log = free_port(), folder / "gunicorn.log"
-    env = {**os.environ, "JCM_DATABASE_URL": database_url, "JCM_INSTANCE_PATH": str(folder / "instance"),
-           "JCM_SECRET_KEY": "writers-in-parallel", "JCM_PREPARE_DOCUMENTS": "false",
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "120", "--threads", str(threads), "--error-logfile", str(log), "jcm:create_app()"],
+         "--timeout", str(timeout), "--threads", str(threads), "--error-logfile", str(log), spec],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -155,10 +154,20 @@ def gunicorn(database_url: str, folder: Path, threads: int = 1) -> Iterator[tupl
                 pass
             assert process.poll() is None and time.monotonic() < deadline, log_tail(log)
             time.sleep(0.2)
-        yield url, log
+        yield url
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+@contextmanager
+def gunicorn(database_url: str, folder: Path, threads: int = 1) -> Iterator[tuple[str, Path]]:
+    """JCM under gunicorn, on the test database, until the block ends: with threads, more writers on the database
+    at once."""
+    env = {"JCM_DATABASE_URL": database_url, "JCM_INSTANCE_PATH": str(folder / "instance"),
+           "JCM_SECRET_KEY": "writers-in-parallel", "JCM_PREPARE_DOCUMENTS": "false"}
+    with serve("jcm:create_app()", folder, env, threads) as url:
+        yield url, folder / "gunicorn.log"
 
 
 def log_tail(log: Path, lines: int = 60) -> str:
