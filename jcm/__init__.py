@@ -44,11 +44,12 @@ def import_models() -> None:
 # those before it and imports none after it (tests/test_layers.py). Accounts come first, since every change names an
 # account as its actor; the audit trail records changes; the MOU's agreement and focus areas frame the meetings;
 # action items are raised and reviewed at meetings; minutes record a meeting and review its action items; the
-# documents print agendas and minutes; verification checks the documents; the search finds the records of them all. A feature lower down learns of what
-# happens above it only through its own signals and registries (jcm.meetings.services.agenda_agreed,
-# jcm.meetings.views.add_page_part). Their API resources appear in the OpenAPI document in this order.
+# documents print agendas and minutes; verification checks the documents; the search finds the records of them all;
+# the dashboard reads them across meetings. A feature lower down learns of what happens above it only through its
+# own signals and registries (jcm.meetings.services.agenda_agreed, jcm.meetings.views.add_page_part). Their API
+# resources appear in the OpenAPI document in this order.
 FEATURES = ("jcm.accounts", "jcm.audit", "jcm.mou", "jcm.meetings", "jcm.actions", "jcm.minutes", "jcm.texts",
-            "jcm.documents", "jcm.verification", "jcm.search")
+            "jcm.documents", "jcm.verification", "jcm.search", "jcm.dashboard")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
