@@ -253,12 +253,14 @@ def _preparing(lang: str) -> Response:
 DRAFT_SETTINGS = "draft"
 
 
-def _draft_pdf(record: dict[str, Any], print_html: Callable[[], str], lang: str, filename: str) -> Response:
+def _draft_pdf(record: dict[str, Any], print_html: Callable[[], str], lang: str, filename: str,
+               settings: str = DRAFT_SETTINGS) -> Response:
     """A draft's PDF, rendered once per content: read from the draft cache by the digest of its record, so that a
-    draft already rendered is served without printing its HTML again; `print_html` prints it when it is not."""
+    draft already rendered is served without printing its HTML again; `print_html` prints it when it is not.
+    `settings` adds to the key what else shapes it (a document printed by a template outside documents/)."""
     base_url = request.url_root
     cache = draft_cache()
-    key = draft_key(digest_of(record), lang, base_url, DRAFT_SETTINGS)
+    key = draft_key(digest_of(record), lang, base_url, settings)
     data = cache.get(key, lang)
     if data is not None:
         return _document_response(data, "application/pdf", lang, filename)
