@@ -305,3 +305,38 @@ def test_bad_input_is_a_clear_422_for_people_and_programs(client, auth, api, com
 def test_the_mou_page_links_to_the_report(client, auth, committee):
     auth.login(committee.us_delegate)
     assert 'href="/reports/implementation.html' in client.get("/mou").get_data(as_text=True)
+
+
+# --- speed --------------------------------------------------------------------------------------------------------
+
+def test_the_report_is_read_with_as_many_statements_whatever_it_holds(app, committee, history, make_meeting,
+                                                                       make_action_item):
+    from sqlalchemy import event
+
+    from jcm.dashboard.report import ReportFilters, implementation_report
+
+    def statements() -> int:
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        with app.test_request_context():
+            reader = get_user(committee.kr_observer.id)
+            implementation_report(reader, ReportFilters(), date.today())  # adopted texts read once, then kept
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                implementation_report(reader, ReportFilters(), date.today())
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    before = statements()
+    for ordinal, day in ((13, "2026-06-10"), (14, "2026-09-10")):
+        meeting_id = make_meeting(ordinal=ordinal, start_date=day, status="held")
+        with app.app_context():
+            us = person(committee, "us_secretariat")
+            minutes = services.open_minutes(us, get_meeting(meeting_id))
+            services.save_section(us, services.ordered_sections(minutes)[3], DISCUSSION, DECISIONS, 1,
+                                  discussion_ko=DISCUSSION_KO, decisions_ko=DECISIONS_KO)
+            services.save_progress(us, minutes, _area(app, "A.1"), "completed", "Done.", narrative_ko="완료.")
+            db.session.commit()
+        make_action_item(title=f"Follow-up of the {ordinal}th meeting", focus_area="B.4", due_date="2026-07-31")
+    assert statements() == before

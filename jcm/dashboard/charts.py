@@ -36,7 +36,7 @@ def _text(x: float, y: float, words: str, size: float = 8, anchor: str = "start"
 def status_strip(rows: Sequence[dict[str, Any]], meetings: Sequence[dict[str, Any]], title: str) -> Markup:
     """Each focus area's status (rows) at each meeting (columns, by reference): its word on its colour, marked * and
     outlined in dashes when it comes from minutes not yet adopted, "—" where a meeting recorded none."""
-    label_width, cell_width, cell_height, head = 52, 66, 18, 14
+    label_width, cell_width, cell_height, head = 60, 84, 22, 16
     width = label_width + cell_width * min(max(len(meetings), 1), PER_ROW)
     blocks = [meetings[n:n + PER_ROW] for n in range(0, len(meetings), PER_ROW)] or [[]]
     body: list[str] = []
@@ -45,10 +45,10 @@ def status_strip(rows: Sequence[dict[str, Any]], meetings: Sequence[dict[str, An
         offset = block_number * PER_ROW
         for column, meeting in enumerate(block):
             x = label_width + column * cell_width + cell_width / 2
-            body.append(_text(x, y + 10, meeting["ref"], 7.5, "middle", "bold", "#333"))
+            body.append(_text(x, y + 11, meeting["ref"], 9, "middle", "bold", "#333"))
         y += head
         for row in rows:
-            body.append(_text(0, y + 12, row["code"], 8, weight="bold"))
+            body.append(_text(0, y + 15, row["code"], 9.5, weight="bold"))
             for column in range(len(block)):
                 cell = row["statuses"][offset + column]
                 status = cell["status"]
@@ -59,7 +59,7 @@ def status_strip(rows: Sequence[dict[str, Any]], meetings: Sequence[dict[str, An
                 words = str(PROGRESS_STATUS_LABELS[status]) if status else "—"
                 if cell["provisional"]:
                     words += " *"
-                body.append(_text(x + cell_width / 2, y + 12, words, 7, "middle"))
+                body.append(_text(x + cell_width / 2, y + 14.5, words, 8.5, "middle"))
             y += cell_height
         y += 6
     return _svg(width, y, title, body, "chart chart--strip")
