@@ -17,7 +17,7 @@ from jcm.extensions import db
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
 from tests.conftest import complete_both_texts
-from tests.test_agenda_document import BROWSER, pdf_text
+from tests.test_agenda_document import BROWSER, assert_reads_as_a_korean_document, pdf_text
 from tests.test_dashboard_records import _decided
 from tests.test_document_cache import counting_renders
 from tests.test_minutes import DECISIONS, DECISIONS_KO, DISCUSSION, DISCUSSION_KO, _area, person
@@ -73,10 +73,10 @@ def history(app, committee, make_meeting, make_action_item):
         nrf = db.session.scalar(select(Organization.id).where(Organization.acronym == "NRF"))
         db.session.commit()
     overdue = make_action_item(title="Share the quantum testbed list", title_ko="양자 테스트베드 목록 공유",
-                               focus_area="A.1", due_date="2026-06-30",
+                               focus_area="A.1", due_date="2026-06-30", meeting_id=twelfth,
                                owners={"US": [{"user_id": committee.us_delegate.id}], "KR": [{"organization_id": nrf}]})
     done = make_action_item(title="Name the workshop's organisers", title_ko="워크숍 조직위원 지명", focus_area="A.1",
-                            due_date="2026-09-30")
+                            due_date="2026-09-30", meeting_id=twelfth)
     open_ = make_action_item(title="Draft the quantum roadmap", title_ko="양자 로드맵 초안 작성", focus_area="B.4",
                              due_date="2099-12-31")
     with app.app_context():
@@ -124,6 +124,7 @@ def test_the_korean_text_is_korean_and_names_korea_first(client, auth, committee
     assert DRAFT_DECISION_KO in page and "양자 테스트베드 목록 공유" in page
     assert "데이비드 오카포" in page and "한국연구재단" in page
     assert '<html lang="ko">' in response.get_data(as_text=True)
+    assert_reads_as_a_korean_document(response.get_data(as_text=True))
 
 
 def test_the_parallel_text_sets_the_english_beside_the_korean(client, auth, committee, history):
@@ -287,6 +288,7 @@ def test_a_visitor_without_a_session_or_token_is_refused(client, committee, hist
     ({"to": "yesterday"}, "“yesterday” is not a date (YYYY-MM-DD)."),
     ({"area": "Z.9"}, "The MOU has no area with the code Z.9."),
     ({"area": "%3Cb%3EA%3C/b%3E"}, "The MOU has no area with the code &lt;b&gt;A&lt;/b&gt;."),
+    ({"area": "A" * 5000}, "The MOU has no area with the code " + "A" * 40 + "…."),
     ({"lang": "fr"}, "Documents are printed in English (lang=en), in Korean (lang=ko) or in both side by side"),
 ])
 def test_bad_input_is_a_clear_422_for_people_and_programs(client, auth, api, committee, history, args, words):

@@ -86,7 +86,7 @@ def implementation_report(user, filters: ReportFilters, today: date) -> dict[str
                                            FocusArea.title_ko, FocusArea.depth)
                                     .where(FocusArea.agreement_id == agreement_id)
                                     .order_by(FocusArea.position)).all())
-    unknown = [code for code in filters.areas if code not in tree.by_code]
+    unknown = [code if len(code) <= 40 else f"{code[:40]}…" for code in filters.areas if code not in tree.by_code]
     if unknown:
         raise Invalid(_("The MOU has no area with the code %(codes)s.", codes=", ".join(unknown)), field="area")
     chosen = [tree.by_code[code] for code in filters.areas] or [row for row in tree.rows if row.depth == 0]
