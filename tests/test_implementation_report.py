@@ -211,7 +211,10 @@ def test_the_charts_are_inline_svg_with_words_and_no_script(app, client, auth, c
     assert len(charts) >= 3  # the sides' bars, and a strip for each of areas A and B
     for chart in charts:
         assert "<script" not in chart and "href" not in chart and "<title>" in chart and 'role="img"' in chart
+    strip = next(chart for chart in charts if "chart--strip" in chart)
+    assert "<desc>A.1: JCM11 On track, JCM12 At risk *</desc>" in strip  # what a screen reader says of it
     bars = next(chart for chart in charts if "chart--bars" in chart)
+    assert "<desc>United States: Done in the period 1, Open 2, Overdue 1; Republic of Korea:" in bars
     assert "United States" in bars and "Overdue" in bars and "Done in the period" in bars
     with app.test_request_context("/reports/implementation.pdf"):
         from flask_babel import force_locale

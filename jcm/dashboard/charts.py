@@ -21,10 +21,11 @@ BARS = {"done": "#4d7f5a", "open": "#6b7f99", "overdue": "#a33a3a"}
 PER_ROW = 8  # meetings in one row of a strip; more go on further rows
 
 
-def _svg(width: int, height: int, title: str, body: Iterable[str], classes: str = "chart") -> Markup:
+def _svg(width: int, height: int, title: str, description: str, body: Iterable[str], classes: str) -> Markup:
+    """The chart, named by its title and described in words (what a screen reader says of an image), then drawn."""
     return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="{classes}" role="img" viewBox="0 0 {width} {height}" '
                   f'width="{width}" height="{height}" font-family="{SANS}">'
-                  f"<title>{escape(title)}</title>{''.join(body)}</svg>")
+                  f"<title>{escape(title)}</title><desc>{escape(description)}</desc>{''.join(body)}</svg>")
 
 
 def _text(x: float, y: float, words: str, size: float = 8, anchor: str = "start", weight: str = "normal",
@@ -40,6 +41,13 @@ def status_strip(rows: Sequence[dict[str, Any]], meetings: Sequence[dict[str, An
     width = label_width + cell_width * min(max(len(meetings), 1), PER_ROW)
     blocks = [meetings[n:n + PER_ROW] for n in range(0, len(meetings), PER_ROW)] or [[]]
     body: list[str] = []
+    said = []
+    for row in rows:
+        cells = []
+        for meeting, cell in zip(meetings, row["statuses"]):
+            words = str(PROGRESS_STATUS_LABELS[cell["status"]]) if cell["status"] else "—"
+            cells.append(f"{meeting['ref']} {words}{' *' if cell['provisional'] else ''}")
+        said.append(f"{row['code']}: {', '.join(cells)}")
     y = 0
     for block_number, block in enumerate(blocks):
         offset = block_number * PER_ROW
@@ -62,7 +70,7 @@ def status_strip(rows: Sequence[dict[str, Any]], meetings: Sequence[dict[str, An
                 body.append(_text(x + cell_width / 2, y + 14.5, words, 8.5, "middle"))
             y += cell_height
         y += 6
-    return _svg(width, y, title, body, "chart chart--strip")
+    return _svg(width, y, title, "; ".join(said), body, "chart chart--strip")
 
 
 def side_bars(counts: dict[str, dict[str, int]], sides: Sequence[str], side_names: dict[str, str],
@@ -73,6 +81,8 @@ def side_bars(counts: dict[str, dict[str, int]], sides: Sequence[str], side_name
     label_width, bar_space, bar_height = 130, 300, 12
     largest = max([counts[side][kind] for side in sides for kind, _words in kinds] + [1])
     body: list[str] = []
+    said = [f"{side_names[side]}: " + ", ".join(f"{words} {counts[side][kind]}" for kind, words in kinds)
+            for side in sides]
     y = 0
     for side in sides:
         body.append(_text(0, y + 10, side_names[side], 8.5, weight="bold"))
@@ -87,4 +97,4 @@ def side_bars(counts: dict[str, dict[str, int]], sides: Sequence[str], side_name
             body.append(_text(label_width + length + 4, y + 9.5, str(value), 8, weight="bold"))
             y += bar_height + 2
         y += 6
-    return _svg(label_width + bar_space + 30, y, title, body, "chart chart--bars")
+    return _svg(label_width + bar_space + 30, y, title, "; ".join(said), body, "chart chart--bars")
