@@ -110,6 +110,7 @@ def test_a_co_chair_reads_each_areas_status_decisions_and_overdue_items_in_engli
     assert "National Research Foundation of Korea" in page
     assert "Name the workshop&#39;s organisers" in page
     assert "Provisional" in page and "JCM12" in page
+    assert "Action items: 1 done in the period, 1 open, of which 1 overdue." in page  # area A
 
 
 def test_the_korean_text_is_korean_and_names_korea_first(client, auth, committee, history):
@@ -187,6 +188,11 @@ def test_areas_chosen_are_the_only_ones_reported(client, auth, committee, histor
     assert "Draft the quantum roadmap" not in page  # open, not overdue: counted, not listed
     assert "Share the quantum testbed list" not in page  # an A.1 item
     assert DECISIONS[0] not in page  # taken under the A.1 item
+    assert "Action items: 0 done in the period, 1 open, of which 0 overdue." in page
+    counts = re.search(r'<table class="review__table report__counts">.*?</table>', page).group(0)
+    assert re.sub(r"<[^>]+>", " ", counts).split() == [
+        "Side", "Done", "in", "the", "period", "Open", "Overdue", "United", "States", "0", "1", "0",
+        "Republic", "of", "Korea", "0", "1", "0"]
     everything = text_of(client.get(report(lang="en")))  # every area of cooperation
     assert 'id="area-A"' in everything and 'id="area-B"' in everything and 'id="area-B.4"' not in everything
 
