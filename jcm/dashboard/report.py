@@ -21,7 +21,7 @@ from sqlalchemy import and_, func, or_, select
 from jcm.actions.models import OPEN_STATUSES, ActionItem, ActionUpdate
 from jcm.actions.services import agency_labels, owners_of, people_labels
 from jcm.dashboard.services import recorded
-from jcm.documents.records import _governments
+from jcm.documents.records import governments
 from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import Meeting
@@ -100,7 +100,7 @@ def implementation_report(user, filters: ReportFilters, today: date) -> dict[str
     return {
         "schema": REPORT_SCHEMA,
         "agreement": agreement_facts(agreement),
-        "governments": _governments(agreement_id),
+        "governments": governments(agreement_id),
         "period": {"from": iso(start), "to": iso(end)},
         "as_of": iso(today),
         "areas_asked": list(filters.areas),

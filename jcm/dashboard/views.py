@@ -14,7 +14,7 @@ from jcm.dashboard import charts
 from jcm.dashboard.report import implementation_report, read_filters
 from jcm.documents.frame import Frame, page_label
 from jcm.documents.pdfs import files_digest
-from jcm.documents.views import DRAFT_SETTINGS, _document_response, _draft_pdf, document_language
+from jcm.documents.views import DRAFT_SETTINGS, document_response, draft_pdf, document_language
 from jcm.errors import JCMError
 from jcm.text import render_markdown
 from jcm.web import reader
@@ -61,7 +61,7 @@ def _report() -> tuple[dict[str, Any], str]:
 @_bad_input_as_json_for_programs
 def implementation_report_html():
     record, lang = _report()
-    return _document_response(report_html(record, lang), "text/html", lang)
+    return document_response(report_html(record, lang), "text/html", lang)
 
 
 @bp.get("/reports/implementation.pdf", endpoint="implementation_report_pdf")
@@ -73,5 +73,5 @@ def implementation_report_pdf():
     template = Path(current_app.root_path, current_app.template_folder or "templates", REPORT_TEMPLATE)
     settings = f"{DRAFT_SETTINGS} report {files_digest('jcm-implementation-report', [template])}"
     filename = f"implementation-report-{period['from']}-{period['to']}-{lang}.pdf"
-    return _draft_pdf(record, lambda: report_html(record, lang), lang, filename, settings=settings)
+    return draft_pdf(record, lambda: report_html(record, lang), lang, filename, settings=settings)
 
