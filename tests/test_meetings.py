@@ -378,7 +378,7 @@ def _agree(client, meeting_id, version=None):
     if version is None:
         version = re.search(r'name="agenda_version" type="hidden" value="(\d+)"',
                             client.get(page).get_data(as_text=True)).group(1)
-    return post_form(client, f"{page}/agree", {"agenda_version": str(version)}, page=page)
+    return post_form(client, f"{page}/agree", {"agenda_version": str(version), "confirmed": "y"}, page=page)
 
 
 def test_the_agenda_is_agreed_when_both_sides_have_agreed_it(app, client, auth, committee, make_meeting):

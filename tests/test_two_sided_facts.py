@@ -145,7 +145,8 @@ def test_korea_proposes_cancelling_an_agreed_meeting_and_it_is_cancelled_when_th
     theirs = us.get(f"/meetings/{agreed_meeting}").get_data(as_text=True)
     assert TYPHOON in theirs and "/proposals/1/confirm" in theirs and "/proposals/1/decline" in theirs
     assert "/proposals/1/withdraw" not in theirs
-    confirmed = us.post(f"/meetings/{agreed_meeting}/proposals/1/confirm", data={"csrf_token": us_token})
+    confirmed = us.post(f"/meetings/{agreed_meeting}/proposals/1/confirm",
+                        data={"csrf_token": us_token, "confirmed": "y"})
     assert confirmed.status_code == 302
     assert meeting_of(app, agreed_meeting).status == "cancelled"
     trail = audit_of(app, agreed_meeting)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -12,6 +13,7 @@ from jcm.accounts.forms import AccountForm, EmptyForm, LoginForm, PasswordForm, 
 from jcm.accounts.models import ApiToken, User
 from jcm.errors import Invalid, NotFound, TooManyAttempts
 from jcm.extensions import db, login_manager
+from jcm.forms import ConfirmForm, not_confirmed
 from jcm.i18n import _safe_next
 from jcm.labels import choices
 from jcm.models import SIDES
@@ -183,8 +185,11 @@ def account():
         status = 422
     return render_template("accounts/account.html", user=user, profile=profile, password=password,
                            token_form=token_form, new_token=new_token, tokens=services.tokens_of(user),
-                           revoke_form=EmptyForm(), sign_ins=sessions.open_sessions(user),
+                           revoke_form=EmptyForm(), revoking=REVOKING, sign_ins=sessions.open_sessions(user),
                            is_current=lambda record: sessions.is_current(record, user)), status
+
+
+REVOKING = _l("Programs that use this token lose their access at once; a revoked token cannot be used again.")
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
@@ -194,10 +199,10 @@ def revoke_token(token_id: int):
     if token is None:
         raise NotFound(_("There is no such token."))
     require(actor(), "token.manage", token.user)
-    form = EmptyForm()
-    if form.validate_on_submit():
-        services.revoke_token(actor(), token)
-        flash(_("The token %(prefix)s… has been revoked.", prefix=token.prefix), "success")
+    if token.revoked_at is None and not ConfirmForm().validate_on_submit():
+        raise Invalid(not_confirmed(REVOKING), field="confirmed")
+    services.revoke_token(actor(), token)
+    flash(_("The token %(prefix)s… has been revoked.", prefix=token.prefix), "success")
     if token.user_id != current_user.id:
         return redirect(url_for("accounts.edit_user", user_id=token.user_id))
     return redirect(url_for("accounts.account"))
@@ -271,5 +276,5 @@ def edit_user(user_id: int):
             return redirect(url_for("accounts.users"))
         form.version.data = str(user.version)  # sending again now overwrites knowingly
     return render_template("accounts/user_form.html", form=form, user=user, tokens=services.tokens_of(user),
-                           revoke_form=EmptyForm()), form_status(form)
+                           revoke_form=EmptyForm(), revoking=REVOKING), form_status(form)
 

@@ -652,6 +652,12 @@ def last_agreed_snapshot(meeting: Meeting) -> AgendaSnapshot | None:
                              .order_by(AgendaSnapshot.agenda_version.desc()).limit(1))
 
 
+def in_agreed_agenda(item: AgendaItem) -> bool:
+    """Whether the item stands in the last version of the agenda both sides agreed: removing it is a final act."""
+    agreed = last_agreed_snapshot(item.meeting)
+    return agreed is not None and any(row.get("id") == item.id for row in agreed.content or [])
+
+
 @dataclass
 class AgendaChange:
     kind: str  # added | removed | changed | moved
