@@ -338,7 +338,8 @@ def delete_item(item_id: int):
             flash(_("“%(title)s” has been removed from the agenda.", title=title), "success")
     elif form.is_submitted():
         flash(not_confirmed(REMOVING_AGREED), "error")
-        return _item_page(_item_form(item.meeting, item, stored=True), item.meeting, item, 422)
+        meeting = services.get_meeting(meeting_id)
+        return _item_page(_item_form(meeting, item, stored=True), meeting, item, 422)
     return redirect(url_for("meetings.show", meeting_id=meeting_id))
 
 
