@@ -20,8 +20,7 @@ from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
 from tests.conftest import post_form
-from tests.test_minutes_pages import circulate, minutes_page, record_progress, sections  # noqa: F401
-from tests.test_two_sided_facts import agreed_meeting  # noqa: F401
+from tests.test_minutes_pages import circulate, minutes_page, record_progress
 
 SKIPPED = "Nothing has been done: tick the box to confirm that you understand what this does."
 
@@ -35,7 +34,7 @@ def _box(page: str, key: str) -> str:
 
 
 def test_a_co_chair_adopts_only_after_ticking_that_adoption_locks_the_minutes(app, client, auth, committee,
-                                                                             held_meeting, sections):  # noqa: F811
+                                                                             held_meeting):
     record_progress(app, committee, held_meeting)
     circulate(app, committee, held_meeting)
     with app.app_context():
@@ -61,8 +60,7 @@ def test_a_co_chair_adopts_only_after_ticking_that_adoption_locks_the_minutes(ap
         assert len(services.minutes_for(get_meeting(held_meeting)).approvals) == 1
 
 
-def test_the_korean_co_chair_reads_the_consequence_in_korean(app, client, auth, committee, held_meeting,
-                                                            sections):  # noqa: F811
+def test_the_korean_co_chair_reads_the_consequence_in_korean(app, client, auth, committee, held_meeting):
     record_progress(app, committee, held_meeting)
     circulate(app, committee, held_meeting)
     auth.login(committee.kr_co_chair)
@@ -89,7 +87,7 @@ def test_agreeing_the_agenda_states_that_a_later_change_needs_both_sides(app, cl
 
 
 def test_removing_an_item_both_sides_agreed_asks_first_and_a_new_item_does_not(app, client, auth, committee,
-                                                                              agreed_meeting, api):  # noqa: F811
+                                                                              agreed_meeting, api):
     with app.app_context():
         agreed_item = next(item.id for item in get_meeting(agreed_meeting, with_agenda=True).items
                            if item.title == "Site visit")
