@@ -15,7 +15,7 @@ from jcm.errors import Invalid, NotFound, TooManyAttempts
 from jcm.extensions import db, login_manager
 from jcm.forms import ConfirmForm, not_confirmed
 from jcm.i18n import _safe_next
-from jcm.labels import choices
+from jcm.labels import ROLE_LABELS, choices
 from jcm.models import SIDES
 from jcm.permissions import require
 from jcm.web import actor, form_status, int_or_none, keep_despite_refusal, submit
@@ -72,14 +72,14 @@ def setup():
         if ok:
             sign_in(user)
             flash(_("Welcome. You are JCM's first administrator."), "success")
-            return redirect(url_for("mou.home"))
+            return redirect(url_for("dashboard.home"))
     return render_template("accounts/setup.html", form=form), form_status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("mou.home"))
+        return redirect(url_for("dashboard.home"))
     form = LoginForm()
     status, headers = 200, {}
     if form.validate_on_submit():
@@ -241,6 +241,12 @@ def new_user():
     form = AccountForm()
     form.organization_id.choices = _organization_choices(None)
     form.password.label.text = _("Password")
+    # No role is chosen for the administrator (least of all their own); a next step may name the one it asks for.
+    form.role.choices = choices(ROLE_LABELS, empty=_("— choose —"))
+    if request.method == "GET":
+        form.role.data = request.args.get("role") if request.args.get("role") in ROLE_LABELS else ""
+        if request.args.get("side") in SIDES:
+            form.side.data = request.args["side"]
     if form.validate_on_submit():
         if not form.password.data:
             form.password.errors.append(_("Give the new account a first password."))
