@@ -19,6 +19,7 @@ from jcm.labels import ROLE_LABELS, choices
 from jcm.models import SIDES
 from jcm.permissions import require
 from jcm.web import actor, form_status, int_or_none, keep_despite_refusal, submit
+from jcm.zones import DEFAULT_TIME_ZONES, zone_choices
 
 bp = Blueprint("accounts", __name__)
 
@@ -150,8 +151,10 @@ def account():
     sent = next((name for name in ("profile", "password", "token") if f"{name}-csrf_token" in request.form
                  or any(key.startswith(f"{name}-") for key in request.form)), None)
     profile = ProfileForm(prefix="profile", **({} if sent == "profile" else {"formdata": None, "obj": user}))
+    profile.time_zone.choices = _zone_choices(user)
     if sent != "profile":
         profile.locale.data = user.locale or ""
+        profile.time_zone.data = user.time_zone or ""
         profile.version.data = str(user.version)
     password = PasswordForm(prefix="password", **({} if sent == "password" else {"formdata": None}))
     token_form = TokenForm(prefix="token", **({} if sent == "token" else {"formdata": None}))
@@ -159,7 +162,8 @@ def account():
     status = 200
     if sent == "profile" and profile.validate_on_submit():
         ok, _user = submit(profile, lambda: services.update_user(
-            user, user, {"name": profile.name.data, "title": profile.title.data, "locale": profile.locale.data},
+            user, user, {"name": profile.name.data, "title": profile.title.data, "locale": profile.locale.data,
+                         "time_zone": profile.time_zone.data or ""},
             expected_version=int_or_none(profile.version.data)))
         if ok:
             flash(_("Your details have been saved."), "success")
@@ -231,7 +235,14 @@ def _organization_choices(side: str | None):
 def _account_data(form: AccountForm) -> dict:
     return {"name": form.name.data, "email": form.email.data, "title": form.title.data, "side": form.side.data,
             "organization_id": form.organization_id.data, "role": form.role.data, "locale": form.locale.data,
-            "active": form.active.data}
+            "time_zone": form.time_zone.data or "", "active": form.active.data}
+
+
+def _zone_choices(user: User | None) -> list:
+    """Every zone, after "the side's capital" (what an account without a zone of its own reads)."""
+    if user is None:
+        return zone_choices(empty=_("The capital of the account's side"))
+    return zone_choices(empty=_("The capital of the account's side (%(zone)s)", zone=DEFAULT_TIME_ZONES[user.side]))
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -243,6 +254,7 @@ def new_user():
     form.password.label.text = _("Password")
     # No role is chosen for the administrator (least of all their own); a next step may name the one it asks for.
     form.role.choices = choices(ROLE_LABELS, empty=_("— choose —"))
+    form.time_zone.choices = _zone_choices(None)
     if request.method == "GET":
         form.role.data = request.args.get("role") if request.args.get("role") in ROLE_LABELS else ""
         if request.args.get("side") in SIDES:
@@ -265,9 +277,11 @@ def edit_user(user_id: int):
     user = services.get_user(user_id)
     form = AccountForm(obj=user if request.method == "GET" else None)
     form.organization_id.choices = _organization_choices(None)
+    form.time_zone.choices = _zone_choices(user)
     if request.method == "GET":
         form.organization_id.data = user.organization_id
         form.locale.data = user.locale or ""
+        form.time_zone.data = user.time_zone or ""
         form.version.data = str(user.version)
 
     def save():

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms import SelectChoice
 
 from jcm.accounts.forms import EmptyForm
 from jcm.accounts.models import User
@@ -23,12 +22,13 @@ from jcm.labels import SIDE_LABELS, choices, read_once
 from jcm.meetings import attachments, proposals, services
 from jcm.meetings.forms import (AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, ProposalForm,
                                 StatusForm)
-from jcm.meetings.models import (COMMON_TIME_ZONES, MEETING_STATUS_LABELS, MODE_LABELS, PROPOSAL_KIND_LABELS,
-                                 PROPOSAL_KINDS, PROPOSAL_STATUS_LABELS, Meeting, ProposalKind, known_time_zones)
+from jcm.meetings.models import (MEETING_STATUS_LABELS, MODE_LABELS, PROPOSAL_KIND_LABELS,
+                                 PROPOSAL_KINDS, PROPOSAL_STATUS_LABELS, Meeting, ProposalKind)
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
 from jcm.permissions import SidePart, can, require
 from jcm.web import actor, form_status, int_or_none, submit
+from jcm.zones import elsewhere, zone_choices
 
 bp = Blueprint("meetings", __name__)
 
@@ -54,16 +54,6 @@ def _focus_area_choices(agreement_id: int):
     areas = db.session.scalars(select(FocusArea).where(FocusArea.agreement_id == agreement_id, FocusArea.depth > 0)
                                .order_by(FocusArea.position)).all()
     return choices({a.id: f"{a.code} {localized(a, 'title')}" for a in areas})
-
-
-def _time_zone_choices(empty: str | None = None) -> list[SelectChoice]:
-    """The common zones first, then every other zone Python knows, each by its IANA name."""
-    common, other = _("Common time zones"), _("Other time zones")
-    options = [SelectChoice("", empty)] if empty is not None else []
-    options += [SelectChoice(zone, optgroup=common) for zone in COMMON_TIME_ZONES]
-    options += [SelectChoice(zone, optgroup=other)
-                for zone in sorted(known_time_zones()) if zone not in COMMON_TIME_ZONES]
-    return options
 
 
 def _own_side_only(form: MeetingForm, meeting: Meeting | None) -> None:
@@ -117,7 +107,7 @@ def new():
         if name in form:
             form[name].choices = _co_chair_choices(side)
     form.focus_area_ids.choices = _focus_area_choices(agreement.id)
-    form.time_zone.choices = _time_zone_choices(empty=_("— the host side's capital —"))
+    form.time_zone.choices = zone_choices(empty=_("— the host side's capital —"))
     if request.method == "GET":
         last = db.session.scalar(select(Meeting.ordinal).where(Meeting.agreement_id == agreement.id)
                                  .order_by(Meeting.ordinal.desc()).limit(1))
@@ -146,7 +136,7 @@ def edit(meeting_id: int):
     for side, name in (("US", "co_chair_us_id"), ("KR", "co_chair_kr_id")):
         if name in form:
             form[name].choices = _co_chair_choices(side)
-    form.time_zone.choices = _time_zone_choices()
+    form.time_zone.choices = zone_choices()
     if request.method == "GET":
         form.version.data = str(meeting.version)
     if form.validate_on_submit():
@@ -360,7 +350,8 @@ def reorder(meeting_id: int):
         return jsonify(error.payload()), error.status
     meeting = services.get_meeting(meeting_id, with_agenda=True)
     times = {slot.item.id: {"number": slot.number, "starts": slot.starts.strftime("%H:%M"),
-                            "ends": slot.ends.strftime("%H:%M")}
+                            "ends": slot.ends.strftime("%H:%M"),
+                            "elsewhere": elsewhere(day.day.day, slot.starts, slot.ends, meeting.time_zone)}
              for day in services.schedule(meeting) for slot in day.slots}
     return jsonify({"agenda_version": meeting.agenda_version, "items": times})
 
