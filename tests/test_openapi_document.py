@@ -202,7 +202,8 @@ SCHEMAS = {
     "TextCheck": ['field', 'language', 'revision'],
     "TextState": ['checked_at', 'checked_by', 'copied', 'difference', 'revision', 'status'],
     "User": [
-        'active', 'email', 'id', 'locale', 'name', 'name_ko', 'organization_id', 'role', 'side', 'title', 'title_ko'
+        'active', 'email', 'id', 'locale', 'name', 'name_ko', 'organization_id', 'role', 'side', 'time_zone', 'title',
+        'title_ko'
     ],
     "Verdict": [
         'adopted_at', 'adopted_by', 'checks', 'correction', 'kind', 'known', 'language', 'match', 'meeting', 'reasons',

@@ -29,6 +29,7 @@ from jcm.labels import choices
 from jcm.models import whole_number
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
+from jcm.meetings.views import meeting_page
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement, current_agreement_id
 from jcm.permissions import can, require
@@ -280,6 +281,7 @@ def review(meeting_id: int):
                                                                   form.new_due_date.data, form.note.data))
         if ok:
             flash(_("The outcome for %(ref)s has been recorded.", ref=item.ref), "success")
-    else:
+    else:  # no outcome chosen, a bad date: said on the meeting's page, and nothing recorded
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        return meeting_page(meeting_id, 422)
     return redirect(url_for("meetings.show", meeting_id=meeting_id) + "#action-review")

@@ -1,4 +1,5 @@
-"""The pages that look across meetings: a focus area's history, the dashboard, the implementation report."""
+"""The pages that look across meetings: what waits for each person, a focus area's history, the dashboard, the
+implementation report."""
 
 from __future__ import annotations
 
@@ -9,17 +10,31 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import force_locale
+from flask_login import login_required
 
 from jcm.dashboard import charts
 from jcm.dashboard.report import implementation_report, read_filters
+from jcm.dashboard.waiting import waiting_for
 from jcm.documents.frame import Frame, page_label
 from jcm.documents.pdfs import files_digest
-from jcm.documents.views import DRAFT_SETTINGS, document_response, draft_pdf, document_language
+from jcm.documents.views import DRAFT_SETTINGS, document_language, document_response, draft_pdf
 from jcm.errors import JCMError
+from jcm.meetings.models import PROPOSAL_KIND_LABELS
 from jcm.text import render_markdown
-from jcm.web import reader
+from jcm.web import actor, reader
 
 bp = Blueprint("dashboard", __name__)
+
+
+# --- what waits for me ------------------------------------------------------------------------------------------
+
+@bp.get("/")
+@login_required
+def home():
+    """Each person starts from what waits for them, by their role and side; the MOU's text has its own page."""
+    today, days = date.today(), int(current_app.config["REMINDER_DAYS"])
+    return render_template("dashboard/home.html", waiting=waiting_for(actor(), today, soon_days=days), today=today,
+                           days=days, proposal_kinds=PROPOSAL_KIND_LABELS)
 
 
 # --- The implementation report --------------------------------------------------------------------------------
