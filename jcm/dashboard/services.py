@@ -6,13 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from jcm.actions.models import OPEN_STATUSES, ActionItem, ActionReview
+from jcm.actions.services import SHOWN_AT_MEETING
 from jcm.extensions import db
-from jcm.meetings.models import AgendaItem, agenda_item_focus_area
+from jcm.meetings.models import AgendaItem, Attachment, Meeting, agenda_item_focus_area
 from jcm.minutes.models import Minutes, MinutesCorrection, MinutesSection, ProgressEntry
 from jcm.mou.models import FocusArea
-from jcm.permissions import can
+from jcm.mou.services import get_focus_area
+from jcm.permissions import can, require
 
 # --- what each meeting's minutes record: frozen once adopted ----------------------------------------------------
 
@@ -165,3 +168,195 @@ def _read_drafts(drafts: dict[int, MeetingRecord]) -> None:
             record.decisions.append(Decision(record.meeting_id, row.agenda_item_id, number[row.minutes_id],
                                              tuple(codes.get(row.agenda_item_id, ())), text,
                                              korean[n] if n < len(korean) else ""))
+
+
+# --- A focus area's history ------------------------------------------------------------------------------------
+#
+# One page per node of the MOU's tree: its text, every meeting that discussed it (it was on the agenda, or the
+# minutes record its progress or a decision under it), the decisions, its action items and its papers. A parent
+# rolls its children up: each line says which area of the branch it is about. The meetings run newest first, as the
+# question a reader brings is where the area stands now: the meeting ahead and the latest record come first, and
+# reading on goes back through its history. A constant number of statements, whatever the number of meetings.
+
+ITEMS_SHOWN = 50  # action items listed in each of the open and the closed lists; the register holds them all
+
+
+@dataclass(frozen=True)
+class AreaNode:
+    """A focus area as the page names it: its place in the tree and its titles."""
+
+    id: int
+    parent_id: int | None
+    code: str
+    title: str
+    title_ko: str
+    depth: int
+    position: int
+
+
+@dataclass
+class AgendaLine:
+    """An agenda item of a meeting that took up the area or one of its branch."""
+
+    id: int
+    title: str
+    title_ko: str
+    codes: list[str] = field(default_factory=list)  # the areas of the branch it is tagged with
+
+
+@dataclass
+class MeetingLine:
+    """A meeting as the history shows it, with what its agenda and minutes say of the area's branch."""
+
+    id: int
+    ordinal: int
+    title: str
+    title_ko: str
+    start_date: Any
+    status: str
+    minutes_status: str | None = None  # None: no minutes (yet), or none the reader may read
+    agenda: list[AgendaLine] = field(default_factory=list)
+    progress: list[AreaProgress] = field(default_factory=list)  # in the order of the tree
+    decisions: list[Decision] = field(default_factory=list)
+    papers: list["Paper"] = field(default_factory=list)
+
+    @property
+    def adopted(self) -> bool:
+        return self.minutes_status == "adopted"
+
+
+@dataclass
+class AreaActions:
+    """The branch's action items: how many, and the first of the open (the most overdue first) and of the closed
+    (the latest closed first), as rows of the fields a meeting's page shows with how many meetings reviewed each."""
+
+    open: int
+    overdue: int
+    done: int
+    dropped: int
+    open_rows: list[Any]
+    closed_rows: list[Any]
+
+    @property
+    def closed(self) -> int:
+        return self.done + self.dropped
+
+
+@dataclass
+class AreaHistory:
+    area: AreaNode
+    summary: str
+    summary_ko: str
+    agreement_id: int
+    path: list[AreaNode]  # from the area of cooperation down to the area's parent
+    children: list[AreaNode]
+    branch: dict[str, AreaNode]  # the area and every area under it, by code, in the order of the tree
+    meetings: list[MeetingLine]  # those that discussed the branch, newest first
+    actions: AreaActions | None  # None for a reader who may not read action items
+
+    @property
+    def decided(self) -> list[MeetingLine]:
+        return [meeting for meeting in self.meetings if meeting.decisions]
+
+    @property
+    def with_papers(self) -> list[MeetingLine]:
+        return [meeting for meeting in self.meetings if meeting.papers]
+
+
+def area_history(user, focus_area_id: int, today) -> AreaHistory:
+    """What the meetings recorded of a focus area and of every area under it, as the reader may see it; NotFound for
+    an area that does not exist."""
+    area = get_focus_area(focus_area_id)
+    require(user, "agreement.view")
+    nodes = {row.id: AreaNode(*row) for row in db.session.execute(
+        select(FocusArea.id, FocusArea.parent_id, FocusArea.code, FocusArea.title, FocusArea.title_ko,
+               FocusArea.depth, FocusArea.position)
+        .where(FocusArea.agreement_id == area.agreement_id).order_by(FocusArea.position))}
+    node = nodes[area.id]
+    path: list[AreaNode] = []
+    parent = node.parent_id
+    while parent in nodes and len(path) < len(nodes):
+        path.insert(0, nodes[parent])
+        parent = nodes[parent].parent_id
+    under: dict[int | None, list[AreaNode]] = {}
+    for each in nodes.values():
+        under.setdefault(each.parent_id, []).append(each)
+    branch_ids, frontier = {node.id}, [node.id]
+    while frontier:
+        frontier = [child.id for parent_id in frontier for child in under.get(parent_id, ())
+                    if child.id not in branch_ids]
+        branch_ids.update(frontier)
+    branch = {each.code: each for each in nodes.values() if each.id in branch_ids}  # in the order of the tree
+
+    meetings: dict[int, MeetingLine] = {}
+    if can(user, "meeting.view"):
+        for row in db.session.execute(select(Meeting.id, Meeting.ordinal, Meeting.title, Meeting.title_ko,
+                                             Meeting.start_date, Meeting.status)
+                                      .where(Meeting.agreement_id == area.agreement_id,
+                                             Meeting.status != "cancelled")
+                                      .order_by(Meeting.start_date.desc(), Meeting.id.desc())):
+            meetings[row.id] = MeetingLine(*row)
+    discussed: set[int] = set()
+    if meetings:
+        agenda: dict[int, AgendaLine] = {}
+        for row in db.session.execute(
+                select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title, AgendaItem.title_ko, FocusArea.code)
+                .join(agenda_item_focus_area, agenda_item_focus_area.c.agenda_item_id == AgendaItem.id)
+                .join(FocusArea, FocusArea.id == agenda_item_focus_area.c.focus_area_id)
+                .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+                .where(agenda_item_focus_area.c.focus_area_id.in_(branch_ids),
+                       Meeting.agreement_id == area.agreement_id, Meeting.status != "cancelled")
+                .order_by(AgendaItem.meeting_id, AgendaItem.position, AgendaItem.id, FocusArea.position)):
+            line = agenda.get(row.id)
+            if line is None:
+                line = agenda[row.id] = AgendaLine(row.id, row.title, row.title_ko)
+                meetings[row.meeting_id].agenda.append(line)
+                discussed.add(row.meeting_id)
+            line.codes.append(row.code)
+        for meeting_id, record in recorded(user, list(meetings)).items():
+            meeting = meetings[meeting_id]
+            meeting.minutes_status = record.minutes_status
+            meeting.progress = [record.progress[code] for code in branch if code in record.progress]
+            meeting.decisions = [decision for decision in record.decisions if branch.keys() & set(decision.areas)]
+            if meeting.progress or meeting.decisions:
+                discussed.add(meeting_id)
+        if agenda and can(user, "attachment.download"):
+            for row in db.session.execute(
+                    select(Attachment.id, Attachment.filename, Attachment.size, Attachment.agenda_item_id,
+                           AgendaItem.meeting_id)
+                    .join(AgendaItem, AgendaItem.id == Attachment.agenda_item_id)
+                    .where(Attachment.agenda_item_id.in_(list(agenda)))
+                    .order_by(AgendaItem.position, AgendaItem.id, Attachment.filename, Attachment.id)):
+                meetings[row.meeting_id].papers.append(Paper(row.id, row.filename, row.size,
+                                                             agenda[row.agenda_item_id]))
+
+    actions = None
+    if can(user, "action.view"):
+        in_branch = (ActionItem.agreement_id == area.agreement_id, ActionItem.focus_area_id.in_(branch_ids))
+        is_open = ActionItem.status.in_(OPEN_STATUSES)
+        counts = db.session.execute(select(
+            func.count().filter(is_open), func.count().filter(is_open, ActionItem.due_date < today),
+            func.count().filter(ActionItem.status == "done"), func.count().filter(ActionItem.status == "dropped"))
+            .where(*in_branch)).one()
+        reviewed = (select(func.count()).where(ActionReview.action_item_id == ActionItem.id)
+                    .correlate(ActionItem).scalar_subquery().label("reviewed"))
+        shown = [ActionItem.id, *(getattr(ActionItem, name) for name in SHOWN_AT_MEETING), reviewed]
+        open_rows = list(db.session.execute(select(*shown).where(*in_branch, is_open)
+                                            .order_by(ActionItem.due_date, ActionItem.ref).limit(ITEMS_SHOWN)))
+        closed_rows = list(db.session.execute(select(*shown).where(*in_branch, ~is_open)
+                                              .order_by(ActionItem.updated_at.desc(), ActionItem.id.desc())
+                                              .limit(ITEMS_SHOWN)))
+        actions = AreaActions(*counts, open_rows, closed_rows)
+
+    return AreaHistory(node, area.summary or "", area.summary_ko or "", area.agreement_id, path,
+                       under.get(node.id, []), branch, [m for m in meetings.values() if m.id in discussed], actions)
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper of an agenda item that took up the area's branch."""
+
+    id: int
+    filename: str
+    size: int
+    agenda_item: AgendaLine
