@@ -200,6 +200,33 @@ def test_adopted_minutes_are_shown_as_adopted_and_corrected_never_as_a_row_chang
     assert "Rewritten behind the record." not in corrected
 
 
+def test_a_long_history_is_read_a_page_of_meetings_at_a_time(app, client, auth, committee, three_meetings,
+                                                               monkeypatch):
+    from jcm.dashboard import services as dashboard
+
+    monkeypatch.setattr(dashboard, "MEETINGS_PER_PAGE", 2)
+    auth.login(committee.us_delegate)
+    a1 = area_id(app, "A.1")
+    first = page(client, a1)
+    meetings = section(first, "meetings")
+    assert re.findall(r'id="meeting-(\d+)"', meetings) == [str(m) for m in reversed(three_meetings[1:])]
+    assert "Meetings 1–2 of 3" in text_of(meetings) and f'href="/focus-areas/{a1}?page=2"' in meetings
+    assert f'id="decisions-{three_meetings[2]}"' in first  # the decisions of the meetings on the page
+    second = client.get(f"/focus-areas/{a1}?page=2").get_data(as_text=True)
+    assert re.findall(r'id="meeting-(\d+)"', section(second, "meetings")) == [str(three_meetings[0])]
+    assert "Meetings 3–3 of 3" in text_of(second)
+    assert "None at the meetings on this page." in section(second, "decisions")
+    # A page that is not there, and a page that is not a number: a clear message, never a 500.
+    missing = client.get(f"/focus-areas/{a1}?page=3")
+    assert missing.status_code == 404 and "There is no page 3: the history of A.1 fills 2 pages." in missing.get_data(
+        as_text=True)
+    assert client.get(f"/focus-areas/{a1}?page=0").status_code == 404
+    for bad, why in (("abc", "page must be a whole number"), ("1.5", "page must be a whole number"),
+                     ("99999999999999999999999", "page is out of range")):
+        refused = client.get(f"/focus-areas/{a1}?page={bad}")
+        assert refused.status_code == 422 and why in refused.get_data(as_text=True), bad
+
+
 # --- decisions, action items, papers -------------------------------------------------------------------------
 
 def test_the_decisions_taken_on_it_are_listed_meeting_by_meeting_each_linked_to_its_record(
