@@ -101,16 +101,23 @@ def _read_adopted(adopted: dict[int, tuple[int, str | None]], records: dict[int,
         latest[row.minutes_id] = (row.sha256, row.id)
     unread_originals = [m for m, (sha, correction) in latest.items() if correction is None and sha not in _FROM_ADOPTED]
     unread_corrections = [c for m, (sha, c) in latest.items() if c is not None and sha not in _FROM_ADOPTED]
+    # Of each text, only its records and other progress, taken out by the database (JSON paths on SQLite and
+    # PostgreSQL alike): the rest — the agenda, the tables of action items reviewed — is most of a long meeting's
+    # record, and reading it all for a hundred meetings took seconds.
     contents: dict[str, tuple[int, Any]] = {}
     if unread_originals:
-        for row in db.session.execute(select(Minutes.meeting_id, Minutes.sha256, Minutes.adopted_content)
+        for row in db.session.execute(select(Minutes.meeting_id, Minutes.sha256,
+                                             Minutes.adopted_content["records"].label("records"),
+                                             Minutes.adopted_content["other_progress"].label("other_progress"))
                                       .where(Minutes.id.in_(unread_originals))):
-            contents[row.sha256] = (row.meeting_id, row.adopted_content)
+            contents[row.sha256] = (row.meeting_id, {"records": row.records, "other_progress": row.other_progress})
     if unread_corrections:
-        for row in db.session.execute(select(Minutes.meeting_id, MinutesCorrection.sha256, MinutesCorrection.content)
+        for row in db.session.execute(select(Minutes.meeting_id, MinutesCorrection.sha256,
+                                             MinutesCorrection.content["records"].label("records"),
+                                             MinutesCorrection.content["other_progress"].label("other_progress"))
                                       .join(Minutes, Minutes.id == MinutesCorrection.minutes_id)
                                       .where(MinutesCorrection.id.in_(unread_corrections))):
-            contents[row.sha256] = (row.meeting_id, row.content)
+            contents[row.sha256] = (row.meeting_id, {"records": row.records, "other_progress": row.other_progress})
     for sha256, (meeting_id, content) in contents.items():
         if len(_FROM_ADOPTED) >= _FROM_ADOPTED_LIMIT:
             _FROM_ADOPTED.clear()
@@ -378,11 +385,12 @@ def _meetings_of(user, agreement_id: int, branch: dict[str, AreaNode], branch_id
             meetings[row.meeting_id].agenda.append(line)
             discussed.add(row.meeting_id)
         line.codes.append(row.code)
+    codes = set(branch)
     for meeting_id, record in recorded(user, list(meetings)).items():
         meeting = meetings[meeting_id]
         meeting.minutes_status = record.minutes_status
         meeting.progress = [record.progress[code] for code in branch if code in record.progress]
-        meeting.decisions = [decision for decision in record.decisions if branch.keys() & set(decision.areas)]
+        meeting.decisions = [decision for decision in record.decisions if not codes.isdisjoint(decision.areas)]
         if meeting.progress or meeting.decisions:
             discussed.add(meeting_id)
     return [meeting for meeting in meetings.values() if meeting.id in discussed]
