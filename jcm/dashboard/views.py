@@ -8,18 +8,22 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import login_required
 
-from jcm.dashboard import charts
+from jcm.actions.columns import REGISTER, columns_of
+from jcm.actions.views import shown_items
+from jcm.dashboard import charts, services
 from jcm.dashboard.report import implementation_report, read_filters
 from jcm.dashboard.waiting import waiting_for
 from jcm.documents.frame import Frame, page_label
 from jcm.documents.pdfs import files_digest
 from jcm.documents.views import DRAFT_SETTINGS, document_language, document_response, draft_pdf
 from jcm.errors import JCMError
+from jcm.i18n import locale_code
 from jcm.meetings.models import PROPOSAL_KIND_LABELS
+from jcm.models import whole_number
 from jcm.text import render_markdown
 from jcm.web import actor, reader
 
@@ -35,6 +39,31 @@ def home():
     today, days = date.today(), int(current_app.config["REMINDER_DAYS"])
     return render_template("dashboard/home.html", waiting=waiting_for(actor(), today, soon_days=days), today=today,
                            days=days, proposal_kinds=PROPOSAL_KIND_LABELS)
+
+
+# --- A focus area's history ------------------------------------------------------------------------------------
+
+@bp.get("/focus-areas/<int:focus_area_id>")
+@login_required
+def focus_area(focus_area_id: int):
+    today = date.today()
+    page = whole_number(request.args["page"], "page") if "page" in request.args else 1
+    history = services.area_history(actor(), focus_area_id, today, page)
+    open_items, closed_items = [], []
+    if history.actions is not None:
+        actions = history.actions
+        items = shown_items([*actions.open_rows, *actions.closed_rows], with_owners=True)  # their owners at once
+        for item in items:
+            item.reviewed = actions.reviewed.get(item.id, 0)
+        open_items, closed_items = items[:len(actions.open_rows)], items[len(actions.open_rows):]
+    # Both authentic texts are shown, the reader's language first.
+    languages = ("ko", "en") if locale_code() == "ko" else ("en", "ko")
+    # Each code of the branch leads to its area's page, but the page's own.
+    area_urls = {code: url_for("dashboard.focus_area", focus_area_id=node.id) for code, node in history.branch.items()
+                 if node.id != history.area.id}
+    return render_template("dashboard/focus_area.html", history=history, area=history.area, today=today,
+                           languages=languages, area_urls=area_urls, open_items=open_items,
+                           closed_items=closed_items, columns=columns_of(REGISTER))
 
 
 # --- The implementation report --------------------------------------------------------------------------------
