@@ -2,6 +2,59 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date
+
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+from flask_login import login_required
+
+from jcm.dashboard import board as boards
+from jcm.dashboard.schemas import read_progress_filters
+from jcm.errors import Invalid, json_error
+from jcm.i18n import locale_code
+from jcm.web import actor, reader
 
 bp = Blueprint("dashboard", __name__)
+
+
+# --- the implementation dashboard ---------------------------------------------------------------------------------
+
+
+def _board_of(user, args) -> boards.Board:
+    return boards.dashboard(user, boards.BoardFilter(**read_progress_filters(args)), date.today())
+
+
+@bp.get("/dashboard")
+@login_required
+def board():
+    """The MOU's areas × the meetings: a form of filters (GET), the grid, its legend, and each side's balance."""
+    try:
+        found = _board_of(actor(), request.args)
+    except Invalid as invalid:
+        asked = {key: request.args.get(key, "")[:40] for key in ("area", "side", "from", "to")}
+        return render_template("dashboard/dashboard.html", board=None, asked=asked, error=invalid.message,
+                               choices=boards.dashboard_choices()), 422
+    args = found.filters.as_args(found.area.code if found.area else None)
+    asked = {"area": args.get("area", ""), "side": args.get("side", ""), "from": args.get("from", ""),
+             "to": args.get("to", "")}
+    return render_template("dashboard/dashboard.html", board=found, asked=asked, args=args, error=None,
+                           choices=found.choices, heading=boards.meeting_heading,
+                           meeting_url=lambda meeting_id: url_for("meetings.show", meeting_id=meeting_id),
+                           worst_first=boards.WORST_FIRST)
+
+
+@bp.get("/dashboard.csv")
+def board_csv():
+    """The dashboard as CSV, with the page's filters, for a signed-in person or a program with a token."""
+    user = reader()
+    try:
+        found = _board_of(user, request.args)
+    except Invalid as error:
+        if "Authorization" in request.headers:  # a program reads JSON, a person the error page
+            return json_error(422, error.code, error.message, field=error.field)
+        raise
+    language = user.locale if user.locale in current_app.config["LANGUAGES"] else locale_code()
+    response = Response(stream_with_context(boards.stream_csv(found, language)), mimetype="text/csv")
+    response.headers.set("Content-Disposition", "attachment", filename=boards.csv_filename(found.today))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Language"] = language
+    return response
