@@ -11,7 +11,7 @@ from marshmallow import RAISE
 from jcm.api import current_api_user
 from jcm.api.resources import refusals
 from jcm.dashboard.board import BoardFilter, as_data, dashboard
-from jcm.dashboard.schemas import ProgressArguments, ProgressSchema
+from jcm.dashboard.schemas import ProgressArguments, DashboardSchema
 from jcm.i18n import locale_code
 
 progress_api = Blueprint("api_progress", __name__,
@@ -25,7 +25,7 @@ def meeting_url(meeting_id: int) -> str:
 
 @progress_api.get("/progress")
 @progress_api.arguments(ProgressArguments, location="query", unknown=RAISE)
-@progress_api.response(200, ProgressSchema)
+@progress_api.response(200, DashboardSchema)
 @refusals(progress_api, 422)
 def progress(args):
     """The MOU's areas (rows) × the meetings of the period (columns): the progress status each meeting's minutes

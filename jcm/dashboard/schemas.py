@@ -62,12 +62,12 @@ def read_progress_filters(args) -> dict[str, Any]:
         raise Invalid(str(messages[0] if isinstance(messages, list) else messages), field=name) from None
 
 
-class _Counts(Schema):
+class DashboardCountsSchema(Schema):
     open = fields.Int(required=True, metadata={"description": "open or in progress"})
     overdue = fields.Int(required=True, metadata={"description": "open or in progress, and past their due date"})
 
 
-class _ProgressCell(Schema):
+class DashboardCellSchema(Schema):
     meeting_id = fields.Int(required=True)
     status = fields.Str(required=True, validate=validate.OneOf(PROGRESS_STATUSES), metadata={
         "description": "as the meeting's minutes record it (their adopted text, with its latest correction, once "
@@ -78,7 +78,7 @@ class _ProgressCell(Schema):
         "description": "of a rolled-up cell: how many entries of each status it was rolled up from, worst first"})
 
 
-class _ProgressMeeting(Schema):
+class DashboardMeetingSchema(Schema):
     id = fields.Int(required=True)
     ordinal = fields.Int(required=True)
     title = fields.Str(required=True, metadata={"description": "in the caller's language"})
@@ -90,23 +90,23 @@ class _ProgressMeeting(Schema):
     url = fields.Str(required=True, metadata={"description": "the meeting's page"})
 
 
-class _ProgressArea(Schema):
+class DashboardAreaSchema(Schema):
     id = fields.Int(required=True)
     code = fields.Str(required=True)
     title = fields.Str(required=True, metadata={"description": "in the caller's language"})
     depth = fields.Int(required=True, metadata={"description": "0 area of cooperation, 1 focus area, 2 sub-topic"})
     parent_id = fields.Int(allow_none=True)
     url = fields.Str(required=True, metadata={"description": "the focus area's page"})
-    progress = fields.List(fields.Nested(_ProgressCell), required=True, metadata={
+    progress = fields.List(fields.Nested(DashboardCellSchema), required=True, metadata={
         "description": "one entry per meeting that recorded its progress (or, for a parent, that of an area beneath "
                        "it), in the order of `meetings`; a meeting that did not discuss it has none"})
-    action_items = fields.Dict(keys=fields.Str(validate=validate.OneOf(SIDES)), values=fields.Nested(_Counts),
+    action_items = fields.Dict(keys=fields.Str(validate=validate.OneOf(SIDES)), values=fields.Nested(DashboardCountsSchema),
                                metadata={"description": "by side, the action items of the area and beneath it with "
                                                         "an owner on that side; left out for a caller who may not "
                                                         "read action items"})
 
 
-class _Balance(Schema):
+class DashboardBalanceSchema(Schema):
     action_items = fields.Int(metadata={"description": "action items it owns something of (of the period)"})
     open = fields.Int(metadata={"description": "of them, open or in progress"})
     overdue = fields.Int(metadata={"description": "of them, past their due date and not done or dropped"})
@@ -115,21 +115,21 @@ class _Balance(Schema):
     hosted = fields.Int(required=True, metadata={"description": "the period's meetings this side hosted"})
 
 
-class _ProgressFilters(Schema):
+class DashboardFiltersSchema(Schema):
     area = fields.Str(allow_none=True, metadata={"description": "the code of the area filtered on"})
     side = fields.Str(allow_none=True)
     start = fields.Date(allow_none=True, attribute="from", data_key="from")
     end = fields.Date(allow_none=True, attribute="to", data_key="to")
 
 
-class ProgressSchema(Schema):
-    filters = fields.Nested(_ProgressFilters, required=True)
+class DashboardSchema(Schema):
+    filters = fields.Nested(DashboardFiltersSchema, required=True)
     sides = fields.List(fields.Str(validate=validate.OneOf(SIDES)), required=True, metadata={
         "description": "the sides counted: both, or the one filtered on"})
-    meetings = fields.List(fields.Nested(_ProgressMeeting), required=True, metadata={
+    meetings = fields.List(fields.Nested(DashboardMeetingSchema), required=True, metadata={
         "description": "the columns: the meetings of the period, oldest first, cancelled ones left out"})
-    areas = fields.List(fields.Nested(_ProgressArea), required=True, metadata={
+    areas = fields.List(fields.Nested(DashboardAreaSchema), required=True, metadata={
         "description": "the rows: the MOU's areas (or the one filtered on), each followed by the areas beneath it"})
-    balance = fields.Dict(keys=fields.Str(validate=validate.OneOf(SIDES)), values=fields.Nested(_Balance),
+    balance = fields.Dict(keys=fields.Str(validate=validate.OneOf(SIDES)), values=fields.Nested(DashboardBalanceSchema),
                           required=True, metadata={"description": "by side, its share over the period"})
     today = fields.Date(required=True, metadata={"description": "the day overdue is counted on"})
