@@ -12,7 +12,6 @@ from html import unescape
 import pytest
 from sqlalchemy import event, select
 
-from jcm.accounts.services import get_user
 from jcm.actions.services import get_action_item, post_update
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, agenda_item_focus_area
