@@ -153,7 +153,7 @@ def test_an_area_of_cooperation_shows_the_worst_status_recorded_beneath_it(clien
     auth.login(committee.kr_delegate)
     html = client.get("/dashboard").get_data(as_text=True)
     assert _page_rows(html)["A"] == ["On track", "At risk", "Off track"]
-    assert "worst of 2" in html.split('id="area-')[1].split("</tr>")[0]  # the A row says how it was rolled up
+    assert "worst of 2 entries" in html.split('id="area-')[1].split("</tr>")[0]  # the A row says it was rolled up
 
 
 # --- action items and the balance ---------------------------------------------------------------------------------
@@ -320,7 +320,7 @@ def test_the_dashboard_speaks_korean(app, client, auth, api, committee, committe
     assert "제10차 (2024-03-10)" in html and ">이행 현황판<" in html
     legend = html.split('id="legend-heading"')[1].split("</section>")[0]
     assert all(f">{word}<" in legend for word in WORDS_KO.values())
-    for english in ("Balance between the sides", "Meetings hosted", "not discussed", "worst of"):
+    for english in ("Balance between the sides", "Meetings hosted", "not discussed", "entries"):
         assert english not in html
     rows_csv = _csv(client.get("/dashboard.csv"))  # in the account's language
     assert rows_csv[0][:4] == ["코드", "분야", "계층", "제10차 (2024-03-10)"]

@@ -156,6 +156,11 @@ def _area_rows(agreement_id: int | None) -> list[AreaRow]:
     return _in_tree_order(rows)
 
 
+def dashboard_choices() -> list[AreaRow]:
+    """Every area of the MOU, in tree order: the area filter's choices."""
+    return _area_rows(current_agreement_id())
+
+
 def _in_tree_order(rows: list[AreaRow]) -> list[AreaRow]:
     """Each area followed by the areas beneath it (depth first), siblings in the MOU's order."""
     by_id = {row.id: row for row in rows}
@@ -447,7 +452,3 @@ def stream_csv(board: Board, language: str):
             writer.writerow([neutralise(str(value)) for value in row])
     yield buffer.getvalue().encode("utf-8-sig")
 
-
-def dashboard_choices() -> list[AreaRow]:
-    """Every area of the MOU, in tree order: the area filter's choices."""
-    return _area_rows(current_agreement_id())
