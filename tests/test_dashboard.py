@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import event, select
 
 from jcm.actions.services import get_action_item, post_update
+from jcm.dashboard.schemas import DashboardSchema
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, agenda_item_focus_area
 from jcm.meetings.services import get_agenda_item, get_meeting, update_agenda_item
@@ -270,6 +271,7 @@ def test_an_unknown_argument_of_the_api_is_refused(api, committee, committee_yea
 def test_the_api_the_page_and_the_csv_say_the_same(app, client, auth, api, committee, committee_years):
     query = "?area=A&from=2024-01-01"
     body = api.get(f"/api/v1/progress{query}", committee.us_delegate).get_json()
+    assert DashboardSchema().validate(body) == {}  # the JSON built from rows is the shape the document describes
     auth.login(committee.us_delegate)
     page = _page_rows(client.get(f"/dashboard{query}").get_data(as_text=True))
     assert page == {area["code"]: [WORDS[s] if s else None for s in _cells(body, area["code"])]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import url_for
+from flask import jsonify, url_for
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
@@ -33,4 +33,4 @@ def progress(args):
     side, and each side's balance over the period. Refused (422, naming the filter) for an unknown area, a date that
     is not one, or a period that ends before it starts."""
     board = dashboard(current_api_user(), BoardFilter(**args), date.today())
-    return as_data(board, meeting_url, locale_code())
+    return jsonify(as_data(board, meeting_url, locale_code()))

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+from flask_babel import ngettext
 from flask_login import login_required
 
 from jcm.dashboard import board as boards
 from jcm.dashboard.schemas import read_progress_filters
 from jcm.errors import Invalid, json_error
 from jcm.i18n import locale_code
+from jcm.labels import read_once
+from jcm.minutes.models import PROGRESS_STATUS_LABELS
 from jcm.web import actor, reader
 
 bp = Blueprint("dashboard", __name__)
@@ -36,10 +39,39 @@ def board():
     args = found.filters.as_args(found.area.code if found.area else None)
     asked = {"area": args.get("area", ""), "side": args.get("side", ""), "from": args.get("from", ""),
              "to": args.get("to", "")}
+    words = read_once(PROGRESS_STATUS_LABELS)
     return render_template("dashboard/dashboard.html", board=found, asked=asked, args=args, error=None,
-                           choices=found.choices, heading=boards.meeting_heading,
-                           meeting_url=lambda meeting_id: url_for("meetings.show", meeting_id=meeting_id),
+                           choices=found.choices, words=words, grid=_grid(found, words),
+                           headings=[(meeting, boards.meeting_heading(meeting),
+                                      url_for("meetings.show", meeting_id=meeting.id)) for meeting in found.meetings],
                            worst_first=boards.WORST_FIRST)
+
+
+def _grid(found: boards.Board, words: dict[str, str]) -> list[tuple[boards.AreaRow, list[tuple | None]]]:
+    """Each row with its cells in the order of the columns: (status, word, a rolled-up cell's note and the entries
+    it was rolled up from), None where the meeting did not discuss the area. The words are translated once for the
+    whole grid, not once for each of its (some thousands of) cells."""
+    notes: dict[int, str] = {}
+
+    def note(entries: int) -> str:
+        if entries not in notes:
+            notes[entries] = ngettext("%(num)d entry", "worst of %(num)d entries", entries)
+        return notes[entries]
+
+    grid = []
+    for row in found.rows:
+        cells = []
+        for meeting in found.meetings:
+            cell = row.cells.get(meeting.id)
+            if cell is None:
+                cells.append(None)
+            elif cell.rolled_up:
+                cells.append((cell.status, words[cell.status], note(cell.entries),
+                              ", ".join(f"{words[status]} {n}" for status, n in cell.statuses.items())))
+            else:
+                cells.append((cell.status, words[cell.status], None, None))
+        grid.append((row, cells))
+    return grid
 
 
 @bp.get("/dashboard.csv")
