@@ -225,6 +225,8 @@ def test_filtering_on_a_period_shows_its_meetings_and_the_action_items_raised_in
     assert body["filters"] == {"area": None, "side": None, "from": "2025-01-01", "to": "2025-12-31"}
     open_ended = api.get("/api/v1/progress?from=2025-03-10", committee.us_delegate).get_json()
     assert [m["ordinal"] for m in open_ended["meetings"]] == [11, 12]
+    widest = api.get("/api/v1/progress?from=0001-01-01&to=9999-12-31", committee.us_delegate).get_json()
+    assert len(widest["meetings"]) == 3 and widest["balance"]["US"]["action_items"] == 5
     auth.login(committee.us_delegate)
     html = client.get("/dashboard?from=2026-01-01").get_data(as_text=True)
     assert _page_rows(html)["A.2"] == ["Off track"]

@@ -9,7 +9,7 @@ items counted by area and side in one grouped statement, and the presenters coun
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from flask_babel import gettext as _
@@ -298,8 +298,7 @@ def _raised_in(filters: BoardFilter):
     if filters.end is not None:
         conditions.append(or_(Meeting.start_date <= filters.end,
                               and_(ActionItem.meeting_id.is_(None),
-                                   ActionItem.created_at < datetime.combine(filters.end + timedelta(days=1),
-                                                                            time.min))))
+                                   ActionItem.created_at <= datetime.combine(filters.end, time.max))))
     return conditions
 
 
