@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
-from flask_babel import ngettext
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context, url_for
+from flask_babel import force_locale, ngettext
 from flask_login import login_required
 
 from jcm.dashboard import board as boards
+from jcm.dashboard import charts
+from jcm.dashboard.report import implementation_report, read_filters
 from jcm.dashboard.schemas import read_progress_filters
-from jcm.errors import Invalid, json_error
+from jcm.documents.frame import Frame, page_label
+from jcm.documents.pdfs import files_digest
+from jcm.documents.views import DRAFT_SETTINGS, document_response, draft_pdf, document_language
+from jcm.errors import Invalid, JCMError, json_error
 from jcm.i18n import locale_code
 from jcm.labels import read_once
 from jcm.minutes.models import PROGRESS_STATUS_LABELS
+from jcm.text import render_markdown
 from jcm.web import actor, reader
 
 bp = Blueprint("dashboard", __name__)
@@ -90,3 +99,58 @@ def board_csv():
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Language"] = language
     return response
+
+
+# --- The implementation report --------------------------------------------------------------------------------
+# A document for ministers (DESIGN.md: /reports/implementation.html|.pdf), printed from one template in HTML and PDF
+# as the meetings' documents are, in English, Korean or both (?lang=), over ?from=&to= and the areas ?area=.
+
+REPORT_TEMPLATE = "dashboard/implementation_report.html"
+
+
+def _bad_input_as_json_for_programs(view):
+    """A program (a Bearer token) is told what is wrong with its request as JSON, as the API tells it; a person
+    gets the error page."""
+    @wraps(view)
+    def answer(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except JCMError as error:
+            if "Authorization" not in request.headers:
+                raise
+            return jsonify(error.payload()), error.status
+    return answer
+
+
+def report_html(record: dict[str, Any], lang: str) -> str:
+    frame = Frame(record, lang)
+    meetings = {meeting["id"]: meeting for meeting in record["meetings"]}
+    with force_locale(frame.html_lang):
+        return render_template(REPORT_TEMPLATE, record=record, f=frame, meetings=meetings, charts=charts,
+                               page_label=page_label(), render_markdown=render_markdown, created=None)
+
+
+def _report() -> tuple[dict[str, Any], str]:
+    user = reader()
+    lang = document_language()
+    return implementation_report(user, read_filters(request.args), date.today()), lang
+
+
+@bp.get("/reports/implementation.html", endpoint="implementation_report_html")
+@_bad_input_as_json_for_programs
+def implementation_report_html():
+    record, lang = _report()
+    return document_response(report_html(record, lang), "text/html", lang)
+
+
+@bp.get("/reports/implementation.pdf", endpoint="implementation_report_pdf")
+@_bad_input_as_json_for_programs
+def implementation_report_pdf():
+    record, lang = _report()
+    period = record["period"]
+    # The report's template is not among the documents' (whose files key every draft): its own digest keys it too.
+    template = Path(current_app.root_path, current_app.template_folder or "templates", REPORT_TEMPLATE)
+    settings = f"{DRAFT_SETTINGS} report {files_digest('jcm-implementation-report', [template])}"
+    filename = f"implementation-report-{period['from']}-{period['to']}-{lang}.pdf"
+    return draft_pdf(record, lambda: report_html(record, lang), lang, filename, settings=settings)
+
