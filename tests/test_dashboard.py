@@ -410,3 +410,14 @@ def test_the_dashboard_costs_the_same_statements_for_three_meetings_or_six(app, 
                                  due_date=f"{year}-12-31")
     many = {name: _statements(app, call) for name, call in calls.items()}
     assert many == few
+
+
+def test_the_csv_keeps_a_title_that_looks_like_a_formula_as_text(app, api, committee, committee_years):
+    from jcm.mou.services import get_focus_area, update_focus_area
+
+    with app.app_context():
+        update_focus_area(person(committee, "us_admin"), get_focus_area(_area_id("A.2")),
+                          {"title": '=HYPERLINK("https://evil.example","Policy")'})
+        db.session.commit()
+    rows = _csv(api.get("/dashboard.csv?area=A.2", committee.us_delegate))
+    assert rows[1][:2] == ["A.2", '\'=HYPERLINK("https://evil.example","Policy")']
