@@ -8,21 +8,25 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
-from flask_babel import force_locale
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context, url_for
+from flask_babel import force_locale, ngettext
 from flask_login import login_required
 
 from jcm.actions.columns import REGISTER, columns_of
 from jcm.actions.views import shown_items
+from jcm.dashboard import board as boards
 from jcm.dashboard import charts, services
 from jcm.dashboard.report import implementation_report, read_filters
+from jcm.dashboard.schemas import read_progress_filters
 from jcm.dashboard.waiting import waiting_for
 from jcm.documents.frame import Frame, page_label
 from jcm.documents.pdfs import files_digest
 from jcm.documents.views import DRAFT_SETTINGS, document_language, document_response, draft_pdf
-from jcm.errors import JCMError
+from jcm.errors import Invalid, JCMError, json_error
 from jcm.i18n import locale_code
+from jcm.labels import read_once
 from jcm.meetings.models import PROPOSAL_KIND_LABELS
+from jcm.minutes.models import PROGRESS_STATUS_LABELS
 from jcm.models import whole_number
 from jcm.text import render_markdown
 from jcm.web import actor, reader
@@ -64,6 +68,79 @@ def focus_area(focus_area_id: int):
     return render_template("dashboard/focus_area.html", history=history, area=history.area, today=today,
                            languages=languages, area_urls=area_urls, open_items=open_items,
                            closed_items=closed_items, columns=columns_of(REGISTER))
+
+
+# --- the implementation dashboard ---------------------------------------------------------------------------------
+
+
+def _board_of(user, args) -> boards.Board:
+    return boards.dashboard(user, boards.BoardFilter(**read_progress_filters(args)), date.today())
+
+
+@bp.get("/dashboard")
+@login_required
+def board():
+    """The MOU's areas × the meetings: a form of filters (GET), the grid, its legend, and each side's balance."""
+    try:
+        found = _board_of(actor(), request.args)
+    except Invalid as invalid:
+        asked = {key: request.args.get(key, "")[:40] for key in ("area", "side", "from", "to")}
+        return render_template("dashboard/dashboard.html", board=None, asked=asked, error=invalid.message,
+                               choices=boards.dashboard_choices()), 422
+    args = found.filters.as_args(found.area.code if found.area else None)
+    asked = {"area": args.get("area", ""), "side": args.get("side", ""), "from": args.get("from", ""),
+             "to": args.get("to", "")}
+    words = read_once(PROGRESS_STATUS_LABELS)
+    return render_template("dashboard/dashboard.html", board=found, asked=asked, args=args, error=None,
+                           choices=found.choices, words=words, grid=_grid(found, words),
+                           headings=[(meeting, boards.meeting_heading(meeting),
+                                      url_for("meetings.show", meeting_id=meeting.id)) for meeting in found.meetings],
+                           worst_first=boards.WORST_FIRST)
+
+
+def _grid(found: boards.Board, words: dict[str, str]) -> list[tuple[boards.AreaRow, list[tuple | None]]]:
+    """Each row with its cells in the order of the columns: (status, word, a rolled-up cell's note and the entries
+    it was rolled up from), None where the meeting did not discuss the area. The words are translated once for the
+    whole grid, not once for each of its (some thousands of) cells."""
+    notes: dict[int, str] = {}
+
+    def note(entries: int) -> str:
+        if entries not in notes:
+            notes[entries] = ngettext("%(num)d entry", "worst of %(num)d entries", entries)
+        return notes[entries]
+
+    grid = []
+    for row in found.rows:
+        cells = []
+        for meeting in found.meetings:
+            cell = row.cells.get(meeting.id)
+            if cell is None:
+                cells.append(None)
+            elif cell.rolled_up:
+                cells.append((cell.status, words[cell.status], note(cell.entries),
+                              ", ".join(f"{words[status]} {n}" for status, n in cell.statuses.items())))
+            else:
+                cells.append((cell.status, words[cell.status], None, None))
+        grid.append((row, cells))
+    return grid
+
+
+@bp.get("/dashboard.csv")
+def board_csv():
+    """The dashboard as CSV, with the page's filters, for a signed-in person or a program with a token."""
+    user = reader()
+    try:
+        found = _board_of(user, request.args)
+    except Invalid as error:
+        if "Authorization" in request.headers:  # a program reads JSON, a person the error page
+            return json_error(422, error.code, error.message, field=error.field)
+        raise
+    language = user.locale if user.locale in current_app.config["LANGUAGES"] else locale_code()
+    response = Response(stream_with_context(boards.stream_csv(found, language)), mimetype="text/csv")
+    response.headers.set("Content-Disposition", "attachment", filename=boards.csv_filename(found.today))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Language"] = language
+    return response
 
 
 # --- The implementation report --------------------------------------------------------------------------------
