@@ -15,6 +15,7 @@ from jcm.errors import NotFound
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Attachment, Meeting, agenda_item_focus_area
 from jcm.minutes.models import Minutes, MinutesCorrection, MinutesSection, ProgressEntry
+from jcm.models import PageOf
 from jcm.mou.models import FocusArea
 from jcm.mou.services import get_focus_area
 from jcm.permissions import can, require
@@ -266,7 +267,7 @@ class AreaActions:
 
 
 @dataclass
-class AreaHistory:
+class AreaHistory(PageOf):
     area: AreaNode
     summary: str
     summary_ko: str
@@ -288,26 +289,10 @@ class AreaHistory:
     def with_papers(self) -> list[MeetingLine]:
         return [meeting for meeting in self.meetings if meeting.papers]
 
-    # What the pages' pager reads (templates/_macros.html), as of Flask-SQLAlchemy's pagination.
     @property
     def pages(self) -> int:
         return max(1, -(-self.discussed // self.per_page))
 
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
     @property
     def first(self) -> int:
