@@ -351,7 +351,7 @@ def reorder(meeting_id: int):
     meeting = services.get_meeting(meeting_id, with_agenda=True)
     times = {slot.item.id: {"number": slot.number, "starts": slot.starts.strftime("%H:%M"),
                             "ends": slot.ends.strftime("%H:%M"),
-                            "elsewhere": elsewhere(day.day.day, slot.starts, slot.ends, meeting.time_zone)}
+                            "elsewhere": elsewhere(day.day.day, slot.starts, slot.ends, meeting.time_zone, bare=True)}
              for day in services.schedule(meeting) for slot in day.slots}
     return jsonify({"agenda_version": meeting.agenda_version, "items": times})
 
