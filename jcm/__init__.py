@@ -37,6 +37,7 @@ def import_models() -> None:
     import jcm.meetings.models  # noqa: F401
     import jcm.minutes.models  # noqa: F401
     import jcm.mou.models  # noqa: F401
+    import jcm.notifications.models  # noqa: F401
     import jcm.search.models  # noqa: F401
 
 
@@ -49,7 +50,7 @@ def import_models() -> None:
 # own signals and registries (jcm.meetings.services.agenda_agreed, jcm.meetings.views.add_page_part). Their API
 # resources appear in the OpenAPI document in this order.
 FEATURES = ("jcm.accounts", "jcm.audit", "jcm.mou", "jcm.meetings", "jcm.actions", "jcm.minutes", "jcm.texts",
-            "jcm.documents", "jcm.verification", "jcm.search", "jcm.dashboard")
+            "jcm.documents", "jcm.verification", "jcm.search", "jcm.dashboard", "jcm.notifications")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
