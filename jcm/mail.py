@@ -24,14 +24,16 @@ class MailServerUnavailable(MailError):
 
 
 class _MailPolicy(EmailPolicy):
-    """The standard policy, except for a non-ASCII Subject: where Python's folder breaks a long one between
-    two encoded words it drops the space there (a known CPython bug), so "마감 1건" arrives as "마감1건".
-    The older encoder of email.header keeps every space inside an encoded word."""
+    """The standard policy, except for the Subject: where Python's folder breaks a long non-ASCII one between
+    two encoded words it drops the space there (a known CPython bug), so "마감 1건" arrives as "마감1건"; and a
+    long ASCII one that opens with a bracket ("[JCM] …") it folds before its first word, so it arrives with a
+    space in front. The older encoder of email.header keeps every space where it was."""
 
     def _subject(self, name: str, value) -> str | None:
-        if name.lower() != "subject" or self.utf8 or str(value).isascii():
+        if name.lower() != "subject" or self.utf8:
             return None
-        encoded = Header(str(value), "utf-8", header_name=name).encode(
+        charset = "us-ascii" if str(value).isascii() else "utf-8"
+        encoded = Header(str(value), charset, header_name=name).encode(
             linesep=self.linesep, maxlinelen=self.max_line_length or 78)
         return f"{name}: {encoded}{self.linesep}"
 

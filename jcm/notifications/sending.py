@@ -221,8 +221,8 @@ def render_mail(user: User, notices: list[Notice]):
         meeting_ids = sorted({n.meeting_id for n in notices if n.event in INVITATIONS and n.meeting_id})
         for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids))
                                           .options(selectinload(Meeting.days))):
-            message.add_attachment(meeting_calendar(meeting, locale, method="PUBLISH"), maintype="text",
-                                   subtype="calendar", filename=f"jcm-meeting-{meeting.id}.ics")
+            message.add_attachment(meeting_calendar(meeting, locale).decode("utf-8"), subtype="calendar",
+                                   charset="utf-8", filename=f"jcm-meeting-{meeting.id}.ics")
     return message
 
 
@@ -256,10 +256,10 @@ def flush_pending(now: datetime | None = None) -> FlushSummary:
     people = list(db.session.scalars(select(Notice.user_id).where(_waiting(now)).distinct()))
     if not people:
         return summary
-    last_sent = dict(db.session.execute(
+    last_sent = dict(list(db.session.execute(
         select(Notice.user_id, func.max(Notice.mailed_at)).where(Notice.user_id.in_(people),
                                                                   Notice.mail_state == MailState.sent.value)
-        .group_by(Notice.user_id)).tuples())
+        .group_by(Notice.user_id)).tuples()))
     mailer = Mailer(current_app.config)
     try:
         for user_id in people:
