@@ -426,3 +426,100 @@ def test_the_list_and_the_unread_count_in_the_app_and_the_api(app, client, auth,
     assert marked.get_json() == {"marked": 1, "unread": 0}
     assert api.post("/api/v1/notifications/read", committee.us_delegate, json={"ids": ["x"]}).status_code == 422
     assert "count-badge" not in client.get("/").get_data(as_text=True)
+
+
+# --- the agenda and two-sided proposals -------------------------------------------------------------------------
+
+def events_by_person(app, committee, since: int) -> dict[str, list[tuple[str, bool]]]:
+    with app.app_context():
+        rows = db.session.execute(select(Notice.user_id, Notice.event, Notice.to_act).where(Notice.id > since)
+                                  .order_by(Notice.id)).all()
+    names = {p.id: f"{p.side.lower()}_{p.role}" for p in committee.people}
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for user_id, event, to_act in rows:
+        found.setdefault(names[user_id], []).append((event, to_act))
+    return found
+
+
+def last_notice_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.max(Notice.id))) or 0
+
+
+def test_the_agenda_circulated_agreed_and_changed_and_a_proposal_each_reach_whom_they_concern(
+        app, api, committee, make_meeting):
+    meeting_id = make_meeting(ordinal=22, start_date="2027-11-01")
+    complete_both_texts(app, committee, meeting_id)
+
+    mark = last_notice_id(app)
+    assert api.post(f"/api/v1/meetings/{meeting_id}/agenda/approvals", committee.us_secretariat).status_code == 201
+    assert events_by_person(app, committee, mark) == {  # circulated to Korea, which is asked to agree it
+        "kr_secretariat": [("agenda.awaits_agreement", True)], "kr_co_chair": [("agenda.awaits_agreement", True)]}
+
+    mark = last_notice_id(app)
+    assert api.post(f"/api/v1/meetings/{meeting_id}/agenda/approvals", committee.kr_co_chair).status_code == 201
+    agreed = events_by_person(app, committee, mark)
+    assert set(agreed) == {"us_secretariat", "us_co_chair", "us_delegate", "us_observer", "kr_secretariat",
+                           "kr_delegate", "kr_observer"}  # everyone but the one who agreed (and the administrators)
+    assert all(told == [("agenda.agreed", False)] for told in agreed.values())
+
+    from jcm.accounts.services import get_user
+    from jcm.meetings.proposals import propose
+    from jcm.meetings.services import get_meeting
+
+    mark = last_notice_id(app)
+    with app.app_context():
+        propose(get_user(committee.kr_secretariat.id), get_meeting(meeting_id), "cancel",
+                {"reason": "A typhoon is forecast for Sejong."})
+        db.session.commit()
+    assert events_by_person(app, committee, mark) == {
+        "us_secretariat": [("proposal.awaits", True)], "us_co_chair": [("proposal.awaits", False)]}
+
+    mark = last_notice_id(app)
+    assert api.post(f"/api/v1/meetings/{meeting_id}/agenda-items", committee.us_secretariat,
+                    json={"title": "Site visit"}).status_code == 201
+    changed = events_by_person(app, committee, mark)
+    assert changed == {"us_co_chair": [("agenda.changed", True)], "kr_secretariat": [("agenda.changed", True)],
+                       "kr_co_chair": [("agenda.changed", True)]}
+
+
+def test_a_meetings_new_place_is_told_to_everyone_and_a_change_of_its_title_to_no_one(app, committee, make_meeting):
+    from jcm.accounts.services import get_user
+    from jcm.meetings.services import get_meeting, update_meeting
+
+    meeting_id = make_meeting(ordinal=23, start_date="2027-12-01")
+    mark = last_notice_id(app)
+    with app.app_context():
+        update_meeting(get_user(committee.kr_secretariat.id), get_meeting(meeting_id),
+                       {"title": "The 23rd Joint Committee Meeting (Science Week)"})
+        db.session.commit()
+    assert events_by_person(app, committee, mark) == {}
+    with app.app_context():
+        update_meeting(get_user(committee.kr_secretariat.id), get_meeting(meeting_id),
+                       {"venue": "Korea Institute of Science and Technology", "city": "Seoul"})
+        db.session.commit()
+    moved = events_by_person(app, committee, mark)
+    assert set(moved) == {"us_secretariat", "us_co_chair", "us_delegate", "us_observer", "kr_co_chair",
+                          "kr_delegate", "kr_observer"}
+    assert all(told == [("meeting.changed", False)] for told in moved.values())
+
+
+def test_owners_are_told_what_changed_on_their_item_and_a_new_owner_that_it_is_theirs(
+        app, client, auth, committee, make_action_item):
+    from jcm.accounts.services import get_user
+    from jcm.actions.services import get_action_item, update_action_item
+
+    item_id = make_action_item()
+    mark = last_notice_id(app)
+    with app.app_context():
+        update_action_item(get_user(committee.kr_secretariat.id), get_action_item(item_id), {
+            "due_date": "2027-09-30", "owners": {"US": [{"user_id": committee.us_delegate.id}],
+                                                 "KR": [{"user_id": committee.kr_delegate.id},
+                                                        {"user_id": committee.kr_co_chair.id}]}})
+        db.session.commit()
+    assert events_by_person(app, committee, mark) == {
+        "us_delegate": [("action_item.changed", False)], "kr_co_chair": [("action_item.created", True)],
+        "kr_delegate": [("action_item.changed", False)]}
+    auth.login(committee.us_delegate)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Changed: " in page and "Due date" in page

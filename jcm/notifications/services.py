@@ -146,7 +146,7 @@ def _audiences(event: AuditEvent, acts: set[tuple[str, str, int | None]]) -> tup
 
     if action == "meeting.create":
         found.append(Audience("meeting.invitation", NoticeKind.meeting, _told(everyone())))
-    elif action == "meeting.update" and any(name in after for name in WHEN_AND_WHERE) \
+    elif action == "meeting.update" and _changed(event, WHEN_AND_WHERE) \
             and ("meeting.create", "Meeting", event.object_id) not in acts:
         found.append(Audience("meeting.changed", NoticeKind.meeting, _told(everyone())))
     elif action == "agenda.agree" and ("agenda.agreed", "Meeting", event.object_id) not in acts:
@@ -208,8 +208,8 @@ def _audiences(event: AuditEvent, acts: set[tuple[str, str, int | None]]) -> tup
             added = _owner_keys(after.get("owners")) - _owner_keys(before.get("owners")) if "owners" in after \
                 else set()
             new = [u for u in owners if f"user:{u.id}" in added or f"organization:{u.organization_id}" in added]
-            params["fields"] = sorted(key for key in after if key not in ("version", "updated_at"))
-            rest = [u for u in owners if u not in new]
+            params["fields"] = _changed(event, [key for key in after if key not in ("version", "updated_at")])
+            rest = [u for u in owners if u.id not in {n.id for n in new}]  # by id: an account compares by its sign-in
             if new:
                 found.append(Audience("action_item.created", NoticeKind.action_item, _told(new, new)))
             if rest:
@@ -220,6 +220,12 @@ def _audiences(event: AuditEvent, acts: set[tuple[str, str, int | None]]) -> tup
             params["outcome"] = after.get("outcome")
             found.append(Audience("action_item.reviewed", NoticeKind.action_item, _told(owners)))
     return found, {"params": params, "meeting": meeting, "item": item}
+
+
+def _changed(event: AuditEvent, names: Iterable[str]) -> list[str]:
+    """Which of the names the act changed (the trail keeps a record's fields before and after)."""
+    before, after = event.before or {}, event.after or {}
+    return sorted(name for name in names if name in after and before.get(name) != after.get(name))
 
 
 def _owner_keys(owners) -> set[str]:
