@@ -16,7 +16,6 @@ def init_app(app: Flask) -> None:
     from jcm.notifications.api import blueprints
     from jcm.notifications.listen import listen
 
-    app.config.setdefault("NOTIFY_IN_BACKGROUND", True)
     listen()
     app.register_blueprint(views.bp)
     register_blueprints(blueprints)

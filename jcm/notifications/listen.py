@@ -8,6 +8,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from jcm.audit.models import AuditEvent
+from jcm.mail import flag
 
 GATHERED = "jcm_notices_acts"
 WRITTEN = "jcm_notices_written"
@@ -35,7 +36,7 @@ def _before_commit(session) -> None:
 def _after_commit(session) -> None:
     if session.info.pop(WRITTEN, False) and has_app_context():
         app = current_app._get_current_object()
-        if app.config.get("NOTIFY_IN_BACKGROUND", True):
+        if flag(app.config.get("NOTIFY_IN_BACKGROUND", True)):
             from jcm.notifications.sending import sender_of
 
             sender_of(app).poke()
