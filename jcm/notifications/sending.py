@@ -14,17 +14,20 @@ from flask import Flask, current_app, render_template
 from flask_babel import format_date, force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from jcm.accounts.models import User
+from jcm.actions.calendar import meeting_calendar
 from jcm.actions.models import ActionItem, REVIEW_OUTCOME_LABELS
 from jcm.extensions import db
 from jcm.fields import declared
-from jcm.i18n import localized
+from jcm.i18n import locale_code, localized
 from jcm.labels import SIDE_LABELS
 from jcm.mail import MailError, Mailer, MailServerUnavailable, new_message
-from jcm.meetings.models import MODE_LABELS, PROPOSAL_KIND_LABELS
+from jcm.meetings.models import MODE_LABELS, PROPOSAL_KIND_LABELS, Meeting
 from jcm.models import utcnow
-from jcm.notifications.models import MailState, Notice
+from jcm.notifications.models import NOTICE_KIND_LABELS, MailState, Notice
+from jcm.notifications.services import unsubscribe_token
 from jcm.zones import aware, city, local_time, zone_abbreviation, zone_of
 
 DIGEST_EVERY = timedelta(hours=1)  # at most one e-mail per person in this long
@@ -139,7 +142,7 @@ def _meeting_lines(p: dict, zone: str) -> list[str]:
             lines.append(_("Your time: %(moment)s (%(city)s)", moment=f"{mine:%Y-%m-%d %H:%M} "
                                                                        f"{zone_abbreviation(mine)}",
                            city=city(zone)))
-    place = ", ".join(part for part in (_text(p, "venue", locale_code_now()), _text(p, "city", locale_code_now()))
+    place = ", ".join(part for part in (_text(p, "venue", locale_code()), _text(p, "city", locale_code()))
                       if part)
     if place:
         lines.append(_("Where: %(place)s", place=place))
@@ -148,15 +151,9 @@ def _meeting_lines(p: dict, zone: str) -> list[str]:
     return lines
 
 
-def locale_code_now() -> str:
-    from jcm.i18n import locale_code
-
-    return locale_code()
-
-
 def describe(notice: Notice, zone: str) -> Told:
     """The notice in the language in force (a page's, or an e-mail's under force_locale), times in `zone`."""
-    locale = locale_code_now()
+    locale = locale_code()
     p = notice.params or {}
     meeting = _text(p, "meeting", locale)
     lines: list[str] = []
@@ -193,11 +190,6 @@ def describe(notice: Notice, zone: str) -> Told:
 def render_mail(user: User, notices: list[Notice]):
     """One e-mail for the person: a single notice as itself, several as a digest; in their language, times in
     their zone, each invitation with its meeting's calendar entry, and links to stop each kind."""
-    from jcm.actions.calendar import meeting_calendar
-    from jcm.meetings.models import Meeting
-    from jcm.notifications.services import unsubscribe_token
-    from sqlalchemy.orm import selectinload
-
     base_url = str(current_app.config["BASE_URL"]).rstrip("/")
     locale, zone = locale_of(user), zone_of(user)
     with force_locale(locale):
@@ -207,8 +199,6 @@ def render_mail(user: User, notices: list[Notice]):
         else:
             subject = ngettext("[JCM] %(num)d notification", "[JCM] %(num)d notifications", len(told))
         kinds = sorted({notice.kind for notice in notices})
-        from jcm.notifications.models import NOTICE_KIND_LABELS
-
         stops = [{"label": str(NOTICE_KIND_LABELS[kind]),
                   "url": f"{base_url}/notifications/unsubscribe/{unsubscribe_token(user, kind)}"} for kind in kinds]
         context = {"lang": locale, "name": user.display_name(locale), "told": told, "base_url": base_url,
