@@ -31,14 +31,8 @@ def bundled_folder(name: str) -> Path:
 
 def import_models() -> None:
     """Import every model module, so the metadata (and so Alembic) sees every table."""
-    import jcm.accounts.models  # noqa: F401
-    import jcm.actions.models  # noqa: F401
-    import jcm.audit.models  # noqa: F401
-    import jcm.meetings.models  # noqa: F401
-    import jcm.minutes.models  # noqa: F401
-    import jcm.mou.models  # noqa: F401
-    import jcm.notifications.models  # noqa: F401
-    import jcm.search.models  # noqa: F401
+    for feature in ("accounts", "actions", "audit", "meetings", "minutes", "mou", "notifications", "search"):
+        import_module(f"jcm.{feature}.models")
 
 
 # The features, each adding its pages, API resources and commands with its init_app(app), in layers: each stands on
