@@ -5,19 +5,13 @@ focus on its message."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from jcm.accounts.services import get_user
-from jcm.extensions import db
-from jcm.meetings.services import add_agenda_item, get_meeting
-from jcm.minutes.services import open_minutes
 from tests.browser.conftest import sign_in
-from tests.conftest import Person
+from tests.test_finished_look import Scene, key_pages, make_scene
 
 pytestmark = pytest.mark.browser
 
@@ -32,50 +26,9 @@ WIDEST = """[...document.querySelectorAll('body *')]
             + ' (' + Math.round(e.getBoundingClientRect().right) + ' px)').slice(0, 8)"""
 
 
-@dataclass(frozen=True)
-class Scene:
-    upcoming: int  # a two-day meeting being planned, an item on each day
-    held: int  # a held meeting whose draft minutes the U.S. secretariat writes
-    item: int  # an action item of the held meeting, owned by the two delegates, overdue
-
-
 @pytest.fixture
 def scene(app, committee, make_meeting, make_action_item) -> Scene:
-    """The 11th meeting held long ago, an item of it still open; the 12th held, its draft minutes open, two items
-    raised at it; the 13th in planning, over two days, an item on the second."""
-    earlier = make_meeting(ordinal=11, start_date="2025-09-10", focus_areas=("A.1",), status="held")
-    make_action_item(title="Share the testbed list", due_date="2026-01-31", meeting_id=earlier)
-    upcoming = make_meeting(ordinal=13, start_date="2027-03-10", end_date="2027-03-11", focus_areas=("A.1", "B.4"))
-    held = make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"), status="held")
-    with app.app_context():
-        add_agenda_item(get_user(committee.us_secretariat.id), get_meeting(upcoming),
-                        {"title": "Site visit", "title_ko": "현장 방문", "day": date(2027, 3, 11)})
-        open_minutes(get_user(committee.us_secretariat.id), get_meeting(held))
-        db.session.commit()
-    item = make_action_item(title="Exchange AI-ready dataset inventories", due_date="2026-06-30", meeting_id=held)
-    make_action_item(title="Joint quantum workshop", focus_area="B.4", due_date="2027-09-30", meeting_id=held)
-    return Scene(upcoming, held, item)
-
-
-def key_pages(committee, scene: Scene) -> list[tuple[str, Person | None, str]]:
-    """(name, who reads it, address): every key page, as the person who works on it sees it."""
-    secretariat = committee.us_secretariat
-    return [
-        ("start page", secretariat, "/"),
-        ("MOU", secretariat, "/mou"),
-        ("meetings", secretariat, "/meetings"),
-        ("meeting and agenda builder", secretariat, f"/meetings/{scene.upcoming}"),
-        ("agenda item form", secretariat, f"/meetings/{scene.upcoming}/items/new"),
-        ("minutes editor", secretariat, f"/meetings/{scene.held}/minutes"),
-        ("minutes page", committee.kr_delegate, f"/meetings/{scene.held}/minutes"),
-        ("register", secretariat, "/action-items"),
-        ("my action items", committee.us_delegate, "/my-action-items"),
-        ("action item", committee.us_delegate, f"/action-items/{scene.item}"),
-        ("search", secretariat, "/search?q=dataset"),
-        ("account", secretariat, "/account"),
-        ("accounts", committee.us_admin, "/admin/users"),
-        ("sign-in", None, "/login"),
-    ]
+    return make_scene(app, committee, make_meeting, make_action_item)
 
 
 def visit_each(new_context, committee, scene, language: str, viewport: dict | None = None):
