@@ -77,3 +77,77 @@ def test_no_key_page_scrolls_sideways_on_a_phone(new_context, committee, scene, 
         if width > PHONE["width"]:
             wide[name] = (width, page.evaluate(WIDEST))
     assert not wide, f"wider than {PHONE['width']} px: {wide}"
+
+
+def test_the_focus_area_picker_narrows_as_one_types(app, page, committee, scene):
+    sign_in(page, committee.us_secretariat)
+    page.goto(f"/meetings/{scene.upcoming}/items/new")
+    picker = page.locator("select#focus_area_ids")
+    every = picker.locator("option").count()
+    assert every >= 20  # the MOU's focus areas and sub-topics
+    page.get_by_label("Find a focus area").fill("quantum")
+    shown = picker.locator("option:not([hidden])")
+    assert 0 < shown.count() < every
+    assert all("quantum" in text.lower() for text in shown.all_inner_texts())
+    expect(page.locator(".picker-filter__count")).to_have_text(f"{shown.count()} of {every} shown")
+
+    picker.select_option(label=shown.first.inner_text())  # a chosen area stays in sight whatever is typed after
+    chosen = shown.first.inner_text()
+    page.get_by_label("Find a focus area").fill("semiconductor")
+    expect(picker.locator("option:not([hidden])", has_text=chosen)).to_have_count(1)
+    page.get_by_label("Find a focus area").press("Enter")  # narrows; does not send the form
+    assert page.url.endswith("/items/new")
+
+    page.fill("#title", "Quantum networks")
+    page.fill("#title_ko", "양자 네트워크")
+    with page.expect_navigation():
+        page.click("main form button.button--primary")
+    assert f"/meetings/{scene.upcoming}" in page.url
+    expect(page.locator(".agenda-table", has_text="Quantum networks")).to_have_count(1)
+
+
+def test_without_the_script_the_picker_is_the_plain_list(new_context, committee, scene):
+    page = new_context(java_script_enabled=False).new_page()
+    sign_in(page, committee.us_secretariat)
+    page.goto(f"/meetings/{scene.upcoming}/items/new")
+    expect(page.locator(".picker-filter")).to_have_count(0)
+    expect(page.locator("select#focus_area_ids option[hidden]")).to_have_count(0)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_after_a_failed_sign_in_the_focus_is_on_the_message(new_context, committee, language):
+    page = new_context(locale=LOCALES[language]).new_page()
+    page.goto("/login")
+    page.fill("input[name=email]", committee.us_delegate.email)
+    page.fill("input[name=password]", "not the password")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    message = page.locator("#sign-in-failed")
+    expect(message).to_be_focused()
+    expect(message).to_have_attribute("role", "alert")
+    assert message.inner_text().strip()
+
+
+# Each form field's accessible name as a screen reader gives it (axe-core's own reckoning), with the legend of its
+# group for a radio button or a box in a fieldset: two fields named alike on one page cannot be told apart.
+FIELD_NAMES = """axe.setup(document) && [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+  .filter(e => e.checkVisibility() && !e.closest('[hidden]'))
+  .map(e => {
+    const name = axe.commons.text.accessibleText(e);
+    const group = e.closest('fieldset');
+    const legend = group && group.querySelector('legend');
+    return (['radio', 'checkbox'].includes(e.type) && legend ? axe.commons.text.accessibleText(legend) + ' › ' : '')
+           + name;
+  })"""
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_repeated_forms_name_each_field_apart(new_context, committee, scene, language):
+    axe = Axe()
+    alike = {}
+    for name, page in visit_each(new_context, committee, scene, language):
+        page.evaluate(axe.axe_script)
+        names = page.evaluate(FIELD_NAMES)
+        if twice := sorted({field for field in names if names.count(field) > 1}):
+            alike[name] = twice
+    assert not alike, f"fields named alike: {alike}"
