@@ -31,10 +31,11 @@ def scene(app, committee, make_meeting, make_action_item) -> Scene:
 
 
 def make_scene(app, committee, make_meeting, make_action_item) -> Scene:
-    """The 11th meeting held long ago, an item of it still open (the 12th reviews it); the 12th held, its draft
+    """The 11th meeting held long ago, two items of it still open (the 12th reviews them); the 12th held, its draft
     minutes open, two items raised at it; the 13th in planning, over two days, an item on the second."""
     earlier = make_meeting(ordinal=11, start_date="2025-09-10", focus_areas=("A.1",), status="held")
     make_action_item(title="Share the testbed list", due_date="2026-01-31", meeting_id=earlier)
+    make_action_item(title="Map quantum testbeds", focus_area="A.1", due_date="2026-09-30", meeting_id=earlier)
     upcoming = make_meeting(ordinal=13, start_date="2027-03-10", end_date="2027-03-11", focus_areas=("A.1", "B.4"))
     held = make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"), status="held")
     with app.app_context():
@@ -55,6 +56,7 @@ def key_pages(committee, scene: Scene) -> list[tuple[str, Person | None, str]]:
         ("MOU", secretariat, "/mou"),
         ("meetings", secretariat, "/meetings"),
         ("meeting and agenda builder", secretariat, f"/meetings/{scene.upcoming}"),
+        ("held meeting and its review", secretariat, f"/meetings/{scene.held}"),
         ("agenda item form", secretariat, f"/meetings/{scene.upcoming}/items/new"),
         ("minutes editor", secretariat, f"/meetings/{scene.held}/minutes"),
         ("minutes page", committee.kr_delegate, f"/meetings/{scene.held}/minutes"),
