@@ -66,6 +66,7 @@ def key_pages(committee, scene: Scene) -> list[tuple[str, Person | None, str]]:
         ("search", secretariat, "/search?q=dataset"),
         ("account", secretariat, "/account"),
         ("accounts", committee.us_admin, "/admin/users"),
+        ("audit log", committee.us_admin, "/admin/audit"),
         ("sign-in", None, "/login"),
     ]
 
@@ -189,6 +190,7 @@ def test_each_status_is_a_badge_that_says_its_label(client, auth, committee, sce
     assert ("status status--open", "Open") in register and ("status status--overdue", "Overdue") in register
     item = badges(committee.us_delegate, f"/action-items/{scene.item}")
     assert item == [("status status--open", "Open"), ("status status--overdue", "Overdue")]
+    assert ("status status--succeeded", "Succeeded") in badges(committee.us_admin, "/admin/audit")
 
 
 def test_a_new_item_lands_before_the_closing_on_the_first_day_unless_another_is_chosen(
