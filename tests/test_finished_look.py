@@ -10,11 +10,13 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
+from sqlalchemy import select
 
 from jcm.accounts.services import get_user
 from jcm.extensions import db
 from jcm.meetings.services import add_agenda_item, get_meeting
 from jcm.minutes.services import open_minutes
+from jcm.mou.models import FocusArea
 from tests.conftest import Person, post_form
 
 
@@ -23,6 +25,7 @@ class Scene:
     upcoming: int  # the 13th meeting, in planning over two days, an item on the second
     held: int  # the 12th, held, its draft minutes open
     item: int  # an action item raised at the 12th, owned by the two delegates, overdue
+    area: int  # A, the area of cooperation A.1 (on every meeting's agenda) belongs to
 
 
 @pytest.fixture
@@ -45,7 +48,9 @@ def make_scene(app, committee, make_meeting, make_action_item) -> Scene:
         db.session.commit()
     item = make_action_item(title="Exchange AI-ready dataset inventories", due_date="2026-06-30", meeting_id=held)
     make_action_item(title="Joint quantum workshop", focus_area="B.4", due_date="2027-09-30", meeting_id=held)
-    return Scene(upcoming, held, item)
+    with app.app_context():
+        area = db.session.scalar(select(FocusArea.id).where(FocusArea.code == "A"))
+    return Scene(upcoming, held, item, area)
 
 
 def key_pages(committee, scene: Scene) -> list[tuple[str, Person | None, str]]:
@@ -64,6 +69,9 @@ def key_pages(committee, scene: Scene) -> list[tuple[str, Person | None, str]]:
         ("my action items", committee.us_delegate, "/my-action-items"),
         ("action item", committee.us_delegate, f"/action-items/{scene.item}"),
         ("search", secretariat, "/search?q=dataset"),
+        ("dashboard", committee.kr_co_chair, "/dashboard"),
+        ("a focus area's history", committee.kr_co_chair, f"/focus-areas/{scene.area}"),
+        ("notifications", committee.kr_delegate, "/notifications"),
         ("account", secretariat, "/account"),
         ("accounts", committee.us_admin, "/admin/users"),
         ("audit log", committee.us_admin, "/admin/audit"),
