@@ -274,6 +274,18 @@ def test_a_secretariat_adds_an_item_and_the_schedule_follows(app, client, auth, 
     assert day.minutes == total and day.slots[-1].ends.strftime("%H:%M") == "12:05"
 
 
+def test_a_new_items_form_offers_other_business_not_the_opening(app, client, auth, committee, make_meeting):
+    """Left as the form offers it, a new item is other business, as the service makes one: not the opening, whose
+    presenters are the co-chairs (naming one then wrote their name into the new item)."""
+    meeting = _meeting(app, make_meeting())
+    auth.login(committee.us_secretariat)
+    page = client.get(f"/meetings/{meeting.id}/items/new").get_data(as_text=True)
+    assert re.search(r'<option selected value="other_business">|<option value="other_business" selected>', page)
+    assert not re.search(r'<option[^>]*selected[^>]*value="opening"|<option value="opening" selected', page)
+    edit = client.get(f"/agenda-items/{meeting.items[0].id}/edit").get_data(as_text=True)
+    assert re.search(r'<option selected value="opening">|<option value="opening" selected>', edit)  # as stored
+
+
 @pytest.mark.parametrize("fields, message", [
     ({"duration_minutes": "-5"}, "Duration (minutes) must be between 1 and 480."),
     ({"duration_minutes": "100000"}, "Duration (minutes) must be between 1 and 480."),
