@@ -1,0 +1,335 @@
+"""Whole journeys through JCM in Chromium, as the people of both sides make them, each in their own browser with
+their own language: a meeting set up and its agenda agreed by both sides; minutes written, circulated, commented
+and adopted; a delegate updating their action item from the link in the e-mail that told them of it.
+
+Each journey counts what the people did — the clicks (a link, a button, a box ticked, a choice in a list), the key
+presses that submit a form, the fields typed and the addresses opened by hand — and the full page loads their
+browsers made (each page's "load" event), prints them (`pytest -s`) and writes them, with screenshots of the key
+screens, to test-artifacts/journeys/ (or the folder JCM_TEST_ARTIFACTS names). What the journeys assert is what
+they achieve — the states in the database and on the pages — never how long they took.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+from sqlalchemy import select
+
+from jcm.extensions import db
+from tests.conftest import PASSWORD, Person, complete_both_texts
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+U_S = {"locale": "en-US", "timezone_id": "America/New_York"}
+KOREA = {"locale": "ko-KR", "timezone_id": "Asia/Seoul"}
+
+
+# --- counting a journey ---------------------------------------------------------------------------------------
+
+@dataclass
+class Traveller:
+    """One person in their own browser: what they did, and the pages their browser loaded."""
+
+    label: str
+    person: Person
+    page: Page
+    journey: "Journey"
+    clicks: int = 0
+    keys: int = 0  # key presses that submit a form
+    typed: int = 0  # fields typed into
+    addresses: int = 0  # addresses opened by hand (the first visit, a link from an e-mail)
+    loads: int = 0
+
+    def _done(self) -> None:
+        self.page.wait_for_load_state()
+
+    def _at(self, target: str | Locator) -> Locator:
+        return self.page.locator(target) if isinstance(target, str) else target
+
+    def open(self, address: str) -> None:
+        self.addresses += 1
+        self.page.goto(address)
+
+    def click(self, target: str | Locator) -> None:
+        self.clicks += 1
+        self._at(target).click()
+        self._done()
+
+    def tick(self, target: str | Locator) -> None:
+        self.clicks += 1
+        self._at(target).check()
+
+    def choose(self, target: str | Locator, **option) -> None:
+        self.clicks += 1
+        self._at(target).select_option(**option)
+
+    def type(self, target: str | Locator, text: str) -> None:
+        self.typed += 1
+        self._at(target).fill(text)
+
+    def enter(self, target: str | Locator) -> None:
+        self.keys += 1
+        self._at(target).press("Enter")
+        self._done()
+
+    def sign_in(self) -> None:
+        """Through the sign-in form, submitted with Enter, as most people do; the page asked for it or not."""
+        if "/login" not in self.page.url:
+            self.open("/login")
+        self.type("input[name=email]", self.person.email)
+        self.type("input[name=password]", PASSWORD)
+        self.enter("input[name=password]")
+        assert "/login" not in self.page.url, f"sign-in failed for {self.person.email}"
+
+    def home(self) -> None:
+        """Back to the start page, by the name of the site in the header."""
+        self.click("a.brand")
+
+    def waiting(self, label: str) -> Locator:
+        """An entry of "Waiting for you" on the start page."""
+        return self.page.locator("#acts-heading + .waiting__list .waiting__item").filter(
+            has=self.page.locator(".status", has_text=label))
+
+    def shot(self, name: str) -> None:
+        self.journey.shot(self, name)
+
+    def summary(self) -> str:
+        return f"{self.label} {counted(self.clicks, 'click')}, {counted(self.keys, 'key press', 'key presses')}, " \
+               f"{counted(self.loads, 'page load')}"
+
+
+@dataclass
+class Journey:
+    name: str
+    folder: Path
+    make_context: Callable
+    people: list[Traveller] = field(default_factory=list)
+    screens: list[str] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+
+    def join(self, label: str, person: Person, where: dict) -> Traveller:
+        page = self.make_context(**where).new_page()
+        traveller = Traveller(label, person, page, self)
+
+        def loaded(_page) -> None:
+            traveller.loads += 1
+
+        page.on("load", loaded)
+        self.people.append(traveller)
+        return traveller
+
+    def shot(self, traveller: Traveller, name: str) -> None:
+        path = self.folder / f"{self.slug}-{len(self.screens) + 1:02d}-{name}.png"
+        traveller.page.screenshot(path=str(path), full_page=True)
+        self.screens.append(path.name)
+
+    def report(self) -> str:
+        total = {key: sum(getattr(t, key) for t in self.people) for key in ("clicks", "keys", "typed", "addresses",
+                                                                              "loads")}
+        line = (f'journey "{self.name}": {counted(total["clicks"], "click")}, '
+                f'{counted(total["keys"], "key press", "key presses")}, {counted(total["loads"], "page load")} '
+                f'({counted(total["typed"], "field")} typed, {counted(total["addresses"], "address", "addresses")} '
+                f'opened by hand)')
+        details = "\n".join(f"  {t.summary()}" for t in self.people)
+        text = f"{line}\n{details}\n  screenshots: {', '.join(self.screens)}\n"
+        (self.folder / f"{self.slug}.txt").write_text(text, encoding="utf-8")
+        with (self.folder / "journeys.txt").open("a", encoding="utf-8") as report:
+            report.write(text)
+        print(f"\n{text}", end="")
+        return line
+
+
+@pytest.fixture
+def journey(new_context):
+    folder = Path(os.environ.get("JCM_TEST_ARTIFACTS") or ROOT / "test-artifacts") / "journeys"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def start(name: str) -> Journey:
+        made = Journey(name, folder, new_context)
+        for old in folder.glob(f"{made.slug}*"):
+            old.unlink()
+        return made
+
+    return start
+
+
+def counted(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
+
+
+def eventually(check: Callable[[], bool], what: str, seconds: float = 5.0) -> None:
+    """A saved state the server holds, whether the page reloaded to save it or saved it in place."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, f"not done: {what}"
+        time.sleep(0.05)
+
+
+# --- reading the database ------------------------------------------------------------------------------------
+
+def meeting_state(app, meeting_id: int) -> dict:
+    from jcm.meetings.services import approvals_by_side, get_meeting
+
+    with app.app_context():
+        meeting = get_meeting(meeting_id)
+        return {"status": meeting.status, "agreed_by": sorted(side for side, approval in approvals_by_side(meeting).items() if approval),
+                "co_chair_kr": meeting.co_chair_kr_id, "version": meeting.agenda_version}
+
+
+def agenda_items(app, meeting_id: int) -> list[tuple[int, str, str]]:
+    from jcm.meetings.models import AgendaItem
+
+    with app.app_context():
+        return [(item.id, item.kind, item.title) for item in db.session.scalars(
+            select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position))]
+
+
+def minutes_state(app, meeting_id: int) -> dict:
+    from jcm.meetings.services import get_meeting
+    from jcm.minutes.models import MinutesComment
+    from jcm.minutes.services import minutes_for, ordered_sections
+
+    with app.app_context():
+        minutes = minutes_for(get_meeting(meeting_id))
+        if minutes is None:
+            return {"status": None}
+        comments = db.session.scalars(select(MinutesComment).where(MinutesComment.minutes_id == minutes.id)
+                                      .order_by(MinutesComment.id)).all()
+        return {"status": minutes.status, "meeting": get_meeting(meeting_id).status,
+                "sections": {s.agenda_item_id: (s.id, s.discussion, s.discussion_ko, list(s.decisions),
+                                                list(s.decisions_ko)) for s in ordered_sections(minutes)},
+                "progress": {e.focus_area_id: (e.status, e.narrative, e.narrative_ko) for e in minutes.progress},
+                "next": (minutes.next_meeting, minutes.next_meeting_ko),
+                "comments": [(c.section_id, c.text, c.resolved_at is not None) for c in comments],
+                "adopted_by": sorted(a.side for a in minutes.approvals)}
+
+
+def area_id(app, code: str) -> int:
+    from jcm.mou.models import FocusArea
+
+    with app.app_context():
+        return db.session.scalar(select(FocusArea.id).where(FocusArea.code == code))
+
+
+# --- 1. a meeting set up and its agenda agreed across both sides ----------------------------------------------
+
+NEW_ITEM = "Joint call for proposals on AI for science"
+NEW_ITEM_KO = "과학을 위한 인공지능 공동 연구과제 공모"
+
+
+def test_journey_set_up_a_meeting_and_agree_its_agenda(app, committee, journey):
+    """The U.S. secretariat sets up the 23rd meeting, hosted by Korea in Seoul, and adds an item; the Korean
+    secretariat, told on their start page that an agenda awaits Korea's agreement, names Korea's co-chair, writes
+    the Korean texts and checks them; the U.S. secretariat checks the English and agrees; Korea agrees: agreed.
+    Every text is written through the pages (the first draft gives most of them in both languages)."""
+    trip = journey("set up a meeting and agree its agenda")
+    us = trip.join("U.S. secretariat:", committee.us_secretariat, U_S)
+    kr = trip.join("Korean secretariat:", committee.kr_secretariat, KOREA)
+
+    # The U.S. secretariat sets up the meeting.
+    us.sign_in()
+    us.click("nav.site-nav a[href='/meetings']")
+    us.click("main a[href='/meetings/new']")
+    us.type("#ordinal", "23")
+    us.type("#start_date", "2027-05-12")
+    us.type("#end_date", "2027-05-13")
+    us.type("#venue", "Korea Institute of Science and Technology")
+    us.type("#city", "Seoul")
+    us.choose("#host_side", value="KR")
+    us.choose("#co_chair_us_id", value=str(committee.us_co_chair.id))
+    a1 = us.page.locator("#focus_area_ids option", has_text=re.compile(r"^A\.1 ")).get_attribute("value")
+    us.choose("#focus_area_ids", value=[a1])
+    us.shot("new-meeting")
+    us.click("main form button[type=submit]")
+    match = re.search(r"/meetings/(\d+)$", us.page.url)
+    assert match, us.page.url
+    meeting_id = int(match.group(1))
+    expect(us.page.locator("h1")).to_have_text("The 23rd Joint Committee Meeting")
+
+    us.click("#schedule a[href$='/items/new']")
+    us.type("#title", NEW_ITEM)
+    us.type("#presenter_us", "David Okafor")
+    us.type("#duration_minutes", "30")
+    us.click("main form button.button--primary")
+    items = agenda_items(app, meeting_id)
+    [(new_id, _kind, _title)] = [item for item in items if item[2] == NEW_ITEM]
+    expect(us.page.locator(f"#item-{new_id}")).to_contain_text(NEW_ITEM)
+    us.shot("first-draft")
+    opening, closing = (next(i for i, kind, _t in items if kind == k) for k in ("opening", "closing"))
+
+    # The Korean secretariat finds the agenda waiting for Korea's agreement.
+    kr.sign_in()
+    waiting = kr.waiting("동의할 의제")
+    expect(waiting).to_contain_text("제23차 공동위원회")
+    kr.shot("agenda-to-agree-on-the-start-page")
+    kr.click(waiting.locator("a").first)
+    expect(kr.page.locator(".agreement-panel .text-gaps")).to_contain_text("국문 문안 없음")
+    kr.shot("what-keeps-korea-from-agreeing")
+
+    kr.click(f"main a[href='/meetings/{meeting_id}/edit']")  # names Korea's co-chair, writes the place in Korean
+    kr.choose("#co_chair_kr_id", value=str(committee.kr_co_chair.id))
+    kr.type("#venue_ko", "한국과학기술연구원")
+    kr.type("#city_ko", "서울")
+    kr.click("main form button.button--primary")
+    assert meeting_state(app, meeting_id)["co_chair_kr"] == committee.kr_co_chair.id
+
+    for item_id, fields in ((opening, {"#presenter_us_ko": "마거릿 첸", "#presenter_kr": "Lee Jun-ho",
+                                       "#presenter_kr_ko": "이준호"}),
+                            (closing, {"#presenter_us_ko": "마거릿 첸", "#presenter_kr": "Lee Jun-ho",
+                                       "#presenter_kr_ko": "이준호"}),
+                            (new_id, {"#title_ko": NEW_ITEM_KO, "#presenter_us_ko": "데이비드 오카포"})):
+        kr.click(f"#item-{item_id} a[href='/agenda-items/{item_id}/edit']")
+        for selector, text in fields.items():
+            kr.type(selector, text)
+        kr.click("main form button.button--primary")
+    expect(kr.page.locator(f"#item-{new_id}")).to_contain_text(NEW_ITEM_KO)
+
+    kr.click(f".facts a[href='/meetings/{meeting_id}/texts']")
+    kr.shot("korean-texts-to-check")
+    kr.click(".text-check-all button")
+    expect(kr.page.locator(".text-checks-mine")).to_contain_text("모두 확인되었습니다")  # every Korean text checked
+
+    # The U.S. secretariat checks the English and agrees for the United States.
+    us.home()
+    waiting = us.waiting("Agenda to agree")
+    expect(waiting).to_contain_text("The 23rd Joint Committee Meeting")
+    us.click(waiting.locator("a").first)
+    expect(us.page.locator(".agreement-panel .text-gaps")).to_contain_text("not yet checked")
+    us.click(".agreement-panel .text-gaps a[href$='/texts']")
+    us.click(".text-check-all button")
+    expect(us.page.locator(".text-checks-mine")).to_contain_text("Every text in your side's language is checked.")
+    us.click(f".breadcrumb a[href='/meetings/{meeting_id}']")
+    expect(us.page.locator(".agreement-panel .text-gaps")).to_have_count(0)
+    expect(us.page.locator("label[for=confirm-agree]")).to_be_visible()
+    us.tick("#confirm-agree")
+    us.shot("the-united-states-agrees")
+    us.click(".agreement-panel button[type=submit]")
+    expect(us.page.locator(".approvals")).to_contain_text("Agreed by Samuel Reyes")
+    assert meeting_state(app, meeting_id)["agreed_by"] == ["US"]
+
+    # Korea finds the agenda still waiting for its agreement, and agrees.
+    kr.home()
+    waiting = kr.waiting("동의할 의제")
+    expect(waiting).to_contain_text("제23차 공동위원회")
+    kr.click(waiting.locator("a").first)
+    kr.tick("#confirm-agree")
+    kr.click(".agreement-panel button[type=submit]")
+    expect(kr.page.locator(".agreed-banner")).to_have_text("의제 동의 완료")
+    kr.shot("agenda-agreed")
+
+    state = meeting_state(app, meeting_id)
+    assert (state["status"], state["agreed_by"]) == ("agenda_agreed", ["KR", "US"])
+    kr.home()
+    expect(kr.waiting("동의할 의제")).to_have_count(0)  # nothing of this agenda waits any more
+    trip.report()
