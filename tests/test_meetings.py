@@ -470,6 +470,22 @@ def test_a_held_meetings_agenda_is_frozen(app, client, auth, committee, make_mee
     assert response.status_code == 409 and "can no longer be changed" in response.get_data(as_text=True)
 
 
+def test_mark_as_held_on_the_meeting_page_sends_the_status_it_names(app, client, auth, committee, make_meeting):
+    """The page's own form, posted with every field it holds in its order, as a browser posts it: once the form
+    sent an empty status before the button's, and the meeting stayed as it was with no word said."""
+    from werkzeug.datastructures import MultiDict
+
+    meeting_id = make_meeting(start_date=date.today().isoformat())
+    auth.login(committee.us_secretariat)
+    page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    held = next(form for form in re.findall(r"<form [^>]*/status\"[^>]*>.*?</form>", page, re.S) if "held" in form)
+    fields = re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', held)
+    assert [name for name, _value in fields].count("status") == 1
+    response = client.post(f"/meetings/{meeting_id}/status", data=MultiDict(fields))
+    assert response.status_code == 302
+    assert _meeting(app, meeting_id).status == "held"
+
+
 def test_a_future_meeting_cannot_be_marked_as_held(app, committee, make_meeting):
     meeting_id = make_meeting(start_date=(date.today() + timedelta(days=3)).isoformat())
     with app.app_context():
