@@ -333,3 +333,169 @@ def test_journey_set_up_a_meeting_and_agree_its_agenda(app, committee, journey):
     kr.home()
     expect(kr.waiting("동의할 의제")).to_have_count(0)  # nothing of this agenda waits any more
     trip.report()
+
+
+# --- 2. minutes written, circulated, commented and adopted ----------------------------------------------------
+
+@pytest.fixture
+def agreed_past_meeting(app, api, committee, make_meeting) -> int:
+    """The 21st meeting, hosted by Korea in Sejong on 4 November 2026 with A.1 and B.4 on its agenda, agreed by both
+    sides (journey 1 shows how): the day has passed, the minutes are still to write."""
+    meeting_id = make_meeting(ordinal=21, start_date="2026-11-04", focus_areas=("A.1", "B.4"))
+    complete_both_texts(app, committee, meeting_id)
+    for person in (committee.us_secretariat, committee.kr_secretariat):
+        assert api.post(f"/api/v1/meetings/{meeting_id}/agenda/approvals", person).status_code == 201
+    assert meeting_state(app, meeting_id)["status"] == "agenda_agreed"
+    return meeting_id
+
+
+def test_journey_write_circulate_comment_and_adopt_minutes(app, committee, journey, agreed_past_meeting):
+    """The U.S. secretariat marks the meeting held and writes the minutes in English — three records, the progress
+    of both focus areas, the next meeting — and the Korean secretariat writes their Korean, each through the minutes
+    page; each side checks its language and the draft is circulated. A Korean delegate, told on their start page,
+    comments on a record and on the whole; the U.S. secretariat resolves the first; each co-chair finds the minutes
+    to adopt, is warned of the comment left open, ticks the box and adopts. The adopted minutes' PDF is served."""
+    meeting_id = agreed_past_meeting
+    trip = journey("write, circulate, comment and adopt minutes")
+    us = trip.join("U.S. secretariat:", committee.us_secretariat, U_S)
+    kr = trip.join("Korean secretariat:", committee.kr_secretariat, KOREA)
+    delegate = trip.join("Korean delegate:", committee.kr_delegate, KOREA)
+    us_chair = trip.join("U.S. co-chair:", committee.us_co_chair, U_S)
+    kr_chair = trip.join("Korean co-chair:", committee.kr_co_chair, KOREA)
+    minutes_page = f"/meetings/{meeting_id}/minutes"
+
+    us.sign_in()
+    us.click("nav.site-nav a[href='/meetings']")
+    us.click(f"main a[href='/meetings/{meeting_id}']")
+    us.click(us.page.get_by_role("button", name="Mark as held"))
+    assert meeting_state(app, meeting_id)["status"] == "held"
+    us.click(f".facts a[href='{minutes_page}']")
+    us.click(us.page.get_by_role("button", name="Start the minutes"))
+    state = minutes_state(app, meeting_id)
+    assert state["status"] == "draft"
+    items = {kind: item_id for item_id, kind, _title in agenda_items(app, meeting_id) if kind != "focus_area"}
+    areas = {code: area_id(app, code) for code in ("A.1", "B.4")}
+    focus_items = [item_id for item_id, kind, _title in agenda_items(app, meeting_id) if kind == "focus_area"]
+    records = {  # agenda item → (English discussion, English decisions, Korean discussion, Korean decisions)
+        items["opening"]: ("The co-chairs opened the meeting and welcomed both delegations.", [],
+                           "양측 공동위원장은 회의를 개회하고 양국 대표단을 환영하였다.", []),
+        focus_items[0]: ("NSF presented its AI testbeds; NRF described Korea's dataset inventory.",
+                         ["Exchange AI-ready dataset inventories by June 2027"],
+                         "미국 국립과학재단은 AI 테스트베드를, 한국연구재단은 데이터셋 현황을 발표하였다.",
+                         ["2027년 6월까지 AI 활용 가능 데이터셋 목록 교환"]),
+        focus_items[1]: ("Access to the quantum testbeds has been delayed by export-control reviews.", [],
+                         "수출 통제 검토로 양자 테스트베드 접근이 지연되었다.", []),
+    }
+    progress = {areas["A.1"]: ("on_track", "Testbeds shared as planned.", "테스트베드가 계획대로 공유되었다."),
+                areas["B.4"]: ("at_risk", "Testbed access delayed.", "테스트베드 접근 지연.")}
+    next_meeting = ("Washington, D.C., in the spring of 2027.", "2027년 봄, 워싱턴 D.C.")
+    section = {item: state["sections"][item][0] for item in records}
+
+    def save(traveller: Traveller, form: str, done: Callable[[dict], bool], what: str) -> None:
+        traveller.click(f"{form} button[type=submit]:not([form])")
+        eventually(lambda: done(minutes_state(app, meeting_id)), what)
+
+    # The U.S. secretariat writes the English: each record, each focus area's progress, the next meeting.
+    for item, (discussion, decisions, _ko, _decisions_ko) in records.items():
+        sid = section[item]
+        us.type(f"#discussion-{sid}", discussion)
+        if decisions:
+            us.type(f"#decisions-{sid}", "\n".join(decisions))
+        save(us, f"#section-{sid} .minutes-section-form",
+             lambda s, item=item, text=discussion: s["sections"][item][1] == text, f"the record of item {item}")
+    for area, (status, narrative, _ko) in progress.items():
+        us.choose(f"#progress-status-{area}", value=status)
+        us.type(f"#progress-narrative-{area}", narrative)
+        save(us, f"#progress-{area} form", lambda s, area=area, status=status: area in s["progress"]
+             and s["progress"][area][0] == status, f"the progress of area {area}")
+    us.type("#next-meeting-text", next_meeting[0])
+    save(us, "#next-meeting form", lambda s: s["next"][0] == next_meeting[0], "the next meeting")
+    us.shot("the-english-written")
+
+    # The Korean secretariat writes the Korean beside it and checks it.
+    kr.sign_in()
+    kr.click("nav.site-nav a[href='/meetings']")
+    kr.click(f"main a[href='/meetings/{meeting_id}']")
+    kr.click(f".facts a[href='{minutes_page}']")
+    for item, (_en, _decisions, discussion_ko, decisions_ko) in records.items():
+        sid = section[item]
+        kr.type(f"#discussion-ko-{sid}", discussion_ko)
+        if decisions_ko:
+            kr.type(f"#decisions-ko-{sid}", "\n".join(decisions_ko))
+        save(kr, f"#section-{sid} .minutes-section-form",
+             lambda s, item=item, text=discussion_ko: s["sections"][item][2] == text, f"the Korean of item {item}")
+    for area, (_status, _narrative, narrative_ko) in progress.items():
+        kr.type(f"#progress-narrative-ko-{area}", narrative_ko)
+        save(kr, f"#progress-{area} form", lambda s, area=area, text=narrative_ko: s["progress"][area][2] == text,
+             f"the Korean progress of area {area}")
+    kr.type("#next-meeting-text-ko", next_meeting[1])
+    save(kr, "#next-meeting form", lambda s: s["next"][1] == next_meeting[1], "the Korean next meeting")
+    kr.shot("both-texts-written")
+    kr.click("#review .text-gaps a[href$='/texts']")
+    kr.click(".text-check-all button")
+    expect(kr.page.locator(".text-checks-mine")).to_contain_text("모두 확인되었습니다")
+
+    # The U.S. secretariat checks the English and circulates the draft.
+    us.click("#review .text-gaps a[href$='/texts']")
+    us.click(".text-check-all button")
+    expect(us.page.locator(".text-checks-mine")).to_contain_text("Every text in your side's language is checked.")
+    us.click(f".breadcrumb a[href='/meetings/{meeting_id}']")  # the texts page no longer lists the minutes' texts
+    us.click(f".facts a[href='{minutes_page}']")
+    expect(us.page.locator("#review .text-gaps")).to_have_count(0)
+    us.click(us.page.get_by_role("button", name="Circulate the draft for review"))
+    expect(us.page.locator(".page-head .status")).to_have_text("Circulated for review")
+    assert minutes_state(app, meeting_id)["status"] == "circulated"
+
+    # A Korean delegate finds the minutes on their start page and comments.
+    delegate.sign_in()
+    waiting = delegate.waiting("의견 제출 대상 회의록")
+    expect(waiting).to_contain_text("제21차 공동위원회")
+    delegate.shot("minutes-for-comment-on-the-start-page")
+    delegate.click(waiting.locator("a").first)
+    on_record = section[focus_items[0]]
+    delegate.type(f"#comment-text-{on_record}", "한국 측 데이터셋 수를 120건으로 수정해 주십시오.")
+    delegate.click(f"#section-{on_record} .minutes-comment-form button[type=submit]")
+    delegate.type("#comment-text-whole", "전반적으로 이견 없습니다.")
+    delegate.click("#comments .minutes-comment-form button[type=submit]")
+    comments = minutes_state(app, meeting_id)["comments"]
+    assert [(where, resolved) for where, _text, resolved in comments] == [(on_record, False), (None, False)]
+    expect(delegate.page.locator("#comments .minutes-comment")).to_contain_text("전반적으로 이견 없습니다.")
+
+    # The U.S. secretariat is told of the comments and resolves the one on the record.
+    us.home()
+    waiting = us.waiting("2 comments to resolve")
+    expect(waiting).to_contain_text("Minutes of The 21st Joint Committee Meeting")
+    us.click(waiting.locator("a").first)
+    us.shot("comments-to-resolve")
+    us.click(us.page.locator(f"#section-{on_record} .minutes-comment").get_by_role("button", name="Mark resolved"))
+    comments = minutes_state(app, meeting_id)["comments"]
+    assert [(where, resolved) for where, _text, resolved in comments] == [(on_record, True), (None, False)]
+
+    # Each co-chair finds the minutes to adopt, is warned of the comment still open, and adopts.
+    for chair, label, warning, button, side in (
+            (us_chair, "Minutes to adopt", "1 comment on these minutes is not resolved.", "Adopt for", "US"),
+            (kr_chair, "채택할 회의록", "이 회의록에 해결되지 않은 의견이 1건 있습니다.", "측 채택", "KR")):
+        chair.sign_in()
+        waiting = chair.waiting(label)
+        expect(waiting).to_have_count(1)
+        chair.click(waiting.locator("a").first)
+        expect(chair.page.locator("#review .notice--warning")).to_have_text(warning)
+        chair.tick("#confirm-adopt")
+        chair.shot(f"the-{side.lower()}-co-chair-adopts")
+        chair.click(chair.page.locator("#review").get_by_role("button", name=re.compile(button)))
+        assert side in minutes_state(app, meeting_id)["adopted_by"]
+
+    state = minutes_state(app, meeting_id)
+    assert (state["status"], state["meeting"], state["adopted_by"]) == ("adopted", "minutes_adopted", ["KR", "US"])
+    expect(kr_chair.page.locator(".minutes-adopted")).to_be_visible()
+    kr_chair.shot("minutes-adopted")
+
+    # The PDF of the adopted minutes: a file the link gives.
+    pdf = kr_chair.page.locator(f"#review a[href='{minutes_page}.pdf']")
+    kr_chair.clicks += 1
+    response = kr_chair.page.request.get(pdf.get_attribute("href"), timeout=120_000)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    body = response.body()
+    assert body.startswith(b"%PDF-")
+    (trip.folder / f"{trip.slug}-minutes.pdf").write_bytes(body)
+    trip.report()
