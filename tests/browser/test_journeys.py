@@ -23,7 +23,10 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from jcm.extensions import db
+from jcm.notifications.sending import sender_of
 from tests.conftest import PASSWORD, Person, complete_both_texts
+from tests.test_notifications import MailServer
+from tests.test_reminders import html_of, text_of
 
 pytestmark = pytest.mark.browser
 
@@ -130,8 +133,11 @@ class Journey:
         return traveller
 
     def shot(self, traveller: Traveller, name: str) -> None:
+        self.shot_of(traveller.page, name)
+
+    def shot_of(self, page: Page, name: str) -> None:
         path = self.folder / f"{self.slug}-{len(self.screens) + 1:02d}-{name}.png"
-        traveller.page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=True)
         self.screens.append(path.name)
 
     def report(self) -> str:
@@ -144,8 +150,9 @@ class Journey:
         details = "\n".join(f"  {t.summary()}" for t in self.people)
         text = f"{line}\n{details}\n  screenshots: {', '.join(self.screens)}\n"
         (self.folder / f"{self.slug}.txt").write_text(text, encoding="utf-8")
-        with (self.folder / "journeys.txt").open("a", encoding="utf-8") as report:
-            report.write(text)
+        every = sorted(path for path in self.folder.glob("*.txt") if path.name != "journeys.txt")
+        (self.folder / "journeys.txt").write_text("".join(path.read_text(encoding="utf-8") for path in every),
+                                                  encoding="utf-8")
         print(f"\n{text}", end="")
         return line
 
@@ -490,12 +497,94 @@ def test_journey_write_circulate_comment_and_adopt_minutes(app, committee, journ
     expect(kr_chair.page.locator(".minutes-adopted")).to_be_visible()
     kr_chair.shot("minutes-adopted")
 
-    # The PDF of the adopted minutes: a file the link gives.
-    pdf = kr_chair.page.locator(f"#review a[href='{minutes_page}.pdf']")
-    kr_chair.clicks += 1
-    response = kr_chair.page.request.get(pdf.get_attribute("href"), timeout=120_000)
-    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
-    body = response.body()
+    # The PDF of the adopted minutes: the link opens it in the browser (made on the first request: given time).
+    kr_chair.page.set_default_navigation_timeout(120_000)
+    with kr_chair.page.expect_response(lambda r: r.url.endswith(f"{minutes_page}.pdf"), timeout=120_000) as opened:
+        kr_chair.click(f"#review a[href='{minutes_page}.pdf']")
+    response = opened.value
+    assert response.status == 200 and response.header_value("content-type") == "application/pdf"
+    assert kr_chair.page.url.endswith(f"{minutes_page}.pdf")  # shown in the browser's PDF viewer
+    body = kr_chair.page.request.get(response.url).body()  # the file itself, as "Save" in the viewer gets it
     assert body.startswith(b"%PDF-")
     (trip.folder / f"{trip.slug}-minutes.pdf").write_bytes(body)
+    trip.report()
+
+
+# --- 3. a delegate updates their item from the link in the e-mail ----------------------------------------------
+
+@pytest.fixture
+def mail(app, live_server):
+    """A real SMTP server on a local port, the notices e-mailed after each commit as in production, their links to
+    the live server."""
+    server = MailServer()
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=5,
+                      MAIL_DEFAULT_SENDER="JCM <jcm@state.example.gov>", BASE_URL=live_server + "/",
+                      NOTIFY_IN_BACKGROUND=True)
+    try:
+        yield server
+    finally:
+        sender_of(app).stop()
+        server.stop()
+
+
+ITEM = "Exchange AI-ready dataset inventories"
+UPDATE = "NSF has compiled its inventory: 40 AI-ready datasets, listed with their licences."
+
+
+def test_journey_a_delegate_updates_their_item_from_the_e_mail(app, committee, journey, mail, live_server):
+    """The U.S. secretariat records an action item owned by a delegate on each side; the U.S. delegate's e-mail
+    reaches the mail server with a link to it; opened in the delegate's browser, the link asks them to sign in, then
+    shows the item, on which they post an update that moves it to "In progress"."""
+    from jcm.actions.models import ActionItem, ActionUpdate
+
+    trip = journey("a delegate updates their item from a notification link")
+    secretariat = trip.join("U.S. secretariat:", committee.us_secretariat, U_S)
+    delegate = trip.join("U.S. delegate:", committee.us_delegate, U_S)
+
+    secretariat.sign_in()
+    secretariat.click("nav.site-nav a[href='/action-items']")
+    secretariat.click("main a[href='/action-items/new']")
+    secretariat.type("#title", ITEM)
+    a1 = secretariat.page.locator("#focus_area_id option", has_text=re.compile(r"^A\.1 ")).get_attribute("value")
+    secretariat.choose("#focus_area_id", value=a1)
+    secretariat.type("#due_date", "2027-06-30")
+    secretariat.choose("#owners_us", value=f"user:{committee.us_delegate.id}")
+    secretariat.choose("#owners_kr", value=f"user:{committee.kr_delegate.id}")
+    secretariat.click(secretariat.page.locator("main").get_by_role("button", name="Save", exact=True))
+    match = re.search(r"/action-items/(\d+)$", secretariat.page.url)
+    assert match, secretariat.page.url
+    item_id = int(match.group(1))
+    secretariat.shot("the-item-recorded")
+
+    sender_of(app).wait()  # e-mailed after the commit, by the sender's thread
+    [message] = mail.inbox.to(committee.us_delegate.email)
+    assert re.fullmatch(rf"\[JCM\] Action item JCM-\S+ is yours: {ITEM}", message["Subject"]), message["Subject"]
+    links = re.findall(rf"{re.escape(live_server)}/action-items/\d+", text_of(message))
+    assert links == [f"{live_server}/action-items/{item_id}"]
+    assert f'href="{links[0]}"' in html_of(message)
+    letter = delegate.page.context.new_page()  # the e-mail as the delegate's mail program shows it
+    letter.set_content(html_of(message))
+    trip.shot_of(letter, "the-e-mail")
+    letter.close()
+
+    delegate.open(links[0])  # from the e-mail: not signed in in this browser, so asked to first
+    assert "/login" in delegate.page.url and "next=" in delegate.page.url
+    delegate.sign_in()
+    assert delegate.page.url == links[0]
+    expect(delegate.page.locator("h1")).to_contain_text(ITEM)
+    delegate.type("#text", UPDATE)
+    delegate.choose("#status", value="in_progress")
+    delegate.shot("the-update-written")
+    delegate.click(delegate.page.get_by_role("button", name="Post update"))
+
+    expect(delegate.page.locator(".history")).to_contain_text(UPDATE)
+    expect(delegate.page.locator(".history")).to_contain_text("In progress")
+    delegate.shot("the-item-updated")
+    with app.app_context():
+        item = db.session.get(ActionItem, item_id)
+        updates = db.session.scalars(select(ActionUpdate).where(ActionUpdate.action_item_id == item_id)).all()
+        assert item.status == "in_progress"
+        assert [(u.author_id, u.text, u.status_to) for u in updates] == [
+            (committee.us_delegate.id, UPDATE, "in_progress")]
     trip.report()
