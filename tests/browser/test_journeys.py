@@ -190,7 +190,8 @@ def meeting_state(app, meeting_id: int) -> dict:
 
     with app.app_context():
         meeting = get_meeting(meeting_id)
-        return {"status": meeting.status, "agreed_by": sorted(side for side, approval in approvals_by_side(meeting).items() if approval),
+        agreed = sorted(side for side, approval in approvals_by_side(meeting).items() if approval)
+        return {"status": meeting.status, "agreed_by": agreed,
                 "co_chair_kr": meeting.co_chair_kr_id, "version": meeting.agenda_version}
 
 
@@ -344,6 +345,13 @@ def test_journey_set_up_a_meeting_and_agree_its_agenda(app, committee, journey):
 
 # --- 2. minutes written, circulated, commented and adopted ----------------------------------------------------
 
+NEXT_MEETING_FORM = "#next-meeting form[action$='/minutes/next-meeting']"
+
+
+def progress_form(area: int) -> str:
+    return f"#progress-{area} form[action$='/minutes/progress/{area}']"
+
+
 @pytest.fixture
 def agreed_past_meeting(app, api, committee, make_meeting) -> int:
     """The 21st meeting, hosted by Korea in Sejong on 4 November 2026 with A.1 and B.4 on its agenda, agreed by both
@@ -413,10 +421,10 @@ def test_journey_write_circulate_comment_and_adopt_minutes(app, committee, journ
     for area, (status, narrative, _ko) in progress.items():
         us.choose(f"#progress-status-{area}", value=status)
         us.type(f"#progress-narrative-{area}", narrative)
-        save(us, f"#progress-{area} form", lambda s, area=area, status=status: area in s["progress"]
+        save(us, progress_form(area), lambda s, area=area, status=status: area in s["progress"]
              and s["progress"][area][0] == status, f"the progress of area {area}")
     us.type("#next-meeting-text", next_meeting[0])
-    save(us, "#next-meeting form", lambda s: s["next"][0] == next_meeting[0], "the next meeting")
+    save(us, NEXT_MEETING_FORM, lambda s: s["next"][0] == next_meeting[0], "the next meeting")
     us.shot("the-english-written")
 
     # The Korean secretariat writes the Korean beside it and checks it.
@@ -433,10 +441,10 @@ def test_journey_write_circulate_comment_and_adopt_minutes(app, committee, journ
              lambda s, item=item, text=discussion_ko: s["sections"][item][2] == text, f"the Korean of item {item}")
     for area, (_status, _narrative, narrative_ko) in progress.items():
         kr.type(f"#progress-narrative-ko-{area}", narrative_ko)
-        save(kr, f"#progress-{area} form", lambda s, area=area, text=narrative_ko: s["progress"][area][2] == text,
+        save(kr, progress_form(area), lambda s, area=area, text=narrative_ko: s["progress"][area][2] == text,
              f"the Korean progress of area {area}")
     kr.type("#next-meeting-text-ko", next_meeting[1])
-    save(kr, "#next-meeting form", lambda s: s["next"][1] == next_meeting[1], "the Korean next meeting")
+    save(kr, NEXT_MEETING_FORM, lambda s: s["next"][1] == next_meeting[1], "the Korean next meeting")
     kr.shot("both-texts-written")
     kr.click("#review .text-gaps a[href$='/texts']")
     kr.click(".text-check-all button")
