@@ -276,6 +276,18 @@ def test_a_secretariat_adds_an_item_and_the_schedule_follows(app, client, auth, 
     assert day.minutes == total and day.slots[-1].ends.strftime("%H:%M") == "12:05"
 
 
+def test_a_new_items_form_offers_other_business_not_the_opening(app, client, auth, committee, make_meeting):
+    """Left as the form offers it, a new item is other business, as the service makes one: not the opening, whose
+    presenters are the co-chairs (naming one then wrote their name into the new item)."""
+    meeting = _meeting(app, make_meeting())
+    auth.login(committee.us_secretariat)
+    page = client.get(f"/meetings/{meeting.id}/items/new").get_data(as_text=True)
+    assert re.search(r'<option selected value="other_business">|<option value="other_business" selected>', page)
+    assert not re.search(r'<option[^>]*selected[^>]*value="opening"|<option value="opening" selected', page)
+    edit = client.get(f"/agenda-items/{meeting.items[0].id}/edit").get_data(as_text=True)
+    assert re.search(r'<option selected value="opening">|<option value="opening" selected>', edit)  # as stored
+
+
 @pytest.mark.parametrize("fields, message", [
     ({"duration_minutes": "-5"}, "Duration (minutes) must be between 1 and 480."),
     ({"duration_minutes": "100000"}, "Duration (minutes) must be between 1 and 480."),
@@ -458,6 +470,22 @@ def test_a_held_meetings_agenda_is_frozen(app, client, auth, committee, make_mee
     assert meeting.status == "held"
     response = post_form(client, f"/meetings/{meeting_id}/items/new", _item_fields(meeting))
     assert response.status_code == 409 and "can no longer be changed" in response.get_data(as_text=True)
+
+
+def test_mark_as_held_on_the_meeting_page_sends_the_status_it_names(app, client, auth, committee, make_meeting):
+    """The page's own form, posted with every field it holds in its order, as a browser posts it: once the form
+    sent an empty status before the button's, and the meeting stayed as it was with no word said."""
+    from werkzeug.datastructures import MultiDict
+
+    meeting_id = make_meeting(start_date=date.today().isoformat())
+    auth.login(committee.us_secretariat)
+    page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    held = next(form for form in re.findall(r"<form [^>]*/status\"[^>]*>.*?</form>", page, re.S) if "held" in form)
+    fields = re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', held)
+    assert [name for name, _value in fields].count("status") == 1
+    response = client.post(f"/meetings/{meeting_id}/status", data=MultiDict(fields))
+    assert response.status_code == 302
+    assert _meeting(app, meeting_id).status == "held"
 
 
 def test_a_future_meeting_cannot_be_marked_as_held(app, committee, make_meeting):

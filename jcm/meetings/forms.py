@@ -8,7 +8,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, TimeField
 from wtforms.validators import InputRequired, Optional
 
 from jcm.forms import ConfirmForm, Form, declared_field
-from jcm.meetings.models import AgendaItem, Meeting, MeetingProposal
+from jcm.meetings.models import AgendaItem, AgendaItemKind, Meeting, MeetingProposal
 
 
 class MeetingForm(Form):
@@ -33,7 +33,9 @@ class MeetingForm(Form):
 
 
 class AgendaItemForm(Form):
-    kind = declared_field(AgendaItem, "kind", required=True)
+    # A new item is other business until the secretariat says otherwise, as the service makes it: the list's
+    # first choice, the opening, would give it the co-chairs as its presenters once they are named.
+    kind = declared_field(AgendaItem, "kind", required=True, default=AgendaItemKind.other_business.value)
     title = declared_field(AgendaItem, "title")
     title_ko = declared_field(AgendaItem, "title_ko")
     description = declared_field(AgendaItem, "description")
