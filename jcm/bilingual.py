@@ -21,6 +21,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
@@ -51,8 +52,10 @@ class TextPair:
         return self.english if language == "en" else self.korean
 
 
+@lru_cache(maxsize=None)
 def pairs(model: type) -> tuple[TextPair, ...]:
-    """The model's texts that exist in both languages, in the model's order."""
+    """The model's texts that exist in both languages, in the model's order (a model's declared fields never change
+    while it runs: read once for each model)."""
     from jcm.fields import declared
 
     return tuple(TextPair(spec.korean_of, name) for name, spec in declared(model).items() if spec.korean_of)
