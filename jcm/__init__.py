@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from jcm import cli, i18n
+from jcm import cli, i18n, zones
 from jcm.api import init_api
 from jcm.config import instance_path_from_env, load_config
 from jcm.errors import register_error_handlers
@@ -69,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(bundled_folder("migrations")), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=zones.reader_zone)
     i18n.init_app(app)  # the language switcher
     register_template_globals(app)
     register_error_handlers(app)
@@ -117,6 +117,10 @@ def register_template_globals(app: Flask) -> None:
     # A text localized() gave, with its language and a marker when it is the other language's: {{ t|marked }}.
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.filters["fallback_note"] = fallback_note
+    # Every timestamp in the reader's zone, with the zone said; a meeting's times where the reader is, beside them.
+    app.jinja_env.filters["datetimeformat"] = zones.datetime_in_zone
+    app.jinja_env.filters["timestamp"] = zones.timestamp
+    app.jinja_env.globals.update(elsewhere=zones.elsewhere, zone_city=zones.city)
 
     @app.context_processor
     def header_globals():

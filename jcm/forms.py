@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from jcm.errors import Invalid
 from jcm.fields import Field, declared
@@ -26,6 +26,22 @@ class Form(FlaskForm):
                 claim(field.name)
                 valid = False
         return valid
+
+
+class ConfirmForm(Form):
+    """The form of a final act — adopting minutes, agreeing an agenda, removing an agreed item, deleting a meeting,
+    revoking a token: a box the person ticks beside the act's stated consequence. The page's box is `required`, so a
+    browser asks for it; a post without it (a script, a page skipped) is refused and nothing is done."""
+
+    confirmed = BooleanField(validators=[DataRequired()])
+
+
+def not_confirmed(consequence: str) -> str:
+    """What a final act posted without its box ticked is told."""
+    from flask_babel import gettext as _
+
+    return _("Nothing has been done: tick the box to confirm that you understand what this does. %(consequence)s",
+             consequence=consequence)
 
 
 class Declared:

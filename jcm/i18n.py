@@ -151,7 +151,7 @@ def script_words() -> dict[str, str]:
 def _safe_next(target: str | None) -> str:
     from jcm.web import safe_next
 
-    return safe_next(target) or url_for("mou.home")
+    return safe_next(target) or url_for("dashboard.home")
 
 
 @bp.post("/language")

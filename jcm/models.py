@@ -72,3 +72,27 @@ def parse_date(value, field: str):
         return date.fromisoformat(str(value))
     except (TypeError, ValueError):
         raise Invalid(_("“%(value)s” is not a date (YYYY-MM-DD).", value=value), field=field) from None
+
+
+class PageOf:
+    """What the pages' pager reads (templates/_macros.html), as of Flask-SQLAlchemy's pagination: a list that says
+    its `page` and its number of `pages` gets the rest."""
+
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1

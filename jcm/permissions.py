@@ -10,7 +10,9 @@ module imports no feature. Without an object, a rule answers for the role alone:
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Callable
+from zoneinfo import ZoneInfo
 
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
@@ -357,12 +359,24 @@ def _change_papers(user, meeting) -> bool | Refusal:
 
 # --- action items -------------------------------------------------------------------------------------------
 
+def has_begun(meeting) -> bool:
+    """Held, or its first day has come where it is held (the host city's date, not the server's)."""
+    if meeting.status == "held":
+        return True
+    today = datetime.now(ZoneInfo(meeting.time_zone or "UTC")).date()
+    return meeting.start_date is not None and meeting.start_date <= today
+
+
 def _review_action_items(user, meeting) -> bool | Refusal:
-    """At a meeting, its secretariats record what became of each action item, until its minutes are adopted."""
+    """At a meeting, its secretariats record what became of each action item, once it has begun (an outcome is
+    what the meeting decided) and until its minutes are adopted."""
     if user.role != "secretariat":
         return False
     if meeting is not None and meeting.status in MEETING_CLOSED:
         return _meeting_closed(meeting)
+    if meeting is not None and not has_begun(meeting):
+        return _not_now(_l("Outcomes are recorded at the meeting that reviews the items: this meeting has not "
+                           "begun yet."))
     return True
 
 

@@ -379,6 +379,23 @@ def held_meeting(make_meeting) -> int:
     return make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "B.4"), status="held")
 
 
+@pytest.fixture
+def agreed_meeting(app, api, committee, make_meeting) -> int:
+    """The 22nd meeting, hosted by Korea in Sejong on 1–2 November 2027, its agenda (with an item on the second day)
+    agreed by both sides."""
+    from jcm.meetings.services import get_meeting
+
+    meeting_id = make_meeting(ordinal=22, start_date="2027-11-01", end_date="2027-11-02")
+    assert api.post(f"/api/v1/meetings/{meeting_id}/agenda-items", committee.us_secretariat,
+                    json={"title": "Site visit", "day": "2027-11-02"}).status_code == 201
+    complete_both_texts(app, committee, meeting_id)
+    for person in (committee.us_secretariat, committee.kr_secretariat):
+        assert api.post(f"/api/v1/meetings/{meeting_id}/agenda/approvals", person).status_code == 201
+    with app.app_context():
+        assert get_meeting(meeting_id).status == "agenda_agreed"
+    return meeting_id
+
+
 # --- both texts ----------------------------------------------------------------------------------------
 
 def complete_both_texts(app, committee, meeting_id: int) -> None:

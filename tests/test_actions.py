@@ -255,7 +255,7 @@ def test_my_action_items_lists_what_i_or_my_agency_own_overdue_first(app, client
 def test_open_items_of_earlier_meetings_are_reviewed_at_the_next(app, client, auth, committee, make_meeting,
                                                                  make_action_item):
     eleventh = make_meeting(ordinal=11, start_date="2026-03-10")
-    twelfth = make_meeting(ordinal=12, start_date="2027-03-10")
+    twelfth = make_meeting(ordinal=12, start_date="2027-03-10", status="held")  # being held: it reviews them
     continued = make_action_item(meeting_id=eleventh, title="Quantum testbed access", focus_area="B.4",
                                  due_date="2026-09-30")
     finished = make_action_item(meeting_id=eleventh, title="Cubesat interface document", focus_area="B.6.2",
@@ -290,7 +290,7 @@ def test_open_items_of_earlier_meetings_are_reviewed_at_the_next(app, client, au
 
 def test_a_continued_item_needs_a_new_due_date_after_the_meeting(app, committee, make_meeting, make_action_item):
     eleventh = make_meeting(ordinal=11, start_date="2026-03-10")
-    twelfth = make_meeting(ordinal=12, start_date="2027-03-10")
+    twelfth = make_meeting(ordinal=12, start_date="2027-03-10", status="held")
     item_id = make_action_item(meeting_id=eleventh, due_date="2026-09-30")
     with app.app_context():
         from jcm.meetings.services import get_meeting

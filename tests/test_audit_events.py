@@ -189,7 +189,8 @@ def test_tokens_made_and_revoked_are_recorded_with_the_address(app, client, auth
     post_form(client, "/account", {"token-label": "reporting script"}, environ_base=FROM_SEOUL)
     with app.app_context():
         token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == committee.kr_delegate.id))
-    post_form(client, f"/account/tokens/{token_id}/revoke", {}, page="/account", environ_base=FROM_SEOUL)
+    post_form(client, f"/account/tokens/{token_id}/revoke", {"confirmed": "y"}, page="/account",
+              environ_base=FROM_SEOUL)
     (made,) = events(app, action="token.create")
     (revoked,) = events(app, action="token.revoke")
     for event in (made, revoked):

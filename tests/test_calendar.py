@@ -2,7 +2,8 @@
 
 import hashlib
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -76,10 +77,15 @@ def test_a_delegate_subscribes_and_sees_the_meeting_and_their_own_due_dates(app,
     calendar = fetch(app.test_client(), url)  # a calendar program: no session, no cookies
     assert str(calendar["X-WR-CALNAME"]) and str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
     found = events(calendar)
-    meeting = found[f"meeting-{agenda['meeting']}@jcm"]
-    assert str(meeting["SUMMARY"]) == "The 12th Joint Committee Meeting"
-    assert meeting.decoded("DTSTART") == agenda["start"]
-    assert meeting.decoded("DTEND") == agenda["start"] + timedelta(days=2)  # all day, both days
+    meeting, second_day = found[f"meeting-{agenda['meeting']}-day1@jcm"], found[f"meeting-{agenda['meeting']}-day2@jcm"]
+    assert str(meeting["SUMMARY"]) == "The 12th Joint Committee Meeting (day 1 of 2)"
+    # Each day at its hours in the host city's zone, which the feed carries for the calendar program to convert.
+    seoul = ZoneInfo("Asia/Seoul")
+    assert meeting.decoded("DTSTART") == datetime.combine(agenda["start"], time(9, 0), tzinfo=seoul)
+    assert meeting["DTSTART"].params["TZID"] == "Asia/Seoul"
+    assert second_day.decoded("DTEND") == datetime.combine(agenda["start"] + timedelta(days=1), time(17, 30),
+                                                           tzinfo=seoul)
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Asia/Seoul"]
     assert str(meeting["LOCATION"]) == "Ministry of Science and ICT, Government Complex Sejong, Sejong"
     assert meeting["DTSTAMP"]
     mine = found[f"action-{agenda['mine']}@jcm"]
@@ -97,7 +103,8 @@ def test_the_uids_are_stable_so_calendars_update_rather_than_duplicate(app, clie
     url = subscribe(client, auth, committee.us_delegate)
     first, second = fetch(client, url), fetch(client, url)
     assert sorted(events(first)) == sorted(events(second))
-    assert set(events(first)) == {f"meeting-{agenda['meeting']}@jcm", f"action-{agenda['mine']}@jcm",
+    assert set(events(first)) == {f"meeting-{agenda['meeting']}-day1@jcm", f"meeting-{agenda['meeting']}-day2@jcm",
+                                  f"action-{agenda['mine']}@jcm",
                                   f"action-{agenda['agency']}@jcm"}
 
 
@@ -106,8 +113,8 @@ def test_the_feed_speaks_the_users_language(app, client, auth, committee, agenda
         db.session.get(User, committee.kr_delegate.id).locale = "ko"
         db.session.commit()
     url = subscribe(client, auth, committee.kr_delegate)
-    meeting = events(fetch(app.test_client(), url))[f"meeting-{agenda['meeting']}@jcm"]
-    assert str(meeting["SUMMARY"]) == "제12차 공동위원회"
+    meeting = events(fetch(app.test_client(), url))[f"meeting-{agenda['meeting']}-day1@jcm"]
+    assert str(meeting["SUMMARY"]) == "제12차 공동위원회 (2일 중 1일차)"
     assert str(meeting["LOCATION"]) == "과학기술정보통신부 정부세종청사, 세종"
 
 
@@ -115,7 +122,7 @@ def test_an_observer_without_action_items_still_sees_the_meetings(app, committee
     with app.app_context():
         user = db.session.get(User, committee.us_admin.id)
         calendar = Calendar.from_ical(build_calendar(user, date.today()))
-        assert set(events(calendar)) == {f"meeting-{agenda['meeting']}@jcm"}
+        assert set(events(calendar)) == {f"meeting-{agenda['meeting']}-day1@jcm", f"meeting-{agenda['meeting']}-day2@jcm"}
 
 
 # --- the address is the credential ----------------------------------------------------------------------

@@ -61,12 +61,14 @@ ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
 
 def forms_on(page: str) -> dict[str, MultiDict]:
     """Every form of a page that posts, by its address: its hidden fields, as a browser would send them (the last
-    of two forms to one address wins)."""
+    of two forms to one address wins), with the box a final act asks to tick (jcm.forms.ConfirmForm) ticked."""
     def fields(body: str) -> MultiDict:
         found = MultiDict()
         for tag in HIDDEN.findall(body):
             attributes = dict(ATTRIBUTE.findall(tag))
             found.add(attributes["name"], html.unescape(attributes.get("value", "")))
+        if 'name="confirmed"' in body:
+            found.add("confirmed", "y")
         return found
 
     return {html.unescape(action): fields(body) for action, body in FORM.findall(page)}

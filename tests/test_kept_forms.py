@@ -88,7 +88,7 @@ def action_item_update(app, committee, make_meeting, make_action_item) -> Story:
 
 def review_comment(app, committee, make_meeting, make_action_item) -> Story:
     item_id = make_action_item(due_date="2027-01-31")  # raised between meetings: reviewed at the next one
-    meeting_id = make_meeting(ordinal=12, start_date="2027-03-10")
+    meeting_id = make_meeting(ordinal=12, start_date="2027-03-10", status="held")  # being held: it reviews it
     return Story(f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/reviews",
                  {"action_item_id": str(item_id), "outcome": "continued", "new_due_date": "2027-09-30",
                   "note": "한국 측 자료 보완 후 계속 검토. Continued until the Korean data is complete."},

@@ -341,6 +341,8 @@ def test_the_page_reorders_by_json_with_its_csrf_token(app, client, auth, commit
                            headers={"X-CSRFToken": token})
     assert response.status_code == 200
     assert response.get_json()["items"][str(ids[-1])]["starts"] == "09:00"
+    # The U.S. secretariat reads a meeting in Sejong in Washington time too: the moved rows say it again.
+    assert response.get_json()["items"][str(ids[-1])]["elsewhere"].startswith("19:00–")
     assert [i.id for i in _meeting(app, meeting.id).items] == ids[::-1]
     bad = client.post(f"/meetings/{meeting.id}/agenda/order", json={"ids": ids[:3]}, headers={"X-CSRFToken": token})
     assert bad.status_code == 422 and "exactly once" in bad.get_json()["error"]["message"]
@@ -378,7 +380,7 @@ def _agree(client, meeting_id, version=None):
     if version is None:
         version = re.search(r'name="agenda_version" type="hidden" value="(\d+)"',
                             client.get(page).get_data(as_text=True)).group(1)
-    return post_form(client, f"{page}/agree", {"agenda_version": str(version)}, page=page)
+    return post_form(client, f"{page}/agree", {"agenda_version": str(version), "confirmed": "y"}, page=page)
 
 
 def test_the_agenda_is_agreed_when_both_sides_have_agreed_it(app, client, auth, committee, make_meeting):

@@ -219,7 +219,8 @@ def test_an_adoption_is_refused_while_a_focus_area_lacks_progress(app, client, a
     auth.login(committee.us_co_chair)
     page = client.get(minutes_page(held_meeting)).get_data(as_text=True)
     assert "Adopt for United States" in page
-    response = post_form(client, f"/meetings/{held_meeting}/minutes/adopt", {}, page=minutes_page(held_meeting))
+    response = post_form(client, f"/meetings/{held_meeting}/minutes/adopt", {"confirmed": "y"},
+                             page=minutes_page(held_meeting))
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "The minutes cannot be adopted yet: no progress is recorded for A.1" in page
@@ -236,7 +237,8 @@ def test_both_co_chairs_adopt_and_the_minutes_are_locked(app, client, auth, comm
     auth.logout()
     for co_chair in (committee.us_co_chair, committee.kr_co_chair):
         auth.login(co_chair)
-        response = post_form(client, f"/meetings/{held_meeting}/minutes/adopt", {}, page=minutes_page(held_meeting))
+        response = post_form(client, f"/meetings/{held_meeting}/minutes/adopt", {"confirmed": "y"},
+                             page=minutes_page(held_meeting))
         assert response.status_code == 302
         auth.logout()
 

@@ -13,7 +13,7 @@ from tests.conftest import post_form
 
 def test_the_agreement_page_shows_the_terms_and_the_tree_in_both_languages(client, auth, committee):
     auth.login(committee.us_observer)
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/mou").get_data(as_text=True)
     assert "U.S.–ROK Science and Technology MOU" in page
     assert "The Government of the United States of America" in page
     assert "The Government of the Republic of Korea" in page

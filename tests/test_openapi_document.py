@@ -31,6 +31,7 @@ OPERATIONS = [
     'GET /api/v1/meetings/{meeting_id}/proposals api_meetings 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/proposals/{number} api_meetings 200 404 default',
     'GET /api/v1/organizations api_people 200 422 default',
+    'GET /api/v1/progress api_progress 200 422 default',
     'GET /api/v1/search api_search 200 422 default',
     'GET /api/v1/texts/{kind}/{record_id} api_texts 200 404 default',
     'GET /api/v1/users api_people 200 422 default',
@@ -135,6 +136,13 @@ SCHEMAS = {
     "CorrectionProgressIn": ['focus_area', 'narrative', 'narrative_ko', 'status'],
     "CorrectionRecordIn": ['agenda_item_id', 'decisions', 'decisions_ko', 'discussion', 'discussion_ko'],
     "CorrectionUpdate": ['changes', 'reason', 'status', 'version'],
+    "Dashboard": ['areas', 'balance', 'filters', 'meetings', 'sides', 'today'],
+    "DashboardArea": ['action_items', 'code', 'depth', 'id', 'parent_id', 'progress', 'title', 'url'],
+    "DashboardBalance": ['action_items', 'hosted', 'open', 'overdue', 'presented'],
+    "DashboardCell": ['meeting_id', 'rolled_up', 'status', 'statuses'],
+    "DashboardCounts": ['open', 'overdue'],
+    "DashboardFilters": ['area', 'from', 'side', 'to'],
+    "DashboardMeeting": ['host_side', 'id', 'minutes_status', 'ordinal', 'start_date', 'status', 'title', 'url'],
     "Error": ['error'],
     "ErrorDetail": ['code', 'current', 'field', 'fields', 'message'],
     "FocusArea": [
@@ -202,7 +210,8 @@ SCHEMAS = {
     "TextCheck": ['field', 'language', 'revision'],
     "TextState": ['checked_at', 'checked_by', 'copied', 'difference', 'revision', 'status'],
     "User": [
-        'active', 'email', 'id', 'locale', 'name', 'name_ko', 'organization_id', 'role', 'side', 'title', 'title_ko'
+        'active', 'email', 'id', 'locale', 'name', 'name_ko', 'organization_id', 'role', 'side', 'time_zone', 'title',
+        'title_ko'
     ],
     "Verdict": [
         'adopted_at', 'adopted_by', 'checks', 'correction', 'kind', 'known', 'language', 'match', 'meeting', 'reasons',

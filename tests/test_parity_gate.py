@@ -129,7 +129,7 @@ def test_the_agenda_page_lists_what_is_missing_and_refuses_agreement_with_409(ap
     page = client.get(meeting_page(meeting_id)).get_data(as_text=True)
     assert "Before the agenda can be agreed, both texts must be complete" in page
     assert "Agenda item 1 “Opening remarks by the co-chairs”: the Korean text of “U.S. presenter” is missing" in page
-    response = post_form(client, f"{meeting_page(meeting_id)}/agree", {"agenda_version": "1"},
+    response = post_form(client, f"{meeting_page(meeting_id)}/agree", {"agenda_version": "1", "confirmed": "y"},
                          page=meeting_page(meeting_id))
     assert response.status_code == 409
     refused = response.get_data(as_text=True)
@@ -139,7 +139,7 @@ def test_the_agenda_page_lists_what_is_missing_and_refuses_agreement_with_409(ap
     complete_both_texts(app, committee, meeting_id)
     page = client.get(meeting_page(meeting_id)).get_data(as_text=True)
     assert "Before the agenda can be agreed" not in page
-    response = post_form(client, f"{meeting_page(meeting_id)}/agree", {"agenda_version": "1"},
+    response = post_form(client, f"{meeting_page(meeting_id)}/agree", {"agenda_version": "1", "confirmed": "y"},
                          page=meeting_page(meeting_id))
     assert response.status_code == 302
     assert "Agreed by 김서연" in client.get(meeting_page(meeting_id)).get_data(as_text=True)
@@ -274,7 +274,8 @@ def test_the_minutes_page_lists_the_gaps_and_refuses_circulation_and_adoption_wi
     assert "Before the minutes can be adopted, both texts must be complete" in page
     stale = "The minutes: the Korean text of “Next meeting” is stale (the English text changed since)"
     assert stale in page
-    response = post_form(client, f"{minutes_page(held_meeting)}/adopt", {}, page=minutes_page(held_meeting))
+    response = post_form(client, f"{minutes_page(held_meeting)}/adopt", {"confirmed": "y"},
+                         page=minutes_page(held_meeting))
     assert response.status_code == 409
     assert "The minutes cannot be adopted until both texts are complete" in response.get_data(as_text=True)
     assert stale in response.get_data(as_text=True)

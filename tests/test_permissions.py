@@ -140,7 +140,7 @@ OPEN_WHILE = {
     "meeting.delete": {"planning", "cancelled"},
     "agenda.edit": {"planning", "agenda_agreed"},
     "agenda.agree": {"planning", "agenda_agreed"},
-    "action.review": {"planning", "agenda_agreed", "held"},
+    "action.review": {"held"},  # or once its first day has come (below): the meetings here have no dates
     "minutes.start": {"planning", "agenda_agreed", "held", "minutes_adopted"},
     # the papers presented at a meeting are still added once it is held; adopted minutes close them
     "attachment.upload": {"planning", "agenda_agreed", "held", "cancelled"},
@@ -158,6 +158,20 @@ def test_what_a_meeting_in_each_status_allows(action, status, role, side):
         assert refused.error is PermissionDenied  # who asks comes before the state of the meeting
     elif status not in OPEN_WHILE[action]:
         assert refused.error is Conflict and refused.message  # the state refuses, and says why
+
+
+def test_outcomes_are_recorded_from_the_first_day_of_the_meeting_where_it_is_held():
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    secretariat = someone("secretariat", "KR")
+    seoul_today = datetime.now(ZoneInfo("Asia/Seoul")).date()
+    for status in ("planning", "agenda_agreed"):
+        assert can(secretariat, "action.review", Meeting(status=status, start_date=seoul_today, time_zone="Asia/Seoul"))
+        tomorrow = Meeting(status=status, start_date=seoul_today + timedelta(days=1), time_zone="Asia/Seoul")
+        with pytest.raises(Conflict, match="this meeting has not begun yet"):
+            require(secretariat, "action.review", tomorrow)
+    assert not can(secretariat, "action.review", Meeting(status="minutes_adopted", start_date=date(2020, 1, 1)))
 
 
 def test_the_rules_speak_of_the_statuses_the_models_have():

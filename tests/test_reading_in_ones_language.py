@@ -236,7 +236,7 @@ def test_the_calendar_speaks_the_subscribers_language_and_marks_an_english_only_
         "JCM11-A01 AI 활용 가능 데이터셋 목록 교환 (기한)")
     assert str(events[f"action-{committee_texts['english_only']}@jcm"]["SUMMARY"]) == (
         "JCM11-A02 Draft the joint quantum testbed call (영문) (기한)")
-    eleventh = events[f"meeting-{committee_texts['eleventh']}@jcm"]
+    eleventh = events[f"meeting-{committee_texts['eleventh']}-day1@jcm"]
     assert str(eleventh["SUMMARY"]) == "제11차 공동위원회"
     assert str(eleventh["LOCATION"]) == "National Science Foundation (영문), Alexandria (영문)"
-    assert str(events[f"meeting-{committee_texts['twelfth']}@jcm"]["LOCATION"]) == "과학기술정보통신부 정부세종청사, 세종"
+    assert str(events[f"meeting-{committee_texts['twelfth']}-day1@jcm"]["LOCATION"]) == "과학기술정보통신부 정부세종청사, 세종"

@@ -475,7 +475,8 @@ def test_the_agenda_page_offers_agreement_exactly_to_whom_may_agree_now(app, com
         browser, token = browsers[person.id]
         if not offered(browser, f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/agree"):
             continue
-        response = browser.post(f"/meetings/{meeting_id}/agree", data={"csrf_token": token, "agenda_version": "1"})
+        response = browser.post(f"/meetings/{meeting_id}/agree", data={"csrf_token": token, "agenda_version": "1",
+                                                                         "confirmed": "y"})
         assert response.status_code == 302
         agreed.append((person.side, person.role))
         assert not offered(browser, f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/agree")
@@ -511,7 +512,8 @@ def test_the_minutes_page_offers_adoption_exactly_to_the_co_chair_who_may_adopt_
         "held, minutes circulated": [("KR", "co_chair")]}
     meeting_id = next(t.address["meeting_id"] for t in stages["minutes"] if t.label == "held, minutes circulated")
     browser, token = browsers[committee.kr_co_chair.id]
-    assert browser.post(f"/meetings/{meeting_id}/minutes/adopt", data={"csrf_token": token}).status_code == 302
+    assert browser.post(f"/meetings/{meeting_id}/minutes/adopt",
+                        data={"csrf_token": token, "confirmed": "y"}).status_code == 302
     with app.app_context():
         assert minutes_for(get_meeting(meeting_id)).status == "adopted"
     assert not offered(browser, f"/meetings/{meeting_id}/minutes", f"/meetings/{meeting_id}/minutes/adopt")

@@ -4,11 +4,10 @@ secretariat and done when the other side's secretariat confirms it; and observer
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from jcm.extensions import db
-from tests.conftest import Auth, complete_both_texts, csrf_token
+from tests.conftest import Auth, csrf_token
 
 TYPHOON = "A typhoon is forecast for Sejong that week."
 
@@ -29,20 +28,6 @@ def audit_of(app, meeting_id) -> list[tuple[str, int | None]]:
         return [(e.action, e.actor_id) for e in db.session.scalars(
             select(AuditEvent).where(AuditEvent.object_type == "Meeting", AuditEvent.object_id == meeting_id)
             .order_by(AuditEvent.id))]
-
-
-@pytest.fixture
-def agreed_meeting(app, api, committee, make_meeting) -> int:
-    """The 22nd meeting, hosted by Korea in Sejong on 1–2 November, its agenda (with an item on the second day)
-    agreed by both sides."""
-    meeting_id = make_meeting(ordinal=22, start_date="2027-11-01", end_date="2027-11-02")
-    assert api.post(f"/api/v1/meetings/{meeting_id}/agenda-items", committee.us_secretariat,
-                    json={"title": "Site visit", "day": "2027-11-02"}).status_code == 201
-    complete_both_texts(app, committee, meeting_id)
-    for person in (committee.us_secretariat, committee.kr_secretariat):
-        assert api.post(f"/api/v1/meetings/{meeting_id}/agenda/approvals", person).status_code == 201
-    assert meeting_of(app, meeting_id).status == "agenda_agreed"
-    return meeting_id
 
 
 def browser(app, person):
@@ -145,7 +130,8 @@ def test_korea_proposes_cancelling_an_agreed_meeting_and_it_is_cancelled_when_th
     theirs = us.get(f"/meetings/{agreed_meeting}").get_data(as_text=True)
     assert TYPHOON in theirs and "/proposals/1/confirm" in theirs and "/proposals/1/decline" in theirs
     assert "/proposals/1/withdraw" not in theirs
-    confirmed = us.post(f"/meetings/{agreed_meeting}/proposals/1/confirm", data={"csrf_token": us_token})
+    confirmed = us.post(f"/meetings/{agreed_meeting}/proposals/1/confirm",
+                        data={"csrf_token": us_token, "confirmed": "y"})
     assert confirmed.status_code == 302
     assert meeting_of(app, agreed_meeting).status == "cancelled"
     trail = audit_of(app, agreed_meeting)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import EmailInput
 
@@ -16,6 +16,11 @@ def _language():
     return declared_field(User, "locale", choices=choices(LOCALE_LABELS, empty=_l("Browser's language")))
 
 
+def _time_zone():
+    """The zone the account reads times in; the view lists the zones (jcm.zones.zone_choices), the service checks it."""
+    return SelectField(_l("Time zone"), default="", validate_choice=False)
+
+
 class LoginForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
@@ -26,6 +31,7 @@ class ProfileForm(Form):
     name = declared_field(User, "name")
     title = declared_field(User, "title")
     locale = _language()
+    time_zone = _time_zone()
     version = HiddenField()
 
 
@@ -46,6 +52,7 @@ class AccountForm(Form):
     organization_id = declared_field(User, "organization_id")  # the view lists the agencies
     role = declared_field(User, "role")
     locale = _language()
+    time_zone = _time_zone()
     active = declared_field(User, "active", default=True)
     password = PasswordField(_l("Password (leave empty to keep it)"), validators=[Optional(), Length(max=1024)])
     version = HiddenField()

@@ -74,7 +74,7 @@ def keep_sent_form(page: str | None = None, *, trusted: bool | None = None) -> R
     if signed_in:
         flash(_("This form had expired; what you typed has been kept. Check it and save it again.") if typed
               else _("This form had expired. Please send it again."), "info")
-        return redirect(page or url_for("mou.home"))
+        return redirect(page or url_for("dashboard.home"))
     if typed:
         flash(_("Your sign-in expired; what you typed has been kept. Sign in again, then check it and save it "
                 "again."), "info")

@@ -15,6 +15,7 @@ from jcm.extensions import db
 from jcm.fields import choice, flag, line, reference
 from jcm.i18n import Language
 from jcm.models import Role, Side, one_of, utcnow
+from jcm.zones import any_time_zone
 
 
 class Organization(db.Model):
@@ -54,6 +55,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = choice(Role, _l("Role"), required=True)
     locale: Mapped[str | None] = choice(Language, _l("Language"), length=8,
                                         description="none: the browser's language")
+    time_zone: Mapped[str] = line(64, _l("Time zone"), check=any_time_zone, server_default="",
+                                  description="an IANA time zone; empty: the side's capital")
     password_hash: Mapped[str] = mapped_column(String(256), default="")
     active: Mapped[bool] = flag(_l("Active"), default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -115,8 +115,8 @@ def create_first_admin(data: dict[str, Any], password: str) -> User:
 
 
 def update_user(actor, user: User, data: dict[str, Any], expected_version: int | None = None) -> User:
-    """An admin edits any account; anyone edits their own name, title and language."""
-    if set(data) - {"name", "title", "locale"}:
+    """An admin edits any account; anyone edits their own name, title, language and time zone."""
+    if set(data) - {"name", "title", "locale", "time_zone"}:
         require(actor, "user.manage")
     else:
         require(actor, "user.edit_profile", user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -12,11 +13,13 @@ from jcm.accounts.forms import AccountForm, EmptyForm, LoginForm, PasswordForm, 
 from jcm.accounts.models import ApiToken, User
 from jcm.errors import Invalid, NotFound, TooManyAttempts
 from jcm.extensions import db, login_manager
+from jcm.forms import ConfirmForm, not_confirmed
 from jcm.i18n import _safe_next
-from jcm.labels import choices
+from jcm.labels import ROLE_LABELS, choices
 from jcm.models import SIDES
 from jcm.permissions import require
 from jcm.web import actor, form_status, int_or_none, keep_despite_refusal, submit
+from jcm.zones import DEFAULT_TIME_ZONES, zone_choices
 
 bp = Blueprint("accounts", __name__)
 
@@ -70,14 +73,14 @@ def setup():
         if ok:
             sign_in(user)
             flash(_("Welcome. You are JCM's first administrator."), "success")
-            return redirect(url_for("mou.home"))
+            return redirect(url_for("dashboard.home"))
     return render_template("accounts/setup.html", form=form), form_status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("mou.home"))
+        return redirect(url_for("dashboard.home"))
     form = LoginForm()
     status, headers = 200, {}
     if form.validate_on_submit():
@@ -148,8 +151,10 @@ def account():
     sent = next((name for name in ("profile", "password", "token") if f"{name}-csrf_token" in request.form
                  or any(key.startswith(f"{name}-") for key in request.form)), None)
     profile = ProfileForm(prefix="profile", **({} if sent == "profile" else {"formdata": None, "obj": user}))
+    profile.time_zone.choices = _zone_choices(user)
     if sent != "profile":
         profile.locale.data = user.locale or ""
+        profile.time_zone.data = user.time_zone or ""
         profile.version.data = str(user.version)
     password = PasswordForm(prefix="password", **({} if sent == "password" else {"formdata": None}))
     token_form = TokenForm(prefix="token", **({} if sent == "token" else {"formdata": None}))
@@ -157,7 +162,8 @@ def account():
     status = 200
     if sent == "profile" and profile.validate_on_submit():
         ok, _user = submit(profile, lambda: services.update_user(
-            user, user, {"name": profile.name.data, "title": profile.title.data, "locale": profile.locale.data},
+            user, user, {"name": profile.name.data, "title": profile.title.data, "locale": profile.locale.data,
+                         "time_zone": profile.time_zone.data or ""},
             expected_version=int_or_none(profile.version.data)))
         if ok:
             flash(_("Your details have been saved."), "success")
@@ -183,8 +189,11 @@ def account():
         status = 422
     return render_template("accounts/account.html", user=user, profile=profile, password=password,
                            token_form=token_form, new_token=new_token, tokens=services.tokens_of(user),
-                           revoke_form=EmptyForm(), sign_ins=sessions.open_sessions(user),
+                           revoke_form=EmptyForm(), revoking=REVOKING, sign_ins=sessions.open_sessions(user),
                            is_current=lambda record: sessions.is_current(record, user)), status
+
+
+REVOKING = _l("Programs that use this token lose their access at once; a revoked token cannot be used again.")
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
@@ -194,10 +203,10 @@ def revoke_token(token_id: int):
     if token is None:
         raise NotFound(_("There is no such token."))
     require(actor(), "token.manage", token.user)
-    form = EmptyForm()
-    if form.validate_on_submit():
-        services.revoke_token(actor(), token)
-        flash(_("The token %(prefix)s… has been revoked.", prefix=token.prefix), "success")
+    if token.revoked_at is None and not ConfirmForm().validate_on_submit():
+        raise Invalid(not_confirmed(REVOKING), field="confirmed")
+    services.revoke_token(actor(), token)
+    flash(_("The token %(prefix)s… has been revoked.", prefix=token.prefix), "success")
     if token.user_id != current_user.id:
         return redirect(url_for("accounts.edit_user", user_id=token.user_id))
     return redirect(url_for("accounts.account"))
@@ -226,7 +235,14 @@ def _organization_choices(side: str | None):
 def _account_data(form: AccountForm) -> dict:
     return {"name": form.name.data, "email": form.email.data, "title": form.title.data, "side": form.side.data,
             "organization_id": form.organization_id.data, "role": form.role.data, "locale": form.locale.data,
-            "active": form.active.data}
+            "time_zone": form.time_zone.data or "", "active": form.active.data}
+
+
+def _zone_choices(user: User | None) -> list:
+    """Every zone, after "the side's capital" (what an account without a zone of its own reads)."""
+    if user is None:
+        return zone_choices(empty=_("The capital of the account's side"))
+    return zone_choices(empty=_("The capital of the account's side (%(zone)s)", zone=DEFAULT_TIME_ZONES[user.side]))
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -236,6 +252,13 @@ def new_user():
     form = AccountForm()
     form.organization_id.choices = _organization_choices(None)
     form.password.label.text = _("Password")
+    # No role is chosen for the administrator (least of all their own); a next step may name the one it asks for.
+    form.role.choices = choices(ROLE_LABELS, empty=_("— choose —"))
+    form.time_zone.choices = _zone_choices(None)
+    if request.method == "GET":
+        form.role.data = request.args.get("role") if request.args.get("role") in ROLE_LABELS else ""
+        if request.args.get("side") in SIDES:
+            form.side.data = request.args["side"]
     if form.validate_on_submit():
         if not form.password.data:
             form.password.errors.append(_("Give the new account a first password."))
@@ -254,9 +277,11 @@ def edit_user(user_id: int):
     user = services.get_user(user_id)
     form = AccountForm(obj=user if request.method == "GET" else None)
     form.organization_id.choices = _organization_choices(None)
+    form.time_zone.choices = _zone_choices(user)
     if request.method == "GET":
         form.organization_id.data = user.organization_id
         form.locale.data = user.locale or ""
+        form.time_zone.data = user.time_zone or ""
         form.version.data = str(user.version)
 
     def save():
@@ -271,5 +296,5 @@ def edit_user(user_id: int):
             return redirect(url_for("accounts.users"))
         form.version.data = str(user.version)  # sending again now overwrites knowingly
     return render_template("accounts/user_form.html", form=form, user=user, tokens=services.tokens_of(user),
-                           revoke_form=EmptyForm()), form_status(form)
+                           revoke_form=EmptyForm(), revoking=REVOKING), form_status(form)
 

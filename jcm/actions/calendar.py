@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from jcm.accounts.models import User
 from jcm.actions.columns import owner_names
@@ -93,13 +95,30 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc, microsecond=0)
 
 
-def _meeting_event(meeting: Meeting, locale: str, stamp: datetime) -> Event:
+def _meeting_events(meeting: Meeting, locale: str, stamp: datetime) -> list[Event]:
+    """A meeting's days, each from its start to its planned end in the host city's zone (the calendar shows them in
+    the reader's); a meeting without its days (cancelled before any were set) as one all-day event."""
+    zone = ZoneInfo(meeting.time_zone or "UTC")
+    title = _text(localized(meeting, "title", locale))
+    if not meeting.days:
+        return [_meeting_event(meeting, f"meeting-{meeting.id}", title, meeting.start_date,
+                               meeting.end_date + timedelta(days=1), locale, stamp)]  # an all-day end is exclusive
+    count = len(meeting.days)
+    return [_meeting_event(meeting, f"meeting-{meeting.id}-day{number}",
+                           _("%(title)s (day %(n)d of %(count)d)", title=title, n=number, count=count)
+                           if count > 1 else title,
+                           datetime.combine(day.day, day.starts_at, tzinfo=zone),
+                           datetime.combine(day.day, day.ends_at, tzinfo=zone), locale, stamp)
+            for number, day in enumerate(meeting.days, start=1)]
+
+
+def _meeting_event(meeting: Meeting, uid: str, summary: str, starts, ends, locale: str, stamp: datetime) -> Event:
     event = Event()
-    event.add("uid", f"meeting-{meeting.id}@{UID_DOMAIN}")
+    event.add("uid", f"{uid}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
-    event.add("dtstart", meeting.start_date)
-    event.add("dtend", meeting.end_date + timedelta(days=1))  # an all-day event's end is exclusive
-    event.add("summary", _text(localized(meeting, "title", locale)))
+    event.add("dtstart", starts)
+    event.add("dtend", ends)
+    event.add("summary", summary)
     location = ", ".join(_text(part) for part in (localized(meeting, "venue", locale),
                                                   localized(meeting, "city", locale)) if part)
     if location:
@@ -151,10 +170,13 @@ def build_calendar(user: User, today: date) -> bytes:
         calendar.add("x-published-ttl", "PT6H")
         stamp = _utc(utcnow())
         if can(user, "meeting.view"):
-            meetings = db.session.scalars(select(Meeting).order_by(Meeting.start_date, Meeting.ordinal))
+            meetings = db.session.scalars(select(Meeting).options(selectinload(Meeting.days))
+                                          .order_by(Meeting.start_date, Meeting.ordinal))
             for meeting in meetings:
-                calendar.add_component(_meeting_event(meeting, locale, stamp))
+                for event in _meeting_events(meeting, locale, stamp):
+                    calendar.add_component(event)
         if can(user, "action.view"):
             for item in my_action_items(user, today):
                 calendar.add_component(_action_event(item, locale, stamp, today))
+        calendar.add_missing_timezones()  # each meeting's zone, as a VTIMEZONE the calendar program reads
     return calendar.to_ical()

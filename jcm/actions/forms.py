@@ -33,6 +33,8 @@ class UpdateForm(Form):
 
 class ReviewForm(Form):
     action_item_id = HiddenField(validators=[InputRequired()])
-    outcome = SelectField(_l("Outcome"), choices=choices(REVIEW_OUTCOME_LABELS), validators=[InputRequired()])
+    # No outcome is chosen for the secretariat: one click must never close an item.
+    outcome = SelectField(_l("Outcome"), choices=choices(REVIEW_OUTCOME_LABELS, empty=_l("— choose —")),
+                          validators=[InputRequired(_l("Choose the outcome the meeting decided."))])
     new_due_date = DateField(_l("New due date"), validators=[Optional()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=5000)])

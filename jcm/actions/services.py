@@ -22,7 +22,7 @@ from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, declared, editable, populate
 from jcm.meetings.models import AgendaItem, Meeting
-from jcm.models import SIDES, parse_date, utcnow, whole_number
+from jcm.models import SIDES, PageOf, parse_date, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import require
 from jcm.versions import check_version, next_version
@@ -715,9 +715,9 @@ def my_action_item_counts(user: User, today: date, *, soon_days: int = 14, q: st
 
 
 @dataclass
-class MyActionItems:
-    """A page of "My action items": its items in order, and the counts over all of them. Its page, pages,
-    has_prev, prev_num, has_next and next_num are those the pager of the pages reads."""
+class MyActionItems(PageOf):
+    """A page of "My action items": its items in order, and the counts over all of them; the pager reads its page
+    and pages (jcm.models.PageOf)."""
 
     items: list[ActionItem]
     counts: MyCounts
@@ -728,21 +728,6 @@ class MyActionItems:
     def pages(self) -> int:
         return self.counts.pages(self.per_page)
 
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def my_action_items_page(user: User, today: date, *, page: int = 1, per_page: int = 50, soon_days: int = 14,

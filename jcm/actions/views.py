@@ -30,6 +30,7 @@ from jcm.labels import choices
 from jcm.models import whole_number
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
+from jcm.meetings.views import meeting_page
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement, current_agreement_id
 from jcm.permissions import can, require
@@ -238,10 +239,10 @@ def _owner_value(owner) -> str:
     return f"user:{owner.user_id}" if owner.user_id else f"organization:{owner.organization_id}"
 
 
-def _shown(rows, *, with_owners: bool) -> list[ItemRow]:
-    """Rows of the fields a meeting's page shows (services.SHOWN_AT_MEETING) as items that answer for them as an
-    action item would: with their focus area and, when asked, their owners (each person or agency once, so that
-    each name is made once)."""
+def shown_items(rows, *, with_owners: bool) -> list[ItemRow]:
+    """Rows of the fields a meeting's page shows (services.SHOWN_AT_MEETING; a focus area's page shows the same) as
+    items that answer for them as an action item would: with their focus area and, when asked, their owners (each
+    person or agency once, so that each name is made once)."""
     areas = services.focus_areas_of(row.focus_area_id for row in rows)
     owners: dict[int, list[OwnerRow]] = defaultdict(list)
     if with_owners:
@@ -262,11 +263,11 @@ def meeting_page_part(meeting: Meeting, user: User) -> Markup:
     """The action items on a meeting's page: the review of those carried over to it, by focus area, where a
     secretariat records each one's outcome; and those raised at it."""
     today = date.today()
-    carried = _shown(services.carried_over_rows(meeting, services.SHOWN_AT_MEETING), with_owners=True)
+    carried = shown_items(services.carried_over_rows(meeting, services.SHOWN_AT_MEETING), with_owners=True)
     return Markup(render_template(
         "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW), cells=Cells(today, REVIEW),
         carried=services.group_by_focus_area(carried), reviews=services.reviews_at(meeting),
-        raised=_shown(services.raised_at_rows(meeting, services.SHOWN_AT_MEETING), with_owners=False),
+        raised=shown_items(services.raised_at_rows(meeting, services.SHOWN_AT_MEETING), with_owners=False),
         review_form=ReviewForm(formdata=None),
         can_review=can(user, "action.review", meeting),
         can_create_action=can(user, "action.create")))
@@ -284,6 +285,7 @@ def review(meeting_id: int):
                                                                   form.new_due_date.data, form.note.data))
         if ok:
             flash(_("The outcome for %(ref)s has been recorded.", ref=item.ref), "success")
-    else:
+    else:  # no outcome chosen, a bad date: said on the meeting's page, and nothing recorded
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        return meeting_page(meeting_id, 422)
     return redirect(url_for("meetings.show", meeting_id=meeting_id) + "#action-review")

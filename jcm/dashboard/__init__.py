@@ -8,7 +8,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The focus-area pages, the dashboard and the implementation report."""
+    """The focus-area pages, the dashboard (and `GET /api/v1/progress`) and the implementation report."""
+    from jcm.api import register_blueprints
     from jcm.dashboard import views
+    from jcm.dashboard.api import blueprints
 
     app.register_blueprint(views.bp)
+    register_blueprints(blueprints)

@@ -6,13 +6,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import func, select
 
+from jcm.actions.models import OPEN_STATUSES, ActionItem, ActionReview
+from jcm.actions.services import SHOWN_AT_MEETING
+from jcm.errors import NotFound
 from jcm.extensions import db
-from jcm.meetings.models import AgendaItem, agenda_item_focus_area
+from jcm.meetings.models import AgendaItem, Attachment, Meeting, agenda_item_focus_area
 from jcm.minutes.models import Minutes, MinutesCorrection, MinutesSection, ProgressEntry
+from jcm.models import PageOf
 from jcm.mou.models import FocusArea
-from jcm.permissions import can
+from jcm.mou.services import get_focus_area
+from jcm.permissions import can, require
 
 # --- what each meeting's minutes record: frozen once adopted ----------------------------------------------------
 
@@ -96,16 +102,23 @@ def _read_adopted(adopted: dict[int, tuple[int, str | None]], records: dict[int,
         latest[row.minutes_id] = (row.sha256, row.id)
     unread_originals = [m for m, (sha, correction) in latest.items() if correction is None and sha not in _FROM_ADOPTED]
     unread_corrections = [c for m, (sha, c) in latest.items() if c is not None and sha not in _FROM_ADOPTED]
+    # Of each text, only its records and other progress, taken out by the database (JSON paths on SQLite and
+    # PostgreSQL alike): the rest — the agenda, the tables of action items reviewed — is most of a long meeting's
+    # record, and reading it all for a hundred meetings took seconds.
     contents: dict[str, tuple[int, Any]] = {}
     if unread_originals:
-        for row in db.session.execute(select(Minutes.meeting_id, Minutes.sha256, Minutes.adopted_content)
+        for row in db.session.execute(select(Minutes.meeting_id, Minutes.sha256,
+                                             Minutes.adopted_content["records"].label("records"),
+                                             Minutes.adopted_content["other_progress"].label("other_progress"))
                                       .where(Minutes.id.in_(unread_originals))):
-            contents[row.sha256] = (row.meeting_id, row.adopted_content)
+            contents[row.sha256] = (row.meeting_id, {"records": row.records, "other_progress": row.other_progress})
     if unread_corrections:
-        for row in db.session.execute(select(Minutes.meeting_id, MinutesCorrection.sha256, MinutesCorrection.content)
+        for row in db.session.execute(select(Minutes.meeting_id, MinutesCorrection.sha256,
+                                             MinutesCorrection.content["records"].label("records"),
+                                             MinutesCorrection.content["other_progress"].label("other_progress"))
                                       .join(Minutes, Minutes.id == MinutesCorrection.minutes_id)
                                       .where(MinutesCorrection.id.in_(unread_corrections))):
-            contents[row.sha256] = (row.meeting_id, row.content)
+            contents[row.sha256] = (row.meeting_id, {"records": row.records, "other_progress": row.other_progress})
     for sha256, (meeting_id, content) in contents.items():
         if len(_FROM_ADOPTED) >= _FROM_ADOPTED_LIMIT:
             _FROM_ADOPTED.clear()
@@ -165,3 +178,226 @@ def _read_drafts(drafts: dict[int, MeetingRecord]) -> None:
             record.decisions.append(Decision(record.meeting_id, row.agenda_item_id, number[row.minutes_id],
                                              tuple(codes.get(row.agenda_item_id, ())), text,
                                              korean[n] if n < len(korean) else ""))
+
+
+# --- A focus area's history ------------------------------------------------------------------------------------
+#
+# One page per node of the MOU's tree: its text, every meeting that took it up (it was on the agenda, or the
+# minutes record its progress or a decision under it), the decisions, its action items and its papers. A parent
+# rolls its children up: each line says which area of the branch it is about. The meetings run newest first, as the
+# question a reader brings is where the area stands now: the meeting ahead and the latest record come first, and
+# reading on goes back through its history, a page of meetings at a time. A constant number of statements, whatever
+# the number of meetings.
+
+MEETINGS_PER_PAGE = 10  # of the history: a decade of a committee that meets yearly
+ITEMS_SHOWN = 25  # action items listed in each of the open and the closed lists; the register holds them all
+
+
+@dataclass(frozen=True)
+class AreaNode:
+    """A focus area as the page names it: its place in the tree and its titles."""
+
+    id: int
+    parent_id: int | None
+    code: str
+    title: str
+    title_ko: str
+    depth: int
+    position: int
+
+
+@dataclass
+class AgendaLine:
+    """An agenda item of a meeting that took up the area or one of its branch."""
+
+    id: int
+    title: str
+    title_ko: str
+    codes: list[str] = field(default_factory=list)  # the areas of the branch it is tagged with
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper of an agenda item that took up the area's branch."""
+
+    id: int
+    filename: str
+    size: int
+    agenda_item: AgendaLine
+
+
+@dataclass
+class MeetingLine:
+    """A meeting as the history shows it, with what its agenda and minutes say of the area's branch."""
+
+    id: int
+    ordinal: int
+    title: str
+    title_ko: str
+    start_date: Any
+    status: str
+    minutes_status: str | None = None  # None: no minutes (yet), or none the reader may read
+    agenda: list[AgendaLine] = field(default_factory=list)
+    progress: list[AreaProgress] = field(default_factory=list)  # in the order of the tree
+    decisions: list[Decision] = field(default_factory=list)
+    papers: list[Paper] = field(default_factory=list)
+
+    @property
+    def adopted(self) -> bool:
+        return self.minutes_status == "adopted"
+
+
+@dataclass
+class AreaActions:
+    """The branch's action items: how many, and the first of the open (the soonest due, so the most overdue, first)
+    and of the closed (the latest closed first), as rows of the fields a meeting's page shows; and how many meetings
+    reviewed each of those, by id."""
+
+    open: int
+    overdue: int
+    done: int
+    dropped: int
+    open_rows: list[Any]
+    closed_rows: list[Any]
+    reviewed: dict[int, int]
+
+    @property
+    def closed(self) -> int:
+        return self.done + self.dropped
+
+
+@dataclass
+class AreaHistory(PageOf):
+    area: AreaNode
+    summary: str
+    summary_ko: str
+    agreement_id: int
+    path: list[AreaNode]  # from the area of cooperation down to the area's parent
+    children: list[AreaNode]
+    branch: dict[str, AreaNode]  # the area and every area under it, by code, in the order of the tree
+    meetings: list[MeetingLine]  # this page of those that took the branch up, newest first
+    discussed: int  # how many meetings took it up, on every page
+    page: int
+    per_page: int
+    actions: AreaActions | None  # None for a reader who may not read action items
+
+    @property
+    def decided(self) -> list[MeetingLine]:
+        return [meeting for meeting in self.meetings if meeting.decisions]
+
+    @property
+    def with_papers(self) -> list[MeetingLine]:
+        return [meeting for meeting in self.meetings if meeting.papers]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.discussed // self.per_page))
+
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1
+
+
+def area_history(user, focus_area_id: int, today, page: int = 1) -> AreaHistory:
+    """What the meetings recorded of a focus area and of every area under it, as the reader may see it, a page of
+    meetings at a time; NotFound for an area that does not exist, or a page of meetings that is not there."""
+    area = get_focus_area(focus_area_id)
+    require(user, "agreement.view")
+    nodes = {row.id: AreaNode(*row) for row in db.session.execute(
+        select(FocusArea.id, FocusArea.parent_id, FocusArea.code, FocusArea.title, FocusArea.title_ko,
+               FocusArea.depth, FocusArea.position)
+        .where(FocusArea.agreement_id == area.agreement_id).order_by(FocusArea.position))}
+    node = nodes[area.id]
+    path: list[AreaNode] = []
+    parent = node.parent_id
+    while parent in nodes and len(path) < len(nodes):
+        path.insert(0, nodes[parent])
+        parent = nodes[parent].parent_id
+    under: dict[int | None, list[AreaNode]] = {}
+    for each in nodes.values():
+        under.setdefault(each.parent_id, []).append(each)
+    branch_ids, frontier = {node.id}, [node.id]
+    while frontier:
+        frontier = [child.id for parent_id in frontier for child in under.get(parent_id, ())
+                    if child.id not in branch_ids]
+        branch_ids.update(frontier)
+    branch = {each.code: each for each in nodes.values() if each.id in branch_ids}  # in the order of the tree
+
+    meetings = _meetings_of(user, area.agreement_id, branch, branch_ids)
+    pages = max(1, -(-len(meetings) // MEETINGS_PER_PAGE))
+    if not 1 <= page <= pages:
+        raise NotFound(ngettext("There is no page %(page)d: the history of %(code)s fills %(num)d page.",
+                                "There is no page %(page)d: the history of %(code)s fills %(num)d pages.",
+                                pages, page=page, code=node.code))
+    shown = meetings[(page - 1) * MEETINGS_PER_PAGE:page * MEETINGS_PER_PAGE]
+    agenda = {line.id: (meeting, line) for meeting in shown for line in meeting.agenda}
+    if agenda and can(user, "attachment.download"):
+        for row in db.session.execute(
+                select(Attachment.id, Attachment.filename, Attachment.size, Attachment.agenda_item_id)
+                .join(AgendaItem, AgendaItem.id == Attachment.agenda_item_id)
+                .where(Attachment.agenda_item_id.in_(list(agenda)))
+                .order_by(AgendaItem.position, AgendaItem.id, Attachment.filename, Attachment.id)):
+            meeting, line = agenda[row.agenda_item_id]
+            meeting.papers.append(Paper(row.id, row.filename, row.size, line))
+
+    actions = _actions_of(branch_ids, today) if can(user, "action.view") else None
+    return AreaHistory(node, area.summary or "", area.summary_ko or "", area.agreement_id, path,
+                       under.get(node.id, []), branch, shown, len(meetings), page, MEETINGS_PER_PAGE, actions)
+
+
+def _meetings_of(user, agreement_id: int, branch: dict[str, AreaNode], branch_ids: set[int]) -> list[MeetingLine]:
+    """The meetings that took the branch up, newest first: on the agenda, or in the progress or decisions their
+    minutes record (recorded: the adopted text once adopted)."""
+    if not can(user, "meeting.view"):
+        return []
+    meetings = {row.id: MeetingLine(*row) for row in db.session.execute(
+        select(Meeting.id, Meeting.ordinal, Meeting.title, Meeting.title_ko, Meeting.start_date, Meeting.status)
+        .where(Meeting.agreement_id == agreement_id, Meeting.status != "cancelled")
+        .order_by(Meeting.start_date.desc(), Meeting.id.desc()))}
+    discussed: set[int] = set()
+    agenda: dict[int, AgendaLine] = {}
+    for row in db.session.execute(
+            select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title, AgendaItem.title_ko, FocusArea.code)
+            .join(agenda_item_focus_area, agenda_item_focus_area.c.agenda_item_id == AgendaItem.id)
+            .join(FocusArea, FocusArea.id == agenda_item_focus_area.c.focus_area_id)
+            .where(agenda_item_focus_area.c.focus_area_id.in_(branch_ids), AgendaItem.meeting_id.in_(
+                select(Meeting.id).where(Meeting.agreement_id == agreement_id, Meeting.status != "cancelled")))
+            .order_by(AgendaItem.meeting_id, AgendaItem.position, AgendaItem.id, FocusArea.position)):
+        line = agenda.get(row.id)
+        if line is None:
+            line = agenda[row.id] = AgendaLine(row.id, row.title, row.title_ko)
+            meetings[row.meeting_id].agenda.append(line)
+            discussed.add(row.meeting_id)
+        line.codes.append(row.code)
+    codes = set(branch)
+    for meeting_id, record in recorded(user, list(meetings)).items():
+        meeting = meetings[meeting_id]
+        meeting.minutes_status = record.minutes_status
+        meeting.progress = [record.progress[code] for code in branch if code in record.progress]
+        meeting.decisions = [decision for decision in record.decisions if not codes.isdisjoint(decision.areas)]
+        if meeting.progress or meeting.decisions:
+            discussed.add(meeting_id)
+    return [meeting for meeting in meetings.values() if meeting.id in discussed]
+
+
+def _actions_of(branch_ids: set[int], today) -> AreaActions:
+    """The branch's action items: the counts, the first open and closed, and how many meetings reviewed those."""
+    # The branch's areas are the agreement's, and so are their items: no condition on the agreement, which SQLite,
+    # without statistics, would take to read all of the agreement's items by its index.
+    in_branch = (ActionItem.focus_area_id.in_(branch_ids),)
+    is_open = ActionItem.status.in_(OPEN_STATUSES)
+    counts = db.session.execute(select(
+        func.count().filter(is_open), func.count().filter(is_open, ActionItem.due_date < today),
+        func.count().filter(ActionItem.status == "done"), func.count().filter(ActionItem.status == "dropped"))
+        .where(*in_branch)).one()
+    shown = [ActionItem.id, *(getattr(ActionItem, name) for name in SHOWN_AT_MEETING)]
+    open_rows = list(db.session.execute(select(*shown).where(*in_branch, is_open)
+                                        .order_by(ActionItem.due_date, ActionItem.ref).limit(ITEMS_SHOWN)))
+    closed_rows = list(db.session.execute(select(*shown).where(*in_branch, ~is_open)
+                                          .order_by(ActionItem.updated_at.desc(), ActionItem.id.desc())
+                                          .limit(ITEMS_SHOWN)))
+    reviewed = dict(db.session.execute(
+        select(ActionReview.action_item_id, func.count()).where(ActionReview.action_item_id.in_(
+            [row.id for row in (*open_rows, *closed_rows)])).group_by(ActionReview.action_item_id)).all())
+    return AreaActions(*counts, open_rows, closed_rows, reviewed)

@@ -36,7 +36,7 @@ AGENDA_SCHEMA = "jcm.agenda/2"
 MINUTES_SCHEMA = "jcm.minutes/2"
 
 
-def _governments(agreement_id: int) -> dict[str, Any]:
+def governments(agreement_id: int) -> dict[str, Any]:
     named = {p.side: p for p in db.session.scalars(select(Participant).where(Participant.agreement_id == agreement_id))}
     return {side: {"name": both(named[side], "name"), "short_name": both(named[side], "short_name")}
             if side in named else None for side in SIDES}
@@ -170,7 +170,7 @@ def agenda_record(meeting: Meeting, carried_over: CarriedOver | None = None) -> 
     return {
         "schema": AGENDA_SCHEMA,
         "agreement": agreement_facts(meeting.agreement),
-        "governments": _governments(meeting.agreement_id),
+        "governments": governments(meeting.agreement_id),
         "meeting": _meeting_facts(meeting),
         "co_chairs": {"US": _person(meeting.co_chair_us), "KR": _person(meeting.co_chair_kr)},
         "version": meeting.agenda_version,
@@ -264,7 +264,7 @@ def minutes_record(meeting: Meeting, minutes: Minutes, *, with_agenda: bool = Fa
     return {
         "schema": MINUTES_SCHEMA,
         "agreement": agreement_facts(agreement),
-        "governments": _governments(meeting.agreement_id),
+        "governments": governments(meeting.agreement_id),
         "meeting": _meeting_facts(meeting),
         "co_chairs": {"US": _person(meeting.co_chair_us), "KR": _person(meeting.co_chair_kr)},
         "delegations": {side: [with_korean(a, "name", "title", "organization")

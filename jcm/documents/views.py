@@ -227,7 +227,7 @@ def _pdf_response(key: str, kept: Callable[[], bytes | None], make: Callable[[],
         except Exception:  # told once; the next request tries again
             pool.forget(key, job)
             raise
-    return _document_response(data, "application/pdf", lang, filename)
+    return document_response(data, "application/pdf", lang, filename)
 
 
 def _preparing(lang: str) -> Response:
@@ -253,15 +253,17 @@ def _preparing(lang: str) -> Response:
 DRAFT_SETTINGS = "draft"
 
 
-def _draft_pdf(record: dict[str, Any], print_html: Callable[[], str], lang: str, filename: str) -> Response:
+def draft_pdf(record: dict[str, Any], print_html: Callable[[], str], lang: str, filename: str,
+               settings: str = DRAFT_SETTINGS) -> Response:
     """A draft's PDF, rendered once per content: read from the draft cache by the digest of its record, so that a
-    draft already rendered is served without printing its HTML again; `print_html` prints it when it is not."""
+    draft already rendered is served without printing its HTML again; `print_html` prints it when it is not.
+    `settings` adds to the key what else shapes it (a document printed by a template outside documents/)."""
     base_url = request.url_root
     cache = draft_cache()
-    key = draft_key(digest_of(record), lang, base_url, DRAFT_SETTINGS)
+    key = draft_key(digest_of(record), lang, base_url, settings)
     data = cache.get(key, lang)
     if data is not None:
-        return _document_response(data, "application/pdf", lang, filename)
+        return document_response(data, "application/pdf", lang, filename)
     html = print_html()  # here, where the request's address and language are
 
     def make() -> bytes:
@@ -309,7 +311,7 @@ def _readable_minutes(meeting_id: int) -> tuple[Meeting, Minutes]:
 
 # --- the views ----------------------------------------------------------------------------------------
 
-def _document_response(body: str | bytes, mimetype: str, lang: str, filename: str | None = None) -> Response:
+def document_response(body: str | bytes, mimetype: str, lang: str, filename: str | None = None) -> Response:
     response = Response(body, mimetype=mimetype)
     if filename:
         response.headers.set("Content-Disposition", "inline", filename=filename)
@@ -330,7 +332,7 @@ def agenda_document_html(meeting_id: int):
     meeting = _readable_meeting(meeting_id)
     lang = document_language()
     record, digest = _agenda(meeting)
-    return _document_response(agenda_html(record, lang, digest), "text/html", lang)
+    return document_response(agenda_html(record, lang, digest), "text/html", lang)
 
 
 @bp.get("/meetings/<int:meeting_id>/agenda.pdf", endpoint="agenda_pdf")
@@ -344,7 +346,7 @@ def agenda_document_pdf(meeting_id: int):
     filename = f"{meeting.short_ref}-agenda-v{record['version']}{'' if digest else '-draft'}-{lang}.pdf"
     if digest:
         return _kept_pdf(agreed_agenda_document(meeting.id, record, digest, lang), lang, filename)
-    return _draft_pdf(record, lambda: agenda_html(record, lang), lang, filename)
+    return draft_pdf(record, lambda: agenda_html(record, lang), lang, filename)
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.html", endpoint="minutes_html")
@@ -352,7 +354,7 @@ def minutes_document_html(meeting_id: int):
     meeting, minutes = _readable_minutes(meeting_id)
     lang = document_language()
     record, digest, adopted = minutes_edition(meeting, minutes, request.args.get("corr"))
-    return _document_response(minutes_html(record, lang, adopted=adopted, digest=digest), "text/html", lang)
+    return document_response(minutes_html(record, lang, adopted=adopted, digest=digest), "text/html", lang)
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.pdf", endpoint="minutes_pdf")
@@ -368,7 +370,7 @@ def minutes_document_pdf(meeting_id: int):
         suffix = f"-corr{correction['number']}" if correction else ""
         return _kept_pdf(adopted_minutes_document(meeting.id, record, digest, lang), lang,
                          f"{meeting.short_ref}-minutes{suffix}-{lang}.pdf")
-    return _draft_pdf(record, lambda: minutes_html(record, lang, adopted=False, digest=None), lang,
+    return draft_pdf(record, lambda: minutes_html(record, lang, adopted=False, digest=None), lang,
                       f"{meeting.short_ref}-minutes-draft-{lang}.pdf")
 
 
@@ -391,7 +393,7 @@ def _kept_agreed_agenda_pdf(meeting_id: int, lang: str) -> Response | None:
     path = agenda_pdf_path(meeting_id, agreed.sha256, lang)
     if not path.is_file():
         return None
-    return _document_response(path.read_bytes(), "application/pdf", lang,
+    return document_response(path.read_bytes(), "application/pdf", lang,
                               f"{meeting.short_ref}-agenda-v{agreed.agenda_version}-{lang}.pdf")
 
 
@@ -418,7 +420,7 @@ def _kept_latest_minutes_pdf(meeting_id: int, lang: str) -> Response | None:
     if not path.is_file():
         return None
     suffix = f"-corr{latest.number}" if latest else ""
-    return _document_response(path.read_bytes(), "application/pdf", lang,
+    return document_response(path.read_bytes(), "application/pdf", lang,
                               f"{meeting.short_ref}-minutes{suffix}-{lang}.pdf")
 
 

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SelectMultipleField, TimeField
 from wtforms.validators import InputRequired, Optional
 
-from jcm.forms import Form, declared_field
+from jcm.forms import ConfirmForm, Form, declared_field
 from jcm.meetings.models import AgendaItem, Meeting, MeetingProposal
 
 
@@ -58,7 +58,7 @@ class AttachmentForm(Form):
     file = FileField(_l("Paper or presentation"), validators=[FileRequired()])
 
 
-class AgreeForm(Form):
+class AgreeForm(ConfirmForm):
     agenda_version = HiddenField(validators=[InputRequired()])
 
 

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
-from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (JSON, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table, Time,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jcm.accounts.models import User
-from jcm.errors import Invalid
 from jcm.extensions import db
 from jcm.bilingual import language_state_column
 from jcm.fields import calendar_day, choice, integer, line, reference, text
 from jcm.labels import labelled
 from jcm.models import Side, one_of, utcnow
 from jcm.mou.models import Agreement, FocusArea
+from jcm.zones import a_time_zone
 
 
 class MeetingStatus(enum.StrEnum):
@@ -96,28 +93,6 @@ PROPOSAL_KINDS = tuple(kind.value for kind in ProposalKind)
 PROPOSAL_STATUSES = tuple(status.value for status in ProposalStatus)
 MODES = tuple(mode.value for mode in Mode)
 AGENDA_ITEM_KINDS = tuple(kind.value for kind in AgendaItemKind)
-# A meeting's time zone is an IANA name; one created without it takes its host side's capital.
-DEFAULT_TIME_ZONES = {Side.US: "America/New_York", Side.KR: "Asia/Seoul"}
-
-
-@cache
-def known_time_zones() -> frozenset[str]:
-    """The IANA time zones Python's zoneinfo knows (read once: the tz database does not change under JCM)."""
-    return frozenset(available_timezones())
-
-
-def a_time_zone(zone: str) -> None:
-    if zone not in known_time_zones():
-        # Not echoed: the value may be anything (very long, control characters).
-        raise Invalid(_("The time zone must be an IANA time zone name such as Asia/Seoul or America/New_York."),
-                      field="time_zone")
-
-
-# Offered first on the meeting form: the two capitals, the other U.S. zones, UTC.
-COMMON_TIME_ZONES = ("Asia/Seoul", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
-                     "Pacific/Honolulu", "UTC")
-
-
 class Meeting(db.Model):
     __tablename__ = "meeting"
 

@@ -20,12 +20,13 @@ from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, editable, populate
 from jcm.i18n import localized
-from jcm.meetings.models import (DEFAULT_TIME_ZONES, MEETING_STATUSES, AgendaApproval,
+from jcm.meetings.models import (MEETING_STATUSES, AgendaApproval,
                                  AgendaItem, AgendaSnapshot, Meeting, MeetingDay, MeetingProposal, MeetingStatus)
 from jcm.models import SIDES, utcnow, whole_number
 from jcm.mou.models import Agreement, FocusArea
 from jcm.permissions import AlreadyDone, SidePart, require
 from jcm.versions import check_version, next_version
+from jcm.zones import DEFAULT_TIME_ZONES
 
 MAX_MEETING_DAYS = 14
 MAX_AGENDA_ITEMS = 500  # the items of one meeting's agenda: fourteen days of short items, and more
@@ -650,6 +651,12 @@ def approvals_by_side(meeting: Meeting) -> dict[str, AgendaApproval | None]:
 def last_agreed_snapshot(meeting: Meeting) -> AgendaSnapshot | None:
     return db.session.scalar(select(AgendaSnapshot).where(AgendaSnapshot.meeting_id == meeting.id)
                              .order_by(AgendaSnapshot.agenda_version.desc()).limit(1))
+
+
+def in_agreed_agenda(item: AgendaItem) -> bool:
+    """Whether the item stands in the last version of the agenda both sides agreed: removing it is a final act."""
+    agreed = last_agreed_snapshot(item.meeting)
+    return agreed is not None and any(row.get("id") == item.id for row in agreed.content or [])
 
 
 @dataclass

@@ -7,26 +7,28 @@ from typing import Callable
 
 from flask import Blueprint, Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms import SelectChoice
 
 from jcm.accounts.forms import EmptyForm
 from jcm.accounts.models import User
 from jcm.api.schemas import read_search
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
+from jcm.forms import ConfirmForm, not_confirmed
 from jcm.i18n import date_formatter, locale_code, localized
 from jcm.labels import SIDE_LABELS, choices, read_once
 from jcm.meetings import attachments, proposals, services
 from jcm.meetings.forms import (AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, ProposalForm,
                                 StatusForm)
-from jcm.meetings.models import (COMMON_TIME_ZONES, MEETING_STATUS_LABELS, MODE_LABELS, PROPOSAL_KIND_LABELS,
-                                 PROPOSAL_KINDS, PROPOSAL_STATUS_LABELS, Meeting, ProposalKind, known_time_zones)
+from jcm.meetings.models import (MEETING_STATUS_LABELS, MODE_LABELS, PROPOSAL_KIND_LABELS,
+                                 PROPOSAL_KINDS, PROPOSAL_STATUS_LABELS, Meeting, ProposalKind)
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
 from jcm.permissions import SidePart, can, require
 from jcm.web import actor, form_status, int_or_none, submit
+from jcm.zones import elsewhere, zone_choices
 
 bp = Blueprint("meetings", __name__)
 
@@ -52,16 +54,6 @@ def _focus_area_choices(agreement_id: int):
     areas = db.session.scalars(select(FocusArea).where(FocusArea.agreement_id == agreement_id, FocusArea.depth > 0)
                                .order_by(FocusArea.position)).all()
     return choices({a.id: f"{a.code} {localized(a, 'title')}" for a in areas})
-
-
-def _time_zone_choices(empty: str | None = None) -> list[SelectChoice]:
-    """The common zones first, then every other zone Python knows, each by its IANA name."""
-    common, other = _("Common time zones"), _("Other time zones")
-    options = [SelectChoice("", empty)] if empty is not None else []
-    options += [SelectChoice(zone, optgroup=common) for zone in COMMON_TIME_ZONES]
-    options += [SelectChoice(zone, optgroup=other)
-                for zone in sorted(known_time_zones()) if zone not in COMMON_TIME_ZONES]
-    return options
 
 
 def _own_side_only(form: MeetingForm, meeting: Meeting | None) -> None:
@@ -115,7 +107,7 @@ def new():
         if name in form:
             form[name].choices = _co_chair_choices(side)
     form.focus_area_ids.choices = _focus_area_choices(agreement.id)
-    form.time_zone.choices = _time_zone_choices(empty=_("— the host side's capital —"))
+    form.time_zone.choices = zone_choices(empty=_("— the host side's capital —"))
     if request.method == "GET":
         last = db.session.scalar(select(Meeting.ordinal).where(Meeting.agreement_id == agreement.id)
                                  .order_by(Meeting.ordinal.desc()).limit(1))
@@ -144,7 +136,7 @@ def edit(meeting_id: int):
     for side, name in (("US", "co_chair_us_id"), ("KR", "co_chair_kr_id")):
         if name in form:
             form[name].choices = _co_chair_choices(side)
-    form.time_zone.choices = _time_zone_choices()
+    form.time_zone.choices = zone_choices()
     if request.method == "GET":
         form.version.data = str(meeting.version)
     if form.validate_on_submit():
@@ -157,13 +149,24 @@ def edit(meeting_id: int):
     return render_template("meetings/form.html", form=form, meeting=meeting), form_status(form)
 
 
+# The final acts of a meeting's page, each stated beside the box its form carries (jcm.forms.ConfirmForm).
+AGREEING = _l("Once both sides have agreed this version, it is the meeting's agenda, kept as a signed record; any "
+              "later change to it needs both sides to agree again.")
+REMOVING_AGREED = _l("This item is on the agenda both sides agreed: removing it makes a new version of the agenda, "
+                     "which both sides must agree again.")
+CONFIRMING = {ProposalKind.delete: _l("Confirming deletes this meeting for both sides, with its agenda, minutes and "
+                                      "papers; it cannot be undone."),
+              ProposalKind.cancel: _l("Confirming cancels this meeting for both sides; a cancelled meeting has no "
+                                      "minutes, and it cannot be taken back.")}
+
+
 @bp.get("/meetings/<int:meeting_id>")
 @login_required
 def show(meeting_id: int):
-    return _page(meeting_id)
+    return meeting_page(meeting_id)
 
 
-def _page(meeting_id: int, status: int = 200):
+def meeting_page(meeting_id: int, status: int = 200):
     """The meeting's page; after a refused agreement, with the refusal's status (and its reason flashed)."""
     meeting = services.get_meeting(meeting_id, with_agenda=True)
     require(actor(), "meeting.view", meeting)
@@ -180,7 +183,7 @@ def _page(meeting_id: int, status: int = 200):
         action_form=EmptyForm(formdata=None), status_moves=services.status_moves(meeting, date.today()),
         proposals=proposals.proposals(meeting), stale=proposals.is_stale, **_proposal_labels(),
         offers=[kind for kind in PROPOSAL_KINDS if can(actor(), proposals.PROPOSING[ProposalKind(kind)], meeting)],
-        today=date.today()), status
+        today=date.today(), agreeing=AGREEING, confirming=CONFIRMING), status
 
 
 @bp.post("/meetings/<int:meeting_id>/status")
@@ -207,9 +210,12 @@ def agree(meeting_id: int):
             actor(), meeting, expected_agenda_version=int_or_none(form.agenda_version.data)))
         if not ok:  # refused (a newer version, a text missing or unchecked): the page says why, with the status
             error = g.get("service_error")
-            return _page(meeting_id, error.status if error else 409)
+            return meeting_page(meeting_id, error.status if error else 409)
         flash(_("You have agreed version %(version)d of the agenda for your side.",
                 version=meeting.agenda_version), "success")
+    elif form.is_submitted():
+        flash(not_confirmed(AGREEING), "error")
+        return meeting_page(meeting_id, 422)
     return redirect(url_for("meetings.show", meeting_id=meeting_id))
 
 
@@ -235,11 +241,13 @@ def day_hours(meeting_id: int):
 
 # --- agenda items ---------------------------------------------------------------------------------------
 
-def _item_form(meeting: Meeting, item=None) -> AgendaItemForm:
-    form = AgendaItemForm(obj=item if request.method == "GET" and item is not None else None)
+def _item_form(meeting: Meeting, item=None, stored: bool = False) -> AgendaItemForm:
+    """The item's form: what was posted to it, or (on a GET, or `stored`) the item as it is stored."""
+    stored = stored or request.method == "GET"
+    form = AgendaItemForm(formdata=None, obj=item) if stored else AgendaItemForm()
     form.focus_area_ids.choices = _focus_area_choices(meeting.agreement_id)
     form.day.choices = choices({d.day.isoformat(): d.day.isoformat() for d in meeting.days})
-    if request.method == "GET":
+    if stored:
         if item is not None:
             form.focus_area_ids.data = [a.id for a in item.focus_areas]
             form.day.data = item.day.isoformat()
@@ -286,9 +294,14 @@ def edit_item(item_id: int):
             flash(_("The agenda item has been saved."), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id) + f"#item-{item_id}")
         form.version.data = str(item.version)
+    return _item_page(form, meeting, item, form_status(form))
+
+
+def _item_page(form, meeting, item, status: int):
     return render_template("meetings/item_form.html", form=form, meeting=meeting, item=item,
-                           attachment_form=AttachmentForm(formdata=None), delete_form=EmptyForm(formdata=None),
-                           agreed_any=any(services.approvals_by_side(meeting).values())), form_status(form)
+                           attachment_form=AttachmentForm(formdata=None), delete_form=ConfirmForm(formdata=None),
+                           agreed_any=any(services.approvals_by_side(meeting).values()),
+                           removing=REMOVING_AGREED if services.in_agreed_agenda(item) else None), status
 
 
 @bp.post("/agenda-items/<int:item_id>/move")
@@ -307,10 +320,16 @@ def delete_item(item_id: int):
     item = services.get_agenda_item(item_id)
     require(actor(), "agenda.edit", item.meeting)
     meeting_id, title = item.meeting_id, item.title
-    if EmptyForm().validate_on_submit():
+    agreed = services.in_agreed_agenda(item)
+    form = ConfirmForm() if agreed else EmptyForm()
+    if form.validate_on_submit():
         ok, _none = submit(None, lambda: services.delete_agenda_item(actor(), item))
         if ok:
             flash(_("“%(title)s” has been removed from the agenda.", title=title), "success")
+    elif form.is_submitted():
+        flash(not_confirmed(REMOVING_AGREED), "error")
+        meeting = services.get_meeting(meeting_id)
+        return _item_page(_item_form(meeting, item, stored=True), meeting, item, 422)
     return redirect(url_for("meetings.show", meeting_id=meeting_id))
 
 
@@ -331,7 +350,8 @@ def reorder(meeting_id: int):
         return jsonify(error.payload()), error.status
     meeting = services.get_meeting(meeting_id, with_agenda=True)
     times = {slot.item.id: {"number": slot.number, "starts": slot.starts.strftime("%H:%M"),
-                            "ends": slot.ends.strftime("%H:%M")}
+                            "ends": slot.ends.strftime("%H:%M"),
+                            "elsewhere": elsewhere(day.day.day, slot.starts, slot.ends, meeting.time_zone)}
              for day in services.schedule(meeting) for slot in day.slots}
     return jsonify({"agenda_version": meeting.agenda_version, "items": times})
 
@@ -422,12 +442,17 @@ def _answer_proposal(meeting_id: int, number: int, action: str, act, done: str):
     proposal = proposals.get_proposal(meeting, number)
     require(actor(), action, proposal)
     deleted = proposal.kind == ProposalKind.delete and action == "proposal.confirm"
-    if EmptyForm().validate_on_submit():
+    consequence = CONFIRMING.get(proposal.kind) if action == "proposal.confirm" else None
+    form = ConfirmForm() if consequence else EmptyForm()
+    if form.validate_on_submit():
         ok, _proposal = submit(None, lambda: act(actor(), proposal))
         if ok:
             flash(done, "success")
             if deleted:
                 return redirect(url_for("meetings.index"))
+    elif form.is_submitted():
+        flash(not_confirmed(consequence), "error")
+        return meeting_page(meeting_id, 422)
     return redirect(url_for("meetings.show", meeting_id=meeting_id) + f"#proposal-{number}")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -13,6 +15,7 @@ from jcm.accounts.models import User
 from jcm.bilingual import PageStates
 from jcm.errors import NotFound
 from jcm.extensions import csrf, db
+from jcm.forms import ConfirmForm, not_confirmed
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
@@ -35,6 +38,18 @@ def _required_minutes(meeting: Meeting) -> Minutes:
     if minutes is None:
         raise NotFound(_("No minutes have been started for this meeting yet."))
     return minutes
+
+
+# Adopting is the minutes' final act: stated beside the box its form carries (jcm.forms.ConfirmForm).
+ADOPTING = _l("Both co-chairs' adoption locks these minutes: they can no longer be edited, and any correction needs "
+              "both sides.")
+
+
+def _unresolved(comments: list[MinutesComment]) -> list[str]:
+    """What a co-chair should know before adopting: comments still open."""
+    open_ = sum(1 for comment in comments if comment.resolved_at is None)
+    return [ngettext("%(num)d comment on these minutes is not resolved.",
+                     "%(num)d comments on these minutes are not resolved.", open_)] if open_ else []
 
 
 def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | None = None,
@@ -89,7 +104,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
                                                                            if c.section_id is None],
         can_comment=can(actor(), "minutes.comment", minutes),
         can_resolve=can(actor(), "minutes.edit", minutes),
-        can_adopt=can_adopt, minutes_gaps=services.minutes_text_gaps(minutes, meeting, states) if waiting else [], states=states,
+        can_adopt=can_adopt, minutes_gaps=services.minutes_text_gaps(minutes, meeting, states) if waiting else [],
+        states=states, adopting=ADOPTING, adopt_warnings=_unresolved(all_comments) if can_adopt else [],
         comment_form=forms.get("comment") or CommentForm(formdata=None))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     return render_template("minutes/show.html", **context), status
@@ -337,17 +353,19 @@ def adopt(meeting_id: int):
     meeting = get_meeting(meeting_id)
     minutes = _required_minutes(meeting)
     require(actor(), "minutes.adopt", minutes)
-    if RestoreForm().validate_on_submit():
-        ok, _approval = submit(None, lambda: services.adopt(actor(), minutes))
-        if not ok:
-            # Refused (e.g. progress missing): the page says why, with the status of the refusal.
-            error = g.get("service_error")
-            return _page(meeting, _required_minutes(meeting), status=error.status if error else 409)
-        minutes = services.minutes_for(meeting)
-        if minutes.adopted:
-            flash(_("Both co-chairs have adopted the minutes: they are now final."), "success")
-        else:
-            flash(_("You have adopted the minutes for your side."), "success")
+    if not ConfirmForm().validate_on_submit():
+        flash(not_confirmed(ADOPTING), "error")
+        return _page(meeting, minutes, status=422)
+    ok, _approval = submit(None, lambda: services.adopt(actor(), minutes))
+    if not ok:
+        # Refused (e.g. progress missing): the page says why, with the status of the refusal.
+        error = g.get("service_error")
+        return _page(meeting, _required_minutes(meeting), status=error.status if error else 409)
+    minutes = services.minutes_for(meeting)
+    if minutes.adopted:
+        flash(_("Both co-chairs have adopted the minutes: they are now final."), "success")
+    else:
+        flash(_("You have adopted the minutes for your side."), "success")
     return _back(meeting_id)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from jcm.accounts.forms import EmptyForm
 from jcm.mou import services
@@ -15,15 +15,6 @@ from jcm.permissions import require
 from jcm.web import actor, form_status, int_or_none, submit
 
 bp = Blueprint("mou", __name__)
-
-
-@bp.get("/")
-@login_required
-def home():
-    """A delegate starts from what they owe; everyone else from the MOU."""
-    if current_user.role == "delegate":
-        return redirect(url_for("actions.mine"))
-    return index()
 
 
 @bp.get("/mou")

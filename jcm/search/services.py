@@ -26,6 +26,7 @@ from jcm.errors import Invalid
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Attachment, Meeting
 from jcm.minutes.models import MinutesSection, ProgressEntry
+from jcm.models import PageOf
 from jcm.permissions import can
 from jcm.search.index import KINDS, fold_character, query_words
 from jcm.search.models import SearchEntry
@@ -56,7 +57,7 @@ class Hit:
 
 
 @dataclass
-class Found:
+class Found(PageOf):
     query: str
     words: list[str]
     counts: dict[str, int]  # records found of each kind the person may read, in the kinds' order
@@ -73,22 +74,6 @@ class Found:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
-    # What the pages' pager reads (templates/_macros.html), as of Flask-SQLAlchemy's pagination.
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def read_query(query: str | None) -> tuple[str, list[str]]:

@@ -24,6 +24,10 @@ def test_the_korean_secretariat_agrees_the_agenda_once_both_texts_are_checked(ap
     expect(gaps).to_contain_text("의제에 동의하려면 먼저 국문·영문 문안을 모두 작성하고")
     expect(gaps.locator("li", has_text="의제 1 “공동위원장 개회사”: “미국 측 발표자”의 국문 문안 없음")).to_have_count(1)
 
+    page.locator(".agreement-panel button[type=submit]").click()  # the box is not ticked: the browser asks for it
+    expect(page.locator("#confirm-agree:invalid")).to_have_count(1)
+    expect(page.locator("label[for=confirm-agree]")).to_contain_text("양측이 이 판에 합의하면")
+    page.locator("#confirm-agree").check()
     with page.expect_navigation():
         page.locator(".agreement-panel button[type=submit]").click()
     alert = page.locator(".flash--error")
@@ -34,6 +38,7 @@ def test_the_korean_secretariat_agrees_the_agenda_once_both_texts_are_checked(ap
     complete_both_texts(app, committee, meeting_id)
     page.goto(f"/meetings/{meeting_id}")
     expect(page.locator(".text-gaps")).to_have_count(0)
+    page.locator("#confirm-agree").check()
     with page.expect_navigation():
         page.locator(".agreement-panel button[type=submit]").click()
     expect(page.locator(".approvals")).to_contain_text("김서연")

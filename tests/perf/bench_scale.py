@@ -45,11 +45,12 @@ from jcm import create_app
 from jcm.accounts.models import Organization, User
 from jcm.actions.models import ActionItem, ActionOwner, ActionReview, ActionUpdate
 from jcm.extensions import db
-from jcm.meetings.models import DEFAULT_TIME_ZONES, AgendaItem, Meeting, MeetingDay, agenda_item_focus_area
+from jcm.meetings.models import AgendaItem, Meeting, MeetingDay, agenda_item_focus_area
 from jcm.meetings.services import SKELETON, default_titles, english_ordinal
 from jcm.minutes.models import Attendee, Minutes, MinutesSection, ProgressEntry, SectionRevision
 from jcm.models import utcnow
 from jcm.mou.models import FocusArea
+from jcm.zones import DEFAULT_TIME_ZONES
 from tests.conftest import PASSWORD, app_config, post_form
 from tests.perf.bench_writers import WORKERS, Forms, percentile, serve, value_of
 from tests.perf.figures import ms

@@ -262,7 +262,7 @@ function wordsOfThePage() {
     });
   }
 
-  /* the times and numbers the server worked out for the new order: {id: {starts, ends, number}} */
+  /* the times and numbers the server worked out for the new order: {id: {starts, ends, number, elsewhere}} */
   function showTimes(bodies, items) {
     bodies.forEach(function (tbody) {
       itemRows(tbody).forEach(function (row) {
@@ -270,7 +270,8 @@ function wordsOfThePage() {
         if (!times) {
           return;
         }
-        [["js-start", times.starts], ["js-end", times.ends], ["js-number", times.number]].forEach(function (pair) {
+        [["js-start", times.starts], ["js-end", times.ends], ["js-number", times.number],
+         ["js-elsewhere", times.elsewhere]].forEach(function (pair) {
           var cell = row.querySelector("." + pair[0]);
           if (cell && pair[1] !== undefined && pair[1] !== null) {
             cell.textContent = String(pair[1]);
