@@ -31,13 +31,8 @@ def bundled_folder(name: str) -> Path:
 
 def import_models() -> None:
     """Import every model module, so the metadata (and so Alembic) sees every table."""
-    import jcm.accounts.models  # noqa: F401
-    import jcm.actions.models  # noqa: F401
-    import jcm.audit.models  # noqa: F401
-    import jcm.meetings.models  # noqa: F401
-    import jcm.minutes.models  # noqa: F401
-    import jcm.mou.models  # noqa: F401
-    import jcm.search.models  # noqa: F401
+    for feature in ("accounts", "actions", "audit", "meetings", "minutes", "mou", "notifications", "search"):
+        import_module(f"jcm.{feature}.models")
 
 
 # The features, each adding its pages, API resources and commands with its init_app(app), in layers: each stands on
@@ -49,7 +44,7 @@ def import_models() -> None:
 # own signals and registries (jcm.meetings.services.agenda_agreed, jcm.meetings.views.add_page_part). Their API
 # resources appear in the OpenAPI document in this order.
 FEATURES = ("jcm.accounts", "jcm.audit", "jcm.mou", "jcm.meetings", "jcm.actions", "jcm.minutes", "jcm.texts",
-            "jcm.documents", "jcm.verification", "jcm.search", "jcm.dashboard")
+            "jcm.documents", "jcm.verification", "jcm.search", "jcm.dashboard", "jcm.notifications")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -67,7 +67,10 @@ class Defaults:
     DRAFT_PDF_CACHE_MB = 256
     # `jcm remind`: what falls due within this many days is reminded of (besides what is overdue).
     REMINDER_DAYS = 14
-    # SMTP for `jcm remind` (JCM_MAIL_*). MAIL_USE_TLS is STARTTLS; MAIL_USE_SSL is SMTP over TLS (port 465).
+    # Notifications are e-mailed after the commit by a thread of each process (false: only by `jcm notify --flush`,
+    # from cron, say); each person gets at most one e-mail an hour either way.
+    NOTIFY_IN_BACKGROUND = True
+    # SMTP for `jcm remind` and notifications (JCM_MAIL_*). MAIL_USE_TLS is STARTTLS; MAIL_USE_SSL is SMTP over TLS (port 465).
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
     MAIL_USERNAME: str | None = None

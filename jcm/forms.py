@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from jcm.errors import Invalid
 from jcm.fields import Field, declared
@@ -16,6 +17,14 @@ from jcm.guard import claim, form_problems, refusal_message
 class Form(FlaskForm):
     """Every page's form: besides its own checks, it shows beside each field what the input's guard (jcm.guard)
     refused in it — a control character, bytes that are not UTF-8 — with what was typed kept, less that."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A hidden field has no id: nothing labels it, and a page repeats a form (each item's Up and Down, each
+        # review, each update) where an id given twice would break the page's other ids.
+        for field in self:
+            if isinstance(field.widget, HiddenInput):
+                field.render_kw = {"id": False, **(field.render_kw or {})}
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

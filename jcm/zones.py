@@ -112,9 +112,10 @@ def timestamp(value: datetime | None) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} {zone_abbreviation(local)}"
 
 
-def elsewhere(day: date, starts: time, ends: time | None, zone: str) -> str:
+def elsewhere(day: date, starts: time, ends: time | None, zone: str, *, bare: bool = False) -> str:
     """A meeting's time, given in its own zone, where the reader is — "23:00–23:30 Seoul", with the day said when it
-    is another there — or "" for a reader in the meeting's zone."""
+    is another there; `bare`, the times alone (a row under a heading that says the city and the day) — or "" for a
+    reader in the meeting's zone."""
     reader = reader_zone()
     if reader == zone or not zone:
         return ""
@@ -122,6 +123,8 @@ def elsewhere(day: date, starts: time, ends: time | None, zone: str) -> str:
     times = f"{there:%H:%M}"
     if ends is not None:
         times += f"–{local_time(day, ends, zone).astimezone(ZoneInfo(reader)):%H:%M}"
+    if bare:
+        return times
     shift = (there.date() - day).days
     if shift > 0:
         return _("%(times)s %(city)s, the next day", times=times, city=city(reader))

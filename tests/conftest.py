@@ -110,7 +110,8 @@ def empty_database(tmp_path_factory) -> Iterator[Callable[[], str]]:
 def app_config(database_url: str, instance: Path, **extra) -> dict:
     return {"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(instance),
             "SECRET_KEY": "test-secret", "PASSWORD_HASH_METHOD": FAST_HASH, "SERVER_NAME": None,
-            "PREPARE_DOCUMENTS": False, "PDF_WAIT_SECONDS": 600, **extra}
+            "PREPARE_DOCUMENTS": False, "PDF_WAIT_SECONDS": 600,
+            "NOTIFY_IN_BACKGROUND": False, **extra}  # the stories of notifications start the sender themselves
 
 
 @pytest.fixture(scope="session")

@@ -78,12 +78,17 @@ def test_a_us_secretariat_creates_the_12th_meeting_and_gets_the_customary_first_
     assert items[0]["presenters"] == {"US": "Margaret Chen", "KR": ""}
     assert all(i["day"] == "2027-03-10" and i["version"] == 1 and i["meeting_id"] == meeting["id"] for i in items)
 
-    # A new item goes to the end, on the last day, which starts at nine.
+    # A new item lands before the closing, on the first day; one given a day goes to that day, which starts at nine.
     extra = api.post(f"/api/v1/meetings/{meeting['id']}/agenda-items", committee.kr_secretariat,
                      json={"kind": "break", "title": "Lunch", "title_ko": "오찬", "duration_minutes": 60})
     assert extra.status_code == 201
-    assert extra.get_json()["day"] == "2027-03-11" and extra.get_json()["start_time"] == "09:00"
-    assert extra.get_json()["end_time"] == "10:00" and extra.get_json()["position"] == 8
+    assert extra.get_json()["day"] == "2027-03-10" and extra.get_json()["start_time"] == "11:10"
+    assert extra.get_json()["end_time"] == "12:10" and extra.get_json()["position"] == 7
+    visit = api.post(f"/api/v1/meetings/{meeting['id']}/agenda-items", committee.kr_secretariat,
+                     json={"title": "Site visit", "title_ko": "현장 방문", "duration_minutes": 60, "day": "2027-03-11"})
+    assert visit.get_json()["day"] == "2027-03-11" and visit.get_json()["start_time"] == "09:00"
+    assert [i["kind"] for i in items_of(api, committee.kr_delegate, meeting["id"])][-3:] == [
+        "break", "closing", "other_business"]
 
 
 def test_meetings_are_listed_and_filtered(api, committee, make_meeting):

@@ -100,7 +100,7 @@ def _page_rows(html: str) -> dict[str, list[str | None]]:
         row = match.group(1)
         code = re.search(r'<th scope="row"><a href="/focus-areas/\d+">(\S+) ', row).group(1)
         rows[code] = [None if empty else word for empty, word in re.findall(
-            r'<td class="progress-board__(empty)"|<span class="progress-cell progress-cell--\w+">([^<]+)</span>',
+            r'<td class="progress-board__(empty)"|<span class="progress-cell status status--\w+">([^<]+)</span>',
             row)]
     return rows
 
@@ -128,9 +128,9 @@ def test_the_grid_shows_each_areas_status_at_each_meeting_as_a_word_oldest_meeti
     assert rows["B.4"] == ["Not started", "On track", None]
     assert rows["A.3"] == [None, None, None]
     # colour and word: the status's class colours it, its word says it; a legend names every colour
-    assert '<span class="progress-cell progress-cell--at_risk">At risk</span>' in html
+    assert '<span class="progress-cell status status--at_risk">At risk</span>' in html
     legend = html.split('id="legend-heading"')[1].split("</section>")[0]
-    assert all(f'progress-cell--{status}">{word}<' in legend for status, word in WORDS.items())
+    assert all(f'status--{status}">{word}<' in legend for status, word in WORDS.items())
     # every area of the MOU is a row, each area of cooperation followed by the areas beneath it, linked to its page
     assert list(rows)[:3] == ["A", "A.1", "A.2"] and list(rows)[-7:] == ["B.5", "B.6", "B.6.1", "B.6.2", "B.6.3",
                                                                          "B.6.4", "B.6.5"]

@@ -90,8 +90,10 @@ def test_each_item_shown_keeps_its_own_update_form(client, auth, committee, many
     for form in re.findall(r'<form method="post" action="/action-items/\d+/updates".*?</form>', page, flags=re.S):
         item_id = re.search(r"/action-items/(\d+)/", form).group(1)
         assert 'name="csrf_token" type="hidden" value="' in form and '<input type="hidden" name="next" value="mine">' in form
-        # a label for each field, tied to that item's field alone
-        assert f'<label for="text-{item_id}">What has happened</label>' in form
+        # a label for each field, tied to that item's field alone, and naming the item (read, not shown)
+        ref = re.search(r'<span class="visually-hidden"> · (JCM-[A-Z0-9]+)</span></label>', form).group(1)
+        assert f'<label for="text-{item_id}">What has happened<span class="visually-hidden"> · {ref}</span></label>' in form
+        assert f'<label for="status-{item_id}">Status<span class="visually-hidden"> · {ref}</span></label>' in form
         assert f'<select id="status-{item_id}" name="status"><option value="">— unchanged —</option>' in form
 
 

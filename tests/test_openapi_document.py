@@ -30,6 +30,7 @@ OPERATIONS = [
     'GET /api/v1/meetings/{meeting_id}/minutes/record api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/proposals api_meetings 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/proposals/{number} api_meetings 200 404 default',
+    'GET /api/v1/notifications api_notifications 200 422 default',
     'GET /api/v1/organizations api_people 200 422 default',
     'GET /api/v1/progress api_progress 200 422 default',
     'GET /api/v1/search api_search 200 422 default',
@@ -55,6 +56,7 @@ OPERATIONS = [
     'POST /api/v1/meetings/{meeting_id}/proposals/{number}/confirmation api_meetings 200 403 404 409 default',
     'POST /api/v1/meetings/{meeting_id}/proposals/{number}/decline api_meetings 200 403 404 409 default',
     'POST /api/v1/meetings/{meeting_id}/proposals/{number}/withdrawal api_meetings 200 403 404 409 default',
+    'POST /api/v1/notifications/read api_notifications 200 422 default',
     'POST /api/v1/texts/{kind}/{record_id}/checks api_texts 201 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/agenda/order api_agenda 200 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/minutes api_minutes 200 403 404 409 422 default',
@@ -152,6 +154,8 @@ SCHEMAS = {
         'agreement_id', 'children', 'code', 'depth', 'id', 'parent_id', 'position', 'summary', 'summary_ko', 'title',
         'title_ko'
     ],
+    "MarkRead": ['ids'],
+    "Marked": ['marked', 'unread'],
     "Meeting": [
         'agenda_version', 'agreement_id', 'city', 'city_ko', 'co_chairs', 'end_date', 'host_side', 'id', 'mode',
         'ordinal', 'short_ref', 'start_date', 'status', 'time_zone', 'title', 'title_ko', 'venue', 'venue_ko', 'version'
@@ -175,6 +179,11 @@ SCHEMAS = {
         'records', 'status', 'version'
     ],
     "Modification": ['decided_on', 'description'],
+    "Notice": [
+        'action_item_id', 'ask', 'created_at', 'event', 'headline', 'id', 'kind', 'lines', 'meeting_id', 'read_at',
+        'to_act', 'url'
+    ],
+    "NoticeList": ['notifications', 'unread'],
     "Organization": ['acronym', 'id', 'name', 'name_ko', 'side'],
     "OwnerIn": ['organization_id', 'user_id'],
     "OwnersIn": ['KR', 'US'],

@@ -158,7 +158,10 @@ WRITES: dict[str, tuple[Write, ...]] = {
 # Writes no rule governs: signing in and out, setting up the first account, one's own language, profile, password,
 # tokens and calendar address, and checking a copy of a document.
 OWN_OR_PUBLIC = {"accounts.login", "accounts.logout", "accounts.setup", "i18n.set_locale", "accounts.account",
-                 "accounts.sign_out_everywhere", "feeds.calendar_page", "verification.verify"}
+                 "accounts.sign_out_everywhere", "feeds.calendar_page", "verification.verify",
+                 # one's own notifications and their settings; the unsubscribe link, whose signature is its permission
+                 "notifications.mark_all_read", "notifications.open_notice", "notifications.settings",
+                 "notifications.unsubscribe", "api_notifications.mark_read"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # A sign-in, a token's use and a sign-in's last request, not data.
 VOLATILE = {("user", "last_login_at"), ("api_token", "last_used_at"), ("sign_in_session", "last_seen_at")}

@@ -180,3 +180,19 @@ def build_calendar(user: User, today: date) -> bytes:
                 calendar.add_component(_action_event(item, locale, stamp, today))
         calendar.add_missing_timezones()  # each meeting's zone, as a VTIMEZONE the calendar program reads
     return calendar.to_ical()
+
+
+def meeting_calendar(meeting: Meeting, locale: str, method: str = "PUBLISH") -> bytes:
+    """One meeting's days as a calendar of their own — the invitation's attachment and `/meetings/<id>.ics` — each
+    day at its hours in the host city's zone, with that zone's VTIMEZONE. The events are those of the feed (the
+    same UIDs), so a calendar program holding both sees one meeting."""
+    with force_locale(locale):
+        calendar = Calendar()
+        calendar.add("prodid", "-//JCM//Joint Committee Meeting//EN")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", method)
+        for event in _meeting_events(meeting, locale, _utc(utcnow())):
+            calendar.add_component(event)
+        calendar.add_missing_timezones()
+    return calendar.to_ical()

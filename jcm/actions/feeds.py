@@ -11,10 +11,12 @@ from flask_login import login_required
 
 from jcm.accounts.forms import EmptyForm
 from jcm.actions import exports
-from jcm.actions.calendar import build_calendar, create_or_renew_feed, feed_of, revoke_feed, user_for_feed_token
+from jcm.actions.calendar import (build_calendar, create_or_renew_feed, feed_of, meeting_calendar, revoke_feed,
+                                  user_for_feed_token)
 from jcm.actions.schemas import read_filters
 from jcm.errors import Invalid, NotFound, json_error
 from jcm.i18n import locale_code
+from jcm.meetings.services import get_meeting
 from jcm.permissions import require
 from jcm.web import actor, reader
 
@@ -69,6 +71,20 @@ def calendar_feed(token: str):
     response.headers.set("Content-Disposition", "inline", filename="jcm.ics")
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.get("/meetings/<int:meeting_id>.ics")
+def meeting_ics(meeting_id: int):
+    """One meeting for a calendar program, its days at their hours in the host city's zone (the invitation's
+    attachment): for a signed-in browser or a Bearer token, as the meeting's page is."""
+    user = reader()
+    meeting = get_meeting(meeting_id)
+    require(user, "meeting.view", meeting)
+    locale = user.locale if user.locale in current_app.config["LANGUAGES"] else locale_code()
+    response = Response(meeting_calendar(meeting, locale), mimetype="text/calendar")
+    response.headers.set("Content-Disposition", "attachment", filename=f"jcm-meeting-{meeting.id}.ics")
+    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 

@@ -21,9 +21,8 @@ from jcm.errors import Invalid
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Meeting, MeetingStatus, agenda_item_focus_area
 from jcm.minutes.models import PROGRESS_STATUSES
-from jcm.models import MAX_ID, SIDES
-from jcm.mou.models import FocusArea
-from jcm.mou.services import current_agreement_id
+from jcm.models import SIDES
+from jcm.mou.services import AreaTree, area_tree, current_agreement_id
 from jcm.permissions import can, require
 
 # A parent's cell is the worst status recorded at that meeting for it or any area beneath it: worst first.
@@ -142,64 +141,22 @@ class Board:
 
 # --- reading the filters ----------------------------------------------------------------------------------------
 
-def _area_rows(agreement_id: int | None) -> list[AreaRow]:
-    if agreement_id is None:
-        return []
-    rows = [AreaRow(row.id, row.parent_id, row.code, row.title, row.title_ko or "", row.depth)
-            for row in db.session.execute(
-                select(FocusArea.id, FocusArea.parent_id, FocusArea.code, FocusArea.title, FocusArea.title_ko,
-                       FocusArea.depth)
-                .where(FocusArea.agreement_id == agreement_id).order_by(FocusArea.position, FocusArea.id))]
-    by_id = {row.id: row for row in rows}
-    for row in rows:
-        if row.parent_id in by_id:
-            by_id[row.parent_id].has_children = True
-    return _in_tree_order(rows)
+def _area_rows(tree: AreaTree, nodes) -> list[AreaRow]:
+    return [AreaRow(node.id, node.parent_id, node.code, node.title, node.title_ko, node.depth,
+                    has_children=bool(tree.children.get(node.id))) for node in nodes]
 
 
 def dashboard_choices() -> list[AreaRow]:
     """Every area of the MOU, in tree order: the area filter's choices."""
-    return _area_rows(current_agreement_id())
+    tree = area_tree(current_agreement_id())
+    return _area_rows(tree, tree.nodes)
 
 
-def _in_tree_order(rows: list[AreaRow]) -> list[AreaRow]:
-    """Each area followed by the areas beneath it (depth first), siblings in the MOU's order."""
-    by_id = {row.id: row for row in rows}
-    children: dict[int | None, list[AreaRow]] = {}
-    for row in rows:
-        children.setdefault(row.parent_id if row.parent_id in by_id else None, []).append(row)
-    ordered: list[AreaRow] = []
-
-    def walk(parent: int | None) -> None:
-        for row in children.get(parent, []):
-            ordered.append(row)
-            walk(row.id)
-
-    walk(None)
-    return ordered
-
-
-def _find_area(rows: list[AreaRow], asked: str) -> AreaRow:
-    text = asked.strip()
-    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
-        found = next((row for row in rows if row.id == int(text)), None)
-    else:
-        found = next((row for row in rows if row.code.upper() == text.upper()), None)
+def _find_area(tree: AreaTree, asked: str):
+    found = tree.find(asked)
     if found is None:
         raise Invalid(_("There is no area “%(area)s” in the MOU: give a focus area's code (A.1) or id.",
-                        area=text[:MAX_AREA_FILTER]), field="area")
-    return found
-
-
-def _subtree(rows: list[AreaRow], top: AreaRow) -> list[AreaRow]:
-    """The area and every area beneath it, in tree order (rows are in tree order: they follow it until the next
-    area no deeper than it)."""
-    start = rows.index(top)
-    found = [top]
-    for row in rows[start + 1:]:
-        if row.depth <= top.depth:
-            break
-        found.append(row)
+                        area=asked.strip()[:MAX_AREA_FILTER]), field="area")
     return found
 
 
@@ -217,10 +174,12 @@ def dashboard(user, filters: BoardFilter, today: date) -> Board:
     require(user, "meeting.view")
     check_period(filters.start, filters.end)
     agreement_id = current_agreement_id()
-    choices = rows = _area_rows(agreement_id)
-    area = _find_area(rows, filters.area) if filters.area else None
-    if area is not None:
-        rows = _subtree(rows, area)
+    tree = area_tree(agreement_id)
+    choices = rows = _area_rows(tree, tree.nodes)
+    area = None
+    if filters.area:
+        rows = _area_rows(tree, tree.branch(_find_area(tree, filters.area)))
+        area = rows[0]
     sides = (filters.side,) if filters.side else SIDES
     meetings = _meetings(agreement_id, filters)
     board = Board(filters, area, sides, meetings, rows, {side: Balance() for side in sides},

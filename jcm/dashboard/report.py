@@ -26,8 +26,8 @@ from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
 from jcm.meetings.models import Meeting
 from jcm.models import SIDES, parse_date
-from jcm.mou.models import Agreement, FocusArea
-from jcm.mou.services import current_agreement_id
+from jcm.mou.models import Agreement
+from jcm.mou.services import AreaTree, area_tree, current_agreement_id
 from jcm.permissions import can, require
 from jcm.records import agreement_facts, iso
 
@@ -82,21 +82,18 @@ def implementation_report(user, filters: ReportFilters, today: date) -> dict[str
         raise Invalid(_("The period ends (%(end)s) before it starts (%(start)s).", start=start.isoformat(),
                         end=end.isoformat()), field="to" if filters.end else "from")
 
-    tree = _Tree(db.session.execute(select(FocusArea.id, FocusArea.parent_id, FocusArea.code, FocusArea.title,
-                                           FocusArea.title_ko, FocusArea.depth)
-                                    .where(FocusArea.agreement_id == agreement_id)
-                                    .order_by(FocusArea.position)).all())
+    tree = area_tree(agreement_id)
     unknown = [code if len(code) <= 40 else f"{code[:40]}…" for code in filters.areas if code not in tree.by_code]
     if unknown:
         raise Invalid(_("The MOU has no area with the code %(codes)s.", codes=", ".join(unknown)), field="area")
-    chosen = [tree.by_code[code] for code in filters.areas] or [row for row in tree.rows if row.depth == 0]
+    chosen = [tree.by_code[code] for code in filters.areas] or [node for node in tree.nodes if node.depth == 0]
 
     meetings = _meetings(user, agreement_id, start, end)
     records = recorded(user, [m.id for m in meetings])
     items = _action_items(user, agreement_id, start, end, today)
 
     areas = [_area_section(tree, area, meetings, records, items) for area in chosen]
-    in_scope = set().union(*(tree.subtree_codes(area.code) for area in chosen)) if chosen else set()
+    in_scope = {node.code for area in chosen for node in tree.branch(area)}
     return {
         "schema": REPORT_SCHEMA,
         "agreement": agreement_facts(agreement),
@@ -105,37 +102,11 @@ def implementation_report(user, filters: ReportFilters, today: date) -> dict[str
         "as_of": iso(today),
         "areas_asked": list(filters.areas),
         "meetings": [_meeting(m, records.get(m.id)) for m in meetings],
-        "focus_areas": {row.code: {"en": row.title or "", "ko": row.title_ko or ""} for row in tree.rows},
+        "focus_areas": {row.code: {"en": row.title or "", "ko": row.title_ko or ""} for row in tree.nodes},
         "areas": areas,
         "summary": _summary(meetings, records, items, in_scope, tree),
         "action_items_shown": items is not None,
     }
-
-
-# --- the MOU's tree -------------------------------------------------------------------------------------------
-
-class _Tree:
-    """The agreement's focus areas, read once as rows: each node's code, and the codes under it."""
-
-    def __init__(self, rows):
-        self.rows = rows
-        self.by_code = {row.code: row for row in rows}
-        self.code_of = {row.id: row.code for row in rows}
-        self.children: dict[int | None, list] = {}
-        for row in rows:
-            self.children.setdefault(row.parent_id, []).append(row)
-
-    def subtree(self, code: str) -> list:
-        """The node and every node under it, in the MOU's order."""
-        found, frontier = [], [self.by_code[code]]
-        while frontier:
-            row = frontier.pop(0)
-            found.append(row)
-            frontier[0:0] = self.children.get(row.id, [])
-        return found
-
-    def subtree_codes(self, code: str) -> set[str]:
-        return {row.code for row in self.subtree(code)}
 
 
 # --- the meetings and their minutes ---------------------------------------------------------------------------
@@ -228,16 +199,17 @@ def _counts(entries: list[dict[str, Any]], done: list[dict[str, Any]]) -> dict[s
     return counts
 
 
-def _printed(entry: dict[str, Any], code_of: dict[int, str]) -> dict[str, Any]:
+def _printed(entry: dict[str, Any], tree: AreaTree) -> dict[str, Any]:
     printed = {key: value for key, value in entry.items() if key != "focus_area_id"}
-    printed["focus_area"] = code_of.get(entry["focus_area_id"], "")
+    area = tree.by_id.get(entry["focus_area_id"])
+    printed["focus_area"] = area.code if area else ""
     return printed
 
 
 # --- an area --------------------------------------------------------------------------------------------------
 
-def _area_section(tree: _Tree, area, meetings: list, records: dict, items: _Items | None) -> dict[str, Any]:
-    nodes = tree.subtree(area.code)
+def _area_section(tree: AreaTree, area, meetings: list, records: dict, items: _Items | None) -> dict[str, Any]:
+    nodes = tree.branch(area)
     codes = {row.code for row in nodes}
     ids = {row.id for row in nodes}
     trend = []
@@ -269,13 +241,13 @@ def _area_section(tree: _Tree, area, meetings: list, records: dict, items: _Item
     if items is not None:
         done = [e for e in items.done if e["focus_area_id"] in ids]
         open_ = [e for e in items.open if e["focus_area_id"] in ids]
-        section["done"] = [_printed(e, tree.code_of) for e in done]
-        section["overdue"] = [_printed(e, tree.code_of) for e in open_ if e["overdue"]]
+        section["done"] = [_printed(e, tree) for e in done]
+        section["overdue"] = [_printed(e, tree) for e in open_ if e["overdue"]]
         section["counts"] = _counts(open_, done)
     return section
 
 
-def _summary(meetings: list, records: dict, items: _Items | None, codes: set[str], tree: _Tree) -> dict[str, Any]:
+def _summary(meetings: list, records: dict, items: _Items | None, codes: set[str], tree: AreaTree) -> dict[str, Any]:
     """Over the whole report: the meetings of the period and those held, their decisions (every one, whichever area
     it was taken under), whose minutes are adopted; and the action items of the areas reported on."""
     summary: dict[str, Any] = {

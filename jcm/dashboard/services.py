@@ -17,7 +17,7 @@ from jcm.meetings.models import AgendaItem, Attachment, Meeting, agenda_item_foc
 from jcm.minutes.models import Minutes, MinutesCorrection, MinutesSection, ProgressEntry
 from jcm.models import PageOf
 from jcm.mou.models import FocusArea
-from jcm.mou.services import get_focus_area
+from jcm.mou.services import AreaNode, area_tree, get_focus_area
 from jcm.permissions import can, require
 
 # --- what each meeting's minutes record: frozen once adopted ----------------------------------------------------
@@ -193,19 +193,6 @@ MEETINGS_PER_PAGE = 10  # of the history: a decade of a committee that meets yea
 ITEMS_SHOWN = 25  # action items listed in each of the open and the closed lists; the register holds them all
 
 
-@dataclass(frozen=True)
-class AreaNode:
-    """A focus area as the page names it: its place in the tree and its titles."""
-
-    id: int
-    parent_id: int | None
-    code: str
-    title: str
-    title_ko: str
-    depth: int
-    position: int
-
-
 @dataclass
 class AgendaLine:
     """An agenda item of a meeting that took up the area or one of its branch."""
@@ -304,25 +291,11 @@ def area_history(user, focus_area_id: int, today, page: int = 1) -> AreaHistory:
     meetings at a time; NotFound for an area that does not exist, or a page of meetings that is not there."""
     area = get_focus_area(focus_area_id)
     require(user, "agreement.view")
-    nodes = {row.id: AreaNode(*row) for row in db.session.execute(
-        select(FocusArea.id, FocusArea.parent_id, FocusArea.code, FocusArea.title, FocusArea.title_ko,
-               FocusArea.depth, FocusArea.position)
-        .where(FocusArea.agreement_id == area.agreement_id).order_by(FocusArea.position))}
-    node = nodes[area.id]
-    path: list[AreaNode] = []
-    parent = node.parent_id
-    while parent in nodes and len(path) < len(nodes):
-        path.insert(0, nodes[parent])
-        parent = nodes[parent].parent_id
-    under: dict[int | None, list[AreaNode]] = {}
-    for each in nodes.values():
-        under.setdefault(each.parent_id, []).append(each)
-    branch_ids, frontier = {node.id}, [node.id]
-    while frontier:
-        frontier = [child.id for parent_id in frontier for child in under.get(parent_id, ())
-                    if child.id not in branch_ids]
-        branch_ids.update(frontier)
-    branch = {each.code: each for each in nodes.values() if each.id in branch_ids}  # in the order of the tree
+    tree = area_tree(area.agreement_id)
+    node = tree.by_id[area.id]
+    path = tree.path(node)
+    branch = {each.code: each for each in tree.branch(node)}  # in the order of the tree
+    branch_ids = {each.id for each in branch.values()}
 
     meetings = _meetings_of(user, area.agreement_id, branch, branch_ids)
     pages = max(1, -(-len(meetings) // MEETINGS_PER_PAGE))
@@ -343,7 +316,7 @@ def area_history(user, focus_area_id: int, today, page: int = 1) -> AreaHistory:
 
     actions = _actions_of(branch_ids, today) if can(user, "action.view") else None
     return AreaHistory(node, area.summary or "", area.summary_ko or "", area.agreement_id, path,
-                       under.get(node.id, []), branch, shown, len(meetings), page, MEETINGS_PER_PAGE, actions)
+                       tree.children.get(node.id, []), branch, shown, len(meetings), page, MEETINGS_PER_PAGE, actions)
 
 
 def _meetings_of(user, agreement_id: int, branch: dict[str, AreaNode], branch_ids: set[int]) -> list[MeetingLine]:

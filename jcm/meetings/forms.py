@@ -38,7 +38,10 @@ class AgendaItemForm(Form):
     title_ko = declared_field(AgendaItem, "title_ko")
     description = declared_field(AgendaItem, "description")
     description_ko = declared_field(AgendaItem, "description_ko")
-    focus_area_ids = SelectMultipleField(_l("Focus areas"), coerce=int, validators=[Optional()])
+    focus_area_ids = SelectMultipleField(_l("Focus areas"), coerce=int, validators=[Optional()], render_kw={
+        # the words of the box that narrows the list as one types (jcm.js)
+        "data-filter": _l("Find a focus area"),
+        "data-filter-count": _l("%(shown)s of %(total)s shown", shown="{shown}", total="{total}")})
     presenter_us = declared_field(AgendaItem, "presenter_us")
     presenter_us_ko = declared_field(AgendaItem, "presenter_us_ko")
     presenter_kr = declared_field(AgendaItem, "presenter_kr")

@@ -452,8 +452,20 @@ def add_agenda_item(actor, meeting: Meeting, data: dict[str, Any]) -> AgendaItem
     if count >= MAX_AGENDA_ITEMS:
         raise Conflict(_("An agenda holds at most %(n)d items: remove one before adding another.",
                          n=MAX_AGENDA_ITEMS))
-    item.day = item.day or (meeting.end_date if last is not None else meeting.start_date)
-    item.position = (last + 1) if last is not None else 0
+    # A new item lands on the first day unless a day is chosen, at the end of its day but before the closing (the
+    # meeting ends with it): before the first item of a later day, or the closing of its own.
+    item.day = item.day or meeting.start_date
+    after = (AgendaItem.day > item.day) if item.kind == "closing" else (
+        (AgendaItem.day > item.day) | ((AgendaItem.day == item.day) & (AgendaItem.kind == "closing")))
+    place = db.session.scalar(select(func.min(AgendaItem.position))
+                              .where(AgendaItem.meeting_id == meeting.id, after))
+    if place is None:
+        item.position = (last + 1) if last is not None else 0
+    else:
+        for later in db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                                 AgendaItem.position >= place)):
+            later.position += 1
+        item.position = place
     item.focus_areas = areas
     db.session.add(item)
     db.session.flush()

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Callable
 
 from flask import Blueprint, Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -241,12 +242,18 @@ def day_hours(meeting_id: int):
 
 # --- agenda items ---------------------------------------------------------------------------------------
 
+def day_label(day: date) -> str:
+    """A meeting's day as a date in the reader's language, with its weekday: "March 10, 2027 (Wed)",
+    "2027년 3월 10일 (수)"."""
+    return f"{format_date(day, 'long')} ({format_date(day, 'EEE')})"
+
+
 def _item_form(meeting: Meeting, item=None, stored: bool = False) -> AgendaItemForm:
     """The item's form: what was posted to it, or (on a GET, or `stored`) the item as it is stored."""
     stored = stored or request.method == "GET"
     form = AgendaItemForm(formdata=None, obj=item) if stored else AgendaItemForm()
     form.focus_area_ids.choices = _focus_area_choices(meeting.agreement_id)
-    form.day.choices = choices({d.day.isoformat(): d.day.isoformat() for d in meeting.days})
+    form.day.choices = choices({d.day.isoformat(): day_label(d.day) for d in meeting.days})
     if stored:
         if item is not None:
             form.focus_area_ids.data = [a.id for a in item.focus_areas]
@@ -254,7 +261,7 @@ def _item_form(meeting: Meeting, item=None, stored: bool = False) -> AgendaItemF
             form.version.data = str(item.version)
         else:
             form.duration_minutes.data = 15
-            form.day.data = meeting.end_date.isoformat()
+            form.day.data = meeting.start_date.isoformat()
     return form
 
 
@@ -351,7 +358,7 @@ def reorder(meeting_id: int):
     meeting = services.get_meeting(meeting_id, with_agenda=True)
     times = {slot.item.id: {"number": slot.number, "starts": slot.starts.strftime("%H:%M"),
                             "ends": slot.ends.strftime("%H:%M"),
-                            "elsewhere": elsewhere(day.day.day, slot.starts, slot.ends, meeting.time_zone)}
+                            "elsewhere": elsewhere(day.day.day, slot.starts, slot.ends, meeting.time_zone, bare=True)}
              for day in services.schedule(meeting) for slot in day.slots}
     return jsonify({"agenda_version": meeting.agenda_version, "items": times})
 

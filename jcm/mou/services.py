@@ -188,6 +188,68 @@ def focus_area_tree(agreement: Agreement) -> list[TreeNode]:
     return roots
 
 
+@dataclass(frozen=True)
+class AreaNode:
+    """A focus area as the pages that read across meetings name it: its place in the tree and its titles."""
+
+    id: int
+    parent_id: int | None
+    code: str
+    title: str
+    title_ko: str
+    depth: int
+    position: int
+
+
+class AreaTree:
+    """An agreement's focus areas read once as rows, in the tree's order: each area followed by those beneath it,
+    siblings in the MOU's order."""
+
+    def __init__(self, nodes: list[AreaNode]):
+        self.by_id = {node.id: node for node in nodes}
+        self.children: dict[int | None, list[AreaNode]] = {}
+        for node in sorted(nodes, key=lambda node: (node.position, node.id)):
+            self.children.setdefault(node.parent_id if node.parent_id in self.by_id else None, []).append(node)
+        self.nodes = [node for root in self.children.get(None, []) for node in self._walk(root)]
+        self.by_code = {node.code: node for node in self.nodes}
+
+    def _walk(self, node: AreaNode):
+        yield node
+        for child in self.children.get(node.id, []):
+            yield from self._walk(child)
+
+    def branch(self, node: AreaNode) -> list[AreaNode]:
+        """The area and every area beneath it, in the tree's order."""
+        return list(self._walk(node))
+
+    def path(self, node: AreaNode) -> list[AreaNode]:
+        """The areas above it, from the area of cooperation down to its parent."""
+        path: list[AreaNode] = []
+        parent = self.by_id.get(node.parent_id)
+        while parent is not None and len(path) < len(self.nodes):
+            path.insert(0, parent)
+            parent = self.by_id.get(parent.parent_id)
+        return path
+
+    def find(self, asked: str) -> AreaNode | None:
+        """The area a reader named, by its id or its code in any case (A.1, a.1)."""
+        text = asked.strip()
+        if text.isascii() and text.isdigit():
+            return self.by_id.get(int(text)) if len(text) < 12 else None
+        return next((node for node in self.nodes if node.code.upper() == text.upper()), None)
+
+
+def area_tree(agreement_id: int | None) -> AreaTree:
+    """The agreement's focus areas, in one statement (none for no agreement)."""
+    if agreement_id is None:
+        return AreaTree([])
+    return AreaTree([AreaNode(row.id, row.parent_id, row.code, row.title, row.title_ko or "", row.depth, row.position)
+                     for row in db.session.execute(
+                         select(FocusArea.id, FocusArea.parent_id, FocusArea.code, FocusArea.title,
+                                FocusArea.title_ko, FocusArea.depth, FocusArea.position)
+                         .where(FocusArea.agreement_id == agreement_id))])
+
+
 def focus_areas(agreement_id: int | None = None) -> list[FocusArea]:
     query = select(FocusArea).order_by(FocusArea.agreement_id, FocusArea.position)
     if agreement_id is not None:

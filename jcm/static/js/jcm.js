@@ -3,7 +3,9 @@
  * - marks <html> with class "js" (CSS shows .js-only elements only then);
  * - the header's navigation menu is open on wide screens;
  * - the agenda table can be reordered by dragging a row's handle, or with
- *   Alt+ArrowUp / Alt+ArrowDown on the handle; the new order is saved at once.
+ *   Alt+ArrowUp / Alt+ArrowDown on the handle; the new order is saved at once;
+ * - a long multiple choice (the focus-area picker) gets a box that narrows it
+ *   as one types; without the script it is the plain list.
  *
  * The Content-Security-Policy forbids inline scripts and styles: this file only
  * toggles classes and attributes, all looks live in jcm.css.
@@ -475,9 +477,71 @@ function wordsOfThePage() {
     return true;
   }
 
+  /* --- a long multiple choice narrowed as one types --------------------------
+   * <select multiple data-filter="label" data-filter-count="{shown} of {total} shown">: a search box above it hides
+   * the options whose words do not hold what is typed (chosen ones stay in sight), and says how many are shown. */
+
+  function folded(text) {
+    return (text.normalize ? text.normalize("NFKC") : text).toLowerCase().replace(/\s+/g, "");
+  }
+
+  function setUpPicker(select) {
+    var options = Array.prototype.slice.call(select.options);
+    var box = document.createElement("input");
+    box.type = "search";
+    box.id = select.id + "-filter";
+    box.className = "picker-filter";
+    box.setAttribute("autocomplete", "off");
+    box.setAttribute("aria-controls", select.id);
+    var label = document.createElement("label");
+    label.htmlFor = box.id;
+    label.textContent = select.getAttribute("data-filter");
+    var count = document.createElement("p");
+    count.id = select.id + "-filter-count";
+    count.className = "picker-filter__count";
+    count.setAttribute("role", "status");
+    box.setAttribute("aria-describedby", count.id);
+    select.parentNode.insertBefore(label, select);
+    select.parentNode.insertBefore(box, select);
+    select.parentNode.insertBefore(count, select);
+    if (options.length > 8 && !select.hasAttribute("size")) {
+      select.size = 8;
+    }
+
+    function narrow() {
+      var words = folded(box.value);
+      var shown = 0;
+      options.forEach(function (option) {
+        var keep = !words || option.selected || folded(option.text).indexOf(words) !== -1;
+        option.hidden = !keep;
+        shown += keep ? 1 : 0;
+      });
+      count.textContent = fillIn(fillIn(select.getAttribute("data-filter-count") || "", "{shown}", shown),
+                                 "{total}", options.length);
+    }
+
+    box.addEventListener("input", narrow);
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();  // Enter in the box narrows, it does not send the form
+      }
+    });
+    narrow();
+  }
+
+  function setUpPickers() {
+    var selects = document.querySelectorAll("select[multiple][data-filter]");
+    for (var i = 0; i < selects.length; i++) {
+      if (selects[i].id) {
+        setUpPicker(selects[i]);
+      }
+    }
+  }
+
   function start() {
     setUpNavigation();
     setUpAgenda();
+    setUpPickers();
   }
 
   if (document.readyState === "loading") {
