@@ -21,6 +21,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
@@ -51,8 +52,10 @@ class TextPair:
         return self.english if language == "en" else self.korean
 
 
+@lru_cache(maxsize=None)
 def pairs(model: type) -> tuple[TextPair, ...]:
-    """The model's texts that exist in both languages, in the model's order."""
+    """The model's texts that exist in both languages, in the model's order (a model's declared fields never change
+    while it runs: read once for each model)."""
     from jcm.fields import declared
 
     return tuple(TextPair(spec.korean_of, name) for name, spec in declared(model).items() if spec.korean_of)
@@ -192,6 +195,26 @@ def text_state(obj, english: str, language: str) -> TextState:
                      copied_text(language, texts[language], texts[other(language)]))
 
 
+class PageStates:
+    """The state of each text of the records one page shows, worked out once however often the page asks for it:
+    `states(obj, english, language)` as text_state(). The minutes' page lists the gaps of hundreds of texts beside
+    its buttons and shows the same texts' states beside their boxes. For one page's render, during which no text
+    changes."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[int, str, str], tuple[Any, TextState]] = {}
+
+    def __call__(self, obj, english: str, language: str) -> TextState:
+        key = (id(obj), english, language)
+        found = self._found.get(key)
+        if found is None or found[0] is not obj:  # an id names an object only while it lives: kept beside it
+            found = self._found[key] = (obj, text_state(obj, english, language))
+        return found[1]
+
+
+StateOf = Callable[[Any, str, str], TextState]
+
+
 def states(obj) -> dict[str, dict[str, TextState]]:
     """Every text of obj, in both languages: {english field: {"en": state, "ko": state}}."""
     return {pair.english: {language: text_state(obj, pair.english, language) for language in LANGUAGES}
@@ -238,14 +261,15 @@ class Gap:
     status: str  # missing | stale | written (not yet checked)
 
 
-def gaps(objects: Iterable[Any], *, checked: bool = True) -> list[Gap]:
+def gaps(objects: Iterable[Any], *, checked: bool = True, state_of: StateOf = text_state) -> list[Gap]:
     """What stands between these records and two complete, checked texts: each text missing or stale in one
-    language, and, with `checked`, each not yet checked by the side that answers for that language."""
+    language, and, with `checked`, each not yet checked by the side that answers for that language (the states as
+    `state_of` gives them: a page's PageStates, to share them with its text boxes)."""
     found = []
     for obj in objects:
         for pair in pairs(type(obj)):
             for language in LANGUAGES:
-                state = text_state(obj, pair.english, language)
+                state = state_of(obj, pair.english, language)
                 if state.status in ("missing", "stale") or checked and state.status == "written":
                     found.append(Gap(obj, pair.english, language, state.status))
     return found
@@ -286,7 +310,8 @@ def text_name(model: type, english: str) -> str:
     return re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", label) or label
 
 
-def named_gaps(weighed: Iterable[Weighed], answering: Callable[[str], str]) -> list[NamedGap]:
+def named_gaps(weighed: Iterable[Weighed], answering: Callable[[str], str],
+               state_of: StateOf = text_state) -> list[NamedGap]:
     """What keeps the weighed records from two complete, checked texts, each gap named in the reader's language;
     `answering(language)` is the side that answers for a language (Agreement.answers_for)."""
     from flask_babel import gettext as _, pgettext
@@ -302,7 +327,7 @@ def named_gaps(weighed: Iterable[Weighed], answering: Callable[[str], str]) -> l
     names: dict[tuple[type, str], str] = {}
     by_record = {id(entry.obj): entry for entry in weighed}
     found = []
-    for gap in gaps(entry.obj for entry in by_record.values()):
+    for gap in gaps((entry.obj for entry in by_record.values()), state_of=state_of):
         name = (type(gap.obj), gap.english)
         if name not in names:
             names[name] = text_name(*name)

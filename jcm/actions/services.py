@@ -9,7 +9,7 @@ from typing import Any, Iterable, Iterator
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Row, and_, exists, func, or_, select
+from sqlalchemy import Row, and_, exists, func, or_, select, union
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from jcm.accounts.models import Organization, User
@@ -267,15 +267,18 @@ def post_update(actor, item: ActionItem, text: str, status: str | None = None) -
 def _carried_over(meeting: Meeting, query):
     """`query` narrowed to the action items from before this meeting that are still open, or that this meeting
     reviewed, by due date."""
-    # The items reviewed here as a list the database reads once, not a lookup for each item of the agreement.
-    reviewed_here = ActionItem.id.in_(select(ActionReview.action_item_id).where(ActionReview.meeting_id == meeting.id))
+    # The items it may be — those still open and those reviewed here — as one list the database reads first,
+    # through the status index and the reviews' meeting index, rather than every item of the agreement read to
+    # test each against both (SQLite chose the agreement's index for "open or reviewed here": 10,000 items read).
+    open_or_reviewed_here = union(select(ActionItem.id).where(ActionItem.status.in_(OPEN_STATUSES)),
+                                  select(ActionReview.action_item_id).where(ActionReview.meeting_id == meeting.id))
     origin = Meeting.__table__.alias("origin")
     return (query
             .outerjoin(origin, origin.c.id == ActionItem.meeting_id)
             .where(ActionItem.agreement_id == meeting.agreement_id,
                    or_(ActionItem.meeting_id.is_(None), origin.c.start_date < meeting.start_date),
                    ActionItem.meeting_id.is_distinct_from(meeting.id),
-                   or_(ActionItem.status.in_(OPEN_STATUSES), reviewed_here))
+                   ActionItem.id.in_(open_or_reviewed_here))
             .order_by(ActionItem.due_date, ActionItem.ref))
 
 

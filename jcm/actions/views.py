@@ -15,7 +15,8 @@ from sqlalchemy.orm import load_only, raiseload
 
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
-from jcm.actions.columns import REGISTER, REVIEW, card_lines, columns_of
+from jcm.actions.cells import Cells
+from jcm.actions.columns import MINE, REGISTER, REVIEW, card_lines, columns_of
 from jcm.actions.exports import ItemRow, Named, OwnerRow
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
 from jcm.actions.models import ActionItem
@@ -54,7 +55,7 @@ def register():
     page.total = counts.total  # counted with the rest, rather than by a query of its own
     return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
                            today=today, args=filters.as_args(), filter_options=_filter_options(),
-                           columns=columns_of(REGISTER)), (422 if error else 200)
+                           columns=columns_of(REGISTER), cells=Cells(today, REGISTER)), (422 if error else 200)
 
 
 def _filter_options() -> dict:
@@ -106,7 +107,7 @@ def _mine_page(page: int, q: str = "", sort: str = "due", *, error: str | None =
         error, status, found = missing.message, (404 if status == 200 else status), find(page=1)
     args = {key: value for key, value in (("q", q), ("sort", sort if sort != "due" else "")) if value}
     return render_template("actions/mine.html", page=found, items=found.items, today=today, days=days,
-                           card=card_lines(), q=q, sort=sort, args=args, error=error, form=UpdateForm(formdata=None),
+                           card=card_lines(), cells=Cells(today, MINE), q=q, sort=sort, args=args, error=error, form=UpdateForm(formdata=None),
                            failed=failed, failed_id=failed_id), status
 
 
@@ -129,7 +130,9 @@ def _back_to_mine() -> dict:
 def show(item_id: int):
     item = services.get_action_item(item_id, with_updates=True)
     require(actor(), "action.view", item)
-    return render_template("actions/show.html", item=item, today=date.today(), form=UpdateForm(formdata=None))
+    today = date.today()
+    return render_template("actions/show.html", item=item, today=today, cells=Cells(today),
+                           form=UpdateForm(formdata=None))
 
 
 @bp.post("/action-items/<int:item_id>/updates")
@@ -153,7 +156,8 @@ def post_update(item_id: int):
     if back is not None:  # the one-step form on "My action items": show the message there, with the text kept
         return _mine_page(int(back.get("page", 1)), read_search(back), back.get("sort", "due"), status=422,
                           failed=form, failed_id=item_id)
-    return render_template("actions/show.html", item=item, today=date.today(), form=form), 422
+    today = date.today()
+    return render_template("actions/show.html", item=item, today=today, cells=Cells(today), form=form), 422
 
 
 def _owner_choices(side: str):
@@ -261,7 +265,7 @@ def meeting_page_part(meeting: Meeting, user: User) -> Markup:
     today = date.today()
     carried = shown_items(services.carried_over_rows(meeting, services.SHOWN_AT_MEETING), with_owners=True)
     return Markup(render_template(
-        "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW),
+        "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW), cells=Cells(today, REVIEW),
         carried=services.group_by_focus_area(carried), reviews=services.reviews_at(meeting),
         raised=shown_items(services.raised_at_rows(meeting, services.SHOWN_AT_MEETING), with_owners=False),
         review_form=ReviewForm(formdata=None),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from jcm.accounts.models import User
 from jcm.actions.services import raised_texts_at
 from jcm.audit.services import record, tracked
-from jcm.bilingual import NamedGap, Weighed, named_gaps, pairs, refuse_gaps, text_name
+from jcm.bilingual import NamedGap, StateOf, Weighed, named_gaps, pairs, refuse_gaps, text_name, text_state
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, declared, populate
@@ -416,11 +416,11 @@ def minutes_texts(minutes: Minutes, meeting: Meeting) -> list[Weighed]:
     ]
 
 
-def minutes_text_gaps(minutes: Minutes, meeting: Meeting) -> list[NamedGap]:
+def minutes_text_gaps(minutes: Minutes, meeting: Meeting, state_of: StateOf = text_state) -> list[NamedGap]:
     """Each text of the minutes missing, stale or not yet checked in a language: while any is, the minutes are
-    neither circulated nor adopted."""
+    neither circulated nor adopted (the states as `state_of` gives them: the page's, shared with its boxes)."""
     agreement = db.session.get(Agreement, meeting.agreement_id)
-    return named_gaps(minutes_texts(minutes, meeting), agreement.answers_for)
+    return named_gaps(minutes_texts(minutes, meeting), agreement.answers_for, state_of)
 
 
 def set_status(actor, minutes: Minutes, status: str, expected_version: int | None = None) -> Minutes:

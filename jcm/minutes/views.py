@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from jcm.accounts.kept import keep_sent_form
 from jcm.accounts.models import User
+from jcm.bilingual import PageStates
 from jcm.errors import NotFound
 from jcm.extensions import csrf, db
 from jcm.forms import ConfirmForm, not_confirmed
@@ -56,6 +57,7 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
           attendance_conflict: dict | None = None, status: int = 200):
     """The minutes page; a form just sent comes back with what was typed, and a conflict with both texts."""
     forms = forms or {}
+    states = PageStates()  # each text's state, for the gaps and the boxes alike
     can_edit = minutes is not None and can(actor(), "minutes.edit", minutes)
     context = {"meeting": meeting, "minutes": minutes, "can_edit": can_edit,
                "can_start": minutes is None and can(actor(), "minutes.start", meeting),
@@ -102,8 +104,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
                                                                            if c.section_id is None],
         can_comment=can(actor(), "minutes.comment", minutes),
         can_resolve=can(actor(), "minutes.edit", minutes),
-        can_adopt=can_adopt, minutes_gaps=services.minutes_text_gaps(minutes, meeting) if waiting else [],
-        adopting=ADOPTING, adopt_warnings=_unresolved(all_comments) if can_adopt else [],
+        can_adopt=can_adopt, minutes_gaps=services.minutes_text_gaps(minutes, meeting, states) if waiting else [],
+        states=states, adopting=ADOPTING, adopt_warnings=_unresolved(all_comments) if can_adopt else [],
         comment_form=forms.get("comment") or CommentForm(formdata=None))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     return render_template("minutes/show.html", **context), status

@@ -12,7 +12,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import login_required
 
 from jcm.accounts.forms import EmptyForm
-from jcm.bilingual import LANGUAGES, TextState, pairs, text_name, text_state
+from jcm.bilingual import LANGUAGES, StateOf, TextState, pairs, text_name, text_state
 from jcm.errors import NotFound
 from jcm.meetings.services import get_meeting
 from jcm.permissions import can, require
@@ -125,10 +125,11 @@ def reader() -> Reader:
     return g.texts_reader
 
 
-def texts_of(obj: Any, back: str | None = None) -> RecordTexts:
+def texts_of(obj: Any, back: str | None = None, state_of: StateOf = text_state) -> RecordTexts:
     """Every text of obj, in both languages, for the page being shown: a check button exactly where the reader's
     check would be accepted (the rule "text.check"), coming back to this page, or to `back` (a page shown in answer
-    to a form's POST comes back to the address that shows it, such as the minutes' section it was sent from)."""
+    to a form's POST comes back to the address that shows it, such as the minutes' section it was sent from). The
+    states as `state_of` gives them: a page that lists the same texts' gaps shares them (bilingual.PageStates)."""
     texts = RecordTexts()
     if obj is None or getattr(obj, "id", None) is None:
         return texts
@@ -137,7 +138,7 @@ def texts_of(obj: Any, back: str | None = None) -> RecordTexts:
     here = safe_next(back) or safe_next(request.full_path.rstrip("?")) or request.path
     answering = who.answering_for(obj) if who.may_check else {}
     for pair in pairs(type(obj)):
-        state = {language: text_state(obj, pair.english, language) for language in LANGUAGES}
+        state = {language: state_of(obj, pair.english, language) for language in LANGUAGES}
         check: dict[str, CheckButton | None] = {}
         for language in LANGUAGES:
             allowed = who.may_check and can(who.user, "text.check", services.TextCheck(

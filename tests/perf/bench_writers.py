@@ -135,13 +135,15 @@ def free_port() -> int:
 @contextmanager
 def serve(spec: str, folder: Path, env: dict | None = None, threads: int = 1, timeout: int = 120) -> Iterator[str]:
     """`spec` (JCM's create_app() or a bare app) under gunicorn, 2 workers, until the block ends: sync workers
-    (gunicorn's default), or threaded ones with `threads` > 1."""
+    (gunicorn's default), or threaded ones with `threads` > 1; each worker freezes what it loaded
+    (tests/perf/gunicorn_conf.py)."""
     folder.mkdir(parents=True, exist_ok=True)
     port, log = free_port(), folder / "gunicorn.log"
     env = {**os.environ, **(env or {}), "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-         "--timeout", str(timeout), "--threads", str(threads), "--error-logfile", str(log), spec],
+         "--timeout", str(timeout), "--threads", str(threads), "--error-logfile", str(log),
+         "--config", str(ROOT / "tests" / "perf" / "gunicorn_conf.py"), spec],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

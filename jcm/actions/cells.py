@@ -1,0 +1,108 @@
+"""The cells of the action-item lists on pages — the register, the review on a meeting's page, the cards of "My
+action items" — and the status and owners an action item's own page shows: one printer for each `cell` a column of
+the registry names (jcm/actions/columns.py), printing the cell's markup for one item; a column without one shows its
+value as text.
+
+They are printed here rather than by a macro each, as the documents' cells are (jcm/documents/cells.py): the review
+of the 300 action items carried over to a meeting has 1,500 cells, and each call from a template (a macro, a
+`locale_code()`, a filter that looks up the reader's locale again) costs more than the cell itself. What every cell
+of a list says alike is made once for the list, by `Cells`: the reader's language, how a date is written (each date
+written once), the labels of the statuses and outcomes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable
+
+from flask import url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from jcm.actions.columns import Column
+from jcm.actions.models import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS
+from jcm.i18n import date_formatter, locale_code, localized, marked
+
+
+class Cells:
+    """The cells of one list of action items on a page, for the reader of the request: `cells(column, item)`.
+    `listing` is the list (columns.REGISTER, REVIEW or MINE), whose options a column's cell takes."""
+
+    def __init__(self, today: date, listing: str | None = None):
+        self.today, self.listing = today, listing
+        self.locale = locale_code()
+        self._date = date_formatter("medium")
+        self._days: dict[date, str] = {}
+        self._words: dict[tuple[int, str], Markup] = {}
+        self.overdue = Markup(_("Overdue"))  # as a template says it: a translation is taken as markup
+
+    def __call__(self, column: Column, item: Any) -> Markup:
+        if column.cell is None:
+            return escape(column.read(item, self.locale, self.today))
+        return PRINTERS[column.cell](self, item, column, **column.options_in(self.listing))
+
+    def day(self, day: date) -> str:
+        """A date as the dateformat('medium') filter writes it, each date written once for the list."""
+        if day not in self._days:
+            self._days[day] = self._date(day)
+        return self._days[day]
+
+    def owners(self, item: Any, side: str, agencies: bool = True, empty: str = "—") -> Markup:
+        """The owners on one side, as every page shows them: people by name, agencies by name with their acronym,
+        `empty` for none. The review on a meeting's page lists names only (agencies=False, empty='')."""
+        shown = [escape(owner.label(self.locale)) + (
+            Markup(f' <span class="muted">({escape(owner.organization.acronym)})</span>')
+            if agencies and owner.organization else "") for owner in item.owners_on(side)]
+        return Markup(", ").join(shown) if shown else escape(empty)
+
+    def status(self, item: Any) -> Markup:
+        said = Markup(f'<span class="status status--{escape(item.status)}">{self.word(item.status)}</span>')
+        if item.is_overdue(self.today):
+            said += Markup(f' <span class="status status--overdue">{self.overdue}</span>')
+        return said
+
+    def word(self, status: str) -> Markup:
+        """A status's label in the reader's language."""
+        return self._label(ACTION_STATUS_LABELS, status)
+
+    def outcome(self, outcome: str) -> Markup:
+        """The label of the outcome a meeting recorded for an item, in the reader's language."""
+        return self._label(REVIEW_OUTCOME_LABELS, outcome)
+
+    def _label(self, labels: dict, key: str) -> Markup:
+        """A label translated once for the list (and, as a template prints a translation, taken as markup)."""
+        if (id(labels), key) not in self._words:
+            self._words[id(labels), key] = Markup(labels[key])
+        return self._words[id(labels), key]
+
+
+def cell_ref(cells: Cells, item: Any, column: Column) -> Markup:
+    return Markup(f'<a href="{escape(url_for("actions.show", item_id=item.id))}">{escape(item.ref)}</a>')
+
+
+def cell_title(cells: Cells, item: Any, column: Column) -> Markup:
+    return marked(localized(item, "title", cells.locale))
+
+
+def cell_focus_area(cells: Cells, item: Any, column: Column) -> Markup:
+    area = item.focus_area
+    return Markup(f'<span class="fa__code" title="{escape(localized(area, "title", cells.locale))}">'
+                  f'{escape(area.code)}</span>')
+
+
+def cell_owners(cells: Cells, item: Any, column: Column, agencies: bool = True, empty: str = "—") -> Markup:
+    return cells.owners(item, column.side, agencies=agencies, empty=empty)
+
+
+def cell_due_date(cells: Cells, item: Any, column: Column) -> Markup:
+    return Markup(f'<time datetime="{item.due_date.isoformat()}">{escape(cells.day(item.due_date))}</time>')
+
+
+def cell_status(cells: Cells, item: Any, column: Column) -> Markup:
+    return cells.status(item)
+
+
+# The printers by the name a column gives its `cell`.
+PRINTERS: dict[str, Callable[..., Markup]] = {
+    "cell_ref": cell_ref, "cell_title": cell_title, "cell_focus_area": cell_focus_area, "cell_owners": cell_owners,
+    "cell_due_date": cell_due_date, "cell_status": cell_status}
