@@ -63,8 +63,18 @@ class TooManyAttempts(JCMError):
         self.retry_after = retry_after  # seconds, sent as Retry-After
 
 
+def asks_for_json() -> bool:
+    """A page's script asking for JSON (jcm.js saves in place): Accept prefers application/json, or the request says
+    it comes from a script (X-Requested-With). A browser's navigation and a plain form post ask for HTML."""
+    if request.headers.get("X-Requested-With"):
+        return True
+    accept = request.accept_mimetypes
+    return bool(accept) and accept.best_match(["text/html", "application/json"]) == "application/json" \
+        and accept["application/json"] > accept["text/html"]
+
+
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith("/api/") or asks_for_json()
 
 
 def json_error(status: int, code: str, message: str, **extra: Any):

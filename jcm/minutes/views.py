@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import select
+from wtforms.validators import ValidationError
 
 from jcm.accounts.kept import keep_sent_form
 from jcm.accounts.models import User
 from jcm.bilingual import PageStates
-from jcm.errors import NotFound
+from jcm.errors import Conflict, Invalid, NotFound, asks_for_json, json_error
 from jcm.extensions import csrf, db
 from jcm.forms import ConfirmForm, not_confirmed
 from jcm.meetings.models import Meeting
@@ -26,6 +27,7 @@ from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendan
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
 from jcm.web import actor, form_status, int_or_none, submit
+from jcm.zones import aware, reader_zone, zone_abbreviation
 
 bp = Blueprint("minutes", __name__)
 
@@ -141,6 +143,49 @@ def _group_comments(comments: list[MinutesComment]) -> dict[int, list[MinutesCom
     return grouped
 
 
+# --- saving in place: the editor's script asks for JSON, and the same views answer it through the same services ---
+
+def _saved_at() -> str:
+    """The time of a save in the reader's zone, the zone said: "10:24 KST"."""
+    from flask_babel import format_time
+
+    from jcm.models import utcnow
+
+    now = utcnow()
+    return f"{format_time(now, 'short')} {zone_abbreviation(aware(now, reader_zone()))}"
+
+
+def _token_in_header() -> None:
+    """The page's token sent in the X-CSRFToken header, as the agenda's script sends it (a section's save is exempt
+    from the general check, to keep the text of an expired sign-in): checked here, or refused."""
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken"))
+    except ValidationError:
+        raise CSRFError(_("The form's security token was missing or invalid.")) from None
+    g.csrf_valid = True
+
+
+def _live_save(form, action, answer):
+    """A form sent by the page's script: saved through the service, answered in JSON — 200 with the new version,
+    409 with the stored text and the writer's own on a stale version, 422 with the message on bad input (the error
+    shape of jcm.errors)."""
+    if "csrf_token" not in request.form and not g.get("csrf_valid"):
+        _token_in_header()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            raise CSRFError(_("The form's security token was missing or invalid."))
+        fields = {name: list(errors) for name, errors in form.errors.items() if name != "csrf_token"}
+        message = next(iter(fields.values()))[0] if fields else _("The form has invalid fields.")
+        return jsonify(Invalid(message, fields=fields).payload()), 422
+    try:
+        result = action()
+        db.session.flush()
+    except (Invalid, Conflict) as error:
+        db.session.rollback()
+        return jsonify(error.payload()), error.status
+    return jsonify({**answer(result), "saved_at": _saved_at()})
+
+
 def _back(meeting_id: int, anchor: str = ""):
     return redirect(url_for("minutes.show", meeting_id=meeting_id) + anchor)
 
@@ -171,6 +216,8 @@ def start(meeting_id: int):
 def save_section(section_id: int):
     """Save one section. An expired sign-in leads back here through the sign-in page: the browser keeps the text."""
     if not current_user.is_authenticated:  # who asks comes first: an anonymous visitor learns nothing of the section
+        if asks_for_json():  # the page's script sends the form itself then, to be kept through signing in
+            return json_error(401, "unauthorized", _("Authentication required."))
         meeting_id = db.session.scalar(select(Minutes.meeting_id).join(MinutesSection).where(
             MinutesSection.id == section_id))
         back = url_for("minutes.show", meeting_id=meeting_id) + f"#section-{section_id}" if meeting_id else None
@@ -183,6 +230,8 @@ def save_section(section_id: int):
     require(actor(), "minutes.edit", section.minutes)
     meeting_id, title = section.minutes.meeting_id, section.agenda_item.title
     form = SectionForm()
+    if asks_for_json():
+        return _live_section(section_id, form, title)
     if not form.validate_on_submit():
         if form.csrf_token.errors or "csrf_token" not in request.form:
             raise CSRFError(_("The form's security token was missing or invalid."))
@@ -205,6 +254,23 @@ def save_section(section_id: int):
         conflict = {**conflict, "author": author, "at": stored.updated_at}
     return _page(meeting, minutes, posted_section=section_id, section_form=form, conflict=conflict,
                  status=form_status(form))
+
+
+def _live_section(section_id: int, form: SectionForm, title: str):
+    section = services.get_section(section_id)
+    response = _live_save(form, lambda: services.save_section(
+        actor(), section, form.discussion.data, form.decisions.data, int_or_none(form.version.data),
+        discussion_ko=form.discussion_ko.data, decisions_ko=form.decisions_ko.data),
+        lambda saved: {"version": saved.version, "message": _("“%(title)s” has been saved.", title=title)})
+    body, status = (response, 200) if not isinstance(response, tuple) else response
+    if status == 409:  # who saved the stored text, and when, as the page says it
+        stored = services.get_section(section_id)
+        author = db.session.get(User, stored.updated_by_id) if stored.updated_by_id else None
+        payload = body.get_json()
+        payload["error"]["current"].update(author=author.name if author else None,
+                                           at=aware(stored.updated_at, reader_zone()).isoformat())
+        return jsonify(payload), 409
+    return response
 
 
 @bp.get("/minutes/sections/<int:section_id>/revisions")
@@ -266,6 +332,11 @@ def progress(meeting_id: int, focus_area_id: int):
     minutes = _required_minutes(meeting)
     require(actor(), "minutes.edit", minutes)
     form = ProgressForm()
+    if asks_for_json():
+        return _live_save(form, lambda: services.save_progress(
+            actor(), minutes, focus_area_id, form.status.data, form.narrative.data, int_or_none(form.version.data),
+            narrative_ko=form.narrative_ko.data),
+            lambda entry: {"version": entry.version, "message": _("The progress has been saved.")})
     if form.validate_on_submit():
         ok, _entry = submit(form, lambda: services.save_progress(
             actor(), minutes, focus_area_id, form.status.data, form.narrative.data, int_or_none(form.version.data),
@@ -285,6 +356,12 @@ def next_meeting(meeting_id: int):
     minutes = _required_minutes(meeting)
     require(actor(), "minutes.edit", minutes)
     form = NextMeetingForm()
+    if asks_for_json():
+        return _live_save(form, lambda: services.set_next_meeting(
+            actor(), minutes, form.next_meeting.data, int_or_none(form.version.data),
+            korean=form.next_meeting_ko.data),
+            lambda saved: {"version": saved.next_meeting_version,
+                           "message": _("The next meeting has been saved.")})
     if form.validate_on_submit():
         ok, _minutes = submit(form, lambda: services.set_next_meeting(
             actor(), minutes, form.next_meeting.data, int_or_none(form.version.data),
