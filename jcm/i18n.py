@@ -145,6 +145,18 @@ def script_words() -> dict[str, str]:
         "move": _("Move %(title)s", title="{title}"),
         "hint": _("Drag to move, or press Alt+↑ / Alt+↓"),
         "restored": _("Unsaved text from %(when)s was restored — save to keep it", when="{when}"),
+        # the minutes' editor saving each section in place: its state, and a conflict shown with both texts
+        "savedAt": _("Saved %(time)s", time="{time}"),
+        "unsaved": _("Unsaved changes"),
+        "saving": _("Saving…"),
+        "notSaved": _("Not saved: %(reason)s", reason="{reason}"),
+        "offline": _("Not saved: the connection failed. Your text is kept in this browser; save again."),
+        "changedMeanwhile": _("Not saved: someone else saved it meanwhile — both texts are shown below"),
+        "conflictHelp": _("Nothing is lost: the stored text and yours are shown side by side. Merge them in the "
+                          "form below and save again."),
+        "storedNow": _("Stored now (version %(n)s)", n="{n}"),
+        "yours": _("Yours (kept in the form)"),
+        "version": _("Version %(n)s", n="{n}"),
     }
 
 

@@ -175,7 +175,7 @@ def _live_save(form, action, answer):
         if form.csrf_token.errors:
             raise CSRFError(_("The form's security token was missing or invalid."))
         fields = {name: list(errors) for name, errors in form.errors.items() if name != "csrf_token"}
-        message = next(iter(fields.values()))[0] if fields else _("The form has invalid fields.")
+        message = next(iter(fields.values()))[0] if fields else _("Please correct the marked fields.")
         return jsonify(Invalid(message, fields=fields).payload()), 422
     try:
         result = action()

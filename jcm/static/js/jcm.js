@@ -689,6 +689,17 @@ function wordsOfThePage() {
 
     boxes.forEach(function (box) { box.addEventListener("input", keep); });
     form.addEventListener("submit", keep);  // the text is kept until a page shows it stored
+    // Saved in place (the live save below): the kept drafts go, unless more was typed since it was sent.
+    form.addEventListener("jcm:saved", function (event) {
+      draftsOf(store, sectionId).forEach(function (draft) { store.removeItem(draft.key); });
+      var notice = form.parentNode.querySelector(".minutes-restored");
+      if (notice) {
+        notice.parentNode.removeChild(notice);
+      }
+      if (event.detail && event.detail.changedSince) {
+        keep();
+      }
+    });
   }
 
   function start() {
@@ -703,6 +714,321 @@ function wordsOfThePage() {
     for (var i = 0; i < forms.length; i++) {
       setUpSection(store, forms[i]);
     }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
+
+/* --- minutes: each section, progress entry and the next meeting saves in place ---
+ *
+ * A form marked data-live-save is sent by the script, with the page's security token in a header, and the server
+ * answers in JSON (jcm/minutes/views.py): the new version, a 409 carrying the stored text and the writer's own, or
+ * a 422 with the message. The form's status element says where it stands: "Saved 10:24 KST", "Unsaved changes",
+ * "Saving…", or why it was not saved; a conflict is shown with both texts, the typed text staying in the boxes and
+ * the form now based on the stored version, so that saving again merges knowingly. Ctrl+S or Ctrl+Enter (Cmd on a
+ * Mac) saves the form being written in. When the sign-in has ended (401) or the answer is not JSON, the form is
+ * sent the ordinary way, and the server keeps it through signing in again. Without the script, every form posts
+ * and the page reloads, as before.
+ */
+(function () {
+  "use strict";
+
+  var SAID = wordsOfThePage();
+  var SHORTCUTS = "Control+S Meta+S Control+Enter Meta+Enter";
+
+  function boxesOf(form) {
+    return Array.prototype.slice.call(form.querySelectorAll("textarea[name], select[name]"));
+  }
+
+  function valuesOf(form) {
+    var values = {};
+    boxesOf(form).forEach(function (box) { values[box.name] = box.value; });
+    return values;
+  }
+
+  function sameValues(a, b) {
+    return Object.keys(a).every(function (name) { return a[name] === b[name]; });
+  }
+
+  function labelOf(box) {
+    var label = box.id ? document.querySelector("label[for='" + box.id + "']") : null;
+    var first = label && label.firstChild;
+    return first ? first.textContent.trim() : box.name;
+  }
+
+  function say(live, state, text) {
+    if (live.status) {
+      live.status.setAttribute("data-state", state);
+      live.status.textContent = text;
+    }
+    live.form.setAttribute("data-save-state", state);
+  }
+
+  function clearErrors(form) {
+    Array.prototype.forEach.call(form.querySelectorAll(".live-error"), function (node) {
+      node.parentNode.removeChild(node);
+    });
+    boxesOf(form).forEach(function (box) { box.removeAttribute("aria-invalid"); });
+  }
+
+  function clearConflict(live) {
+    var shown = live.holder.querySelector(".minutes-conflict.live-conflict");
+    if (shown) {
+      shown.parentNode.removeChild(shown);
+    }
+    live.holder.classList.remove("minutes-section--conflict");
+  }
+
+  /* The classes the page gives a section's conflict (its discussion in each language), and one per other box. */
+  function conflictClass(kind, name) {
+    if (name === "discussion") {
+      return "minutes-conflict__" + kind;
+    }
+    if (name === "discussion_ko") {
+      return "minutes-conflict__" + kind + "-ko";
+    }
+    return "minutes-conflict__" + kind + "--" + name;
+  }
+
+  function asText(value) {
+    if (Array.isArray(value)) {
+      return value.join("\n");
+    }
+    return value === null || value === undefined ? "" : String(value);
+  }
+
+  function conflictColumn(live, heading, kind, texts) {
+    var column = document.createElement("div");
+    column.className = "minutes-conflict__text";
+    var title = document.createElement("h4");
+    title.textContent = heading;
+    column.appendChild(title);
+    boxesOf(live.form).forEach(function (box) {
+      if (box.tagName !== "TEXTAREA") {
+        return;
+      }
+      var label = document.createElement("h5");
+      label.textContent = labelOf(box);
+      var text = document.createElement("pre");
+      text.className = conflictClass(kind, box.name);
+      text.setAttribute("data-name", box.name);
+      if (box.lang) {
+        text.setAttribute("lang", box.lang);
+      }
+      text.textContent = asText(texts[box.name]);
+      column.appendChild(label);
+      column.appendChild(text);
+    });
+    return column;
+  }
+
+  /* Both texts side by side above the form, as the page shows a stale save; the boxes keep what was typed. */
+  function showConflict(live, error, sent) {
+    clearConflict(live);
+    var current = error.current || {};
+    var box = document.createElement("div");
+    box.className = "minutes-conflict live-conflict";
+    box.setAttribute("role", "alert");
+    var intro = document.createElement("p");
+    var strong = document.createElement("strong");
+    strong.textContent = error.message || "";
+    intro.appendChild(strong);
+    intro.appendChild(document.createTextNode(" " + (SAID.conflictHelp || "")));
+    box.appendChild(intro);
+    var texts = document.createElement("div");
+    texts.className = "minutes-conflict__texts";
+    var heading = fillIn(SAID.storedNow || "{n}", "{n}", current.version);
+    if (current.author) {
+      heading += " · " + current.author;
+    }
+    texts.appendChild(conflictColumn(live, heading, "stored", current));
+    texts.appendChild(conflictColumn(live, SAID.yours || "", "yours", sent));
+    box.appendChild(texts);
+    live.form.parentNode.insertBefore(box, live.form);
+    live.holder.classList.add("minutes-section--conflict");
+    if (current.version !== undefined && current.version !== null) {
+      setVersion(live, current.version, false);  // saving again is based on the stored text: a knowing merge
+    }
+  }
+
+  function setVersion(live, version, showIt) {
+    var input = live.form.querySelector("input[name=version]");
+    if (input) {
+      input.value = String(version);
+    }
+    if (live.form.hasAttribute("data-version")) {
+      live.form.setAttribute("data-version", String(version));
+    }
+    var shown = live.form.querySelector("[data-live-version]");
+    if (shown && showIt) {
+      shown.textContent = fillIn(SAID.version || "{n}", "{n}", version);
+    }
+  }
+
+  /* a 422: the message under each box at fault, and in the status */
+  function showInvalid(live, error) {
+    var fields = (error.fields && error.fields.json) || {};
+    Object.keys(fields).forEach(function (name) {
+      var box = live.form.querySelector("[name='" + name + "']");
+      if (!box) {
+        return;
+      }
+      box.setAttribute("aria-invalid", "true");
+      (fields[name] || []).forEach(function (message) {
+        var note = document.createElement("p");
+        note.className = "field__error live-error";
+        note.textContent = message;
+        box.parentNode.insertBefore(note, box.nextSibling);
+      });
+    });
+    say(live, "error", fillIn(SAID.notSaved || "{reason}", "{reason}", error.message || ""));
+  }
+
+  /* The sign-in has ended, or the answer is no JSON: the form goes the ordinary way, kept by the server. */
+  function sendTheOrdinaryWay(live) {
+    live.ordinary = true;
+    HTMLFormElement.prototype.submit.call(live.form);
+  }
+
+  function answerOf(response) {
+    return response.json().then(function (body) {
+      return {status: response.status, body: body};
+    }, function () {
+      return {status: response.status, body: null};
+    });
+  }
+
+  function save(live) {
+    if (live.inFlight) {
+      live.pending = true;  // sent again as soon as the one on its way has an answer
+      return;
+    }
+    live.inFlight = true;
+    live.pending = false;
+    var sent = valuesOf(live.form);
+    var token = live.form.querySelector("input[name=csrf_token]");
+    say(live, "saving", SAID.saving || "");
+    live.form.setAttribute("aria-busy", "true");
+    fetch(live.form.action, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Accept": "application/json", "X-Requested-With": "fetch",
+                "X-CSRFToken": token ? token.value : ""},
+      body: new URLSearchParams(new FormData(live.form))
+    }).then(answerOf).then(function (answer) {
+      live.inFlight = false;
+      live.form.removeAttribute("aria-busy");
+      var body = answer.body;
+      if (answer.status === 401 || !body) {
+        sendTheOrdinaryWay(live);
+        return;
+      }
+      clearErrors(live.form);
+      if (answer.status === 200) {
+        saved(live, body, sent);
+      } else if (answer.status === 409 && body.error) {
+        showConflict(live, body.error, sent);
+        live.pending = false;
+        say(live, "conflict", SAID.changedMeanwhile || "");
+      } else if (answer.status === 422 && body.error) {
+        live.pending = false;
+        showInvalid(live, body.error);
+      } else {
+        live.pending = false;
+        say(live, "error", fillIn(SAID.notSaved || "{reason}", "{reason}",
+                                  (body.error && body.error.message) || String(answer.status)));
+      }
+    }, function () {
+      live.inFlight = false;
+      live.pending = false;
+      live.form.removeAttribute("aria-busy");
+      say(live, "error", SAID.offline || "");  // the text stays in the boxes, and in the browser's kept draft
+    });
+  }
+
+  function saved(live, body, sent) {
+    clearConflict(live);
+    setVersion(live, body.version, true);
+    var changedSince = !sameValues(sent, valuesOf(live.form));
+    live.form.dispatchEvent(new CustomEvent("jcm:saved", {detail: {changedSince: changedSince}}));
+    if (live.pending) {
+      save(live);
+      return;
+    }
+    if (changedSince) {
+      say(live, "unsaved", SAID.unsaved || "");
+    } else {
+      say(live, "saved", fillIn(SAID.savedAt || "{time}", "{time}", body.saved_at || ""));
+    }
+  }
+
+  function setUpForm(form) {
+    var live = {
+      form: form,
+      status: form.querySelector("[data-save-state]"),
+      holder: form.closest(".minutes-section, .minutes-progress, section") || form.parentNode,
+      inFlight: false,
+      pending: false,
+      ordinary: false
+    };
+    form.addEventListener("submit", function (event) {
+      if (live.ordinary) {
+        return;
+      }
+      event.preventDefault();
+      save(live);
+    });
+    boxesOf(form).forEach(function (box) {
+      box.setAttribute("aria-keyshortcuts", SHORTCUTS);
+      box.addEventListener("input", function () {
+        if (!live.inFlight) {
+          say(live, "unsaved", SAID.unsaved || "");
+        }
+      });
+      box.addEventListener("change", function () {
+        if (!live.inFlight) {
+          say(live, "unsaved", SAID.unsaved || "");
+        }
+      });
+    });
+    var button = form.querySelector("button[type=submit]:not([form])");
+    if (button) {
+      button.setAttribute("aria-keyshortcuts", SHORTCUTS);
+      var help = document.getElementById("save-shortcuts");
+      if (help) {
+        button.setAttribute("aria-describedby", "save-shortcuts");
+      }
+    }
+    return live;
+  }
+
+  function start() {
+    var forms = document.querySelectorAll("form[data-live-save]");
+    if (!forms.length || !window.fetch || !window.FormData || !window.URLSearchParams) {
+      return;  // the forms post and the page reloads
+    }
+    var lives = [];
+    for (var i = 0; i < forms.length; i++) {
+      lives.push(setUpForm(forms[i]));
+    }
+    /* Ctrl+S or Ctrl+Enter (Cmd on a Mac) saves the form being written in. */
+    document.addEventListener("keydown", function (event) {
+      var key = event.key;
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || !(key === "s" || key === "S" || key === "Enter")) {
+        return;
+      }
+      var form = event.target && event.target.closest ? event.target.closest("form[data-live-save]") : null;
+      var live = lives.filter(function (entry) { return entry.form === form; })[0];
+      if (!live) {
+        return;
+      }
+      event.preventDefault();
+      save(live);
+    });
   }
 
   if (document.readyState === "loading") {
