@@ -750,6 +750,20 @@ function wordsOfThePage() {
     return values;
   }
 
+  /* the values the page came with (a draft put back since is the writer's, not the server's) */
+  function servedValuesOf(form) {
+    var values = {};
+    boxesOf(form).forEach(function (box) {
+      if (box.tagName === "SELECT") {
+        var chosen = Array.prototype.filter.call(box.options, function (option) { return option.defaultSelected; });
+        values[box.name] = chosen.length ? chosen[0].value : (box.options.length ? box.options[0].value : "");
+      } else {
+        values[box.name] = box.defaultValue;
+      }
+    });
+    return values;
+  }
+
   function sameValues(a, b) {
     return Object.keys(a).every(function (name) { return a[name] === b[name]; });
   }
@@ -765,7 +779,7 @@ function wordsOfThePage() {
       live.status.setAttribute("data-state", state);
       live.status.textContent = text;
     }
-    live.form.setAttribute("data-save-state", state);
+    live.form.setAttribute("data-live-state", state);
   }
 
   function clearErrors(form) {
@@ -850,6 +864,14 @@ function wordsOfThePage() {
     box.appendChild(texts);
     live.form.parentNode.insertBefore(box, live.form);
     live.holder.classList.add("minutes-section--conflict");
+    // A box the writer has not touched since the page had it takes the stored text: only what they typed is
+    // theirs to merge, and saving again keeps the other's text where they wrote nothing.
+    boxesOf(live.form).forEach(function (field) {
+      if (field.value === live.base[field.name] && current[field.name] !== undefined) {
+        field.value = asText(current[field.name]);
+      }
+    });
+    live.base = valuesOf(live.form);
     if (current.version !== undefined && current.version !== null) {
       setVersion(live, current.version, false);  // saving again is based on the stored text: a knowing merge
     }
@@ -952,6 +974,7 @@ function wordsOfThePage() {
 
   function saved(live, body, sent) {
     clearConflict(live);
+    live.base = sent;
     setVersion(live, body.version, true);
     var changedSince = !sameValues(sent, valuesOf(live.form));
     live.form.dispatchEvent(new CustomEvent("jcm:saved", {detail: {changedSince: changedSince}}));
@@ -971,6 +994,7 @@ function wordsOfThePage() {
       form: form,
       status: form.querySelector("[data-save-state]"),
       holder: form.closest(".minutes-section, .minutes-progress, section") || form.parentNode,
+      base: servedValuesOf(form),  // what the server has, as far as the page knows: a box still so is untouched
       inFlight: false,
       pending: false,
       ordinary: false

@@ -1,0 +1,180 @@
+"""Writing the minutes live in Chromium: the secretary writes ten sections, each saved in place with its state
+shown beside it, with one page load in all; Ctrl+S and Ctrl+Enter save the section being written in; a stale save
+shows both texts and keeps the typed one; and without JavaScript the form still posts and the page reloads."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from jcm.accounts.services import get_user
+from jcm.extensions import db
+from jcm.meetings.services import get_meeting
+from jcm.minutes import services
+from jcm.mou.models import FocusArea
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+SAVED = re.compile(r"^Saved \d{1,2}:\d{2}")
+
+
+@pytest.fixture
+def ten_sections(app, committee, make_meeting) -> tuple[int, list[int]]:
+    """A held meeting of ten agenda items (four focus areas) whose minutes the U.S. secretariat has opened."""
+    meeting_id = make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "A.2", "A.3", "A.4"),
+                              status="held")
+    with app.app_context():
+        minutes = services.open_minutes(get_user(committee.us_secretariat.id), get_meeting(meeting_id))
+        ids = [section.id for section in services.ordered_sections(minutes)]
+        db.session.commit()
+    assert len(ids) == 10
+    return meeting_id, ids
+
+
+def stored(app, section_id: int) -> tuple[str, int]:
+    with app.app_context():
+        section = services.get_section(section_id)
+        return section.discussion, section.version
+
+
+def open_counting_loads(page, meeting_id: int) -> list[str]:
+    """Opens the minutes page; the list grows by one at each full page load from then on."""
+    loads: list[str] = []
+    page.on("load", lambda: loads.append(page.url))
+    page.goto(f"/meetings/{meeting_id}/minutes")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+    return loads
+
+
+def state_of(page, section_id: int):
+    return page.locator(f"#section-{section_id} [data-save-state]")
+
+
+def save_button(section_id: int) -> str:
+    return f"#section-{section_id} .minutes-section-form button[type=submit]:not([form])"
+
+
+def test_ten_sections_are_written_and_saved_with_one_page_load(app, page, committee, ten_sections):
+    meeting_id, sections = ten_sections
+    sign_in(page, committee.us_secretariat)
+    loads = open_counting_loads(page, meeting_id)
+    expect(page.locator("#save-shortcuts")).to_contain_text("Ctrl+S or Ctrl+Enter")
+
+    for number, section_id in enumerate(sections, start=1):
+        box = page.locator(f"#discussion-{section_id}")
+        box.fill(f"Record of item {number}: the sides agreed. 양측은 합의하였다.")
+        expect(state_of(page, section_id)).to_have_text("Unsaved changes")
+        if number % 3 == 1:
+            page.click(save_button(section_id))  # the button
+        elif number % 3 == 2:
+            box.press("Control+s")  # the shortcut
+        else:
+            box.press("Control+Enter")
+        expect(state_of(page, section_id)).to_have_text(SAVED)
+        expect(page.locator(f"#section-{section_id} [data-live-version]")).to_have_text("Version 2")
+        expect(page.locator(f"#section-{section_id} input[name=version]")).to_have_value("2")
+
+    assert len(loads) == 1, loads
+    for number, section_id in enumerate(sections, start=1):
+        assert stored(app, section_id) == (f"Record of item {number}: the sides agreed. 양측은 합의하였다.", 2)
+
+    # Written on and saved again, still in place: the form is based on the version it saved.
+    page.fill(f"#discussion-{sections[0]}", "Record of item 1, completed.")
+    page.press(f"#discussion-{sections[0]}", "Control+s")
+    expect(state_of(page, sections[0])).to_have_text(SAVED)
+    assert stored(app, sections[0]) == ("Record of item 1, completed.", 3)
+    page.reload()  # the kept drafts went with the save: nothing is "restored"
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+    expect(page.locator(".minutes-restored")).to_have_count(0)
+    expect(page.locator(f"#discussion-{sections[0]}")).to_have_value("Record of item 1, completed.")
+
+
+def test_a_stale_save_shows_both_texts_and_keeps_what_was_typed(app, page, committee, ten_sections):
+    meeting_id, sections = ten_sections
+    section_id = sections[3]
+    sign_in(page, committee.us_secretariat)
+    loads = open_counting_loads(page, meeting_id)
+    page.fill(f"#discussion-{section_id}", "My text, typed in the meeting room.")
+    with app.app_context():  # meanwhile the Korean secretariat saves the same section
+        services.save_section(get_user(committee.kr_secretariat.id), services.get_section(section_id),
+                              "The Korean secretariat's text.", [], 1, discussion_ko="한국 측 문안.")
+        db.session.commit()
+
+    page.press(f"#discussion-{section_id}", "Control+s")
+    article = page.locator(f"#section-{section_id}")
+    expect(state_of(page, section_id)).to_have_text(re.compile("someone else saved it meanwhile"))
+    conflict = article.locator(".minutes-conflict[role=alert]")
+    expect(conflict).to_contain_text("Someone else saved this section meanwhile")
+    expect(conflict.locator(".minutes-conflict__stored")).to_have_text("The Korean secretariat's text.")
+    expect(conflict.locator(".minutes-conflict__stored-ko")).to_have_text("한국 측 문안.")
+    expect(conflict.locator(".minutes-conflict__yours")).to_have_text("My text, typed in the meeting room.")
+    expect(conflict).to_contain_text(f"Stored now (version 2) · {committee.kr_secretariat.name}")
+    expect(page.locator(f"#discussion-{section_id}")).to_have_value("My text, typed in the meeting room.")
+    # The Korean box, untouched here, now holds the stored Korean: saving again does not blank it.
+    expect(page.locator(f"#discussion-ko-{section_id}")).to_have_value("한국 측 문안.")
+    assert stored(app, section_id) == ("The Korean secretariat's text.", 2)
+
+    page.click(save_button(section_id))  # saving again, knowingly: based on the stored version now
+    expect(state_of(page, section_id)).to_have_text(SAVED)
+    expect(article.locator(".minutes-conflict")).to_have_count(0)
+    assert stored(app, section_id) == ("My text, typed in the meeting room.", 3)
+    with app.app_context():
+        assert services.get_section(section_id).discussion_ko == "한국 측 문안."  # the Korean stayed as stored
+    assert len(loads) == 1, loads
+
+
+def test_a_refused_save_says_why_and_keeps_the_text(app, page, committee, ten_sections):
+    meeting_id, sections = ten_sections
+    section_id = sections[1]
+    sign_in(page, committee.us_secretariat)
+    open_counting_loads(page, meeting_id)
+    page.fill(f"#discussion-{section_id}", "Text of a section whose security token expired.")
+    page.evaluate(f"document.querySelector('#section-{section_id} input[name=csrf_token]').value = 'stale'")
+    page.press(f"#discussion-{section_id}", "Control+Enter")
+    expect(state_of(page, section_id)).to_have_text(re.compile(r"^Not saved: .*security token"))
+    expect(page.locator(f"#discussion-{section_id}")).to_have_value("Text of a section whose security token expired.")
+    assert stored(app, section_id) == ("", 1)
+
+
+def test_progress_and_the_next_meeting_save_in_place(app, page, committee, ten_sections):
+    meeting_id, _sections = ten_sections
+    with app.app_context():
+        area = db.session.scalar(select(FocusArea.id).where(FocusArea.code == "A.2"))
+    sign_in(page, committee.us_secretariat)
+    loads = open_counting_loads(page, meeting_id)
+    page.select_option(f"#progress-status-{area}", "at_risk")
+    page.fill(f"#progress-narrative-{area}", "Access to the testbeds is delayed.")
+    page.press(f"#progress-narrative-{area}", "Control+s")
+    expect(page.locator(f"#progress-{area} [data-save-state]")).to_have_text(SAVED)
+    page.fill(f"#progress-narrative-{area}", "Access to the testbeds is delayed until June.")
+    page.press(f"#progress-narrative-{area}", "Control+s")  # the entry's version, taken from the first save
+    expect(page.locator(f"#progress-{area} [data-save-state]")).to_have_text(SAVED)
+
+    page.fill("#next-meeting-text", "Washington, D.C., in the spring of 2027.")
+    page.press("#next-meeting-text", "Control+Enter")
+    expect(page.locator("#next-meeting [data-save-state]")).to_have_text(SAVED)
+    with app.app_context():
+        minutes = services.minutes_for(get_meeting(meeting_id))
+        entry = next(e for e in minutes.progress if e.focus_area_id == area)
+        assert (entry.status, entry.narrative) == ("at_risk", "Access to the testbeds is delayed until June.")
+        assert minutes.next_meeting == "Washington, D.C., in the spring of 2027."
+    assert len(loads) == 1, loads
+
+
+def test_without_javascript_the_section_form_posts_and_the_page_reloads(app, new_context, committee, ten_sections):
+    meeting_id, sections = ten_sections
+    page = new_context(java_script_enabled=False).new_page()
+    sign_in(page, committee.us_secretariat)
+    page.goto(f"/meetings/{meeting_id}/minutes")
+    expect(page.locator(f"#section-{sections[0]} [data-save-state]")).to_be_hidden()
+    expect(page.locator("#save-shortcuts")).to_be_hidden()
+    page.fill(f"#discussion-{sections[0]}", "Written without the script.")
+    with page.expect_navigation():
+        page.click(save_button(sections[0]))
+    assert page.url.endswith(f"/meetings/{meeting_id}/minutes#section-{sections[0]}")
+    expect(page.locator(".flash")).to_contain_text("has been saved")
+    assert stored(app, sections[0]) == ("Written without the script.", 2)
