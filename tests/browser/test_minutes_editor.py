@@ -45,6 +45,12 @@ def save_button(section_id: int) -> str:
     return f"#section-{section_id} .minutes-section-form button[type=submit]:not([form])"
 
 
+def save_in_place(page, section_id: int) -> None:
+    """Saves the section as the script does, without a page load, and waits for it to say so."""
+    page.click(save_button(section_id))
+    expect(page.locator(f"#section-{section_id} [data-save-state]")).to_have_text(re.compile(r"^Saved "))
+
+
 def open_minutes(page, meeting_id: int) -> None:
     page.goto(f"/meetings/{meeting_id}/minutes")
     expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))  # the script has run
@@ -71,8 +77,7 @@ def test_text_typed_before_a_dropped_connection_is_restored_and_then_saved(app, 
     expect(page.locator(f"#decisions-{section_id}")).to_have_value("Share the testbed list")
     expect(page.locator(".minutes-restored")).to_have_count(1)  # only the section that had unsaved text
 
-    with page.expect_navigation():
-        page.click(save_button(section_id))
+    save_in_place(page, section_id)
     assert stored(app, section_id) == (text, 2)
     expect(page.locator(f"#discussion-{section_id}")).to_have_value(text)
     expect(page.locator(".minutes-restored")).to_have_count(0)  # saved: the kept draft is gone
@@ -112,8 +117,7 @@ def test_after_an_expired_sign_in_the_text_comes_back(app, page, committee, sect
     # The server kept the form it was sent and puts it back (jcm/accounts/kept.py): the browser's draft is the same.
     expect(page.locator(f"#section-{section_id} .kept-form")).to_contain_text("It has not been saved yet")
 
-    with page.expect_navigation():
-        page.click(save_button(section_id))
+    save_in_place(page, section_id)
     assert stored(app, section_id) == ("Typed while the session ran out.", 2)
 
 
@@ -143,8 +147,7 @@ def test_after_the_server_ends_an_idle_sign_in_the_text_comes_back(app, page, co
         page.click("main form button[type=submit]")
     assert f"/meetings/{meeting_id}/minutes" in page.url
     expect(page.locator(f"#discussion-{section_id}")).to_have_value("Typed through a long coffee break.")
-    with page.expect_navigation():
-        page.click(save_button(section_id))
+    save_in_place(page, section_id)
     assert stored(app, section_id) == ("Typed through a long coffee break.", 2)
 
 
@@ -160,13 +163,12 @@ def test_a_kept_draft_older_than_the_stored_text_saves_as_a_conflict_with_both_t
 
     open_minutes(page, meeting_id)
     expect(page.locator(f"#discussion-{section_id}")).to_have_value("My unsaved version.")
-    with page.expect_navigation():
-        page.click(save_button(section_id))
+    page.click(save_button(section_id))  # saved in place: the conflict is shown without a page load
     expect(page.locator(".minutes-conflict__stored")).to_have_text("The Korean secretariat's version.")
     expect(page.locator(".minutes-conflict__yours")).to_have_text("My unsaved version.")
     assert stored(app, section_id) == ("The Korean secretariat's version.", 2)
-    with page.expect_navigation():
-        page.click(save_button(section_id))  # saving again, knowingly
+    expect(page.locator(f"#discussion-{section_id}")).to_have_value("My unsaved version.")  # the draft stays
+    save_in_place(page, section_id)  # saving again, knowingly
     assert stored(app, section_id) == ("My unsaved version.", 3)
 
 
@@ -185,8 +187,7 @@ def test_both_languages_typed_survive_a_reload_and_are_saved_together(app, page,
     expect(page.locator(f"#decisions-ko-{section_id}")).to_have_value("공동 워크숍을 개최한다")
     expect(page.locator(f"#discussion-{section_id}")).to_have_value("The sides discussed quantum cooperation.")
 
-    with page.expect_navigation():
-        page.click(save_button(section_id))
+    save_in_place(page, section_id)
     with app.app_context():
         saved = services.get_section(section_id)
         assert (saved.discussion_ko, saved.decisions_ko, saved.decisions) == (
