@@ -165,10 +165,10 @@ def _token_in_header() -> None:
     g.csrf_valid = True
 
 
-def _live_save(form, action, answer):
+def _live_save(form, action, answer, about_stored=None):
     """A form sent by the page's script: saved through the service, answered in JSON — 200 with the new version,
-    409 with the stored text and the writer's own on a stale version, 422 with the message on bad input (the error
-    shape of jcm.errors)."""
+    409 with the stored text and the writer's own on a stale version (and what `about_stored` adds: who saved it,
+    when), 422 with the message on bad input (the error shape of jcm.errors)."""
     if "csrf_token" not in request.form and not g.get("csrf_valid"):
         _token_in_header()
     if not form.validate_on_submit():
@@ -182,7 +182,10 @@ def _live_save(form, action, answer):
         db.session.flush()
     except (Invalid, Conflict) as error:
         db.session.rollback()
-        return jsonify(error.payload()), error.status
+        payload = error.payload()
+        if about_stored is not None and "current" in payload["error"]:
+            payload["error"]["current"].update(about_stored())
+        return jsonify(payload), error.status
     return jsonify({**answer(result), "saved_at": _saved_at()})
 
 
@@ -258,19 +261,17 @@ def save_section(section_id: int):
 
 def _live_section(section_id: int, form: SectionForm, title: str):
     section = services.get_section(section_id)
-    response = _live_save(form, lambda: services.save_section(
-        actor(), section, form.discussion.data, form.decisions.data, int_or_none(form.version.data),
-        discussion_ko=form.discussion_ko.data, decisions_ko=form.decisions_ko.data),
-        lambda saved: {"version": saved.version, "message": _("“%(title)s” has been saved.", title=title)})
-    body, status = (response, 200) if not isinstance(response, tuple) else response
-    if status == 409:  # who saved the stored text, and when, as the page says it
+
+    def about_stored() -> dict:  # who saved the stored text, and when, as the page says it
         stored = services.get_section(section_id)
         author = db.session.get(User, stored.updated_by_id) if stored.updated_by_id else None
-        payload = body.get_json()
-        payload["error"]["current"].update(author=author.name if author else None,
-                                           at=aware(stored.updated_at, reader_zone()).isoformat())
-        return jsonify(payload), 409
-    return response
+        return {"author": author.name if author else None, "at": aware(stored.updated_at, reader_zone()).isoformat()}
+
+    return _live_save(form, lambda: services.save_section(
+        actor(), section, form.discussion.data, form.decisions.data, int_or_none(form.version.data),
+        discussion_ko=form.discussion_ko.data, decisions_ko=form.decisions_ko.data),
+        lambda saved: {"version": saved.version, "message": _("“%(title)s” has been saved.", title=title)},
+        about_stored)
 
 
 @bp.get("/minutes/sections/<int:section_id>/revisions")

@@ -6,6 +6,9 @@
  *   Alt+ArrowUp / Alt+ArrowDown on the handle; the new order is saved at once;
  * - a long multiple choice (the focus-area picker) gets a box that narrows it
  *   as one types; without the script it is the plain list.
+ * - the minutes' editor keeps typed text through a lost connection or sign-in,
+ *   and saves each section, progress entry and the next meeting in place
+ *   (Ctrl/Cmd+S, Ctrl/Cmd+Enter); without the script the forms post.
  *
  * The Content-Security-Policy forbids inline scripts and styles: this file only
  * toggles classes and attributes, all looks live in jcm.css.
