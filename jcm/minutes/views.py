@@ -104,7 +104,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
                                                                            if c.section_id is None],
         can_comment=can(actor(), "minutes.comment", minutes),
         can_resolve=can(actor(), "minutes.edit", minutes),
-        can_adopt=can_adopt, minutes_gaps=services.minutes_text_gaps(minutes, meeting, states) if waiting else [],
+        can_adopt=can_adopt, minutes_gaps=services.minutes_text_gaps(
+            minutes, meeting, states, services.held_records(minutes, sections)) if waiting else [],
         states=states, adopting=ADOPTING, adopt_warnings=_unresolved(all_comments) if can_adopt else [],
         comment_form=forms.get("comment") or CommentForm(formdata=None))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
