@@ -10,9 +10,10 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import login_required
+from markupsafe import Markup, escape
 
 from jcm.accounts.forms import EmptyForm
-from jcm.bilingual import LANGUAGES, StateOf, TextState, pairs, text_name, text_state
+from jcm.bilingual import LANGUAGES, NamedGap, StateOf, TextState, pairs, text_name, text_state
 from jcm.errors import NotFound
 from jcm.meetings.services import get_meeting
 from jcm.permissions import can, require
@@ -150,6 +151,15 @@ def texts_of(obj: Any, back: str | None = None, state_of: StateOf = text_state) 
         texts[pair.english] = TextOnPage(state, check, text_name(type(obj), pair.english),
                                          {language: getattr(obj, pair.field(language)) for language in LANGUAGES})
     return texts
+
+
+def gap_lines(gaps: list[NamedGap]) -> Markup:
+    """The list items of templates/_text_gaps.html, one for each gap: printed here rather than by the template's
+    loop, as a meeting's minutes may have hundreds of gaps (the lines as the loop laid them out)."""
+    return Markup("".join(
+        f'\n          <li class="text-gap text-gap--{escape(gap.status)}" data-kind="{escape(gap.kind)}" '
+        f'data-id="{gap.id}" data-field="{escape(gap.field)}" data-language="{escape(gap.language)}">'
+        f'{escape(gap.label)}</li>\n        ' for gap in gaps))
 
 
 # --- a meeting's texts to check -------------------------------------------------------------------------------
