@@ -101,6 +101,14 @@ class Reader:
     # a request, not once a record (nothing holds the agreement between two records, so the session would read it
     # again from the database for each).
     answering_in: dict[int | None, dict[str, str]] = field(default_factory=dict)
+    # Each text's name in the reader's language (text_name), worked out once a request: a page of minutes names
+    # the same few texts of a hundred records.
+    names: dict[tuple[type, str], str] = field(default_factory=dict)
+
+    def name_of(self, model: type, english: str) -> str:
+        if (model, english) not in self.names:
+            self.names[model, english] = text_name(model, english)
+        return self.names[model, english]
 
     def answering_for(self, obj: Any) -> dict[str, str]:
         """The side that answers for each language in the agreement obj belongs to."""
@@ -148,7 +156,7 @@ def texts_of(obj: Any, back: str | None = None, state_of: StateOf = text_state) 
                 form_id=f"check-{kind}-{obj.id}-{pair.english}-{language}",
                 action=url_for("texts.check", kind=kind, record_id=obj.id, field=pair.english, language=language),
                 revision=state[language].revision, next=here) if allowed else None
-        texts[pair.english] = TextOnPage(state, check, text_name(type(obj), pair.english),
+        texts[pair.english] = TextOnPage(state, check, who.name_of(type(obj), pair.english),
                                          {language: getattr(obj, pair.field(language)) for language in LANGUAGES})
     return texts
 
