@@ -427,15 +427,18 @@ def minutes_texts(minutes: Minutes, meeting: Meeting, held: HeldRecords | None =
                 Attendee.side.desc(), Attendee.position)).all())
     sections, progress, attendees = held.sections, held.progress, held.attendees
     delegations = {"US": _("U.S."), "KR": _("Korean")}
+    language = locale_code()
+    # The names, translated once and filled in for each record: the minutes weigh a hundred records and more.
+    record, area, person, action = (_("The record of agenda item %(number)d “%(title)s”"), _("Progress on %(area)s"),
+                                    _("%(name)s of the %(side)s delegation"), _("Action item %(ref)s “%(title)s”"))
     return [
         Weighed(minutes, _("The minutes")),
-        *(Weighed(section, _("The record of agenda item %(number)d “%(title)s”", number=number,
-                             title=localized(section.agenda_item, "title")))
+        *(Weighed(section, record % {"number": number, "title": localized(section.agenda_item, "title", language)})
           for number, section in enumerate(sections, start=1)),
-        *(Weighed(entry, _("Progress on %(area)s", area=entry.focus_area.label(locale_code()))) for entry in progress),
-        *(Weighed(attendee, _("%(name)s of the %(side)s delegation", name=localized(attendee, "name"),
-                              side=delegations[attendee.side])) for attendee in attendees),
-        *(Weighed(item, _("Action item %(ref)s “%(title)s”", ref=item.ref, title=localized(item, "title")))
+        *(Weighed(entry, area % {"area": entry.focus_area.label(language)}) for entry in progress),
+        *(Weighed(attendee, person % {"name": localized(attendee, "name", language),
+                                      "side": delegations[attendee.side]}) for attendee in attendees),
+        *(Weighed(item, action % {"ref": item.ref, "title": localized(item, "title", language)})
           for item in raised_texts_at(meeting)),
     ]
 
