@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy import select
 
 from jcm.accounts.kept import keep_sent_form
@@ -68,6 +69,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     # The sections' forms are written out by the page with each section's texts: one form for their labels and
     # names, not one built for each section; only a form just sent comes back as it was typed.
     section_boxes = SectionForm(formdata=None)
+    for box in section_boxes:  # its labels translated once for all the sections (as a template prints them)
+        box.label.text = Markup(str(box.label.text))
     progress = {entry.focus_area_id: entry for entry in minutes.progress}
     areas = services.discussed_focus_areas(meeting)
     progress_forms = {}
