@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from jcm.accounts.forms import EmptyForm
 from jcm.bilingual import LANGUAGES, NamedGap, StateOf, TextState, pairs, text_name, text_state
 from jcm.errors import NotFound
+from jcm.i18n import locale_code
 from jcm.meetings.services import get_meeting
 from jcm.permissions import can, require
 from jcm.texts import services
@@ -103,12 +104,13 @@ class Reader:
     answering_in: dict[int | None, dict[str, str]] = field(default_factory=dict)
     # Each text's name in the reader's language (text_name), worked out once a request: a page of minutes names
     # the same few texts of a hundred records.
-    names: dict[tuple[type, str], str] = field(default_factory=dict)
+    names: dict[tuple[type, str, str], str] = field(default_factory=dict)
 
     def name_of(self, model: type, english: str) -> str:
-        if (model, english) not in self.names:
-            self.names[model, english] = text_name(model, english)
-        return self.names[model, english]
+        key = (model, english, locale_code())
+        if key not in self.names:
+            self.names[key] = text_name(model, english)
+        return self.names[key]
 
     def answering_for(self, obj: Any) -> dict[str, str]:
         """The side that answers for each language in the agreement obj belongs to."""
