@@ -4,6 +4,7 @@ adoption by both co-chairs, and the digest that fixes the adopted content."""
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from blinker import Namespace
@@ -390,37 +391,65 @@ def _touch(minutes: Minutes, actor=None) -> None:
 
 # --- review ---------------------------------------------------------------------------------------------
 
-def minutes_texts(minutes: Minutes, meeting: Meeting) -> list[Weighed]:
+@dataclass(frozen=True)
+class HeldRecords:
+    """The records of the minutes a page holds already, in the order the parity gate names them: the sections by
+    agenda item (ordered_sections), the progress entries by focus area, the U.S. delegation then the Korean, each in
+    its order."""
+
+    sections: list[MinutesSection]
+    progress: list[ProgressEntry]
+    attendees: list[Attendee]
+
+
+def held_records(minutes: Minutes, sections: list[MinutesSection]) -> HeldRecords:
+    """The records of minutes loaded by minutes_query, in the gate's order (`sections` as ordered_sections gave
+    them)."""
+    by_place = sorted(minutes.attendees, key=lambda attendee: attendee.position)
+    return HeldRecords(sections, sorted(minutes.progress, key=lambda entry: entry.focus_area.position),
+                       sorted(by_place, key=lambda attendee: attendee.side, reverse=True))
+
+def minutes_texts(minutes: Minutes, meeting: Meeting, held: HeldRecords | None = None) -> list[Weighed]:
     """What the parity gate weighs before the minutes are circulated or adopted: the minutes' own text (the next
     meeting), each agenda item's record (discussion, decisions), the progress entries (narrative), the delegations
-    (names, titles, organizations) and the action items raised at the meeting (title, description)."""
-    sections = db.session.scalars(select(MinutesSection).join(MinutesSection.agenda_item).where(
-        MinutesSection.minutes_id == minutes.id).options(joinedload(MinutesSection.agenda_item)).order_by(
-        AgendaItem.position, AgendaItem.id)).all()
-    progress = db.session.scalars(select(ProgressEntry).join(ProgressEntry.focus_area).where(
-        ProgressEntry.minutes_id == minutes.id).options(joinedload(ProgressEntry.focus_area)).order_by(
-        FocusArea.position)).all()
-    attendees = db.session.scalars(select(Attendee).where(Attendee.minutes_id == minutes.id).order_by(
-        Attendee.side.desc(), Attendee.position)).all()
+    (names, titles, organizations) and the action items raised at the meeting (title, description). A page that
+    already holds the records (`held`, in the order the gate names them) passes them in rather than have them read
+    again."""
+    if held is None:
+        held = HeldRecords(
+            sections=db.session.scalars(select(MinutesSection).join(MinutesSection.agenda_item).where(
+                MinutesSection.minutes_id == minutes.id).options(joinedload(MinutesSection.agenda_item)).order_by(
+                AgendaItem.position, AgendaItem.id)).all(),
+            progress=db.session.scalars(select(ProgressEntry).join(ProgressEntry.focus_area).where(
+                ProgressEntry.minutes_id == minutes.id).options(joinedload(ProgressEntry.focus_area)).order_by(
+                FocusArea.position)).all(),
+            attendees=db.session.scalars(select(Attendee).where(Attendee.minutes_id == minutes.id).order_by(
+                Attendee.side.desc(), Attendee.position)).all())
+    sections, progress, attendees = held.sections, held.progress, held.attendees
     delegations = {"US": _("U.S."), "KR": _("Korean")}
+    language = locale_code()
+    # The names, translated once and filled in for each record: the minutes weigh a hundred records and more.
+    record, area, person, action = (_("The record of agenda item %(number)d “%(title)s”"), _("Progress on %(area)s"),
+                                    _("%(name)s of the %(side)s delegation"), _("Action item %(ref)s “%(title)s”"))
     return [
         Weighed(minutes, _("The minutes")),
-        *(Weighed(section, _("The record of agenda item %(number)d “%(title)s”", number=number,
-                             title=localized(section.agenda_item, "title")))
+        *(Weighed(section, record % {"number": number, "title": localized(section.agenda_item, "title", language)})
           for number, section in enumerate(sections, start=1)),
-        *(Weighed(entry, _("Progress on %(area)s", area=entry.focus_area.label(locale_code()))) for entry in progress),
-        *(Weighed(attendee, _("%(name)s of the %(side)s delegation", name=localized(attendee, "name"),
-                              side=delegations[attendee.side])) for attendee in attendees),
-        *(Weighed(item, _("Action item %(ref)s “%(title)s”", ref=item.ref, title=localized(item, "title")))
+        *(Weighed(entry, area % {"area": entry.focus_area.label(language)}) for entry in progress),
+        *(Weighed(attendee, person % {"name": localized(attendee, "name", language),
+                                      "side": delegations[attendee.side]}) for attendee in attendees),
+        *(Weighed(item, action % {"ref": item.ref, "title": localized(item, "title", language)})
           for item in raised_texts_at(meeting)),
     ]
 
 
-def minutes_text_gaps(minutes: Minutes, meeting: Meeting, state_of: StateOf = text_state) -> list[NamedGap]:
+def minutes_text_gaps(minutes: Minutes, meeting: Meeting, state_of: StateOf = text_state,
+                      held: HeldRecords | None = None) -> list[NamedGap]:
     """Each text of the minutes missing, stale or not yet checked in a language: while any is, the minutes are
-    neither circulated nor adopted (the states as `state_of` gives them: the page's, shared with its boxes)."""
+    neither circulated nor adopted (the states as `state_of` gives them: the page's, shared with its boxes; the
+    records as a page `held` them, else read)."""
     agreement = db.session.get(Agreement, meeting.agreement_id)
-    return named_gaps(minutes_texts(minutes, meeting), agreement.answers_for, state_of)
+    return named_gaps(minutes_texts(minutes, meeting, held), agreement.answers_for, state_of)
 
 
 def set_status(actor, minutes: Minutes, status: str, expected_version: int | None = None) -> Minutes:

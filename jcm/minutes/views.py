@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, validate_csrf
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.validators import ValidationError
 
@@ -67,15 +68,11 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     if minutes is None:
         return render_template("minutes/show.html", **context), status
     sections = services.ordered_sections(minutes)
-    section_forms = {}
-    for section in sections:
-        if section.id == posted_section and section_form is not None:
-            section_forms[section.id] = section_form
-        else:
-            section_forms[section.id] = SectionForm(
-                formdata=None, discussion=section.discussion, discussion_ko=section.discussion_ko,
-                decisions="\n".join(section.decisions or []), decisions_ko="\n".join(section.decisions_ko or []),
-                version=str(section.version))
+    # The sections' forms are written out by the page with each section's texts: one form for their labels and
+    # names, not one built for each section; only a form just sent comes back as it was typed.
+    section_boxes = SectionForm(formdata=None)
+    for box in section_boxes:  # its labels translated once for all the sections (as a template prints them)
+        box.label.text = Markup(str(box.label.text))
     progress = {entry.focus_area_id: entry for entry in minutes.progress}
     areas = services.discussed_focus_areas(meeting)
     progress_forms = {}
@@ -97,7 +94,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     can_adopt = can(actor(), "minutes.adopt", minutes)
     waiting = can_adopt or can_edit and minutes.status == "draft"  # an act the texts may keep waiting
     context.update(
-        sections=sections, section_forms=section_forms, conflict=conflict, posted_section=posted_section,
+        sections=sections, section_boxes=section_boxes, section_form=section_form, conflict=conflict,
+        posted_section=posted_section,
         areas=areas, progress=progress, progress_forms=progress_forms, attendance_forms=attendance_forms,
         attendees=attendees, attendance_conflict=attendance_conflict, next_form=next_form, approvals=approvals,
         own_delegations=[side for side in SIDES if can(actor(), "minutes.delegation", SidePart(minutes, side))],
@@ -106,7 +104,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
                                                                            if c.section_id is None],
         can_comment=can(actor(), "minutes.comment", minutes),
         can_resolve=can(actor(), "minutes.edit", minutes),
-        can_adopt=can_adopt, minutes_gaps=services.minutes_text_gaps(minutes, meeting, states) if waiting else [],
+        can_adopt=can_adopt, minutes_gaps=services.minutes_text_gaps(
+            minutes, meeting, states, services.held_records(minutes, sections)) if waiting else [],
         states=states, adopting=ADOPTING, adopt_warnings=_unresolved(all_comments) if can_adopt else [],
         comment_form=forms.get("comment") or CommentForm(formdata=None))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))

@@ -14,5 +14,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     # The pages of the features below (meetings, action items, minutes) show a record's texts side by side with
     # templates/_bilingual.html, which reads them through this.
-    app.jinja_env.globals.update(texts_of=views.texts_of)
+    app.jinja_env.globals.update(texts_of=views.texts_of, gap_lines=views.gap_lines)
     register_blueprints(api.blueprints)

@@ -10,10 +10,12 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import login_required
+from markupsafe import Markup, escape
 
 from jcm.accounts.forms import EmptyForm
-from jcm.bilingual import LANGUAGES, StateOf, TextState, pairs, text_name, text_state
+from jcm.bilingual import LANGUAGES, NamedGap, StateOf, TextState, pairs, text_name, text_state
 from jcm.errors import NotFound
+from jcm.i18n import locale_code
 from jcm.meetings.services import get_meeting
 from jcm.permissions import can, require
 from jcm.texts import services
@@ -100,6 +102,15 @@ class Reader:
     # a request, not once a record (nothing holds the agreement between two records, so the session would read it
     # again from the database for each).
     answering_in: dict[int | None, dict[str, str]] = field(default_factory=dict)
+    # Each text's name in the reader's language (text_name), worked out once a request: a page of minutes names
+    # the same few texts of a hundred records.
+    names: dict[tuple[type, str, str], str] = field(default_factory=dict)
+
+    def name_of(self, model: type, english: str) -> str:
+        key = (model, english, locale_code())
+        if key not in self.names:
+            self.names[key] = text_name(model, english)
+        return self.names[key]
 
     def answering_for(self, obj: Any) -> dict[str, str]:
         """The side that answers for each language in the agreement obj belongs to."""
@@ -147,9 +158,18 @@ def texts_of(obj: Any, back: str | None = None, state_of: StateOf = text_state) 
                 form_id=f"check-{kind}-{obj.id}-{pair.english}-{language}",
                 action=url_for("texts.check", kind=kind, record_id=obj.id, field=pair.english, language=language),
                 revision=state[language].revision, next=here) if allowed else None
-        texts[pair.english] = TextOnPage(state, check, text_name(type(obj), pair.english),
+        texts[pair.english] = TextOnPage(state, check, who.name_of(type(obj), pair.english),
                                          {language: getattr(obj, pair.field(language)) for language in LANGUAGES})
     return texts
+
+
+def gap_lines(gaps: list[NamedGap]) -> Markup:
+    """The list items of templates/_text_gaps.html, one for each gap: printed here rather than by the template's
+    loop, as a meeting's minutes may have hundreds of gaps (the lines as the loop laid them out)."""
+    return Markup("".join(
+        f'\n          <li class="text-gap text-gap--{escape(gap.status)}" data-kind="{escape(gap.kind)}" '
+        f'data-id="{gap.id}" data-field="{escape(gap.field)}" data-language="{escape(gap.language)}">'
+        f'{escape(gap.label)}</li>\n        ' for gap in gaps))
 
 
 # --- a meeting's texts to check -------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ meetings it should."""
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 
@@ -31,7 +30,8 @@ from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes.models import Minutes
 from jcm.minutes.services import minutes_of
-from tests.perf.bench_scale import LARGE, QUICK_LARGE, SMALL, WORKERS, build, gunicorn, signed_in, statements
+from tests.perf.bench_scale import (LARGE, QUICK_LARGE, SMALL, WORKERS, bare_timing, build, database_name, gunicorn,
+                                    jcm_env, let_go, scale_folder, signed_in, statements)
 from tests.perf.bench_writers import percentile
 from tests.perf.figures import ms
 
@@ -92,22 +92,11 @@ def _timed(http: requests.Session, url: str, runs: int, headers: dict | None = N
     return statistics.median(times), percentile(times, 95), max(warm), shown
 
 
-def _timed_bare(http: requests.Session, url: str, runs: int) -> float:
-    times = []
-    for n in range(runs + 1):
-        started = time.perf_counter()
-        answer = http.get(url, timeout=60)
-        elapsed = time.perf_counter() - started
-        assert answer.status_code == 200
-        if n:
-            times.append(elapsed)
-    return statistics.median(times)
-
 
 def test_bench_dashboard(empty_database, figures, quick, tmp_path):
     runs = QUICK_REQUESTS if quick else REQUESTS
     scales = (SMALL, QUICK_LARGE if quick else LARGE)
-    database = "PostgreSQL" if os.environ.get("JCM_DATABASE_URL", "").startswith("postgres") else "SQLite"
+    database = database_name()
     title = (f"The dashboard at scale on {database}: gunicorn, {WORKERS} sync workers, p50 and p95 of {runs} "
              f"requests after a warm-up{' (quick run)' if quick else ''}")
     print(f"\n{title}:")
@@ -116,14 +105,12 @@ def test_bench_dashboard(empty_database, figures, quick, tmp_path):
     measured: dict[str, dict] = {}
     with gunicorn("tests.perf.bench_scale:bare_app()", tmp_path / "bare") as bare_url:
         for scale in scales:
-            folder = tmp_path / scale.name.replace(" ", "").replace("÷", "-")
+            folder = scale_folder(tmp_path, scale)
             url, app, ids, seeded, token, seconds = build(empty_database, scale, folder)
             adopted, freezing = adopt_past_minutes(app)
             sql = statements(app, ids, token, PAGES)
-            env = {"JCM_DATABASE_URL": url, "JCM_INSTANCE_PATH": str(folder / "instance"),
-                   "JCM_SECRET_KEY": "dashboard-bench", "JCM_PREPARE_DOCUMENTS": "false"}
-            with requests.Session() as plain:
-                bare = _timed_bare(plain, f"{bare_url}/", runs * 3)
+            env = jcm_env(url, folder, "dashboard-bench")
+            bare = bare_timing(bare_url, runs * 3).p50
             results = {}
             with gunicorn("jcm:create_app()", folder / "gunicorn", env) as base:
                 sessions = {"delegate": signed_in(base, ids["us_delegate_email"]), "api": requests.Session()}
@@ -136,9 +123,7 @@ def test_bench_dashboard(empty_database, figures, quick, tmp_path):
             print(f"  {scale.name}: {scale.meetings} meetings × {scale.agenda_items} agenda items, "
                   f"{scale.action_items:,} action items; minutes of {adopted} meetings adopted (frozen in "
                   f"{freezing:.1f} s), the others in draft; bare Flask p50 {ms(bare)}")
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            let_go(app)
     small, large = (measured[scale.name] for scale in scales)
     for scale in scales:
         figures.add(f"  bare Flask endpoint, p50 in the {scale.name} run", ms(measured[scale.name]["bare"]))

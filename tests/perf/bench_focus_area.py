@@ -16,7 +16,6 @@ JCM_DATABASE_URL names a server. No time is asserted; what is asserted is that e
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 
@@ -31,9 +30,11 @@ from jcm.minutes.models import Minutes
 from jcm.minutes.services import minutes_for
 from jcm.models import utcnow
 from jcm.mou.models import FocusArea
-from tests.perf.bench_scale import LARGE, QUICK_LARGE, SMALL, WORKERS, build, gunicorn, signed_in, statements
+from tests.perf.bench_scale import (LARGE, QUICK_LARGE, SMALL, WORKERS, bare_timing, build, database_name, gunicorn,
+                                    jcm_env, let_go, scale_folder, signed_in, statements)
 from tests.perf.bench_writers import percentile
 from tests.perf.figures import ms
+from tests.test_focus_area_page import PROGRESS_BADGE
 
 REQUESTS, QUICK_REQUESTS = 40, 10
 WARM_UP = 2 * WORKERS  # so that each worker has most likely read the adopted texts once before the timed runs
@@ -93,7 +94,7 @@ def _timed(http: requests.Session, url: str, runs: int) -> tuple[list[float], fl
 def _shown(text: str) -> str:
     """What the page shows: meetings, progress lines, decisions, action items listed, papers."""
     actions = text[text.find('id="action-items"'):text.find('id="papers"')]
-    counts = (text.count('class="fa-meeting"'), text.count('class="progress-status '),
+    counts = (text.count('class="fa-meeting"'), len(PROGRESS_BADGE.findall(text)),
               text.count('class="fa-decisions__record"'), actions.count("<tr") - actions.count("<thead>"),
               text.count('href="/attachments/'), len(text.encode()) // 1024)
     return "{} meetings, {} progress lines, {} decisions, {} action items listed, {} papers, {} KB".format(*counts)
@@ -102,7 +103,7 @@ def _shown(text: str) -> str:
 def test_bench_focus_area(empty_database, figures, quick, tmp_path):
     runs = QUICK_REQUESTS if quick else REQUESTS
     scales = (SMALL, QUICK_LARGE if quick else LARGE)
-    database = "PostgreSQL" if os.environ.get("JCM_DATABASE_URL", "").startswith("postgres") else "SQLite"
+    database = database_name()
     title = (f"A focus area's page at scale on {database}: gunicorn, {WORKERS} sync workers, p50 and p95 of {runs} "
              f"requests after {WARM_UP}{' (quick run)' if quick else ''}")
     print(f"\n{title}:")
@@ -111,7 +112,7 @@ def test_bench_focus_area(empty_database, figures, quick, tmp_path):
     measured: dict[str, dict] = {}
     with gunicorn("tests.perf.bench_scale:bare_app()", tmp_path / "bare") as bare_url:
         for scale in scales:
-            folder = tmp_path / scale.name.replace(" ", "").replace("÷", "-")
+            folder = scale_folder(tmp_path, scale)
             url, app, ids, seeded, token, seconds = build(empty_database, scale, folder)
             papers = add_papers(app)
             adopted, adopting = adopt_the_past(app)
@@ -120,10 +121,8 @@ def test_bench_focus_area(empty_database, figures, quick, tmp_path):
                 db.session.remove()
             pages = [(label, "delegate", f"/focus-areas/{areas[code]}") for label, code in PAGES]
             sql = statements(app, ids, token, pages)
-            env = {"JCM_DATABASE_URL": url, "JCM_INSTANCE_PATH": str(folder / "instance"),
-                   "JCM_SECRET_KEY": "focus-area-bench", "JCM_PREPARE_DOCUMENTS": "false"}
-            with requests.Session() as plain:
-                bare = _timed_bare(plain, f"{bare_url}/", runs * 3)
+            env = jcm_env(url, folder, "focus-area-bench")
+            bare = bare_timing(bare_url, runs * 3).p50
             results = {}
             with gunicorn("jcm:create_app()", folder / "gunicorn", env) as base:
                 http = signed_in(base, ids["us_delegate_email"])
@@ -134,9 +133,7 @@ def test_bench_focus_area(empty_database, figures, quick, tmp_path):
             print(f"  {scale.name}: {scale.meetings} meetings × {scale.agenda_items} agenda items, "
                   f"{scale.action_items:,} action items ({seeded['reviews']:,} reviews), {papers:,} papers; "
                   f"{adopted} minutes adopted (frozen in {adopting:.1f} s); bare Flask p50 {ms(bare)}")
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            let_go(app)
     small, large = (measured[scale.name] for scale in scales)
     for scale in scales:
         figures.add(f"  bare Flask endpoint, p50 in the {scale.name} run", ms(measured[scale.name]["bare"]))
@@ -153,14 +150,3 @@ def test_bench_focus_area(empty_database, figures, quick, tmp_path):
                     f"SQL {small['sql'][label]}→{large['sql'][label]}", f"p95 {ms(p95)}", "",
                     "p95 ≤ 100 ms, same SQL", "met" if p95 <= TARGET and same_sql else "not met")
 
-
-def _timed_bare(http: requests.Session, url: str, runs: int) -> float:
-    times = []
-    for n in range(runs + 1):
-        started = time.perf_counter()
-        answer = http.get(url, timeout=60)
-        elapsed = time.perf_counter() - started
-        assert answer.status_code == 200
-        if n:
-            times.append(elapsed)
-    return statistics.median(times)

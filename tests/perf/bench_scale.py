@@ -602,13 +602,39 @@ def build(empty_database, scale: Scale, folder: Path) -> tuple[str, object, dict
     return url, app, ids, seeded, token, seconds
 
 
+def database_name() -> str:
+    return "PostgreSQL" if os.environ.get("JCM_DATABASE_URL", "").startswith("postgres") else "SQLite"
+
+
+def scale_folder(tmp_path: Path, scale: Scale) -> Path:
+    return tmp_path / scale.name.replace(" ", "").replace("÷", "-")
+
+
+def jcm_env(url: str, folder: Path, secret: str) -> dict[str, str]:
+    """What JCM's gunicorn workers are started with: the seeded database, their own instance folder; no kept
+    documents prepared in the background while the pages are timed."""
+    return {"JCM_DATABASE_URL": url, "JCM_INSTANCE_PATH": str(folder / "instance"), "JCM_SECRET_KEY": secret,
+            "JCM_PREPARE_DOCUMENTS": "false"}
+
+
+def bare_timing(bare_url: str, runs: int) -> Timing:
+    """The bare Flask endpoint, timed as the pages are: the floor every figure is a multiple of."""
+    with requests.Session() as plain:
+        return timed(plain, f"{bare_url}/", runs)
+
+
+def let_go(app) -> None:
+    """The seeding app's connections closed, before the next scale's database is built."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def run(url: str, app, ids: dict, seeded: dict, token: str, runs: int, bare_url: str, folder: Path) -> dict:
     pages = key_pages(ids, seeded)
     sql = statements(app, ids, token, pages)
-    env = {"JCM_DATABASE_URL": url, "JCM_INSTANCE_PATH": str(folder / "instance"), "JCM_SECRET_KEY": "scale-bench",
-           "JCM_PREPARE_DOCUMENTS": "false"}
-    with requests.Session() as plain:
-        bare = timed(plain, f"{bare_url}/", runs * 5)
+    env = jcm_env(url, folder, "scale-bench")
+    bare = bare_timing(bare_url, runs * 5)
     results = {}
     with gunicorn("jcm:create_app()", folder / "gunicorn", env) as base:
         sessions = {"delegate": signed_in(base, ids["us_delegate_email"]),
@@ -626,14 +652,14 @@ def run(url: str, app, ids: dict, seeded: dict, token: str, runs: int, bare_url:
 def test_bench_scale(empty_database, figures, quick, request, tmp_path):
     runs = request.config.getoption("--scale-requests") or (QUICK_REQUESTS if quick else REQUESTS)
     scales = (SMALL, QUICK_LARGE if quick else LARGE)
-    database = "PostgreSQL" if os.environ.get("JCM_DATABASE_URL", "").startswith("postgres") else "SQLite"
+    database = database_name()
     title = (f"Key pages at scale on {database}: gunicorn, {WORKERS} sync workers, p50 and p99 of {runs} requests "
              f"(exports {max(3, runs // 4)}) after a warm-up{' (quick run)' if quick else ''}")
     print(f"\n{title}:")
     measured, seeding, explained, profiled, paths = {}, {}, [], {}, {}
     with gunicorn("tests.perf.bench_scale:bare_app()", tmp_path / "bare") as bare_url:
         for scale in scales:
-            folder = tmp_path / scale.name.replace(" ", "").replace("÷", "-")
+            folder = scale_folder(tmp_path, scale)
             url, app, ids, seeded, token, seconds = build(empty_database, scale, folder)
             seeding[scale.name] = (seconds, seeded)
             print(f"  {scale.name}: seeded {scale.meetings} meetings × {scale.agenda_items} agenda items, "
@@ -649,9 +675,7 @@ def test_bench_scale(empty_database, figures, quick, request, tmp_path):
                     measured[scale.name]["pages"][label][0], measured[scale.name]["bare"].p50)}
                 profiled = profiles(app, ids, token, pages, missed)
                 paths = {label: path for label, _who, path in pages}
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            let_go(app)
     report(figures, title, scales, measured, seeding, explained, database, profiled, paths)
 
 

@@ -14,7 +14,6 @@ what is asserted is that every search answered 200 and found what it looks for."
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from urllib.parse import quote
@@ -23,7 +22,8 @@ import requests
 
 from jcm.extensions import db
 from jcm.search.index import rebuild
-from tests.perf.bench_scale import (LARGE, QUICK_LARGE, SMALL, WORKERS, build, gunicorn, signed_in, statements)
+from tests.perf.bench_scale import (LARGE, QUICK_LARGE, SMALL, WORKERS, bare_timing, build, database_name, gunicorn,
+                                    jcm_env, let_go, scale_folder, signed_in, statements)
 from tests.perf.bench_writers import percentile
 from tests.perf.figures import ms
 
@@ -80,7 +80,7 @@ def _indexed(app) -> tuple[float, int]:
 def test_bench_search(empty_database, figures, quick, tmp_path):
     runs = QUICK_REQUESTS if quick else REQUESTS
     scales = (SMALL, QUICK_LARGE if quick else LARGE)
-    database = "PostgreSQL" if os.environ.get("JCM_DATABASE_URL", "").startswith("postgres") else "SQLite"
+    database = database_name()
     title = (f"Search at scale on {database}: gunicorn, {WORKERS} sync workers, p50 and p95 of {runs} requests after "
              f"a warm-up{' (quick run)' if quick else ''}")
     print(f"\n{title}:")
@@ -90,14 +90,12 @@ def test_bench_search(empty_database, figures, quick, tmp_path):
     measured: dict[str, dict] = {}
     with gunicorn("tests.perf.bench_scale:bare_app()", tmp_path / "bare") as bare_url:
         for scale in scales:
-            folder = tmp_path / scale.name.replace(" ", "").replace("÷", "-")
+            folder = scale_folder(tmp_path, scale)
             url, app, ids, seeded, token, seconds = build(empty_database, scale, folder)
             indexing, entries = _indexed(app)
             sql = statements(app, ids, token, pages)
-            env = {"JCM_DATABASE_URL": url, "JCM_INSTANCE_PATH": str(folder / "instance"),
-                   "JCM_SECRET_KEY": "search-bench", "JCM_PREPARE_DOCUMENTS": "false"}
-            with requests.Session() as plain:
-                bare = _timed_bare(plain, f"{bare_url}/", runs * 3)
+            env = jcm_env(url, folder, "search-bench")
+            bare = bare_timing(bare_url, runs * 3).p50
             results = {}
             with gunicorn("jcm:create_app()", folder / "gunicorn", env) as base:
                 sessions = {"delegate": signed_in(base, ids["us_delegate_email"]), "api": requests.Session()}
@@ -111,9 +109,7 @@ def test_bench_search(empty_database, figures, quick, tmp_path):
             print(f"  {scale.name}: {scale.meetings} meetings × {scale.agenda_items} agenda items, "
                   f"{scale.action_items:,} action items ({seeded['updates']:,} updates, {seeded['sections']:,} minutes "
                   f"records): {entries:,} index entries, built in {indexing:.1f} s; bare Flask p50 {ms(bare)}")
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            let_go(app)
     small, large = (measured[scale.name] for scale in scales)
     for scale in scales:
         figure = measured[scale.name]
@@ -132,14 +128,3 @@ def test_bench_search(empty_database, figures, quick, tmp_path):
                     f"SQL {small['sql'][label]}→{large['sql'][label]}", f"p95 {ms(p95)}", "",
                     "p95 ≤ 50 ms, same SQL", "met" if p95 <= TARGET and same_sql else "not met")
 
-
-def _timed_bare(http: requests.Session, url: str, runs: int) -> float:
-    times = []
-    for n in range(runs + 1):
-        started = time.perf_counter()
-        answer = http.get(url, timeout=60)
-        elapsed = time.perf_counter() - started
-        assert answer.status_code == 200
-        if n:
-            times.append(elapsed)
-    return statistics.median(times)

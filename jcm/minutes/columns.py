@@ -1,0 +1,69 @@
+"""One language of a text on the minutes' page: its label, its state and the check the reader may make, then the
+text itself (a box, or the text as recorded), then what changed in the other language when this one is out of date.
+
+Printed here rather than by a macro of templates/minutes/_texts.html, as it once was: the editor of a meeting's
+minutes shows some 250 of them, and a Jinja macro called with `caller()` costs more than what it prints. The
+template calls it the same way, `{% call text_column(text, language, label, …) %}…{% endcall %}`; the rare parts (the
+difference of a stale text, the note on a text that looks copied) are still the shared macros of
+templates/_bilingual.html.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask import current_app, g
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from jcm.i18n import locale_code
+from jcm.labels import TEXT_STATUS_LABELS
+
+
+def _bilingual(macro: str) -> Callable[..., Markup]:
+    """A macro of templates/_bilingual.html, as a template importing it would call it."""
+    return getattr(current_app.jinja_env.get_template("_bilingual.html").module, macro)
+
+
+def _words() -> dict[str, Markup]:
+    """The words every column says alike, translated once a request for the reader's language (as a template prints
+    a translation: markup): the states' labels, and "Mark as checked" under the key "check"."""
+    found = g.setdefault("text_column_words", {})
+    language = locale_code()
+    if language not in found:
+        found[language] = {status: Markup(str(label)) for status, label in TEXT_STATUS_LABELS.items()}
+        found[language]["check"] = Markup(_("Mark as checked"))
+    return found[language]
+
+
+def state_badge(state: Any, words: dict[str, Markup], id: str | None = None) -> Markup:
+    """As the macro state_badge of templates/_bilingual.html prints it: the state in a word (`words`, _words())."""
+    named = f' id="{escape(id)}"' if id else ""
+    return Markup(f'<span class="text-state text-state--{escape(state.status)}"{named}>'
+                  f'{words[state.status]}</span>')
+
+
+def text_column(text: Any, language: str, label: Any, box: str | None = None, hint: Any = None,
+                checking: bool = True, place: Any = None, caller: Callable[[], Markup] | None = None) -> Markup:
+    """`text` is texts_of(record)[field]; `box`, the id of the box the label is for (none where the text is only
+    read); `place` (the section, the focus area) is read with the label, so that each box of a page is named apart;
+    `checking`, whether its check button shows."""
+    state = text.state[language] if text.state else None
+    check = text.check[language] if checking and text.check else None
+    if box:
+        head = (f'<label for="{escape(box)}">{escape(label)}'
+                + (f' <span class="muted">{escape(hint)}</span>' if hint else "")
+                + (f'<span class="visually-hidden"> · {escape(place)}</span>' if place else "") + "</label>")
+    else:
+        head = f'<span class="text-pair__label">{escape(label)}</span>'
+    words = _words()
+    badge = state_badge(state, words, id=f"{box}-state" if box else None) if state else ""
+    button = (f'<button type="submit" form="{escape(check.form_id)}" class="button button--small text-pair__check">'
+              f'{words["check"]}<span class="visually-hidden">: {escape(label)}</span></button>'
+              if check else "")
+    stale = _bilingual("difference")(state, id=f"{box}-difference" if box else None) \
+        if state and state.status == "stale" else ""
+    copied = _bilingual("copied_note")(state, id=f"{box}-copied" if box else None) if state and state.copied else ""
+    return Markup(f'<div class="text-pair__text text-pair__text--{escape(language)}">\n'
+                  f'    <div class="text-pair__head">\n      {head}\n      {badge}\n      {button}\n    </div>\n'
+                  f'    {caller() if caller else ""}\n    {stale}\n    {copied}\n  </div>')
