@@ -181,6 +181,13 @@ def _status(entry: dict, theirs: dict, texts: dict[str, Any], language: str) -> 
     return "checked" if checked and checked.get("rev") == entry["rev"] else "written"
 
 
+def _utc(moment: str | None) -> str | None:
+    """A moment kept as naive UTC text, said as UTC (…Z), as every timestamp the API gives."""
+    if not moment or moment.endswith("Z") or "+" in moment[10:]:
+        return moment
+    return moment + "Z"
+
+
 def text_state(obj, english: str, language: str) -> TextState:
     pair = pair_of(type(obj), english)
     texts = {lang: getattr(obj, pair.field(lang)) for lang in LANGUAGES}
@@ -191,7 +198,7 @@ def text_state(obj, english: str, language: str) -> TextState:
     status = _status(entry, theirs, texts, language)
     return TextState(language, status, entry["rev"], entry.get("seen", ""), _plain(texts[other(language)]),
                      checked.get("by") if checked and status == "checked" else None,
-                     checked.get("at") if checked and status == "checked" else None,
+                     _utc(checked.get("at")) if checked and status == "checked" else None,
                      copied_text(language, texts[language], texts[other(language)]))
 
 

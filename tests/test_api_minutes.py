@@ -1,5 +1,7 @@
 """The JSON API for minutes: the two secretariats write them, reviewers comment, both co-chairs adopt them."""
 
+import re
+
 import pytest
 from openapi_spec_validator import validate
 
@@ -348,6 +350,9 @@ def test_a_korean_text_alone_leaves_the_english_be_and_the_english_moving_on_mak
     checked = api.post(f"/api/v1/texts/minutes_section/{read['id']}/checks", committee.kr_secretariat,
                        json={"field": "discussion", "language": "ko"})
     assert checked.status_code == 201, checked.get_json()
+    # When it was checked is said in UTC, as every timestamp the API gives ("…Z", an RFC 3339 date-time).
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z",
+                        checked.get_json()["texts"]["discussion"]["ko"]["checked_at"])
     read = record_for(minutes_of(api, committee.us_observer, held_meeting), record["title"])
     assert read["languages"]["discussion"] == {"en": "written", "ko": "checked"}
 
