@@ -397,6 +397,20 @@ def agreed_meeting(app, api, committee, make_meeting) -> int:
     return meeting_id
 
 
+@pytest.fixture
+def sections(app, committee, held_meeting) -> list[int]:
+    """The held meeting's minutes opened by the U.S. secretariat: the ids of the sections, in agenda order."""
+    from jcm.accounts.services import get_user
+    from jcm.meetings.services import get_meeting
+    from jcm.minutes import services
+
+    with app.app_context():
+        minutes = services.open_minutes(get_user(committee.us_secretariat.id), get_meeting(held_meeting))
+        ids = [s.id for s in services.ordered_sections(minutes)]
+        db.session.commit()
+        return ids
+
+
 # --- both texts ----------------------------------------------------------------------------------------
 
 def complete_both_texts(app, committee, meeting_id: int) -> None:

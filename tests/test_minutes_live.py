@@ -4,7 +4,6 @@ services, the same permissions and the same security token as the form."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from jcm.accounts.services import get_user
@@ -14,16 +13,6 @@ from jcm.minutes import services
 from jcm.mou.models import FocusArea
 from tests.conftest import csrf_token
 from tests.test_minutes_pages import minutes_page, stored
-
-@pytest.fixture
-def sections(app, committee, held_meeting) -> list[int]:
-    """The minutes opened by the U.S. secretariat: the ids of the sections, in agenda order."""
-    with app.app_context():
-        minutes = services.open_minutes(get_user(committee.us_secretariat.id), get_meeting(held_meeting))
-        ids = [s.id for s in services.ordered_sections(minutes)]
-        db.session.commit()
-        return ids
-
 
 LIVE = {"Accept": "application/json", "X-Requested-With": "fetch"}
 

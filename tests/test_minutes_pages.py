@@ -16,16 +16,6 @@ from jcm.mou.models import FocusArea
 from tests.conftest import complete_both_texts, csrf_token, post_form
 
 
-@pytest.fixture
-def sections(app, committee, held_meeting) -> list[int]:
-    """The minutes opened by the U.S. secretariat: the ids of the sections, in agenda order."""
-    with app.app_context():
-        minutes = services.open_minutes(get_user(committee.us_secretariat.id), get_meeting(held_meeting))
-        ids = [s.id for s in services.ordered_sections(minutes)]
-        db.session.commit()
-        return ids
-
-
 def minutes_page(meeting_id: int) -> str:
     return f"/meetings/{meeting_id}/minutes"
 

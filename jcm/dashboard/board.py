@@ -22,7 +22,7 @@ from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Meeting, MeetingStatus, agenda_item_focus_area
 from jcm.minutes.models import PROGRESS_STATUSES
 from jcm.models import SIDES
-from jcm.mou.services import AreaTree, area_tree, current_agreement_id
+from jcm.mou.services import AreaNode, AreaTree, area_tree, current_agreement_id
 from jcm.permissions import can, require
 
 # A parent's cell is the worst status recorded at that meeting for it or any area beneath it: worst first.
@@ -99,15 +99,17 @@ class ItemCounts:
 
 @dataclass
 class AreaRow:
-    id: int
-    parent_id: int | None
-    code: str
-    title: str
-    title_ko: str
-    depth: int
+    """A row of the dashboard: an area of the MOU's tree (jcm.mou.services.AreaNode) with its cells and counts."""
+
+    node: AreaNode
     has_children: bool = False
     cells: dict[int, Cell] = field(default_factory=dict)  # by meeting id; a meeting that did not discuss it has none
     items: dict[str, ItemCounts] = field(default_factory=dict)  # by side, of the sides shown
+
+    def __getattr__(self, name: str):  # id, parent_id, code, title, title_ko, depth: the area's own
+        if name.startswith("__") or name == "node":
+            raise AttributeError(name)
+        return getattr(self.node, name)
 
     @property
     def url(self) -> str:
@@ -142,8 +144,7 @@ class Board:
 # --- reading the filters ----------------------------------------------------------------------------------------
 
 def _area_rows(tree: AreaTree, nodes) -> list[AreaRow]:
-    return [AreaRow(node.id, node.parent_id, node.code, node.title, node.title_ko, node.depth,
-                    has_children=bool(tree.children.get(node.id))) for node in nodes]
+    return [AreaRow(node, has_children=bool(tree.children.get(node.id))) for node in nodes]
 
 
 def dashboard_choices() -> list[AreaRow]:
