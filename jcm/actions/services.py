@@ -346,6 +346,30 @@ def review_rows_at(meeting: Meeting) -> dict[int, Row]:
         select(*ActionReview.__table__.c).where(ActionReview.meeting_id == meeting.id))}
 
 
+@dataclass
+class CarriedOverPage(PageOf):
+    """One page of the items carried over to a meeting, in the order of the MOU's areas (the review shows a page at
+    a time: a meeting may be carried hundreds), with the focus areas of those on it and how many there are."""
+    rows: list[Row]
+    areas: dict[int, Row]
+    total: int
+    page: int
+    pages: int
+
+
+def carried_over_page(meeting: Meeting, fields: Iterable[str], page: int, per_page: int) -> CarriedOverPage:
+    """The light rows of every item carried over (a few hundred at most) put in the MOU's order, and of this page
+    only what it shows; a page that is not there is the nearest that is."""
+    rows = carried_over_rows(meeting, fields)
+    areas = focus_areas_of(row.focus_area_id for row in rows)
+    rows.sort(key=lambda row: areas[row.focus_area_id].position)  # stable: the query's order within an area
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(1, page), pages)
+    shown = rows[(page - 1) * per_page:page * per_page]
+    return CarriedOverPage(rows=shown, areas={row.focus_area_id: areas[row.focus_area_id] for row in shown},
+                           total=len(rows), page=page, pages=pages)
+
+
 def group_by_focus_area(items: Iterable[ActionItem]) -> list[tuple[FocusArea, list[ActionItem]]]:
     groups: dict[int, tuple[FocusArea, list[ActionItem]]] = {}
     for item in items:

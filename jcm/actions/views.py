@@ -239,11 +239,12 @@ def _owner_value(owner) -> str:
     return f"user:{owner.user_id}" if owner.user_id else f"organization:{owner.organization_id}"
 
 
-def shown_items(rows, *, with_owners: bool) -> list[ItemRow]:
+def shown_items(rows, *, with_owners: bool, areas: dict | None = None) -> list[ItemRow]:
     """Rows of the fields a meeting's page shows (services.SHOWN_AT_MEETING; a focus area's page shows the same) as
-    items that answer for them as an action item would: with their focus area and, when asked, their owners (each
-    person or agency once, so that each name is made once)."""
-    areas = services.focus_areas_of(row.focus_area_id for row in rows)
+    items that answer for them as an action item would: with their focus area (read unless given) and, when asked,
+    their owners (each person or agency once, so that each name is made once)."""
+    if areas is None:
+        areas = services.focus_areas_of(row.focus_area_id for row in rows)
     owners: dict[int, list[OwnerRow]] = defaultdict(list)
     if with_owners:
         people, agencies = services.people_labels(), services.agency_labels()
@@ -263,10 +264,12 @@ def meeting_page_part(meeting: Meeting, user: User) -> Markup:
     """The action items on a meeting's page: the review of those carried over to it, by focus area, where a
     secretariat records each one's outcome; and those raised at it."""
     today = date.today()
-    carried = shown_items(services.carried_over_rows(meeting, services.SHOWN_AT_MEETING), with_owners=True)
+    review = services.carried_over_page(meeting, services.SHOWN_AT_MEETING, int_or_none(request.args.get("page")) or 1,
+                                        current_app.config["PAGE_SIZE"])
+    carried = shown_items(review.rows, with_owners=True, areas=review.areas)
     return Markup(render_template(
         "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW), cells=Cells(today, REVIEW),
-        carried=services.group_by_focus_area(carried), reviews=services.reviews_at(meeting),
+        review_page=review, carried=services.group_by_focus_area(carried), reviews=services.reviews_at(meeting),
         raised=shown_items(services.raised_at_rows(meeting, services.SHOWN_AT_MEETING), with_owners=False),
         review_form=ReviewForm(formdata=None),
         can_review=can(user, "action.review", meeting),
@@ -288,4 +291,6 @@ def review(meeting_id: int):
     else:  # no outcome chosen, a bad date: said on the meeting's page, and nothing recorded
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return meeting_page(meeting_id, 422)
-    return redirect(url_for("meetings.show", meeting_id=meeting_id) + "#action-review")
+    page = int_or_none(request.form.get("page"))  # back to the review's page the item was on
+    return redirect(url_for("meetings.show", meeting_id=meeting_id, page=page if page and page > 1 else None,
+                            _anchor="action-review"))
