@@ -57,7 +57,7 @@ def test_recording_an_outcome_on_the_second_page_comes_back_to_it(app, client, a
     page = client.get(f"/meetings/{twelfth}?page=2").get_data(as_text=True)
     second = titles_in(review_of(page))[0]
     item_id = items[int(second.rsplit(" ", 1)[1]) - 1]
-    assert f'<input type="hidden" name="page" value="2">' in review_of(page)
+    assert '<input type="hidden" name="page" value="2">' in review_of(page)
     response = post_form(client, f"/meetings/{twelfth}/reviews",
                          {"action_item_id": str(item_id), "outcome": "dropped", "new_due_date": "", "note": "",
                           "page": "2"}, page=f"/meetings/{twelfth}?page=2")
