@@ -94,18 +94,19 @@ def register_template_globals(app: Flask) -> None:
     from jcm.text import render_markdown
     from jcm.web import actor
 
-    app.jinja_env.globals.update(SIDES=SIDES, SIDE_LABELS=labels.SIDE_LABELS, ROLE_LABELS=labels.ROLE_LABELS,
-                                 AGREEMENT_STATUS_LABELS=AGREEMENT_STATUS_LABELS,
-                                 LOCALE_LABELS=labels.LOCALE_LABELS, DEPTH_LABELS=labels.DEPTH_LABELS,
-                                 MEETING_STATUS_LABELS=MEETING_STATUS_LABELS, MODE_LABELS=MODE_LABELS,
-                                 AGENDA_ITEM_KIND_LABELS=AGENDA_ITEM_KIND_LABELS,
-                                 ACTION_STATUS_LABELS=ACTION_STATUS_LABELS,
-                                 REVIEW_OUTCOME_LABELS=REVIEW_OUTCOME_LABELS,
-                                 MINUTES_STATUS_LABELS=MINUTES_STATUS_LABELS,
-                                 PROGRESS_STATUS_LABELS=PROGRESS_STATUS_LABELS,
-                                 progress_labels=PROGRESS_STATUS_LABELS,
-                                 TEXT_LANGUAGE_LABELS=labels.TEXT_LANGUAGE_LABELS,
-                                 TEXT_STATUS_LABELS=labels.TEXT_STATUS_LABELS)
+    once = labels.ReadOnce
+    app.jinja_env.globals.update(SIDES=SIDES, SIDE_LABELS=once(labels.SIDE_LABELS), ROLE_LABELS=once(labels.ROLE_LABELS),
+                                 AGREEMENT_STATUS_LABELS=once(AGREEMENT_STATUS_LABELS),
+                                 LOCALE_LABELS=labels.LOCALE_LABELS, DEPTH_LABELS=once(labels.DEPTH_LABELS),
+                                 MEETING_STATUS_LABELS=once(MEETING_STATUS_LABELS), MODE_LABELS=once(MODE_LABELS),
+                                 AGENDA_ITEM_KIND_LABELS=once(AGENDA_ITEM_KIND_LABELS),
+                                 ACTION_STATUS_LABELS=once(ACTION_STATUS_LABELS),
+                                 REVIEW_OUTCOME_LABELS=once(REVIEW_OUTCOME_LABELS),
+                                 MINUTES_STATUS_LABELS=once(MINUTES_STATUS_LABELS),
+                                 PROGRESS_STATUS_LABELS=once(PROGRESS_STATUS_LABELS),
+                                 progress_labels=once(PROGRESS_STATUS_LABELS),
+                                 TEXT_LANGUAGE_LABELS=once(labels.TEXT_LANGUAGE_LABELS),
+                                 TEXT_STATUS_LABELS=once(labels.TEXT_STATUS_LABELS))
     app.jinja_env.globals.update(locale_code=locale_code, localized=localized, localized_text=localized_text,
                                  script_words=script_words, text_summary=summary)
     app.jinja_env.filters["markdown"] = render_markdown

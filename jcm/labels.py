@@ -4,12 +4,13 @@ register of every vocabulary's labels, which each feature fills beside its own e
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator, Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from wtforms import SelectChoice
 
-from jcm.i18n import Language
+from jcm.i18n import Language, locale_code
 from jcm.models import Role, Side
 
 # Every vocabulary and its labels, so that a value cannot be added without them (tests/test_vocabularies.py): each
@@ -55,6 +56,37 @@ def read_once(labels: dict) -> dict:
     """The labels as texts in the request's language, each translated once for a whole list rather than once for
     each row that shows it."""
     return {value: str(label) for value, label in labels.items()}
+
+
+class ReadOnce(Mapping):
+    """A vocabulary's labels as the templates read them: each translated once per language for the life of the
+    process, rather than each time a row of a long list shows it (a catalog does not change while it runs)."""
+
+    def __init__(self, labels: dict) -> None:
+        self._labels = labels
+        self._read: dict[str, dict] = {}
+
+    def _in_language(self) -> dict:
+        language = locale_code()
+        read = self._read.get(language)
+        if read is None:
+            read = self._read[language] = read_once(self._labels)
+        return read
+
+    def __getitem__(self, value):
+        return self._in_language()[value]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def items(self):
+        return self._in_language().items()
+
+    def values(self):
+        return self._in_language().values()
 
 
 def choices(labels: dict, empty: str | None = None) -> list[SelectChoice]:

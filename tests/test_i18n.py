@@ -168,3 +168,20 @@ def test_a_list_writes_its_dates_as_the_dateformat_filter_does(app, language):
                                           days=days)
         assert "".join(f"{medium(day)}|" for day in days) == filtered
     assert filtered.startswith("2026. 1. 1." if language == "ko" else "Jan 1, 2026"), filtered
+
+
+def test_the_labels_templates_read_once_are_those_of_the_readers_language_each_time(app):
+    """Labels read once per language for long lists: a reader in Korean and then one in English each get their own."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ ACTION_STATUS_LABELS['done'] }}|{{ SIDE_LABELS.get('KR') }}|{{ ACTION_STATUS_LABELS.items()|list|length }}"
+    with app.test_request_context():
+        with force_locale("ko"):
+            korean = render_template_string(page)
+        with force_locale("en"):
+            english = render_template_string(page)
+        with force_locale("ko"):
+            again = render_template_string(page)
+    assert english == "Done|Republic of Korea|4"
+    assert korean == again and korean.startswith("완료|대한민국|")
