@@ -250,9 +250,8 @@ def summary(obj) -> dict[str, str]:
     written and not yet checked, then checked), for a page to show in a word; texts empty in both languages do not
     count, and a record with no text yet gives {}."""
     found: dict[str, str] = {}
-    for pair in pairs(type(obj)):
-        for language in LANGUAGES:
-            status = text_state(obj, pair.english, language).status
+    for by_language in statuses(obj).values():
+        for language, status in by_language.items():
             if status in NEEDS and (language not in found or NEEDS.index(status) < NEEDS.index(found[language])):
                 found[language] = status
     return {language: found[language] for language in LANGUAGES if language in found}
