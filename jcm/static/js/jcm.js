@@ -744,7 +744,8 @@ function wordsOfThePage() {
   var SHORTCUTS = "Control+S Meta+S Control+Enter Meta+Enter";
 
   function boxesOf(form) {
-    return Array.prototype.slice.call(form.querySelectorAll("textarea[name], select[name]"));
+    return Array.prototype.slice.call(form.querySelectorAll(
+      "textarea[name], select[name], input[name]:not([type=hidden]):not([type=submit]):not([type=checkbox])"));
   }
 
   function valuesOf(form) {
@@ -881,6 +882,9 @@ function wordsOfThePage() {
   }
 
   function setVersion(live, version, showIt) {
+    if (version === undefined || version === null) {
+      return;
+    }
     var input = live.form.querySelector("input[name=version]");
     if (input) {
       input.value = String(version);
@@ -975,10 +979,103 @@ function wordsOfThePage() {
     });
   }
 
+  /* The parts of the page a save changes besides its form, as the answer prints them (jcm/minutes/views.py): the
+   * saved texts' states, check buttons and differences, their check forms, and the review panel. */
+  function partsOf(html) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    return holder.content;
+  }
+
+  function moveChildren(from, to) {
+    while (from && from.firstChild) {
+      to.appendChild(from.firstChild);
+    }
+  }
+
+  function refreshTexts(live, html) {
+    var parts = partsOf(html);
+    Array.prototype.forEach.call(parts.querySelectorAll("[data-box]"), function (part) {
+      var box = document.getElementById(part.getAttribute("data-box"));
+      var column = box && box.closest(".text-pair__text");
+      var head = column && column.querySelector(".text-pair__head");
+      if (!head) {
+        return;
+      }
+      Array.prototype.forEach.call(head.querySelectorAll(".text-state, .text-pair__check"), function (node) {
+        node.parentNode.removeChild(node);
+      });
+      moveChildren(part.querySelector("[data-head]"), head);
+      Array.prototype.forEach.call(column.children, function (node) {
+        if (node.classList.contains("text-diff") || node.classList.contains("text-copied")) {
+          node.parentNode.removeChild(node);
+        }
+      });
+      moveChildren(part.querySelector("[data-notes]"), column);
+      var described = part.getAttribute("data-described-by");
+      if (described) {
+        box.setAttribute("aria-describedby", described);
+      } else {
+        box.removeAttribute("aria-describedby");
+      }
+    });
+    var checks = parts.querySelector("[data-checks]");
+    if (checks) {
+      var prefix = checks.getAttribute("data-checks");
+      Array.prototype.forEach.call(document.querySelectorAll("form.text-check-form[id^='" + prefix + "']"),
+                                   function (node) { node.parentNode.removeChild(node); });
+      var after = live.form;
+      Array.prototype.slice.call(checks.querySelectorAll("form")).forEach(function (form) {
+        after.parentNode.insertBefore(form, after.nextSibling);
+        after = form;
+      });
+    }
+  }
+
+  function refreshPage(live, body) {
+    if (body.texts) {
+      refreshTexts(live, body.texts);
+    }
+    var review = document.getElementById("review");
+    if (body.review && review) {
+      var panel = partsOf(body.review).querySelector("#review");
+      if (panel) {
+        review.parentNode.replaceChild(panel, review);
+      }
+    }
+  }
+
+  /* An action item raised from a section: its row joins the section's list, and the form is empty for the next. */
+  function raised(live, body) {
+    var list = live.holder.querySelector("[data-section-actions]");
+    var row = body.row ? partsOf(body.row).querySelector("li") : null;
+    if (list && row) {
+      list.appendChild(row);
+      var none = live.holder.querySelector(".section-actions__none");
+      if (none) {
+        none.parentNode.removeChild(none);
+      }
+    }
+    live.form.reset();
+    live.base = valuesOf(live.form);
+    refreshPage(live, body);
+    say(live, "saved", body.message || "");
+    var title = live.form.querySelector("input[name=title]");
+    if (title) {
+      title.focus();
+    }
+  }
+
   function saved(live, body, sent) {
     clearConflict(live);
+    if (live.form.hasAttribute("data-raise-action")) {
+      live.pending = false;
+      raised(live, body);
+      return;
+    }
     live.base = sent;
     setVersion(live, body.version, true);
+    refreshPage(live, body);
     var changedSince = !sameValues(sent, valuesOf(live.form));
     live.form.dispatchEvent(new CustomEvent("jcm:saved", {detail: {changedSince: changedSince}}));
     if (live.pending) {
