@@ -85,7 +85,8 @@ def test_a_secretariat_raises_an_action_item_from_a_section_without_the_script(a
     page = auth.client.get(minutes_page(held_meeting)).get_data(as_text=True)
     assert "Action item JCM12-A01 has been created." in page
     section = page[page.index(f'id="section-{section_id}"'):]
-    listed = section[section.index("section-actions__list"):section.index("</ul>", section.index("section-actions__list"))]
+    start = section.index("section-actions__list")
+    listed = section[start:section.index("</ul>", start)]
     assert "JCM12-A01" in listed and "Exchange AI-ready dataset inventories" in listed
     assert committee.us_delegate.name in listed and committee.kr_delegate.name in listed
 

@@ -227,7 +227,8 @@ def _refreshed(meeting_id: int, record=None, boxes: tuple = (), back: str = "") 
     minutes = services.minutes_for(meeting)
     states = PageStates()  # each text's state, for the boxes and the panel alike
     answer = {"review": render_template(
-        "minutes/_review.html", meeting=meeting, minutes=minutes, csrf_field=MinutesStatusForm(formdata=None).csrf_token(),
+        "minutes/_review.html", meeting=meeting, minutes=minutes,
+        csrf_field=MinutesStatusForm(formdata=None).csrf_token(),
         **_review(meeting, minutes, states, services.comments(minutes)))}
     if record is not None:
         answer["texts"] = render_template(

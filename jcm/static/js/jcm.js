@@ -8,7 +8,8 @@
  *   as one types; without the script it is the plain list.
  * - the minutes' editor keeps typed text through a lost connection or sign-in,
  *   and saves each section, progress entry and the next meeting in place
- *   (Ctrl/Cmd+S, Ctrl/Cmd+Enter); without the script the forms post.
+ *   (Ctrl/Cmd+S, Ctrl/Cmd+Enter), as it raises an action item from a section;
+ *   without the script the forms post.
  *
  * The Content-Security-Policy forbids inline scripts and styles: this file only
  * toggles classes and attributes, all looks live in jcm.css.
@@ -734,8 +735,11 @@ function wordsOfThePage() {
  * "Saving…", or why it was not saved; a conflict is shown with both texts, the typed text staying in the boxes and
  * the form now based on the stored version, so that saving again merges knowingly. Ctrl+S or Ctrl+Enter (Cmd on a
  * Mac) saves the form being written in. When the sign-in has ended (401) or the answer is not JSON, the form is
- * sent the ordinary way, and the server keeps it through signing in again. Without the script, every form posts
- * and the page reloads, as before.
+ * sent the ordinary way, and the server keeps it through signing in again. A saved answer also carries the saved
+ * texts' states (with their check buttons, differences and check forms) and the review panel, put in place so that
+ * the page shows what a reload would. A section's "Raise an action item" form is saved the same way: the new item's
+ * row joins the section's list and the form empties for the next. Without the script, every form posts and the
+ * page reloads, as before.
  */
 (function () {
   "use strict";
