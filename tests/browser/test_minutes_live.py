@@ -295,3 +295,30 @@ def test_after_a_live_save_the_texts_states_are_those_a_reload_shows(app, page, 
     # The English checked from the button the save put there: its form holds the revision just saved.
     page.locator(f".text-pair__text:has(#discussion-{section_id}) .text-pair__check").click()
     expect(page.locator(f"#discussion-{section_id}-state")).to_have_text("Checked")
+
+
+def test_without_javascript_an_action_item_is_raised_by_posting_the_form(app, new_context, committee, ten_sections):
+    meeting_id, sections = ten_sections
+    section_id = section_of_area(app, sections, "A.1")
+    page = new_context(java_script_enabled=False).new_page()
+    sign_in(page, committee.us_secretariat)
+    page.goto(f"/meetings/{meeting_id}/minutes")
+    article = page.locator(f"#section-{section_id}")
+    article.locator("summary", has_text="Raise an action item").click()
+    page.fill(f"#action-title-{section_id}", "Share the testbed access rules")
+    page.select_option(f"#action-owners-us-{section_id}", label=committee.us_delegate.name)
+    page.fill(f"#action-due-{section_id}", "2026-06-30")
+    with page.expect_navigation():
+        article.locator("form.raise-action-form button[type=submit]").click()
+    # Refused: the page again, the form open with what was typed and what is missing.
+    form = page.locator(f"#section-{section_id} form.raise-action-form")
+    expect(form).to_be_visible()
+    expect(form).to_contain_text("An owner on the Korean side is required")
+    expect(page.locator(f"#action-title-{section_id}")).to_have_value("Share the testbed access rules")
+    page.select_option(f"#action-owners-kr-{section_id}", label=committee.kr_delegate.name)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert page.url.endswith(f"/meetings/{meeting_id}/minutes#section-{section_id}")
+    expect(page.locator(".flash")).to_contain_text("Action item JCM12-A01 has been created.")
+    expect(page.locator(f"#section-{section_id} [data-section-actions] li")).to_contain_text("JCM12-A01")
+    assert [ref for ref, *_rest in raised_items(app)] == ["JCM12-A01"]
