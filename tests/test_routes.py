@@ -105,6 +105,7 @@ WRITES: dict[str, tuple[Write, ...]] = {
     "api_texts.check_text": (Write("text.check", "text", json={"field": "title", "language": "ko"}),),
     "texts.check_written": (Write("text.check", "written_texts", args=(("language", "ko"),)),),
     "minutes.save_section": (Write("minutes.edit", "section"),),
+    "minutes.raise_action_item": (Write("minutes.edit", "section"),),
     "minutes.restore": (Write("minutes.edit", "section", args=(("version", 1),)),),
     "minutes.attendance": (Write("minutes.delegation", "kr_delegation", args=(("side", "KR"),)),),
     "minutes.progress": (Write("minutes.edit", "minutes", args=(("focus_area_id", "A.1"),)),),

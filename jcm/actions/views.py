@@ -160,7 +160,7 @@ def post_update(item_id: int):
     return render_template("actions/show.html", item=item, today=today, cells=Cells(today), form=form), 422
 
 
-def _owner_choices(side: str):
+def owner_choices(side: str):
     people = db.session.scalars(select(User).where(User.side == side, User.active.is_(True)).order_by(User.name)).all()
     organizations = db.session.scalars(select(Organization).where(Organization.side == side)
                                        .order_by(Organization.acronym)).all()
@@ -187,8 +187,8 @@ def _prepare(form: ActionItemForm, agreement_id: int) -> None:
                                   .order_by(Meeting.start_date.desc())).all()
     form.meeting_id.choices = choices({m.id: localized(m, "title") for m in meetings},
                                       empty=_("Between meetings"))
-    form.owners_us.choices = _owner_choices("US")
-    form.owners_kr.choices = _owner_choices("KR")
+    form.owners_us.choices = owner_choices("US")
+    form.owners_kr.choices = owner_choices("KR")
 
 
 def _item_data(form: ActionItemForm) -> dict:

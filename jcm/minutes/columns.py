@@ -43,27 +43,40 @@ def state_badge(state: Any, words: dict[str, Markup], id: str | None = None) -> 
                   f'{words[state.status]}</span>')
 
 
+def column_parts(text: Any, language: str, label: Any, box: str | None = None, checking: bool = True) -> dict:
+    """What a column says of its text's state, apart from the label and the text: the state in a word (`badge`), the
+    check button (`button`), what changed in the other language when it is out of date (`stale`), the note on a text
+    that looks copied (`copied`), and the ids that describe its box (`described_by`). A live save of the minutes
+    answers with these, so that the page shows what a reload would."""
+    state = text.state[language] if text.state else None
+    check = text.check[language] if checking and text.check else None
+    words = _words()
+    badge = state_badge(state, words, id=f"{box}-state" if box else None) if state else Markup("")
+    button = Markup(f'<button type="submit" form="{escape(check.form_id)}" class="button button--small '
+                    f'text-pair__check">{words["check"]}<span class="visually-hidden">: {escape(label)}</span>'
+                    f'</button>') if check else Markup("")
+    stale = _bilingual("difference")(state, id=f"{box}-difference" if box else None) \
+        if state and state.status == "stale" else Markup("")
+    copied = _bilingual("copied_note")(state, id=f"{box}-copied" if box else None) if state and state.copied \
+        else Markup("")
+    described_by = (f"{box}-state" + (f" {box}-difference" if state.status == "stale" else "")) \
+        if state and box else ""
+    return {"badge": badge, "button": button, "stale": stale, "copied": copied, "described_by": described_by}
+
+
 def text_column(text: Any, language: str, label: Any, box: str | None = None, hint: Any = None,
                 checking: bool = True, place: Any = None, caller: Callable[[], Markup] | None = None) -> Markup:
     """`text` is texts_of(record)[field]; `box`, the id of the box the label is for (none where the text is only
     read); `place` (the section, the focus area) is read with the label, so that each box of a page is named apart;
     `checking`, whether its check button shows."""
-    state = text.state[language] if text.state else None
-    check = text.check[language] if checking and text.check else None
     if box:
         head = (f'<label for="{escape(box)}">{escape(label)}'
                 + (f' <span class="muted">{escape(hint)}</span>' if hint else "")
                 + (f'<span class="visually-hidden"> · {escape(place)}</span>' if place else "") + "</label>")
     else:
         head = f'<span class="text-pair__label">{escape(label)}</span>'
-    words = _words()
-    badge = state_badge(state, words, id=f"{box}-state" if box else None) if state else ""
-    button = (f'<button type="submit" form="{escape(check.form_id)}" class="button button--small text-pair__check">'
-              f'{words["check"]}<span class="visually-hidden">: {escape(label)}</span></button>'
-              if check else "")
-    stale = _bilingual("difference")(state, id=f"{box}-difference" if box else None) \
-        if state and state.status == "stale" else ""
-    copied = _bilingual("copied_note")(state, id=f"{box}-copied" if box else None) if state and state.copied else ""
+    parts = column_parts(text, language, label, box, checking)
     return Markup(f'<div class="text-pair__text text-pair__text--{escape(language)}">\n'
-                  f'    <div class="text-pair__head">\n      {head}\n      {badge}\n      {button}\n    </div>\n'
-                  f'    {caller() if caller else ""}\n    {stale}\n    {copied}\n  </div>')
+                  f'    <div class="text-pair__head">\n      {head}\n      {parts["badge"]}\n      {parts["button"]}\n'
+                  f'    </div>\n'
+                  f'    {caller() if caller else ""}\n    {parts["stale"]}\n    {parts["copied"]}\n  </div>')

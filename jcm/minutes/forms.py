@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from jcm.actions.models import ActionItem
 from jcm.forms import Form, declared_field
 from jcm.minutes.models import Minutes, MinutesComment, MinutesCorrection, MinutesSection, ProgressEntry
 
@@ -122,3 +123,16 @@ def parse_attendance(text: str | None) -> list[dict[str, str]]:
         people.append({"name": name, "title": title, "organization": organization, "name_ko": name_ko,
                        "title_ko": title_ko, "organization_ko": organization_ko})
     return people
+
+
+class RaiseActionForm(Form):
+    """A new action item raised from a section of the minutes: what the action item form asks (jcm.actions.forms),
+    less what the section gives — the meeting and the agenda item — and its status (a new item is open). The owners
+    on each side are "user:<id>" or "organization:<id>", checked by the action items' own rules."""
+
+    title = declared_field(ActionItem, "title")
+    title_ko = declared_field(ActionItem, "title_ko")
+    focus_area_id = declared_field(ActionItem, "focus_area_id", required=False)  # the agenda item's first by default
+    owners_us = SelectMultipleField(_l("Owners on the U.S. side"), validators=[Optional()], validate_choice=False)
+    owners_kr = SelectMultipleField(_l("Owners on the Korean side"), validators=[Optional()], validate_choice=False)
+    due_date = declared_field(ActionItem, "due_date")

@@ -13,14 +13,15 @@ from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
-from jcm.actions.services import raised_texts_at
+from jcm.actions.models import ActionItem
+from jcm.actions.services import create_action_item, raised_texts_at
 from jcm.audit.services import record, tracked
 from jcm.bilingual import NamedGap, StateOf, Weighed, named_gaps, pairs, refuse_gaps, text_name, text_state
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import audited, declared, populate
 from jcm.i18n import locale_code, localized, localized_text
-from jcm.meetings.models import AgendaItem, Meeting
+from jcm.meetings.models import AgendaItem, Meeting, agenda_item_focus_area
 from jcm.meetings.services import get_meeting
 from jcm.minutes.models import (Attendee, CorrectionApproval, Minutes, MinutesApproval, MinutesComment,
                                 MinutesCorrection, MinutesSection, ProgressEntry, SectionRevision, attendance_version)
@@ -61,6 +62,19 @@ def discussed_focus_areas(meeting: Meeting) -> list[FocusArea]:
                                .options(selectinload(AgendaItem.focus_areas))).all()
     areas = {area.id: area for item in items for area in item.focus_areas}
     return sorted(areas.values(), key=lambda area: area.position)
+
+
+def first_focus_areas(meeting: Meeting) -> dict[int, int]:
+    """Each agenda item of the meeting that takes up focus areas → the first of them in the MOU's order: the focus
+    area an action item raised from its record is filed under unless another is chosen."""
+    first: dict[int, int] = {}
+    for item_id, area_id in db.session.execute(
+            select(agenda_item_focus_area.c.agenda_item_id, FocusArea.id)
+            .join(FocusArea, FocusArea.id == agenda_item_focus_area.c.focus_area_id)
+            .join(AgendaItem, AgendaItem.id == agenda_item_focus_area.c.agenda_item_id)
+            .where(AgendaItem.meeting_id == meeting.id).order_by(FocusArea.position, FocusArea.id)):
+        first.setdefault(item_id, area_id)
+    return first
 
 
 def open_minutes(actor, meeting: Meeting) -> Minutes:
@@ -115,6 +129,18 @@ def _meeting_of(minutes: Minutes) -> Meeting:
 
 
 # --- writing --------------------------------------------------------------------------------------------
+
+def raise_action_item(actor, section: MinutesSection, data: dict[str, Any]) -> ActionItem:
+    """A new action item raised from a section of the minutes while they are written: made by the action items' own
+    rules (jcm.actions.services.create_action_item: an owner on each side, the due date, the texts), raised at the
+    section's meeting and agenda item, and filed under the agenda item's first focus area unless `data` names one."""
+    require(actor, "minutes.edit", section.minutes)
+    meeting = _meeting_of(section.minutes)
+    data = {**data, "meeting_id": meeting.id, "agenda_item_id": section.agenda_item_id}
+    if data.get("focus_area_id") in (None, ""):
+        data["focus_area_id"] = first_focus_areas(meeting).get(section.agenda_item_id)
+    return create_action_item(actor, db.session.get(Agreement, meeting.agreement_id), data)
+
 
 def checked(model: type, data: dict[str, Any], *, at: str | None = None) -> dict[str, Any]:
     """The given fields of data as the model's declarations keep them; a refusal names `at`.name when given (the

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, flash, g, get_template_attribute, jsonify, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -14,16 +15,19 @@ from wtforms.validators import ValidationError
 
 from jcm.accounts.kept import keep_sent_form
 from jcm.accounts.models import User
+from jcm.actions.services import get_action_item, raised_at
+from jcm.actions.views import owner_choices
 from jcm.bilingual import PageStates
 from jcm.errors import Conflict, Invalid, NotFound, asks_for_json, json_error
 from jcm.extensions import csrf, db
 from jcm.forms import ConfirmForm, not_confirmed
+from jcm.i18n import localized
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
 from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, MinutesStatusForm, NextMeetingForm,
-                               ProgressForm, RestoreForm, SectionForm, VersionForm, attendance_lines, delegation_lines,
-                               parse_attendance)
+                               ProgressForm, RaiseActionForm, RestoreForm, SectionForm, VersionForm, attendance_lines,
+                               delegation_lines, parse_attendance)
 from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendance_version
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
@@ -90,26 +94,51 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
                  for side in SIDES}
     all_comments = services.comments(minutes)
-    approvals = services.approvals_by_side(minutes)
-    can_adopt = can(actor(), "minutes.adopt", minutes)
-    waiting = can_adopt or can_edit and minutes.status == "draft"  # an act the texts may keep waiting
     context.update(
         sections=sections, section_boxes=section_boxes, section_form=section_form, conflict=conflict,
         posted_section=posted_section,
         areas=areas, progress=progress, progress_forms=progress_forms, attendance_forms=attendance_forms,
-        attendees=attendees, attendance_conflict=attendance_conflict, next_form=next_form, approvals=approvals,
+        attendees=attendees, attendance_conflict=attendance_conflict, next_form=next_form,
         own_delegations=[side for side in SIDES if can(actor(), "minutes.delegation", SidePart(minutes, side))],
-        missing=services.missing_progress(minutes, meeting) if not minutes.adopted else [],
         comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
                                                                            if c.section_id is None],
         can_comment=can(actor(), "minutes.comment", minutes),
         can_resolve=can(actor(), "minutes.edit", minutes),
-        can_adopt=can_adopt, minutes_gaps=services.minutes_text_gaps(
-            minutes, meeting, states, services.held_records(minutes, sections)) if waiting else [],
-        states=states, adopting=ADOPTING, adopt_warnings=_unresolved(all_comments) if can_adopt else [],
-        comment_form=forms.get("comment") or CommentForm(formdata=None))
+        states=states, comment_form=forms.get("comment") or CommentForm(formdata=None))
+    context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections)))
+    context.update(_raised(meeting, areas, can_edit, forms))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     return render_template("minutes/show.html", **context), status
+
+
+def _review(meeting: Meeting, minutes: Minutes, states: PageStates, comments: list[MinutesComment],
+            held: services.HeldRecords | None = None) -> dict:
+    """What the review panel (templates/minutes/_review.html) says: each side's adoption, the progress not yet
+    recorded, the texts that keep circulating or adopting waiting, and the acts the reader may make."""
+    can_edit = can(actor(), "minutes.edit", minutes)
+    can_adopt = can(actor(), "minutes.adopt", minutes)
+    waiting = can_adopt or can_edit and minutes.status == "draft"  # an act the texts may keep waiting
+    return {"can_edit": can_edit, "can_adopt": can_adopt, "approvals": services.approvals_by_side(minutes),
+            "missing": services.missing_progress(minutes, meeting) if not minutes.adopted else [],
+            "minutes_gaps": services.minutes_text_gaps(minutes, meeting, states, held) if waiting else [],
+            "adopting": ADOPTING, "adopt_warnings": _unresolved(comments) if can_adopt else []}
+
+
+def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict) -> dict:
+    """The action items raised at each agenda item, for its section; and for a secretariat writing the minutes, what
+    the form to raise one more offers: the owners on each side, the focus areas discussed, each item's first."""
+    by_item: dict[int, list] = {}
+    for item in raised_at(meeting):
+        if item.agenda_item_id is not None:
+            by_item.setdefault(item.agenda_item_id, []).append(item)
+    can_raise = can_edit and can(actor(), "action.create")
+    raise_form = next(((section_id, form) for key, form in forms.items()
+                       if isinstance(key, tuple) and key[0] == "raise" for section_id in [key[1]]), (None, None))
+    return {"raised": by_item, "can_raise": can_raise, "raise_section": raise_form[0], "raise_form": raise_form[1],
+            "owner_choices": {side: [(choice.value, choice.label) for choice in owner_choices(side)] for side in SIDES}
+            if can_raise else {},
+            "area_choices": [(area.id, f"{area.code} {localized(area, 'title')}") for area in areas],
+            "first_areas": services.first_focus_areas(meeting) if can_raise else {}}
 
 
 def _corrections(meeting: Meeting, minutes: Minutes, form: CorrectionForm | None, typed: dict) -> dict:
@@ -184,8 +213,35 @@ def _live_save(form, action, answer, about_stored=None):
         payload = error.payload()
         if about_stored is not None and "current" in payload["error"]:
             payload["error"]["current"].update(about_stored())
+        if error.field and "fields" not in payload["error"]:  # the box at fault, by its name: owners.US → owners_us
+            payload["error"]["fields"] = {"json": {error.field.replace(".", "_").lower(): [error.message]}}
         return jsonify(payload), error.status
     return jsonify({**answer(result), "saved_at": _saved_at()})
+
+
+def _refreshed(meeting_id: int, record=None, boxes: tuple = (), back: str = "") -> dict:
+    """What a live save changes on the page besides the form, as a reload would show it: the saved record's texts —
+    each box's state, its check button and what changed in the other language (templates/minutes/_live_texts.html)
+    — and the review panel, with the texts that keep circulating or adopting waiting (_review.html)."""
+    meeting = get_meeting(meeting_id)
+    minutes = services.minutes_for(meeting)
+    states = PageStates()  # each text's state, for the boxes and the panel alike
+    answer = {"review": render_template(
+        "minutes/_review.html", meeting=meeting, minutes=minutes,
+        csrf_field=MinutesStatusForm(formdata=None).csrf_token(),
+        **_review(meeting, minutes, states, services.comments(minutes)))}
+    if record is not None:
+        answer["texts"] = render_template(
+            "minutes/_live_texts.html", record=record, boxes=boxes, states=states,
+            back=url_for("minutes.show", meeting_id=meeting_id) + back,
+            checks=f"check-{type(record).__tablename__}-{record.id}-")
+    return answer
+
+
+def _boxes(form, name: str, ids: tuple[str, str]) -> tuple:
+    """A text's two boxes on the page, for _refreshed: (field, language, box id, label)."""
+    return tuple((name, language, box, form[name if language == "en" else f"{name}_ko"].label.text)
+                 for language, box in zip(("en", "ko"), ids))
 
 
 def _back(meeting_id: int, anchor: str = ""):
@@ -266,11 +322,64 @@ def _live_section(section_id: int, form: SectionForm, title: str):
         author = db.session.get(User, stored.updated_by_id) if stored.updated_by_id else None
         return {"author": author.name if author else None, "at": aware(stored.updated_at, reader_zone()).isoformat()}
 
+    def answer(saved: MinutesSection) -> dict:
+        boxes = (*_boxes(form, "discussion", (f"discussion-{section_id}", f"discussion-ko-{section_id}")),
+                 *_boxes(form, "decisions", (f"decisions-{section_id}", f"decisions-ko-{section_id}")))
+        return {"version": saved.version, "message": _("“%(title)s” has been saved.", title=title),
+                **_refreshed(saved.minutes.meeting_id, saved, boxes, f"#section-{section_id}")}
+
     return _live_save(form, lambda: services.save_section(
         actor(), section, form.discussion.data, form.decisions.data, int_or_none(form.version.data),
-        discussion_ko=form.discussion_ko.data, decisions_ko=form.decisions_ko.data),
-        lambda saved: {"version": saved.version, "message": _("“%(title)s” has been saved.", title=title)},
-        about_stored)
+        discussion_ko=form.discussion_ko.data, decisions_ko=form.decisions_ko.data), answer, about_stored)
+
+
+@bp.post("/minutes/sections/<int:section_id>/action-items")
+@login_required
+def raise_action_item(section_id: int):
+    """A new action item raised from a section while the minutes are written, by the action items' own rules. With
+    the script, saved in place: the answer carries the item's row for the section's list; without it, back to the
+    section, or the page again with the form as typed and what was wrong."""
+    section = services.get_section(section_id)
+    require(actor(), "minutes.edit", section.minutes)
+    meeting_id = section.minutes.meeting_id
+    form = RaiseActionForm()
+    meeting = get_meeting(meeting_id)
+    form.focus_area_id.choices = [("", "")] + [(area.id, area.code)
+                                               for area in services.discussed_focus_areas(meeting)]
+
+    def raise_it():
+        return services.raise_action_item(actor(), section, _raised_data(form))
+
+    if asks_for_json():
+        def answer(item) -> dict:
+            item = get_action_item(item.id)  # with its owners and focus area, as the section's list shows it
+            return {"item": {"id": item.id, "ref": item.ref, "title": item.title, "title_ko": item.title_ko,
+                             "due_date": item.due_date.isoformat()},
+                    "row": str(get_template_attribute("minutes/_actions.html", "action_row")(item)),
+                    "message": _("Action item %(ref)s has been created.", ref=item.ref),
+                    **_refreshed(meeting_id)}
+
+        return _live_save(form, raise_it, answer)
+    if form.validate_on_submit():
+        ok, item = submit(form, raise_it)
+        if ok:
+            flash(_("Action item %(ref)s has been created.", ref=item.ref), "success")
+            return _back(meeting_id, f"#section-{section_id}")
+    return _page(meeting, _required_minutes(meeting), forms={("raise", section_id): form}, status=form_status(form))
+
+
+def _raised_data(form: RaiseActionForm) -> dict:
+    """What the form gives the action items' service: its fields, and the owners on each side as it takes them
+    ({"US": [{"user_id": n} | {"organization_id": n}], "KR": [...]}); a value of another shape is the service's
+    to refuse, by name."""
+    owners: dict[str, list] = {}
+    for side, field in (("US", form.owners_us), ("KR", form.owners_kr)):
+        owners[side] = []
+        for value in [value for value in field.data or [] if value]:  # the list's empty choice is none
+            kind, _sep, number = str(value).partition(":")
+            owners[side].append({f"{kind}_id": number} if kind in ("user", "organization") else {"owner": value})
+    return {"title": form.title.data, "title_ko": form.title_ko.data, "focus_area_id": form.focus_area_id.data,
+            "due_date": form.due_date.data, "owners": owners}
 
 
 @bp.get("/minutes/sections/<int:section_id>/revisions")
@@ -336,7 +445,10 @@ def progress(meeting_id: int, focus_area_id: int):
         return _live_save(form, lambda: services.save_progress(
             actor(), minutes, focus_area_id, form.status.data, form.narrative.data, int_or_none(form.version.data),
             narrative_ko=form.narrative_ko.data),
-            lambda entry: {"version": entry.version, "message": _("The progress has been saved.")})
+            lambda entry: {"version": entry.version, "message": _("The progress has been saved."), **_refreshed(
+                meeting_id, entry, _boxes(form, "narrative", (f"progress-narrative-{focus_area_id}",
+                                                              f"progress-narrative-ko-{focus_area_id}")),
+                f"#progress-{focus_area_id}")})
     if form.validate_on_submit():
         ok, _entry = submit(form, lambda: services.save_progress(
             actor(), minutes, focus_area_id, form.status.data, form.narrative.data, int_or_none(form.version.data),
@@ -360,8 +472,9 @@ def next_meeting(meeting_id: int):
         return _live_save(form, lambda: services.set_next_meeting(
             actor(), minutes, form.next_meeting.data, int_or_none(form.version.data),
             korean=form.next_meeting_ko.data),
-            lambda saved: {"version": saved.next_meeting_version,
-                           "message": _("The next meeting has been saved.")})
+            lambda saved: {"version": saved.next_meeting_version, "message": _("The next meeting has been saved."),
+                           **_refreshed(meeting_id, saved, _boxes(form, "next_meeting", (
+                               "next-meeting-text", "next-meeting-text-ko")), "#next-meeting")})
     if form.validate_on_submit():
         ok, _minutes = submit(form, lambda: services.set_next_meeting(
             actor(), minutes, form.next_meeting.data, int_or_none(form.version.data),

@@ -1,6 +1,8 @@
 """Whole journeys through JCM in Chromium, as the people of both sides make them, each in their own browser with
 their own language: a meeting set up and its agenda agreed by both sides; minutes written, circulated, commented
-and adopted; a delegate updating their action item from the link in the e-mail that told them of it.
+and adopted; the minutes of a ten-item meeting written live, with an action item raised from a section, in the one
+page load of the minutes page; a delegate updating their action item from the link in the e-mail that told them of
+it.
 
 Each journey counts what the people did — the clicks (a link, a button, a box ticked, a choice in a list), the key
 presses that submit a form, the fields typed and the addresses opened by hand — and the full page loads their
@@ -116,6 +118,7 @@ class Journey:
     make_context: Callable
     people: list[Traveller] = field(default_factory=list)
     screens: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # figures of a part of the journey, printed with the rest
 
     @property
     def slug(self) -> str:
@@ -147,7 +150,7 @@ class Journey:
                 f'{counted(total["keys"], "key press", "key presses")}, {counted(total["loads"], "page load")} '
                 f'({counted(total["typed"], "field")} typed, {counted(total["addresses"], "address", "addresses")} '
                 f'opened by hand)')
-        details = "\n".join(f"  {t.summary()}" for t in self.people)
+        details = "\n".join([*(f"  {t.summary()}" for t in self.people), *(f"  {note}" for note in self.notes)])
         text = f"{line}\n{details}\n  screenshots: {', '.join(self.screens)}\n"
         (self.folder / f"{self.slug}.txt").write_text(text, encoding="utf-8")
         every = sorted(path for path in self.folder.glob("*.txt") if path.name != "journeys.txt")
@@ -450,8 +453,8 @@ def test_journey_write_circulate_comment_and_adopt_minutes(app, committee, journ
     kr.click(".text-check-all button")
     expect(kr.page.locator(".text-checks-mine")).to_contain_text("모두 확인되었습니다")
 
-    # The U.S. secretariat checks the English and circulates the draft. Their page saved each text in place, so its
-    # review panel is as the page first came (nothing written yet): the texts to check are linked from it all the same.
+    # The U.S. secretariat checks the English and circulates the draft. Their page saved each text in place, each
+    # save refreshing its review panel, which links the texts to check.
     us.click(us.page.locator("#review a[href$='/texts']").first)
     us.click(".text-check-all button")
     expect(us.page.locator(".text-checks-mine")).to_contain_text("Every text in your side's language is checked.")
@@ -519,7 +522,80 @@ def test_journey_write_circulate_comment_and_adopt_minutes(app, committee, journ
     trip.report()
 
 
-# --- 3. a delegate updates their item from the link in the e-mail ----------------------------------------------
+# --- 3. the minutes of a ten-item meeting written live, an action item raised from a section -------------------
+
+@pytest.fixture
+def ten_item_meeting(app, committee, make_meeting) -> tuple[int, list[int]]:
+    """The 12th meeting, held, with ten agenda items (four focus areas), its minutes started: the sections' ids."""
+    from jcm.accounts.services import get_user
+    from jcm.meetings.services import get_meeting
+    from jcm.minutes.services import open_minutes, ordered_sections
+
+    meeting_id = make_meeting(ordinal=12, start_date="2026-03-10", focus_areas=("A.1", "A.2", "A.3", "A.4"),
+                              status="held")
+    with app.app_context():
+        minutes = open_minutes(get_user(committee.us_secretariat.id), get_meeting(meeting_id))
+        ids = [section.id for section in ordered_sections(minutes)]
+        db.session.commit()
+    assert len(ids) == 10
+    return meeting_id, ids
+
+
+def test_journey_write_ten_sections_live_and_raise_an_action_item(app, committee, journey, ten_item_meeting):
+    """The U.S. secretariat opens the minutes of a ten-item meeting and writes each record, saved in place; from the
+    record of the A.2 discussion they raise an action item owned by a delegate on each side, which joins the
+    section's list. Writing it all takes one page load: the minutes page's own."""
+    from jcm.actions.models import ActionItem
+    from jcm.actions.services import item_query
+
+    meeting_id, sections = ten_item_meeting
+    trip = journey("write ten sections of minutes live and raise an action item")
+    us = trip.join("U.S. secretariat:", committee.us_secretariat, U_S)
+    minutes_page = f"/meetings/{meeting_id}/minutes"
+    us.sign_in()
+    us.click("nav.site-nav a[href='/meetings']")
+    us.click(f"main a[href='/meetings/{meeting_id}']")
+    before = us.loads
+    us.click(f".facts a[href='{minutes_page}']")
+    expect(us.page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+
+    for number, section_id in enumerate(sections, start=1):
+        us.type(f"#discussion-{section_id}", f"Record of item {number}: the sides agreed.")
+        us.type(f"#discussion-ko-{section_id}", f"{number}번 안건 기록: 양측은 합의하였다.")
+        us.click(f"#section-{section_id} .minutes-section-form button[type=submit]:not([form])")
+        expect(us.page.locator(f"#section-{section_id} .minutes-section-form [data-save-state]")).to_have_text(
+            re.compile(r"^Saved "))
+    area = area_id(app, "A.2")
+    raised_in = next(section_id for section_id in sections
+                     if us.page.locator(f"#action-focus-area-{section_id} option:checked").get_attribute("value")
+                     == str(area))
+    article = us.page.locator(f"#section-{raised_in}")
+    us.click(article.locator("summary", has_text="Raise an action item"))
+    us.type(f"#action-title-{raised_in}", ITEM)
+    us.type(f"#action-title-ko-{raised_in}", "AI 활용 가능 데이터셋 목록 교환")
+    us.choose(f"#action-owners-us-{raised_in}", value=f"user:{committee.us_delegate.id}")
+    us.choose(f"#action-owners-kr-{raised_in}", value=f"user:{committee.kr_delegate.id}")
+    us.type(f"#action-due-{raised_in}", "2026-06-30")
+    us.click(article.locator("form.raise-action-form button[type=submit]"))
+    expect(article.locator("[data-section-actions] li")).to_contain_text("JCM12-A01")
+    us.shot("ten-sections-written-and-an-action-item-raised")
+
+    writing = us.loads - before
+    trip.notes.append(f"writing the ten sections and raising the action item: {counted(writing, 'page load')} "
+                      "(the minutes page's own)")
+    assert writing <= 1, writing
+    with app.app_context():
+        [item] = db.session.scalars(item_query().where(ActionItem.meeting_id == meeting_id)).unique().all()
+        assert (item.ref, item.title, item.focus_area_id) == ("JCM12-A01", ITEM, area)
+        assert sorted((o.side, o.user_id) for o in item.owners) == [("KR", committee.kr_delegate.id),
+                                                                   ("US", committee.us_delegate.id)]
+    stored = minutes_state(app, meeting_id)["sections"]
+    assert sorted(text for _id, text, _ko, _d, _dk in stored.values()) == sorted(
+        f"Record of item {number}: the sides agreed." for number in range(1, 11))
+    trip.report()
+
+
+# --- 4. a delegate updates their item from the link in the e-mail ----------------------------------------------
 
 @pytest.fixture
 def mail(app, live_server):

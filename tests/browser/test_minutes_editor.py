@@ -48,7 +48,8 @@ def save_button(section_id: int) -> str:
 def save_in_place(page, section_id: int) -> None:
     """Saves the section as the script does, without a page load, and waits for it to say so."""
     page.click(save_button(section_id))
-    expect(page.locator(f"#section-{section_id} [data-save-state]")).to_have_text(re.compile(r"^Saved "))
+    expect(page.locator(f"#section-{section_id} .minutes-section-form [data-save-state]")).to_have_text(
+        re.compile(r"^Saved "))
 
 
 def open_minutes(page, meeting_id: int) -> None:

@@ -51,7 +51,7 @@ def open_counting_loads(page, meeting_id: int) -> list[str]:
 
 
 def state_of(page, section_id: int):
-    return page.locator(f"#section-{section_id} [data-save-state]")
+    return page.locator(f"#section-{section_id} .minutes-section-form [data-save-state]")
 
 
 def save_button(section_id: int) -> str:
@@ -170,7 +170,7 @@ def test_without_javascript_the_section_form_posts_and_the_page_reloads(app, new
     page = new_context(java_script_enabled=False).new_page()
     sign_in(page, committee.us_secretariat)
     page.goto(f"/meetings/{meeting_id}/minutes")
-    expect(page.locator(f"#section-{sections[0]} [data-save-state]")).to_be_hidden()
+    expect(page.locator(f"#section-{sections[0]} .minutes-section-form [data-save-state]")).to_be_hidden()
     expect(page.locator("#save-shortcuts")).to_be_hidden()
     page.fill(f"#discussion-{sections[0]}", "Written without the script.")
     with page.expect_navigation():
@@ -178,3 +178,147 @@ def test_without_javascript_the_section_form_posts_and_the_page_reloads(app, new
     assert page.url.endswith(f"/meetings/{meeting_id}/minutes#section-{sections[0]}")
     expect(page.locator(".flash")).to_contain_text("has been saved")
     assert stored(app, sections[0]) == ("Written without the script.", 2)
+
+
+# --- an action item raised from a section, and the texts' states after a save, in place ----------------------
+
+def section_of_area(app, sections: list[int], code: str) -> int:
+    from jcm.meetings.models import AgendaItem
+    from jcm.minutes.models import MinutesSection
+
+    with app.app_context():
+        return db.session.scalar(select(MinutesSection.id).join(
+            AgendaItem, AgendaItem.id == MinutesSection.agenda_item_id).join(AgendaItem.focus_areas)
+            .where(MinutesSection.id.in_(sections), FocusArea.code == code))
+
+
+def raised_items(app) -> list[tuple]:
+    from jcm.actions.models import ActionItem
+    from jcm.actions.services import item_query
+
+    with app.app_context():
+        return [(item.ref, item.title, item.title_ko, item.focus_area.code, item.due_date.isoformat(),
+                 sorted((o.side, o.user_id) for o in item.owners))
+                for item in db.session.scalars(item_query().order_by(ActionItem.id)).unique()]
+
+
+def test_an_action_item_is_raised_from_a_section_in_place(app, page, committee, ten_sections):
+    meeting_id, sections = ten_sections
+    section_id = section_of_area(app, sections, "A.2")
+    sign_in(page, committee.us_secretariat)
+    loads = open_counting_loads(page, meeting_id)
+    article = page.locator(f"#section-{section_id}")
+    page.fill(f"#discussion-{section_id}", "The sides agreed to exchange their dataset inventories.")
+    article.locator("summary", has_text="Raise an action item").click()
+    expect(page.locator(f"#action-focus-area-{section_id} option:checked")).to_contain_text("A.2")  # its first area
+    page.fill(f"#action-title-{section_id}", "Exchange AI-ready dataset inventories")
+    page.fill(f"#action-title-ko-{section_id}", "AI 활용 가능 데이터셋 목록 교환")
+    page.select_option(f"#action-owners-us-{section_id}", label=committee.us_delegate.name)
+    page.fill(f"#action-due-{section_id}", "2026-06-30")
+    form = article.locator("form.raise-action-form")
+    form.locator("button[type=submit]").click()
+
+    # No owner on the Korean side: refused in place, said beside the list, and what was typed stays.
+    expect(form.locator("[data-save-state]")).to_have_text(re.compile("An owner on the Korean side is required"))
+    expect(form.locator(".live-error")).to_have_text(re.compile("An owner on the Korean side is required"))
+    expect(page.locator(f"#action-owners-kr-{section_id}")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f"#action-title-{section_id}")).to_have_value("Exchange AI-ready dataset inventories")
+    assert raised_items(app) == []
+
+    page.select_option(f"#action-owners-kr-{section_id}", label=committee.kr_delegate.name)
+    page.press(f"#action-due-{section_id}", "Control+Enter")  # the shortcut raises it as well
+    row = article.locator("[data-section-actions] li")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("JCM12-A01")
+    expect(row).to_contain_text("Exchange AI-ready dataset inventories")
+    expect(row).to_contain_text(committee.us_delegate.name)
+    expect(row).to_contain_text(committee.kr_delegate.name)
+    expect(form.locator("[data-save-state]")).to_have_text("Action item JCM12-A01 has been created.")
+    expect(page.locator(f"#action-title-{section_id}")).to_have_value("")  # empty for the next one
+    expect(form.locator(".live-error")).to_have_count(0)
+    # The discussion typed before raising it is still there, unsaved: raising an item saved nothing else.
+    expect(page.locator(f"#discussion-{section_id}")).to_have_value(
+        "The sides agreed to exchange their dataset inventories.")
+    # The review panel now names the new item's texts among those to check, as a reload would.
+    expect(page.locator("#review .text-gaps")).to_contain_text("Action item JCM12-A01")
+    assert raised_items(app) == [("JCM12-A01", "Exchange AI-ready dataset inventories", "AI 활용 가능 데이터셋 목록 교환",
+                                  "A.2", "2026-06-30", [("KR", committee.kr_delegate.id),
+                                                        ("US", committee.us_delegate.id)])]
+    assert len(loads) == 1, loads
+
+    page.reload()
+    expect(page.locator(f"#section-{section_id} [data-section-actions] li")).to_contain_text("JCM12-A01")
+
+
+def texts_shown(page, section_id: int) -> dict:
+    """What the page says of a section's texts: each box's state, its check button, its description, and the review
+    panel's gap for it."""
+    shown = {}
+    for box in (f"discussion-{section_id}", f"discussion-ko-{section_id}"):
+        column = page.locator(f".text-pair__text:has(#{box})")
+        shown[box] = (page.locator(f"#{box}-state").inner_text(),
+                      column.locator(".text-pair__check").count(),
+                      column.locator(".text-diff").count(),
+                      page.locator(f"#{box}").get_attribute("aria-describedby"))
+    shown["gaps"] = page.locator(f"#review .text-gap[data-id='{section_id}']").evaluate_all(
+        "nodes => nodes.map(n => n.className + ' ' + n.dataset.field + ' ' + n.dataset.language).sort()")
+    return shown
+
+
+def test_after_a_live_save_the_texts_states_are_those_a_reload_shows(app, page, committee, ten_sections):
+    meeting_id, sections = ten_sections
+    section_id = sections[2]
+    with app.app_context():  # both texts written: neither is checked yet
+        services.save_section(get_user(committee.us_secretariat.id), services.get_section(section_id),
+                              "NSF presented its AI testbeds.", [], 1, discussion_ko="미국 국립과학재단은 AI 테스트베드를 발표하였다.")
+        db.session.commit()
+    sign_in(page, committee.us_secretariat)
+    loads = open_counting_loads(page, meeting_id)
+    expect(page.locator(f"#discussion-ko-{section_id}-state")).to_have_text("Not yet checked")
+    expect(page.locator(f"#section-{section_id} .text-diff")).to_have_count(0)
+
+    page.fill(f"#discussion-{section_id}", "NSF presented its AI testbeds and their access rules.")
+    page.press(f"#discussion-{section_id}", "Control+s")
+    expect(state_of(page, section_id)).to_have_text(SAVED)
+    # The Korean text is now out of date, with what changed in the English, as a reload shows it.
+    expect(page.locator(f"#discussion-ko-{section_id}-state")).to_have_text("Out of date")
+    expect(page.locator(f"#section-{section_id} .text-pair__text:has(#discussion-ko-{section_id}) .text-diff"))\
+        .to_contain_text("and their access rules")
+    expect(page.locator(f"#review .text-gap--stale[data-id='{section_id}'][data-language='ko']")).to_have_count(1)
+    assert len(loads) == 1, loads
+    live = texts_shown(page, section_id)
+
+    page.reload()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+    assert texts_shown(page, section_id) == live
+
+    # The English checked from the button the save put there: its form holds the revision just saved.
+    page.locator(f".text-pair__text:has(#discussion-{section_id}) .text-pair__check").click()
+    expect(page.locator(f"#discussion-{section_id}-state")).to_have_text("Checked")
+
+
+def test_without_javascript_an_action_item_is_raised_by_posting_the_form(app, new_context, committee, ten_sections):
+    meeting_id, sections = ten_sections
+    section_id = section_of_area(app, sections, "A.1")
+    page = new_context(java_script_enabled=False).new_page()
+    sign_in(page, committee.us_secretariat)
+    page.goto(f"/meetings/{meeting_id}/minutes")
+    article = page.locator(f"#section-{section_id}")
+    article.locator("summary", has_text="Raise an action item").click()
+    page.fill(f"#action-title-{section_id}", "Share the testbed access rules")
+    page.select_option(f"#action-owners-us-{section_id}", label=committee.us_delegate.name)
+    page.fill(f"#action-due-{section_id}", "2026-06-30")
+    with page.expect_navigation():
+        article.locator("form.raise-action-form button[type=submit]").click()
+    # Refused: the page again, the form open with what was typed and what is missing.
+    form = page.locator(f"#section-{section_id} form.raise-action-form")
+    expect(form).to_be_visible()
+    expect(form).to_contain_text("An owner on the Korean side is required")
+    expect(page.locator(f"#action-title-{section_id}")).to_have_value("Share the testbed access rules")
+    page.select_option(f"#action-owners-kr-{section_id}", label=committee.kr_delegate.name)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert page.url.endswith(f"/meetings/{meeting_id}/minutes#section-{section_id}")
+    expect(page.locator(".flash")).to_contain_text("Action item JCM12-A01 has been created.")
+    expect(page.locator(f"#section-{section_id} [data-section-actions] li")).to_contain_text("JCM12-A01")
+    assert [ref for ref, *_rest in raised_items(app)] == ["JCM12-A01"]

@@ -8,7 +8,8 @@
  *   as one types; without the script it is the plain list.
  * - the minutes' editor keeps typed text through a lost connection or sign-in,
  *   and saves each section, progress entry and the next meeting in place
- *   (Ctrl/Cmd+S, Ctrl/Cmd+Enter); without the script the forms post.
+ *   (Ctrl/Cmd+S, Ctrl/Cmd+Enter), as it raises an action item from a section;
+ *   without the script the forms post.
  *
  * The Content-Security-Policy forbids inline scripts and styles: this file only
  * toggles classes and attributes, all looks live in jcm.css.
@@ -734,8 +735,11 @@ function wordsOfThePage() {
  * "Saving…", or why it was not saved; a conflict is shown with both texts, the typed text staying in the boxes and
  * the form now based on the stored version, so that saving again merges knowingly. Ctrl+S or Ctrl+Enter (Cmd on a
  * Mac) saves the form being written in. When the sign-in has ended (401) or the answer is not JSON, the form is
- * sent the ordinary way, and the server keeps it through signing in again. Without the script, every form posts
- * and the page reloads, as before.
+ * sent the ordinary way, and the server keeps it through signing in again. A saved answer also carries the saved
+ * texts' states (with their check buttons, differences and check forms) and the review panel, put in place so that
+ * the page shows what a reload would. A section's "Raise an action item" form is saved the same way: the new item's
+ * row joins the section's list and the form empties for the next. Without the script, every form posts and the
+ * page reloads, as before.
  */
 (function () {
   "use strict";
@@ -744,7 +748,8 @@ function wordsOfThePage() {
   var SHORTCUTS = "Control+S Meta+S Control+Enter Meta+Enter";
 
   function boxesOf(form) {
-    return Array.prototype.slice.call(form.querySelectorAll("textarea[name], select[name]"));
+    return Array.prototype.slice.call(form.querySelectorAll(
+      "textarea[name], select[name], input[name]:not([type=hidden]):not([type=submit]):not([type=checkbox])"));
   }
 
   function valuesOf(form) {
@@ -881,6 +886,9 @@ function wordsOfThePage() {
   }
 
   function setVersion(live, version, showIt) {
+    if (version === undefined || version === null) {
+      return;
+    }
     var input = live.form.querySelector("input[name=version]");
     if (input) {
       input.value = String(version);
@@ -975,10 +983,103 @@ function wordsOfThePage() {
     });
   }
 
+  /* The parts of the page a save changes besides its form, as the answer prints them (jcm/minutes/views.py): the
+   * saved texts' states, check buttons and differences, their check forms, and the review panel. */
+  function partsOf(html) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    return holder.content;
+  }
+
+  function moveChildren(from, to) {
+    while (from && from.firstChild) {
+      to.appendChild(from.firstChild);
+    }
+  }
+
+  function refreshTexts(live, html) {
+    var parts = partsOf(html);
+    Array.prototype.forEach.call(parts.querySelectorAll("[data-box]"), function (part) {
+      var box = document.getElementById(part.getAttribute("data-box"));
+      var column = box && box.closest(".text-pair__text");
+      var head = column && column.querySelector(".text-pair__head");
+      if (!head) {
+        return;
+      }
+      Array.prototype.forEach.call(head.querySelectorAll(".text-state, .text-pair__check"), function (node) {
+        node.parentNode.removeChild(node);
+      });
+      moveChildren(part.querySelector("[data-head]"), head);
+      Array.prototype.forEach.call(column.children, function (node) {
+        if (node.classList.contains("text-diff") || node.classList.contains("text-copied")) {
+          node.parentNode.removeChild(node);
+        }
+      });
+      moveChildren(part.querySelector("[data-notes]"), column);
+      var described = part.getAttribute("data-described-by");
+      if (described) {
+        box.setAttribute("aria-describedby", described);
+      } else {
+        box.removeAttribute("aria-describedby");
+      }
+    });
+    var checks = parts.querySelector("[data-checks]");
+    if (checks) {
+      var prefix = checks.getAttribute("data-checks");
+      Array.prototype.forEach.call(document.querySelectorAll("form.text-check-form[id^='" + prefix + "']"),
+                                   function (node) { node.parentNode.removeChild(node); });
+      var after = live.form;
+      Array.prototype.slice.call(checks.querySelectorAll("form")).forEach(function (form) {
+        after.parentNode.insertBefore(form, after.nextSibling);
+        after = form;
+      });
+    }
+  }
+
+  function refreshPage(live, body) {
+    if (body.texts) {
+      refreshTexts(live, body.texts);
+    }
+    var review = document.getElementById("review");
+    if (body.review && review) {
+      var panel = partsOf(body.review).querySelector("#review");
+      if (panel) {
+        review.parentNode.replaceChild(panel, review);
+      }
+    }
+  }
+
+  /* An action item raised from a section: its row joins the section's list, and the form is empty for the next. */
+  function raised(live, body) {
+    var list = live.holder.querySelector("[data-section-actions]");
+    var row = body.row ? partsOf(body.row).querySelector("li") : null;
+    if (list && row) {
+      list.appendChild(row);
+      var none = live.holder.querySelector(".section-actions__none");
+      if (none) {
+        none.parentNode.removeChild(none);
+      }
+    }
+    live.form.reset();
+    live.base = valuesOf(live.form);
+    refreshPage(live, body);
+    say(live, "saved", body.message || "");
+    var title = live.form.querySelector("input[name=title]");
+    if (title) {
+      title.focus();
+    }
+  }
+
   function saved(live, body, sent) {
     clearConflict(live);
+    if (live.form.hasAttribute("data-raise-action")) {
+      live.pending = false;
+      raised(live, body);
+      return;
+    }
     live.base = sent;
     setVersion(live, body.version, true);
+    refreshPage(live, body);
     var changedSince = !sameValues(sent, valuesOf(live.form));
     live.form.dispatchEvent(new CustomEvent("jcm:saved", {detail: {changedSince: changedSince}}));
     if (live.pending) {
