@@ -31,7 +31,8 @@ def bundled_folder(name: str) -> Path:
 
 def import_models() -> None:
     """Import every model module, so the metadata (and so Alembic) sees every table."""
-    for feature in ("accounts", "actions", "audit", "meetings", "minutes", "mou", "notifications", "public", "search"):
+    for feature in ("accounts", "actions", "audit", "documents", "meetings", "minutes", "mou", "notifications", "public",
+                    "search"):
         import_module(f"jcm.{feature}.models")
 
 

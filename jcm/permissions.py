@@ -558,6 +558,19 @@ def _release_summary(user, summary) -> bool | Refusal:
     return True
 
 
+# --- distribution markings (jcm.documents) -------------------------------------------------------------------
+
+def _mark_documents(user, meeting) -> bool | Refusal:
+    """A secretariat of either side chooses the marking of a meeting's documents, until its minutes are adopted:
+    the adopted record keeps the marking frozen with it."""
+    if user.role != "secretariat":
+        return False
+    if meeting is not None and meeting.status == "minutes_adopted":
+        return _not_now(_l("The minutes of this meeting have been adopted with their marking: it can no longer be "
+                           "changed."))
+    return True
+
+
 RULES: dict[str, Rule] = {
     "agreement.view": _anyone,
     "agreement.edit": _is_admin,  # its modifications, and recording a notice of discontinuation
@@ -605,6 +618,7 @@ RULES: dict[str, Rule] = {
     "correction.adopt": _adopt_correction,  # obj: the correction, with its minutes' meeting
     "summary.edit": _edit_summary,  # obj: the public summary, with its meeting
     "summary.release": _release_summary,  # obj: the public summary, with its meeting and releases
+    "document.mark": _mark_documents,  # obj: the meeting whose documents are marked
 }
 
 

@@ -23,6 +23,7 @@ OPERATIONS = [
     'GET /api/v1/meetings/{meeting_id} api_meetings 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/agenda api_agenda 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/agenda-items api_agenda 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/marking api_documents 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes/comments api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes/corrections api_minutes 200 404 default',
@@ -63,6 +64,7 @@ OPERATIONS = [
     'POST /api/v1/notifications/read api_notifications 200 422 default',
     'POST /api/v1/texts/{kind}/{record_id}/checks api_texts 201 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/agenda/order api_agenda 200 403 404 409 422 default',
+    'PUT /api/v1/meetings/{meeting_id}/marking api_documents 200 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/minutes api_minutes 200 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/summary api_public_summary 200 403 404 409 422 default',
 ]
@@ -161,6 +163,8 @@ SCHEMAS = {
     ],
     "MarkRead": ['ids'],
     "Marked": ['marked', 'unread'],
+    "Marking": ['choices', 'label', 'label_ko', 'marking', 'meeting_id', 'version'],
+    "MarkingUpdate": ['marking', 'version'],
     "Meeting": [
         'agenda_version', 'agreement_id', 'city', 'city_ko', 'co_chairs', 'end_date', 'host_side', 'id', 'mode',
         'ordinal', 'short_ref', 'start_date', 'status', 'time_zone', 'title', 'title_ko', 'venue', 'venue_ko', 'version'

@@ -76,6 +76,7 @@ EXPECTED = {
     "correction.adopt": {"co_chair"},
     "summary.edit": {"secretariat"},
     "summary.release": {"co_chair"},
+    "document.mark": {"secretariat"},
 }
 
 

@@ -156,6 +156,8 @@ WRITES: dict[str, tuple[Write, ...]] = {
                                       Write("correction.edit", "correction", json={"version": 1,
                                                                                    "status": "withdrawn"})),
     "api_minutes.adopt_correction": (Write("correction.adopt", "correction", json={}),),
+    "documents.mark": (Write("document.mark", "meeting"),),
+    "api_documents.put_marking": (Write("document.mark", "meeting", json={"marking": "unrestricted"}),),
     "public.save": (Write("summary.edit", "summary"),),
     "public.release": (Write("summary.release", "summary"),),
     "api_public_summary.put_summary": (Write("summary.edit", "summary", json={"headline": "Joint statement"}),),

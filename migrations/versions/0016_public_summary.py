@@ -1,4 +1,5 @@
-"""public summary: the joint press summary of a meeting, in both languages, released by both co-chairs
+"""public summary: the joint press summary of a meeting, in both languages, released by both co-chairs; and the
+distribution marking of a meeting's documents
 
 Revision ID: 0016b
 Revises: 0015
@@ -56,9 +57,27 @@ def upgrade():
         sa.UniqueConstraint('summary_id', 'side', name='uq_summary_release_summary_side'),
     )
     op.create_index(op.f('ix_summary_release_summary_id'), 'summary_release', ['summary_id'])
+    op.create_table(
+        'document_marking',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('meeting_id', sa.Integer(), nullable=False),
+        sa.Column('marking', sa.String(length=16), nullable=False),
+        sa.Column('version', sa.Integer(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.Column('updated_by_id', sa.Integer(), nullable=True),
+        sa.CheckConstraint("marking IN ('governments', 'unrestricted', 'us_only', 'kr_only')",
+                           name=op.f('ck_document_marking_marking')),
+        sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_document_marking_meeting_id_meeting'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_document_marking_updated_by_id_user'),
+                                ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_document_marking')),
+        sa.UniqueConstraint('meeting_id', name=op.f('uq_document_marking_meeting_id')),
+    )
 
 
 def downgrade():
+    op.drop_table('document_marking')
     op.drop_index(op.f('ix_summary_release_summary_id'), table_name='summary_release')
     op.drop_table('summary_release')
     op.drop_table('public_summary')
