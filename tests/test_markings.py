@@ -144,3 +144,15 @@ def test_the_implementation_report_carries_the_default_marking(client, auth, com
 
 
 
+
+
+def test_an_agreed_agenda_prints_the_marking_frozen_with_it(app, client, auth, api, committee, agreed_meeting):
+    with app.app_context():
+        from jcm.documents.records import agreed_agenda
+
+        assert agreed_agenda(get_meeting(agreed_meeting)).record["marking"] == "governments"
+    assert api.client.put(marking_url(agreed_meeting), headers=api.headers(committee.us_secretariat),
+                          json={"marking": "unrestricted"}).status_code == 200
+    auth.login(committee.kr_delegate)
+    html = client.get(f"/meetings/{agreed_meeting}/agenda.html?lang=ko").get_data(as_text=True)
+    assert f'<p class="document-marking" role="note">{GOVERNMENTS["ko"]}</p>' in html

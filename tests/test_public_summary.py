@@ -77,7 +77,8 @@ def test_drafted_checked_and_released_by_both_co_chairs_it_is_public_in_both_lan
     page = client.get(f"/public/meetings/{adopted}")  # no account
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for text in (HEADLINE, HEADLINE_KO, "They agreed to share AI testbeds.", "양측은 인공지능 테스트베드를 공유하기로"):
+    for text in (HEADLINE, HEADLINE_KO, "They agreed to share AI testbeds.", "양측은 인공지능 테스트베드를 공유하기로",
+                 "Unrestricted", "공개"):
         assert text in html
     for private in ("Dr. Jane Doe", "홍길동", "exchange testbed inventories", "Margaret Chen", "이준호",
                     "Testbeds shared on schedule", "Washington, D.C."):

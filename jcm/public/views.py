@@ -9,6 +9,7 @@ from flask_login import login_required
 from markupsafe import Markup
 
 from jcm.accounts.models import User
+from jcm.documents.markings import PUBLIC_MARKING, marking_words
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.permissions import can, require
@@ -104,10 +105,16 @@ def release(meeting_id: int):
 PUBLIC_CACHE = "public, max-age=300"
 
 
+def public_marking() -> dict[str, str]:
+    """The marking a released summary carries, in each language."""
+    return {language: marking_words(PUBLIC_MARKING, language) for language in ("en", "ko")}
+
+
 @bp.get("/public/")
 def index():
     """Every released press summary, in English and Korean."""
-    response = Response(render_template("public/index.html", summaries=services.released_summaries()))
+    response = Response(render_template("public/index.html", summaries=services.released_summaries(),
+                                        marking=public_marking()))
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
 
@@ -116,7 +123,7 @@ def index():
 def show(meeting_id: int):
     """One released press summary; a meeting whose summary is not released, or none, is the same 404."""
     summary = services.released_summary(meeting_id)
-    response = Response(render_template("public/show.html", summary=summary))
+    response = Response(render_template("public/show.html", summary=summary, marking=public_marking()))
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
 
