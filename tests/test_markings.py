@@ -15,6 +15,7 @@ from jcm.minutes import services as minutes_services
 from jcm.records import digest
 from tests.conftest import post_form
 from tests.test_agenda_document import PDF
+from tests.test_corrections import corrections_url, propose
 from tests.test_minutes_document import adopt, minutes_url, write_minutes
 
 GOVERNMENTS = {"en": "For the use of the two governments", "ko": "양국 정부 내부용"}
@@ -114,6 +115,18 @@ def test_adopted_minutes_print_the_marking_frozen_with_them_and_it_no_longer_cha
     refused = api.client.put(marking_url(held_meeting), headers=api.headers(committee.us_secretariat),
                              json={"marking": "governments", "version": 1})
     assert refused.status_code == 409 and "adopted with their marking" in refused.get_json()["error"]["message"]
+
+    # A correction is a new record made from the adopted one: it keeps the marking, on every page.
+    item = content["records"][3]["agenda_item_id"]
+    assert propose(api, committee, held_meeting, item).status_code == 201
+    for co_chair in (committee.kr_co_chair, committee.us_co_chair):
+        assert api.post(f"{corrections_url(held_meeting)}/1/approvals", co_chair,
+                        json={"version": 1}).status_code == 201
+    with app.app_context():
+        minutes = minutes_services.minutes_for(get_meeting(held_meeting))
+        corrected = minutes_services.get_correction(minutes, 1).content
+        assert corrected["correction"]["number"] == 1 and corrected["marking"] == "unrestricted"
+    assert_marked(client, minutes_url(held_meeting, "x")[:-2], UNRESTRICTED)
 
 
 def test_minutes_adopted_before_markings_were_kept_print_the_default_and_still_verify(
