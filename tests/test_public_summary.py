@@ -213,3 +213,33 @@ def test_the_pages_draft_check_and_release_keeping_a_stale_writers_text(app, cli
     page = client.get(url)
     assert page.status_code == 200 and "Save the press summary" not in page.get_data(as_text=True)
     assert client.post(url, data={"headline": "x"}).status_code in (400, 403)
+
+
+def test_the_co_chairs_release_it_from_the_page_and_then_it_is_fixed(app, client, auth, api, committee, adopted):
+    url = f"/meetings/{adopted}/summary"
+    auth.login(committee.us_secretariat)
+    assert post_form(client, url, {"headline": HEADLINE, "body": BODY, "version": "0"}).status_code == 302
+    auth.logout()
+    # The Korean text is missing: the release is refused, naming what is left.
+    auth.login(committee.us_co_chair)
+    gate = post_form(client, url + "/release", {"version": "1"}, page=url)
+    assert gate.status_code == 409
+    assert "released with its headline and text in both languages" in gate.get_data(as_text=True)
+    auth.logout()
+    summary = draft(api, committee, adopted)
+    for person in (committee.us_co_chair, committee.kr_co_chair):
+        auth.login(person)
+        page = client.get(url)
+        assert "Release for my side" in page.get_data(as_text=True)
+        done = post_form(client, url + "/release", {"version": str(summary["version"])}, page=url,
+                         follow_redirects=True)
+        assert done.status_code == 200
+        auth.logout()
+    assert "Released to the public by both co-chairs." in done.get_data(as_text=True)
+    assert client.get(f"/public/meetings/{adopted}").status_code == 200
+    auth.login(committee.kr_secretariat)
+    post_form(client, "/language", {"locale": "ko"}, page="/")
+    page = client.get(url).get_data(as_text=True)  # in Korean, released: said so, and no form to change it
+    assert "공개됨" in page and "문안이 확정되어 더 이상 수정할 수 없습니다." in page and "언론 발표문 저장" not in page
+    refused = post_form(client, url, {"headline": "Changed", "version": str(summary["version"])}, page=url)
+    assert refused.status_code == 409
