@@ -4,6 +4,7 @@ the released summaries, which anyone may read without a token."""
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from jcm.api import current_api_user
@@ -51,14 +52,8 @@ def public_shape(summary) -> dict:
 def _existing(meeting):
     summary = services.summary_of(meeting)
     if summary is None:
-        raise NotFound(_no_summary())
+        raise NotFound(_("No press summary has been drafted for this meeting yet."))
     return summary
-
-
-def _no_summary() -> str:
-    from flask_babel import gettext as _
-
-    return _("No press summary has been drafted for this meeting yet.")
 
 
 @summary_api.get("/meetings/<int:meeting_id>/summary")
