@@ -514,6 +514,63 @@ def _check_text(user, check) -> bool | Refusal:
     return True
 
 
+# --- the public summary (jcm.public) ------------------------------------------------------------------------
+
+def _summary_released() -> Refusal:
+    return _not_now(_l("This press summary has been released by both co-chairs: its text is public and can no "
+                       "longer be changed."))
+
+
+def _summary_not_yet(summary) -> Refusal | None:
+    if summary.meeting.status != "minutes_adopted":
+        return _not_now(_l("A press summary is drafted and released once both co-chairs have adopted the minutes."))
+    return None
+
+
+def _edit_summary(user, summary) -> bool | Refusal:
+    """A secretariat of either side drafts the joint press summary of a meeting whose minutes are adopted, until
+    both co-chairs have released it. `summary`: the summary, with its meeting."""
+    if user.role != "secretariat":
+        return False
+    if summary is None:
+        return True
+    if summary.status == "released":
+        return _summary_released()
+    return _unless(_summary_not_yet(summary))
+
+
+def _release_summary(user, summary) -> bool | Refusal:
+    """The meeting's co-chair for their own side releases the summary's text as it stands, once; released by both,
+    it is public."""
+    if user.role != "co_chair":
+        return _not_you(_l("Only the co-chairs release a press summary, each for their own side."))
+    if summary is None:
+        return True
+    if summary.status == "released":
+        return _summary_released()
+    if not _named_co_chair(user, summary.meeting):
+        return _not_you(_l("Only the meeting's co-chair for your side releases its press summary."))
+    not_yet = _summary_not_yet(summary)
+    if not_yet is not None:
+        return not_yet
+    if any(a.side == user.side for a in summary.approvals):
+        return _done(_l("Your side has already released this text of the press summary."))
+    return True
+
+
+# --- distribution markings (jcm.documents) -------------------------------------------------------------------
+
+def _mark_documents(user, meeting) -> bool | Refusal:
+    """A secretariat of either side chooses the marking of a meeting's documents, until its minutes are adopted:
+    the adopted record keeps the marking frozen with it."""
+    if user.role != "secretariat":
+        return False
+    if meeting is not None and meeting.status == "minutes_adopted":
+        return _not_now(_l("The minutes of this meeting have been adopted with their marking: it can no longer be "
+                           "changed."))
+    return True
+
+
 RULES: dict[str, Rule] = {
     "agreement.view": _anyone,
     "agreement.edit": _is_admin,  # its modifications, and recording a notice of discontinuation
@@ -559,6 +616,9 @@ RULES: dict[str, Rule] = {
     "minutes.correct": _propose_correction,  # obj: the minutes, with their corrections
     "correction.edit": _edit_correction,  # obj: the correction; also withdrawing it
     "correction.adopt": _adopt_correction,  # obj: the correction, with its minutes' meeting
+    "summary.edit": _edit_summary,  # obj: the public summary, with its meeting
+    "summary.release": _release_summary,  # obj: the public summary, with its meeting and releases
+    "document.mark": _mark_documents,  # obj: the meeting whose documents are marked
 }
 
 

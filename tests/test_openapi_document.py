@@ -23,6 +23,7 @@ OPERATIONS = [
     'GET /api/v1/meetings/{meeting_id} api_meetings 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/agenda api_agenda 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/agenda-items api_agenda 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/marking api_documents 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes/comments api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes/corrections api_minutes 200 404 default',
@@ -30,9 +31,11 @@ OPERATIONS = [
     'GET /api/v1/meetings/{meeting_id}/minutes/record api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/proposals api_meetings 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/proposals/{number} api_meetings 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/summary api_public_summary 200 404 default',
     'GET /api/v1/notifications api_notifications 200 422 default',
     'GET /api/v1/organizations api_people 200 422 default',
     'GET /api/v1/progress api_progress 200 422 default',
+    'GET /api/v1/public/summaries api_public_summary 200 default',
     'GET /api/v1/search api_search 200 422 default',
     'GET /api/v1/texts/{kind}/{record_id} api_texts 200 404 default',
     'GET /api/v1/users api_people 200 422 default',
@@ -56,10 +59,14 @@ OPERATIONS = [
     'POST /api/v1/meetings/{meeting_id}/proposals/{number}/confirmation api_meetings 200 403 404 409 default',
     'POST /api/v1/meetings/{meeting_id}/proposals/{number}/decline api_meetings 200 403 404 409 default',
     'POST /api/v1/meetings/{meeting_id}/proposals/{number}/withdrawal api_meetings 200 403 404 409 default',
+    'POST /api/v1/meetings/{meeting_id}/summary/checks api_public_summary 201 403 404 409 422 default',
+    'POST /api/v1/meetings/{meeting_id}/summary/releases api_public_summary 201 403 404 409 422 default',
     'POST /api/v1/notifications/read api_notifications 200 422 default',
     'POST /api/v1/texts/{kind}/{record_id}/checks api_texts 201 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/agenda/order api_agenda 200 403 404 409 422 default',
+    'PUT /api/v1/meetings/{meeting_id}/marking api_documents 200 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/minutes api_minutes 200 403 404 409 422 default',
+    'PUT /api/v1/meetings/{meeting_id}/summary api_public_summary 200 403 404 409 422 default',
 ]
 SCHEMAS = {
     "ActionItem": [
@@ -156,6 +163,8 @@ SCHEMAS = {
     ],
     "MarkRead": ['ids'],
     "Marked": ['marked', 'unread'],
+    "Marking": ['choices', 'label', 'label_ko', 'marking', 'meeting_id', 'version'],
+    "MarkingUpdate": ['marking', 'version'],
     "Meeting": [
         'agenda_version', 'agreement_id', 'city', 'city_ko', 'co_chairs', 'end_date', 'host_side', 'id', 'mode',
         'ordinal', 'short_ref', 'start_date', 'status', 'time_zone', 'title', 'title_ko', 'venue', 'venue_ko', 'version'
@@ -199,6 +208,7 @@ SCHEMAS = {
         'proposed_by_id', 'reason', 'side', 'stale', 'start_date', 'status', 'was'
     ],
     "ProposalCreate": ['end_date', 'host_side', 'kind', 'reason', 'start_date'],
+    "PublicSummary": ['body', 'body_ko', 'headline', 'headline_ko', 'meeting_id', 'released_at', 'url'],
     "Record": [
         'agenda_item_id', 'decisions', 'decisions_ko', 'discussion', 'discussion_ko', 'id', 'languages', 'position',
         'title', 'updated_at', 'updated_by_id', 'version'
@@ -206,6 +216,7 @@ SCHEMAS = {
     "RecordIn": ['agenda_item_id', 'decisions', 'decisions_ko', 'discussion', 'discussion_ko', 'version'],
     "RecordOut": ['meeting_id', 'record', 'sha256'],
     "RecordTexts": ['answering', 'id', 'kind', 'texts'],
+    "ReleaseOut": ['at', 'name', 'user_id', 'version'],
     "SearchHit": [
         'context', 'context_html', 'field', 'highlights', 'id', 'kind', 'language', 'meeting', 'meeting_id', 'title',
         'url'
@@ -215,6 +226,14 @@ SCHEMAS = {
     "SideAttendees": ['KR', 'US'],
     "SideNames": ['KR', 'US'],
     "SideVersions": ['KR', 'US'],
+    "Summary": [
+        'body', 'body_ko', 'headline', 'headline_ko', 'id', 'languages', 'meeting_id', 'public_url', 'released_at',
+        'releases', 'revisions', 'status', 'version'
+    ],
+    "SummaryCheck": ['field', 'language', 'revision'],
+    "SummaryRelease": ['version'],
+    "SummaryReleases": ['KR', 'US'],
+    "SummaryUpdate": ['body', 'body_ko', 'headline', 'headline_ko', 'version'],
     "Term": ['code', 'text', 'text_ko'],
     "TextCheck": ['field', 'language', 'revision'],
     "TextState": ['checked_at', 'checked_by', 'copied', 'difference', 'revision', 'status'],

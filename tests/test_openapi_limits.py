@@ -124,8 +124,11 @@ def test_the_kinds_and_texts_a_check_names_are_the_records_that_hold_two_texts(a
     from jcm.texts.services import kinds
 
     with app.app_context():
-        assert TEXT_KINDS == sorted(kinds())
-        assert TEXT_FIELDS == sorted({pair.english for model in kinds().values() for pair in pairs(model)})
+        # The press summary (jcm.public, above jcm.texts) has its texts checked through its own resource,
+        # /meetings/<id>/summary/checks, which names them (headline, body) itself.
+        held = {kind: model for kind, model in kinds().items() if kind != "public_summary"}
+        assert TEXT_KINDS == sorted(held)
+        assert TEXT_FIELDS == sorted({pair.english for model in held.values() for pair in pairs(model)})
 
 
 # --- each limit, at it and just past it -------------------------------------------------------------------

@@ -74,6 +74,9 @@ EXPECTED = {
     "minutes.correct": {"secretariat"},
     "correction.edit": {"secretariat"},
     "correction.adopt": {"co_chair"},
+    "summary.edit": {"secretariat"},
+    "summary.release": {"co_chair"},
+    "document.mark": {"secretariat"},
 }
 
 

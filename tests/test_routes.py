@@ -16,7 +16,9 @@ from tests.conftest import complete_both_texts
 # Public by design: signing in and the first administrator, the language switch, the health check, the static
 # files, a calendar feed (its secret token is in its address), verification of a copy, and the API's description.
 PUBLIC = {"static", "healthz", "accounts.login", "accounts.setup", "i18n.set_locale", "verification.verify",
-          "feeds.calendar_feed", "api_verify.verify_digest", "api-docs.openapi_json"}
+          "feeds.calendar_feed", "api_verify.verify_digest", "api-docs.openapi_json",
+          # the released press summaries: their pages, their feed and their list for programs
+          "public.index", "public.show", "public.feed", "api_public_summary.public_summaries"}
 REFUSED = {302, 400, 401}  # sent to sign in, a form without its CSRF token, or a program without a token
 
 
@@ -155,6 +157,14 @@ WRITES: dict[str, tuple[Write, ...]] = {
                                       Write("correction.edit", "correction", json={"version": 1,
                                                                                    "status": "withdrawn"})),
     "api_minutes.adopt_correction": (Write("correction.adopt", "correction", json={}),),
+    "documents.mark": (Write("document.mark", "meeting"),),
+    "api_documents.put_marking": (Write("document.mark", "meeting", json={"marking": "unrestricted"}),),
+    "public.save": (Write("summary.edit", "summary"),),
+    "public.release": (Write("summary.release", "summary"),),
+    "api_public_summary.put_summary": (Write("summary.edit", "summary", json={"headline": "Joint statement"}),),
+    "api_public_summary.release_summary": (Write("summary.release", "summary", json={}),),
+    "api_public_summary.check_summary": (Write("text.check", "summary_text", json={"field": "headline",
+                                                                                  "language": "ko"}),),
 }
 # Writes no rule governs: signing in and out, setting up the first account, one's own language, profile, password,
 # tokens and calendar address, and checking a copy of a document.
@@ -256,6 +266,10 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
                 second = minutes.propose_correction(who["us_secretariat"], record,
                                                     {"next_meeting": "Sejong", "next_meeting_ko": "세종"}, "Typo")
                 minutes.adopt_correction(who["us_co_chair"], second)
+        # The press summary of the meeting whose minutes are adopted, drafted in English only.
+        from jcm.public import services as public
+        public.save_summary(who["us_secretariat"], meetings.get_meeting(meeting_ids["minutes adopted"]),
+                            {"headline": "Joint statement", "body": "The two sides met."})
         agencies = {o.acronym: o.id for o in db.session.scalars(select(Organization))}
         db.session.commit()
         sections = {stage: minutes.ordered_sections(minutes.minutes_for(meetings.get_meeting(meeting_ids[stage])))[0].id
@@ -307,6 +321,13 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
         "written_texts": [Target(f"the Korean texts written in the {stage} meeting", {"meeting_id": meeting_id},
                                  lambda: TextCheck("ko", "KR", "written"))
                           for stage, meeting_id in meeting_ids.items()],
+        "summary": [Target(stage, {"meeting_id": meeting_id},
+                           lambda m=meeting_id: public.draft_of(meetings.get_meeting(m)))
+                    for stage, meeting_id in meeting_ids.items()],
+        "summary_text": [Target("the press summary's headline, Korean text missing",
+                                {"meeting_id": meeting_ids["minutes adopted"]},
+                                lambda: what_is_checked(public.draft_of(meetings.get_meeting(
+                                    meeting_ids["minutes adopted"])), "headline", "ko"))],
         "agreement": [Target("no notice given", {"agreement_id": committee.agreement_id},
                              lambda: get_agreement(committee.agreement_id))],
         "focus_area": [Target("A.1", {"focus_area_id": a1}, lambda: None)],

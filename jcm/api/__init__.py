@@ -18,7 +18,8 @@ from jcm.web import actor
 
 API_PREFIX = "/api/v1"
 # Paths anyone may call without a token: the API's description, and checking a digest.
-PUBLIC_PREFIXES = (f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/verify/")
+PUBLIC_PREFIXES = (f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/verify/",
+                   f"{API_PREFIX}/public/")  # the released press summaries (jcm.public)
 
 
 class JCMApi(Api):

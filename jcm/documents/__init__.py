@@ -7,8 +7,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The documents' pages, and their making as agendas are agreed and minutes and corrections adopted."""
-    from jcm.documents import views
+    """The documents' pages, and their making as agendas are agreed and minutes and corrections adopted; the
+    meeting's distribution marking on its page and in the API."""
+    from jcm.api import register_blueprints
+    from jcm.documents import api, views
+    from jcm.meetings.views import add_page_part
     from jcm.meetings.services import agenda_agreed
     from jcm.minutes.services import correction_adopted, minutes_adopted
 
@@ -16,3 +19,5 @@ def init_app(app: Flask) -> None:
     minutes_adopted.connect(views._minutes_frozen)
     correction_adopted.connect(views._correction_adopted)
     app.register_blueprint(views.bp)
+    add_page_part(app, views.marking_page_part)
+    register_blueprints(api.blueprints)

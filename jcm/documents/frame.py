@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from jcm.documents.cells import cell
+from jcm.documents.markings import marking_words
 from jcm.documents.records import Table, printed_table
 from jcm.labels import SIDE_LABELS
 from jcm.meetings.attachments import KIND_NAMES
@@ -104,6 +105,12 @@ class Frame:
             return ""
         mine, theirs = value.get(self.lang) or "", value.get("ko" if self.lang == "en" else "en") or ""
         return theirs if theirs and theirs != mine else ""
+
+    def marking(self) -> str:
+        """The record's distribution marking in the document's language (both, in the parallel text); a record
+        frozen before markings were kept, and one that keeps none (the implementation report), carries the
+        default."""
+        return marking_words(self.record.get("marking"), self.lang)
 
     @property
     def other_lang(self) -> str:

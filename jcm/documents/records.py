@@ -20,6 +20,7 @@ from jcm.actions.columns import (AGENDA_CARRIED, MINUTES_NEW, MINUTES_REVIEW, Co
 from jcm.actions.models import ActionItem
 from jcm.actions.services import (agency_labels, carried_over_rows, group_by_focus_area, owners_of, people_labels,
                                   raised_at_rows, review_rows_at)
+from jcm.documents.services import marking_of
 from jcm.extensions import db
 from jcm.meetings.models import AgendaSnapshot, Meeting
 from jcm.meetings.services import approvals_by_side, get_meeting, schedule, total_minutes
@@ -190,6 +191,7 @@ def agenda_record(meeting: Meeting, carried_over: CarriedOver | None = None) -> 
                     for area, items in group_by_focus_area(carried)],
         "reviews_recorded": bool(reviews),
         "tables": {"carried": document_table(AGENDA_CARRIED, reviews_recorded=bool(reviews))},
+        "marking": marking_of(meeting.id),
     }
 
 
@@ -284,6 +286,7 @@ def minutes_record(meeting: Meeting, minutes: Minutes, *, with_agenda: bool = Fa
                      for side, a in approvals.items()},
         "adopted_at": iso(max(a.at for a in approvals.values())) if all(approvals.values()) else None,
         "correction": None,
+        "marking": marking_of(meeting.id),
     }
 
 

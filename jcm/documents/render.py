@@ -82,6 +82,7 @@ class Archival:
 _WITHIN_HANGUL_WORD = re.compile(r"(?<=[\uac00-\ud7a3])(?=[\uac00-\ud7a3A-Za-z0-9])"
                                  r"|(?<=[A-Za-z0-9])(?=[\uac00-\ud7a3])")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_MARKING_ATTRIBUTE = re.compile(r'(data-marking=")([^"]*)(")')
 WORD_JOINER = "\u2060"
 
 
@@ -101,8 +102,9 @@ def keep_hangul_words(html: str) -> str:
     The stylesheet asks for `word-break: keep-all`, as Korean is set; WeasyPrint does not implement it and would
     break a line between any two syllables. U+2060 WORD JOINER forbids that break, prints nothing and is not part
     of the text a reader copies or extracts; `overflow-wrap: anywhere` still wraps a word too long for its column.
-    Only text between tags is touched: attributes (which feed the PDF's metadata and running heads) are left as
-    they are."""
+    Only text between tags is touched, and the distribution marking the page's top margin prints (data-marking),
+    a short line whose words must never break: other attributes (which feed the PDF's metadata and running heads)
+    are left as they are."""
     head, separator, body = html.partition("<body")
     if not separator:
         return html
@@ -110,7 +112,9 @@ def keep_hangul_words(html: str) -> str:
     for index in range(2, len(parts), 2):  # parts[0] is the rest of the <body> tag; odd parts are tags
         if parts[index]:
             parts[index] = _WITHIN_HANGUL_WORD.sub(WORD_JOINER, parts[index])
-    return head + separator + "".join(parts)
+    body = _MARKING_ATTRIBUTE.sub(lambda m: m.group(1) + _WITHIN_HANGUL_WORD.sub(WORD_JOINER, m.group(2)) + m.group(3),
+                                  "".join(parts), count=1)
+    return head + separator + body
 
 
 def lay_out(html: str, base_url: str, color_profiles: dict | None = None, **options) -> Document:

@@ -11,15 +11,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from jcm.documents.forms import MarkingForm
 from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
+from jcm.documents.markings import DEFAULT_MARKING, MARKING_LABELS, MEETING_MARKINGS
 from jcm.documents.pdfs import background, draft_cache, draft_key, render_pool, write_atomically
 from jcm.documents.records import agenda_record, agreed_agenda, minutes_record, record_languages
 from jcm.documents.render import Archival, render_pdf
+from jcm.documents.services import marking_row, set_marking
 from jcm.documents.watermark import watermark_svg
 from jcm.errors import Invalid, NotFound
 from jcm.extensions import db, on_commit
@@ -27,11 +31,11 @@ from jcm.i18n import locale_code
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes.models import Minutes
-from jcm.permissions import require
+from jcm.permissions import can, require
 from jcm.records import canonical_json
 from jcm.records import digest as digest_of
 from jcm.text import render_markdown
-from jcm.web import actor, reader
+from jcm.web import actor, form_status, int_or_none, reader, submit
 
 bp = Blueprint("documents", __name__)
 
@@ -440,3 +444,37 @@ def _minutes_frozen(minutes, meeting) -> None:
 
 def _correction_adopted(correction, meeting) -> None:
     _prepare_on_commit("minutes", meeting.id, correction.content, correction.sha256)
+
+
+# --- the meeting's distribution marking ----------------------------------------------------------------
+
+def marking_page_part(meeting: Meeting, user) -> Markup:
+    """The marking of the meeting's documents on its page: what they carry, and, for a secretariat until the
+    minutes are adopted, the choice of another."""
+    row = marking_row(meeting.id)
+    current = row.marking if row is not None else DEFAULT_MARKING.value
+    form = MarkingForm(formdata=None, marking=current, version=str(row.version if row is not None else 0))
+    form.marking.choices = [(code.value, str(MARKING_LABELS[code])) for code in MEETING_MARKINGS]
+    return Markup(render_template("documents/_marking.html", meeting=meeting, current=current, form=form,
+                                  label=MARKING_LABELS[current], may_mark=can(user, "document.mark", meeting)))
+
+
+@bp.post("/meetings/<int:meeting_id>/marking")
+@login_required
+def mark(meeting_id: int):
+    """A secretariat chooses the marking of the meeting's documents; a bad or stale choice is said on the meeting's
+    page (422, 409) and nothing changes."""
+    from jcm.meetings.views import meeting_page  # the meeting's page, shown again with what was wrong
+
+    meeting = get_meeting(meeting_id)
+    require(actor(), "document.mark", meeting)
+    form = MarkingForm()
+    if form.validate_on_submit():
+        ok, _row = submit(None, lambda: set_marking(actor(), meeting, form.marking.data,
+                                                    int_or_none(form.version.data)))
+        if ok:
+            flash(_("The marking of the meeting's documents has been changed."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting_id) + "#marking")
+        return meeting_page(meeting_id, form_status(form))
+    flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    return meeting_page(meeting_id, 422)

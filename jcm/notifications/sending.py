@@ -91,6 +91,9 @@ def _headline(notice: Notice, meeting: str, locale: str) -> str:
                                                  number=number, meeting=meeting),
         "minutes.corrected": lambda: _("Correction no. %(number)s to the minutes of %(meeting)s adopted",
                                        number=number, meeting=meeting),
+        "summary.awaits_release": lambda: _("%(side)s released the press summary of %(meeting)s", side=side,
+                                            meeting=meeting),
+        "summary.released": lambda: _("Press summary of %(meeting)s released to the public", meeting=meeting),
         "action_item.created": lambda: _("Action item %(ref)s is yours: %(title)s", ref=ref, title=title),
         "action_item.changed": lambda: _("Action item %(ref)s changed: %(title)s", ref=ref, title=title),
         "action_item.updated": lambda: _("An update on action item %(ref)s: %(title)s", ref=ref, title=title),
@@ -116,6 +119,7 @@ def _ask(notice: Notice) -> str:
         "minutes.commented": _("Please consider the comment and resolve it."),
         "minutes.adopted_by_side": _("Please review the minutes and adopt them for your side."),
         "minutes.correction_proposed": _("Please review the correction and adopt it for your side."),
+        "summary.awaits_release": _("Please review the press summary and release it for your side."),
         "action_item.created": _("Please report progress on it by posting an update."),
         "proposal.awaits": _("Your side's secretariat confirms or declines it."),
     }.get(notice.event, "")
@@ -174,6 +178,8 @@ def describe(notice: Notice, zone: str) -> Told:
         lines.append(_("Proposed: %(what)s", what=PROPOSAL_KIND_LABELS[p["proposal"]]))
     if notice.action_item_id:
         path = f"/action-items/{notice.action_item_id}"
+    elif notice.meeting_id and notice.event.startswith("summary."):
+        path = f"/meetings/{notice.meeting_id}/summary"
     elif notice.meeting_id and notice.event.startswith("minutes."):
         path = f"/meetings/{notice.meeting_id}/minutes"
     elif notice.meeting_id:

@@ -47,6 +47,7 @@ from jcm.meetings.models import Meeting, MeetingDay
 from jcm.minutes.models import Minutes, MinutesCorrection
 from jcm.models import SIDES, utcnow
 from jcm.notifications.models import MailState, Notice, NoticeKind, NoticeSetting
+from jcm.public.models import PublicSummary
 
 COMMITTEE = ("secretariat", "co_chair", "delegate", "observer")
 # Kept on the notice for the invitation and a change of the meeting: which fields of it say when and where.
@@ -136,6 +137,9 @@ def _audiences(event: AuditEvent, acts: set[tuple[str, str, int | None]]) -> tup
             params["number"] = correction.number
     elif event.object_type == "ActionItem":
         item = db.session.get(ActionItem, event.object_id)
+    elif event.object_type == "PublicSummary":
+        summary = db.session.get(PublicSummary, event.object_id)
+        meeting = db.session.get(Meeting, summary.meeting_id) if summary is not None else None
     if meeting is None and item is None:
         return [], {}
     if meeting is not None:
@@ -186,6 +190,15 @@ def _audiences(event: AuditEvent, acts: set[tuple[str, str, int | None]]) -> tup
                               _told(_active(["secretariat"]) + chairs, chairs)))
     elif action == "minutes.correction_adopted":
         found.append(Audience("minutes.corrected", NoticeKind.minutes, _told(everyone())))
+    elif action == "summary.release" and ("summary.published", "PublicSummary", event.object_id) not in acts:
+        side = str(after.get("side") or "")
+        if side in SIDES:
+            params["side"] = side
+            chair = _co_chairs(meeting, [_other(side)])
+            found.append(Audience("summary.awaits_release", NoticeKind.minutes,
+                                  _told(_active(["secretariat"]) + chair, chair)))
+    elif action == "summary.published":
+        found.append(Audience("summary.released", NoticeKind.minutes, _told(everyone())))
     elif action == "meeting.propose":
         side = str(after.get("side") or "")
         if side in SIDES:
