@@ -509,6 +509,8 @@ def _check_text(user, check) -> bool | Refusal:
         return True
     if user.side != check.answering_side:
         return _not_you(_l("The other side answers for the text in this language: its secretariat checks it."))
+    if check.fixed:
+        return _not_now(_l("This text is fixed: it can no longer be changed or checked again."))
     if check.status in ("missing", "empty"):
         return Refusal(Invalid, _l("There is no text in this language to check yet: write it first."))
     return True

@@ -122,6 +122,18 @@ def test_after_release_the_text_is_fixed(api, committee, adopted):
     assert api.get(summary_url(adopted), committee.kr_delegate).get_json()["headline"] == HEADLINE
 
 
+def test_a_released_summarys_text_is_not_checked_again_through_the_texts_pages(app, client, auth, api, committee,
+                                                                                adopted):
+    summary = draft(api, committee, adopted)
+    for person in (committee.us_co_chair, committee.kr_co_chair):
+        assert release(api, person, adopted, summary["version"]).status_code == 201
+    auth.login(committee.kr_secretariat)
+    refused = post_form(client, f"/texts/public_summary/{summary['id']}/body/ko/check", {},
+                        page=f"/meetings/{adopted}/summary")
+    assert refused.status_code == 409
+    assert "This text is fixed" in refused.get_data(as_text=True)
+
+
 def test_a_change_clears_the_releases_and_makes_the_other_language_stale(api, committee, adopted):
     summary = draft(api, committee, adopted)
     assert release(api, committee.us_co_chair, adopted, summary["version"]).status_code == 201

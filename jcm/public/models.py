@@ -62,6 +62,11 @@ class PublicSummary(db.Model):
     def released(self) -> bool:
         return self.status == SummaryStatus.released
 
+    @property
+    def texts_fixed(self) -> bool:
+        """Released, its texts are what the public reads: not checked again (jcm.texts)."""
+        return self.released
+
     def release_of(self, side: str) -> "SummaryRelease | None":
         return next((a for a in self.approvals if a.side == side), None)
 

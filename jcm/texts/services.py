@@ -39,6 +39,7 @@ class TextCheck:
     language: str
     answering_side: str
     status: str
+    fixed: bool = False  # the record's texts can no longer change (a released press summary)
 
 
 def agreement_id_of(obj: Any) -> int | None:
@@ -85,7 +86,8 @@ def what_is_checked(obj: Any, field: str, language: str) -> TextCheck:
     except KeyError:
         raise Invalid(_("This record has no text “%(field)s” in two languages.", field=field),
                       field="field") from None
-    return TextCheck(language, answering_side(language, obj), text_state(obj, field, language).status)
+    return TextCheck(language, answering_side(language, obj), text_state(obj, field, language).status,
+                     fixed=bool(getattr(obj, "texts_fixed", False)))
 
 
 def check_text(actor, obj: Any, field: str, language: str, revision: int | None = None) -> dict:
