@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import Float, Integer, Text, case, column, func, literal_column, or_, select, text
+from sqlalchemy import Float, Integer, Text, case, cast, column, func, literal_column, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, array
 
 from jcm.actions.models import ActionItem
@@ -158,7 +158,7 @@ def _hits(words: list[str], kinds: list[str], side: str | None):
         if dialect == "postgresql" and pairs and not long_words:
             # The GIN index on the pairs' array (migration 0016) finds them: its expression as the index has it.
             pairs_of = func.string_to_array(entry.c.grams, literal_column("' '"), type_=ARRAY(Text))
-            query = query.where(pairs_of.contains(array(pairs, type_=Text)))
+            query = query.where(pairs_of.contains(cast(array(pairs), ARRAY(Text))))
     # Materialized: each match scored once, however often the ranking below reads its score.
     return query.cte("hits").prefix_with("MATERIALIZED")
 
