@@ -135,7 +135,9 @@ def _hits(words: list[str], kinds: list[str], side: str | None):
     dialect = db.session.get_bind().dialect.name
     long_words = [word for word in words if len(word) >= 3]
     pairs = [word for word in words if len(word) == 2 and gram_indexed(word)]
-    visible = [entry.c.kind.in_(kinds), or_(entry.c.side.is_(None), entry.c.side == side)]
+    visible = [or_(entry.c.side.is_(None), entry.c.side == side)]
+    if set(kinds) != set(KINDS):  # the kinds the person may not read left out (when they may read all, no filter)
+        visible.append(entry.c.kind.in_(kinds))
     columns = (entry.c.id, entry.c.kind, entry.c.object_id, entry.c.weight, entry.c.language)
     if dialect == "sqlite" and (long_words or pairs):
         if long_words:  # the trigrams find the long words, ranked by bm25; the others are looked for among them
