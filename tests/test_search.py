@@ -140,12 +140,18 @@ def test_words_of_two_characters_find_only_what_the_person_may_read(api, committ
 
     assert found(api, committee.us_delegate, "양측")["counts"] == {
         "agenda_item": 0, "minutes_record": 1, "progress": 1, "action_item": 0, "action_update": 0, "attachment": 0}
+    by = found(api, committee.us_delegate, "BY")  # "… rideshare slots by June", a decision
+    assert by["counts"]["minutes_record"] == 1
     reads_minutes = permissions.RULES["minutes.view"]
     monkeypatch.setitem(permissions.RULES, "minutes.view",
                         lambda user, obj: user.role != "observer" and reads_minutes(user, obj))
     kept = found(api, committee.kr_observer, "양측")
     assert kept["total"] == 0 and kept["results"] == [] and "minutes_record" not in kept["counts"]
     assert found(api, committee.kr_observer, "양측", kind="progress")["results"] == []
+    kept_by = found(api, committee.kr_observer, "BY")
+    assert "minutes_record" not in kept_by["counts"]
+    assert "minutes_record" not in {hit["kind"] for hit in kept_by["results"]}
+    assert kept_by["total"] == by["total"] - by["counts"]["minutes_record"] - by["counts"]["progress"]
     assert found(api, committee.kr_observer, "우주")["total"] == 3  # what they may read, they find
 
 
@@ -441,8 +447,9 @@ def test_the_entries_of_a_database_upgraded_past_the_pairs_migration_get_their_p
         with app.app_context():
             upgrade(revision="0015")
             db.session.execute(sa.text(
-                "INSERT INTO search_entry (kind, object_id, field, language, weight, text, folded) VALUES "
-                "('attachment', 7, 'filename', 'ko', 3, '우주항공청 협력안.pdf', '우주항공청협력안.pdf')"))
+                "INSERT INTO search_entry (kind, object_id, field, language, weight, text, folded) "
+                "VALUES ('attachment', 7, 'filename', 'ko', 3, '우주항공청 협력안.pdf', "
+                "'우주항공청협력안.pdf')"))
             db.session.commit()
             upgrade()
             assert db.session.scalar(sa.text("SELECT grams FROM search_entry")).split() == [

@@ -57,7 +57,7 @@ def grams(folded: str) -> str:
     two characters is in the text exactly when it is one of its pairs. A pair with an ASCII sign in it is left
     out: a query's word of two characters never has one, taken off as what the word is wrapped in (query_words)."""
     pairs = (folded[at:at + 2] for at in range(len(folded) - 1))
-    return " ".join(dict.fromkeys(pair for pair in pairs if gram_indexed(pair)))
+    return " ".join(dict.fromkeys(pair for pair in pairs if pair.isalnum() or gram_indexed(pair)))
 
 
 # What a word typed may be wrapped in that is not part of it: quotes, brackets, the operators of query languages
