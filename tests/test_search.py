@@ -107,6 +107,54 @@ def test_hangul_finds_hangul_without_the_spaces_between_words(api, committee, re
     assert kinds_and_ids(both) == {("minutes_record", record["section"]), ("action_item", record["action"])}
 
 
+def test_words_of_one_and_two_characters_find_what_holds_them(api, committee, record, make_action_item):
+    """A two-syllable Korean word or a two-letter abbreviation, which the trigram index cannot serve, is found
+    through the pairs of characters each text keeps — as a piece of the text, whatever the spaces, case and
+    accents — and a one-syllable word beside it narrows what it found."""
+    datasets = make_action_item()  # "Exchange AI-ready dataset inventories"
+    reader = committee.kr_delegate
+
+    assert kinds_and_ids(found(api, reader, "우주")) == {
+        ("agenda_item", record["item"]), ("attachment", record["paper"]), ("action_update", record["update"])}
+    # Across the space between two words of the text, as a longer word is.
+    assert kinds_and_ids(found(api, reader, "측연")) == {("progress", record["progress"])}  # 양측 연구자
+    assert found(api, reader, "연측")["total"] == 0
+
+    ai = found(api, reader, "AI")
+    assert ("action_item", datasets) in kinds_and_ids(ai)
+    hit = next(hit for hit in ai["results"] if hit["id"] == datasets)
+    assert hit["context_html"] == "Exchange <mark>AI</mark>-ready dataset inventories"
+    assert ("agenda_item", record["item"]) in kinds_and_ids(found(api, reader, "FÉ"))  # Café-style
+    assert found(api, reader, "ai")["counts"] == ai["counts"]
+
+    # Two words of two characters must both be in one text; a word of one syllable too.
+    assert kinds_and_ids(found(api, reader, "양자 테스")) == {("progress", record["progress"])}
+    assert kinds_and_ids(found(api, reader, "달 탐사")) == {("agenda_item", record["item"])}
+    assert kinds_and_ids(found(api, reader, "달 큐브위성")) == {("agenda_item", record["item"])}
+    assert found(api, reader, "달 양자")["total"] == 0
+    assert kinds_and_ids(found(api, reader, "AI x")) == {("action_item", datasets)}  # Exchange AI-…
+
+
+def test_words_of_two_characters_find_only_what_the_person_may_read(api, committee, record, monkeypatch):
+    from jcm import permissions
+
+    assert found(api, committee.us_delegate, "양측")["counts"] == {
+        "agenda_item": 0, "minutes_record": 1, "progress": 1, "action_item": 0, "action_update": 0, "attachment": 0}
+    by = found(api, committee.us_delegate, "BY")  # "… rideshare slots by June", a decision
+    assert by["counts"]["minutes_record"] == 1
+    reads_minutes = permissions.RULES["minutes.view"]
+    monkeypatch.setitem(permissions.RULES, "minutes.view",
+                        lambda user, obj: user.role != "observer" and reads_minutes(user, obj))
+    kept = found(api, committee.kr_observer, "양측")
+    assert kept["total"] == 0 and kept["results"] == [] and "minutes_record" not in kept["counts"]
+    assert found(api, committee.kr_observer, "양측", kind="progress")["results"] == []
+    kept_by = found(api, committee.kr_observer, "BY")
+    assert "minutes_record" not in kept_by["counts"]
+    assert "minutes_record" not in {hit["kind"] for hit in kept_by["results"]}
+    assert kept_by["total"] == by["total"] - by["counts"]["minutes_record"] - by["counts"]["progress"]
+    assert found(api, committee.kr_observer, "우주")["total"] == 3  # what they may read, they find
+
+
 def test_case_and_accents_do_not_matter(api, committee, record):
     for query in ("CAFE-STYLE", "café", "Cafe", "cubesat RIDESHARE"):
         assert ("agenda_item", record["item"]) in kinds_and_ids(found(api, committee.us_delegate, query)), query
@@ -386,6 +434,35 @@ def test_jcm_init_builds_the_index_of_a_database_upgraded_with_its_records(app, 
     assert again.exit_code == 0 and "Built the search index" not in again.output
 
 
+def test_the_entries_of_a_database_upgraded_past_the_pairs_migration_get_their_pairs(empty_database, tmp_path):
+    """An index built before the pairs of characters were kept (migration 0016) gets them from its folded texts
+    when it is upgraded, and its two-character words are then found through their index."""
+    from flask_migrate import upgrade
+
+    from jcm import create_app
+    from tests.conftest import app_config, close_database
+
+    app = create_app(app_config(empty_database(), tmp_path))
+    try:
+        with app.app_context():
+            upgrade(revision="0015")
+            db.session.execute(sa.text(
+                "INSERT INTO search_entry (kind, object_id, field, language, weight, text, folded) "
+                "VALUES ('attachment', 7, 'filename', 'ko', 3, '우주항공청 협력안.pdf', "
+                "'우주항공청협력안.pdf')"))
+            db.session.commit()
+            upgrade()
+            assert db.session.scalar(sa.text("SELECT grams FROM search_entry")).split() == [
+                "우주", "주항", "항공", "공청", "청협", "협력", "력안", "pd", "df"]  # none with the dot
+            if db.engine.dialect.name == "sqlite":
+                look_up = "SELECT rowid FROM search_grams WHERE search_grams MATCH '\"항공\"'"
+            else:
+                look_up = "SELECT id FROM search_entry WHERE string_to_array(grams, ' ') @> ARRAY['항공']"
+            assert db.session.scalars(sa.text(look_up)).all() == [1]
+    finally:
+        close_database(app)
+
+
 def test_a_restored_instance_finds_what_the_old_one_found(app, api, committee, record, tmp_path):
     """Restored into the embedded database, whatever the database the archive came from."""
     from jcm import create_app
@@ -404,3 +481,89 @@ def test_a_restored_instance_finds_what_the_old_one_found(app, api, committee, r
         assert answer.status_code == 200 and answer.get_json()["total"] == 3
     finally:
         close_database(restored)
+
+
+# --- what a search costs ---------------------------------------------------------------------------------------------
+
+def _search_statement(app, api, person, q: str) -> tuple[str, object]:
+    """The statement a search by `person` runs over the index, and its parameters, as the database received them."""
+    seen = []
+
+    def keep(_connection, _cursor, statement, parameters, _context, _many):
+        if "search_entry" in statement:
+            seen.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        found(api, person, q)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    assert len(seen) == 1, seen
+    return seen[0]
+
+
+def test_a_word_of_two_characters_is_looked_up_in_an_index_not_read_from_every_text(app, api, committee, record):
+    """As the database plans the search's statement: a two-syllable word (and a two-letter one) is looked up in the
+    index of the texts' pairs of characters — on SQLite the FTS5 table search_grams, on PostgreSQL the GIN index on
+    their array (chosen here over a table this small once it may not read the whole table) — and no text is read
+    but those it finds."""
+    from tests.conftest import postgres_server_url
+
+    for q in ("우주", "AI", "달 탐사"):
+        statement, parameters = _search_statement(app, api, committee.us_delegate, q)
+        with app.app_context():
+            connection = db.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                if postgres_server_url():  # planned from the statistics of the index's arrays, as at scale
+                    cursor.execute("ANALYZE search_entry")
+                    cursor.execute("SET enable_seqscan = off")
+                    cursor.execute("EXPLAIN " + statement, parameters)
+                    plan = [row[0] for row in cursor.fetchall()]
+                    assert any("Bitmap Index Scan on ix_search_entry_grams" in line for line in plan), plan
+                else:
+                    cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+                    plan = [row[-1] for row in cursor.fetchall()]
+                    assert any(line.startswith("SCAN search_grams VIRTUAL TABLE") for line in plan), plan
+                    assert "SCAN search_entry" not in plan, plan
+            finally:
+                connection.rollback()
+                connection.close()
+
+
+def test_a_search_costs_the_same_statements_whatever_it_finds(app, client, auth, api, committee, make_meeting,
+                                                              make_action_item):
+    """The page and the API, over all kinds and one kind's third page, cost as many statements when they find one
+    record of one kind (and an empty third page) as when they find every kind and a full third page."""
+    from tests.test_query_counts import counting
+
+    app.config["PAGE_SIZE"] = 2
+    paths = ["/search?q=우주", "/search?q=rideshare", "/search?q=우주&kind=action_item&page=3",
+             "/search?q=rideshare&kind=action_item&page=3"]
+    api_paths = ["/api/v1/search?q=우주", "/api/v1/search?q=rideshare&kind=action_item&page=3&per_page=2"]
+    make_action_item(title="Rideshare survey of 우주 launches")
+    auth.login(committee.us_delegate)
+    api.get(api_paths[0], committee.us_delegate)  # the token made and first used
+
+    def statements() -> list[int]:
+        counts = []
+        for path in paths:
+            with counting(app) as seen:
+                assert client.get(path).status_code == 200
+            counts.append(len(seen))
+        for path in api_paths:
+            with counting(app) as seen:
+                assert api.get(path, committee.us_delegate).status_code == 200
+            counts.append(len(seen))
+        return counts
+
+    few = statements()
+    build_record(app, committee, make_meeting, make_action_item)
+    for n in range(6):
+        make_action_item(title=f"Rideshare survey of 우주 launches {n}")
+    assert found(api, committee.us_delegate, "우주")["counts"] == {
+        "agenda_item": 1, "minutes_record": 0, "progress": 0, "action_item": 7, "action_update": 1, "attachment": 1}
+    assert len(found(api, committee.us_delegate, "rideshare", kind="action_item", page=3, per_page=2)["results"]) == 2
+    assert statements() == few

@@ -5,7 +5,10 @@ however (a page, the API, a command) — and `jcm search reindex`, which rebuild
 A text is indexed folded: in NFC, each character without its accents (NFKD, its combining marks dropped), in lower
 case (casefold), white space dropped. So `Cafe` finds `café`, `QUANTUM` finds `quantum`, and Hangul finds Hangul
 whatever the spaces between its words (`우주항공` finds `우주항공청` and `우주 항공청`). A query is folded the same way,
-word by word."""
+word by word.
+
+Beside its folded text, an entry keeps the pairs of characters that follow each other in it (`grams`), for the
+words of two characters the trigram index cannot serve (a two-syllable Korean word: 양자, 우주; "AI", "5G")."""
 
 from __future__ import annotations
 
@@ -41,6 +44,20 @@ def fold(text: str) -> str:
     if text.isascii():
         return "".join(text.lower().split())
     return "".join(fold_character(character) for character in unicodedata.normalize("NFC", text))
+
+
+def gram_indexed(word: str) -> bool:
+    """Whether a folded piece of text is made only of characters `grams` keeps pairs of: letters, digits and any
+    character past ASCII (the other ASCII characters — signs, spaces, controls — separate the pairs as written)."""
+    return all(not character.isascii() or character.isalnum() for character in word)
+
+
+def grams(folded: str) -> str:
+    """The pairs of characters next to each other in a folded text, each once, separated by spaces: a word of
+    two characters is in the text exactly when it is one of its pairs. A pair with an ASCII sign in it is left
+    out: a query's word of two characters never has one, taken off as what the word is wrapped in (query_words)."""
+    pairs = (folded[at:at + 2] for at in range(len(folded) - 1))
+    return " ".join(dict.fromkeys(pair for pair in pairs if pair.isalnum() or gram_indexed(pair)))
 
 
 # What a word typed may be wrapped in that is not part of it: quotes, brackets, the operators of query languages
@@ -146,9 +163,10 @@ def entries(kind: Kind, row: Any) -> Iterator[dict[str, Any]]:
             text = _plain(getattr(row, name)).strip()
             if not text:
                 continue
+            folded = fold(text)
             yield {"kind": kind.name, "object_id": row.id, "field": english,
                    "language": language if korean else language_of(text), "weight": weight, "text": text,
-                   "folded": fold(text), "side": None, **links}
+                   "folded": folded, "grams": grams(folded), "side": None, **links}
 
 
 # --- keeping the index ----------------------------------------------------------------------------------------
@@ -238,14 +256,16 @@ def keep_index_current() -> None:
 # --- the database's own machinery, made by the migration ------------------------------------------------------
 
 FTS_TABLE = "search_fts"  # SQLite: the FTS5 table over search_entry.folded, and its shadow tables
+GRAMS_TABLE = "search_grams"  # SQLite: the FTS5 table over search_entry.grams, and its shadow tables
 TRIGRAM_INDEX = "ix_search_entry_folded_trgm"  # PostgreSQL: pg_trgm's GIN index on search_entry.folded
+GRAMS_INDEX = "ix_search_entry_grams"  # PostgreSQL: a GIN index on the array of search_entry.grams
 
 
 def autogenerate_includes(obj, name, type_, reflected, compare_to) -> bool:
     """For Alembic's comparison of the models with the database: what the migration made for the search that no
-    model declares (the FTS5 table and its shadow tables, the trigram index) is left alone."""
-    if type_ == "table" and reflected and name and name.startswith(FTS_TABLE):
+    model declares (the FTS5 tables and their shadow tables, the GIN indexes) is left alone."""
+    if type_ == "table" and reflected and name and name.startswith((FTS_TABLE, GRAMS_TABLE)):
         return False
-    if type_ == "index" and reflected and name == TRIGRAM_INDEX:
+    if type_ == "index" and reflected and name in (TRIGRAM_INDEX, GRAMS_INDEX):
         return False
     return True

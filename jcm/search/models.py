@@ -1,9 +1,11 @@
 """The search index: one row for each text of a record in one language, folded as a query finds it.
 
 The database's own full-text machinery works over these rows: on SQLite an FTS5 table with the trigram tokenizer
-(`search_fts`, whose content is this table, kept by triggers), on PostgreSQL a pg_trgm GIN index on `folded`. Both
-are made by the migration (0013), not declared here: neither is a table or an index SQLAlchemy knows how to make
-on the other database, and the autogeneration ignores them (jcm.search.index.autogenerate_includes)."""
+(`search_fts`, whose content is this table, kept by triggers), on PostgreSQL a pg_trgm GIN index on `folded`; for
+words of two characters, on SQLite an FTS5 table of `grams` (`search_grams`, kept by triggers), on PostgreSQL a GIN
+index on the array of `grams`. All are made by the migrations (0013, 0016), not declared here: none is a table or
+an index SQLAlchemy knows how to make on the other database, and the autogeneration ignores them
+(jcm.search.index.autogenerate_includes)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,9 @@ class SearchEntry(db.Model):
     weight: Mapped[int] = mapped_column(SmallInteger)  # titles and names first, then decisions, then the rest
     text: Mapped[str] = mapped_column(Text)  # as written: what a result shows, its matches marked
     folded: Mapped[str] = mapped_column(Text)  # as found: lower case, no accents, no white space
+    # The pairs of characters next to each other in `folded`, each once, separated by spaces: what finds a word of
+    # two characters, which the trigrams cannot (jcm.search.index.grams).
+    grams: Mapped[str] = mapped_column(Text, server_default="")
     # An entry only one side may find (side-internal notes, when they come); none: both sides.
     side: Mapped[str | None] = mapped_column(String(2))
     # The records an entry lives and dies with: deleting a meeting, an agenda item or an action item deletes the

@@ -11,35 +11,31 @@ from jcm.search.services import Hit
 
 def place(hit: Hit) -> str:
     """The address of the record found: the place on its page where it is."""
-    record = hit.record
     if hit.kind == "agenda_item":
-        return url_for("meetings.show", meeting_id=record.meeting_id, _anchor=f"item-{record.id}")
+        return url_for("meetings.show", meeting_id=hit.meeting_id, _anchor=f"item-{hit.id}")
     if hit.kind == "minutes_record":
-        return url_for("minutes.show", meeting_id=hit.meeting_id, _anchor=f"section-{record.id}")
+        return url_for("minutes.show", meeting_id=hit.meeting_id, _anchor=f"section-{hit.id}")
     if hit.kind == "progress":
-        return url_for("minutes.show", meeting_id=hit.meeting_id, _anchor=f"progress-{record.focus_area_id}")
+        return url_for("minutes.show", meeting_id=hit.meeting_id, _anchor=f"progress-{hit.focus_area.id}")
     if hit.kind == "action_item":
-        return url_for("actions.show", item_id=record.id)
+        return url_for("actions.show", item_id=hit.id)
     if hit.kind == "action_update":
-        return url_for("actions.show", item_id=record.action_item_id, _anchor=f"update-{record.id}")
-    return url_for("meetings.show", meeting_id=hit.meeting_id, _anchor=f"item-{record.agenda_item_id}")
+        return url_for("actions.show", item_id=hit.action_item_id, _anchor=f"update-{hit.id}")
+    return url_for("meetings.show", meeting_id=hit.meeting_id, _anchor=f"item-{hit.agenda_item_id}")
 
 
 def title(hit: Hit) -> str:
     """The record found as a reader knows it, in their language."""
-    record = hit.record
-    if hit.kind == "agenda_item":
-        return str(localized(record, "title"))
-    if hit.kind == "minutes_record":
-        return str(localized(record.agenda_item, "title"))
+    if hit.kind in ("agenda_item", "minutes_record"):
+        return str(localized(hit.agenda_item, "title"))
     if hit.kind == "progress":
-        return f"{record.focus_area.code} {localized(record.focus_area, 'title')}"
+        return f"{hit.focus_area.prefix} {localized(hit.focus_area, 'title')}"
     if hit.kind == "action_item":
-        return f"{record.ref} {localized(record, 'title')}"
+        return f"{hit.action_item.prefix} {localized(hit.action_item, 'title')}"
     if hit.kind == "action_update":
-        item = record.action_item
-        return _("Update of %(item)s", item=f"{item.ref} {localized(item, 'title')}")
-    return record.filename
+        item = hit.action_item
+        return _("Update of %(item)s", item=f"{item.prefix} {localized(item, 'title')}")
+    return hit.filename
 
 
 def meeting_title(hit: Hit) -> str:

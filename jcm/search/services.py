@@ -3,37 +3,53 @@ a person may read, ranked, grouped by kind, each with its words marked in contex
 
 The words of a query are never a query language: each is folded (jcm.search.index.fold) and looked for as a
 literal piece of text, all of them in one text of a record. A word of three characters or more is looked for
-through the index (SQLite: an FTS5 trigram phrase, quoted; PostgreSQL: LIKE, served by pg_trgm's GIN index); a
-shorter one (a two-syllable Korean word: 양자, 우주; "AI") by LIKE over the index's folded texts, which the
-trigrams cannot serve. A query of one-character words only is refused: it would match nearly everything.
+through the index (SQLite: an FTS5 trigram phrase, quoted; PostgreSQL: LIKE, served by pg_trgm's GIN index). A
+word of two characters (a two-syllable Korean word: 양자, 우주; "AI"), which the trigrams cannot serve, is one of
+the pairs of characters each entry keeps (jcm.search.index.grams): when no word of the query is longer, the
+entries are found through the index of those pairs (SQLite: an FTS5 table of them; PostgreSQL: a GIN index on
+their array); otherwise among those the longer words found. A word of one character is looked for by LIKE among
+the entries the others found; a query of one-character words only is refused: it would match nearly everything.
 
 What a person may not read is neither shown nor counted: a kind whose permission (jcm.permissions) the person
-lacks is left out of the query itself, and an entry kept for one side is found by that side alone."""
+lacks is left out of the query itself, and an entry kept for one side is found by that side alone.
+
+A search is one statement whatever it finds: the counts of each kind, the page's entries and what is shown of
+their records (titles, references, meetings) are read together."""
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import Float, Integer, case, column, func, or_, select, text
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Float, Integer, Text, case, cast, column, func, literal_column, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, array
 
-from jcm.actions.models import ActionItem, ActionUpdate
+from jcm.actions.models import ActionItem
 from jcm.errors import Invalid
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Attachment, Meeting
-from jcm.minutes.models import MinutesSection, ProgressEntry
+from jcm.minutes.models import ProgressEntry
 from jcm.models import PageOf
+from jcm.mou.models import FocusArea
 from jcm.permissions import can
-from jcm.search.index import KINDS, fold_character, query_words
+from jcm.search.index import GRAMS_TABLE, KINDS, fold_character, gram_indexed, query_words
 from jcm.search.models import SearchEntry
 
 MAX_QUERY_LENGTH = 200  # characters: a title and a few words more, as every search box in JCM
 MAX_WORDS = 12
 CONTEXT = 80  # characters of context shown before the first match, about twice that in all
+
+
+@dataclass(frozen=True)
+class Named:
+    """A record a hit shows the name of, in both languages as jcm.i18n.localized reads them."""
+
+    id: int
+    title: str
+    title_ko: str
+    prefix: str = ""  # an action item's reference, a focus area's code
 
 
 @dataclass
@@ -49,8 +65,13 @@ class Hit:
     meeting_id: int | None
     agenda_item_id: int | None
     action_item_id: int | None
-    record: Any = None  # the record itself, loaded for its title
-    meeting: Meeting | None = None
+    # What names the record: the agenda item (found, or the one a record or a paper is under), the action item
+    # (found, or the one an update is of), a progress entry's focus area, a paper's file name, the meeting.
+    agenda_item: Named | None = None
+    action_item: Named | None = None
+    focus_area: Named | None = None
+    filename: str = ""
+    meeting: Named | None = None
     context: Markup = Markup("")  # the matched text around the first match, the matches in <mark>
     spans: list[tuple[int, int]] = field(default_factory=list)  # where they are in `plain`
     plain: str = ""  # the context as plain text
@@ -100,30 +121,46 @@ def readable_kinds(user) -> list[str]:
     return [name for name, kind in KINDS.items() if can(user, kind.action)]
 
 
+def _fts(table: str, words: list[str], score: str):
+    """SQLite: the rowids of the entries whose FTS5 `table` holds every word, each a quoted FTS5 string (a double
+    quote inside doubled): a phrase, never syntax."""
+    match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+    return (text(f"SELECT rowid AS id, {score} AS score FROM {table} WHERE {table} MATCH :match")
+            .bindparams(match=match).columns(column("id", Integer), column("score", Float)).subquery(table))
+
+
 def _hits(words: list[str], kinds: list[str], side: str | None):
     """The matching entries of the kinds given, each with `score` (lower is better), as a CTE."""
     entry = SearchEntry.__table__
     dialect = db.session.get_bind().dialect.name
     long_words = [word for word in words if len(word) >= 3]
-    short_words = [word for word in words if len(word) < 3]
-    visible = [entry.c.kind.in_(kinds), or_(entry.c.side.is_(None), entry.c.side == side)]
-    if dialect == "sqlite" and long_words:
-        # Each word a quoted FTS5 string (a double quote inside doubled): a phrase, never syntax.
-        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in long_words)
-        fts = (text("SELECT rowid AS id, bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH :match")
-               .bindparams(match=match).columns(column("id", Integer), column("score", Float)).subquery("fts"))
-        query = (select(entry.c.id, entry.c.kind, entry.c.object_id, entry.c.weight, entry.c.language,
-                        fts.c.score.label("score"))
+    pairs = [word for word in words if len(word) == 2 and gram_indexed(word)]
+    visible = [or_(entry.c.side.is_(None), entry.c.side == side)]
+    if set(kinds) != set(KINDS):  # the kinds the person may not read left out (when they may read all, no filter)
+        visible.append(entry.c.kind.in_(kinds))
+    columns = (entry.c.id, entry.c.kind, entry.c.object_id, entry.c.weight, entry.c.language)
+    if dialect == "sqlite" and (long_words or pairs):
+        if long_words:  # the trigrams find the long words, ranked by bm25; the others are looked for among them
+            fts = _fts("search_fts", long_words, "bm25(search_fts)")
+            score, found_by_index = fts.c.score, long_words
+        else:  # the pairs find the two-character words; the shorter text, the closer the match
+            fts = _fts(GRAMS_TABLE, pairs, "0")
+            score, found_by_index = func.length(entry.c.folded), pairs
+        query = (select(*columns, score.label("score"))
                  .join_from(entry, fts, entry.c.id == fts.c.id)
-                 .where(*visible, *(entry.c.folded.contains(word, autoescape=True) for word in short_words)))
+                 .where(*visible, *(entry.c.folded.contains(word, autoescape=True)
+                                    for word in words if word not in found_by_index)))
     else:
         if dialect == "postgresql":
             score = -func.similarity(entry.c.folded, "".join(words))
         else:
             score = func.length(entry.c.folded)  # only short words: the shorter text, the closer the match
-        query = select(entry.c.id, entry.c.kind, entry.c.object_id, entry.c.weight, entry.c.language,
-                       score.label("score")).where(
+        query = select(*columns, score.label("score")).where(
             *visible, *(entry.c.folded.contains(word, autoescape=True) for word in words))
+        if dialect == "postgresql" and pairs and not long_words:
+            # The GIN index on the pairs' array (migration 0016) finds them: its expression as the index has it.
+            pairs_of = func.string_to_array(entry.c.grams, literal_column("' '"), type_=ARRAY(Text))
+            query = query.where(pairs_of.contains(cast(array(pairs), ARRAY(Text))))
     # Materialized: each match scored once, however often the ranking below reads its score.
     return query.cte("hits").prefix_with("MATERIALIZED")
 
@@ -142,7 +179,8 @@ def search(user, query: str | None, kind: str | None = None, page: int = 1, per_
         return Found(typed, words, counts, kind, [], page, per_page)
     hits = _hits(words, kinds, getattr(user, "side", None))
     # One statement: each record's best entry (n = 1); its rank in its kind (k) and overall (g); how many of each
-    # kind (total). The rows returned are the page's, and the first of each kind, which carries its kind's count.
+    # kind (total). The rows returned are the page's, and the first of each kind, which carries its kind's count;
+    # each with what names its record (_with_names).
     preferred = case((hits.c.language == language, 0), else_=1)
     best = select(hits, func.row_number().over(
         partition_by=(hits.c.kind, hits.c.object_id),
@@ -161,20 +199,13 @@ def search(user, query: str | None, kind: str | None = None, page: int = 1, per_
         on_page = firsts.c.k <= per_kind
     else:
         on_page = firsts.c.g.between(start, stop)
-    entry = SearchEntry.__table__
-    page_query = (select(entry.c.id, entry.c.kind, entry.c.object_id, entry.c.field, entry.c.language, entry.c.text,
-                         entry.c.meeting_id, entry.c.agenda_item_id, entry.c.action_item_id, firsts.c.total,
-                         on_page.label("on_page"))
-                  .join_from(firsts, entry, entry.c.id == firsts.c.id)
-                  .where(on_page | (firsts.c.k == 1))
-                  .order_by(firsts.c.g))
+    page_query = _with_names(select(firsts.c.total, on_page.label("on_page")), firsts).where(
+        on_page | (firsts.c.k == 1)).order_by(firsts.c.g)
     found = []
     for row in db.session.execute(page_query):
         counts[row.kind] = row.total
         if row.on_page:
-            found.append(Hit(row.kind, row.object_id, row.id, row.field, row.language, row.text, row.meeting_id,
-                             row.agenda_item_id, row.action_item_id))
-    _load_records(found)
+            found.append(_hit(row))
     for hit in found:
         hit.plain, hit.spans = in_context(hit.text, words)
         hit.context = marked(hit.plain, hit.spans)
@@ -189,39 +220,44 @@ def grouped(found: Found) -> list[tuple[str, list[Hit]]]:
     return [(name, groups[name]) for name in KINDS if name in groups]
 
 
-# --- the records found, loaded with one query per kind ---------------------------------------------------------
+# --- what names the records found, read with them ---------------------------------------------------------------
 
-LOADERS = {
-    "agenda_item": lambda ids: select(AgendaItem).where(AgendaItem.id.in_(ids)),
-    "minutes_record": lambda ids: select(MinutesSection).where(MinutesSection.id.in_(ids)).options(
-        joinedload(MinutesSection.agenda_item)),
-    "progress": lambda ids: select(ProgressEntry).where(ProgressEntry.id.in_(ids)).options(
-        joinedload(ProgressEntry.focus_area)),
-    "action_item": lambda ids: select(ActionItem).where(ActionItem.id.in_(ids)),
-    "action_update": lambda ids: select(ActionUpdate).where(ActionUpdate.id.in_(ids)).options(
-        joinedload(ActionUpdate.action_item)),
-    "attachment": lambda ids: select(Attachment).where(Attachment.id.in_(ids)).options(
-        joinedload(Attachment.agenda_item)),
-}
+def _with_names(query, firsts):
+    """`query` (over `firsts`, the best entry of each record found) with each entry and what names its record:
+    joined on the links the entry keeps, or on the record itself for a progress entry and a paper, each by its
+    primary key. An action item's meeting is the one it was raised at."""
+    entry = SearchEntry.__table__
+    meeting_id = case((entry.c.kind == "action_item", ActionItem.meeting_id), else_=entry.c.meeting_id)
+    return (query.add_columns(
+                entry.c.id, entry.c.kind, entry.c.object_id, entry.c.field, entry.c.language, entry.c.text,
+                entry.c.meeting_id, entry.c.agenda_item_id, entry.c.action_item_id,
+                AgendaItem.title.label("agenda_title"), AgendaItem.title_ko.label("agenda_title_ko"),
+                ActionItem.ref.label("action_ref"), ActionItem.title.label("action_title"),
+                ActionItem.title_ko.label("action_title_ko"),
+                FocusArea.id.label("area_id"), FocusArea.code.label("area_code"),
+                FocusArea.title.label("area_title"), FocusArea.title_ko.label("area_title_ko"),
+                Attachment.filename, Meeting.id.label("shown_meeting_id"), Meeting.title.label("meeting_title"),
+                Meeting.title_ko.label("meeting_title_ko"))
+            .join_from(firsts, entry, entry.c.id == firsts.c.id)
+            .outerjoin(AgendaItem, AgendaItem.id == entry.c.agenda_item_id)
+            .outerjoin(ActionItem, ActionItem.id == entry.c.action_item_id)
+            .outerjoin(ProgressEntry, (entry.c.kind == "progress") & (ProgressEntry.id == entry.c.object_id))
+            .outerjoin(FocusArea, FocusArea.id == ProgressEntry.focus_area_id)
+            .outerjoin(Attachment, (entry.c.kind == "attachment") & (Attachment.id == entry.c.object_id))
+            .outerjoin(Meeting, Meeting.id == meeting_id))
 
 
-def _load_records(hits: list[Hit]) -> None:
-    by_kind: dict[str, list[Hit]] = {}
-    for hit in hits:
-        by_kind.setdefault(hit.kind, []).append(hit)
-    records = {}
-    for name, of_kind in by_kind.items():
-        for record in db.session.scalars(LOADERS[name]([hit.id for hit in of_kind])).unique():
-            records[(name, record.id)] = record
-    meeting_ids = {hit.meeting_id for hit in hits if hit.meeting_id}
-    meeting_ids |= {record.meeting_id for (name, _id), record in records.items()
-                    if name == "action_item" and record.meeting_id}
-    meetings = {meeting.id: meeting for meeting in db.session.scalars(
-        select(Meeting).where(Meeting.id.in_(meeting_ids)))} if meeting_ids else {}
-    for hit in hits:
-        hit.record = records.get((hit.kind, hit.id))
-        meeting_id = hit.meeting_id or (hit.record.meeting_id if hit.kind == "action_item" and hit.record else None)
-        hit.meeting = meetings.get(meeting_id)
+def _hit(row) -> Hit:
+    def named(id_, title, title_ko, prefix="") -> Named | None:
+        return Named(id_, title or "", title_ko or "", prefix or "") if id_ is not None else None
+
+    return Hit(row.kind, row.object_id, row.id, row.field, row.language, row.text, row.meeting_id,
+               row.agenda_item_id, row.action_item_id,
+               agenda_item=named(row.agenda_item_id, row.agenda_title, row.agenda_title_ko),
+               action_item=named(row.action_item_id, row.action_title, row.action_title_ko, row.action_ref),
+               focus_area=named(row.area_id, row.area_title, row.area_title_ko, row.area_code),
+               filename=row.filename or "",
+               meeting=named(row.shown_meeting_id, row.meeting_title, row.meeting_title_ko))
 
 
 # --- the words marked in context ------------------------------------------------------------------------------
