@@ -435,7 +435,7 @@ def test_jcm_init_builds_the_index_of_a_database_upgraded_with_its_records(app, 
 
 
 def test_the_entries_of_a_database_upgraded_past_the_pairs_migration_get_their_pairs(empty_database, tmp_path):
-    """An index built before the pairs of characters were kept (migration 0016) gets them from its folded texts
+    """An index built before the pairs of characters were kept (migration 0018) gets them from its folded texts
     when it is upgraded, and its two-character words are then found through their index."""
     from flask_migrate import upgrade
 

@@ -1,7 +1,7 @@
 """public summary: the joint press summary of a meeting, in both languages, released by both co-chairs; and the
 distribution marking of a meeting's documents
 
-Revision ID: 0016b
+Revision ID: 0017
 Revises: 0015
 Create Date: 2026-12-01 04:30:00.000000
 
@@ -11,7 +11,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0016b'
+revision = '0017'
 down_revision = '0015'
 branch_labels = None
 depends_on = None

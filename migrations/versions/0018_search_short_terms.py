@@ -1,7 +1,7 @@
 """search short terms: the pairs of characters of each indexed text, which find a word of two characters
 
-Revision ID: 0016s
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-01 04:30:00.000000
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0016s'
-down_revision = '0015'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
