@@ -514,6 +514,19 @@ def _check_text(user, check) -> bool | Refusal:
     return True
 
 
+# --- each side's own space --------------------------------------------------------------------------------
+
+def _read_side_notes(user, part) -> bool:
+    """A side's internal notes are read by that side's accounts, every role (its observers too), and by no one of
+    the other side, whatever their role (an administrator included). `part`: SidePart(record, the notes' side)."""
+    return part is None or part.side == user.side
+
+
+def _write_side_notes(user, part) -> bool:
+    """Written by that side's accounts of any role but observer (refused before any rule is asked)."""
+    return part is None or part.side == user.side
+
+
 RULES: dict[str, Rule] = {
     "agreement.view": _anyone,
     "agreement.edit": _is_admin,  # its modifications, and recording a notice of discontinuation
@@ -559,6 +572,8 @@ RULES: dict[str, Rule] = {
     "minutes.correct": _propose_correction,  # obj: the minutes, with their corrections
     "correction.edit": _edit_correction,  # obj: the correction; also withdrawing it
     "correction.adopt": _adopt_correction,  # obj: the correction, with its minutes' meeting
+    "note.view": _read_side_notes,  # obj: SidePart(the record noted on, the notes' side)
+    "note.write": _write_side_notes,  # obj: SidePart(the record noted on, the notes' side)
 }
 
 

@@ -9,8 +9,10 @@ OPERATIONS = [
     'GET /api/v1/action-items api_actions 200 422 default',
     'GET /api/v1/action-items/{item_id} api_actions 200 404 default',
     'GET /api/v1/action-items/{item_id}/updates api_actions 200 404 default',
+    'GET /api/v1/action-items/{target_id}/notes api_notes 200 404 default',
     'GET /api/v1/agenda-items/{item_id} api_agenda 200 404 default',
     'GET /api/v1/agenda-items/{item_id}/attachments api_attachments 200 404 default',
+    'GET /api/v1/agenda-items/{target_id}/notes api_notes 200 404 default',
     'GET /api/v1/agreements api_mou 200 default',
     'GET /api/v1/agreements/{agreement_id} api_mou 200 default',
     'GET /api/v1/attachments/{attachment_id} api_attachments 200 404 default',
@@ -30,6 +32,10 @@ OPERATIONS = [
     'GET /api/v1/meetings/{meeting_id}/minutes/record api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/proposals api_meetings 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/proposals/{number} api_meetings 200 404 default',
+    'GET /api/v1/meetings/{target_id}/notes api_notes 200 404 default',
+    'GET /api/v1/minutes-sections/{target_id}/notes api_notes 200 404 default',
+    'GET /api/v1/notes/{note_id} api_notes 200 404 default',
+    'GET /api/v1/notes/{note_id}/revisions api_notes 200 404 default',
     'GET /api/v1/notifications api_notifications 200 422 default',
     'GET /api/v1/organizations api_people 200 422 default',
     'GET /api/v1/progress api_progress 200 422 default',
@@ -44,7 +50,9 @@ OPERATIONS = [
     'PATCH /api/v1/meetings/{meeting_id}/minutes/corrections/{number} api_minutes 200 403 404 409 422 default',
     'POST /api/v1/action-items api_actions 201 403 409 422 default',
     'POST /api/v1/action-items/{item_id}/updates api_actions 201 403 404 409 422 default',
+    'POST /api/v1/action-items/{target_id}/notes api_notes 200 201 403 404 409 422 default',
     'POST /api/v1/agenda-items/{item_id}/attachments api_attachments 201 403 404 409 413 422 default',
+    'POST /api/v1/agenda-items/{target_id}/notes api_notes 200 201 403 404 409 422 default',
     'POST /api/v1/meetings api_meetings 201 403 422 default',
     'POST /api/v1/meetings/{meeting_id}/agenda-items api_agenda 201 403 404 409 422 default',
     'POST /api/v1/meetings/{meeting_id}/agenda/approvals api_agenda 201 403 404 409 422 default',
@@ -56,10 +64,13 @@ OPERATIONS = [
     'POST /api/v1/meetings/{meeting_id}/proposals/{number}/confirmation api_meetings 200 403 404 409 default',
     'POST /api/v1/meetings/{meeting_id}/proposals/{number}/decline api_meetings 200 403 404 409 default',
     'POST /api/v1/meetings/{meeting_id}/proposals/{number}/withdrawal api_meetings 200 403 404 409 default',
+    'POST /api/v1/meetings/{target_id}/notes api_notes 200 201 403 404 409 422 default',
+    'POST /api/v1/minutes-sections/{target_id}/notes api_notes 200 201 403 404 409 422 default',
     'POST /api/v1/notifications/read api_notifications 200 422 default',
     'POST /api/v1/texts/{kind}/{record_id}/checks api_texts 201 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/agenda/order api_agenda 200 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/minutes api_minutes 200 403 404 409 422 default',
+    'PUT /api/v1/notes/{note_id} api_notes 200 403 404 409 422 default',
 ]
 SCHEMAS = {
     "ActionItem": [
@@ -179,6 +190,9 @@ SCHEMAS = {
         'records', 'status', 'version'
     ],
     "Modification": ['decided_on', 'description'],
+    "Note": ['author', 'author_id', 'id', 'kind', 'side', 'target_id', 'text', 'updated_at', 'version'],
+    "NoteRevision": ['at', 'author', 'author_id', 'text', 'version'],
+    "NoteWrite": ['text', 'version'],
     "Notice": [
         'action_item_id', 'ask', 'created_at', 'event', 'headline', 'id', 'kind', 'lines', 'meeting_id', 'read_at',
         'to_act', 'url'

@@ -74,6 +74,8 @@ EXPECTED = {
     "minutes.correct": {"secretariat"},
     "correction.edit": {"secretariat"},
     "correction.adopt": {"co_chair"},
+    "note.view": set(ROLES),
+    "note.write": {"admin", "secretariat", "co_chair", "delegate"},
 }
 
 
