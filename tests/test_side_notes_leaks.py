@@ -22,7 +22,8 @@ from jcm.notes.models import SideNote
 from tests.conftest import Auth, complete_both_texts, post_form
 from tests.test_agenda_document import pdf_text
 from tests.test_calendar import subscribe
-from tests.test_notifications import flush, mail  # noqa: F401  (the fixture: a real SMTP server)
+from tests.test_notifications import MailServer, flush
+from tests.test_reminders import BASE_URL
 
 US_WORD = "Quillfeather"  # found in no MOU, meeting, item or name
 KR_WORD = "솔바람밀담"
@@ -30,7 +31,24 @@ UNWRITTEN = "Quillfeathex"  # a word no one wrote: what a search or filter for i
 
 
 @pytest.fixture
-def noted(app, api, client, auth, committee, held_meeting, sections, make_action_item, runner, mail):  # noqa: F811
+def mail(app):
+    """A real SMTP server on a local port that the notifications are sent through (as tests/test_notifications.py
+    sets it up)."""
+    from jcm.notifications.sending import sender_of
+
+    server = MailServer()
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=5,
+                      MAIL_DEFAULT_SENDER="JCM <jcm@state.example.gov>", BASE_URL=BASE_URL + "/")
+    try:
+        yield server
+    finally:
+        sender_of(app).stop()
+        server.stop()
+
+
+@pytest.fixture
+def noted(app, api, client, auth, committee, held_meeting, sections, make_action_item, runner, mail):
     """The held meeting, its minutes opened, an action item raised at it; the U.S. side's notes on each, saved and
     saved again through the API and the pages; every e-mail sent."""
     from jcm.minutes.services import get_section
@@ -104,7 +122,7 @@ API = ("/api/v1/meetings/{meeting}", "/api/v1/meetings/{meeting}/minutes", "/api
        "/api/v1/notifications", "/api/v1/progress")
 
 
-def test_nothing_of_the_us_notes_reaches_any_korean_account(app, api, client, committee, noted, mail):  # noqa: F811
+def test_nothing_of_the_us_notes_reaches_any_korean_account(app, api, client, committee, noted, mail):
     fill = {"meeting": noted["meeting"], "item": noted["item"], "section": noted["section"], "word": US_WORD}
     # The word is there, for the U.S. side: the walk would find it if it leaked.
     us = Auth(client)
