@@ -25,6 +25,7 @@ OPERATIONS = [
     'GET /api/v1/meetings/{meeting_id} api_meetings 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/agenda api_agenda 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/agenda-items api_agenda 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/briefing api_notes 200 404 422 default',
     'GET /api/v1/meetings/{meeting_id}/minutes api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes/comments api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes/corrections api_minutes 200 404 default',
@@ -136,6 +137,13 @@ SCHEMAS = {
         'action', 'actor', 'actor_id', 'address', 'after', 'at', 'before', 'changes', 'id', 'object_id', 'object_label',
         'object_type', 'outcome', 'reason'
     ],
+    "Briefing": [
+        'action_items', 'as_of', 'items', 'language', 'marking', 'meeting', 'meeting_note', 'progress', 'side'
+    ],
+    "BriefingActionItem": ['due_date', 'focus_area', 'id', 'overdue', 'owners', 'ref', 'status', 'title'],
+    "BriefingItem": ['day', 'ends', 'focus_areas', 'id', 'note', 'number', 'record_note', 'starts', 'title'],
+    "BriefingNote": ['author', 'id', 'text', 'updated_at', 'version'],
+    "BriefingProgress": ['code', 'meeting', 'narrative', 'status', 'title'],
     "CoChairsIn": ['KR', 'US'],
     "Comment": ['agenda_item_id', 'at', 'author_id', 'author_name', 'id', 'meeting_id', 'resolved_at', 'side', 'text'],
     "CommentCreate": ['agenda_item_id', 'text'],

@@ -8,8 +8,9 @@ from flask_smorest import Blueprint
 from jcm.api import current_api_user
 from jcm.api.resources import commit, refusals
 from jcm.notes import services
+from jcm.notes.briefing import briefing_record
 from jcm.notes.models import NoteKind, SideNote
-from jcm.notes.schemas import NoteRevisionSchema, NoteSchema, NoteWriteSchema
+from jcm.notes.schemas import BriefingQuery, BriefingSchema, NoteRevisionSchema, NoteSchema, NoteWriteSchema
 
 notes_api = Blueprint("api_notes", __name__,
                       description="Each side's internal notes: written and read by that side's accounts only")
@@ -94,3 +95,14 @@ def list_revisions(note_id: int):
     note = services.get_note(current_api_user(), note_id)
     return [{"version": r.version, "text": r.text, "author_id": r.author_id,
              "author": r.author.name if r.author else None, "at": r.at} for r in services.revisions(note)]
+
+
+@notes_api.get("/meetings/<int:meeting_id>/briefing")
+@notes_api.arguments(BriefingQuery, location="query")
+@notes_api.response(200, BriefingSchema)
+@refusals(notes_api, 404)
+def get_briefing(args, meeting_id: int):
+    """The caller's side's briefing pack for the meeting, as /meetings/<id>/briefing.pdf prints it: the agenda, the
+    side's notes, its open action items and the progress so far by focus area. Another side's is not found."""
+    side = args.get("side")
+    return briefing_record(current_api_user(), meeting_id, side.upper() if side else None)

@@ -39,3 +39,68 @@ class NoteRevisionSchema(Schema):
     author_id = fields.Int(allow_none=True)
     author = fields.Str(allow_none=True)
     at = fields.DateTime(format=UTC, metadata={"description": "UTC"})
+
+
+# --- the briefing pack ------------------------------------------------------------------------------------
+
+TEXTS = {"description": "a text in both languages: {\"en\": …, \"ko\": …}"}
+
+
+class BriefingQuery(StrictSchema):
+    side = fields.Str(metadata={"description": "the side whose pack: the caller's (another side's is not found)"})
+
+
+class BriefingNoteSchema(Schema):
+    id = fields.Int()
+    text = fields.Str()
+    version = fields.Int()
+    author = fields.Str(allow_none=True)
+    updated_at = fields.Str(metadata={"description": "UTC"})
+
+
+class BriefingItemSchema(Schema):
+    id = fields.Int()
+    number = fields.Int()
+    title = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata=TEXTS)
+    day = fields.Str()
+    starts = fields.Str()
+    ends = fields.Str()
+    focus_areas = fields.List(fields.Str())
+    note = fields.Nested(BriefingNoteSchema, allow_none=True, metadata={"description": "the side's note on the item"})
+    record_note = fields.Nested(BriefingNoteSchema, allow_none=True,
+                                metadata={"description": "the side's note on its section of the minutes"})
+
+
+class BriefingActionItemSchema(Schema):
+    id = fields.Int()
+    ref = fields.Str()
+    title = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata=TEXTS)
+    focus_area = fields.Str()
+    owners = fields.List(fields.Dict(keys=fields.Str(), values=fields.Str()),
+                         metadata={"description": "the owners on the side, each in both languages"})
+    due_date = fields.Str()
+    status = fields.Str()
+    overdue = fields.Bool()
+
+
+class BriefingProgressSchema(Schema):
+    code = fields.Str()
+    title = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata=TEXTS)
+    status = fields.Str(allow_none=True, metadata={"description": "the latest recorded; null when none is"})
+    narrative = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata=TEXTS)
+    meeting = fields.Dict(allow_none=True, metadata={"description": "the meeting that recorded it: id, ordinal, "
+                                                                    "title, start_date, adopted"})
+
+
+class BriefingSchema(Schema):
+    side = fields.Str()
+    language = fields.Str(metadata={"description": "the side's language, the pack's"})
+    marking = fields.Str(metadata={"description": "“U.S. only” / “한국 측 내부용”"})
+    as_of = fields.Str()
+    meeting = fields.Dict(metadata={"description": "id, ordinal, ref, title, dates, venue, city, host side, mode"})
+    meeting_note = fields.Nested(BriefingNoteSchema, allow_none=True)
+    items = fields.List(fields.Nested(BriefingItemSchema), metadata={"description": "the agenda, in its order"})
+    action_items = fields.List(fields.Nested(BriefingActionItemSchema),
+                               metadata={"description": "open, with an owner on the side; the soonest due first"})
+    progress = fields.List(fields.Nested(BriefingProgressSchema),
+                           metadata={"description": "each focus area on the agenda"})

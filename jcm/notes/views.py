@@ -3,19 +3,27 @@ meeting, minutes and action item pages show — each only ever with the reader's
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from markupsafe import Markup
 
+from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
+from jcm.documents.pdfs import files_digest
+from jcm.documents.views import DRAFT_SETTINGS, document_response, draft_pdf
 from jcm.errors import NotFound
 from jcm.meetings.models import Meeting
 from jcm.notes import services
+from jcm.notes.briefing import briefing_record
 from jcm.notes.forms import NoteForm, RestoreNoteForm
 from jcm.notes.models import NoteKind, SideNote
 from jcm.permissions import SidePart, can, require
-from jcm.web import actor, form_status, int_or_none, safe_next, submit
+from jcm.text import render_markdown
+from jcm.web import actor, form_status, int_or_none, reader, safe_next, submit
 
 bp = Blueprint("notes", __name__)
 
@@ -132,3 +140,45 @@ def meeting_page_part(meeting: Meeting, user) -> Markup:
         return Markup("")
     return Markup(render_template("notes/_meeting.html", meeting=meeting, items=meeting.items, panel=panel,
                                   heading=HEADINGS[user.side], marking=MARKINGS[user.side]))
+
+
+# --- the briefing pack ----------------------------------------------------------------------------------------
+
+BRIEFING_TEMPLATE = "notes/briefing.html"
+
+
+def briefing_html(record: dict) -> str:
+    frame = Frame(record, record["language"])
+    with force_locale(frame.lang):
+        return render_template(BRIEFING_TEMPLATE, record=record, f=frame, duration=duration, file_size=file_size,
+                               file_kind=file_kind, page_label=page_label(), render_markdown=render_markdown,
+                               created=None)
+
+
+def _private(response):
+    """A side's own pack: kept by no cache on the way."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _briefing_record(meeting_id: int) -> dict:
+    side = request.args.get("side") or None
+    return briefing_record(reader(), meeting_id, side.upper() if side else None)
+
+
+@bp.get("/meetings/<int:meeting_id>/briefing.html", endpoint="briefing_html")
+def briefing_document_html(meeting_id: int):
+    """The reader's side's pack (`?side=` may name it; another side's is not found)."""
+    record = _briefing_record(meeting_id)
+    return _private(document_response(briefing_html(record), "text/html", record["language"]))
+
+
+@bp.get("/meetings/<int:meeting_id>/briefing.pdf", endpoint="briefing_pdf")
+def briefing_document_pdf(meeting_id: int):
+    record = _briefing_record(meeting_id)
+    lang = record["language"]
+    # The pack's template is not among the documents' (whose files key every draft): its own digest keys it too.
+    template = Path(current_app.root_path, current_app.template_folder or "templates", BRIEFING_TEMPLATE)
+    settings = f"{DRAFT_SETTINGS} briefing {files_digest('jcm-briefing', [template])}"
+    filename = f"{record['meeting']['ref']}-briefing-{record['side']}-{lang}.pdf"
+    return _private(draft_pdf(record, lambda: briefing_html(record), lang, filename, settings=settings))
