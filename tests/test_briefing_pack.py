@@ -112,6 +112,8 @@ def test_the_api_gives_the_same_pack_as_json(app, api, committee, briefed):
     body = pack.get_json()
     assert body["side"] == "US" and body["language"] == "en" and body["marking"] == "U.S. only"
     assert body["meeting_note"]["text"] == "Open with the quantum centre announcement."
+    assert body["meeting_note"]["updated_at"].endswith("Z")
+    assert api.get(f"/api/v1/meetings/{briefed}/briefing?side=XX", committee.us_observer).status_code == 422
     assert [item["note"]["text"] for item in body["items"] if item["note"]] == ["NSF can fund two fellows in 2027."]
     assert [item["ref"] for item in body["action_items"]] and body["action_items"][0]["overdue"] is True
     assert {area["code"]: area["status"] for area in body["progress"]} == {"A.1": "on_track", "B.4": None}

@@ -104,5 +104,4 @@ def list_revisions(note_id: int):
 def get_briefing(args, meeting_id: int):
     """The caller's side's briefing pack for the meeting, as /meetings/<id>/briefing.pdf prints it: the agenda, the
     side's notes, its open action items and the progress so far by focus area. Another side's is not found."""
-    side = args.get("side")
-    return briefing_record(current_api_user(), meeting_id, side.upper() if side else None)
+    return briefing_record(current_api_user(), meeting_id, args.get("side"))

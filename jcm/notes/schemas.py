@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from jcm.api.schemas import VERSION_RANGE, StrictSchema
+from jcm.api.schemas import SIDE, VERSION_RANGE, StrictSchema
 from jcm.notes.models import MAX_NOTE, NoteKind
 
 
-UTC = "%Y-%m-%dT%H:%M:%S.%fZ"  # a moment kept as naive UTC, said as UTC (…Z)
+class UTCDateTime(fields.DateTime):
+    """A moment kept as naive UTC, said as UTC (…Z), as every timestamp the API gives."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.replace(tzinfo=None).isoformat() + "Z"
 
 
 class NoteSchema(Schema):
@@ -23,7 +27,7 @@ class NoteSchema(Schema):
                                                   "refused (409) with the stored text"})
     author_id = fields.Int(allow_none=True, metadata={"description": "who saved the current version"})
     author = fields.Str(allow_none=True, metadata={"description": "their name"})
-    updated_at = fields.DateTime(format=UTC, metadata={"description": "UTC"})
+    updated_at = UTCDateTime(metadata={"description": "UTC"})
 
 
 class NoteWriteSchema(StrictSchema):
@@ -38,7 +42,7 @@ class NoteRevisionSchema(Schema):
     text = fields.Str()
     author_id = fields.Int(allow_none=True)
     author = fields.Str(allow_none=True)
-    at = fields.DateTime(format=UTC, metadata={"description": "UTC"})
+    at = UTCDateTime(metadata={"description": "UTC"})
 
 
 # --- the briefing pack ------------------------------------------------------------------------------------
@@ -47,7 +51,8 @@ TEXTS = {"description": "a text in both languages: {\"en\": …, \"ko\": …}"}
 
 
 class BriefingQuery(StrictSchema):
-    side = fields.Str(metadata={"description": "the side whose pack: the caller's (another side's is not found)"})
+    side = fields.Str(validate=SIDE, metadata={"description": "the side whose pack: the caller's (another side's is "
+                                                             "not found)"})
 
 
 class BriefingNoteSchema(Schema):
@@ -55,7 +60,8 @@ class BriefingNoteSchema(Schema):
     text = fields.Str()
     version = fields.Int()
     author = fields.Str(allow_none=True)
-    updated_at = fields.Str(metadata={"description": "UTC"})
+    updated_at = fields.Function(lambda note: f"{note['updated_at']}Z",
+                                 metadata={"type": "string", "format": "date-time", "description": "UTC"})
 
 
 class BriefingItemSchema(Schema):
