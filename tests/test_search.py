@@ -119,7 +119,7 @@ def test_results_are_ranked_grouped_by_kind_and_linked_to_their_place(api, commi
     in_description = make_action_item(title="Exchange researchers", description="for the rideshare review")
     answer = found(api, committee.us_delegate, "rideshare")
     assert answer["counts"] == {"agenda_item": 1, "minutes_record": 1, "progress": 0, "action_item": 2,
-                                "action_update": 0, "attachment": 0}
+                                "action_update": 0, "attachment": 0, "side_note": 0}
     assert answer["total"] == 4
     order = [(hit["kind"], hit["id"]) for hit in answer["results"]]
     # A match in a title comes before one in a decision, which comes before one in a description.
@@ -294,7 +294,7 @@ def test_jcm_search_reindex_rebuilds_the_index(app, api, runner, committee, reco
     assert found(api, committee.us_delegate, "rideshare")["total"] == 0
     result = runner.invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Indexed ") and "1 action item, 1 action update, 1 attachment." in result.output
+    assert result.output.startswith("Indexed ") and "1 action item, 1 action update, 1 attachment, 0 side note." in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SearchEntry)) == before
     assert found(api, committee.us_delegate, "rideshare")["total"] == 3

@@ -224,3 +224,31 @@ def test_the_api_refuses_what_it_should_with_the_right_status(app, api, committe
             assert answer.status_code == 404
             assert answer.get_json()["error"]["message"] == f"There is no note with id {made['id']}."
     assert api.get(f"/api/v1/notes/{made['id']}", committee.us_delegate).get_json()["text"] == "Ours"
+
+
+def test_a_side_finds_its_own_notes_by_their_words_and_never_the_others(app, client, auth, api, committee,
+                                                                        held_meeting):
+    """The search finds a note for its own side only: the other side's search for the same word finds nothing,
+    not even a count."""
+    path = f"/api/v1/meetings/{held_meeting}/notes"
+    assert api.post(path, committee.us_delegate, json={"text": "Ask for the cryoprobe loan terms.",
+                                                       "version": 0}).status_code == 201
+    assert api.post(path, committee.kr_delegate, json={"text": "극저온 프로브 대여 조건 확인 cryoprobe",
+                                                       "version": 0}).status_code == 201
+    us = api.get("/api/v1/search?q=cryoprobe", committee.us_observer).get_json()
+    assert us["counts"]["side_note"] == 1 and us["total"] == 1
+    [hit] = us["results"]
+    assert hit["kind"] == "side_note" and hit["context"] == "Ask for the cryoprobe loan terms."
+    assert hit["url"] == f"/notes/meeting/{held_meeting}" and hit["title"] == "Internal note on a record: Meeting"
+    kr = api.get("/api/v1/search?q=loan terms", committee.kr_admin).get_json()
+    assert kr["counts"]["side_note"] == 0 and kr["results"] == []
+    kr = api.get("/api/v1/search?q=cryoprobe&kind=side_note", committee.kr_secretariat).get_json()
+    assert [hit["context"] for hit in kr["results"]] == ["극저온 프로브 대여 조건 확인 cryoprobe"]
+
+    auth.login(committee.us_delegate)
+    page = client.get("/search?q=cryoprobe").get_data(as_text=True)
+    assert "Your side's internal notes (1)" in page and "loan terms" in page and "극저온" not in page
+    # A change of the note is found at once; the old words no longer are.
+    assert api.post(path, committee.us_delegate, json={"text": "Ask for the magnet loan terms.",
+                                                       "version": 1}).status_code == 200
+    assert api.get("/api/v1/search?q=cryoprobe", committee.us_delegate).get_json()["total"] == 0

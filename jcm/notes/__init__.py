@@ -1,11 +1,16 @@
 """Each side's own space: internal notes on meetings, agenda items, minutes sections and action items that only
 the writer's side reads, and the briefing pack a side's delegation takes to a meeting. Nothing else in JCM reads
-them: they are in no document, export, search, calendar, notification or e-mail, and the audit trail shows their
-events to the writer's side's administrators only."""
+them: they are in no document, export, calendar, notification or e-mail, the search finds them for the writer's side
+alone, and the audit trail shows their events to the writer's side's administrators only."""
 
 from __future__ import annotations
 
 from flask import Flask
+
+from jcm.notes.searched import add_to_search
+
+# Each side's search finds its own notes: a kind of record the search learns of before its API is described.
+add_to_search()
 
 
 def init_app(app: Flask) -> None:

@@ -211,7 +211,8 @@ def _load_records(hits: list[Hit]) -> None:
         by_kind.setdefault(hit.kind, []).append(hit)
     records = {}
     for name, of_kind in by_kind.items():
-        for record in db.session.scalars(LOADERS[name]([hit.id for hit in of_kind])).unique():
+        load = LOADERS.get(name) or KINDS[name].load
+        for record in db.session.scalars(load([hit.id for hit in of_kind])).unique():
             records[(name, record.id)] = record
     meeting_ids = {hit.meeting_id for hit in hits if hit.meeting_id}
     meeting_ids |= {record.meeting_id for (name, _id), record in records.items()
