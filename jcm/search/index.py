@@ -133,6 +133,8 @@ def add_kind(kind: Kind) -> None:
     among the kinds a program may ask for."""
     KINDS[kind.name] = kind
     KIND_OF_MODEL[kind.model] = kind
+
+
 LINKS = ("meeting_id", "agenda_item_id", "action_item_id")
 HANGUL = range(0xAC00, 0xD7A4)
 
