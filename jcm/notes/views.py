@@ -111,10 +111,10 @@ def _notes_of_meeting(meeting_id: int) -> dict:
 
 
 def panel(kind: str, target_id: int, meeting_id: int | None = None, *, back: str | None = None,
-          compact: bool = False) -> Markup:
+          compact: bool = False, about: str = "") -> Markup:
     """The reader's side's note on a record, marked as seen by that side only, with its form for those who write:
     `{{ side_note_panel('minutes_section', section.id, meeting.id) }}`. Given the meeting, all its notes are read
-    at once for the whole page."""
+    at once for the whole page. `about` names the record to the ear where a page holds several such forms."""
     user = actor()
     if user is None or not can(user, "note.view", SidePart(None, user.side)):
         return Markup("")
@@ -128,7 +128,7 @@ def panel(kind: str, target_id: int, meeting_id: int | None = None, *, back: str
                     next=safe_next(back) or "")
     return Markup(render_template(
         "notes/_panel.html", kind=kind, target_id=target_id, word=word, note=note, form=form,
-        heading=HEADINGS[user.side], marking=MARKINGS[user.side], compact=compact,
+        heading=HEADINGS[user.side], marking=MARKINGS[user.side], compact=compact, about=about,
         author=services.author_of(note) if note is not None else None,
         can_write=can(user, "note.write", SidePart(None, user.side)),
         form_id=f"note-{word}-{target_id}"))
