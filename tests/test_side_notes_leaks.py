@@ -118,7 +118,8 @@ DOCUMENTS = ("/meetings/{meeting}/agenda.html", "/meetings/{meeting}/agenda.pdf"
 EXPORTS = ("/action-items.csv", "/action-items.xlsx", "/action-items.csv?q={word}", "/action-items.xlsx?q={word}",
            "/dashboard.csv", "/search?q={word}", "/search?q=position", "/notifications")
 API = ("/api/v1/meetings/{meeting}", "/api/v1/meetings/{meeting}/minutes", "/api/v1/action-items/{item}",
-       "/api/v1/action-items?q={word}", "/api/v1/search?q={word}", "/api/v1/search?q=position",
+       "/api/v1/action-items?q={word}", "/api/v1/search?q={word}", "/api/v1/search?q={word}&kind=side_note",
+       "/api/v1/search?q=position",
        "/api/v1/notifications", "/api/v1/progress")
 
 
@@ -130,6 +131,7 @@ def test_nothing_of_the_us_notes_reaches_any_korean_account(app, api, client, co
     assert f"{US_WORD} from the co-chair" in client.get(f"/meetings/{noted['meeting']}").get_data(as_text=True)
     us.logout()
     assert US_WORD in body(api.get(f"/api/v1/notes/{noted['notes'][3]}", committee.us_observer))
+    assert api.get(f"/api/v1/search?q={US_WORD}", committee.us_delegate).get_json()["counts"]["side_note"] == 4
 
     for person in (committee.kr_admin, committee.kr_secretariat, committee.kr_co_chair, committee.kr_delegate):
         browser = app.test_client()
