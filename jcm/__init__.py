@@ -31,8 +31,8 @@ def bundled_folder(name: str) -> Path:
 
 def import_models() -> None:
     """Import every model module, so the metadata (and so Alembic) sees every table."""
-    for feature in ("accounts", "actions", "audit", "documents", "meetings", "minutes", "mou", "notifications", "public",
-                    "search"):
+    for feature in ("accounts", "actions", "audit", "documents", "meetings", "minutes", "mou", "notes", "notifications",
+                    "public", "search"):
         import_module(f"jcm.{feature}.models")
 
 
@@ -41,12 +41,13 @@ def import_models() -> None:
 # account as its actor; the audit trail records changes; the MOU's agreement and focus areas frame the meetings;
 # action items are raised and reviewed at meetings; minutes record a meeting and review its action items; the
 # documents print agendas and minutes; verification checks the documents; the search finds the records of them all;
-# the dashboard reads them across meetings; the public summary is all of a meeting anyone may read. A feature lower
-# down learns of what happens above it only through its own signals and registries
-# (jcm.meetings.services.agenda_agreed, jcm.meetings.views.add_page_part). Their API resources appear in the
-# OpenAPI document in this order.
+# the dashboard reads them across meetings; each side's own notes and briefing pack stand on all of those; the public
+# summary is all of a meeting anyone may read. A feature lower down learns of what happens above it only through its
+# own signals and registries (jcm.meetings.services.agenda_agreed, jcm.meetings.views.add_page_part). Their API
+# resources appear in the OpenAPI document in this order.
 FEATURES = ("jcm.accounts", "jcm.audit", "jcm.mou", "jcm.meetings", "jcm.actions", "jcm.minutes", "jcm.texts",
-            "jcm.documents", "jcm.verification", "jcm.search", "jcm.dashboard", "jcm.public", "jcm.notifications")
+            "jcm.documents", "jcm.verification", "jcm.search", "jcm.dashboard", "jcm.notes", "jcm.public",
+            "jcm.notifications")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -571,6 +571,17 @@ def _mark_documents(user, meeting) -> bool | Refusal:
         return _not_now(_l("The minutes of this meeting have been adopted with their marking: it can no longer be "
                            "changed."))
     return True
+# --- each side's own space --------------------------------------------------------------------------------
+
+def _read_side_notes(user, part) -> bool:
+    """A side's internal notes are read by that side's accounts, every role (its observers too), and by no one of
+    the other side, whatever their role (an administrator included). `part`: SidePart(record, the notes' side)."""
+    return part is None or part.side == user.side
+
+
+def _write_side_notes(user, part) -> bool:
+    """Written by that side's accounts of any role but observer (refused before any rule is asked)."""
+    return part is None or part.side == user.side
 
 
 RULES: dict[str, Rule] = {
@@ -621,6 +632,8 @@ RULES: dict[str, Rule] = {
     "summary.edit": _edit_summary,  # obj: the public summary, with its meeting
     "summary.release": _release_summary,  # obj: the public summary, with its meeting and releases
     "document.mark": _mark_documents,  # obj: the meeting whose documents are marked
+    "note.view": _read_side_notes,  # obj: SidePart(the record noted on, the notes' side)
+    "note.write": _write_side_notes,  # obj: SidePart(the record noted on, the notes' side)
 }
 
 

@@ -147,11 +147,19 @@ def action_item_form(app, committee, make_meeting, make_action_item) -> Story:
                  "description", "us_secretariat", "kr_secretariat")
 
 
+def side_note(app, committee, make_meeting, make_action_item) -> Story:
+    item_id = make_action_item()
+    return Story(f"/action-items/{item_id}", f"/notes/action-item/{item_id}",
+                 {"version": "0", "next": f"/action-items/{item_id}",
+                  "text": "NRF 담당자와 일정 재확인 필요. Our internal line: hold the date."},
+                 "text", "us_delegate", "kr_secretariat")
+
+
 FORMS: dict[str, Callable[..., Story]] = {
     "agenda item description": agenda_item_description, "action item update": action_item_update,
     "review comment": review_comment, "progress narrative": progress_narrative,
     "comment on minutes": comment_on_minutes, "correction proposal": correction_proposal,
-    "meeting form": meeting_form, "action item form": action_item_form}
+    "meeting form": meeting_form, "action item form": action_item_form, "a side's internal note": side_note}
 
 
 @pytest.fixture(params=list(FORMS))

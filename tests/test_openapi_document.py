@@ -9,8 +9,10 @@ OPERATIONS = [
     'GET /api/v1/action-items api_actions 200 422 default',
     'GET /api/v1/action-items/{item_id} api_actions 200 404 default',
     'GET /api/v1/action-items/{item_id}/updates api_actions 200 404 default',
+    'GET /api/v1/action-items/{target_id}/notes api_notes 200 404 default',
     'GET /api/v1/agenda-items/{item_id} api_agenda 200 404 default',
     'GET /api/v1/agenda-items/{item_id}/attachments api_attachments 200 404 default',
+    'GET /api/v1/agenda-items/{target_id}/notes api_notes 200 404 default',
     'GET /api/v1/agreements api_mou 200 default',
     'GET /api/v1/agreements/{agreement_id} api_mou 200 default',
     'GET /api/v1/attachments/{attachment_id} api_attachments 200 404 default',
@@ -23,6 +25,7 @@ OPERATIONS = [
     'GET /api/v1/meetings/{meeting_id} api_meetings 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/agenda api_agenda 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/agenda-items api_agenda 200 404 default',
+    'GET /api/v1/meetings/{meeting_id}/briefing api_notes 200 404 422 default',
     'GET /api/v1/meetings/{meeting_id}/marking api_documents 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes api_minutes 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/minutes/comments api_minutes 200 404 default',
@@ -32,6 +35,10 @@ OPERATIONS = [
     'GET /api/v1/meetings/{meeting_id}/proposals api_meetings 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/proposals/{number} api_meetings 200 404 default',
     'GET /api/v1/meetings/{meeting_id}/summary api_public_summary 200 404 default',
+    'GET /api/v1/meetings/{target_id}/notes api_notes 200 404 default',
+    'GET /api/v1/minutes-sections/{target_id}/notes api_notes 200 404 default',
+    'GET /api/v1/notes/{note_id} api_notes 200 404 default',
+    'GET /api/v1/notes/{note_id}/revisions api_notes 200 404 default',
     'GET /api/v1/notifications api_notifications 200 422 default',
     'GET /api/v1/organizations api_people 200 422 default',
     'GET /api/v1/progress api_progress 200 422 default',
@@ -47,7 +54,9 @@ OPERATIONS = [
     'PATCH /api/v1/meetings/{meeting_id}/minutes/corrections/{number} api_minutes 200 403 404 409 422 default',
     'POST /api/v1/action-items api_actions 201 403 409 422 default',
     'POST /api/v1/action-items/{item_id}/updates api_actions 201 403 404 409 422 default',
+    'POST /api/v1/action-items/{target_id}/notes api_notes 200 201 403 404 409 422 default',
     'POST /api/v1/agenda-items/{item_id}/attachments api_attachments 201 403 404 409 413 422 default',
+    'POST /api/v1/agenda-items/{target_id}/notes api_notes 200 201 403 404 409 422 default',
     'POST /api/v1/meetings api_meetings 201 403 422 default',
     'POST /api/v1/meetings/{meeting_id}/agenda-items api_agenda 201 403 404 409 422 default',
     'POST /api/v1/meetings/{meeting_id}/agenda/approvals api_agenda 201 403 404 409 422 default',
@@ -61,12 +70,15 @@ OPERATIONS = [
     'POST /api/v1/meetings/{meeting_id}/proposals/{number}/withdrawal api_meetings 200 403 404 409 default',
     'POST /api/v1/meetings/{meeting_id}/summary/checks api_public_summary 201 403 404 409 422 default',
     'POST /api/v1/meetings/{meeting_id}/summary/releases api_public_summary 201 403 404 409 422 default',
+    'POST /api/v1/meetings/{target_id}/notes api_notes 200 201 403 404 409 422 default',
+    'POST /api/v1/minutes-sections/{target_id}/notes api_notes 200 201 403 404 409 422 default',
     'POST /api/v1/notifications/read api_notifications 200 422 default',
     'POST /api/v1/texts/{kind}/{record_id}/checks api_texts 201 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/agenda/order api_agenda 200 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/marking api_documents 200 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/minutes api_minutes 200 403 404 409 422 default',
     'PUT /api/v1/meetings/{meeting_id}/summary api_public_summary 200 403 404 409 422 default',
+    'PUT /api/v1/notes/{note_id} api_notes 200 403 404 409 422 default',
 ]
 SCHEMAS = {
     "ActionItem": [
@@ -132,6 +144,13 @@ SCHEMAS = {
         'action', 'actor', 'actor_id', 'address', 'after', 'at', 'before', 'changes', 'id', 'object_id', 'object_label',
         'object_type', 'outcome', 'reason'
     ],
+    "Briefing": [
+        'action_items', 'as_of', 'items', 'language', 'marking', 'meeting', 'meeting_note', 'progress', 'side'
+    ],
+    "BriefingActionItem": ['due_date', 'focus_area', 'id', 'overdue', 'owners', 'ref', 'status', 'title'],
+    "BriefingItem": ['day', 'ends', 'focus_areas', 'id', 'note', 'number', 'record_note', 'starts', 'title'],
+    "BriefingNote": ['author', 'id', 'text', 'updated_at', 'version'],
+    "BriefingProgress": ['code', 'meeting', 'narrative', 'status', 'title'],
     "CoChairsIn": ['KR', 'US'],
     "Comment": ['agenda_item_id', 'at', 'author_id', 'author_name', 'id', 'meeting_id', 'resolved_at', 'side', 'text'],
     "CommentCreate": ['agenda_item_id', 'text'],
@@ -188,6 +207,9 @@ SCHEMAS = {
         'records', 'status', 'version'
     ],
     "Modification": ['decided_on', 'description'],
+    "Note": ['author', 'author_id', 'id', 'kind', 'side', 'target_id', 'text', 'updated_at', 'version'],
+    "NoteRevision": ['at', 'author', 'author_id', 'text', 'version'],
+    "NoteWrite": ['text', 'version'],
     "Notice": [
         'action_item_id', 'ask', 'created_at', 'event', 'headline', 'id', 'kind', 'lines', 'meeting_id', 'read_at',
         'to_act', 'url'

@@ -77,6 +77,8 @@ EXPECTED = {
     "summary.edit": {"secretariat"},
     "summary.release": {"co_chair"},
     "document.mark": {"secretariat"},
+    "note.view": set(ROLES),
+    "note.write": {"admin", "secretariat", "co_chair", "delegate"},
 }
 
 

@@ -165,7 +165,17 @@ WRITES: dict[str, tuple[Write, ...]] = {
     "api_public_summary.release_summary": (Write("summary.release", "summary", json={}),),
     "api_public_summary.check_summary": (Write("text.check", "summary_text", json={"field": "headline",
                                                                                   "language": "ko"}),),
+    # One side's notes: every role but observer writes its own side's; an observer is refused.
+    "notes.save": (Write("note.write", "noted"),),
+    "api_notes.save_meeting_note": (Write("note.write", "noted_meeting", json={"text": "x", "version": 0}),),
+    "api_notes.save_agenda_item_note": (Write("note.write", "noted_agenda_item", json={"text": "x", "version": 0}),),
+    "api_notes.save_minutes_section_note": (Write("note.write", "noted_minutes_section",
+                                                  json={"text": "x", "version": 0}),),
+    "api_notes.save_action_item_note": (Write("note.write", "noted_action_item", json={"text": "x", "version": 0}),),
 }
+# Writes to a note by its id: the other side is answered as if there were no such note (404), its observers too, so
+# that the answer tells nothing; tests/test_side_notes.py and tests/test_side_notes_leaks.py walk them.
+BY_NOTE_ID = {"api_notes.put_note", "notes.restore"}
 # Writes no rule governs: signing in and out, setting up the first account, one's own language, profile, password,
 # tokens and calendar address, and checking a copy of a document.
 OWN_OR_PUBLIC = {"accounts.login", "accounts.logout", "accounts.setup", "i18n.set_locale", "accounts.account",
@@ -336,7 +346,19 @@ def stages(app, committee, make_meeting, make_action_item, api) -> dict[str, lis
         "token": [Target("the U.S. secretariat's token", {"token_id": token_id},
                          lambda: get_user(committee.us_secretariat.id))],
         None: [Target("", {}, lambda: None)],
+        **_noted(meeting_ids["planning"], items["planning"], sections["held, minutes in draft"], item),
     }
+
+
+def _noted(meeting_id: int, agenda_item_id: int, section_id: int, action_item_id: int) -> dict[str, list[Target]]:
+    """The records a side's note is written on: the rule asks only who writes (any role of the side but observer)."""
+    records = {"meeting": meeting_id, "agenda_item": agenda_item_id, "minutes_section": section_id,
+               "action_item": action_item_id}
+    noted = {f"noted_{kind}": [Target(kind, {"target_id": record_id}, lambda: None)]
+             for kind, record_id in records.items()}
+    noted["noted"] = [Target(kind, {"word": kind.replace("_", "-"), "target_id": record_id}, lambda: None)
+                      for kind, record_id in records.items()]
+    return noted
 
 
 def stored(app) -> str:
@@ -394,7 +416,8 @@ def signed_in(app, committee) -> dict[int, tuple[Any, str]]:
 
 def test_every_write_is_listed_with_the_permission_it_asks(app):
     writes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.methods & WRITE_METHODS}
-    assert writes - OWN_OR_PUBLIC - set(WRITES) == set(), "a write route the walk does not know"
+    assert writes - OWN_OR_PUBLIC - BY_NOTE_ID - set(WRITES) == set(), "a write route the walk does not know"
+    assert BY_NOTE_ID <= writes
     assert set(WRITES) | OWN_OR_PUBLIC <= writes, "the walk names a route that does not exist"
 
 

@@ -62,8 +62,12 @@ def committee_at_work(app, committee, make_meeting, make_action_item, held_meeti
             "The two sides agreed to exchange testbed inventories by July."], "decisions_ko": [
             "양측은 7월까지 테스트베드 목록을 교환하기로 합의하였다."]}]},
             "The date of the exchange was recorded wrongly.", sha256)
+        with app.test_request_context():  # a side's note on the held meeting (its address names its page)
+            from jcm.notes.services import save_note, target
+
+            note = save_note(us, target("meeting", held_meeting), "Our line on the held meeting.", 0)
         ids = {"agenda_item": agenda_item.id, "attachment": attachment.id, "section": section.id,
-               "focus_area": agenda_item.focus_areas[0].id}
+               "focus_area": agenda_item.focus_areas[0].id, "note": note.id}
         db.session.commit()
     return {"meetings": [held_meeting, upcoming], "action_item": raised, "sha256": sha256, "feed": feed,
             "filename": "paper.pdf", **ids}
@@ -73,7 +77,7 @@ def _values(app: Flask, committee, work: dict) -> dict[str, list]:
     return {"meeting_id": work["meetings"], "agreement_id": [committee.agreement_id],
             "focus_area_id": [work["focus_area"]], "user_id": [committee.kr_delegate.id],
             "section_id": [work["section"]], "attachment_id": [work["attachment"]], "filename": [work["filename"]],
-            "number": [1], "sha256": [work["sha256"]], "token": [work["feed"]]}
+            "number": [1], "sha256": [work["sha256"]], "token": [work["feed"]], "note_id": [work["note"]]}
 
 
 def addresses(app: Flask, committee, work: dict) -> list[tuple[str, str]]:
@@ -96,6 +100,13 @@ def addresses(app: Flask, committee, work: dict) -> list[tuple[str, str]]:
                 options.append([work["action_item"]])
             elif name == "item_id":  # an agenda item or an action item, as the address says
                 options.append([work["agenda_item"] if "/agenda-items/" in rule.rule else work["action_item"]])
+            elif name == "word":  # a side's note on a record: on a meeting
+                options.append(["meeting"])
+            elif name == "target_id":  # the record a side's note is on, as the address says
+                options.append({"/agenda-items/": [work["agenda_item"]], "/minutes-sections/": [work["section"]],
+                                "/action-items/": [work["action_item"]]}.get(
+                    next((part for part in ("/agenda-items/", "/minutes-sections/", "/action-items/")
+                          if part in rule.rule), ""), work["meetings"]))
             else:
                 assert name in values, f"{rule.rule}: no value for <{name}> in the walk"
                 options.append(values[name])

@@ -139,7 +139,8 @@ def test_words_of_two_characters_find_only_what_the_person_may_read(api, committ
     from jcm import permissions
 
     assert found(api, committee.us_delegate, "양측")["counts"] == {
-        "agenda_item": 0, "minutes_record": 1, "progress": 1, "action_item": 0, "action_update": 0, "attachment": 0}
+        "agenda_item": 0, "minutes_record": 1, "progress": 1, "action_item": 0, "action_update": 0, "attachment": 0,
+        "side_note": 0}
     by = found(api, committee.us_delegate, "BY")  # "… rideshare slots by June", a decision
     assert by["counts"]["minutes_record"] == 1
     reads_minutes = permissions.RULES["minutes.view"]
@@ -167,7 +168,7 @@ def test_results_are_ranked_grouped_by_kind_and_linked_to_their_place(api, commi
     in_description = make_action_item(title="Exchange researchers", description="for the rideshare review")
     answer = found(api, committee.us_delegate, "rideshare")
     assert answer["counts"] == {"agenda_item": 1, "minutes_record": 1, "progress": 0, "action_item": 2,
-                                "action_update": 0, "attachment": 0}
+                                "action_update": 0, "attachment": 0, "side_note": 0}
     assert answer["total"] == 4
     order = [(hit["kind"], hit["id"]) for hit in answer["results"]]
     # A match in a title comes before one in a decision, which comes before one in a description.
@@ -342,7 +343,7 @@ def test_jcm_search_reindex_rebuilds_the_index(app, api, runner, committee, reco
     assert found(api, committee.us_delegate, "rideshare")["total"] == 0
     result = runner.invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Indexed ") and "1 action item, 1 action update, 1 attachment." in result.output
+    assert result.output.startswith("Indexed ") and "1 action item, 1 action update, 1 attachment, 0 side note." in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SearchEntry)) == before
     assert found(api, committee.us_delegate, "rideshare")["total"] == 3
@@ -564,6 +565,7 @@ def test_a_search_costs_the_same_statements_whatever_it_finds(app, client, auth,
     for n in range(6):
         make_action_item(title=f"Rideshare survey of 우주 launches {n}")
     assert found(api, committee.us_delegate, "우주")["counts"] == {
-        "agenda_item": 1, "minutes_record": 0, "progress": 0, "action_item": 7, "action_update": 1, "attachment": 1}
+        "agenda_item": 1, "minutes_record": 0, "progress": 0, "action_item": 7, "action_update": 1, "attachment": 1,
+        "side_note": 0}
     assert len(found(api, committee.us_delegate, "rideshare", kind="action_item", page=3, per_page=2)["results"]) == 2
     assert statements() == few

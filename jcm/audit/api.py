@@ -27,9 +27,11 @@ PAGINATION = {"X-Pagination": "PAGINATION"}  # flask-smorest's header: {total, t
 def list_events(args):
     """The trail, newest first, filtered like the log's page and its CSV, one page at a time (the `X-Pagination`
     header tells how many there are). Administrators only."""
-    require(current_api_user(), "audit.view")
+    reader = current_api_user()
+    require(reader, "audit.view")
     page, per_page = args.pop("page"), args.pop("per_page")
-    found = db.paginate(services.events_query(args), page=page, per_page=per_page, error_out=False, count=True)
+    found = db.paginate(services.events_query(args, reader.side), page=page, per_page=per_page, error_out=False,
+                        count=True)
     metadata = audit_api._make_pagination_metadata(page, per_page, found.total)
     return ([{**_columns(entry.event), "changes": entry.changes} for entry in services.readable(found.items)],
             {"X-Pagination": json.dumps(metadata)})

@@ -44,12 +44,12 @@ def _filters() -> dict[str, Any]:
 def log():
     require(actor(), "audit.view")
     filters = _filters()
-    query = services.events_query(filters).options(selectinload(AuditEvent.actor))
+    query = services.events_query(filters, actor().side).options(selectinload(AuditEvent.actor))
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     people = list(db.session.scalars(select(User).order_by(User.side.desc(), User.name)))
     args = {key: value.isoformat() if isinstance(value, date) else value for key, value in filters.items()}
     return render_template("audit/log.html", page=page, entries=services.readable(page.items), filters=filters,
-                           args=args, people=people, outcomes=OUTCOME_LABELS, **services.kinds())
+                           args=args, people=people, outcomes=OUTCOME_LABELS, **services.kinds(actor().side))
 
 
 CSV_COLUMNS = ("id", "at", "actor_id", "actor", "action", "outcome", "reason", "address", "object_type",
@@ -65,10 +65,11 @@ def export():
     require(actor(), "audit.view")
     filters = _filters()
     locale_code()  # the reader's language, settled while the account is at hand: the rows are written after
+    side = actor().side  # read now: the rows are written after the request's session is done with the account
 
     def rows() -> Iterator[str]:
         yield "\ufeff" + _line(CSV_COLUMNS)
-        for events in services.in_chunks(filters):
+        for events in services.in_chunks(filters, side=side):
             for entry in services.readable(events):
                 event = entry.event
                 changes = "; ".join(f"{change.label}: {change.before or '—'} → {change.after or '—'}"

@@ -88,6 +88,11 @@ class Kind:
     action: str  # the permission (jcm.permissions) to read such a record
     texts: tuple[tuple[str, str | None, int], ...]  # (English field, its Korean field or None, weight)
     source: Callable[[], Any]  # a select of the records' ids, texts and links (meeting_id, agenda_item_id …)
+    # A kind a feature above the search adds (add_kind) says itself where its records found are and how a reader
+    # knows them, from what the search reads with each hit (its links' names); its source's `side`, when it selects
+    # one, keeps an entry for that side alone.
+    place: Callable[[Any], str] | None = None  # (a Hit) → its address
+    title: Callable[[Any], str] | None = None  # (a Hit) → its title in the reader's language
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -137,6 +142,16 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("attachment", _l("Papers"), Attachment, "attachment.download", (("filename", None, TITLE),), _attachments),
 )}
 KIND_OF_MODEL = {kind.model: kind for kind in KINDS.values()}
+
+
+def add_kind(kind: Kind) -> None:
+    """A kind of record a feature above the search adds, searched after those above (jcm.notes: each side's notes,
+    found by that side alone). Added before the search's API is described (at the feature's import), so its name is
+    among the kinds a program may ask for."""
+    KINDS[kind.name] = kind
+    KIND_OF_MODEL[kind.model] = kind
+
+
 LINKS = ("meeting_id", "agenda_item_id", "action_item_id")
 HANGUL = range(0xAC00, 0xD7A4)
 
@@ -166,7 +181,7 @@ def entries(kind: Kind, row: Any) -> Iterator[dict[str, Any]]:
             folded = fold(text)
             yield {"kind": kind.name, "object_id": row.id, "field": english,
                    "language": language if korean else language_of(text), "weight": weight, "text": text,
-                   "folded": folded, "grams": grams(folded), "side": None, **links}
+                   "folded": folded, "grams": grams(folded), "side": getattr(row, "side", None), **links}
 
 
 # --- keeping the index ----------------------------------------------------------------------------------------

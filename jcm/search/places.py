@@ -6,11 +6,14 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from jcm.i18n import localized
+from jcm.search.index import KINDS
 from jcm.search.services import Hit
 
 
 def place(hit: Hit) -> str:
     """The address of the record found: the place on its page where it is."""
+    if KINDS[hit.kind].place is not None:
+        return KINDS[hit.kind].place(hit)
     if hit.kind == "agenda_item":
         return url_for("meetings.show", meeting_id=hit.meeting_id, _anchor=f"item-{hit.id}")
     if hit.kind == "minutes_record":
@@ -26,6 +29,8 @@ def place(hit: Hit) -> str:
 
 def title(hit: Hit) -> str:
     """The record found as a reader knows it, in their language."""
+    if KINDS[hit.kind].title is not None:
+        return KINDS[hit.kind].title(hit)
     if hit.kind in ("agenda_item", "minutes_record"):
         return str(localized(hit.agenda_item, "title"))
     if hit.kind == "progress":
