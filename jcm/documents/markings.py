@@ -33,6 +33,8 @@ DEFAULT_MARKING = Marking.governments
 # what only that side reads.
 MEETING_MARKINGS = (Marking.governments, Marking.unrestricted)
 PUBLIC_MARKING = Marking.unrestricted
+# What a side alone reads (its internal notes, its briefing pack) is marked as that side's own.
+SIDE_MARKINGS = {"US": Marking.us_only, "KR": Marking.kr_only}
 
 
 def marking_words(code: str | None, lang: str) -> str:

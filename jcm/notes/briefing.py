@@ -22,13 +22,12 @@ from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes.models import Minutes, MinutesSection
 from jcm.mou.models import Agreement, FocusArea
+from jcm.documents.markings import SIDE_MARKINGS, marking_words
 from jcm.notes.services import author_of, meeting_notes
 from jcm.permissions import SidePart, can
 from jcm.records import both, iso
 
 SCHEMA = "jcm/briefing/1"
-# The marking of the pack, on every page and in the PDF's metadata, in the side's own words.
-MARKINGS = {"US": "U.S. only", "KR": "한국 측 내부용"}
 
 
 def side_language(agreement: Agreement, side: str) -> str:
@@ -77,8 +76,10 @@ def briefing_record(user, meeting_id: int, side: str | None = None, today: date 
                           "starts": slot["starts"], "ends": slot["ends"], "focus_areas": item["focus_areas"],
                           "note": _note(notes.get(("agenda_item", item["id"]))),
                           "record_note": _note(notes.get(("minutes_section", section_id))) if section_id else None})
-    return {**agenda, "schema": SCHEMA, "side": side, "language": side_language(agreement, side),
-            "marking": MARKINGS[side], "as_of": iso(today),
+    language = side_language(agreement, side)
+    return {**agenda, "schema": SCHEMA, "side": side, "language": language,
+            # on every page and in the PDF's metadata, in the side's own language
+            "marking": marking_words(SIDE_MARKINGS[side], language), "as_of": iso(today),
             "meeting_note": _note(notes.get(("meeting", meeting.id))), "items": items,
             "action_items": _open_items(agreement.id, side, today),
             "progress": _progress(user, meeting, agenda)}
