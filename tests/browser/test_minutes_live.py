@@ -76,7 +76,7 @@ def test_ten_sections_are_written_and_saved_with_one_page_load(app, page, commit
             box.press("Control+Enter")
         expect(state_of(page, section_id)).to_have_text(SAVED)
         expect(page.locator(f"#section-{section_id} [data-live-version]")).to_have_text("Version 2")
-        expect(page.locator(f"#section-{section_id} input[name=version]")).to_have_value("2")
+        expect(page.locator(f"#section-{section_id} .minutes-section-form input[name=version]")).to_have_value("2")
 
     assert len(loads) == 1, loads
     for number, section_id in enumerate(sections, start=1):
@@ -133,7 +133,7 @@ def test_a_refused_save_says_why_and_keeps_the_text(app, page, committee, ten_se
     sign_in(page, committee.us_secretariat)
     open_counting_loads(page, meeting_id)
     page.fill(f"#discussion-{section_id}", "Text of a section whose security token expired.")
-    page.evaluate(f"document.querySelector('#section-{section_id} input[name=csrf_token]').value = 'stale'")
+    page.evaluate(f"document.querySelector('#section-{section_id} .minutes-section-form input[name=csrf_token]').value = 'stale'")
     page.press(f"#discussion-{section_id}", "Control+Enter")
     expect(state_of(page, section_id)).to_have_text(re.compile(r"^Not saved: .*security token"))
     expect(page.locator(f"#discussion-{section_id}")).to_have_value("Text of a section whose security token expired.")
