@@ -114,13 +114,14 @@ PAGES = ("/meetings/{meeting}", "/meetings/{meeting}/minutes", "/action-items/{i
          "/my-action-items", "/", "/dashboard", "/meetings", "/notes/meeting/{meeting}",
          "/notes/minutes-section/{section}", "/notes/action-item/{item}")
 DOCUMENTS = ("/meetings/{meeting}/agenda.html", "/meetings/{meeting}/agenda.pdf", "/meetings/{meeting}/minutes.html",
-             "/meetings/{meeting}/minutes.pdf", "/meetings/{meeting}.ics")
+             "/meetings/{meeting}/minutes.pdf", "/meetings/{meeting}.ics", "/meetings/{meeting}/briefing.html",
+             "/meetings/{meeting}/briefing.pdf", "/reports/implementation.html", "/public/", "/public/feed.atom")
 EXPORTS = ("/action-items.csv", "/action-items.xlsx", "/action-items.csv?q={word}", "/action-items.xlsx?q={word}",
            "/dashboard.csv", "/search?q={word}", "/search?q=position", "/notifications")
 API = ("/api/v1/meetings/{meeting}", "/api/v1/meetings/{meeting}/minutes", "/api/v1/action-items/{item}",
        "/api/v1/action-items?q={word}", "/api/v1/search?q={word}", "/api/v1/search?q={word}&kind=side_note",
        "/api/v1/search?q=position",
-       "/api/v1/notifications", "/api/v1/progress")
+       "/api/v1/notifications", "/api/v1/progress", "/api/v1/meetings/{meeting}/briefing")
 
 
 def test_nothing_of_the_us_notes_reaches_any_korean_account(app, api, client, committee, noted, mail):
