@@ -264,6 +264,11 @@ def post_update(actor, item: ActionItem, text: str, status: str | None = None) -
 
 # --- carried over and reviewed at the next meeting ------------------------------------------------------
 
+# The meeting an action item was raised at, beside the meeting it is carried over to (made once: an alias makes
+# its columns anew each time).
+_ORIGIN = Meeting.__table__.alias("origin")
+
+
 def _carried_over(meeting: Meeting, query):
     """`query` narrowed to the action items from before this meeting that are still open, or that this meeting
     reviewed, by due date."""
@@ -272,7 +277,7 @@ def _carried_over(meeting: Meeting, query):
     # test each against both (SQLite chose the agreement's index for "open or reviewed here": 10,000 items read).
     open_or_reviewed_here = union(select(ActionItem.id).where(ActionItem.status.in_(OPEN_STATUSES)),
                                   select(ActionReview.action_item_id).where(ActionReview.meeting_id == meeting.id))
-    origin = Meeting.__table__.alias("origin")
+    origin = _ORIGIN
     return (query
             .outerjoin(origin, origin.c.id == ActionItem.meeting_id)
             .where(ActionItem.agreement_id == meeting.agreement_id,
@@ -358,16 +363,20 @@ class CarriedOverPage(PageOf):
 
 
 def carried_over_page(meeting: Meeting, fields: Iterable[str], page: int, per_page: int) -> CarriedOverPage:
-    """The light rows of every item carried over (a few hundred at most) put in the MOU's order, and of this page
-    only what it shows; a page that is not there is the nearest that is."""
-    rows = carried_over_rows(meeting, fields)
-    areas = focus_areas_of(row.focus_area_id for row in rows)
-    rows.sort(key=lambda row: areas[row.focus_area_id].position)  # stable: the query's order within an area
-    pages = max(1, -(-len(rows) // per_page))
-    page = min(max(1, page), pages)
-    shown = rows[(page - 1) * per_page:page * per_page]
-    return CarriedOverPage(rows=shown, areas={row.focus_area_id: areas[row.focus_area_id] for row in shown},
-                           total=len(rows), page=page, pages=pages)
+    """One page of the items carried over, in the MOU's order of their areas (and by due date within each), read with
+    how many there are in all, and the focus areas of those on it; a page that is not there is the nearest that is."""
+    query = (_carried_over(meeting, select(*_columns(fields), func.count().over().label("total")))
+             .join(FocusArea, FocusArea.id == ActionItem.focus_area_id)
+             .order_by(None).order_by(FocusArea.position, ActionItem.due_date, ActionItem.ref))
+    page = max(1, page)
+    rows = list(db.session.execute(query.limit(per_page).offset((page - 1) * per_page)))
+    if not rows and page > 1:  # past the last page: the last there is
+        total = db.session.scalar(_carried_over(meeting, select(func.count()).select_from(ActionItem)).order_by(None))
+        page = max(1, -(-total // per_page))
+        rows = list(db.session.execute(query.limit(per_page).offset((page - 1) * per_page)))
+    total = rows[0].total if rows else 0
+    return CarriedOverPage(rows=rows, areas=focus_areas_of(row.focus_area_id for row in rows),
+                           total=total, page=page, pages=max(1, -(-total // per_page)))
 
 
 def group_by_focus_area(items: Iterable[ActionItem]) -> list[tuple[FocusArea, list[ActionItem]]]:

@@ -269,8 +269,8 @@ def meeting_page_part(meeting: Meeting, user: User) -> Markup:
     carried = shown_items(review.rows, with_owners=True, areas=review.areas)
     return Markup(render_template(
         "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW), cells=Cells(today, REVIEW),
-        review_page=review, carried=services.group_by_focus_area(carried), reviews=services.reviews_at(meeting),
-        raised=shown_items(services.raised_at_rows(meeting, services.SHOWN_AT_MEETING), with_owners=False),
+        review_page=review, carried=services.group_by_focus_area(carried), reviews=services.review_rows_at(meeting),
+        raised=services.raised_at_rows(meeting, services.SHOWN_AT_MEETING),
         review_form=ReviewForm(formdata=None),
         can_review=can(user, "action.review", meeting),
         can_create_action=can(user, "action.create")))
