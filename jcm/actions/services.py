@@ -40,17 +40,6 @@ def item_query():
                                       joinedload(ActionItem.meeting))
 
 
-def listed_items():
-    """Action items as the lists on the pages show them (the register, my action items): the fields their columns
-    read, their focus area and their owners; not their descriptions, nor the meeting they came from."""
-    return select(ActionItem).options(
-        load_only(ActionItem.id, ActionItem.ref, ActionItem.title, ActionItem.title_ko, ActionItem.focus_area_id,
-                  ActionItem.due_date, ActionItem.status, raiseload=True),
-        selectinload(ActionItem.owners),
-        joinedload(ActionItem.focus_area).load_only(FocusArea.code, FocusArea.title, FocusArea.title_ko,
-                                                    raiseload=True))
-
-
 def get_action_item(item_id: int, *, with_updates: bool = False) -> ActionItem:
     """The item; with_updates adds what its page shows besides: the updates, the agenda item it was raised at and
     the meeting that closed it."""
@@ -315,6 +304,8 @@ def raised_texts_at(meeting: Meeting) -> list[ActionItem]:
 # the owners' names and the focus areas in one more query each), not as items, hundreds of them at a meeting of a
 # long-running agreement.
 SHOWN_AT_MEETING = ("ref", "title", "title_ko", "due_date", "status", "focus_area_id")
+# What the register and "My action items" list of each item: the same, read the same way.
+LISTED = SHOWN_AT_MEETING
 
 
 def focus_areas_of(area_ids: Iterable[int]) -> dict[int, Row]:
@@ -515,11 +506,10 @@ def _owner_match(**criteria):
 
 
 def register_query(filters: RegisterFilter, today: date, agreement_id: int | None = None, language: str = "en",
-                   columns: Iterable[Any] | None = None, listed: bool = False):
+                   columns: Iterable[Any] | None = None):
     """The register as filtered, in the order asked for; sorted by title, as a reader of `language` sees them.
-    With `columns` (of ActionItem), those columns of each item rather than the items; `listed`, the items as the
-    register page lists them (listed_items)."""
-    query = select(*columns) if columns is not None else listed_items() if listed else item_query()
+    With `columns` (of ActionItem), those columns of each item rather than the items."""
+    query = select(*columns) if columns is not None else item_query()
     if agreement_id is not None:
         query = query.where(ActionItem.agreement_id == agreement_id)
     # Every item has owners on both sides; with an owner, `side` narrows to what they own for that side.
@@ -550,6 +540,24 @@ def register_query(filters: RegisterFilter, today: date, agreement_id: int | Non
     if found is not None:
         query = query.where(found)
     return query.order_by(*sort_order(filters.sort, language))
+
+
+@dataclass
+class ListedPage(PageOf):
+    """A page of the register: its items as plain rows of what the page lists (LISTED), and how many the filters
+    find (counted with the rest: register_counts)."""
+    items: list[Row]
+    total: int
+    page: int
+    pages: int
+
+
+def register_page(filters: RegisterFilter, today: date, page: int, per_page: int, total: int,
+                  language: str = "en") -> ListedPage:
+    """The register as filtered and sorted, at a page of `per_page` (past the last: none)."""
+    query = register_query(filters, today, language=language, columns=_columns(LISTED))
+    return ListedPage(items=list(db.session.execute(query.limit(per_page).offset((page - 1) * per_page))),
+                      total=total, page=page, pages=-(-total // per_page))
 
 
 # The exports read the register as plain rows, a chunk at a time, rather than as items (jcm/actions/exports.py).
@@ -601,9 +609,10 @@ def people_labels() -> dict[int, Row]:
 
 
 def agency_labels() -> dict[int, Row]:
-    """Every organization's name in both languages, by id: looked up once for a whole export or document."""
+    """Every organization's name in both languages, and its acronym, by id: looked up once for a whole list, export
+    or document."""
     return {row.id: row for row in db.session.connection().execute(
-        select(Organization.id, Organization.name, Organization.name_ko))}
+        select(Organization.id, Organization.name, Organization.name_ko, Organization.acronym))}
 
 
 def focus_area_labels() -> dict[int, Row]:
@@ -749,10 +758,10 @@ def my_action_item_counts(user: User, today: date, *, soon_days: int = 14, q: st
 
 @dataclass
 class MyActionItems(PageOf):
-    """A page of "My action items": its items in order, and the counts over all of them; the pager reads its page
-    and pages (jcm.models.PageOf)."""
+    """A page of "My action items": its items in order (plain rows of what the page lists: LISTED), and the counts
+    over all of them; the pager reads its page and pages (jcm.models.PageOf)."""
 
-    items: list[ActionItem]
+    items: list[Row]
     counts: MyCounts
     page: int
     per_page: int
@@ -778,7 +787,7 @@ def my_action_items_page(user: User, today: date, *, page: int = 1, per_page: in
                                 found.pages, page=page))
     # Open items only: an open item past its due date is overdue, so by due date the overdue come first.
     order = (ActionItem.due_date, ActionItem.ref) if sort == "due" else sort_order(sort, language)
-    found.items = list(db.session.scalars(
-        listed_items().where(*_mine(user, False, q)).order_by(*order).limit(per_page).offset((page - 1) * per_page))
-        .unique())
+    found.items = list(db.session.execute(
+        select(*_columns(LISTED)).where(*_mine(user, False, q)).order_by(*order)
+        .limit(per_page).offset((page - 1) * per_page)))
     return found

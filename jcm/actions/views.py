@@ -50,12 +50,20 @@ def register():
     except Invalid as invalid:
         error, filters = invalid.message, services.RegisterFilter()
     counts = services.register_counts(filters, today)
-    page = db.paginate(services.register_query(filters, today, language=locale_code(), listed=True),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False, count=False)
-    page.total = counts.total  # counted with the rest, rather than by a query of its own
+    page = services.register_page(filters, today, _page_number(), current_app.config["PAGE_SIZE"], counts.total,
+                                  language=locale_code())
+    page.items = shown_items(page.items, with_owners=True)
     return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
                            today=today, args=filters.as_args(), filter_options=_filter_options(),
                            columns=columns_of(REGISTER), cells=Cells(today, REGISTER)), (422 if error else 200)
+
+
+def _page_number() -> int:
+    """The register's page asked for: the first for none, for one below it, or for what is not a number."""
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except (TypeError, ValueError):
+        return 1
 
 
 def _filter_options() -> dict:
@@ -106,7 +114,8 @@ def _mine_page(page: int, q: str = "", sort: str = "due", *, error: str | None =
     except NotFound as missing:  # a refused update keeps its 422
         error, status, found = missing.message, (404 if status == 200 else status), find(page=1)
     args = {key: value for key, value in (("q", q), ("sort", sort if sort != "due" else "")) if value}
-    return render_template("actions/mine.html", page=found, items=found.items, today=today, days=days,
+    return render_template("actions/mine.html", page=found, items=shown_items(found.items, with_owners=True),
+                           today=today, days=days,
                            card=card_lines(), cells=Cells(today, MINE), q=q, sort=sort, args=args, error=error, form=UpdateForm(formdata=None),
                            failed=failed, failed_id=failed_id), status
 
@@ -240,9 +249,10 @@ def _owner_value(owner) -> str:
 
 
 def shown_items(rows, *, with_owners: bool, areas: dict | None = None) -> list[ItemRow]:
-    """Rows of the fields a meeting's page shows (services.SHOWN_AT_MEETING; a focus area's page shows the same) as
-    items that answer for them as an action item would: with their focus area (read unless given) and, when asked,
-    their owners (each person or agency once, so that each name is made once)."""
+    """Rows of the fields a list on a page shows (services.SHOWN_AT_MEETING; a focus area's page, the register and
+    "My action items" show the same) as items that answer for them as an action item would: with their focus area
+    (read unless given) and, when asked, their owners (each person or agency once, so that each name is made
+    once)."""
     if areas is None:
         areas = services.focus_areas_of(row.focus_area_id for row in rows)
     owners: dict[int, list[OwnerRow]] = defaultdict(list)
@@ -254,8 +264,10 @@ def shown_items(rows, *, with_owners: bool, areas: dict | None = None) -> list[I
             if key not in named:
                 user, organization = people.get(user_id), agencies.get(organization_id)
                 named[key] = OwnerRow(
-                    side=side, user=Named(name=user.name, name_ko=user.name_ko) if user else None,
-                    organization=Named(name=organization.name, name_ko=organization.name_ko) if organization else None)
+                    side=side, user_id=user_id, organization_id=organization_id,
+                    user=Named(name=user.name, name_ko=user.name_ko) if user else None,
+                    organization=Named(name=organization.name, name_ko=organization.name_ko,
+                                       acronym=organization.acronym) if organization else None)
             owners[item_id].append(named[key])
     return [ItemRow(**row._asdict(), focus_area=areas[row.focus_area_id], owners=owners[row.id]) for row in rows]
 
