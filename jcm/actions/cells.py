@@ -35,6 +35,7 @@ class Cells:
     def __init__(self, today: date, listing: str | None = None):
         self.today, self.listing = today, listing
         self.locale = locale_code()
+        self._introductions: dict[str, Markup] = {}
         self._words: dict[tuple[int, str], Markup] = {}
         self.overdue = Markup(_("Overdue"))  # as a template says it: a translation is taken as markup
 
@@ -60,6 +61,20 @@ class Cells:
         if item.is_overdue(self.today):
             said += Markup(f' <span class="status status--overdue">{self.overdue}</span>')
         return said
+
+    def card_line(self, columns: tuple[Column, ...], item: Any, separator: str) -> Markup:
+        """A line of a card of "My action items" (columns.card_lines): its columns' cells, each as the card
+        introduces it, between separators."""
+        return escape(separator).join(self.on_card(column, self(column, item)) for column in columns)
+
+    def on_card(self, column: Column, cell: Markup) -> Markup:
+        """A cell as a card introduces it ("due Jan 15, 2024"; the column's card_text), its words translated once
+        for the list."""
+        if column.card_text is None:
+            return cell
+        if column.key not in self._introductions:
+            self._introductions[column.key] = escape(str(column.card_text))
+        return self._introductions[column.key] % {"value": cell}
 
     def raised(self, item: Any) -> Markup:
         """An action item raised at a meeting, as the meeting's page lists them: its reference (a link), its title,
