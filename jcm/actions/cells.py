@@ -37,6 +37,7 @@ class Cells:
         self.locale = locale_code()
         self._introductions: dict[str, Markup] = {}
         self._words: dict[tuple[int, str], Markup] = {}
+        self._owners: dict[tuple, Markup] = {}
         self.overdue = Markup(_("Overdue"))  # as a template says it: a translation is taken as markup
 
     def __call__(self, column: Column, item: Any) -> Markup:
@@ -51,10 +52,17 @@ class Cells:
     def owners(self, item: Any, side: str, agencies: bool = True, empty: str = "—") -> Markup:
         """The owners on one side, as every page shows them: people by name, agencies by name with their acronym,
         `empty` for none. The review on a meeting's page lists names only (agencies=False, empty='')."""
-        shown = [escape(owner.label(self.locale)) + (
-            Markup(f' <span class="muted">({escape(owner.organization.acronym)})</span>')
-            if agencies and owner.organization else "") for owner in item.owners_on(side)]
+        shown = [self.owner(owner, agencies) for owner in item.owners_on(side)]
         return Markup(", ").join(shown) if shown else escape(empty)
+
+    def owner(self, owner: Any, agencies: bool = True) -> Markup:
+        """One owner, as owners() shows them: each person or agency printed once for the list."""
+        key = (owner.user_id, owner.organization_id, agencies)
+        if key not in self._owners:
+            self._owners[key] = escape(owner.label(self.locale)) + (
+                Markup(f' <span class="muted">({escape(owner.organization.acronym)})</span>')
+                if agencies and owner.organization else "")
+        return self._owners[key]
 
     def status(self, item: Any) -> Markup:
         said = Markup(f'<span class="status status--{escape(item.status)}">{self.word(item.status)}</span>')
