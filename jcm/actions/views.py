@@ -11,7 +11,6 @@ from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
-from sqlalchemy.orm import load_only, raiseload
 
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
@@ -74,11 +73,11 @@ def _filter_options() -> dict:
                                .order_by(FocusArea.position)).all() if agreement_id else []
     meetings = db.session.execute(select(Meeting.id, Meeting.title, Meeting.title_ko)
                                   .order_by(Meeting.start_date.desc())).all()
-    people = db.session.scalars(select(User).options(load_only(User.id, User.side, User.name, User.name_ko,
-                                                               raiseload=True), raiseload(User.organization))
-                                .where(User.active.is_(True)).order_by(User.side.desc(), User.name)).all()
-    organizations = db.session.scalars(select(Organization).order_by(Organization.side.desc(),
-                                                                     Organization.acronym)).all()
+    people = [Named(**row._asdict()) for row in db.session.execute(
+        select(User.id, User.side, User.name, User.name_ko).where(User.active.is_(True))
+        .order_by(User.side.desc(), User.name))]
+    organizations = db.session.execute(select(Organization.id, Organization.side, Organization.acronym)
+                                       .order_by(Organization.side.desc(), Organization.acronym)).all()
     return {"areas": areas, "meetings": meetings, "people": people, "organizations": organizations}
 
 
