@@ -337,6 +337,13 @@ def raised_at_rows(meeting: Meeting, fields: Iterable[str] | None = None) -> lis
     return list(db.session.execute(_raised_at(meeting, select(*_columns(fields)))))
 
 
+def outcomes_at(meeting: Meeting) -> dict[int, Row]:
+    """The outcomes recorded at a meeting as its page shows them (the outcome, a new due date, the note), by item."""
+    return {row.action_item_id: row for row in db.session.connection().execute(
+        select(ActionReview.action_item_id, ActionReview.outcome, ActionReview.new_due_date, ActionReview.note)
+        .where(ActionReview.meeting_id == meeting.id))}
+
+
 def review_rows_at(meeting: Meeting) -> dict[int, Row]:
     return {row.action_item_id: row for row in db.session.execute(
         select(*ActionReview.__table__.c).where(ActionReview.meeting_id == meeting.id))}

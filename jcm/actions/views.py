@@ -274,16 +274,15 @@ def shown_items(rows, *, with_owners: bool, areas: dict | None = None) -> list[I
 def meeting_page_part(meeting: Meeting, user: User) -> Markup:
     """The action items on a meeting's page: the review of those carried over to it, by focus area, where a
     secretariat records each one's outcome; and those raised at it."""
-    today = date.today()
+    today, can_review = date.today(), can(user, "action.review", meeting)
     review = services.carried_over_page(meeting, services.SHOWN_AT_MEETING, int_or_none(request.args.get("page")) or 1,
                                         current_app.config["PAGE_SIZE"])
     carried = shown_items(review.rows, with_owners=True, areas=review.areas)
     return Markup(render_template(
         "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW), cells=Cells(today, REVIEW),
-        review_page=review, carried=services.group_by_focus_area(carried), reviews=services.review_rows_at(meeting),
+        review_page=review, carried=services.group_by_focus_area(carried), reviews=services.outcomes_at(meeting),
         raised=services.raised_at_rows(meeting, services.SHOWN_AT_MEETING),
-        review_form=ReviewForm(formdata=None),
-        can_review=can(user, "action.review", meeting),
+        review_form=ReviewForm(formdata=None) if can_review else None, can_review=can_review,
         can_create_action=can(user, "action.create")))
 
 
