@@ -266,11 +266,10 @@ def _carried_over(meeting: Meeting, query):
     # test each against both (SQLite chose the agreement's index for "open or reviewed here": 10,000 items read).
     open_or_reviewed_here = union(select(ActionItem.id).where(ActionItem.status.in_(OPEN_STATUSES)),
                                   select(ActionReview.action_item_id).where(ActionReview.meeting_id == meeting.id))
-    origin = _ORIGIN
     return (query
-            .outerjoin(origin, origin.c.id == ActionItem.meeting_id)
+            .outerjoin(_ORIGIN, _ORIGIN.c.id == ActionItem.meeting_id)
             .where(ActionItem.agreement_id == meeting.agreement_id,
-                   or_(ActionItem.meeting_id.is_(None), origin.c.start_date < meeting.start_date),
+                   or_(ActionItem.meeting_id.is_(None), _ORIGIN.c.start_date < meeting.start_date),
                    ActionItem.meeting_id.is_distinct_from(meeting.id),
                    ActionItem.id.in_(open_or_reviewed_here))
             .order_by(ActionItem.due_date, ActionItem.ref))
