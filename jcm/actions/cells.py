@@ -6,14 +6,18 @@ value as text.
 They are printed here rather than by a macro each, as the documents' cells are (jcm/documents/cells.py): the review
 of the 300 action items carried over to a meeting has 1,500 cells, and each call from a template (a macro, a
 `locale_code()`, a filter that looks up the reader's locale again) costs more than the cell itself. What every cell
-of a list says alike is made once for the list, by `Cells`: the reader's language, how a date is written (each date
-written once), the labels of the statuses and outcomes.
+of a list says alike is made once for the list, by `Cells`: the reader's language, the labels of the statuses and
+outcomes; and each date is written once in each language for every list (`written_day`).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any, Callable
+
+from babel import Locale
+from babel.dates import get_date_format, parse_pattern
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -21,7 +25,7 @@ from markupsafe import Markup, escape
 
 from jcm.actions.columns import Column
 from jcm.actions.models import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS
-from jcm.i18n import date_formatter, locale_code, localized, marked
+from jcm.i18n import locale_code, localized, marked
 
 
 class Cells:
@@ -31,9 +35,9 @@ class Cells:
     def __init__(self, today: date, listing: str | None = None):
         self.today, self.listing = today, listing
         self.locale = locale_code()
-        self._date = date_formatter("medium")
-        self._days: dict[date, str] = {}
+        self._introductions: dict[str, Markup] = {}
         self._words: dict[tuple[int, str], Markup] = {}
+        self._owners: dict[tuple, Markup] = {}
         self.overdue = Markup(_("Overdue"))  # as a template says it: a translation is taken as markup
 
     def __call__(self, column: Column, item: Any) -> Markup:
@@ -41,25 +45,56 @@ class Cells:
             return escape(column.read(item, self.locale, self.today))
         return PRINTERS[column.cell](self, item, column, **column.options_in(self.listing))
 
+    def row(self, columns: tuple[Column, ...], item: Any) -> list[Markup]:
+        """An item's cells in these columns, for a table's row to lay out: one call for the row rather than one a
+        cell."""
+        return [self(column, item) for column in columns]
+
     def day(self, day: date) -> str:
-        """A date as the dateformat('medium') filter writes it, each date written once for the list."""
-        if day not in self._days:
-            self._days[day] = self._date(day)
-        return self._days[day]
+        """A date as the dateformat('medium') filter writes it."""
+        return written_day(self.locale, day)
 
     def owners(self, item: Any, side: str, agencies: bool = True, empty: str = "—") -> Markup:
         """The owners on one side, as every page shows them: people by name, agencies by name with their acronym,
         `empty` for none. The review on a meeting's page lists names only (agencies=False, empty='')."""
-        shown = [escape(owner.label(self.locale)) + (
-            Markup(f' <span class="muted">({escape(owner.organization.acronym)})</span>')
-            if agencies and owner.organization else "") for owner in item.owners_on(side)]
+        shown = [self.owner(owner, agencies) for owner in item.owners_on(side)]
         return Markup(", ").join(shown) if shown else escape(empty)
+
+    def owner(self, owner: Any, agencies: bool = True) -> Markup:
+        """One owner, as owners() shows them: each person or agency printed once for the list."""
+        key = (owner.user_id, owner.organization_id, agencies)
+        if key not in self._owners:
+            self._owners[key] = escape(owner.label(self.locale)) + (
+                Markup(f' <span class="muted">({escape(owner.organization.acronym)})</span>')
+                if agencies and owner.organization else "")
+        return self._owners[key]
 
     def status(self, item: Any) -> Markup:
         said = Markup(f'<span class="status status--{escape(item.status)}">{self.word(item.status)}</span>')
         if item.is_overdue(self.today):
             said += Markup(f' <span class="status status--overdue">{self.overdue}</span>')
         return said
+
+    def card_line(self, columns: tuple[Column, ...], item: Any, separator: str) -> Markup:
+        """A line of a card of "My action items" (columns.card_lines): its columns' cells, each as the card
+        introduces it, between separators."""
+        return escape(separator).join(self.on_card(column, self(column, item)) for column in columns)
+
+    def on_card(self, column: Column, cell: Markup) -> Markup:
+        """A cell as a card introduces it ("due Jan 15, 2024"; the column's card_text), its words translated once
+        for the list."""
+        if column.card_text is None:
+            return cell
+        if column.key not in self._introductions:
+            self._introductions[column.key] = escape(str(column.card_text))
+        return self._introductions[column.key] % {"value": cell}
+
+    def raised(self, item: Any) -> Markup:
+        """An action item raised at a meeting, as the meeting's page lists them: its reference (a link), its title,
+        its due date and its status."""
+        return Markup(f'{cell_ref(self, item)} {cell_title(self, item)} <span class="muted">· '
+                      f'{escape(self.day(item.due_date))}</span> <span class="status status--{escape(item.status)}">'
+                      f'{self.word(item.status)}</span>')
 
     def word(self, status: str) -> Markup:
         """A status's label in the reader's language."""
@@ -76,11 +111,19 @@ class Cells:
         return self._words[id(labels), key]
 
 
-def cell_ref(cells: Cells, item: Any, column: Column) -> Markup:
+@lru_cache(maxsize=20_000)
+def written_day(locale: str, day: date) -> str:
+    """A date as the dateformat('medium') filter writes it for a reader of `locale`, written once for every list: the
+    dates of a committee's action items are a few thousand."""
+    language = Locale.parse(locale)
+    return parse_pattern(get_date_format("medium", locale=language)).apply(day, language)
+
+
+def cell_ref(cells: Cells, item: Any, column: Column | None = None) -> Markup:
     return Markup(f'<a href="{escape(url_for("actions.show", item_id=item.id))}">{escape(item.ref)}</a>')
 
 
-def cell_title(cells: Cells, item: Any, column: Column) -> Markup:
+def cell_title(cells: Cells, item: Any, column: Column | None = None) -> Markup:
     return marked(localized(item, "title", cells.locale))
 
 

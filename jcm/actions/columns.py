@@ -17,7 +17,6 @@ from typing import Any, Callable, Iterable, Mapping
 
 from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
 
 from jcm.actions.models import ACTION_STATUS_LABELS, ActionItem, ActionReview
 from jcm.i18n import localized
@@ -98,10 +97,6 @@ class Column:
 
     def options_in(self, list_name: str | None) -> Mapping[str, Any]:
         return self.cell_options.get(list_name, {}) if list_name else {}
-
-    def on_card(self, cell: Markup) -> Markup:
-        """The cell as a card introduces it ("due Jan 15, 2024"), in the reader's language."""
-        return escape(str(self.card_text)) % {"value": cell} if self.card_text is not None else cell
 
 
 # The few words a column says for many rows, in each language: translated once (an export says them 10,000 times).

@@ -40,17 +40,6 @@ def item_query():
                                       joinedload(ActionItem.meeting))
 
 
-def listed_items():
-    """Action items as the lists on the pages show them (the register, my action items): the fields their columns
-    read, their focus area and their owners; not their descriptions, nor the meeting they came from."""
-    return select(ActionItem).options(
-        load_only(ActionItem.id, ActionItem.ref, ActionItem.title, ActionItem.title_ko, ActionItem.focus_area_id,
-                  ActionItem.due_date, ActionItem.status, raiseload=True),
-        selectinload(ActionItem.owners),
-        joinedload(ActionItem.focus_area).load_only(FocusArea.code, FocusArea.title, FocusArea.title_ko,
-                                                    raiseload=True))
-
-
 def get_action_item(item_id: int, *, with_updates: bool = False) -> ActionItem:
     """The item; with_updates adds what its page shows besides: the updates, the agenda item it was raised at and
     the meeting that closed it."""
@@ -264,6 +253,11 @@ def post_update(actor, item: ActionItem, text: str, status: str | None = None) -
 
 # --- carried over and reviewed at the next meeting ------------------------------------------------------
 
+# The meeting an action item was raised at, beside the meeting it is carried over to (made once: an alias makes
+# its columns anew each time).
+_ORIGIN = Meeting.__table__.alias("origin")
+
+
 def _carried_over(meeting: Meeting, query):
     """`query` narrowed to the action items from before this meeting that are still open, or that this meeting
     reviewed, by due date."""
@@ -272,11 +266,10 @@ def _carried_over(meeting: Meeting, query):
     # test each against both (SQLite chose the agreement's index for "open or reviewed here": 10,000 items read).
     open_or_reviewed_here = union(select(ActionItem.id).where(ActionItem.status.in_(OPEN_STATUSES)),
                                   select(ActionReview.action_item_id).where(ActionReview.meeting_id == meeting.id))
-    origin = Meeting.__table__.alias("origin")
     return (query
-            .outerjoin(origin, origin.c.id == ActionItem.meeting_id)
+            .outerjoin(_ORIGIN, _ORIGIN.c.id == ActionItem.meeting_id)
             .where(ActionItem.agreement_id == meeting.agreement_id,
-                   or_(ActionItem.meeting_id.is_(None), origin.c.start_date < meeting.start_date),
+                   or_(ActionItem.meeting_id.is_(None), _ORIGIN.c.start_date < meeting.start_date),
                    ActionItem.meeting_id.is_distinct_from(meeting.id),
                    ActionItem.id.in_(open_or_reviewed_here))
             .order_by(ActionItem.due_date, ActionItem.ref))
@@ -310,6 +303,8 @@ def raised_texts_at(meeting: Meeting) -> list[ActionItem]:
 # the owners' names and the focus areas in one more query each), not as items, hundreds of them at a meeting of a
 # long-running agreement.
 SHOWN_AT_MEETING = ("ref", "title", "title_ko", "due_date", "status", "focus_area_id")
+# What the register and "My action items" list of each item: the same, read the same way.
+LISTED = SHOWN_AT_MEETING
 
 
 def focus_areas_of(area_ids: Iterable[int]) -> dict[int, Row]:
@@ -341,6 +336,13 @@ def raised_at_rows(meeting: Meeting, fields: Iterable[str] | None = None) -> lis
     return list(db.session.execute(_raised_at(meeting, select(*_columns(fields)))))
 
 
+def outcomes_at(meeting: Meeting) -> dict[int, Row]:
+    """The outcomes recorded at a meeting as its page shows them (the outcome, a new due date, the note), by item."""
+    return {row.action_item_id: row for row in db.session.connection().execute(
+        select(ActionReview.action_item_id, ActionReview.outcome, ActionReview.new_due_date, ActionReview.note)
+        .where(ActionReview.meeting_id == meeting.id))}
+
+
 def review_rows_at(meeting: Meeting) -> dict[int, Row]:
     return {row.action_item_id: row for row in db.session.execute(
         select(*ActionReview.__table__.c).where(ActionReview.meeting_id == meeting.id))}
@@ -358,16 +360,20 @@ class CarriedOverPage(PageOf):
 
 
 def carried_over_page(meeting: Meeting, fields: Iterable[str], page: int, per_page: int) -> CarriedOverPage:
-    """The light rows of every item carried over (a few hundred at most) put in the MOU's order, and of this page
-    only what it shows; a page that is not there is the nearest that is."""
-    rows = carried_over_rows(meeting, fields)
-    areas = focus_areas_of(row.focus_area_id for row in rows)
-    rows.sort(key=lambda row: areas[row.focus_area_id].position)  # stable: the query's order within an area
-    pages = max(1, -(-len(rows) // per_page))
-    page = min(max(1, page), pages)
-    shown = rows[(page - 1) * per_page:page * per_page]
-    return CarriedOverPage(rows=shown, areas={row.focus_area_id: areas[row.focus_area_id] for row in shown},
-                           total=len(rows), page=page, pages=pages)
+    """One page of the items carried over, in the MOU's order of their areas (and by due date within each), read with
+    how many there are in all, and the focus areas of those on it; a page that is not there is the nearest that is."""
+    query = (_carried_over(meeting, select(*_columns(fields), func.count().over().label("total")))
+             .join(FocusArea, FocusArea.id == ActionItem.focus_area_id)
+             .order_by(None).order_by(FocusArea.position, ActionItem.due_date, ActionItem.ref))
+    page = max(1, page)
+    rows = list(db.session.execute(query.limit(per_page).offset((page - 1) * per_page)))
+    if not rows and page > 1:  # past the last page: the last there is
+        total = db.session.scalar(_carried_over(meeting, select(func.count()).select_from(ActionItem)).order_by(None))
+        page = max(1, -(-total // per_page))
+        rows = list(db.session.execute(query.limit(per_page).offset((page - 1) * per_page)))
+    total = rows[0].total if rows else 0
+    return CarriedOverPage(rows=rows, areas=focus_areas_of(row.focus_area_id for row in rows),
+                           total=total, page=page, pages=max(1, -(-total // per_page)))
 
 
 def group_by_focus_area(items: Iterable[ActionItem]) -> list[tuple[FocusArea, list[ActionItem]]]:
@@ -506,11 +512,10 @@ def _owner_match(**criteria):
 
 
 def register_query(filters: RegisterFilter, today: date, agreement_id: int | None = None, language: str = "en",
-                   columns: Iterable[Any] | None = None, listed: bool = False):
+                   columns: Iterable[Any] | None = None):
     """The register as filtered, in the order asked for; sorted by title, as a reader of `language` sees them.
-    With `columns` (of ActionItem), those columns of each item rather than the items; `listed`, the items as the
-    register page lists them (listed_items)."""
-    query = select(*columns) if columns is not None else listed_items() if listed else item_query()
+    With `columns` (of ActionItem), those columns of each item rather than the items."""
+    query = select(*columns) if columns is not None else item_query()
     if agreement_id is not None:
         query = query.where(ActionItem.agreement_id == agreement_id)
     # Every item has owners on both sides; with an owner, `side` narrows to what they own for that side.
@@ -541,6 +546,24 @@ def register_query(filters: RegisterFilter, today: date, agreement_id: int | Non
     if found is not None:
         query = query.where(found)
     return query.order_by(*sort_order(filters.sort, language))
+
+
+@dataclass
+class ListedPage(PageOf):
+    """A page of the register: its items as plain rows of what the page lists (LISTED), and how many the filters
+    find (counted with the rest: register_counts)."""
+    items: list[Row]
+    total: int
+    page: int
+    pages: int
+
+
+def register_page(filters: RegisterFilter, today: date, page: int, per_page: int, total: int,
+                  language: str = "en") -> ListedPage:
+    """The register as filtered and sorted, at a page of `per_page` (past the last: none)."""
+    query = register_query(filters, today, language=language, columns=_columns(LISTED))
+    return ListedPage(items=list(db.session.execute(query.limit(per_page).offset((page - 1) * per_page))),
+                      total=total, page=page, pages=-(-total // per_page))
 
 
 # The exports read the register as plain rows, a chunk at a time, rather than as items (jcm/actions/exports.py).
@@ -592,9 +615,10 @@ def people_labels() -> dict[int, Row]:
 
 
 def agency_labels() -> dict[int, Row]:
-    """Every organization's name in both languages, by id: looked up once for a whole export or document."""
+    """Every organization's name in both languages, and its acronym, by id: looked up once for a whole list, export
+    or document."""
     return {row.id: row for row in db.session.connection().execute(
-        select(Organization.id, Organization.name, Organization.name_ko))}
+        select(Organization.id, Organization.name, Organization.name_ko, Organization.acronym))}
 
 
 def focus_area_labels() -> dict[int, Row]:
@@ -740,10 +764,10 @@ def my_action_item_counts(user: User, today: date, *, soon_days: int = 14, q: st
 
 @dataclass
 class MyActionItems(PageOf):
-    """A page of "My action items": its items in order, and the counts over all of them; the pager reads its page
-    and pages (jcm.models.PageOf)."""
+    """A page of "My action items": its items in order (plain rows of what the page lists: LISTED), and the counts
+    over all of them; the pager reads its page and pages (jcm.models.PageOf)."""
 
-    items: list[ActionItem]
+    items: list[Row]
     counts: MyCounts
     page: int
     per_page: int
@@ -769,7 +793,7 @@ def my_action_items_page(user: User, today: date, *, page: int = 1, per_page: in
                                 found.pages, page=page))
     # Open items only: an open item past its due date is overdue, so by due date the overdue come first.
     order = (ActionItem.due_date, ActionItem.ref) if sort == "due" else sort_order(sort, language)
-    found.items = list(db.session.scalars(
-        listed_items().where(*_mine(user, False, q)).order_by(*order).limit(per_page).offset((page - 1) * per_page))
-        .unique())
+    found.items = list(db.session.execute(
+        select(*_columns(LISTED)).where(*_mine(user, False, q)).order_by(*order)
+        .limit(per_page).offset((page - 1) * per_page)))
     return found

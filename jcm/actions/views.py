@@ -11,7 +11,6 @@ from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
-from sqlalchemy.orm import load_only, raiseload
 
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
@@ -50,12 +49,20 @@ def register():
     except Invalid as invalid:
         error, filters = invalid.message, services.RegisterFilter()
     counts = services.register_counts(filters, today)
-    page = db.paginate(services.register_query(filters, today, language=locale_code(), listed=True),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False, count=False)
-    page.total = counts.total  # counted with the rest, rather than by a query of its own
+    page = services.register_page(filters, today, _page_number(), current_app.config["PAGE_SIZE"], counts.total,
+                                  language=locale_code())
+    page.items = shown_items(page.items, with_owners=True)
     return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
                            today=today, args=filters.as_args(), filter_options=_filter_options(),
                            columns=columns_of(REGISTER), cells=Cells(today, REGISTER)), (422 if error else 200)
+
+
+def _page_number() -> int:
+    """The register's page asked for: the first for none, for one below it, or for what is not a number."""
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except (TypeError, ValueError):
+        return 1
 
 
 def _filter_options() -> dict:
@@ -66,11 +73,11 @@ def _filter_options() -> dict:
                                .order_by(FocusArea.position)).all() if agreement_id else []
     meetings = db.session.execute(select(Meeting.id, Meeting.title, Meeting.title_ko)
                                   .order_by(Meeting.start_date.desc())).all()
-    people = db.session.scalars(select(User).options(load_only(User.id, User.side, User.name, User.name_ko,
-                                                               raiseload=True), raiseload(User.organization))
-                                .where(User.active.is_(True)).order_by(User.side.desc(), User.name)).all()
-    organizations = db.session.scalars(select(Organization).order_by(Organization.side.desc(),
-                                                                     Organization.acronym)).all()
+    people = [Named(**row._asdict()) for row in db.session.execute(
+        select(User.id, User.side, User.name, User.name_ko).where(User.active.is_(True))
+        .order_by(User.side.desc(), User.name))]
+    organizations = db.session.execute(select(Organization.id, Organization.side, Organization.acronym)
+                                       .order_by(Organization.side.desc(), Organization.acronym)).all()
     return {"areas": areas, "meetings": meetings, "people": people, "organizations": organizations}
 
 
@@ -106,7 +113,8 @@ def _mine_page(page: int, q: str = "", sort: str = "due", *, error: str | None =
     except NotFound as missing:  # a refused update keeps its 422
         error, status, found = missing.message, (404 if status == 200 else status), find(page=1)
     args = {key: value for key, value in (("q", q), ("sort", sort if sort != "due" else "")) if value}
-    return render_template("actions/mine.html", page=found, items=found.items, today=today, days=days,
+    return render_template("actions/mine.html", page=found, items=shown_items(found.items, with_owners=True),
+                           today=today, days=days,
                            card=card_lines(), cells=Cells(today, MINE), q=q, sort=sort, args=args, error=error, form=UpdateForm(formdata=None),
                            failed=failed, failed_id=failed_id), status
 
@@ -240,9 +248,10 @@ def _owner_value(owner) -> str:
 
 
 def shown_items(rows, *, with_owners: bool, areas: dict | None = None) -> list[ItemRow]:
-    """Rows of the fields a meeting's page shows (services.SHOWN_AT_MEETING; a focus area's page shows the same) as
-    items that answer for them as an action item would: with their focus area (read unless given) and, when asked,
-    their owners (each person or agency once, so that each name is made once)."""
+    """Rows of the fields a list on a page shows (services.SHOWN_AT_MEETING; a focus area's page, the register and
+    "My action items" show the same) as items that answer for them as an action item would: with their focus area
+    (read unless given) and, when asked, their owners (each person or agency once, so that each name is made
+    once)."""
     if areas is None:
         areas = services.focus_areas_of(row.focus_area_id for row in rows)
     owners: dict[int, list[OwnerRow]] = defaultdict(list)
@@ -254,8 +263,10 @@ def shown_items(rows, *, with_owners: bool, areas: dict | None = None) -> list[I
             if key not in named:
                 user, organization = people.get(user_id), agencies.get(organization_id)
                 named[key] = OwnerRow(
-                    side=side, user=Named(name=user.name, name_ko=user.name_ko) if user else None,
-                    organization=Named(name=organization.name, name_ko=organization.name_ko) if organization else None)
+                    side=side, user_id=user_id, organization_id=organization_id,
+                    user=Named(name=user.name, name_ko=user.name_ko) if user else None,
+                    organization=Named(name=organization.name, name_ko=organization.name_ko,
+                                       acronym=organization.acronym) if organization else None)
             owners[item_id].append(named[key])
     return [ItemRow(**row._asdict(), focus_area=areas[row.focus_area_id], owners=owners[row.id]) for row in rows]
 
@@ -263,16 +274,15 @@ def shown_items(rows, *, with_owners: bool, areas: dict | None = None) -> list[I
 def meeting_page_part(meeting: Meeting, user: User) -> Markup:
     """The action items on a meeting's page: the review of those carried over to it, by focus area, where a
     secretariat records each one's outcome; and those raised at it."""
-    today = date.today()
+    today, can_review = date.today(), can(user, "action.review", meeting)
     review = services.carried_over_page(meeting, services.SHOWN_AT_MEETING, int_or_none(request.args.get("page")) or 1,
                                         current_app.config["PAGE_SIZE"])
     carried = shown_items(review.rows, with_owners=True, areas=review.areas)
     return Markup(render_template(
         "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW), cells=Cells(today, REVIEW),
-        review_page=review, carried=services.group_by_focus_area(carried), reviews=services.reviews_at(meeting),
-        raised=shown_items(services.raised_at_rows(meeting, services.SHOWN_AT_MEETING), with_owners=False),
-        review_form=ReviewForm(formdata=None),
-        can_review=can(user, "action.review", meeting),
+        review_page=review, carried=services.group_by_focus_area(carried), reviews=services.outcomes_at(meeting),
+        raised=services.raised_at_rows(meeting, services.SHOWN_AT_MEETING),
+        review_form=ReviewForm(formdata=None) if can_review else None, can_review=can_review,
         can_create_action=can(user, "action.create")))
 
 
