@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, flash, g, get_template_attribute, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -15,7 +14,6 @@ from wtforms.validators import ValidationError
 
 from jcm.accounts.kept import keep_sent_form
 from jcm.accounts.models import User
-from jcm.actions.services import get_action_item, raised_at
 from jcm.actions.views import owner_choices
 from jcm.bilingual import PageStates
 from jcm.errors import Conflict, Invalid, NotFound, asks_for_json, json_error
@@ -29,6 +27,7 @@ from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, Minu
                                ProgressForm, RaiseActionForm, RestoreForm, SectionForm, VersionForm, attendance_lines,
                                delegation_lines, parse_attendance)
 from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendance_version
+from jcm.minutes.raised import Options, RaisedRows
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
 from jcm.web import actor, form_status, int_or_none, submit
@@ -128,16 +127,17 @@ def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict) -> dict:
     """The action items raised at each agenda item, for its section; and for a secretariat writing the minutes, what
     the form to raise one more offers: the owners on each side, the focus areas discussed, each item's first."""
     by_item: dict[int, list] = {}
-    for item in raised_at(meeting):
+    for item in services.raised_items(meeting):
         if item.agenda_item_id is not None:
             by_item.setdefault(item.agenda_item_id, []).append(item)
     can_raise = can_edit and can(actor(), "action.create")
     raise_form = next(((section_id, form) for key, form in forms.items()
                        if isinstance(key, tuple) and key[0] == "raise" for section_id in [key[1]]), (None, None))
-    return {"raised": by_item, "can_raise": can_raise, "raise_section": raise_form[0], "raise_form": raise_form[1],
-            "owner_choices": {side: [(choice.value, choice.label) for choice in owner_choices(side)] for side in SIDES}
-            if can_raise else {},
-            "area_choices": [(area.id, f"{area.code} {localized(area, 'title')}") for area in areas],
+    return {"raised": by_item, "raised_row": RaisedRows(), "can_raise": can_raise, "raise_section": raise_form[0],
+            "raise_form": raise_form[1],
+            "owner_choices": {side: Options((choice.value, choice.label) for choice in owner_choices(side))
+                              for side in SIDES} if can_raise else {},
+            "area_choices": Options((area.id, f"{area.code} {localized(area, 'title')}") for area in areas),
             "first_areas": services.first_focus_areas(meeting) if can_raise else {}}
 
 
@@ -352,10 +352,10 @@ def raise_action_item(section_id: int):
 
     if asks_for_json():
         def answer(item) -> dict:
-            item = get_action_item(item.id)  # with its owners and focus area, as the section's list shows it
+            item = services.raised_items(meeting, item.id)[0]  # with its owners and focus area, as the list shows it
             return {"item": {"id": item.id, "ref": item.ref, "title": item.title, "title_ko": item.title_ko,
                              "due_date": item.due_date.isoformat()},
-                    "row": str(get_template_attribute("minutes/_actions.html", "action_row")(item)),
+                    "row": str(RaisedRows()(item)),
                     "message": _("Action item %(ref)s has been created.", ref=item.ref),
                     **_refreshed(meeting_id)}
 
