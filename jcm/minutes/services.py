@@ -58,11 +58,11 @@ def minutes_of(meeting_id: int) -> Minutes | None:
 
 def discussed_focus_areas(meeting: Meeting) -> list[FocusArea]:
     """The focus areas the meeting discussed: those of its focus-area discussion items."""
-    items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
-                                                        AgendaItem.kind == "focus_area")
-                               .options(selectinload(AgendaItem.focus_areas))).all()
-    areas = {area.id: area for item in items for area in item.focus_areas}
-    return sorted(areas.values(), key=lambda area: area.position)
+    return list(db.session.scalars(
+        select(FocusArea).join(agenda_item_focus_area, agenda_item_focus_area.c.focus_area_id == FocusArea.id)
+        .join(AgendaItem, AgendaItem.id == agenda_item_focus_area.c.agenda_item_id)
+        .where(AgendaItem.meeting_id == meeting.id, AgendaItem.kind == "focus_area")
+        .distinct().order_by(FocusArea.position, FocusArea.id)))
 
 
 def first_focus_areas(meeting: Meeting) -> dict[int, int]:
