@@ -38,6 +38,22 @@ def _words() -> dict[str, Markup]:
     return found[language]
 
 
+class PageWords:
+    """The templates' `_` on a page of the minutes (jcm/minutes/views.py passes it): each word looked up in the
+    reader's catalog once for the page, then said as a template's `_` says it — as markup, its %(name)s filled in.
+    The editor says some 700 words, most of them the same few again for each of forty sections, and a template's
+    `_` looks the catalog up again for each."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, Markup] = {}
+
+    def __call__(self, text: str, **variables: Any) -> Markup:
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = Markup(_(text))
+        return found % variables
+
+
 def state_badge(state: Any, words: dict[str, Markup], id: str | None = None) -> Markup:
     """As the macro state_badge of templates/_bilingual.html prints it: the state in a word (`words`, _words())."""
     named = f' id="{escape(id)}"' if id else ""
