@@ -82,6 +82,15 @@ def column_parts(text: Any, language: str, label: Any, box: str | None = None, c
     return {"badge": badge, "button": button, "stale": stale, "copied": copied, "described_by": described_by}
 
 
+def described(text: Any, language: str, box: str) -> Markup:
+    """The attribute that ties a text's box to its state and, when it is out of date, to what changed."""
+    state = text.state[language] if text.state else None
+    if not state:
+        return Markup("")
+    return Markup(f' aria-describedby="{escape(box)}-state'
+                  + (f' {escape(box)}-difference' if state.status == "stale" else "") + '"')
+
+
 def text_column(text: Any, language: str, label: Any, box: str | None = None, hint: Any = None,
                 checking: bool = True, place: Any = None, caller: Callable[[], Markup] | None = None) -> Markup:
     """`text` is texts_of(record)[field]; `box`, the id of the box the label is for (none where the text is only
