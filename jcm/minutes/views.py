@@ -72,13 +72,36 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     if minutes is None:
         return render_template("minutes/show.html", **context), status
     sections = services.ordered_sections(minutes)
+    progress = {entry.focus_area_id: entry for entry in minutes.progress}
+    areas = services.discussed_focus_areas(meeting)
+    attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
+                 for side in SIDES}
+    all_comments = services.comments(minutes)
+    context.update(
+        sections=sections, section_form=section_form, conflict=conflict, posted_section=posted_section,
+        areas=areas, progress=progress, attendees=attendees, attendance_conflict=attendance_conflict,
+        own_delegations=[side for side in SIDES if can(actor(), "minutes.delegation", SidePart(minutes, side))],
+        comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
+                                                                           if c.section_id is None],
+        can_comment=can(actor(), "minutes.comment", minutes),
+        can_resolve=can(actor(), "minutes.edit", minutes),
+        states=states, comment_form=forms.get("comment") or CommentForm(formdata=None))
+    context.update(_edit_forms(minutes, areas, progress, forms) if can_edit else
+                   {"section_boxes": None, "progress_forms": {}, "attendance_forms": {}, "next_form": None})
+    context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections)))
+    context.update(_raised(meeting, areas, can_edit, forms))
+    context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
+    return render_template("minutes/show.html", **context), status
+
+
+def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict) -> dict:
+    """The forms of the minutes' editor (a reader who does not write them is shown the texts alone): each with
+    what is stored, or as typed when it was just sent and refused."""
     # The sections' forms are written out by the page with each section's texts: one form for their labels and
     # names, not one built for each section; only a form just sent comes back as it was typed.
     section_boxes = SectionForm(formdata=None)
     for box in section_boxes:  # its labels translated once for all the sections (as a template prints them)
         box.label.text = Markup(str(box.label.text))
-    progress = {entry.focus_area_id: entry for entry in minutes.progress}
-    areas = services.discussed_focus_areas(meeting)
     progress_forms = {}
     for area in areas:
         entry = progress.get(area.id)
@@ -91,24 +114,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     next_form = forms.get("next_meeting") or NextMeetingForm(
         formdata=None, next_meeting=minutes.next_meeting, next_meeting_ko=minutes.next_meeting_ko,
         version=str(minutes.next_meeting_version))
-    attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
-                 for side in SIDES}
-    all_comments = services.comments(minutes)
-    context.update(
-        sections=sections, section_boxes=section_boxes, section_form=section_form, conflict=conflict,
-        posted_section=posted_section,
-        areas=areas, progress=progress, progress_forms=progress_forms, attendance_forms=attendance_forms,
-        attendees=attendees, attendance_conflict=attendance_conflict, next_form=next_form,
-        own_delegations=[side for side in SIDES if can(actor(), "minutes.delegation", SidePart(minutes, side))],
-        comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
-                                                                           if c.section_id is None],
-        can_comment=can(actor(), "minutes.comment", minutes),
-        can_resolve=can(actor(), "minutes.edit", minutes),
-        states=states, comment_form=forms.get("comment") or CommentForm(formdata=None))
-    context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections)))
-    context.update(_raised(meeting, areas, can_edit, forms))
-    context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
-    return render_template("minutes/show.html", **context), status
+    return {"section_boxes": section_boxes, "progress_forms": progress_forms, "attendance_forms": attendance_forms,
+            "next_form": next_form}
 
 
 def _review(meeting: Meeting, minutes: Minutes, states: PageStates, comments: list[MinutesComment],
