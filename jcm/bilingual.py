@@ -172,10 +172,20 @@ def copied_text(language: str, text: Any, other_text: Any) -> bool:
     return not SCRIPTS[language].search(mine) and bool(SCRIPTS[other(language)].search(mine))
 
 
-def _status(entry: dict, theirs: dict, texts: dict[str, Any], language: str) -> str:
-    if _blank(texts[language]):
-        return "empty" if _blank(texts[other(language)]) else "missing"
-    if _is_stale(entry, theirs, texts[other(language)]):
+def _kept(state: dict, pair: TextPair, language: str, blank: dict[str, bool]) -> dict:
+    """A language's bookkeeping to read, not to change (_entry copies it to change it): as kept, or for a text
+    written before JCM kept any, as _entry counts it (without what it followed: see text_states)."""
+    found = (state.get(pair.english) or {}).get(language)
+    if found is not None:
+        return found
+    return {"rev": 0 if blank[language] else 1, "basis": 0 if blank[other(language)] else 1}
+
+
+def _status(entry: dict, theirs: dict, blank: dict[str, bool], language: str) -> str:
+    """A language's status from both languages' bookkeeping and which of the two texts are blank."""
+    if blank[language]:
+        return "empty" if blank[other(language)] else "missing"
+    if not blank[other(language)] and theirs["rev"] > entry["basis"]:  # as _is_stale
         return "stale"
     checked = entry.get("checked") or None
     return "checked" if checked and checked.get("rev") == entry["rev"] else "written"
@@ -188,18 +198,32 @@ def _utc(moment: str | None) -> str | None:
     return moment + "Z"
 
 
-def text_state(obj, english: str, language: str) -> TextState:
+def text_states(obj, english: str) -> dict[str, TextState]:
+    """A text's state in both languages at once: {"en": …, "ko": …}, each as text_state gives it (what both
+    languages' states share — the two texts, whether each is blank, their bookkeeping — is read once)."""
     pair = pair_of(type(obj), english)
-    texts = {lang: getattr(obj, pair.field(lang)) for lang in LANGUAGES}
+    texts = {language: getattr(obj, pair.field(language)) for language in LANGUAGES}
+    blank = {language: _blank(texts[language]) for language in LANGUAGES}
+    plain = {language: _plain(texts[language]) for language in LANGUAGES}
     state = obj.language_state or {}
-    entry = _entry(state, pair, language, texts)
-    theirs = _entry(state, pair, other(language), texts)
-    checked = entry.get("checked") or None
-    status = _status(entry, theirs, texts, language)
-    return TextState(language, status, entry["rev"], entry.get("seen", ""), _plain(texts[other(language)]),
-                     checked.get("by") if checked and status == "checked" else None,
-                     _utc(checked.get("at")) if checked and status == "checked" else None,
-                     copied_text(language, texts[language], texts[other(language)]))
+    stored = state.get(pair.english) or {}
+    entries = {language: _kept(state, pair, language, blank) for language in LANGUAGES}
+    found = {}
+    for language in LANGUAGES:
+        theirs, entry = other(language), entries[language]
+        status = _status(entry, entries[theirs], blank, language)
+        checked = (entry.get("checked") or None) if status == "checked" else None
+        # What it followed: as kept; for a text written before JCM kept any, the other text as it stands.
+        seen = entry.get("seen", "") if stored.get(language) is not None else plain[theirs]
+        found[language] = TextState(
+            language, status, entry["rev"], seen, plain[theirs],
+            checked.get("by") if checked else None, _utc(checked.get("at")) if checked else None,
+            copied_text(language, texts[language], texts[theirs]))
+    return found
+
+
+def text_state(obj, english: str, language: str) -> TextState:
+    return text_states(obj, english)[language]
 
 
 class PageStates:
@@ -209,14 +233,14 @@ class PageStates:
     changes."""
 
     def __init__(self) -> None:
-        self._found: dict[tuple[int, str, str], tuple[Any, TextState]] = {}
+        self._found: dict[tuple[int, str], tuple[Any, dict[str, TextState]]] = {}
 
     def __call__(self, obj, english: str, language: str) -> TextState:
-        key = (id(obj), english, language)
+        key = (id(obj), english)
         found = self._found.get(key)
         if found is None or found[0] is not obj:  # an id names an object only while it lives: kept beside it
-            found = self._found[key] = (obj, text_state(obj, english, language))
-        return found[1]
+            found = self._found[key] = (obj, text_states(obj, english))  # both languages: a page shows both
+        return found[1][language]
 
 
 StateOf = Callable[[Any, str, str], TextState]
@@ -234,9 +258,9 @@ def statuses(obj) -> dict[str, dict[str, str]]:
     state = obj.language_state or {}
     found = {}
     for pair in pairs(type(obj)):
-        texts = {language: getattr(obj, pair.field(language)) for language in LANGUAGES}
-        entries = {language: _entry(state, pair, language, texts) for language in LANGUAGES}
-        found[pair.english] = {language: _status(entries[language], entries[other(language)], texts, language)
+        blank = {language: _blank(getattr(obj, pair.field(language))) for language in LANGUAGES}
+        entries = {language: _kept(state, pair, language, blank) for language in LANGUAGES}
+        found[pair.english] = {language: _status(entries[language], entries[other(language)], blank, language)
                                for language in LANGUAGES}
     return found
 

@@ -105,13 +105,23 @@ class PrintedItem(SimpleNamespace):
     owners_on = ActionItem.owners_on
 
 
-def printed_items(rows: Sequence[Row]) -> list[PrintedItem]:
-    """The items of these rows (of every field of ActionItem) as a record freezes them: two more queries in all."""
+# Every account's and every organization's names in both languages, by id (people_labels, agency_labels): read once
+# for all the tables of a record.
+Names = tuple[dict[int, Row], dict[int, Row]]
+
+
+def names() -> Names:
+    return people_labels(), agency_labels()
+
+
+def printed_items(rows: Sequence[Row], named: Names | None = None) -> list[PrintedItem]:
+    """The items of these rows (of every field of ActionItem) as a record freezes them: two more queries in all
+    (and the names of the owners, unless `named` gives them)."""
     if not rows:
         return []
     areas = {area.id: area for area in db.session.scalars(
         select(FocusArea).where(FocusArea.id.in_({row.focus_area_id for row in rows})))}
-    people, agencies = people_labels(), agency_labels()
+    people, agencies = named or names()
     owners: dict[int, list[SimpleNamespace]] = defaultdict(list)
     for item_id, side, user_id, organization_id in owners_of([row.id for row in rows]):
         owners[item_id].append(SimpleNamespace(
@@ -130,8 +140,8 @@ class CarriedOver:
     reviews: dict[int, Row]
 
     @classmethod
-    def to(cls, meeting: Meeting) -> "CarriedOver":
-        return cls(printed_items(carried_over_rows(meeting)), review_rows_at(meeting))
+    def to(cls, meeting: Meeting, named: Names | None = None) -> "CarriedOver":
+        return cls(printed_items(carried_over_rows(meeting), named), review_rows_at(meeting))
 
     @cached_property
     def entries(self) -> dict[int, dict[str, Any]]:
@@ -259,8 +269,9 @@ def minutes_record(meeting: Meeting, minutes: Minutes, *, with_agenda: bool = Fa
                     key=lambda entry: areas[entry.focus_area_id].position)
     printed_areas = {area.code: area for item in meeting.items for area in item.focus_areas}
     printed_areas.update({area.code: area for area in areas.values()})
-    carried = CarriedOver.to(meeting)
-    raised = printed_items(raised_at_rows(meeting))
+    named = names()  # the owners' names, for both tables of action items
+    carried = CarriedOver.to(meeting, named)
+    raised = printed_items(raised_at_rows(meeting), named)
     printed_areas.update({item.focus_area.code: item.focus_area for item in raised})
     approvals = minutes_approvals_by_side(minutes)
     return {
@@ -311,7 +322,7 @@ def record_languages(record: dict[str, Any]) -> list[str]:
     A record of /2 keeps every text in both languages ({"en", "ko"}): the Korean text exists when no English text
     is without its Korean. A record of /1 kept the titles only in both, a secretariat's own texts in one language."""
     if record.get("schema") != "jcm.minutes/1":
-        return ["en", "ko"] if all(korean for _english, korean in texts_of(record)) else ["en"]
+        return ["en", "ko"] if all_in_korean(record) else ["en"]
     def both_languages(value: Any) -> bool:
         if isinstance(value, dict) and set(value) == {"en", "ko"}:
             return bool(value["ko"]) or not value["en"]
@@ -328,38 +339,38 @@ def record_languages(record: dict[str, Any]) -> list[str]:
     return ["en", "ko"] if not one_language and both_languages(titles) else ["en"]
 
 
-def texts_of(value: Any) -> list[tuple[str, str | None]]:
-    """Every text of a record written in English, as (English, Korean): a {"en", "ko"} pair, or a text kept under
-    its name with its Korean under the name + "_ko" (None where a record kept the text in one language only: an
-    annexed agenda of /1). Names are left out: a name in Hangul is there where wanted, the romanized one serves."""
-    found: list[tuple[str, str | None]] = []
-    _gather_texts(value, found)
-    return found
+def all_in_korean(record: Any) -> bool:
+    """Whether every text of a record written in English has its Korean: a {"en", "ko"} pair, or a text kept under
+    its name with its Korean under the name + "_ko" (a decision, the decision of the same place in decisions_ko).
+    Names are left out: a name in Hangul is there where wanted, the romanized one serves.
 
-
-def _gather_texts(value: Any, found: list[tuple[str, str | None]]) -> None:
-    # Gathered into one list rather than yielded up through every level: a record holds thousands of texts.
-    if isinstance(value, dict):
+    Walked with a list of the parts still to look at rather than a call for each part, and stopped at the first
+    text without its Korean: a record holds thousands of texts."""
+    waiting = [record]
+    while waiting:
+        value = waiting.pop()
+        if isinstance(value, list):
+            waiting.extend(item for item in value if isinstance(item, (dict, list)))
+            continue
+        if not isinstance(value, dict):
+            continue
         if len(value) == 2 and "en" in value and "ko" in value:
-            if value["en"]:
-                found.append((value["en"], value["ko"]))
-            return
+            if value["en"] and not value["ko"]:
+                return False
+            continue
         for key, item in value.items():
             if key in ("name", "name_ko", "presenters") or key.endswith("_ko"):
                 continue
             if key in TEXT_KEYS and isinstance(item, str):
-                if item:
-                    found.append((item, value.get(f"{key}_ko")))
+                if item and not value.get(f"{key}_ko"):
+                    return False
             elif key == "decisions" and isinstance(item, list):
                 korean = value.get("decisions_ko") or []
-                for n, decision in enumerate(item):
-                    found.append((decision, korean[n] if n < len(korean) else None))
+                if len(korean) < len(item) or not all(korean[:len(item)]):
+                    return False
             elif isinstance(item, (dict, list)):
-                _gather_texts(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, (dict, list)):
-                _gather_texts(item, found)
+                waiting.append(item)
+    return True
 
 
 # The keys under which a record keeps a text a secretariat writes as a string (its Korean under the key + "_ko").

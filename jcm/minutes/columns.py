@@ -5,7 +5,8 @@ Printed here rather than by a macro of templates/minutes/_texts.html, as it once
 minutes shows some 250 of them, and a Jinja macro called with `caller()` costs more than what it prints. The
 template calls it the same way, `{% call text_column(text, language, label, …) %}…{% endcall %}`; the rare parts (the
 difference of a stale text, the note on a text that looks copied) are still the shared macros of
-templates/_bilingual.html.
+templates/_bilingual.html. The forms its check buttons submit are printed here too (check_forms), once for each of
+the page's records.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Callable
 
 from flask import current_app, g
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from jcm.i18n import locale_code
@@ -34,6 +36,22 @@ def _words() -> dict[str, Markup]:
         found[language] = {status: Markup(str(label)) for status, label in TEXT_STATUS_LABELS.items()}
         found[language]["check"] = Markup(_("Mark as checked"))
     return found[language]
+
+
+class PageWords:
+    """The templates' `_` on a page of the minutes (jcm/minutes/views.py passes it): each word looked up in the
+    reader's catalog once for the page, then said as a template's `_` says it — as markup, its %(name)s filled in.
+    The editor says some 700 words, most of them the same few again for each of forty sections, and a template's
+    `_` looks the catalog up again for each."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, Markup] = {}
+
+    def __call__(self, text: str, **variables: Any) -> Markup:
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = Markup(_(text))
+        return found % variables
 
 
 def state_badge(state: Any, words: dict[str, Markup], id: str | None = None) -> Markup:
@@ -64,6 +82,15 @@ def column_parts(text: Any, language: str, label: Any, box: str | None = None, c
     return {"badge": badge, "button": button, "stale": stale, "copied": copied, "described_by": described_by}
 
 
+def described(text: Any, language: str, box: str) -> Markup:
+    """The attribute that ties a text's box to its state and, when it is out of date, to what changed."""
+    state = text.state[language] if text.state else None
+    if not state:
+        return Markup("")
+    return Markup(f' aria-describedby="{escape(box)}-state'
+                  + (f' {escape(box)}-difference' if state.status == "stale" else "") + '"')
+
+
 def text_column(text: Any, language: str, label: Any, box: str | None = None, hint: Any = None,
                 checking: bool = True, place: Any = None, caller: Callable[[], Markup] | None = None) -> Markup:
     """`text` is texts_of(record)[field]; `box`, the id of the box the label is for (none where the text is only
@@ -80,3 +107,23 @@ def text_column(text: Any, language: str, label: Any, box: str | None = None, hi
                   f'    <div class="text-pair__head">\n      {head}\n      {parts["badge"]}\n      {parts["button"]}\n'
                   f'    </div>\n'
                   f'    {caller() if caller else ""}\n    {parts["stale"]}\n    {parts["copied"]}\n  </div>')
+
+
+def check_forms(texts: Any) -> Markup:
+    """The forms a record's "Mark as checked" buttons submit, as the macro check_forms of templates/_bilingual.html
+    prints them (a minutes page prints them for some ninety records): `texts` is texts_of(record)."""
+    token = escape(generate_csrf())
+    printed = []
+    for _english, text in sorted(texts.items(), key=lambda pair: pair[0].lower()):  # as `dictsort`
+        printed.append("\n    ")
+        for _language, check in sorted((text.check or {}).items(), key=lambda pair: pair[0].lower()):
+            if check:
+                printed.append(
+                    f'\n      <form id="{escape(check.form_id)}" method="post" action="{escape(check.action)}" '
+                    f'class="text-check-form" hidden>\n'
+                    f'        <input type="hidden" name="csrf_token" value="{token}">\n'
+                    f'        <input type="hidden" name="revision" value="{escape(check.revision)}">\n'
+                    f'        <input type="hidden" name="next" value="{escape(check.next)}">\n'
+                    f'      </form>\n    ')
+        printed.append("\n  ")
+    return Markup("".join(printed))

@@ -14,7 +14,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from jcm.accounts.models import User
 from jcm.actions.models import ActionItem
-from jcm.actions.services import create_action_item, raised_texts_at
+from jcm.actions.services import (agency_labels, create_action_item, focus_areas_of, owners_of, people_labels,
+                                  raised_at_rows, raised_texts_at)
 from jcm.audit.services import record, tracked
 from jcm.bilingual import NamedGap, StateOf, Weighed, named_gaps, pairs, refuse_gaps, text_name, text_state
 from jcm.errors import Conflict, Invalid, NotFound
@@ -57,11 +58,11 @@ def minutes_of(meeting_id: int) -> Minutes | None:
 
 def discussed_focus_areas(meeting: Meeting) -> list[FocusArea]:
     """The focus areas the meeting discussed: those of its focus-area discussion items."""
-    items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
-                                                        AgendaItem.kind == "focus_area")
-                               .options(selectinload(AgendaItem.focus_areas))).all()
-    areas = {area.id: area for item in items for area in item.focus_areas}
-    return sorted(areas.values(), key=lambda area: area.position)
+    return list(db.session.scalars(
+        select(FocusArea).join(agenda_item_focus_area, agenda_item_focus_area.c.focus_area_id == FocusArea.id)
+        .join(AgendaItem, AgendaItem.id == agenda_item_focus_area.c.agenda_item_id)
+        .where(AgendaItem.meeting_id == meeting.id, AgendaItem.kind == "focus_area")
+        .distinct().order_by(FocusArea.position, FocusArea.id)))
 
 
 def first_focus_areas(meeting: Meeting) -> dict[int, int]:
@@ -75,6 +76,38 @@ def first_focus_areas(meeting: Meeting) -> dict[int, int]:
             .where(AgendaItem.meeting_id == meeting.id).order_by(FocusArea.position, FocusArea.id)):
         first.setdefault(item_id, area_id)
     return first
+
+
+@dataclass(frozen=True)
+class RaisedItem:
+    """An action item raised at the meeting, as its section of the minutes lists it: its reference, title, focus
+    area, due date and owners on each side, each owner's name in both languages ({side: [(name, name_ko)]})."""
+
+    id: int
+    agenda_item_id: int | None
+    ref: str
+    title: str
+    title_ko: str
+    area_code: str
+    due_date: Any
+    owners: dict[str, list[tuple[str, str]]]
+
+
+def raised_items(meeting: Meeting, item_id: int | None = None) -> list[RaisedItem]:
+    """The action items the meeting raised (or only the one of `item_id`), read as plain rows with their focus
+    areas and owners' names in a query each, not as items with their owners' accounts: a meeting of a long-running
+    agreement raises a hundred."""
+    rows = [row for row in raised_at_rows(meeting, ("agenda_item_id", "ref", "title", "title_ko", "due_date",
+                                                    "focus_area_id"))
+            if item_id is None or row.id == item_id]
+    areas = focus_areas_of(row.focus_area_id for row in rows)
+    people, agencies = people_labels(), agency_labels()
+    owners: dict[int, dict[str, list[tuple[str, str]]]] = {row.id: {side: [] for side in SIDES} for row in rows}
+    for action_item_id, side, user_id, organization_id in owners_of(owners):
+        named = people[user_id] if user_id is not None else agencies[organization_id]
+        owners[action_item_id][side].append((named.name, named.name_ko))
+    return [RaisedItem(row.id, row.agenda_item_id, row.ref, row.title, row.title_ko,
+                       areas[row.focus_area_id].code, row.due_date, owners[row.id]) for row in rows]
 
 
 def open_minutes(actor, meeting: Meeting) -> Minutes:

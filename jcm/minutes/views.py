@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, flash, g, get_template_attribute, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -15,7 +14,6 @@ from wtforms.validators import ValidationError
 
 from jcm.accounts.kept import keep_sent_form
 from jcm.accounts.models import User
-from jcm.actions.services import get_action_item, raised_at
 from jcm.actions.views import owner_choices
 from jcm.bilingual import PageStates
 from jcm.errors import Conflict, Invalid, NotFound, asks_for_json, json_error
@@ -28,7 +26,9 @@ from jcm.minutes import services
 from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, MinutesStatusForm, NextMeetingForm,
                                ProgressForm, RaiseActionForm, RestoreForm, SectionForm, VersionForm, attendance_lines,
                                delegation_lines, parse_attendance)
+from jcm.minutes.columns import PageWords
 from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendance_version
+from jcm.minutes.raised import Options, RaisedRows
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
 from jcm.web import actor, form_status, int_or_none, submit
@@ -66,19 +66,42 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     forms = forms or {}
     states = PageStates()  # each text's state, for the gaps and the boxes alike
     can_edit = minutes is not None and can(actor(), "minutes.edit", minutes)
-    context = {"meeting": meeting, "minutes": minutes, "can_edit": can_edit,
+    context = {"_": PageWords(), "meeting": meeting, "minutes": minutes, "can_edit": can_edit,
                "can_start": minutes is None and can(actor(), "minutes.start", meeting),
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
         return render_template("minutes/show.html", **context), status
     sections = services.ordered_sections(minutes)
+    progress = {entry.focus_area_id: entry for entry in minutes.progress}
+    areas = services.discussed_focus_areas(meeting)
+    attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
+                 for side in SIDES}
+    all_comments = services.comments(minutes)
+    context.update(
+        sections=sections, section_form=section_form, conflict=conflict, posted_section=posted_section,
+        areas=areas, progress=progress, attendees=attendees, attendance_conflict=attendance_conflict,
+        own_delegations=[side for side in SIDES if can(actor(), "minutes.delegation", SidePart(minutes, side))],
+        comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
+                                                                           if c.section_id is None],
+        can_comment=can(actor(), "minutes.comment", minutes),
+        can_resolve=can(actor(), "minutes.edit", minutes),
+        states=states, comment_form=forms.get("comment") or CommentForm(formdata=None))
+    context.update(_edit_forms(minutes, areas, progress, forms) if can_edit else
+                   {"section_boxes": None, "progress_forms": {}, "attendance_forms": {}, "next_form": None})
+    context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections)))
+    context.update(_raised(meeting, areas, can_edit, forms))
+    context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
+    return render_template("minutes/show.html", **context), status
+
+
+def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict) -> dict:
+    """The forms of the minutes' editor (a reader who does not write them is shown the texts alone): each with
+    what is stored, or as typed when it was just sent and refused."""
     # The sections' forms are written out by the page with each section's texts: one form for their labels and
     # names, not one built for each section; only a form just sent comes back as it was typed.
     section_boxes = SectionForm(formdata=None)
     for box in section_boxes:  # its labels translated once for all the sections (as a template prints them)
         box.label.text = Markup(str(box.label.text))
-    progress = {entry.focus_area_id: entry for entry in minutes.progress}
-    areas = services.discussed_focus_areas(meeting)
     progress_forms = {}
     for area in areas:
         entry = progress.get(area.id)
@@ -91,24 +114,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     next_form = forms.get("next_meeting") or NextMeetingForm(
         formdata=None, next_meeting=minutes.next_meeting, next_meeting_ko=minutes.next_meeting_ko,
         version=str(minutes.next_meeting_version))
-    attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
-                 for side in SIDES}
-    all_comments = services.comments(minutes)
-    context.update(
-        sections=sections, section_boxes=section_boxes, section_form=section_form, conflict=conflict,
-        posted_section=posted_section,
-        areas=areas, progress=progress, progress_forms=progress_forms, attendance_forms=attendance_forms,
-        attendees=attendees, attendance_conflict=attendance_conflict, next_form=next_form,
-        own_delegations=[side for side in SIDES if can(actor(), "minutes.delegation", SidePart(minutes, side))],
-        comments_by_section=_group_comments(all_comments), general_comments=[c for c in all_comments
-                                                                           if c.section_id is None],
-        can_comment=can(actor(), "minutes.comment", minutes),
-        can_resolve=can(actor(), "minutes.edit", minutes),
-        states=states, comment_form=forms.get("comment") or CommentForm(formdata=None))
-    context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections)))
-    context.update(_raised(meeting, areas, can_edit, forms))
-    context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
-    return render_template("minutes/show.html", **context), status
+    return {"section_boxes": section_boxes, "progress_forms": progress_forms, "attendance_forms": attendance_forms,
+            "next_form": next_form}
 
 
 def _review(meeting: Meeting, minutes: Minutes, states: PageStates, comments: list[MinutesComment],
@@ -128,16 +135,17 @@ def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict) -> dict:
     """The action items raised at each agenda item, for its section; and for a secretariat writing the minutes, what
     the form to raise one more offers: the owners on each side, the focus areas discussed, each item's first."""
     by_item: dict[int, list] = {}
-    for item in raised_at(meeting):
+    for item in services.raised_items(meeting):
         if item.agenda_item_id is not None:
             by_item.setdefault(item.agenda_item_id, []).append(item)
     can_raise = can_edit and can(actor(), "action.create")
     raise_form = next(((section_id, form) for key, form in forms.items()
                        if isinstance(key, tuple) and key[0] == "raise" for section_id in [key[1]]), (None, None))
-    return {"raised": by_item, "can_raise": can_raise, "raise_section": raise_form[0], "raise_form": raise_form[1],
-            "owner_choices": {side: [(choice.value, choice.label) for choice in owner_choices(side)] for side in SIDES}
-            if can_raise else {},
-            "area_choices": [(area.id, f"{area.code} {localized(area, 'title')}") for area in areas],
+    return {"raised": by_item, "raised_row": RaisedRows(), "can_raise": can_raise, "raise_section": raise_form[0],
+            "raise_form": raise_form[1],
+            "owner_choices": {side: Options((choice.value, choice.label) for choice in owner_choices(side))
+                              for side in SIDES} if can_raise else {},
+            "area_choices": Options((area.id, f"{area.code} {localized(area, 'title')}") for area in areas),
             "first_areas": services.first_focus_areas(meeting) if can_raise else {}}
 
 
@@ -352,10 +360,10 @@ def raise_action_item(section_id: int):
 
     if asks_for_json():
         def answer(item) -> dict:
-            item = get_action_item(item.id)  # with its owners and focus area, as the section's list shows it
+            item = services.raised_items(meeting, item.id)[0]  # with its owners and focus area, as the list shows it
             return {"item": {"id": item.id, "ref": item.ref, "title": item.title, "title_ko": item.title_ko,
                              "due_date": item.due_date.isoformat()},
-                    "row": str(get_template_attribute("minutes/_actions.html", "action_row")(item)),
+                    "row": str(RaisedRows()(item)),
                     "message": _("Action item %(ref)s has been created.", ref=item.ref),
                     **_refreshed(meeting_id)}
 

@@ -105,6 +105,14 @@ class Reader:
     # Each text's name in the reader's language (text_name), worked out once a request: a page of minutes names
     # the same few texts of a hundred records.
     names: dict[tuple[type, str, str], str] = field(default_factory=dict)
+    # Whether they may check a text, by what the rule "text.check" weighs of it (services.TextCheck), worked out once
+    # a request: a page of minutes asks it of hundreds of texts, in a handful of states.
+    checks: dict[services.TextCheck, bool] = field(default_factory=dict)
+
+    def may_check_text(self, check: services.TextCheck) -> bool:
+        if check not in self.checks:
+            self.checks[check] = self.may_check and can(self.user, "text.check", check)
+        return self.checks[check]
 
     def name_of(self, model: type, english: str) -> str:
         key = (model, english, locale_code())
@@ -152,7 +160,7 @@ def texts_of(obj: Any, back: str | None = None, state_of: StateOf = text_state) 
         state = {language: state_of(obj, pair.english, language) for language in LANGUAGES}
         check: dict[str, CheckButton | None] = {}
         for language in LANGUAGES:
-            allowed = who.may_check and can(who.user, "text.check", services.TextCheck(
+            allowed = who.may_check and who.may_check_text(services.TextCheck(
                 language, answering[language], state[language].status))
             check[language] = CheckButton(
                 form_id=f"check-{kind}-{obj.id}-{pair.english}-{language}",
