@@ -22,29 +22,16 @@ from jcm.notes.models import SideNote
 from tests.conftest import Auth, complete_both_texts, post_form
 from tests.test_agenda_document import pdf_text
 from tests.test_calendar import subscribe
-from tests.test_notifications import MailServer, flush
-from tests.test_reminders import BASE_URL
+from tests import test_notifications
+from tests.test_notifications import flush
 
 US_WORD = "Quillfeather"  # found in no MOU, meeting, item or name
 KR_WORD = "솔바람밀담"
 UNWRITTEN = "Quillfeathex"  # a word no one wrote: what a search or filter for it shows is only the query echoed
 
 
-@pytest.fixture
-def mail(app):
-    """A real SMTP server on a local port that the notifications are sent through (as tests/test_notifications.py
-    sets it up)."""
-    from jcm.notifications.sending import sender_of
-
-    server = MailServer()
-    server.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=5,
-                      MAIL_DEFAULT_SENDER="JCM <jcm@state.example.gov>", BASE_URL=BASE_URL + "/")
-    try:
-        yield server
-    finally:
-        sender_of(app).stop()
-        server.stop()
+# A real SMTP server on a local port that the notifications are sent through: the notifications' tests' own.
+mail = test_notifications.mail
 
 
 @pytest.fixture
