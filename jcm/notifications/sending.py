@@ -249,7 +249,8 @@ def flush_pending(now: datetime | None = None) -> FlushSummary:
     a failed send gives it back, to be tried again. Commits as it goes: it runs outside any request."""
     now = now or utcnow()
     summary = FlushSummary()
-    people = list(db.session.scalars(select(Notice.user_id).where(_waiting(now)).distinct()))
+    # In a set order (by account), so that an outage stops the round at the same person on every database.
+    people = list(db.session.scalars(select(Notice.user_id).where(_waiting(now)).distinct().order_by(Notice.user_id)))
     if not people:
         return summary
     last_sent = dict(list(db.session.execute(
