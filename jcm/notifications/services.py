@@ -117,6 +117,17 @@ def _meeting_params(meeting: Meeting) -> dict[str, Any]:
     return params
 
 
+def _awaiting_other_chair(name: str, after: dict, meeting: Meeting, params: dict) -> list[Audience]:
+    """One side's co-chair has acted on what takes both (adopting minutes, releasing a press summary): the
+    secretariats are told, and the other side's co-chair is asked."""
+    side = str(after.get("side") or "")
+    if side not in SIDES:
+        return []
+    params["side"] = side
+    chair = _co_chairs(meeting, [_other(side)])
+    return [Audience(name, NoticeKind.minutes, _told(_active(["secretariat"]) + chair, chair))]
+
+
 def _audiences(event: AuditEvent, acts: set[tuple[str, str, int | None]]) -> tuple[list[Audience], dict]:
     """The notices one recorded act makes: (audiences, params, and the records they name)."""
     action, after = event.action, event.after or {}
@@ -175,12 +186,7 @@ def _audiences(event: AuditEvent, acts: set[tuple[str, str, int | None]]) -> tup
         secretariats = _active(["secretariat"])
         found.append(Audience("minutes.commented", NoticeKind.minutes, _told(secretariats, secretariats)))
     elif action == "minutes.adopt" and ("minutes.adopted", "Minutes", event.object_id) not in acts:
-        side = str(after.get("side") or "")
-        if side in SIDES:
-            params["side"] = side
-            chair = _co_chairs(meeting, [_other(side)])
-            found.append(Audience("minutes.adopted_by_side", NoticeKind.minutes,
-                                  _told(_active(["secretariat"]) + chair, chair)))
+        found.extend(_awaiting_other_chair("minutes.adopted_by_side", after, meeting, params))
     elif action == "minutes.adopted":
         found.append(Audience("minutes.adopted", NoticeKind.minutes, _told(everyone())))
     elif action == "minutes.correction_proposed":
@@ -191,12 +197,7 @@ def _audiences(event: AuditEvent, acts: set[tuple[str, str, int | None]]) -> tup
     elif action == "minutes.correction_adopted":
         found.append(Audience("minutes.corrected", NoticeKind.minutes, _told(everyone())))
     elif action == "summary.release" and ("summary.published", "PublicSummary", event.object_id) not in acts:
-        side = str(after.get("side") or "")
-        if side in SIDES:
-            params["side"] = side
-            chair = _co_chairs(meeting, [_other(side)])
-            found.append(Audience("summary.awaits_release", NoticeKind.minutes,
-                                  _told(_active(["secretariat"]) + chair, chair)))
+        found.extend(_awaiting_other_chair("summary.awaits_release", after, meeting, params))
     elif action == "summary.published":
         found.append(Audience("summary.released", NoticeKind.minutes, _told(everyone())))
     elif action == "meeting.propose":

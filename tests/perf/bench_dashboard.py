@@ -31,7 +31,7 @@ from jcm.meetings.services import get_meeting
 from jcm.minutes.models import Minutes
 from jcm.minutes.services import minutes_of
 from tests.perf.bench_scale import (LARGE, QUICK_LARGE, SMALL, WORKERS, bare_timing, build, database_name, gunicorn,
-                                    jcm_env, let_go, scale_folder, signed_in, statements)
+                                    jcm_env, let_go, scale_folder, statements, timed_pages)
 from tests.perf.bench_writers import percentile
 from tests.perf.figures import ms
 
@@ -111,14 +111,9 @@ def test_bench_dashboard(empty_database, figures, quick, tmp_path):
             sql = statements(app, ids, token, PAGES)
             env = jcm_env(url, folder, "dashboard-bench")
             bare = bare_timing(bare_url, runs * 3).p50
-            results = {}
             with gunicorn("jcm:create_app()", folder / "gunicorn", env) as base:
-                sessions = {"delegate": signed_in(base, ids["us_delegate_email"]), "api": requests.Session()}
-                for label, who, path in PAGES:
-                    headers = {"Authorization": f"Bearer {token}"} if who == "api" else None
-                    results[label] = _timed(sessions[who], f"{base}{path}", runs, headers)
-                for http in sessions.values():
-                    http.close()
+                results = timed_pages(base, ids, token, PAGES,
+                                      lambda http, url, headers: _timed(http, url, runs, headers))
             measured[scale.name] = {"bare": bare, "results": results, "sql": sql}
             print(f"  {scale.name}: {scale.meetings} meetings × {scale.agenda_items} agenda items, "
                   f"{scale.action_items:,} action items; minutes of {adopted} meetings adopted (frozen in "

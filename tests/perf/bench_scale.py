@@ -617,6 +617,19 @@ def jcm_env(url: str, folder: Path, secret: str) -> dict[str, str]:
             "JCM_PREPARE_DOCUMENTS": "false"}
 
 
+def timed_pages(base: str, ids: dict, token: str, pages: list[tuple[str, str, str]], timed) -> dict:
+    """Each page timed by `timed(session, url, headers)` against JCM at `base`: signed in as the delegate, or with the
+    delegate's token for "api"."""
+    sessions = {"delegate": signed_in(base, ids["us_delegate_email"]), "api": requests.Session()}
+    try:
+        return {label: timed(sessions[who], f"{base}{path}",
+                             {"Authorization": f"Bearer {token}"} if who == "api" else None)
+                for label, who, path in pages}
+    finally:
+        for http in sessions.values():
+            http.close()
+
+
 def bare_timing(bare_url: str, runs: int) -> Timing:
     """The bare Flask endpoint, timed as the pages are: the floor every figure is a multiple of."""
     with requests.Session() as plain:
