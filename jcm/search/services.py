@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import Float, Integer, Text, case, cast, column, func, literal_column, or_, select, text
+from sqlalchemy import Float, Integer, Text, case, cast, column, func, literal_column, or_, select, text, tuple_, union_all
 from sqlalchemy.dialects.postgresql import ARRAY, array
 
 from jcm.actions.models import ActionItem
@@ -40,6 +40,9 @@ from jcm.search.models import SearchEntry
 MAX_QUERY_LENGTH = 200  # characters: a title and a few words more, as every search box in JCM
 MAX_WORDS = 12
 CONTEXT = 80  # characters of context shown before the first match, about twice that in all
+# A record ranks as its best entry: the heaviest field first (index.TITLE, DECISION, BODY), then the best score (a
+# text's length, bm25 or trigram similarity, lower better), as one number, for the scores stay far below this.
+WEIGHT_STEP = 1e9
 
 
 @dataclass(frozen=True)
@@ -178,38 +181,45 @@ def search(user, query: str | None, kind: str | None = None, page: int = 1, per_
     if not kinds or (kind is not None and kind not in kinds):
         return Found(typed, words, counts, kind, [], page, per_page)
     hits = _hits(words, kinds, getattr(user, "side", None))
-    # One statement: each record's best entry (n = 1); its rank in its kind (k) and overall (g); how many of each
-    # kind (total). The rows returned are the page's, and the first of each kind, which carries its kind's count;
-    # each with what names its record (_with_names).
-    preferred = case((hits.c.language == language, 0), else_=1)
-    best = select(hits, func.row_number().over(
-        partition_by=(hits.c.kind, hits.c.object_id),
-        order_by=(hits.c.weight.desc(), hits.c.score, preferred, hits.c.id)).label("n")).subquery("best")
-    order = case({name: position for position, name in enumerate(KINDS)}, value=best.c.kind)
-    ranking = (best.c.weight.desc(), best.c.score, order, best.c.object_id.desc())
-    firsts = select(best.c.id, best.c.kind, best.c.weight, best.c.score, best.c.object_id,
-                    func.row_number().over(partition_by=best.c.kind, order_by=ranking).label("k"),
-                    func.row_number().over(order_by=ranking).label("g"),
-                    func.count().over(partition_by=best.c.kind).label("total")
-                    ).where(best.c.n == 1).subquery("firsts")
-    start, stop = (page - 1) * per_page + 1, page * per_page
+    # One statement: the records found (`records`), each ranked as its best entry, how many of each kind
+    # (`counts`), the page's records (`paged`, by LIMIT and OFFSET: ranking every record found would sort them all)
+    # and the best entry of each, shown (`shown`, n = 1), with what names its record (_with_names). Each kind's
+    # count comes with each of its rows on the page, or on a row of its own when none is on it.
+    rank = hits.c.score - hits.c.weight * WEIGHT_STEP
+    records = (select(hits.c.kind, hits.c.object_id, func.min(rank).label("rank"))
+               .group_by(hits.c.kind, hits.c.object_id).cte("records").prefix_with("MATERIALIZED"))
+    ranked = select(records).order_by(records.c.rank, _in_kinds_order(records.c.kind), records.c.object_id.desc())
     if kind:
-        on_page = (firsts.c.kind == kind) & firsts.c.k.between(start, stop)
+        paged = ranked.where(records.c.kind == kind).limit(per_page).offset((page - 1) * per_page)
     elif per_kind:
-        on_page = firsts.c.k <= per_kind
+        paged = union_all(*(select(ranked.where(records.c.kind == name).limit(per_kind).subquery(name))
+                            for name in kinds))
     else:
-        on_page = firsts.c.g.between(start, stop)
-    page_query = _with_names(select(firsts.c.total, on_page.label("on_page")), firsts).where(
-        on_page | (firsts.c.k == 1)).order_by(firsts.c.g)
+        paged = ranked.limit(per_page).offset((page - 1) * per_page)
+    paged = paged.cte("paged").prefix_with("MATERIALIZED")
+    preferred = case((hits.c.language == language, 0), else_=1)
+    shown = (select(hits.c.id, hits.c.kind, hits.c.object_id, rank.label("rank"), func.row_number().over(
+                 partition_by=(hits.c.kind, hits.c.object_id),
+                 order_by=(hits.c.weight.desc(), hits.c.score, preferred, hits.c.id)).label("n"))
+             .where(tuple_(hits.c.kind, hits.c.object_id).in_(select(paged.c.kind, paged.c.object_id)))
+             .subquery("shown"))
+    counts_of = select(records.c.kind, func.count().label("total")).group_by(records.c.kind).subquery("counts")
+    page_query = (_with_names(select(counts_of.c.kind.label("counted_kind"), counts_of.c.total)
+                              .outerjoin(shown, (shown.c.kind == counts_of.c.kind) & (shown.c.n == 1)), shown.c.id)
+                  .order_by(shown.c.rank, _in_kinds_order(shown.c.kind), shown.c.object_id.desc()))
     found = []
     for row in db.session.execute(page_query):
-        counts[row.kind] = row.total
-        if row.on_page:
+        counts[row.counted_kind] = row.total
+        if row.id is not None:
             found.append(_hit(row))
     for hit in found:
         hit.plain, hit.spans = in_context(hit.text, words)
         hit.context = marked(hit.plain, hit.spans)
     return Found(typed, words, counts, kind, found, page, per_page)
+
+
+def _in_kinds_order(kind):
+    return case({name: position for position, name in enumerate(KINDS)}, value=kind)
 
 
 def grouped(found: Found) -> list[tuple[str, list[Hit]]]:
@@ -222,8 +232,8 @@ def grouped(found: Found) -> list[tuple[str, list[Hit]]]:
 
 # --- what names the records found, read with them ---------------------------------------------------------------
 
-def _with_names(query, firsts):
-    """`query` (over `firsts`, the best entry of each record found) with each entry and what names its record:
+def _with_names(query, entry_id):
+    """`query` with the entry `entry_id` names, where there is one, and what names its record:
     joined on the links the entry keeps, or on the record itself for a progress entry and a paper, each by its
     primary key. An action item's meeting is the one it was raised at."""
     entry = SearchEntry.__table__
@@ -238,7 +248,7 @@ def _with_names(query, firsts):
                 FocusArea.title.label("area_title"), FocusArea.title_ko.label("area_title_ko"),
                 Attachment.filename, Meeting.id.label("shown_meeting_id"), Meeting.title.label("meeting_title"),
                 Meeting.title_ko.label("meeting_title_ko"))
-            .join_from(firsts, entry, entry.c.id == firsts.c.id)
+            .outerjoin(entry, entry.c.id == entry_id)
             .outerjoin(AgendaItem, AgendaItem.id == entry.c.agenda_item_id)
             .outerjoin(ActionItem, ActionItem.id == entry.c.action_item_id)
             .outerjoin(ProgressEntry, (entry.c.kind == "progress") & (ProgressEntry.id == entry.c.object_id))
