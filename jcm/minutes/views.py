@@ -28,7 +28,7 @@ from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, Minu
                                delegation_lines, parse_attendance)
 from jcm.minutes.columns import PageWords
 from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendance_version
-from jcm.minutes.raised import Options, RaisedRows
+from jcm.minutes.raised import Options, RaisedRows, SectionActions
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
 from jcm.web import actor, form_status, int_or_none, submit
@@ -66,7 +66,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     forms = forms or {}
     states = PageStates()  # each text's state, for the gaps and the boxes alike
     can_edit = minutes is not None and can(actor(), "minutes.edit", minutes)
-    context = {"_": PageWords(), "meeting": meeting, "minutes": minutes, "can_edit": can_edit,
+    words = PageWords()
+    context = {"_": words, "meeting": meeting, "minutes": minutes, "can_edit": can_edit,
                "can_start": minutes is None and can(actor(), "minutes.start", meeting),
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
@@ -89,7 +90,7 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     context.update(_edit_forms(minutes, areas, progress, forms) if can_edit else
                    {"section_boxes": None, "progress_forms": {}, "attendance_forms": {}, "next_form": None})
     context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections)))
-    context.update(_raised(meeting, areas, can_edit, forms))
+    context.update(_raised(meeting, areas, can_edit, forms, words))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     return render_template("minutes/show.html", **context), status
 
@@ -131,7 +132,7 @@ def _review(meeting: Meeting, minutes: Minutes, states: PageStates, comments: li
             "adopting": ADOPTING, "adopt_warnings": _unresolved(comments) if can_adopt else []}
 
 
-def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict) -> dict:
+def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict, words: PageWords) -> dict:
     """The action items raised at each agenda item, for its section; and for a secretariat writing the minutes, what
     the form to raise one more offers: the owners on each side, the focus areas discussed, each item's first."""
     by_item: dict[int, list] = {}
@@ -141,11 +142,11 @@ def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict) -> dict:
     can_raise = can_edit and can(actor(), "action.create")
     raise_form = next(((section_id, form) for key, form in forms.items()
                        if isinstance(key, tuple) and key[0] == "raise" for section_id in [key[1]]), (None, None))
-    return {"raised": by_item, "raised_row": RaisedRows(), "can_raise": can_raise, "raise_section": raise_form[0],
-            "raise_form": raise_form[1],
-            "owner_choices": {side: Options((choice.value, choice.label) for choice in owner_choices(side))
-                              for side in SIDES} if can_raise else {},
-            "area_choices": Options((area.id, f"{area.code} {localized(area, 'title')}") for area in areas),
+    owners = {side: Options((choice.value, choice.label) for choice in owner_choices(side))
+              for side in SIDES} if can_raise else {}
+    areas_offered = Options((area.id, f"{area.code} {localized(area, 'title')}") for area in areas)
+    return {"raised": by_item, "raise_section": raise_form[0], "raise_form": raise_form[1],
+            "section_actions": SectionActions(RaisedRows(), words, can_raise, owners, areas_offered),
             "first_areas": services.first_focus_areas(meeting) if can_raise else {}}
 
 
