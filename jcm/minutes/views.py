@@ -26,7 +26,7 @@ from jcm.minutes import services
 from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, MinutesStatusForm, NextMeetingForm,
                                ProgressForm, RaiseActionForm, RestoreForm, SectionForm, VersionForm, attendance_lines,
                                delegation_lines, parse_attendance)
-from jcm.minutes.columns import PageWords
+from jcm.minutes.columns import PageWords, SectionForms
 from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendance_version
 from jcm.minutes.raised import Options, RaisedRows, SectionActions
 from jcm.models import SIDES
@@ -87,19 +87,19 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
         can_comment=can(actor(), "minutes.comment", minutes),
         can_resolve=can(actor(), "minutes.edit", minutes),
         states=states, comment_form=forms.get("comment") or CommentForm(formdata=None))
-    context.update(_edit_forms(minutes, areas, progress, forms) if can_edit else
-                   {"section_boxes": None, "progress_forms": {}, "attendance_forms": {}, "next_form": None})
+    context.update(_edit_forms(minutes, areas, progress, forms, words) if can_edit else
+                   {"section_forms": None, "progress_forms": {}, "attendance_forms": {}, "next_form": None})
     context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections)))
     context.update(_raised(meeting, areas, can_edit, forms, words))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     return render_template("minutes/show.html", **context), status
 
 
-def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict) -> dict:
+def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict, words: PageWords) -> dict:
     """The forms of the minutes' editor (a reader who does not write them is shown the texts alone): each with
     what is stored, or as typed when it was just sent and refused."""
-    # The sections' forms are written out by the page with each section's texts: one form for their labels and
-    # names, not one built for each section; only a form just sent comes back as it was typed.
+    # The sections' forms are printed with each section's texts (jcm.minutes.columns.SectionForms): one form for
+    # their labels and names, not one built for each section; only a form just sent comes back as it was typed.
     section_boxes = SectionForm(formdata=None)
     for box in section_boxes:  # its labels translated once for all the sections (as a template prints them)
         box.label.text = Markup(str(box.label.text))
@@ -115,8 +115,8 @@ def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict) -> d
     next_form = forms.get("next_meeting") or NextMeetingForm(
         formdata=None, next_meeting=minutes.next_meeting, next_meeting_ko=minutes.next_meeting_ko,
         version=str(minutes.next_meeting_version))
-    return {"section_boxes": section_boxes, "progress_forms": progress_forms, "attendance_forms": attendance_forms,
-            "next_form": next_form}
+    return {"section_forms": SectionForms(section_boxes, words), "progress_forms": progress_forms,
+            "attendance_forms": attendance_forms, "next_form": next_form}
 
 
 def _review(meeting: Meeting, minutes: Minutes, states: PageStates, comments: list[MinutesComment],

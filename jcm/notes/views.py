@@ -178,7 +178,8 @@ def panel(kind: str, target_id: int, meeting_id: int | None = None, *, back: str
         version = _("Version %(n)s", n=note.version)
         printed.append(
             f'\n    <pre class="side-note__text">{escape(note.text)}</pre>\n'
-            f'    <p class="muted side-note__meta">{escape(version)} · {escape(author.name) if author else words.former}'
+            f'    <p class="muted side-note__meta">{escape(version)} · '
+            f'{escape(author.name) if author else words.former}'
             f' · <time datetime="{note.updated_at.isoformat()}Z">{escape(datetime_in_zone(note.updated_at, "medium"))}'
             f'</time>\n      · <a href="{escape(url_for("notes.show", word=word, target_id=target_id))}#history">'
             f'{words.history}</a></p>\n  ')
