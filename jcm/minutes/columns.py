@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from jcm.i18n import locale_code
 from jcm.labels import TEXT_STATUS_LABELS
+from jcm.text import render_markdown
 
 
 def _bilingual(macro: str) -> Callable[..., Markup]:
@@ -185,3 +186,39 @@ class SectionForms:
             f'          <span class="muted" data-live-version>{self.words("Version %(n)s", n=section.version)}</span>\n'
             f'          <span class="save-state js-only" role="status" data-save-state></span>\n'
             f'        </form>')
+
+
+class SectionTexts:
+    """A section of the minutes as a reader who does not write them sees it: its discussion in both languages, then
+    its decisions where it has any, each a column (text_column) with the text as recorded — `texts(section, t)`.
+    Printed at once for some forty sections; `words` is the page's (PageWords)."""
+
+    def __init__(self, words: PageWords) -> None:
+        self.labels = {("discussion", "en"): words("Discussion"), ("discussion", "ko"): words("Discussion (Korean)"),
+                       ("decisions", "en"): words("Decisions"), ("decisions", "ko"): words("Decisions (Korean)")}
+        self.nothing = Markup(f'<p class="muted">{words("Nothing recorded.")}</p>')
+
+    def __call__(self, section: Any, texts: Any) -> Markup:
+        columns = []
+        for language in ("en", "ko"):
+            discussion = section.discussion if language == "en" else section.discussion_ko
+            shown = Markup(f'\n              <div class="minutes-section__discussion" lang="{language}">'
+                           f'{render_markdown(discussion) if discussion else ""}{"" if discussion else self.nothing}'
+                           f'</div>\n            ')
+            column = text_column(texts["discussion"], language, self.labels["discussion", language], checking=False,
+                                 caller=lambda: shown)
+            columns.append(f"\n            \n            {column}\n          ")
+        printed = [f'<div class="text-pair">\n          {"".join(columns)}\n        </div>\n        ']
+        if section.decisions or section.decisions_ko:
+            columns = []
+            for language in ("en", "ko"):
+                decisions = section.decisions if language == "en" else section.decisions_ko
+                listed = "".join(f"<li>{escape(decision)}</li>" for decision in decisions) if decisions else ""
+                shown = Markup(f'\n                <ol class="minutes-decisions" lang="{language}">{listed}</ol>\n'
+                               f'              ' if decisions else "\n                \n              ")
+                column = text_column(texts["decisions"], language, self.labels["decisions", language],
+                                     checking=False, caller=lambda: shown)
+                columns.append(f"\n              \n              {column}\n            ")
+            printed.append(f'\n          <div class="text-pair">\n            {"".join(columns)}\n          </div>\n'
+                           f'        ')
+        return Markup("".join(printed))

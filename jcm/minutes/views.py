@@ -26,7 +26,7 @@ from jcm.minutes import services
 from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, MinutesStatusForm, NextMeetingForm,
                                ProgressForm, RaiseActionForm, RestoreForm, SectionForm, VersionForm, attendance_lines,
                                delegation_lines, parse_attendance)
-from jcm.minutes.columns import PageWords, SectionForms
+from jcm.minutes.columns import PageWords, SectionForms, SectionTexts
 from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendance_version
 from jcm.minutes.raised import Options, RaisedRows, SectionActions
 from jcm.models import SIDES
@@ -67,7 +67,7 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     states = PageStates()  # each text's state, for the gaps and the boxes alike
     can_edit = minutes is not None and can(actor(), "minutes.edit", minutes)
     words = PageWords()
-    context = {"_": words, "meeting": meeting, "minutes": minutes, "can_edit": can_edit,
+    context = {"_": words, "section_texts": SectionTexts(words), "meeting": meeting, "minutes": minutes, "can_edit": can_edit,
                "can_start": minutes is None and can(actor(), "minutes.start", meeting),
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
