@@ -89,7 +89,7 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
         states=states, comment_form=forms.get("comment") or CommentForm(formdata=None))
     context.update(_edit_forms(minutes, areas, progress, forms, words) if can_edit else
                    {"section_forms": None, "progress_forms": {}, "attendance_forms": {}, "next_form": None})
-    context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections)))
+    context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections), areas))
     context.update(_raised(meeting, areas, can_edit, forms, words))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     return render_template("minutes/show.html", **context), status
@@ -120,14 +120,14 @@ def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict, word
 
 
 def _review(meeting: Meeting, minutes: Minutes, states: PageStates, comments: list[MinutesComment],
-            held: services.HeldRecords | None = None) -> dict:
+            held: services.HeldRecords | None = None, areas: list | None = None) -> dict:
     """What the review panel (templates/minutes/_review.html) says: each side's adoption, the progress not yet
     recorded, the texts that keep circulating or adopting waiting, and the acts the reader may make."""
     can_edit = can(actor(), "minutes.edit", minutes)
     can_adopt = can(actor(), "minutes.adopt", minutes)
     waiting = can_adopt or can_edit and minutes.status == "draft"  # an act the texts may keep waiting
     return {"can_edit": can_edit, "can_adopt": can_adopt, "approvals": services.approvals_by_side(minutes),
-            "missing": services.missing_progress(minutes, meeting) if not minutes.adopted else [],
+            "missing": services.missing_progress(minutes, meeting, areas) if not minutes.adopted else [],
             "minutes_gaps": services.minutes_text_gaps(minutes, meeting, states, held) if waiting else [],
             "adopting": ADOPTING, "adopt_warnings": _unresolved(comments) if can_adopt else []}
 
