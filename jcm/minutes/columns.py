@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from flask import current_app, g
+from flask import current_app, g, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from jcm.i18n import locale_code
 from jcm.labels import TEXT_STATUS_LABELS
+from jcm.text import render_markdown
 
 
 def _bilingual(macro: str) -> Callable[..., Markup]:
@@ -127,3 +128,97 @@ def check_forms(texts: Any) -> Markup:
                     f'      </form>\n    ')
         printed.append("\n  ")
     return Markup("".join(printed))
+
+
+class SectionForms:
+    """The form of a section of the minutes in the editor: its version, and its two texts (the discussion, the
+    decisions) in both languages, each a column (text_column) with its box — `forms(section, texts, posted, place,
+    csrf_field)`, with `posted` the section's form just sent and refused (its boxes then as typed, with what was
+    wrong), else none. Printed at once rather than by the page's loops, for some forty sections; `boxes` is the one
+    SectionForm whose labels and names all the sections' boxes share, `words` the page's (PageWords)."""
+
+    TEXTS = (("discussion", 6, 100000), ("decisions", 3, None))
+
+    def __init__(self, boxes: Any, words: PageWords) -> None:
+        self.boxes = boxes
+        self.markdown = words("(Markdown)")
+        self.save = words("Save this section")
+        self.words = words
+
+    def __call__(self, section: Any, texts: Any, posted: Any, place: Any, csrf_field: Markup,
+                 posted_here: bool = False) -> Markup:
+        form = posted if posted else self.boxes
+        version = escape(posted.version.data if posted else section.version)
+        pairs = []
+        for name, rows, limit in self.TEXTS:
+            columns = []
+            for language in ("en", "ko"):
+                key = name if language == "en" else f"{name}_ko"
+                box = form[key]
+                box_id = f"{name}{'-ko' if language == 'ko' else ''}-{section.id}"
+                if posted:
+                    value = box.data
+                else:
+                    value = getattr(section, key) if name == "discussion" else "\n".join(getattr(section, key) or [])
+                maxlength = f' maxlength="{limit}"' if limit else ""
+                invalid = ' aria-invalid="true"' if box.errors else ""
+                errors = "".join(f'<p class="field__error">{escape(error)}</p>' for error in box.errors)
+                field = Markup(
+                    f'\n                  <div class="field{" field--error" if box.errors else ""}">\n'
+                    f'                    <textarea id="{box_id}" name="{escape(box.name)}" rows="{rows}" '
+                    f'lang="{language}"{maxlength}{described(texts[name], language, box_id)}{invalid}>'
+                    f'{escape(value or "")}</textarea>\n                    {errors}\n                  </div>\n'
+                    f'                ')
+                column = text_column(texts[name], language, box.label.text, box_id,
+                                     self.markdown if name == "discussion" else None, place=place,
+                                     caller=lambda: field)
+                columns.append(f"\n                \n                \n                {column}\n              ")
+            pairs.append(f'\n            <div class="text-pair">\n              {"".join(columns)}\n'
+                         f'            </div>\n          ')
+        marked = ' data-posted="1"' if posted_here else ""
+        return Markup(
+            f'<form method="post" action="{escape(url_for("minutes.save_section", section_id=section.id))}" '
+            f'class="minutes-section-form"\n'
+            f'              data-section-id="{section.id}" data-version="{version}" data-live-save{marked}>\n'
+            f'          {csrf_field}\n'
+            f'          <input type="hidden" name="version" value="{version}">\n          {"".join(pairs)}\n'
+            f'          <button type="submit" class="button button--small">{self.save}</button>\n'
+            f'          <span class="muted" data-live-version>{self.words("Version %(n)s", n=section.version)}</span>\n'
+            f'          <span class="save-state js-only" role="status" data-save-state></span>\n'
+            f'        </form>')
+
+
+class SectionTexts:
+    """A section of the minutes as a reader who does not write them sees it: its discussion in both languages, then
+    its decisions where it has any, each a column (text_column) with the text as recorded — `texts(section, t)`.
+    Printed at once for some forty sections; `words` is the page's (PageWords)."""
+
+    def __init__(self, words: PageWords) -> None:
+        self.labels = {("discussion", "en"): words("Discussion"), ("discussion", "ko"): words("Discussion (Korean)"),
+                       ("decisions", "en"): words("Decisions"), ("decisions", "ko"): words("Decisions (Korean)")}
+        self.nothing = Markup(f'<p class="muted">{words("Nothing recorded.")}</p>')
+
+    def __call__(self, section: Any, texts: Any) -> Markup:
+        columns = []
+        for language in ("en", "ko"):
+            discussion = section.discussion if language == "en" else section.discussion_ko
+            shown = Markup(f'\n              <div class="minutes-section__discussion" lang="{language}">'
+                           f'{render_markdown(discussion) if discussion else ""}{"" if discussion else self.nothing}'
+                           f'</div>\n            ')
+            column = text_column(texts["discussion"], language, self.labels["discussion", language], checking=False,
+                                 caller=lambda: shown)
+            columns.append(f"\n            \n            {column}\n          ")
+        printed = [f'<div class="text-pair">\n          {"".join(columns)}\n        </div>\n        ']
+        if section.decisions or section.decisions_ko:
+            columns = []
+            for language in ("en", "ko"):
+                decisions = section.decisions if language == "en" else section.decisions_ko
+                listed = "".join(f"<li>{escape(decision)}</li>" for decision in decisions) if decisions else ""
+                shown = Markup(f'\n                <ol class="minutes-decisions" lang="{language}">{listed}</ol>\n'
+                               f'              ' if decisions else "\n                \n              ")
+                column = text_column(texts["decisions"], language, self.labels["decisions", language],
+                                     checking=False, caller=lambda: shown)
+                columns.append(f"\n              \n              {column}\n            ")
+            printed.append(f'\n          <div class="text-pair">\n            {"".join(columns)}\n          </div>\n'
+                           f'        ')
+        return Markup("".join(printed))

@@ -1,11 +1,13 @@
-"""The action items raised at a section of the minutes, as the section lists them (templates/minutes/_actions.html),
-and the choices the form to raise one more offers.
+"""The action items of a section of the minutes: those raised at its agenda item, and — for a secretariat writing
+the minutes — a form to raise one more, with the owners on each side (`SectionActions`). The form posts and the page
+reloads; with the script (jcm.js) it saves in place, and the answer's row (`RaisedRows`, as the page prints it) joins
+the list.
 
-The rows are printed here rather than by a macro, as they once were: a meeting of a long-running agreement raises a
-hundred items, and a macro called for each (with a filter, a `locale_code()` and a side's badge for each owner's
-side) cost more than the rows. What every row says alike — the reader's language, the word "Due", the sides'
-badges, each date as written — is made once for the page by `RaisedRows`. The choices of the form's lists are
-printed once for the page too, by `Options`: each section's form offers the same owners and focus areas.
+Printed here rather than by macros, as they once were: a meeting of a long-running agreement raises a hundred items
+at forty sections, and a macro called for each row and each section's form cost more than what they print. What
+every row and form says alike — the reader's language, the words, the sides' badges, each date as written — is made
+once for the page. The choices of the form's lists are printed once for the page too, by `Options`: each section's
+form offers the same owners and focus areas.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from jcm.i18n import date_formatter, locale_code, localized
+from jcm.minutes.columns import PageWords
 from jcm.minutes.services import RaisedItem
 from jcm.models import SIDES
 
@@ -70,3 +73,83 @@ class Options:
                 f'<option value="{escape(value)}"{" selected" if value in chosen else ""}>{label}</option>'
                 for value, label in self.choices))
         return self._printed[chosen]
+
+
+def _errors(form: Any, name: str) -> Markup:
+    return Markup("".join(f'<p class="field__error">{escape(error)}</p>' for error in form[name].errors)) \
+        if form is not None else Markup("")
+
+
+def _invalid(form: Any, name: str) -> str:
+    return ' aria-invalid="true"' if form is not None and form[name].errors else ""
+
+
+class SectionActions:
+    """A section's action items and, where the reader may raise one, its form: `actions(section, items, form,
+    first_area, csrf_field)`, with `form` a refused form with what was typed, else none (the section's first focus
+    area then chosen). `owners`: {side: the options of its owners}; `areas`: the options of the focus areas."""
+
+    def __init__(self, rows: RaisedRows, words: PageWords, can_raise: bool, owners: dict[str, Options],
+                 areas: Options) -> None:
+        self.rows, self.can_raise, self.owners, self.areas = rows, can_raise, owners, areas
+        self.words = {word: words(word) for word in (
+            "Action items raised here", "None yet.", "Raise an action item", "Please correct the marked fields.",
+            "Action", "Action (Korean)", "Owners on the U.S. side", "Owners on the Korean side", "Focus area",
+            "— choose a focus area —", "Due date", "Raise the action item")}
+
+    def __call__(self, section: Any, items: list, form: Any, first_area: Any, csrf_field: Markup) -> Markup:
+        if not items and not self.can_raise:
+            return Markup("")
+        w = self.words
+        rows = "".join(self.rows(item) for item in items)
+        none = f'<p class="muted section-actions__none">{w["None yet."]}</p>' if not items else ""
+        raise_form = self.raise_form(section, form, first_area, csrf_field) if self.can_raise else ""
+        return Markup(
+            f'\n    <div class="section-actions" id="section-{section.id}-actions">\n'
+            f'      <h4 class="section-actions__heading">{w["Action items raised here"]}</h4>\n'
+            f'      <ul class="section-actions__list" data-section-actions>\n        {rows}\n      </ul>\n'
+            f'      {none}\n      {raise_form}\n    </div>\n  ')
+
+    def raise_form(self, section: Any, form: Any, first_area: Any, csrf_field: Markup) -> str:
+        w, sid, typed = self.words, section.id, form is not None
+        alert = (f'\n        <div class="form-errors" role="alert">\n'
+                 f'          <p>{w["Please correct the marked fields."]}</p>\n        </div>\n      ') \
+            if typed and form.errors else ""
+        titles = "".join(
+            f'\n          <div class="field text-pair__text text-pair__text--{language}">\n'
+            f'            <label for="action-{box}-{sid}">{w[label]}</label>\n'
+            f'            <input type="text" id="action-{box}-{sid}" name="{name}" maxlength="300" lang="{language}"\n'
+            f'                   value="{escape(form[name].data or "") if typed else ""}"'
+            f'{" required" if language == "en" else ""}{_invalid(form, name)}>\n'
+            f'            {_errors(form, name)}\n          </div>\n        '
+            for name, box, language, label in (("title", "title", "en", "Action"),
+                                               ("title_ko", "title-ko", "ko", "Action (Korean)")))
+        owners = "".join(
+            f'\n          \n          <div class="field">\n'
+            f'            <label for="action-{box}-{sid}">{w[label]}</label>\n'
+            f'            <select id="action-{box}-{sid}" name="{name}" multiple size="4"{_invalid(form, name)}>\n'
+            f'              {self.owners[side]((form[name].data or []) if typed else [])}\n            </select>\n'
+            f'            {_errors(form, name)}\n          </div>\n        '
+            for side, name, box, label in (("US", "owners_us", "owners-us", "Owners on the U.S. side"),
+                                           ("KR", "owners_kr", "owners-kr", "Owners on the Korean side")))
+        area = form.focus_area_id.data if typed else first_area
+        due = escape((form.due_date.raw_data or [""])[0]) if typed else ""
+        return (
+            f'\n  \n  <details class="section-actions__raise"{" open" if typed else ""}>\n'
+            f'    <summary>{w["Raise an action item"]}<span class="visually-hidden"> · '
+            f'{escape(localized(section.agenda_item, "title"))}</span></summary>\n'
+            f'    <form method="post" action="{escape(url_for("minutes.raise_action_item", section_id=sid))}" '
+            f'class="form raise-action-form"\n          data-live-save data-raise-action novalidate>\n'
+            f'      {csrf_field}\n      {alert}\n      <div class="text-pair">\n        {titles}\n      </div>\n'
+            f'      <div class="section-actions__fields">\n        {owners}\n        <div class="field">\n'
+            f'          <label for="action-focus-area-{sid}">{w["Focus area"]}</label>\n          \n'
+            f'          <select id="action-focus-area-{sid}" name="focus_area_id"{_invalid(form, "focus_area_id")}>\n'
+            f'            <option value=""{"" if area else " selected"}>{w["— choose a focus area —"]}</option>\n'
+            f'            {self.areas([area])}\n          </select>\n          {_errors(form, "focus_area_id")}\n'
+            f'        </div>\n        <div class="field">\n'
+            f'          <label for="action-due-{sid}">{w["Due date"]}</label>\n'
+            f'          <input type="date" id="action-due-{sid}" name="due_date" required\n'
+            f'                 value="{due}"{_invalid(form, "due_date")}>\n          {_errors(form, "due_date")}\n'
+            f'        </div>\n      </div>\n'
+            f'      <button type="submit" class="button button--small">{w["Raise the action item"]}</button>\n'
+            f'      <span class="save-state js-only" role="status" data-save-state></span>\n    </form>\n  </details>')

@@ -566,9 +566,10 @@ def comments(minutes: Minutes) -> list[MinutesComment]:
 
 # --- adoption -------------------------------------------------------------------------------------------
 
-def missing_progress(minutes: Minutes, meeting: Meeting) -> list[FocusArea]:
+def missing_progress(minutes: Minutes, meeting: Meeting, areas: list[FocusArea] | None = None) -> list[FocusArea]:
+    """The focus areas the meeting discussed (`areas`, when a page holds them already) with no progress recorded."""
     recorded = {entry.focus_area_id for entry in minutes.progress}
-    return [area for area in discussed_focus_areas(meeting) if area.id not in recorded]
+    return [area for area in (discussed_focus_areas(meeting) if areas is None else areas) if area.id not in recorded]
 
 
 def _approve_for_own_side(actor, approvals: list, model) -> tuple[Any, bool]:

@@ -26,9 +26,9 @@ from jcm.minutes import services
 from jcm.minutes.forms import (AttendanceForm, CommentForm, CorrectionForm, MinutesStatusForm, NextMeetingForm,
                                ProgressForm, RaiseActionForm, RestoreForm, SectionForm, VersionForm, attendance_lines,
                                delegation_lines, parse_attendance)
-from jcm.minutes.columns import PageWords
+from jcm.minutes.columns import PageWords, SectionForms, SectionTexts
 from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendance_version
-from jcm.minutes.raised import Options, RaisedRows
+from jcm.minutes.raised import Options, RaisedRows, SectionActions
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
 from jcm.web import actor, form_status, int_or_none, submit
@@ -66,7 +66,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     forms = forms or {}
     states = PageStates()  # each text's state, for the gaps and the boxes alike
     can_edit = minutes is not None and can(actor(), "minutes.edit", minutes)
-    context = {"_": PageWords(), "meeting": meeting, "minutes": minutes, "can_edit": can_edit,
+    words = PageWords()
+    context = {"_": words, "section_texts": SectionTexts(words), "meeting": meeting, "minutes": minutes, "can_edit": can_edit,
                "can_start": minutes is None and can(actor(), "minutes.start", meeting),
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
@@ -86,19 +87,19 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
         can_comment=can(actor(), "minutes.comment", minutes),
         can_resolve=can(actor(), "minutes.edit", minutes),
         states=states, comment_form=forms.get("comment") or CommentForm(formdata=None))
-    context.update(_edit_forms(minutes, areas, progress, forms) if can_edit else
-                   {"section_boxes": None, "progress_forms": {}, "attendance_forms": {}, "next_form": None})
-    context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections)))
-    context.update(_raised(meeting, areas, can_edit, forms))
+    context.update(_edit_forms(minutes, areas, progress, forms, words) if can_edit else
+                   {"section_forms": None, "progress_forms": {}, "attendance_forms": {}, "next_form": None})
+    context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections), areas))
+    context.update(_raised(meeting, areas, can_edit, forms, words))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     return render_template("minutes/show.html", **context), status
 
 
-def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict) -> dict:
+def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict, words: PageWords) -> dict:
     """The forms of the minutes' editor (a reader who does not write them is shown the texts alone): each with
     what is stored, or as typed when it was just sent and refused."""
-    # The sections' forms are written out by the page with each section's texts: one form for their labels and
-    # names, not one built for each section; only a form just sent comes back as it was typed.
+    # The sections' forms are printed with each section's texts (jcm.minutes.columns.SectionForms): one form for
+    # their labels and names, not one built for each section; only a form just sent comes back as it was typed.
     section_boxes = SectionForm(formdata=None)
     for box in section_boxes:  # its labels translated once for all the sections (as a template prints them)
         box.label.text = Markup(str(box.label.text))
@@ -114,24 +115,24 @@ def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict) -> d
     next_form = forms.get("next_meeting") or NextMeetingForm(
         formdata=None, next_meeting=minutes.next_meeting, next_meeting_ko=minutes.next_meeting_ko,
         version=str(minutes.next_meeting_version))
-    return {"section_boxes": section_boxes, "progress_forms": progress_forms, "attendance_forms": attendance_forms,
-            "next_form": next_form}
+    return {"section_forms": SectionForms(section_boxes, words), "progress_forms": progress_forms,
+            "attendance_forms": attendance_forms, "next_form": next_form}
 
 
 def _review(meeting: Meeting, minutes: Minutes, states: PageStates, comments: list[MinutesComment],
-            held: services.HeldRecords | None = None) -> dict:
+            held: services.HeldRecords | None = None, areas: list | None = None) -> dict:
     """What the review panel (templates/minutes/_review.html) says: each side's adoption, the progress not yet
     recorded, the texts that keep circulating or adopting waiting, and the acts the reader may make."""
     can_edit = can(actor(), "minutes.edit", minutes)
     can_adopt = can(actor(), "minutes.adopt", minutes)
     waiting = can_adopt or can_edit and minutes.status == "draft"  # an act the texts may keep waiting
     return {"can_edit": can_edit, "can_adopt": can_adopt, "approvals": services.approvals_by_side(minutes),
-            "missing": services.missing_progress(minutes, meeting) if not minutes.adopted else [],
+            "missing": services.missing_progress(minutes, meeting, areas) if not minutes.adopted else [],
             "minutes_gaps": services.minutes_text_gaps(minutes, meeting, states, held) if waiting else [],
             "adopting": ADOPTING, "adopt_warnings": _unresolved(comments) if can_adopt else []}
 
 
-def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict) -> dict:
+def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict, words: PageWords) -> dict:
     """The action items raised at each agenda item, for its section; and for a secretariat writing the minutes, what
     the form to raise one more offers: the owners on each side, the focus areas discussed, each item's first."""
     by_item: dict[int, list] = {}
@@ -141,11 +142,11 @@ def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict) -> dict:
     can_raise = can_edit and can(actor(), "action.create")
     raise_form = next(((section_id, form) for key, form in forms.items()
                        if isinstance(key, tuple) and key[0] == "raise" for section_id in [key[1]]), (None, None))
-    return {"raised": by_item, "raised_row": RaisedRows(), "can_raise": can_raise, "raise_section": raise_form[0],
-            "raise_form": raise_form[1],
-            "owner_choices": {side: Options((choice.value, choice.label) for choice in owner_choices(side))
-                              for side in SIDES} if can_raise else {},
-            "area_choices": Options((area.id, f"{area.code} {localized(area, 'title')}") for area in areas),
+    owners = {side: Options((choice.value, choice.label) for choice in owner_choices(side))
+              for side in SIDES} if can_raise else {}
+    areas_offered = Options((area.id, f"{area.code} {localized(area, 'title')}") for area in areas)
+    return {"raised": by_item, "raise_section": raise_form[0], "raise_form": raise_form[1],
+            "section_actions": SectionActions(RaisedRows(), words, can_raise, owners, areas_offered),
             "first_areas": services.first_focus_areas(meeting) if can_raise else {}}
 
 

@@ -10,12 +10,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from markupsafe import Markup
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
 from jcm.documents.pdfs import files_digest
 from jcm.documents.views import DRAFT_SETTINGS, document_response, draft_pdf
 from jcm.errors import NotFound
+from jcm.i18n import locale_code
 from jcm.meetings.models import Meeting
 from jcm.notes import services
 from jcm.notes.briefing import briefing_record
@@ -24,6 +26,7 @@ from jcm.notes.models import NoteKind, SideNote
 from jcm.permissions import SidePart, can, require
 from jcm.text import render_markdown
 from jcm.web import actor, form_status, int_or_none, reader, safe_next, submit
+from jcm.zones import datetime_in_zone
 
 bp = Blueprint("notes", __name__)
 
@@ -118,13 +121,45 @@ def _notes_of_meeting(meeting_id: int) -> dict:
     return cache[meeting_id]
 
 
+class _PanelWords:
+    """What every panel of a page says alike, for the reader: whether their side's notes are shown and written, the
+    heading and marking, the words of the form, and the form's security token — worked out once a request."""
+
+    def __init__(self, user) -> None:
+        self.can_view = can(user, "note.view", SidePart(None, user.side))
+        self.can_write = can(user, "note.write", SidePart(None, user.side))
+        self.heading = Markup(str(HEADINGS[user.side]))  # as a template prints a lazy translation: markup
+        self.marking = Markup(str(MARKINGS[user.side]))
+        self.none_yet = Markup(_("Your side has no note on this yet."))
+        self.former = Markup(_("a former account"))
+        self.history = Markup(_("History"))
+        self.yours = Markup(_("Your side's note"))
+        self.save = Markup(_("Save the note"))
+        self.token = escape(generate_csrf())
+
+
+def _panel_words(user) -> _PanelWords:
+    found = g.setdefault("side_note_words", {})
+    key = (user.id, locale_code())
+    if key not in found:
+        found[key] = _PanelWords(user)
+    return found[key]
+
+
 def panel(kind: str, target_id: int, meeting_id: int | None = None, *, back: str | None = None,
           compact: bool = False, about: str = "") -> Markup:
     """The reader's side's note on a record, marked as seen by that side only, with its form for those who write:
     `{{ side_note_panel('minutes_section', section.id, meeting.id) }}`. Given the meeting, all its notes are read
-    at once for the whole page. `about` names the record to the ear where a page holds several such forms."""
+    at once for the whole page. `about` names the record to the ear where a page holds several such forms.
+
+    Printed here rather than by a template: the minutes' editor and a meeting's page show one for each of some forty
+    sections or agenda items, and a template rendered for each (with a form built for each) cost more than they
+    print."""
     user = actor()
-    if user is None or not can(user, "note.view", SidePart(None, user.side)):
+    if user is None:
+        return Markup("")
+    words = _panel_words(user)
+    if not words.can_view:
         return Markup("")
     if meeting_id is not None:
         note = _notes_of_meeting(meeting_id).get((kind, target_id))
@@ -132,14 +167,38 @@ def panel(kind: str, target_id: int, meeting_id: int | None = None, *, back: str
         note = services.note_on(user, services.target(kind, target_id))
     word = address_word(kind)
     back = back or request.full_path.rstrip("?")
-    form = NoteForm(formdata=None, text=note.text if note else "", version=str(note.version if note else 0),
-                    next=safe_next(back) or "")
-    return Markup(render_template(
-        "notes/_panel.html", kind=kind, target_id=target_id, word=word, note=note, form=form,
-        heading=HEADINGS[user.side], marking=MARKINGS[user.side], compact=compact, about=about,
-        author=services.author_of(note) if note is not None else None,
-        can_write=can(user, "note.write", SidePart(None, user.side)),
-        form_id=f"note-{word}-{target_id}"))
+    form_id = f"note-{word}-{target_id}"
+    named = Markup(f'<span class="visually-hidden"> — {escape(about)}</span>') if about else ""
+    printed = [f'<div class="side-note{" side-note--compact" if compact else ""}" id="{form_id}">\n  ']
+    if not compact:
+        printed.append(f'<h3 class="side-note__heading" id="{form_id}-heading">{words.heading}</h3>')
+    printed.append(f'\n  <p class="side-note__marking"><strong>{words.marking}</strong></p>\n  ')
+    if note is not None:
+        author = services.author_of(note)
+        version = _("Version %(n)s", n=note.version)
+        printed.append(
+            f'\n    <pre class="side-note__text">{escape(note.text)}</pre>\n'
+            f'    <p class="muted side-note__meta">{escape(version)} · '
+            f'{escape(author.name) if author else words.former}'
+            f' · <time datetime="{note.updated_at.isoformat()}Z">{escape(datetime_in_zone(note.updated_at, "medium"))}'
+            f'</time>\n      · <a href="{escape(url_for("notes.show", word=word, target_id=target_id))}#history">'
+            f'{words.history}</a></p>\n  ')
+    elif not words.can_write:
+        printed.append(f'\n    <p class="muted">{words.none_yet}</p>\n  ')
+    printed.append("\n  ")
+    if words.can_write:
+        printed.append(
+            f'\n    <form method="post" action="{escape(url_for("notes.save", word=word, target_id=target_id))}"'
+            f' class="side-note__form">\n'
+            f'      <input name="csrf_token" type="hidden" value="{words.token}">'
+            f'<input name="version" type="hidden" value="{note.version if note else 0}">'
+            f'<input name="next" type="hidden" value="{escape(safe_next(back) or "")}">\n'
+            f'      <label for="{form_id}-text">{words.yours}{named}</label>\n'
+            f'      <textarea id="{form_id}-text" name="text" rows="{3 if compact else 5}">'
+            f'{escape(note.text) if note else ""}</textarea>\n'
+            f'      <button type="submit" class="button button--small">{words.save}{named}</button>\n    </form>\n  ')
+    printed.append("\n</div>")
+    return Markup("".join(printed))
 
 
 def meeting_page_part(meeting: Meeting, user) -> Markup:

@@ -108,6 +108,9 @@ class Reader:
     # Whether they may check a text, by what the rule "text.check" weighs of it (services.TextCheck), worked out once
     # a request: a page of minutes asks it of hundreds of texts, in a handful of states.
     checks: dict[services.TextCheck, bool] = field(default_factory=dict)
+    # The agreement of each minutes, meeting or record that names its own (services.agreement_id_of), by what
+    # answering_for keys it on: read once a request.
+    agreements: dict[tuple, int | None] = field(default_factory=dict)
 
     def may_check_text(self, check: services.TextCheck) -> bool:
         if check not in self.checks:
@@ -121,8 +124,13 @@ class Reader:
         return self.names[key]
 
     def answering_for(self, obj: Any) -> dict[str, str]:
-        """The side that answers for each language in the agreement obj belongs to."""
-        agreement_id = services.agreement_id_of(obj)
+        """The side that answers for each language in the agreement obj belongs to (the agreement found once for
+        the records of the same minutes or meeting: a page of minutes holds a hundred)."""
+        held_by = (type(obj), getattr(obj, "minutes_id", None), getattr(obj, "meeting_id", None),
+                   getattr(obj, "agreement_id", None))
+        if held_by not in self.agreements:
+            self.agreements[held_by] = services.agreement_id_of(obj)
+        agreement_id = self.agreements[held_by]
         if agreement_id not in self.answering_in:
             self.answering_in[agreement_id] = {language: services.answering_side(language, obj)
                                                for language in LANGUAGES}
