@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -143,6 +144,14 @@ def _clear(app) -> None:
     close_database(app)
 
 
+def _without_waiting_for_the_disk(dbapi_connection, connection_record):
+    """The stories' databases are thrown away: SQLite need not wait for each commit to reach the disk (the
+    PostgreSQL server of the CI runs with fsync=off for the same reason). What a transaction sees and when a writer
+    waits for another is the same. The benchmarks' databases keep the settings JCM runs with."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
 _ENGINES: dict[str, sa.engine.Engine] = {}
 
 
@@ -153,7 +162,10 @@ def share_engine(app: Flask, url: str) -> None:
     with app.app_context():
         own = db.engine
     shared = _ENGINES.setdefault(url, own)
-    if shared is not own:
+    if shared is own:
+        sa.event.listen(own, "connect", _without_waiting_for_the_disk)
+        own.dispose()  # a connection opened before would wait
+    else:
         own.dispose()
         db._app_engines[app][None] = shared
 
