@@ -122,7 +122,8 @@ def _items(chunks, names: tuple[str, ...], reads: set[str]) -> Iterator[Iterator
 
     def made(chunk, owners: dict[int, tuple]) -> Iterator[ItemRow]:
         for row in chunk:
-            item = ItemRow(**dict(zip(names, row)))
+            item = ItemRow()
+            item.__dict__.update(zip(names, row))
             if "focus_area" in reads:
                 item.focus_area = areas.get(item.focus_area_id)
             if "meeting" in reads:
@@ -142,9 +143,9 @@ def _items(chunks, names: tuple[str, ...], reads: set[str]) -> Iterator[Iterator
         yield made(chunk, owners)
 
 
-# A column that reads only the item's focus area, meeting or owners says the same for every item with the same ones:
-# an export reads it once for each (and formats it once), by what it reads as these fields of an ItemRow.
-SHARED = {"focus_area": "focus_area_id", "meeting": "meeting_id", "owners": "owner_keys"}
+# A column that reads only the item's focus area, meeting, owners or status says the same for every item with the
+# same ones: an export reads it once for each (and formats it once), by what it reads as these fields of an ItemRow.
+SHARED = {"focus_area": "focus_area_id", "meeting": "meeting_id", "owners": "owner_keys", "status": "status"}
 SHARED_VALUES = 4096  # values a column keeps for the items to come; past it, it starts again (constant memory)
 
 

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Iterator
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Row, and_, exists, func, or_, select, union
+from sqlalchemy import Row, and_, func, or_, select, union
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from jcm.accounts.models import Organization, User
