@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
-from jcm.actions.cells import Cells
+from jcm.actions.cells import Cells, address_of
 from jcm.actions.columns import MINE, REGISTER, REVIEW, card_lines, columns_of
 from jcm.actions.exports import ItemRow, Named, OwnerRow
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
@@ -132,6 +132,7 @@ def _mine_page(page: int, q: str = "", sort: str = "due", *, error: str | None =
     return render_template("actions/mine.html", page=found, items=shown_items(found.items, with_owners=True),
                            today=today, days=days,
                            card=card_lines(), cells=Cells(today, MINE), q=q, sort=sort, args=args, error=error, form=UpdateForm(formdata=None),
+                           update_url=address_of("actions.post_update"),
                            failed=failed, failed_id=failed_id), status
 
 
