@@ -449,7 +449,7 @@ SORTS = {
     "-due": (ActionItem.due_date.desc(), ActionItem.ref),
     "ref": (ActionItem.ref,),
     "-ref": (ActionItem.ref.desc(),),
-    "status": (ActionItem.status, ActionItem.due_date),
+    "status": (ActionItem.status, ActionItem.due_date, ActionItem.ref),  # the reference: each page follows on
     "updated": (ActionItem.updated_at.desc(), ActionItem.id.desc()),
     "title": lambda language: _by_title(language),
     "-title": lambda language: _by_title(language, descending=True),

@@ -1,4 +1,5 @@
-"""register count indexes: the register's counts by status and due date, and per side, from indexes alone
+"""register count indexes: the register's counts by status and due date, and per side, from indexes alone; an
+owner's open items sorted from an index
 
 Revision ID: 0019
 Revises: 0018
@@ -19,11 +20,13 @@ depends_on = None
 # descriptions with it) to count by status and due date, and every owner's row to tell its side. With the status and
 # the due date in one index it counts from the index alone (which serves every lookup by status the index on the
 # status alone served, so that one is replaced), and with the item and the side in one index it finds whether an open
-# item has an owner on a side with one look in it.
+# item has an owner on a side with one look in it. The reference, last in the first, completes the lists' order (by
+# due date, then reference): SQLite sorts an owner's open items from the index and reads the rows of one page alone
+# ("My action items", the start page, the register of an owner's open items), where it read all of them.
 
 
 def upgrade():
-    op.create_index('ix_action_item_status_due', 'action_item', ['status', 'due_date'])
+    op.create_index('ix_action_item_status_due', 'action_item', ['status', 'due_date', 'ref'])
     op.drop_index('ix_action_item_status', table_name='action_item')
     op.create_index('ix_action_owner_item_side', 'action_owner', ['action_item_id', 'side'])
 
