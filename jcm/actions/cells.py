@@ -35,7 +35,7 @@ class Cells:
     def __init__(self, today: date, listing: str | None = None):
         self.today, self.listing = today, listing
         self.locale = locale_code()
-        self._introductions: dict[str, Markup] = {}
+        self._introductions: dict[str, tuple[Markup, Markup]] = {}
         self._words: dict[tuple[int, str], Markup] = {}
         self._owners: dict[tuple, Markup] = {}
         self.overdue = Markup(_("Overdue"))  # as a template says it: a translation is taken as markup
@@ -86,9 +86,11 @@ class Cells:
         for the list."""
         if column.card_text is None:
             return cell
-        if column.key not in self._introductions:
-            self._introductions[column.key] = escape(str(column.card_text))
-        return self._introductions[column.key] % {"value": cell}
+        if column.key not in self._introductions:  # the words before the value and after it, as % would put them
+            before, _value, after = (escape(str(column.card_text)) % {"value": _VALUE}).partition(_VALUE)
+            self._introductions[column.key] = (before, after)
+        before, after = self._introductions[column.key]
+        return before + cell + after
 
     def raised(self, item: Any) -> Markup:
         """An action item raised at a meeting, as the meeting's page lists them: its reference (a link), its title,
@@ -113,6 +115,7 @@ class Cells:
 
 
 _NUMBER = 987_654_321  # stands for the number in an address made once (address_of)
+_VALUE = "\x00"  # stands for a cell in the words a card introduces it with (Cells.on_card)
 
 
 def address_of(endpoint: str, key: str = "item_id") -> Callable[[int], str]:
