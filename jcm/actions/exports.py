@@ -179,8 +179,9 @@ def _shared_cell(read, key, format_, locale: str, today: date) -> Callable[[Item
 
     def cell(item: ItemRow) -> object:
         found = key(item)
-        if found in seen:
-            return seen[found]
+        value = seen.get(found, seen)  # `seen` itself: never a value, so not seen yet
+        if value is not seen:
+            return value
         if len(seen) >= SHARED_VALUES:
             seen.clear()
         seen[found] = value = format_(read(item, locale, today))
