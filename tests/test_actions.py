@@ -362,6 +362,20 @@ def test_the_agenda_document_lists_the_action_items_to_review(app, client, auth,
     assert "JCM11-A01" in text and "Quantum testbed access" in text and "박지훈" in text
 
 
+def test_sorted_by_status_items_of_one_status_and_due_date_come_by_reference(app, client, auth, committee,
+                                                                             make_action_item, held_meeting):
+    """Sorted by status, the items of one status falling due on the same day come by their reference, so that each
+    page of the register follows on from the one before, no item on two pages and none on neither (the database
+    read them in whatever order it found them)."""
+    app.config["PAGE_SIZE"] = 1
+    make_action_item(title="Raised at the 12th meeting", due_date="2027-06-30", meeting_id=held_meeting)  # JCM12-A01
+    make_action_item(title="Raised between meetings", due_date="2027-06-30")  # JCM-X001, made after it
+    auth.login(committee.us_observer)
+    pages = [client.get(f"/action-items?sort=status&page={n}").get_data(as_text=True) for n in (1, 2)]
+    assert "Raised between meetings" in pages[0] and "Raised at the 12th meeting" not in pages[0]
+    assert "Raised at the 12th meeting" in pages[1] and "Raised between meetings" not in pages[1]
+
+
 def test_the_register_pages_and_sorts(app, client, auth, committee, make_action_item):
     app.config["PAGE_SIZE"] = 2
     for n, due in enumerate(("2027-05-01", "2027-03-01", "2027-04-01")):

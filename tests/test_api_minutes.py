@@ -1,5 +1,6 @@
 """The JSON API for minutes: the two secretariats write them, reviewers comment, both co-chairs adopt them."""
 
+import json
 import re
 
 import pytest
@@ -244,6 +245,29 @@ def test_both_co_chairs_adopt_and_the_minutes_are_locked(api, committee, circula
         assert "can no longer be changed" in late.get_json()["error"]["message"]
     assert adopt(api, committee.us_co_chair, circulated).status_code == 409
     assert minutes_of(api, committee.us_secretariat, circulated) == minutes
+
+
+def test_the_minutes_read_as_their_schema_dumps_them_before_and_after_each_adoption(app, api, committee, circulated):
+    """The minutes are read built directly, not dumped field by field (jcm.minutes.schemas.minutes_dumped): with
+    both delegations, records, progress and the next meeting, before either co-chair adopts them, after one and
+    after both, they say exactly what MinutesSchema makes of them."""
+    from jcm.minutes.api import minutes_out
+    from jcm.minutes.schemas import MinutesSchema
+    from jcm.minutes.services import minutes_of as stored_minutes
+
+    def as_the_schema_dumps_them() -> dict:
+        with app.app_context():
+            minutes = stored_minutes(circulated)
+            return json.loads(json.dumps(MinutesSchema().dump(minutes_out(minutes, minutes.meeting))))
+
+    for adopting in (None, committee.kr_co_chair, committee.us_co_chair):
+        if adopting is not None:
+            assert adopt(api, adopting, circulated).status_code == 201
+        read = minutes_of(api, committee.us_delegate, circulated)
+        assert read == as_the_schema_dumps_them()
+        assert read["attendees"]["US"] and read["records"] and read["progress"]
+    assert read["adopted_at"].endswith("+00:00") and read["approvals"]["US"]["at"].endswith("+00:00")
+    assert read["records"][0]["updated_at"].endswith("+00:00") and len(read["sha256"]) == 64
 
 
 # --- errors and the document ----------------------------------------------------------------------------

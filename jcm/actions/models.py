@@ -73,7 +73,7 @@ class ActionItem(db.Model):
                                            description="a focus area of the agreement")
     due_date: Mapped[date] = calendar_day(_l("Due date"), required=True, index=True,
                                  description="not before the meeting it came from")
-    status: Mapped[str] = choice(ActionStatus, _l("Status"), default="open", index=True)
+    status: Mapped[str] = choice(ActionStatus, _l("Status"), default="open")
     closed_in_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -93,6 +93,10 @@ class ActionItem(db.Model):
     __table_args__ = (
         UniqueConstraint("agreement_id", "meeting_id", "number", name="uq_action_item_agreement_meeting_number"),
         one_of("status", ActionStatus),
+        # The items of some statuses (the open ones) by due date and reference, and the register's counts by status
+        # and due date: SQLite counts ten thousand items from this index alone rather than reading every item's row,
+        # titles and all, and sorts the open ones of an owner from it, reading the rows of the page's fifty alone.
+        Index("ix_action_item_status_due", "status", "due_date", "ref"),
     )
 
     def is_overdue(self, today: date) -> bool:
@@ -126,6 +130,9 @@ class ActionOwner(db.Model):
         # for each item.
         Index("ix_action_owner_user_item", "user_id", "action_item_id"),
         Index("ix_action_owner_organization_item", "organization_id", "action_item_id"),
+        # Whether an item has an owner on a side, the register's counts per side: one look in this index for each
+        # open item, never the owner's row.
+        Index("ix_action_owner_item_side", "action_item_id", "side"),
     )
 
     def label(self, locale: str = "en") -> str:

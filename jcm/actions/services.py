@@ -9,7 +9,7 @@ from typing import Any, Iterable, Iterator
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Row, and_, exists, func, or_, select, union
+from sqlalchemy import Row, and_, bindparam, func, or_, select, union
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from jcm.accounts.models import Organization, User
@@ -449,7 +449,7 @@ SORTS = {
     "-due": (ActionItem.due_date.desc(), ActionItem.ref),
     "ref": (ActionItem.ref,),
     "-ref": (ActionItem.ref.desc(),),
-    "status": (ActionItem.status, ActionItem.due_date),
+    "status": (ActionItem.status, ActionItem.due_date, ActionItem.ref),  # the reference: each page follows on
     "updated": (ActionItem.updated_at.desc(), ActionItem.id.desc()),
     "title": lambda language: _by_title(language),
     "-title": lambda language: _by_title(language, descending=True),
@@ -507,8 +507,10 @@ class RegisterFilter:
 
 
 def _owner_match(**criteria):
-    return exists().where(ActionOwner.action_item_id == ActionItem.id, *[
-        getattr(ActionOwner, key) == value for key, value in criteria.items()])
+    # EXISTS of the owner's id rather than of *: SQLite then answers from the index alone (the id is in every index),
+    # never reading the owner's row.
+    return select(ActionOwner.id).where(ActionOwner.action_item_id == ActionItem.id, *[
+        getattr(ActionOwner, key) == value for key, value in criteria.items()]).exists()
 
 
 def register_query(filters: RegisterFilter, today: date, agreement_id: int | None = None, language: str = "en",
@@ -599,14 +601,19 @@ def _tuples(result, batch: int = 100) -> Iterator[tuple]:
             yield tuple(row)
 
 
+# The owners of the items of the ids given as `ids`: the statement made once, the ids bound when it runs (an export
+# asks for a thousand items' owners at a time, and a statement made with a thousand values took longer to make than
+# to run).
+_OWNERS_OF = (select(ActionOwner.action_item_id, ActionOwner.side, ActionOwner.user_id, ActionOwner.organization_id)
+              .where(ActionOwner.action_item_id.in_(bindparam("ids"))).order_by(ActionOwner.action_item_id,
+                                                                               ActionOwner.id))
+
+
 def owners_of(item_ids: Iterable[int]) -> list[tuple]:
     """The owners of these items, each item's in the order they were given: (action_item_id, side, user_id,
     organization_id), the id of whichever the owner is and None for the other. In the order of the index on the
     item, so that no database sorts them."""
-    return list(_tuples(db.session.connection().execute(
-        select(ActionOwner.action_item_id, ActionOwner.side, ActionOwner.user_id, ActionOwner.organization_id)
-        .where(ActionOwner.action_item_id.in_(list(item_ids)))
-        .order_by(ActionOwner.action_item_id, ActionOwner.id))))
+    return list(_tuples(db.session.connection().execute(_OWNERS_OF, {"ids": list(item_ids)})))
 
 
 def people_labels() -> dict[int, Row]:
@@ -652,29 +659,27 @@ class RegisterCounts:
 
 
 def register_counts(filters: RegisterFilter, today: date, agreement_id: int | None = None) -> RegisterCounts:
-    """Counts over the filtered register, in one query per figure set, not one per row: all it finds (the page's
-    total), the open, overdue and done; and on each side the open and overdue items it owns something of."""
+    """Counts over the filtered register, in one query, not one per row: all it finds (the page's total), the open,
+    overdue and done; and on each side the open and overdue items it owns something of — an open item's owners
+    looked up in the index of its owners by side, rather than every owner of every item joined and counted apart."""
     base = register_query(filters, today, agreement_id, columns=(ActionItem.id, ActionItem.status,
                                                                  ActionItem.due_date)).order_by(None).subquery()
-    overdue = and_(base.c.status.in_(OPEN_STATUSES), base.c.due_date < today)
+    is_open = base.c.status.in_(OPEN_STATUSES)
+    overdue = and_(is_open, base.c.due_date < today)
+
+    def owned_on(side: str):
+        return select(ActionOwner.id).where(ActionOwner.action_item_id == base.c.id, ActionOwner.side == side).exists()
+
     row = db.session.execute(select(
         func.count(),
-        func.count().filter(base.c.status.in_(OPEN_STATUSES)),
+        func.count().filter(is_open),
         func.count().filter(overdue),
         func.count().filter(base.c.status == "done"),
+        *[func.count().filter(and_(when, owned_on(side))) for side in SIDES for when in (is_open, overdue)],
     ).select_from(base)).one()
     counts = RegisterCounts(total=row[0], open=row[1], overdue=row[2], done=row[3])
-    per_side = db.session.execute(
-        select(ActionOwner.side,
-               func.count(func.distinct(base.c.id)),
-               func.count(func.distinct(base.c.id)).filter(base.c.due_date < today))
-        .select_from(base).join(ActionOwner, ActionOwner.action_item_id == base.c.id)
-        .where(base.c.status.in_(OPEN_STATUSES))  # the open ones alone: what is finished counts for neither
-        .group_by(ActionOwner.side))
-    for side, open_count, overdue_count in per_side:
-        counts.by_side[side] = {"open": open_count, "overdue": overdue_count}
-    for side in SIDES:
-        counts.by_side.setdefault(side, {"open": 0, "overdue": 0})
+    for n, side in enumerate(SIDES):  # the open ones alone: what is finished counts for neither
+        counts.by_side[side] = {"open": row[4 + 2 * n], "overdue": row[5 + 2 * n]}
     return counts
 
 

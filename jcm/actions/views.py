@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from functools import partial
+from typing import Any, Iterable
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
-from jcm.actions.cells import Cells
+from jcm.actions.cells import Cells, address_of
 from jcm.actions.columns import MINE, REGISTER, REVIEW, card_lines, columns_of
 from jcm.actions.exports import ItemRow, Named, OwnerRow
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
@@ -53,7 +54,7 @@ def register():
                                   language=locale_code())
     page.items = shown_items(page.items, with_owners=True)
     return render_template("actions/register.html", page=page, counts=counts, filters=filters, error=error,
-                           today=today, args=filters.as_args(), filter_options=_filter_options(),
+                           today=today, args=filters.as_args(), options=_filter_options(filters, locale_code()),
                            columns=columns_of(REGISTER), cells=Cells(today, REGISTER)), (422 if error else 200)
 
 
@@ -65,20 +66,35 @@ def _page_number() -> int:
         return 1
 
 
-def _filter_options() -> dict:
-    """The choices of the register's filters, read as the options show them (the ids and the words)."""
+def _filter_options(filters: services.RegisterFilter, language: str) -> dict[str, Markup]:
+    """The options of the register's filters of people, agencies, focus areas and meetings, as the reader sees them,
+    the one chosen selected: printed here, each list at once, rather than an option at a time by the template (a
+    long-running agreement has held a hundred meetings)."""
     agreement_id = current_agreement_id()
     areas = db.session.execute(select(FocusArea.id, FocusArea.code, FocusArea.title, FocusArea.title_ko)
                                .where(FocusArea.agreement_id == agreement_id)
                                .order_by(FocusArea.position)).all() if agreement_id else []
     meetings = db.session.execute(select(Meeting.id, Meeting.title, Meeting.title_ko)
                                   .order_by(Meeting.start_date.desc())).all()
-    people = [Named(**row._asdict()) for row in db.session.execute(
-        select(User.id, User.side, User.name, User.name_ko).where(User.active.is_(True))
-        .order_by(User.side.desc(), User.name))]
+    people = db.session.execute(select(User.id, User.side, User.name, User.name_ko).where(User.active.is_(True))
+                                .order_by(User.side.desc(), User.name)).all()
     organizations = db.session.execute(select(Organization.id, Organization.side, Organization.acronym)
                                        .order_by(Organization.side.desc(), Organization.acronym)).all()
-    return {"areas": areas, "meetings": meetings, "people": people, "organizations": organizations}
+    return {
+        "organizations": _options(((f"organization:{o.id}", f"{o.side} · {o.acronym}") for o in organizations),
+                                  f"organization:{filters.owner_organization}"),
+        "people": _options(((p.id, f"{p.side} · {Named(**p._asdict()).display_name(language)}")
+                            for p in people),
+                           filters.owner_user),
+        "areas": _options(((a.id, f"{a.code} {localized(a, 'title', language)}") for a in areas), filters.focus_area),
+        "meetings": _options(((m.id, localized(m, "title", language)) for m in meetings), filters.meeting),
+    }
+
+
+def _options(choices: Iterable[tuple[Any, str]], chosen: Any) -> Markup:
+    """`<option>`s of (value, label), the one whose value is `chosen` selected."""
+    return Markup("".join(f'<option value="{escape(value)}" {"selected" if value == chosen else ""}>'
+                          f'{escape(label)}</option>' for value, label in choices))
 
 
 @bp.get("/my-action-items")
@@ -116,6 +132,7 @@ def _mine_page(page: int, q: str = "", sort: str = "due", *, error: str | None =
     return render_template("actions/mine.html", page=found, items=shown_items(found.items, with_owners=True),
                            today=today, days=days,
                            card=card_lines(), cells=Cells(today, MINE), q=q, sort=sort, args=args, error=error, form=UpdateForm(formdata=None),
+                           update_url=address_of("actions.post_update"),
                            failed=failed, failed_id=failed_id), status
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from jcm.accounts.models import User
@@ -19,7 +19,7 @@ from jcm.meetings.models import AgendaItem, Meeting, MeetingProposal
 from jcm.minutes.models import Minutes, MinutesComment, MinutesCorrection
 from jcm.models import SIDES
 from jcm.mou.services import current_agreement
-from jcm.permissions import can
+from jcm.permissions import AGENDA_OPEN, can
 
 OPEN_MEETINGS = ("planning", "agenda_agreed", "held")  # a meeting with something still to agree, hold or adopt
 FIRST_ITEMS = 5  # action items listed on the start page; the rest are a link away
@@ -57,9 +57,11 @@ class Waiting:
 def waiting_for(user: User, today: date, *, soon_days: int = 14) -> Waiting:
     """Everything waiting for the person, in a constant number of statements whatever the number of meetings."""
     waiting = Waiting()
+    # The meetings whose agenda may still be agreed, and those not yet over (the next one is among them): a meeting
+    # held and over is neither, and a long-running agreement has held a hundred.
     meetings = db.session.execute(
         select(Meeting, exists().where(AgendaItem.meeting_id == Meeting.id).label("has_items"))
-        .where(Meeting.status.in_(OPEN_MEETINGS))
+        .where(Meeting.status.in_(OPEN_MEETINGS), or_(Meeting.status.in_(AGENDA_OPEN), Meeting.end_date >= today))
         .options(selectinload(Meeting.approvals))
         .order_by(Meeting.start_date, Meeting.ordinal)).all()
     for meeting, has_items in meetings:

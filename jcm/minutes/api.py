@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
 
+from flask import jsonify
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
@@ -20,7 +21,8 @@ from jcm.minutes import services as minutes_services
 from jcm.minutes.models import Minutes, MinutesComment, MinutesCorrection, attendance_version
 from jcm.minutes.schemas import (AdoptSchema, CommentCreateSchema, CommentSchema, CorrectionAdoptSchema,
                                  CorrectionCreateSchema, CorrectionSchema, CorrectionUpdateSchema,
-                                 MinutesApprovalsSchema, MinutesSchema, MinutesUpdateSchema, RecordOutSchema)
+                                 MinutesApprovalsSchema, MinutesSchema, MinutesUpdateSchema, RecordOutSchema,
+                                 minutes_dumped)
 from jcm.models import SIDES
 from jcm.permissions import require
 
@@ -133,7 +135,7 @@ def get_minutes(meeting_id: int):
         require(current_api_user(), "minutes.view", meetings.get_meeting(meeting_id))  # 404 for no such meeting
         raise _not_started()
     require(current_api_user(), "minutes.view", minutes.meeting)
-    return minutes_out(minutes, minutes.meeting)
+    return jsonify(minutes_dumped(minutes_out(minutes, minutes.meeting)))
 
 
 def _apply(user, meeting: Meeting, data: dict[str, Any]) -> None:
