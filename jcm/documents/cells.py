@@ -11,7 +11,7 @@ templates/documents/v1/_macros.html, which the same names choose.)
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Callable
 
 from flask_babel import force_locale
@@ -86,9 +86,19 @@ PRINTERS: dict[str, Callable[..., Markup]] = {printer.__name__: printer for prin
     printed_ref, printed_title, printed_focus_area, printed_owners, printed_due_date, printed_outcome)}
 
 
-def cell(g: Frame, column: Column, item: Item, listing: str) -> Markup:
-    """The cell of one column for one item, as the table of `listing` prints it; a column without a printer of its
-    own prints the value its record froze under its key, as text."""
+def printer(column: Column, listing: str) -> Callable[[Frame, Item], Markup]:
+    """What prints the cells of one column in the table of `listing`, with the column's options there: looked up
+    once for a table. A column without a printer of its own prints the value its record froze under its key, as
+    text."""
     if column.document_cell is None:
-        return Markup(f"<td>{escape(g.tr(item.get(column.key)))}</td>")
-    return PRINTERS[column.document_cell](g, item, **column.options_in(listing))
+        return lambda g, item: Markup(f"<td>{escape(g.tr(item.get(column.key)))}</td>")
+    return partial(PRINTERS[column.document_cell], **column.options_in(listing))
+
+
+def rows(g: Frame, columns: tuple[Column, ...], items: list[Item], listing: str) -> Markup:
+    """The rows of a table of action items, each cell on a line of its own as the table's macro lays them out
+    (templates/documents/_macros.html `action_table`): printed at once rather than a row and a cell at a time by the
+    template, the printer of each column looked up once."""
+    printers = [printer(column, listing) for column in columns]
+    return Markup("".join("\n      <tr>" + "".join([f"\n        {print_cell(g, item)}" for print_cell in printers])
+                          + "\n      </tr>" for item in items))
