@@ -279,17 +279,21 @@ def minutes_record(meeting: Meeting, minutes: Minutes, *, with_agenda: bool = Fa
     raised = printed_items(raised_at_rows(meeting, FROZEN_FIELDS), named)
     printed_areas.update({item.focus_area.code: item.focus_area for item in raised})
     approvals = minutes_approvals_by_side(minutes)
+    agreed = agreed_agenda(meeting)
+    agenda = agreed.record if agreed is not None else agenda_record(meeting, carried)
+    # An agenda made now names the governments and the marking as the minutes do: read once for both.
+    made_now = agreed is None
     return {
         "schema": MINUTES_SCHEMA,
         "agreement": agreement_facts(agreement),
-        "governments": governments(meeting.agreement_id),
+        "governments": agenda["governments"] if made_now else governments(meeting.agreement_id),
         "meeting": _meeting_facts(meeting),
         "co_chairs": {"US": _person(meeting.co_chair_us), "KR": _person(meeting.co_chair_kr)},
         "delegations": {side: [with_korean(a, "name", "title", "organization")
                                for a in sorted((a for a in minutes.attendees if a.side == side),
                                                key=lambda a: a.position)]
                         for side in SIDES},
-        "agenda": current_agenda_record(meeting, carried),
+        "agenda": agenda,
         "previous": _previous(meeting),
         "records": records,
         "other_progress": [_progress(entry, areas[entry.focus_area_id]) for entry in others],
@@ -302,7 +306,7 @@ def minutes_record(meeting: Meeting, minutes: Minutes, *, with_agenda: bool = Fa
                      for side, a in approvals.items()},
         "adopted_at": iso(max(a.at for a in approvals.values())) if all(approvals.values()) else None,
         "correction": None,
-        "marking": marking_of(meeting.id),
+        "marking": agenda["marking"] if made_now else marking_of(meeting.id),
     }
 
 
