@@ -354,8 +354,9 @@ def all_in_korean(record: Any) -> bool:
     Names are left out: a name in Hangul is there where wanted, the romanized one serves.
 
     Walked with a list of the parts still to look at rather than a call for each part, and stopped at the first
-    text without its Korean: a record holds thousands of texts."""
-    waiting = [record]
+    text without its Korean: a record holds thousands of texts. A part a record made now holds in two places (the
+    action items carried over, in the minutes' review and in their agenda) is looked at once."""
+    waiting, seen = [record], set()
     while waiting:
         value = waiting.pop()
         if isinstance(value, list):
@@ -367,6 +368,9 @@ def all_in_korean(record: Any) -> bool:
             if value["en"] and not value["ko"]:
                 return False
             continue
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
         for key, item in value.items():
             if key in ("name", "name_ko", "presenters") or key.endswith("_ko"):
                 continue
