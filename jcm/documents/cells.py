@@ -11,7 +11,7 @@ templates/documents/v1/_macros.html, which the same names choose.)
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Callable
 
 from flask_babel import force_locale
@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from jcm.actions.columns import Column
 from jcm.actions.models import ACTION_STATUS_LABELS, REVIEW_OUTCOME_LABELS
+from jcm.text import render_markdown
 
 if TYPE_CHECKING:
     from jcm.documents.frame import Frame
@@ -86,9 +87,67 @@ PRINTERS: dict[str, Callable[..., Markup]] = {printer.__name__: printer for prin
     printed_ref, printed_title, printed_focus_area, printed_owners, printed_due_date, printed_outcome)}
 
 
-def cell(g: Frame, column: Column, item: Item, listing: str) -> Markup:
-    """The cell of one column for one item, as the table of `listing` prints it; a column without a printer of its
-    own prints the value its record froze under its key, as text."""
+def printer(column: Column, listing: str) -> Callable[[Frame, Item], Markup]:
+    """What prints the cells of one column in the table of `listing`, with the column's options there: looked up
+    once for a table. A column without a printer of its own prints the value its record froze under its key, as
+    text."""
     if column.document_cell is None:
-        return Markup(f"<td>{escape(g.tr(item.get(column.key)))}</td>")
-    return PRINTERS[column.document_cell](g, item, **column.options_in(listing))
+        return lambda g, item: Markup(f"<td>{escape(g.tr(item.get(column.key)))}</td>")
+    return partial(PRINTERS[column.document_cell], **column.options_in(listing))
+
+
+def rows(g: Frame, columns: tuple[Column, ...], items: list[Item], listing: str) -> Markup:
+    """The rows of a table of action items, each cell on a line of its own as the table's macro lays them out
+    (templates/documents/_macros.html `action_table`): printed at once rather than a row and a cell at a time by the
+    template, the printer of each column looked up once."""
+    printers = [printer(column, listing) for column in columns]
+    return Markup("".join("\n      <tr>" + "".join([f"\n        {print_cell(g, item)}" for print_cell in printers])
+                          + "\n      </tr>" for item in items))
+
+
+# --- the agenda's schedule ----------------------------------------------------------------------------------
+
+def schedule_rows(g: Frame, slots: list[Item], *, papers: bool, others: bool) -> Markup:
+    """The rows of a day of the agenda's schedule as templates/documents/_macros.html `schedule_table` lays them
+    out: each item's time, number, title (with the other language's beside it, when `others`), description, papers
+    (when `papers`), focus areas, each side's presenter and duration. Printed at once rather than a part at a time by
+    the template: the agenda, and the minutes' annex, print forty items."""
+    return Markup("".join(_schedule_row(g, slot, papers, others) for slot in slots))
+
+
+def _schedule_row(g: Frame, slot: Item, papers: bool, others: bool) -> str:
+    from jcm.documents.frame import duration, file_kind, file_size  # the frame prints with these cells
+
+    item = slot["item"]
+    other = g.other(item["title"]) if others and g.lang != "ko" else ""
+    row = [f'\n              \n              <tr class="agenda__row agenda__row--{escape(item["kind"])}">\n'
+           f'                <td class="agenda__time"><span class="agenda__from">{escape(slot["starts"])}</span>–'
+           f'<span class="agenda__to">{escape(slot["ends"])}</span></td>\n'
+           f'                <td class="agenda__number">{escape(g.number(slot["number"]))}</td>\n'
+           f'                <td class="agenda__item">\n                  \n'
+           f'                  <p class="agenda__title">{escape(g.tr(item["title"]))}</p>\n                  ']
+    if other:
+        row.append(f'<p class="agenda__title-other" lang="{g.other_lang}">{escape(other)}</p>')
+    row.append("\n                  ")
+    description = g.tr(item.get("description"))
+    if description:
+        row.append(f'<div class="agenda__description">{render_markdown(description)}</div>')
+    row.append("\n                  ")
+    if papers and item.get("attachments"):
+        listed = "".join(
+            f'\n                          <li><span class="papers__name">{escape(paper["filename"])}</span>\n'
+            f'                            <span class="papers__meta">{escape(file_kind(paper))}, '
+            f'{escape(file_size(paper["size"]))}</span></li>\n                        '
+            for paper in item["attachments"])
+        row.append(f'\n                    <div class="papers">\n'
+                   f'                      <p class="papers__label">{Markup(_("Papers"))}</p>\n'
+                   f'                      <ul class="papers__list">\n                        {listed}\n'
+                   f'                      </ul>\n                    </div>\n                  ')
+    codes = " ".join(f'<span class="code">{escape(code)}</span>' for code in item["focus_areas"])
+    presenters = "".join(f'\n                  <td class="agenda__presenter">{escape(g.tr(item["presenters"][side]))}'
+                         f'</td>\n                ' for side in g.sides)
+    row.append(f'\n                </td>\n                <td class="agenda__areas">{codes}</td>\n                '
+               f'{presenters}\n'
+               f'                <td class="agenda__duration">{escape(duration(item["duration_minutes"]))}</td>\n'
+               f'              </tr>\n            ')
+    return "".join(row)

@@ -12,7 +12,7 @@ from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from jcm.documents.cells import cell
+from jcm.documents.cells import rows, schedule_rows
 from jcm.documents.markings import marking_words
 from jcm.documents.records import Table, printed_table
 from jcm.labels import SIDE_LABELS
@@ -135,9 +135,14 @@ class Frame:
         """One of the record's tables of action items ("carried", "review", "new"), with the columns it names."""
         return printed_table(self.record, name)
 
-    def cells(self, table: Table, item: dict[str, Any]) -> list[Markup]:
-        """A row of a table of action items: the cell of each of its columns (both sides' of the owners)."""
-        return [cell(self, column, item, table.listing) for column in table.columns]
+    def rows(self, table: Table, items: list[dict[str, Any]]) -> Markup:
+        """The rows of a table of action items, each a cell for each of its columns."""
+        return rows(self, table.columns, items, table.listing)
+
+    def schedule_rows(self, slots: list[dict[str, Any]], *, papers: bool, others: bool) -> Markup:
+        """The rows of a day of the agenda's schedule: with its items' papers when `papers`, and each title in the
+        other language beside it when `others` (a single text's English, not the parallel text)."""
+        return schedule_rows(self, slots, papers=papers, others=others)
 
     def area_title(self, code: str) -> str:
         return self.tr((self.record.get("focus_areas") or {}).get(code, ""))

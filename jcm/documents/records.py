@@ -17,7 +17,6 @@ from sqlalchemy import Row, select
 
 from jcm.actions.columns import (AGENDA_CARRIED, MINUTES_NEW, MINUTES_REVIEW, Column, columns_named, document_table,
                                  frozen)
-from jcm.actions.models import ActionItem
 from jcm.actions.services import (agency_labels, carried_over_rows, group_by_focus_area, owners_of, people_labels,
                                   raised_at_rows, review_rows_at)
 from jcm.documents.services import marking_of
@@ -98,11 +97,17 @@ EARLIER_TABLES = {"carried": ("ref", "title", "owners", "due_date", "outcome"),
 
 
 class PrintedItem(SimpleNamespace):
-    """An action item as a document's record freezes it (columns.frozen): every field of the item from a plain row,
-    its focus area and its owners looked up once for all the items, answering for them as the item itself would.
-    A document freezes hundreds of them; building an object of the ORM for each is what made it slow."""
+    """An action item as a document's record freezes it (columns.frozen): the fields of the item the columns freeze,
+    from a plain row, its focus area and its owners looked up once for all the items, answering for them as the item
+    itself would. A document freezes hundreds of them; building an object of the ORM for each is what made it slow."""
 
-    owners_on = ActionItem.owners_on
+    def owners_on(self, side: str) -> list[SimpleNamespace]:
+        return self.sides.get(side, [])
+
+
+# What the columns of the documents' tables freeze of an action item (columns.frozen): its reference, title in both
+# languages, due date and status, and its focus area (by id); its owners are read beside them.
+FROZEN_FIELDS = ("ref", "title", "title_ko", "due_date", "status", "focus_area_id")
 
 
 # Every account's and every organization's names in both languages, by id (people_labels, agency_labels): read once
@@ -115,19 +120,19 @@ def names() -> Names:
 
 
 def printed_items(rows: Sequence[Row], named: Names | None = None) -> list[PrintedItem]:
-    """The items of these rows (of every field of ActionItem) as a record freezes them: two more queries in all
-    (and the names of the owners, unless `named` gives them)."""
+    """The items of these rows (of the id and FROZEN_FIELDS of ActionItem) as a record freezes them: two more queries
+    in all (and the names of the owners, unless `named` gives them)."""
     if not rows:
         return []
     areas = {area.id: area for area in db.session.scalars(
         select(FocusArea).where(FocusArea.id.in_({row.focus_area_id for row in rows})))}
     people, agencies = named or names()
-    owners: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    owners: dict[int, dict[str, list[SimpleNamespace]]] = defaultdict(lambda: defaultdict(list))
     for item_id, side, user_id, organization_id in owners_of([row.id for row in rows]):
-        owners[item_id].append(SimpleNamespace(
+        owners[item_id][side].append(SimpleNamespace(
             side=side, user=people[user_id] if user_id is not None else None,
             organization=agencies[organization_id] if organization_id is not None else None))
-    return [PrintedItem(**row._asdict(), focus_area=areas[row.focus_area_id], owners=owners.get(row.id, []))
+    return [PrintedItem(**row._asdict(), focus_area=areas[row.focus_area_id], sides=owners.get(row.id, {}))
             for row in rows]
 
 
@@ -141,7 +146,7 @@ class CarriedOver:
 
     @classmethod
     def to(cls, meeting: Meeting, named: Names | None = None) -> "CarriedOver":
-        return cls(printed_items(carried_over_rows(meeting), named), review_rows_at(meeting))
+        return cls(printed_items(carried_over_rows(meeting, FROZEN_FIELDS), named), review_rows_at(meeting))
 
     @cached_property
     def entries(self) -> dict[int, dict[str, Any]]:
@@ -271,20 +276,24 @@ def minutes_record(meeting: Meeting, minutes: Minutes, *, with_agenda: bool = Fa
     printed_areas.update({area.code: area for area in areas.values()})
     named = names()  # the owners' names, for both tables of action items
     carried = CarriedOver.to(meeting, named)
-    raised = printed_items(raised_at_rows(meeting), named)
+    raised = printed_items(raised_at_rows(meeting, FROZEN_FIELDS), named)
     printed_areas.update({item.focus_area.code: item.focus_area for item in raised})
     approvals = minutes_approvals_by_side(minutes)
+    agreed = agreed_agenda(meeting)
+    agenda = agreed.record if agreed is not None else agenda_record(meeting, carried)
+    # An agenda made now names the governments and the marking as the minutes do: read once for both.
+    made_now = agreed is None
     return {
         "schema": MINUTES_SCHEMA,
         "agreement": agreement_facts(agreement),
-        "governments": governments(meeting.agreement_id),
+        "governments": agenda["governments"] if made_now else governments(meeting.agreement_id),
         "meeting": _meeting_facts(meeting),
         "co_chairs": {"US": _person(meeting.co_chair_us), "KR": _person(meeting.co_chair_kr)},
         "delegations": {side: [with_korean(a, "name", "title", "organization")
                                for a in sorted((a for a in minutes.attendees if a.side == side),
                                                key=lambda a: a.position)]
                         for side in SIDES},
-        "agenda": current_agenda_record(meeting, carried),
+        "agenda": agenda,
         "previous": _previous(meeting),
         "records": records,
         "other_progress": [_progress(entry, areas[entry.focus_area_id]) for entry in others],
@@ -297,7 +306,7 @@ def minutes_record(meeting: Meeting, minutes: Minutes, *, with_agenda: bool = Fa
                      for side, a in approvals.items()},
         "adopted_at": iso(max(a.at for a in approvals.values())) if all(approvals.values()) else None,
         "correction": None,
-        "marking": marking_of(meeting.id),
+        "marking": agenda["marking"] if made_now else marking_of(meeting.id),
     }
 
 
@@ -345,8 +354,9 @@ def all_in_korean(record: Any) -> bool:
     Names are left out: a name in Hangul is there where wanted, the romanized one serves.
 
     Walked with a list of the parts still to look at rather than a call for each part, and stopped at the first
-    text without its Korean: a record holds thousands of texts."""
-    waiting = [record]
+    text without its Korean: a record holds thousands of texts. A part a record made now holds in two places (the
+    action items carried over, in the minutes' review and in their agenda) is looked at once."""
+    waiting, seen = [record], set()
     while waiting:
         value = waiting.pop()
         if isinstance(value, list):
@@ -358,6 +368,9 @@ def all_in_korean(record: Any) -> bool:
             if value["en"] and not value["ko"]:
                 return False
             continue
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
         for key, item in value.items():
             if key in ("name", "name_ko", "presenters") or key.endswith("_ko"):
                 continue

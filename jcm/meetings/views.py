@@ -23,6 +23,7 @@ from jcm.labels import SIDE_LABELS, choices, read_once
 from jcm.meetings import attachments, proposals, services
 from jcm.meetings.forms import (AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, ProposalForm,
                                 StatusForm)
+from jcm.meetings.rows import AgendaRows
 from jcm.meetings.models import (MEETING_STATUS_LABELS, MODE_LABELS, PROPOSAL_KIND_LABELS,
                                  PROPOSAL_KINDS, PROPOSAL_STATUS_LABELS, Meeting, ProposalKind)
 from jcm.mou.models import FocusArea
@@ -184,7 +185,7 @@ def meeting_page(meeting_id: int, status: int = 200):
         action_form=EmptyForm(formdata=None), status_moves=services.status_moves(meeting, date.today()),
         proposals=proposals.proposals(meeting), stale=proposals.is_stale, **_proposal_labels(),
         offers=[kind for kind in PROPOSAL_KINDS if can(actor(), proposals.PROPOSING[ProposalKind(kind)], meeting)],
-        today=date.today(), agreeing=AGREEING, confirming=CONFIRMING), status
+        today=date.today(), agreeing=AGREEING, confirming=CONFIRMING, agenda_rows=AgendaRows), status
 
 
 @bp.post("/meetings/<int:meeting_id>/status")
