@@ -163,3 +163,59 @@ def cell_status(cells: Cells, item: Any, column: Column) -> Markup:
 PRINTERS: dict[str, Callable[..., Markup]] = {
     "cell_ref": cell_ref, "cell_title": cell_title, "cell_focus_area": cell_focus_area, "cell_owners": cell_owners,
     "cell_due_date": cell_due_date, "cell_status": cell_status}
+
+
+class ReviewRows:
+    """The rows of the review on a meeting's page (templates/actions/_meeting.html), printed here rather than by the
+    template: each of the fifty items on a page of the review is a row of its cells, the outcome recorded for it and,
+    for a secretariat that records outcomes, a form of a dozen parts. What every row's form says alike — its address,
+    its token, its words and the outcomes' labels — is made once for the page. `rows(items)`: the rows of a table."""
+
+    def __init__(self, cells: Cells, columns: tuple[Column, ...], reviews: dict[int, Any], page: int,
+                 action: str | None = None, token: Markup | None = None):
+        self.cells, self.columns, self.reviews = cells, columns, reviews
+        self.form = None
+        if action is not None:  # the form of those who record outcomes
+            # A template's words are taken as markup, as {{ _("…") }} takes them; the labels as text.
+            self.words = {word: Markup(_(word)) for word in ("Outcome", "New due date", "Note", "Record",
+                                                             "— choose —")}
+            self.outcomes = [(escape(code), escape(str(label))) for code, label in REVIEW_OUTCOME_LABELS.items()]
+            self.form = (f'\n              <form method="post" action="{escape(action)}" class="review-form">\n'
+                         f'                {token}')
+            self.page = (f'<input type="hidden" name="page" value="{page}">' if page > 1 else "")
+
+    def __call__(self, items: list[Any]) -> Markup:
+        return Markup("".join(self.row(item) for item in items))
+
+    def row(self, item: Any) -> str:
+        review = self.reviews.get(item.id)
+        overdue = ' class="is-overdue"' if item.is_overdue(self.cells.today) else ""
+        cells = "".join(f"\n          <td>{cell}</td>" for cell in self.cells.row(self.columns, item))
+        recorded = ""
+        if review:
+            recorded = f'<span class="status status--{escape(review.outcome)}">{self.cells.outcome(review.outcome)}</span>'
+            if review.new_due_date:
+                recorded += f" → {escape(self.cells.day(review.new_due_date))}"
+            if review.note:
+                recorded += f'<br><span class="muted">{escape(review.note)}</span>'
+        form = self.form_of(item, review) if self.form is not None else ""
+        return (f'\n        \n        <tr id="review-{item.id}"{overdue}>{cells}\n          <td>\n            {recorded}\n'
+                f'            {form}\n          </td>\n        </tr>\n      ')
+
+    def form_of(self, item: Any, review: Any) -> str:
+        """The form recording the item's outcome, each of its fields naming the item to the ear."""
+        words, heard = self.words, f'<span class="visually-hidden"> · {escape(item.ref)}</span>'
+        chosen = review.outcome if review else None
+        options = "".join(f'<option value="{code}" {"selected" if code == chosen else ""}>{label}</option>'
+                          for code, label in self.outcomes)
+        due = review.new_due_date.isoformat() if review and review.new_due_date else ""
+        note = escape(review.note) if review else ""
+        return (f'{self.form}<input type="hidden" name="action_item_id" value="{item.id}">{self.page}\n'
+                f'                <label>{words["Outcome"]}{heard} <select name="outcome" required><option value="">'
+                f'{words["— choose —"]}</option>{options}</select></label>\n'
+                f'                <label>{words["New due date"]}{heard} <input type="date" name="new_due_date" '
+                f'value="{due}"></label>\n'
+                f'                <label>{words["Note"]}{heard} <input type="text" name="note" maxlength="5000" '
+                f'value="{note}"></label>\n'
+                f'                <button type="submit" class="button button--small">{words["Record"]}{heard}</button>\n'
+                f'              </form>\n            ')

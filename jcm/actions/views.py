@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from jcm.accounts.models import Organization, User
 from jcm.actions import services
-from jcm.actions.cells import Cells, address_of
+from jcm.actions.cells import Cells, ReviewRows, address_of
 from jcm.actions.columns import MINE, REGISTER, REVIEW, card_lines, columns_of
 from jcm.actions.exports import ItemRow, Named, OwnerRow
 from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
@@ -295,11 +295,15 @@ def meeting_page_part(meeting: Meeting, user: User) -> Markup:
     review = services.carried_over_page(meeting, services.SHOWN_AT_MEETING, int_or_none(request.args.get("page")) or 1,
                                         current_app.config["PAGE_SIZE"])
     carried = shown_items(review.rows, with_owners=True, areas=review.areas)
+    cells, columns, reviews = Cells(today, REVIEW), columns_of(REVIEW), services.outcomes_at(meeting)
+    # With the form of those who record outcomes: its address and token, the same for every row.
+    rows = (ReviewRows(cells, columns, reviews, review.page, url_for("actions.review", meeting_id=meeting.id),
+                       ReviewForm(formdata=None).csrf_token()) if can_review
+            else ReviewRows(cells, columns, reviews, review.page))
     return Markup(render_template(
-        "actions/_meeting.html", meeting=meeting, today=today, columns=columns_of(REVIEW), cells=Cells(today, REVIEW),
-        review_page=review, carried=services.group_by_focus_area(carried), reviews=services.outcomes_at(meeting),
+        "actions/_meeting.html", meeting=meeting, columns=columns, cells=cells, rows=rows, review_page=review,
+        carried=services.group_by_focus_area(carried), reviews=reviews,
         raised=services.raised_at_rows(meeting, services.SHOWN_AT_MEETING),
-        review_form=ReviewForm(formdata=None) if can_review else None, can_review=can_review,
         can_create_action=can(user, "action.create")))
 
 
