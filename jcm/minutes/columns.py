@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from flask import current_app, g, url_for
+from flask import current_app, g
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from jcm.addresses import address
 from jcm.i18n import locale_code
 from jcm.labels import TEXT_STATUS_LABELS
 from jcm.text import render_markdown
@@ -177,7 +178,7 @@ class SectionForms:
                          f'            </div>\n          ')
         marked = ' data-posted="1"' if posted_here else ""
         return Markup(
-            f'<form method="post" action="{escape(url_for("minutes.save_section", section_id=section.id))}" '
+            f'<form method="post" action="{escape(address("minutes.save_section", section_id=section.id))}" '
             f'class="minutes-section-form"\n'
             f'              data-section-id="{section.id}" data-version="{version}" data-live-save{marked}>\n'
             f'          {csrf_field}\n'

@@ -14,6 +14,7 @@ from wtforms.validators import ValidationError
 
 from jcm.accounts.kept import keep_sent_form
 from jcm.accounts.models import User
+from jcm.addresses import address
 from jcm.actions.views import owner_choices
 from jcm.bilingual import PageStates
 from jcm.errors import Conflict, Invalid, NotFound, asks_for_json, json_error
@@ -67,7 +68,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     states = PageStates()  # each text's state, for the gaps and the boxes alike
     can_edit = minutes is not None and can(actor(), "minutes.edit", minutes)
     words = PageWords()
-    context = {"_": words, "section_texts": SectionTexts(words), "meeting": meeting, "minutes": minutes, "can_edit": can_edit,
+    context = {"_": words, "section_texts": SectionTexts(words), "address": address, "meeting": meeting, "minutes": minutes,
+               "can_edit": can_edit,
                "can_start": minutes is None and can(actor(), "minutes.start", meeting),
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import login_required
 from markupsafe import Markup, escape
 
+from jcm.addresses import address
 from jcm.accounts.forms import EmptyForm
 from jcm.bilingual import LANGUAGES, NamedGap, StateOf, TextState, pairs, text_name, text_state
 from jcm.errors import NotFound
@@ -172,7 +173,7 @@ def texts_of(obj: Any, back: str | None = None, state_of: StateOf = text_state) 
                 language, answering[language], state[language].status))
             check[language] = CheckButton(
                 form_id=f"check-{kind}-{obj.id}-{pair.english}-{language}",
-                action=url_for("texts.check", kind=kind, record_id=obj.id, field=pair.english, language=language),
+                action=address("texts.check", kind=kind, record_id=obj.id, field=pair.english, language=language),
                 revision=state[language].revision, next=here) if allowed else None
         texts[pair.english] = TextOnPage(state, check, who.name_of(type(obj), pair.english),
                                          {language: getattr(obj, pair.field(language)) for language in LANGUAGES})
