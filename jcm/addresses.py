@@ -14,14 +14,16 @@ _STAND_INS = tuple(str(7_391_046_280 + n) for n in range(1, 5))
 def address(endpoint: str, **values: str | int) -> str:
     """url_for(endpoint, **values), each whole number among the values (a record's id) put into an address made
     once for the request; the other values (a kind, a field, a language) are part of what the address is made for."""
-    ids = [name for name, value in values.items() if type(value) is int]
-    if len(ids) > len(_STAND_INS):
-        return url_for(endpoint, **values)
-    key = (endpoint, tuple(sorted((name, value) for name, value in values.items() if name not in ids)), tuple(ids))
+    key = (endpoint, *((name, None if type(value) is int else value) for name, value in values.items()))
     made = g.setdefault("addresses", {})
-    if key not in made:
-        made[key] = url_for(endpoint, **{**values, **{name: int(stand_in) for name, stand_in in zip(ids, _STAND_INS)}})
-    found = made[key]
-    for name, stand_in in zip(ids, _STAND_INS):
-        found = found.replace(stand_in, str(values[name]))
+    found = made.get(key)
+    if found is None:
+        ids = [name for name, value in values.items() if type(value) is int]
+        if len(ids) > len(_STAND_INS):
+            return url_for(endpoint, **values)
+        found = made[key] = url_for(endpoint, **{**values, **dict(zip(ids, map(int, _STAND_INS)))})
+    stand_ins = iter(_STAND_INS)
+    for value in values.values():
+        if type(value) is int:
+            found = found.replace(next(stand_ins), str(value))
     return found
