@@ -18,10 +18,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from jcm.addresses import address
 from jcm.i18n import locale_code
 from jcm.labels import TEXT_STATUS_LABELS
 from jcm.text import render_markdown
+from jcm.web import address
 
 
 def _bilingual(macro: str) -> Callable[..., Markup]:

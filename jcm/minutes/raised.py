@@ -18,11 +18,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from jcm.addresses import address
 from jcm.i18n import date_formatter, locale_code, localized
 from jcm.minutes.columns import PageWords
 from jcm.minutes.services import RaisedItem
 from jcm.models import SIDES
+from jcm.web import address
 
 
 class RaisedRows:

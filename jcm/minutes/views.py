@@ -14,7 +14,6 @@ from wtforms.validators import ValidationError
 
 from jcm.accounts.kept import keep_sent_form
 from jcm.accounts.models import User
-from jcm.addresses import address
 from jcm.actions.views import owner_choices
 from jcm.bilingual import PageStates
 from jcm.errors import Conflict, Invalid, NotFound, asks_for_json, json_error
@@ -32,7 +31,7 @@ from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendan
 from jcm.minutes.raised import Options, RaisedRows, SectionActions
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
-from jcm.web import actor, form_status, int_or_none, submit
+from jcm.web import actor, address, form_status, int_or_none, submit
 from jcm.zones import aware, reader_zone, zone_abbreviation
 
 bp = Blueprint("minutes", __name__)

@@ -13,7 +13,6 @@ from flask_login import login_required
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from jcm.addresses import address
 from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
 from jcm.documents.pdfs import files_digest
 from jcm.documents.views import DRAFT_SETTINGS, document_response, draft_pdf
@@ -26,7 +25,7 @@ from jcm.notes.forms import NoteForm, RestoreNoteForm
 from jcm.notes.models import NoteKind, SideNote
 from jcm.permissions import SidePart, can, require
 from jcm.text import render_markdown
-from jcm.web import actor, form_status, int_or_none, reader, safe_next, submit
+from jcm.web import actor, address, form_status, int_or_none, reader, safe_next, submit
 from jcm.zones import datetime_in_zone
 
 bp = Blueprint("notes", __name__)

@@ -12,7 +12,6 @@ from flask_babel import gettext as _, ngettext
 from flask_login import login_required
 from markupsafe import Markup, escape
 
-from jcm.addresses import address
 from jcm.accounts.forms import EmptyForm
 from jcm.bilingual import LANGUAGES, NamedGap, StateOf, TextState, pairs, text_name, text_state
 from jcm.errors import NotFound
@@ -20,7 +19,7 @@ from jcm.i18n import locale_code
 from jcm.meetings.services import get_meeting
 from jcm.permissions import can, require
 from jcm.texts import services
-from jcm.web import actor, int_or_none, safe_next, submit
+from jcm.web import actor, address, int_or_none, safe_next, submit
 
 bp = Blueprint("texts", __name__)
 
