@@ -117,8 +117,10 @@ class Reader:
             self.checks[check] = self.may_check and can(self.user, "text.check", check)
         return self.checks[check]
 
-    def name_of(self, model: type, english: str) -> str:
-        key = (model, english, locale_code())
+    def name_of(self, model: type, english: str, locale: str) -> str:
+        """text_name(model, english) in the reader's language, `locale` (looked up by the caller once for a record's
+        texts: flask-babel finds it again at each call)."""
+        key = (model, english, locale)
         if key not in self.names:
             self.names[key] = text_name(model, english)
         return self.names[key]
@@ -164,6 +166,7 @@ def texts_of(obj: Any, back: str | None = None, state_of: StateOf = text_state) 
     kind = type(obj).__tablename__
     here = safe_next(back) or safe_next(request.full_path.rstrip("?")) or request.path
     answering = who.answering_for(obj) if who.may_check else {}
+    locale = locale_code()
     for pair in pairs(type(obj)):
         state = {language: state_of(obj, pair.english, language) for language in LANGUAGES}
         check: dict[str, CheckButton | None] = {}
@@ -174,7 +177,7 @@ def texts_of(obj: Any, back: str | None = None, state_of: StateOf = text_state) 
                 form_id=f"check-{kind}-{obj.id}-{pair.english}-{language}",
                 action=address("texts.check", kind=kind, record_id=obj.id, field=pair.english, language=language),
                 revision=state[language].revision, next=here) if allowed else None
-        texts[pair.english] = TextOnPage(state, check, who.name_of(type(obj), pair.english),
+        texts[pair.english] = TextOnPage(state, check, who.name_of(type(obj), pair.english, locale),
                                          {language: getattr(obj, pair.field(language)) for language in LANGUAGES})
     return texts
 
