@@ -116,7 +116,7 @@ def text_column(text: Any, language: str, label: Any, box: str | None = None, hi
 def check_forms(texts: Any) -> Markup:
     """The forms a record's "Mark as checked" buttons submit, as the macro check_forms of templates/_bilingual.html
     prints them (a minutes page prints them for some ninety records): `texts` is texts_of(record)."""
-    token = escape(generate_csrf())
+    token = escape(generate_csrf()) if texts.may_check else ""  # many records of a page have no button to check
     printed = []
     for _english, text in sorted(texts.items(), key=lambda pair: pair[0].lower()):  # as `dictsort`
         printed.append("\n    ")
