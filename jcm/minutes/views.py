@@ -261,7 +261,7 @@ def _back(meeting_id: int, anchor: str = ""):
 @bp.get("/meetings/<int:meeting_id>/minutes")
 @login_required
 def show(meeting_id: int):
-    meeting = get_meeting(meeting_id)
+    meeting = services.meeting_of_page(meeting_id)
     require(actor(), "minutes.view", meeting)
     return _page(meeting, services.minutes_for(meeting))
 
