@@ -164,7 +164,8 @@ def texts_of(obj: Any, back: str | None = None, state_of: StateOf = text_state) 
         return texts
     who = reader()
     kind = type(obj).__tablename__
-    here = safe_next(back) or safe_next(request.full_path.rstrip("?")) or request.path
+    # Where a check button comes back to: only a reader who checks texts is shown any.
+    here = (safe_next(back) or safe_next(request.full_path.rstrip("?")) or request.path) if who.may_check else ""
     answering = who.answering_for(obj) if who.may_check else {}
     locale = locale_code()
     for pair in pairs(type(obj)):
