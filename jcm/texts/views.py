@@ -185,11 +185,21 @@ def texts_of(obj: Any, back: str | None = None, state_of: StateOf = text_state) 
 
 def gap_lines(gaps: list[NamedGap]) -> Markup:
     """The list items of templates/_text_gaps.html, one for each gap: printed here rather than by the template's
-    loop, as a meeting's minutes may have hundreds of gaps (the lines as the loop laid them out)."""
-    return Markup("".join(
-        f'\n          <li class="text-gap text-gap--{escape(gap.status)}" data-kind="{escape(gap.kind)}" '
-        f'data-id="{gap.id}" data-field="{escape(gap.field)}" data-language="{escape(gap.language)}">'
-        f'{escape(gap.label)}</li>\n        ' for gap in gaps))
+    loop, as a meeting's minutes may have hundreds of gaps (the lines as the loop laid them out). What each line says
+    of its record's kind, its text and state, the same few again and again, is written once for all."""
+    heads: dict[tuple[str, str], str] = {}
+    tails: dict[tuple[str, str], str] = {}
+    lines = []
+    for gap in gaps:
+        head, tail = heads.get((gap.status, gap.kind)), tails.get((gap.field, gap.language))
+        if head is None:
+            head = heads[gap.status, gap.kind] = (f'\n          <li class="text-gap text-gap--{escape(gap.status)}" '
+                                                  f'data-kind="{escape(gap.kind)}" ')
+        if tail is None:
+            tail = tails[gap.field, gap.language] = (f'data-field="{escape(gap.field)}" '
+                                                     f'data-language="{escape(gap.language)}">')
+        lines.append(f'{head}data-id="{gap.id}" {tail}{escape(gap.label)}</li>\n        ')
+    return Markup("".join(lines))
 
 
 # --- a meeting's texts to check -------------------------------------------------------------------------------
