@@ -61,6 +61,7 @@ def pairs(model: type) -> tuple[TextPair, ...]:
     return tuple(TextPair(spec.korean_of, name) for name, spec in declared(model).items() if spec.korean_of)
 
 
+@lru_cache(maxsize=None)
 def pair_of(model: type, english: str) -> TextPair:
     for pair in pairs(model):
         if pair.english == english:
