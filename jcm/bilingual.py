@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy import JSON, event, inspect
 from sqlalchemy.orm import Session, mapped_column
@@ -61,6 +61,7 @@ def pairs(model: type) -> tuple[TextPair, ...]:
     return tuple(TextPair(spec.korean_of, name) for name, spec in declared(model).items() if spec.korean_of)
 
 
+@lru_cache(maxsize=None)
 def pair_of(model: type, english: str) -> TextPair:
     for pair in pairs(model):
         if pair.english == english:
@@ -295,14 +296,17 @@ def gaps(objects: Iterable[Any], *, checked: bool = True, state_of: StateOf = te
     """What stands between these records and two complete, checked texts: each text missing or stale in one
     language, and, with `checked`, each not yet checked by the side that answers for that language (the states as
     `state_of` gives them: a page's PageStates, to share them with its text boxes)."""
-    found = []
+    return [Gap(*gap) for gap in _gaps(objects, checked, state_of)]
+
+
+def _gaps(objects: Iterable[Any], checked: bool, state_of: StateOf) -> Iterator[tuple[Any, str, str, str]]:
+    """gaps() as (obj, english, language, status), for a list of hundreds that needs no Gap for each."""
     for obj in objects:
         for pair in pairs(type(obj)):
             for language in LANGUAGES:
-                state = state_of(obj, pair.english, language)
-                if state.status in ("missing", "stale") or checked and state.status == "written":
-                    found.append(Gap(obj, pair.english, language, state.status))
-    return found
+                status = state_of(obj, pair.english, language).status
+                if status in ("missing", "stale") or checked and status == "written":
+                    yield obj, pair.english, language, status
 
 
 # --- the parity gate: an act that needs both texts complete, each checked by the side answering for it ----------
@@ -354,19 +358,21 @@ def named_gaps(weighed: Iterable[Weighed], answering: Callable[[str], str],
                             "since)"),
                  "written": _("%(record)s: the %(language)s text of “%(field)s” is not yet checked by the %(side)s "
                               "secretariat")}
-    names: dict[tuple[type, str], str] = {}
+    # Each sentence filled in once for a kind of record, text, language and state, all but the record's name: a
+    # stand-in no name holds, replaced by each record's.
+    filled: dict[tuple[type, str, str, str], str] = {}
     by_record = {id(entry.obj): entry for entry in weighed}
     found = []
-    for gap in gaps((entry.obj for entry in by_record.values()), state_of=state_of):
-        name = (type(gap.obj), gap.english)
-        if name not in names:
-            names[name] = text_name(*name)
-        words = {"record": by_record[id(gap.obj)].name, "field": names[name], "language": languages[gap.language],
-                 "other": languages[other(gap.language)]}
-        if gap.status == "written":
-            words["side"] = sides[answering(gap.language)]
-        label = sentences[gap.status] % words
-        found.append(NamedGap(gap.obj.__tablename__, gap.obj.id, gap.english, gap.language, gap.status, label))
+    for obj, english, language, status in _gaps((entry.obj for entry in by_record.values()), True, state_of):
+        key = (type(obj), english, language, status)
+        if key not in filled:
+            words = {"record": "\0", "field": text_name(type(obj), english), "language": languages[language],
+                     "other": languages[other(language)]}
+            if status == "written":
+                words["side"] = sides[answering(language)]
+            filled[key] = sentences[status] % words
+        label = filled[key].replace("\0", by_record[id(obj)].name)
+        found.append(NamedGap(obj.__tablename__, obj.id, english, language, status, label))
     return found
 
 

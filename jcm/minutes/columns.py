@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from flask import current_app, g, url_for
+from flask import current_app, g
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from jcm.i18n import locale_code
 from jcm.labels import TEXT_STATUS_LABELS
 from jcm.text import render_markdown
+from jcm.web import address
 
 
 def _bilingual(macro: str) -> Callable[..., Markup]:
@@ -62,14 +63,15 @@ def state_badge(state: Any, words: dict[str, Markup], id: str | None = None) -> 
                   f'{words[state.status]}</span>')
 
 
-def column_parts(text: Any, language: str, label: Any, box: str | None = None, checking: bool = True) -> dict:
+def column_parts(text: Any, language: str, label: Any, box: str | None = None, checking: bool = True,
+                 words: dict[str, Markup] | None = None) -> dict:
     """What a column says of its text's state, apart from the label and the text: the state in a word (`badge`), the
     check button (`button`), what changed in the other language when it is out of date (`stale`), the note on a text
     that looks copied (`copied`), and the ids that describe its box (`described_by`). A live save of the minutes
-    answers with these, so that the page shows what a reload would."""
+    answers with these, so that the page shows what a reload would. `words`: _words(), when the caller has them."""
     state = text.state[language] if text.state else None
     check = text.check[language] if checking and text.check else None
-    words = _words()
+    words = words or _words()
     badge = state_badge(state, words, id=f"{box}-state" if box else None) if state else Markup("")
     button = Markup(f'<button type="submit" form="{escape(check.form_id)}" class="button button--small '
                     f'text-pair__check">{words["check"]}<span class="visually-hidden">: {escape(label)}</span>'
@@ -93,7 +95,8 @@ def described(text: Any, language: str, box: str) -> Markup:
 
 
 def text_column(text: Any, language: str, label: Any, box: str | None = None, hint: Any = None,
-                checking: bool = True, place: Any = None, caller: Callable[[], Markup] | None = None) -> Markup:
+                checking: bool = True, place: Any = None, caller: Callable[[], Markup] | None = None,
+                words: dict[str, Markup] | None = None) -> Markup:
     """`text` is texts_of(record)[field]; `box`, the id of the box the label is for (none where the text is only
     read); `place` (the section, the focus area) is read with the label, so that each box of a page is named apart;
     `checking`, whether its check button shows."""
@@ -103,7 +106,7 @@ def text_column(text: Any, language: str, label: Any, box: str | None = None, hi
                 + (f'<span class="visually-hidden"> · {escape(place)}</span>' if place else "") + "</label>")
     else:
         head = f'<span class="text-pair__label">{escape(label)}</span>'
-    parts = column_parts(text, language, label, box, checking)
+    parts = column_parts(text, language, label, box, checking, words)
     return Markup(f'<div class="text-pair__text text-pair__text--{escape(language)}">\n'
                   f'    <div class="text-pair__head">\n      {head}\n      {parts["badge"]}\n      {parts["button"]}\n'
                   f'    </div>\n'
@@ -113,7 +116,7 @@ def text_column(text: Any, language: str, label: Any, box: str | None = None, hi
 def check_forms(texts: Any) -> Markup:
     """The forms a record's "Mark as checked" buttons submit, as the macro check_forms of templates/_bilingual.html
     prints them (a minutes page prints them for some ninety records): `texts` is texts_of(record)."""
-    token = escape(generate_csrf())
+    token = escape(generate_csrf()) if texts.may_check else ""  # many records of a page have no button to check
     printed = []
     for _english, text in sorted(texts.items(), key=lambda pair: pair[0].lower()):  # as `dictsort`
         printed.append("\n    ")
@@ -144,6 +147,7 @@ class SectionForms:
         self.markdown = words("(Markdown)")
         self.save = words("Save this section")
         self.words = words
+        self.states = _words()  # the columns' words, for all the sections
 
     def __call__(self, section: Any, texts: Any, posted: Any, place: Any, csrf_field: Markup,
                  posted_here: bool = False) -> Markup:
@@ -171,13 +175,13 @@ class SectionForms:
                     f'                ')
                 column = text_column(texts[name], language, box.label.text, box_id,
                                      self.markdown if name == "discussion" else None, place=place,
-                                     caller=lambda: field)
+                                     caller=lambda: field, words=self.states)
                 columns.append(f"\n                \n                \n                {column}\n              ")
             pairs.append(f'\n            <div class="text-pair">\n              {"".join(columns)}\n'
                          f'            </div>\n          ')
         marked = ' data-posted="1"' if posted_here else ""
         return Markup(
-            f'<form method="post" action="{escape(url_for("minutes.save_section", section_id=section.id))}" '
+            f'<form method="post" action="{escape(address("minutes.save_section", section_id=section.id))}" '
             f'class="minutes-section-form"\n'
             f'              data-section-id="{section.id}" data-version="{version}" data-live-save{marked}>\n'
             f'          {csrf_field}\n'
@@ -197,6 +201,7 @@ class SectionTexts:
         self.labels = {("discussion", "en"): words("Discussion"), ("discussion", "ko"): words("Discussion (Korean)"),
                        ("decisions", "en"): words("Decisions"), ("decisions", "ko"): words("Decisions (Korean)")}
         self.nothing = Markup(f'<p class="muted">{words("Nothing recorded.")}</p>')
+        self.states = _words()  # the columns' words, for all the sections
 
     def __call__(self, section: Any, texts: Any) -> Markup:
         columns = []
@@ -206,7 +211,7 @@ class SectionTexts:
                            f'{render_markdown(discussion) if discussion else ""}{"" if discussion else self.nothing}'
                            f'</div>\n            ')
             column = text_column(texts["discussion"], language, self.labels["discussion", language], checking=False,
-                                 caller=lambda: shown)
+                                 caller=lambda: shown, words=self.states)
             columns.append(f"\n            \n            {column}\n          ")
         printed = [f'<div class="text-pair">\n          {"".join(columns)}\n        </div>\n        ']
         if section.decisions or section.decisions_ko:
@@ -217,7 +222,7 @@ class SectionTexts:
                 shown = Markup(f'\n                <ol class="minutes-decisions" lang="{language}">{listed}</ol>\n'
                                f'              ' if decisions else "\n                \n              ")
                 column = text_column(texts["decisions"], language, self.labels["decisions", language],
-                                     checking=False, caller=lambda: shown)
+                                     checking=False, caller=lambda: shown, words=self.states)
                 columns.append(f"\n              \n              {column}\n            ")
             printed.append(f'\n          <div class="text-pair">\n            {"".join(columns)}\n          </div>\n'
                            f'        ')

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -22,6 +22,7 @@ from jcm.i18n import date_formatter, locale_code, localized
 from jcm.minutes.columns import PageWords
 from jcm.minutes.services import RaisedItem
 from jcm.models import SIDES
+from jcm.web import address
 
 
 class RaisedRows:
@@ -48,7 +49,7 @@ class RaisedRows:
         sides = "".join(f"\n        · {self.badges[side]} {self.owners(item, side)}\n      " for side in SIDES)
         return Markup(
             f'<li class="section-actions__item" id="raised-action-{item.id}">\n'
-            f'    <a class="code" href="{escape(url_for("actions.show", item_id=item.id))}">{escape(item.ref)}</a>\n'
+            f'    <a class="code" href="{escape(address("actions.show", item_id=item.id))}">{escape(item.ref)}</a>\n'
             f'    <span class="section-actions__title">{escape(localized(item, "title", self.locale))}</span>\n'
             f'    <span class="section-actions__facts">\n'
             f'      <span class="code">{escape(item.area_code)}</span>\n'
@@ -138,7 +139,7 @@ class SectionActions:
             f'\n  \n  <details class="section-actions__raise"{" open" if typed else ""}>\n'
             f'    <summary>{w["Raise an action item"]}<span class="visually-hidden"> · '
             f'{escape(localized(section.agenda_item, "title"))}</span></summary>\n'
-            f'    <form method="post" action="{escape(url_for("minutes.raise_action_item", section_id=sid))}" '
+            f'    <form method="post" action="{escape(address("minutes.raise_action_item", section_id=sid))}" '
             f'class="form raise-action-form"\n          data-live-save data-raise-action novalidate>\n'
             f'      {csrf_field}\n      {alert}\n      <div class="text-pair">\n        {titles}\n      </div>\n'
             f'      <div class="section-actions__fields">\n        {owners}\n        <div class="field">\n'

@@ -47,6 +47,15 @@ def minutes_query():
         selectinload(Minutes.progress).joinedload(ProgressEntry.focus_area))
 
 
+def meeting_of_page(meeting_id: int) -> Meeting:
+    """The meeting whose minutes a page shows, its own columns alone: the page reads none of its days, agreements or
+    proposals (which get_meeting loads for what a side may do with the meeting itself)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(_("There is no meeting with id %(id)s.", id=meeting_id))
+    return meeting
+
+
 def minutes_for(meeting: Meeting) -> Minutes | None:
     return minutes_of(meeting.id)
 

@@ -31,7 +31,7 @@ from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendan
 from jcm.minutes.raised import Options, RaisedRows, SectionActions
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
-from jcm.web import actor, form_status, int_or_none, submit
+from jcm.web import actor, address, form_status, int_or_none, submit
 from jcm.zones import aware, reader_zone, zone_abbreviation
 
 bp = Blueprint("minutes", __name__)
@@ -67,7 +67,8 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     states = PageStates()  # each text's state, for the gaps and the boxes alike
     can_edit = minutes is not None and can(actor(), "minutes.edit", minutes)
     words = PageWords()
-    context = {"_": words, "section_texts": SectionTexts(words), "meeting": meeting, "minutes": minutes, "can_edit": can_edit,
+    context = {"_": words, "section_texts": SectionTexts(words), "address": address, "meeting": meeting, "minutes": minutes,
+               "can_edit": can_edit,
                "can_start": minutes is None and can(actor(), "minutes.start", meeting),
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
@@ -260,7 +261,7 @@ def _back(meeting_id: int, anchor: str = ""):
 @bp.get("/meetings/<int:meeting_id>/minutes")
 @login_required
 def show(meeting_id: int):
-    meeting = get_meeting(meeting_id)
+    meeting = services.meeting_of_page(meeting_id)
     require(actor(), "minutes.view", meeting)
     return _page(meeting, services.minutes_for(meeting))
 

@@ -25,7 +25,7 @@ from jcm.notes.forms import NoteForm, RestoreNoteForm
 from jcm.notes.models import NoteKind, SideNote
 from jcm.permissions import SidePart, can, require
 from jcm.text import render_markdown
-from jcm.web import actor, form_status, int_or_none, reader, safe_next, submit
+from jcm.web import actor, address, form_status, int_or_none, reader, safe_next, submit
 from jcm.zones import datetime_in_zone
 
 bp = Blueprint("notes", __name__)
@@ -181,14 +181,14 @@ def panel(kind: str, target_id: int, meeting_id: int | None = None, *, back: str
             f'    <p class="muted side-note__meta">{escape(version)} · '
             f'{escape(author.name) if author else words.former}'
             f' · <time datetime="{note.updated_at.isoformat()}Z">{escape(datetime_in_zone(note.updated_at, "medium"))}'
-            f'</time>\n      · <a href="{escape(url_for("notes.show", word=word, target_id=target_id))}#history">'
+            f'</time>\n      · <a href="{escape(address("notes.show", word=word, target_id=target_id))}#history">'
             f'{words.history}</a></p>\n  ')
     elif not words.can_write:
         printed.append(f'\n    <p class="muted">{words.none_yet}</p>\n  ')
     printed.append("\n  ")
     if words.can_write:
         printed.append(
-            f'\n    <form method="post" action="{escape(url_for("notes.save", word=word, target_id=target_id))}"'
+            f'\n    <form method="post" action="{escape(address("notes.save", word=word, target_id=target_id))}"'
             f' class="side-note__form">\n'
             f'      <input name="csrf_token" type="hidden" value="{words.token}">'
             f'<input name="version" type="hidden" value="{note.version if note else 0}">'

@@ -19,7 +19,7 @@ from jcm.i18n import locale_code
 from jcm.meetings.services import get_meeting
 from jcm.permissions import can, require
 from jcm.texts import services
-from jcm.web import actor, int_or_none, safe_next, submit
+from jcm.web import actor, address, int_or_none, safe_next, submit
 
 bp = Blueprint("texts", __name__)
 
@@ -117,8 +117,10 @@ class Reader:
             self.checks[check] = self.may_check and can(self.user, "text.check", check)
         return self.checks[check]
 
-    def name_of(self, model: type, english: str) -> str:
-        key = (model, english, locale_code())
+    def name_of(self, model: type, english: str, locale: str) -> str:
+        """text_name(model, english) in the reader's language, `locale` (looked up by the caller once for a record's
+        texts: flask-babel finds it again at each call)."""
+        key = (model, english, locale)
         if key not in self.names:
             self.names[key] = text_name(model, english)
         return self.names[key]
@@ -162,8 +164,10 @@ def texts_of(obj: Any, back: str | None = None, state_of: StateOf = text_state) 
         return texts
     who = reader()
     kind = type(obj).__tablename__
-    here = safe_next(back) or safe_next(request.full_path.rstrip("?")) or request.path
+    # Where a check button comes back to: only a reader who checks texts is shown any.
+    here = (safe_next(back) or safe_next(request.full_path.rstrip("?")) or request.path) if who.may_check else ""
     answering = who.answering_for(obj) if who.may_check else {}
+    locale = locale_code()
     for pair in pairs(type(obj)):
         state = {language: state_of(obj, pair.english, language) for language in LANGUAGES}
         check: dict[str, CheckButton | None] = {}
@@ -172,20 +176,30 @@ def texts_of(obj: Any, back: str | None = None, state_of: StateOf = text_state) 
                 language, answering[language], state[language].status))
             check[language] = CheckButton(
                 form_id=f"check-{kind}-{obj.id}-{pair.english}-{language}",
-                action=url_for("texts.check", kind=kind, record_id=obj.id, field=pair.english, language=language),
+                action=address("texts.check", kind=kind, record_id=obj.id, field=pair.english, language=language),
                 revision=state[language].revision, next=here) if allowed else None
-        texts[pair.english] = TextOnPage(state, check, who.name_of(type(obj), pair.english),
+        texts[pair.english] = TextOnPage(state, check, who.name_of(type(obj), pair.english, locale),
                                          {language: getattr(obj, pair.field(language)) for language in LANGUAGES})
     return texts
 
 
 def gap_lines(gaps: list[NamedGap]) -> Markup:
     """The list items of templates/_text_gaps.html, one for each gap: printed here rather than by the template's
-    loop, as a meeting's minutes may have hundreds of gaps (the lines as the loop laid them out)."""
-    return Markup("".join(
-        f'\n          <li class="text-gap text-gap--{escape(gap.status)}" data-kind="{escape(gap.kind)}" '
-        f'data-id="{gap.id}" data-field="{escape(gap.field)}" data-language="{escape(gap.language)}">'
-        f'{escape(gap.label)}</li>\n        ' for gap in gaps))
+    loop, as a meeting's minutes may have hundreds of gaps (the lines as the loop laid them out). What each line says
+    of its record's kind, its text and state, the same few again and again, is written once for all."""
+    heads: dict[tuple[str, str], str] = {}
+    tails: dict[tuple[str, str], str] = {}
+    lines = []
+    for gap in gaps:
+        head, tail = heads.get((gap.status, gap.kind)), tails.get((gap.field, gap.language))
+        if head is None:
+            head = heads[gap.status, gap.kind] = (f'\n          <li class="text-gap text-gap--{escape(gap.status)}" '
+                                                  f'data-kind="{escape(gap.kind)}" ')
+        if tail is None:
+            tail = tails[gap.field, gap.language] = (f'data-field="{escape(gap.field)}" '
+                                                     f'data-language="{escape(gap.language)}">')
+        lines.append(f'{head}data-id="{gap.id}" {tail}{escape(gap.label)}</li>\n        ')
+    return Markup("".join(lines))
 
 
 # --- a meeting's texts to check -------------------------------------------------------------------------------
