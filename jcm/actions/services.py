@@ -9,7 +9,7 @@ from typing import Any, Iterable, Iterator
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Row, and_, bindparam, func, literal, or_, select, true, union, union_all
+from sqlalchemy import Row, and_, bindparam, func, or_, select, union
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from jcm.accounts.models import Organization, User
@@ -661,27 +661,27 @@ class RegisterCounts:
 def register_counts(filters: RegisterFilter, today: date, agreement_id: int | None = None) -> RegisterCounts:
     """Counts over the filtered register, in two queries, not one per row: all it finds (the page's total), the open,
     overdue and done; and on each side the open and overdue items it owns something of — the open items alone (read
-    from the index of statuses) each looked up once for each side in the index of its owners by side, rather than
-    every owner of every item joined and counted apart, or each item looked up again for each count."""
+    from the index of statuses), each looked up once for each side in the index of its owners by side and counted by
+    the sides that own them, rather than every owner of every item joined and counted apart, or each item looked up
+    again for each count."""
     base = register_query(filters, today, agreement_id, columns=(ActionItem.id, ActionItem.status,
                                                                  ActionItem.due_date)).order_by(None).subquery()
-    is_open = base.c.status.in_(OPEN_STATUSES)
+    is_open, late = base.c.status.in_(OPEN_STATUSES), base.c.due_date < today
     row = db.session.execute(select(
         func.count(),
         func.count().filter(is_open),
-        func.count().filter(and_(is_open, base.c.due_date < today)),
+        func.count().filter(and_(is_open, late)),
         func.count().filter(base.c.status == "done"),
     ).select_from(base)).one()
     counts = RegisterCounts(total=row[0], open=row[1], overdue=row[2], done=row[3])
-    sides = union_all(*(select(literal(side).label("side")) for side in SIDES)).subquery("sides")
-    owned = select(ActionOwner.id).where(ActionOwner.action_item_id == base.c.id,
-                                         ActionOwner.side == sides.c.side).exists()
-    by_side = {side: (open_, overdue) for side, open_, overdue in db.session.execute(
-        select(sides.c.side, func.count(), func.count().filter(base.c.due_date < today))
-        .select_from(base).join(sides, true()).where(is_open, owned).group_by(sides.c.side))}
-    for side in SIDES:  # the open ones alone: what is finished counts for neither
-        open_, overdue = by_side.get(side, (0, 0))
-        counts.by_side[side] = {"open": open_, "overdue": overdue}
+    owned = [select(ActionOwner.id).where(ActionOwner.action_item_id == base.c.id, ActionOwner.side == side)
+             .exists().label(f"owned_{side.lower()}") for side in SIDES]
+    overdue = late.label("overdue")
+    groups = db.session.execute(select(*owned, overdue, func.count()).select_from(base).where(is_open)
+                                .group_by(*owned, overdue)).all()  # each (owned by each side, overdue) and how many
+    for n, side in enumerate(SIDES):  # the open ones alone: what is finished counts for neither
+        counts.by_side[side] = {"open": sum(group[-1] for group in groups if group[n]),
+                                "overdue": sum(group[-1] for group in groups if group[n] and group[len(SIDES)])}
     return counts
 
 
