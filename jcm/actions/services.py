@@ -674,11 +674,10 @@ def register_counts(filters: RegisterFilter, today: date, agreement_id: int | No
         func.count().filter(base.c.status == "done"),
     ).select_from(base)).one()
     counts = RegisterCounts(total=row[0], open=row[1], overdue=row[2], done=row[3])
-    owned = [select(ActionOwner.id).where(ActionOwner.action_item_id == base.c.id, ActionOwner.side == side)
-             .exists().label(f"owned_{side.lower()}") for side in SIDES]
-    overdue = late.label("overdue")
-    groups = db.session.execute(select(*owned, overdue, func.count()).select_from(base).where(is_open)
-                                .group_by(*owned, overdue)).all()  # each (owned by each side, overdue) and how many
+    # Each open item: whether each side owns something of it, and whether it is overdue; then how many of each.
+    marks = select(*(select(ActionOwner.id).where(ActionOwner.action_item_id == base.c.id, ActionOwner.side == side)
+                     .exists().label(side.lower()) for side in SIDES), late.label("overdue")).where(is_open).subquery()
+    groups = db.session.execute(select(*marks.c, func.count()).group_by(*marks.c)).all()
     for n, side in enumerate(SIDES):  # the open ones alone: what is finished counts for neither
         counts.by_side[side] = {"open": sum(group[-1] for group in groups if group[n]),
                                 "overdue": sum(group[-1] for group in groups if group[n] and group[len(SIDES)])}
