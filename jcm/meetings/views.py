@@ -85,7 +85,7 @@ def index():
     sort = request.args.get("sort") or "date"
     if sort not in services.MEETING_SORTS:
         error, status, sort = _("Sort by one of: %(sorts)s.", sorts=", ".join(services.MEETING_SORTS)), 422, "date"
-    page = db.paginate(services.meetings_query(q=q, sort=sort, language=locale_code()),
+    page = db.paginate(services.listed_meetings_query(q=q, sort=sort, language=locale_code()),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     upcoming, past = services.split_meetings(page.items, date.today(), by_date=sort == "date")
     args = {**({"q": q} if q else {}), **({"sort": sort} if sort != "date" else {})}  # the other pages' too
