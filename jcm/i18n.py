@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from functools import lru_cache, partial
 from typing import Callable
 
+from babel import Locale
 from babel.dates import get_date_format, parse_pattern
 from blinker import Namespace
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
@@ -48,11 +50,18 @@ def locale_code() -> str:
 
 
 def date_formatter(width: str = "medium") -> Callable[[date], str]:
-    """What flask-babel's `dateformat(width)` filter writes, for a list of many dates: the reader's locale and its
-    pattern looked up once for the list rather than for each date."""
+    """What flask-babel's `dateformat(width)` filter writes, for a list of many dates: each date written once in each
+    language for every list (`written_date`) rather than again for each list, the reader's locale looked up once."""
     locale = get_locale()
-    pattern = parse_pattern(get_date_format(width, locale=locale))
-    return lambda day: pattern.apply(day, locale)
+    return partial(written_date, str(locale) if locale is not None else None, width)
+
+
+@lru_cache(maxsize=20_000)
+def written_date(locale: str | None, width: str, day: date) -> str:
+    """A date as the dateformat(width) filter writes it for a reader of `locale`: the dates of a committee's lists
+    are a few thousand, each written once."""
+    language = Locale.parse(locale) if locale is not None else None
+    return parse_pattern(get_date_format(width, locale=language)).apply(day, language)
 
 
 class Localized(str):

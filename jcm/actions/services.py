@@ -659,27 +659,28 @@ class RegisterCounts:
 
 
 def register_counts(filters: RegisterFilter, today: date, agreement_id: int | None = None) -> RegisterCounts:
-    """Counts over the filtered register, in one query, not one per row: all it finds (the page's total), the open,
-    overdue and done; and on each side the open and overdue items it owns something of — an open item's owners
-    looked up in the index of its owners by side, rather than every owner of every item joined and counted apart."""
+    """Counts over the filtered register, in two queries, not one per row: all it finds (the page's total), the open,
+    overdue and done; and on each side the open and overdue items it owns something of — the open items alone (read
+    from the index of statuses), each looked up once for each side in the index of its owners by side and counted by
+    the sides that own them, rather than every owner of every item joined and counted apart, or each item looked up
+    again for each count."""
     base = register_query(filters, today, agreement_id, columns=(ActionItem.id, ActionItem.status,
                                                                  ActionItem.due_date)).order_by(None).subquery()
-    is_open = base.c.status.in_(OPEN_STATUSES)
-    overdue = and_(is_open, base.c.due_date < today)
-
-    def owned_on(side: str):
-        return select(ActionOwner.id).where(ActionOwner.action_item_id == base.c.id, ActionOwner.side == side).exists()
-
+    is_open, late = base.c.status.in_(OPEN_STATUSES), base.c.due_date < today
     row = db.session.execute(select(
         func.count(),
         func.count().filter(is_open),
-        func.count().filter(overdue),
+        func.count().filter(and_(is_open, late)),
         func.count().filter(base.c.status == "done"),
-        *[func.count().filter(and_(when, owned_on(side))) for side in SIDES for when in (is_open, overdue)],
     ).select_from(base)).one()
     counts = RegisterCounts(total=row[0], open=row[1], overdue=row[2], done=row[3])
+    # Each open item: whether each side owns something of it, and whether it is overdue; then how many of each.
+    marks = select(*(select(ActionOwner.id).where(ActionOwner.action_item_id == base.c.id, ActionOwner.side == side)
+                     .exists().label(side.lower()) for side in SIDES), late.label("overdue")).where(is_open).subquery()
+    groups = db.session.execute(select(*marks.c, func.count()).group_by(*marks.c)).all()
     for n, side in enumerate(SIDES):  # the open ones alone: what is finished counts for neither
-        counts.by_side[side] = {"open": row[4 + 2 * n], "overdue": row[5 + 2 * n]}
+        counts.by_side[side] = {"open": sum(group[-1] for group in groups if group[n]),
+                                "overdue": sum(group[-1] for group in groups if group[n] and group[len(SIDES)])}
     return counts
 
 

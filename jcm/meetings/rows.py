@@ -16,10 +16,11 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from jcm.bilingual import summary
-from jcm.i18n import Localized, locale_code, localized, marked
-from jcm.labels import TEXT_LANGUAGE_LABELS, TEXT_STATUS_LABELS
-from jcm.meetings.models import AGENDA_ITEM_KIND_LABELS, Meeting
+from jcm.i18n import Localized, date_formatter, locale_code, localized, marked
+from jcm.labels import SIDE_LABELS, TEXT_LANGUAGE_LABELS, TEXT_STATUS_LABELS
+from jcm.meetings.models import AGENDA_ITEM_KIND_LABELS, MEETING_STATUS_LABELS, MODE_LABELS, Meeting
 from jcm.meetings.services import Slot
+from jcm.web import address
 from jcm.zones import reader_zone
 
 
@@ -136,3 +137,39 @@ class AgendaRows:
             f'<span class="text-state text-state--{status}">{self.statuses[status]}</span></span>'
             for language, status in shown)
         return f'\n  \n  \n  \n    <span class="text-marks">{marks}\n    </span>\n  '
+
+
+class MeetingRows:
+    """The rows of the list of meetings (templates/meetings/index.html), printed here rather than by the template:
+    a long-running agreement's page of fifty meetings has a row each of its title (a link), its dates, its venue and
+    mode, its host and its status, and each call a template makes for a part of a row (a macro, a date, an address)
+    costs more than the part. What every row says alike — the reader's language, the labels, the meetings' address —
+    is made once for the list. `rows(meetings)`: the rows of a table's body."""
+
+    def __init__(self) -> None:
+        self.language = locale_code()
+        self.day = date_formatter("medium")
+        self.modes, self.statuses = _labels(MODE_LABELS), _labels(MEETING_STATUS_LABELS)
+        self.sides = _labels(SIDE_LABELS)
+
+    def __call__(self, meetings: list[Meeting]) -> Markup:
+        return Markup("".join(self.row(meeting) for meeting in meetings))
+
+    def row(self, meeting: Meeting) -> str:
+        dates = str(escape(self.day(meeting.start_date)))
+        if meeting.end_date != meeting.start_date:
+            dates += f" – {escape(self.day(meeting.end_date))}"
+        side = meeting.host_side
+        return (f'\n    <tr>\n      <td><a href="{escape(address("meetings.show", meeting_id=meeting.id))}">'
+                f'{marked(localized(meeting, "title", self.language))}</a></td>\n'
+                f'      <td>{dates}</td>\n'
+                f'      <td>{self.venue(meeting)} <span class="muted">({self.modes[meeting.mode]})</span></td>\n'
+                f'      <td><span class="side-badge side-badge--{escape(side.lower())}" title="{self.sides[side]}">'
+                f'{escape(side)}</span></td>\n'
+                f'      <td><span class="status status--{escape(meeting.status)}">{self.statuses[meeting.status]}'
+                f'</span></td>\n    </tr>\n  ')
+
+    def venue(self, meeting: Meeting) -> Markup:
+        """As the `venue` macro of templates/_macros.html says it: the place and the city, in the reader's language."""
+        place, city = localized(meeting, "venue", self.language), localized(meeting, "city", self.language)
+        return marked(place) + (", " if place and city else "") + marked(city)

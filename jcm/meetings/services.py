@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from jcm.accounts.models import User
 from jcm.audit.services import record, tracked
@@ -104,6 +104,16 @@ def _meeting_order(sort: str, language: str) -> tuple:
         key = sort_key(in_language(Meeting.title, Meeting.title_ko, language))
         return (key.desc() if sort == "-title" else key, Meeting.ordinal.desc())
     return (Meeting.start_date.desc(), Meeting.ordinal.desc())
+
+
+# What the list of meetings shows of each (jcm/meetings/rows.py): all that is read of the meetings of its page.
+LISTED = (Meeting.id, Meeting.title, Meeting.title_ko, Meeting.start_date, Meeting.end_date, Meeting.venue,
+          Meeting.venue_ko, Meeting.city, Meeting.city_ko, Meeting.host_side, Meeting.mode, Meeting.status)
+
+
+def listed_meetings_query(q: str | None = None, *, sort: str = "date", language: str = "en") -> Select:
+    """meetings_query for the list of meetings: the meetings with the columns it shows (LISTED) alone."""
+    return meetings_query(q=q, sort=sort, language=language).options(load_only(*LISTED))
 
 
 def meetings_query(agreement_id: int | None = None, q: str | None = None, *, sort: str = "date",

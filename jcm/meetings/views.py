@@ -18,14 +18,13 @@ from jcm.api.schemas import read_search
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.forms import ConfirmForm, not_confirmed
-from jcm.i18n import date_formatter, locale_code, localized
-from jcm.labels import SIDE_LABELS, choices, read_once
+from jcm.i18n import locale_code, localized
+from jcm.labels import choices
 from jcm.meetings import attachments, proposals, services
 from jcm.meetings.forms import (AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, ProposalForm,
                                 StatusForm)
-from jcm.meetings.rows import AgendaRows
-from jcm.meetings.models import (MEETING_STATUS_LABELS, MODE_LABELS, PROPOSAL_KIND_LABELS,
-                                 PROPOSAL_KINDS, PROPOSAL_STATUS_LABELS, Meeting, ProposalKind)
+from jcm.meetings.rows import AgendaRows, MeetingRows
+from jcm.meetings.models import (PROPOSAL_KIND_LABELS, PROPOSAL_KINDS, PROPOSAL_STATUS_LABELS, Meeting, ProposalKind)
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
 from jcm.permissions import SidePart, can, require
@@ -86,14 +85,12 @@ def index():
     sort = request.args.get("sort") or "date"
     if sort not in services.MEETING_SORTS:
         error, status, sort = _("Sort by one of: %(sorts)s.", sorts=", ".join(services.MEETING_SORTS)), 422, "date"
-    page = db.paginate(services.meetings_query(q=q, sort=sort, language=locale_code()),
+    page = db.paginate(services.listed_meetings_query(q=q, sort=sort, language=locale_code()),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     upcoming, past = services.split_meetings(page.items, date.today(), by_date=sort == "date")
     args = {**({"q": q} if q else {}), **({"sort": sort} if sort != "date" else {})}  # the other pages' too
     return render_template("meetings/index.html", upcoming=upcoming, past=past, page=page, args=args, q=q,
-                           sort=sort, error=error, language=locale_code(), medium_date=date_formatter("medium"),
-                           modes=read_once(MODE_LABELS), statuses=read_once(MEETING_STATUS_LABELS),
-                           sides=read_once(SIDE_LABELS)), status
+                           sort=sort, error=error, rows=MeetingRows()), status
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])

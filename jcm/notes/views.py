@@ -146,6 +146,17 @@ def _panel_words(user) -> _PanelWords:
     return found[key]
 
 
+def _return_to(back: str) -> str:
+    """`back` when it is one of this site's own pages (safe_next), else nothing: checked once for each page the panels
+    of a request go back to — the forty panels of a meeting's page all go back to that page, each to its own place in
+    it, and what follows the `#` cannot make a link lead elsewhere."""
+    page = back.partition("#")[0]
+    checked = g.setdefault("side_note_pages", {})
+    if page not in checked:
+        checked[page] = safe_next(page) is not None
+    return back if checked[page] else ""
+
+
 def panel(kind: str, target_id: int, meeting_id: int | None = None, *, back: str | None = None,
           compact: bool = False, about: str = "") -> Markup:
     """The reader's side's note on a record, marked as seen by that side only, with its form for those who write:
@@ -192,7 +203,7 @@ def panel(kind: str, target_id: int, meeting_id: int | None = None, *, back: str
             f' class="side-note__form">\n'
             f'      <input name="csrf_token" type="hidden" value="{words.token}">'
             f'<input name="version" type="hidden" value="{note.version if note else 0}">'
-            f'<input name="next" type="hidden" value="{escape(safe_next(back) or "")}">\n'
+            f'<input name="next" type="hidden" value="{escape(_return_to(back))}">\n'
             f'      <label for="{form_id}-text">{words.yours}{named}</label>\n'
             f'      <textarea id="{form_id}-text" name="text" rows="{3 if compact else 5}">'
             f'{escape(note.text) if note else ""}</textarea>\n'
