@@ -34,6 +34,7 @@ def import_models() -> None:
     for feature in ("accounts", "actions", "audit", "documents", "meetings", "minutes", "mou", "notes", "notifications",
                     "public", "search"):
         import_module(f"jcm.{feature}.models")
+    import_module("jcm.content")  # the content's version, which every change moves on
 
 
 # The features, each adding its pages, API resources and commands with its init_app(app), in layers: each stands on

@@ -140,7 +140,8 @@ def _clear(app) -> None:
             if connection.dialect.name == "postgresql":  # its trigger refuses to delete an audit row; not to empty
                 connection.execute(sa.text("TRUNCATE audit_event"))
             for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+                if table.name != "content_version":  # its one row, which the migration made, stays
+                    connection.execute(table.delete())
     close_database(app)
 
 
@@ -275,7 +276,7 @@ def mou(app):
             _MOU_ROWS["tables"] = [
                 (table, [dict(row) for row in db.session.execute(
                     sa.select(table).order_by(*table.primary_key.columns)).mappings()])
-                for table in db.metadata.sorted_tables]
+                for table in db.metadata.sorted_tables if table.name != "content_version"]
         else:
             with db.engine.begin() as connection:
                 for table, rows in _MOU_ROWS["tables"]:

@@ -98,6 +98,8 @@ def rows(app) -> dict[str, list[tuple]]:
     held = {}
     with app.app_context(), db.engine.connect() as connection:
         for table in db.metadata.sorted_tables:
+            if table.name in backup_module.NOT_BACKED_UP:
+                continue
             columns = [sa.cast(column, sa.Text) if isinstance(column.type, sa.JSON) else column
                        for column in table.columns]
             held[table.name] = [tuple(row) for row in connection.execute(

@@ -11,7 +11,7 @@ from jcm import FEATURES
 
 PACKAGE = Path(__file__).resolve().parent.parent / "jcm"
 # What every feature may use, and which imports no feature.
-BASE = {"jcm.api", "jcm.backup", "jcm.bilingual", "jcm.collation", "jcm.config", "jcm.errors", "jcm.extensions",
+BASE = {"jcm.api", "jcm.backup", "jcm.bilingual", "jcm.collation", "jcm.config", "jcm.content", "jcm.errors", "jcm.extensions",
         "jcm.fields", "jcm.fonts", "jcm.forms", "jcm.guard", "jcm.i18n", "jcm.labels", "jcm.mail", "jcm.models", "jcm.permissions",
         "jcm.records", "jcm.text", "jcm.versions", "jcm.web", "jcm.zones"}
 # The application, which puts the features together: it may import any of them.

@@ -16,10 +16,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import select
 
 from jcm.documents.forms import MarkingForm
 from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
 from jcm.documents.markings import DEFAULT_MARKING, MARKING_LABELS, MEETING_MARKINGS
+from jcm.documents.drafts import Edition, made_once
 from jcm.documents.pdfs import background, draft_cache, draft_key, render_pool, write_atomically
 from jcm.documents.records import agenda_record, agreed_agenda, minutes_record, record_languages
 from jcm.documents.render import Archival, render_pdf
@@ -31,6 +33,7 @@ from jcm.i18n import locale_code
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes.models import Minutes
+from jcm.minutes.services import meeting_of_page, minutes_for
 from jcm.permissions import can, require
 from jcm.records import canonical_json
 from jcm.records import digest as digest_of
@@ -45,9 +48,10 @@ TOC_AFTER = 12  # agenda items: a longer record gets a table of contents
 # --- who is asking ------------------------------------------------------------------------------------
 
 def _readable_meeting(meeting_id: int) -> Meeting:
-    """Load → check access: who asks first, then the meeting (404), then whether they may read it (403)."""
+    """Load → check access: who asks first, then the meeting (404), then whether they may read it (403). The
+    meeting's own columns alone: its agenda is loaded when its documents are gathered (_agenda_edition)."""
     user = reader()
-    meeting = get_meeting(meeting_id, with_agenda=True)
+    meeting = meeting_of_page(meeting_id)
     require(user, "meeting.view", meeting)
     return meeting
 
@@ -258,13 +262,14 @@ DRAFT_SETTINGS = "draft"
 
 
 def draft_pdf(record: dict[str, Any], print_html: Callable[[], str], lang: str, filename: str,
-               settings: str = DRAFT_SETTINGS) -> Response:
-    """A draft's PDF, rendered once per content: read from the draft cache by the digest of its record, so that a
-    draft already rendered is served without printing its HTML again; `print_html` prints it when it is not.
-    `settings` adds to the key what else shapes it (a document printed by a template outside documents/)."""
+               settings: str = DRAFT_SETTINGS, record_digest: str | None = None) -> Response:
+    """A draft's PDF, rendered once per content: read from the draft cache by the digest of its record (computed
+    unless given), so that a draft already rendered is served without printing its HTML again; `print_html` prints
+    it when it is not. `settings` adds to the key what else shapes it (a document printed by a template outside
+    documents/)."""
     base_url = request.url_root
     cache = draft_cache()
-    key = draft_key(digest_of(record), lang, base_url, settings)
+    key = draft_key(record_digest or digest_of(record), lang, base_url, settings)
     data = cache.get(key, lang)
     if data is not None:
         return document_response(data, "application/pdf", lang, filename)
@@ -303,14 +308,35 @@ def minutes_edition(meeting: Meeting, minutes: Minutes, corr: str | None) -> tup
 
 
 def _readable_minutes(meeting_id: int) -> tuple[Meeting, Minutes]:
-    """The meeting and its minutes, under the same access rules as the agenda; 404 while there are none."""
-    from jcm.minutes.services import minutes_for
-
+    """The meeting and its minutes (their own columns), under the same access rules as the agenda; 404 while there
+    are none."""
     meeting = _readable_meeting(meeting_id)
-    minutes = minutes_for(meeting)
+    minutes = db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
     if minutes is None:
         raise NotFound(_("The minutes of this meeting have not been started yet."))
     return meeting, minutes
+
+
+def _minutes_edition(meeting_id: int, corr: str | None) -> Edition:
+    """The minutes' text to print (minutes_edition), gathered once per version of the content."""
+    def gather() -> Edition:
+        meeting = get_meeting(meeting_id, with_agenda=True)
+        return Edition(*minutes_edition(meeting, minutes_for(meeting), corr))
+
+    return made_once(("minutes", meeting_id, corr or None), gather)
+
+
+def _agenda_edition(meeting_id: int) -> Edition:
+    """The agenda to print: the version both sides agreed, else the draft; gathered once per version of the
+    content."""
+    def gather() -> Edition:
+        meeting = get_meeting(meeting_id, with_agenda=True)
+        agreed = agreed_agenda(meeting)
+        if agreed is not None:
+            return Edition(agreed.record, agreed.sha256)
+        return Edition(agenda_record(meeting), None)
+
+    return made_once(("agenda", meeting_id), gather)
 
 
 # --- the views ----------------------------------------------------------------------------------------
@@ -324,19 +350,16 @@ def document_response(body: str | bytes, mimetype: str, lang: str, filename: str
     return response
 
 
-def _agenda(meeting: Meeting) -> tuple[dict[str, Any], str | None]:
-    agreed = agreed_agenda(meeting)
-    if agreed is not None:
-        return agreed.record, agreed.sha256
-    return agenda_record(meeting), None
-
-
 @bp.get("/meetings/<int:meeting_id>/agenda.html", endpoint="agenda_html")
 def agenda_document_html(meeting_id: int):
-    meeting = _readable_meeting(meeting_id)
+    _readable_meeting(meeting_id)
     lang = document_language()
-    record, digest = _agenda(meeting)
-    return document_response(agenda_html(record, lang, digest), "text/html", lang)
+
+    def print_html() -> str:
+        edition = _agenda_edition(meeting_id)
+        return agenda_html(edition.record, lang, edition.digest)
+
+    return document_response(made_once(("agenda.html", meeting_id, lang), print_html), "text/html", lang)
 
 
 @bp.get("/meetings/<int:meeting_id>/agenda.pdf", endpoint="agenda_pdf")
@@ -346,19 +369,26 @@ def agenda_document_pdf(meeting_id: int):
     if kept is not None:
         return kept
     meeting = _readable_meeting(meeting_id)
-    record, digest = _agenda(meeting)
+    edition = _agenda_edition(meeting_id)
+    record, digest = edition.record, edition.digest
     filename = f"{meeting.short_ref}-agenda-v{record['version']}{'' if digest else '-draft'}-{lang}.pdf"
     if digest:
         return _kept_pdf(agreed_agenda_document(meeting.id, record, digest, lang), lang, filename)
-    return draft_pdf(record, lambda: agenda_html(record, lang), lang, filename)
+    return draft_pdf(record, lambda: agenda_html(record, lang), lang, filename, record_digest=edition.record_digest)
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.html", endpoint="minutes_html")
 def minutes_document_html(meeting_id: int):
-    meeting, minutes = _readable_minutes(meeting_id)
+    _readable_minutes(meeting_id)
     lang = document_language()
-    record, digest, adopted = minutes_edition(meeting, minutes, request.args.get("corr"))
-    return document_response(minutes_html(record, lang, adopted=adopted, digest=digest), "text/html", lang)
+    corr = request.args.get("corr")
+
+    def print_html() -> str:
+        edition = _minutes_edition(meeting_id, corr)
+        return minutes_html(edition.record, lang, adopted=edition.adopted, digest=edition.digest)
+
+    return document_response(made_once(("minutes.html", meeting_id, corr or None, lang), print_html), "text/html",
+                             lang)
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.pdf", endpoint="minutes_pdf")
@@ -367,22 +397,21 @@ def minutes_document_pdf(meeting_id: int):
     kept = _kept_latest_minutes_pdf(meeting_id, lang) if request.args.get("corr") in (None, "") else None
     if kept is not None:
         return kept
-    meeting, minutes = _readable_minutes(meeting_id)
-    record, digest, adopted = minutes_edition(meeting, minutes, request.args.get("corr"))
+    meeting, _minutes = _readable_minutes(meeting_id)
+    edition = _minutes_edition(meeting_id, request.args.get("corr"))
+    record, digest, adopted = edition.record, edition.digest, edition.adopted
     if adopted and digest:
         correction = record.get("correction")
         suffix = f"-corr{correction['number']}" if correction else ""
         return _kept_pdf(adopted_minutes_document(meeting.id, record, digest, lang), lang,
                          f"{meeting.short_ref}-minutes{suffix}-{lang}.pdf")
     return draft_pdf(record, lambda: minutes_html(record, lang, adopted=False, digest=None), lang,
-                      f"{meeting.short_ref}-minutes-draft-{lang}.pdf")
+                     f"{meeting.short_ref}-minutes-draft-{lang}.pdf", record_digest=edition.record_digest)
 
 
 def _kept_agreed_agenda_pdf(meeting_id: int, lang: str) -> Response | None:
     """The kept PDF of the current agenda version when both sides agreed it, after the access check but without
     loading the agenda or its record. None when it is a draft or not kept yet (the full path answers)."""
-    from sqlalchemy import select
-
     from jcm.meetings.models import AgendaSnapshot
 
     if not current_user.is_authenticated:
@@ -404,8 +433,6 @@ def _kept_agreed_agenda_pdf(meeting_id: int, lang: str) -> Response | None:
 def _kept_latest_minutes_pdf(meeting_id: int, lang: str) -> Response | None:
     """The kept PDF of the latest adopted text, after the access check but without loading the record: the way
     most copies of adopted minutes are fetched. None when there is none kept (the full path renders it)."""
-    from sqlalchemy import select
-
     from jcm.minutes.models import MinutesCorrection
 
     if not current_user.is_authenticated:

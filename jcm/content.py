@@ -1,0 +1,87 @@
+"""The version of the database's content: one number that every committed change of what JCM holds moves on.
+
+What is made from the content alone — a draft agenda or draft minutes, gathered from hundreds of records and
+printed — is the same until the number moves, so it is made once per version (jcm.documents.drafts) rather than on
+every request. The number is counted where every statement passes (the engine), so no way of writing can forget it:
+a transaction that wrote to a table of the content raises it in the same transaction, just before it commits, and a
+transaction that rolls back leaves it as it was. Tables that hold no content — sign-ins, tokens, the audit trail,
+the search's index, notices sent — do not count: reading a page may not move them, and no document prints them."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import BigInteger, event, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.pool import Pool
+
+from jcm.extensions import db
+
+
+class ContentVersion(db.Model):
+    """The one row (id 1) holding the content's version."""
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# The tables whose changes are not changes of the content.
+UNCOUNTED = frozenset({"content_version", "alembic_version", "sign_in_session", "sign_in_throttle", "api_token",
+                       "audit_event", "notice", "reminder_log"})
+UNCOUNTED_PREFIXES = ("search_",)  # the search's index and its full-text tables
+
+# The table a statement writes to: INSERT [OR …] INTO t, UPDATE t, DELETE FROM t, REPLACE INTO t.
+_WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)', re.I)
+
+# Kept with the database connection while its transaction has changed the content.
+CHANGED = "jcm.content_changed"
+
+
+def counts(table: str) -> bool:
+    table = table.lower()
+    return table not in UNCOUNTED and not table.startswith(UNCOUNTED_PREFIXES)
+
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _note_change(connection, cursor, statement, parameters, context, executemany) -> None:
+    if CHANGED not in connection.info:
+        written = _WRITE.match(statement)
+        if written is not None and counts(written.group(1)):
+            connection.info[CHANGED] = True
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _transaction_ended(connection) -> None:
+    connection.info.pop(CHANGED, None)
+
+
+@event.listens_for(Pool, "checkin")
+def _connection_returned(dbapi_connection, connection_record) -> None:
+    connection_record.info.pop(CHANGED, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _move_on(session: Session) -> None:
+    """Every transaction of the application commits through its session: the one that changed the content moves
+    the version on, in the same transaction."""
+    session.flush()
+    connection = session.connection()
+    if connection.info.get(CHANGED):
+        connection.execute(update(ContentVersion.__table__).where(ContentVersion.id == 1)
+                           .values(number=ContentVersion.number + 1))
+
+
+def content_version() -> int | None:
+    """The version of the content this transaction reads; None when the transaction has changed the content
+    itself (what it reads is not yet any version) or the database has no version row."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        return None
+    connection = session.connection()
+    if connection.info.get(CHANGED):
+        return None
+    return session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1))

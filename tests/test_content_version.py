@@ -1,0 +1,127 @@
+"""A meeting's documents are gathered and printed once per version of the content: every committed change moves the
+version on, a page read or a refused change does not, and a document made before a change is never served after it
+— whoever made the change, in whichever process."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from jcm import create_app
+from jcm.accounts.services import create_token, get_user, update_user
+from jcm.content import ContentVersion, content_version
+from jcm.extensions import db
+from jcm.meetings.services import get_meeting
+from jcm.minutes import services as minutes_services
+from tests.conftest import app_config, close_database, share_engine
+from tests.test_document_cache import counting_renders, printing
+from tests.test_minutes_document import write_minutes
+from tests.test_query_counts import counting
+
+# The tables a document is gathered from: a document served again reads none of them.
+GATHERED_FROM = ("minutes_section", "agenda_item", "action_item", "action_owner", "attendee", "progress_entry")
+
+
+def version(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1))
+
+
+def test_reading_changes_nothing_and_every_committed_change_moves_the_content_on(app, client, auth, committee,
+                                                                                  held_meeting):
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_secretariat)
+    before = version(app)
+    for path in (f"/meetings/{held_meeting}", f"/meetings/{held_meeting}/minutes",
+                 f"/meetings/{held_meeting}/minutes.html?lang=en", "/action-items"):
+        assert client.get(path).status_code == 200
+    assert version(app) == before
+
+    with app.app_context():  # a change refused at the commit: nothing stored, nothing moved
+        minutes = minutes_services.minutes_for(get_meeting(held_meeting))
+        minutes.next_meeting = "Seoul"
+        db.session.flush()
+        assert content_version() is None  # what this transaction reads is no version yet
+        db.session.rollback()
+    assert version(app) == before
+
+    with app.app_context():  # a token is no part of the content
+        create_token(None, get_user(committee.us_delegate.id), "a program")
+        db.session.commit()
+    assert version(app) == before
+
+    with app.app_context():
+        delegate = get_user(committee.us_delegate.id)
+        update_user(delegate, delegate, {"name": "Dana Whitfield"})
+        db.session.commit()
+    assert version(app) == before + 1
+
+
+def test_an_unchanged_draft_is_served_again_without_gathering_or_printing_it(app, client, auth, committee,
+                                                                            held_meeting, make_action_item):
+    write_minutes(app, committee, held_meeting)
+    make_action_item(title="Map the quantum testbeds")  # carried over to the meeting
+    auth.login(committee.kr_delegate)
+    html, pdf = f"/meetings/{held_meeting}/minutes.html?lang=ko", f"/meetings/{held_meeting}/minutes.pdf?lang=ko"
+    with printing(app) as printed, counting_renders(app) as renders:
+        first_html, first_pdf = client.get(html), client.get(pdf)
+        assert printed == ["documents/minutes.html"] * 2 and renders == [False]
+        with counting(app) as statements:
+            again_html, again_pdf = client.get(html), client.get(pdf)
+    assert again_html.status_code == again_pdf.status_code == 200
+    assert again_html.data == first_html.data and again_pdf.data == first_pdf.data
+    assert printed == ["documents/minutes.html"] * 2 and renders == [False]  # neither printed nor rendered again
+    read = [statement for statement in statements if any(f" {table}" in statement for table in GATHERED_FROM)]
+    assert read == [], read
+
+
+def test_a_change_made_anywhere_shows_in_the_next_draft(app, client, auth, committee, held_meeting,
+                                                         make_action_item):
+    """Not only the minutes' own rows: the name of a person owning an action item carried over to the meeting."""
+    write_minutes(app, committee, held_meeting)
+    make_action_item(title="Map the quantum testbeds")
+    auth.login(committee.us_delegate)
+    html = f"/meetings/{held_meeting}/minutes.html?lang=en"
+    before = client.get(html).get_data(as_text=True)
+    assert "Dana Whitfield" not in before
+    with app.app_context():
+        delegate = get_user(committee.us_delegate.id)
+        update_user(delegate, delegate, {"name": "Dana Whitfield"})
+        db.session.commit()
+    assert "Dana Whitfield" in client.get(html).get_data(as_text=True)
+    assert "Dana Whitfield" in client.get(f"/meetings/{held_meeting}/agenda.html?lang=en").get_data(as_text=True)
+
+
+def test_a_change_committed_by_another_process_shows_at_once(app, client, auth, committee, held_meeting,
+                                                              database_url, tmp_path):
+    """Each process remembers its own documents; the version they are remembered by is in the database."""
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+    html = f"/meetings/{held_meeting}/minutes.html?lang=en"
+    assert "Washington, D.C., in the spring of 2027." in client.get(html).get_data(as_text=True)
+
+    other = create_app(app_config(database_url, tmp_path / "other-instance"))
+    share_engine(other, database_url)
+    with other.app_context():
+        us = get_user(committee.us_secretariat.id)
+        minutes = minutes_services.minutes_for(get_meeting(held_meeting))
+        minutes_services.set_next_meeting(us, minutes, "Daejeon, in the autumn of 2027.")
+        db.session.commit()
+    close_database(other)
+
+    now = client.get(html).get_data(as_text=True)
+    assert "Daejeon, in the autumn of 2027." in now and "Washington, D.C." not in now
+
+
+@pytest.mark.parametrize("document", ["minutes.html", "minutes.pdf", "agenda.html", "agenda.pdf"])
+def test_a_document_made_already_is_still_refused_to_whom_may_not_read_it(app, client, auth, committee,
+                                                                           held_meeting, document):
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+    url = f"/meetings/{held_meeting}/{document}?lang=en"
+    assert client.get(url).status_code == 200
+    auth.logout()
+    refused = client.get(url)
+    assert refused.status_code in (302, 401) and b"%PDF" not in refused.data
+    auth.login(committee.us_delegate)
+    assert client.get(f"/meetings/{held_meeting + 100}/{document}?lang=en").status_code == 404
