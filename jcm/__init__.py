@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from jcm import cli, i18n, zones
+from jcm import cli, content, i18n, zones
 from jcm.api import init_api
 from jcm.config import instance_path_from_env, load_config
 from jcm.errors import register_error_handlers
@@ -34,7 +34,6 @@ def import_models() -> None:
     for feature in ("accounts", "actions", "audit", "documents", "meetings", "minutes", "mou", "notes", "notifications",
                     "public", "search"):
         import_module(f"jcm.{feature}.models")
-    import_module("jcm.content")  # the content's version, which every change moves on
 
 
 # The features, each adding its pages, API resources and commands with its init_app(app), in layers: each stands on
@@ -65,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     import_models()
     db.init_app(app)
+    content.init_app(app)  # what is made once per version of the content
     migrate.init_app(app, db, directory=str(bundled_folder("migrations")), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)

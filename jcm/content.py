@@ -1,8 +1,8 @@
 """The version of the database's content: one number that every committed change of what JCM holds moves on.
 
-What is made from the content alone — a draft agenda or draft minutes, gathered from hundreds of records and
-printed — is the same until the number moves, so it is made once per version (jcm.documents.drafts) rather than on
-every request. The number is counted where every statement passes (the engine), so no way of writing can forget it:
+What is made from the content alone, whoever asks — a draft agenda or draft minutes gathered from hundreds of records
+and printed (jcm.documents.drafts), the register's counts over ten thousand action items — is the same until the
+number moves, so it is made once per version (once_per_version) rather than on every request. The number is counted where every statement passes (the engine), so no way of writing can forget it:
 a transaction that wrote to a table of the content raises it in the same transaction, just before it commits, and a
 transaction that rolls back leaves it as it was. Tables that hold no content — sign-ins, tokens, the audit trail,
 the search's index, notices sent — do not count: reading a page may not move them, and no document prints them."""
@@ -10,13 +10,19 @@ the search's index, notices sent — do not count: reading a page may not move t
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Hashable, TypeVar
 
+from flask import Flask, current_app
 from sqlalchemy import BigInteger, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.pool import Pool
 
 from jcm.extensions import db
+
+T = TypeVar("T")
 
 
 class ContentVersion(db.Model):
@@ -85,3 +91,49 @@ def content_version() -> int | None:
     if connection.info.get(CHANGED):
         return None
     return session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1))
+
+
+# --- what is made once per version ----------------------------------------------------------------------------
+
+KEPT = 128  # the values each process remembers, the most recently asked
+
+
+class Remembered:
+    """The most recently asked values, by key, at most `size` of them; shared by a process's threads."""
+
+    def __init__(self, size: int):
+        self.size, self.values, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self.lock:
+            self.values[key] = value
+            self.values.move_to_end(key)
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["jcm.content.made"] = Remembered(KEPT)
+
+
+def once_per_version(key: tuple, make: Callable[[], T]) -> T:
+    """`make()`, or what it made for the same key at the content's current version. The key names all `make`
+    depends on besides the content (a meeting, a language, the filters, the day); what it returns is shared by the
+    requests that ask for it, and never changed. Nothing is remembered from a transaction that changed the content."""
+    version = content_version()
+    if version is None:
+        return make()
+    made: Remembered = current_app.extensions["jcm.content.made"]
+    key = (*key, version)
+    value = made.get(key)
+    if value is None:
+        value = make()
+        made.put(key, value)
+    return value

@@ -4,6 +4,8 @@ version on, a page read or a refused change does not, and a document made before
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -125,3 +127,45 @@ def test_a_document_made_already_is_still_refused_to_whom_may_not_read_it(app, c
     assert refused.status_code in (302, 401) and b"%PDF" not in refused.data
     auth.login(committee.us_delegate)
     assert client.get(f"/meetings/{held_meeting + 100}/{document}?lang=en").status_code == 404
+
+
+def open_count(page: str) -> int:
+    return int(re.search(r"<dt>Open</dt><dd>(\d+)</dd>", page).group(1))
+
+
+def test_the_registers_counts_and_choices_follow_every_change_at_once(app, client, auth, committee, make_meeting,
+                                                                       make_action_item):
+    make_meeting()
+    make_action_item(title="Exchange AI-ready dataset inventories")
+    auth.login(committee.us_delegate)
+    first = client.get("/action-items").get_data(as_text=True)
+    assert client.get("/action-items").get_data(as_text=True) == first  # the same, made once
+    assert open_count(first) == 1 and "The 14th Joint Committee Meeting" not in first
+
+    make_action_item(title="Map the quantum testbeds")
+    make_meeting(ordinal=14, start_date="2028-03-10")
+    now = client.get("/action-items").get_data(as_text=True)
+    assert open_count(now) == 2 and "The 14th Joint Committee Meeting" in now
+
+
+def test_the_meeting_pages_review_and_the_minutes_gaps_follow_every_change_at_once(app, client, auth, committee,
+                                                                                    held_meeting, make_action_item):
+    write_minutes(app, committee, held_meeting)
+    item = make_action_item(title="Map the quantum testbeds")  # carried over to the meeting
+    auth.login(committee.us_secretariat)
+    page = client.get(f"/meetings/{held_meeting}").get_data(as_text=True)
+    assert "Map the quantum testbeds" in page and "Testbeds mapped" not in page
+    editor = client.get(f"/meetings/{held_meeting}/minutes").get_data(as_text=True)
+    assert "“Washington, D.C., in the spring of 2027.”" not in editor
+    gaps = editor.count("text of “")
+
+    with app.app_context():
+        from jcm.actions.services import get_action_item, record_review
+
+        record_review(get_user(committee.us_secretariat.id), get_action_item(item), get_meeting(held_meeting),
+                      "done", note="Testbeds mapped")
+        minutes = minutes_services.minutes_for(get_meeting(held_meeting))
+        minutes_services.set_next_meeting(get_user(committee.us_secretariat.id), minutes, "")  # one gap fewer
+        db.session.commit()
+    assert "Testbeds mapped" in client.get(f"/meetings/{held_meeting}").get_data(as_text=True)
+    assert client.get(f"/meetings/{held_meeting}/minutes").get_data(as_text=True).count("text of “") < gaps

@@ -22,6 +22,7 @@ from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
 from jcm.actions.models import ActionItem
 from jcm.actions.schemas import read_filters
 from jcm.api.schemas import read_search
+from jcm.content import once_per_version
 from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import editable
@@ -49,7 +50,9 @@ def register():
         filters = read_filters(request.args)
     except Invalid as invalid:
         error, filters = invalid.message, services.RegisterFilter()
-    counts = services.register_counts(filters, today)
+    # Counted over every item the filters find, the same for every reader: once per version of the content.
+    counts = once_per_version(("register counts", repr(filters), today),
+                              lambda: services.register_counts(filters, today))
     page = services.register_page(filters, today, _page_number(), current_app.config["PAGE_SIZE"], counts.total,
                                   language=locale_code())
     page.items = shown_items(page.items, with_owners=True)
@@ -71,6 +74,16 @@ def _filter_options(filters: services.RegisterFilter, language: str) -> dict[str
     the one chosen selected: printed here, each list at once, rather than an option at a time by the template (a
     long-running agreement has held a hundred meetings)."""
     agreement_id = current_agreement_id()
+    choices = once_per_version(("register choices", agreement_id, language),
+                               lambda: _filter_choices(agreement_id, language))
+    return {"organizations": _options(choices["organizations"], f"organization:{filters.owner_organization}"),
+            "people": _options(choices["people"], filters.owner_user),
+            "areas": _options(choices["areas"], filters.focus_area),
+            "meetings": _options(choices["meetings"], filters.meeting)}
+
+
+def _filter_choices(agreement_id: int | None, language: str) -> dict[str, tuple[tuple[Any, str], ...]]:
+    """The (value, label) of each filter's options, the same for every reader of a language."""
     areas = db.session.execute(select(FocusArea.id, FocusArea.code, FocusArea.title, FocusArea.title_ko)
                                .where(FocusArea.agreement_id == agreement_id)
                                .order_by(FocusArea.position)).all() if agreement_id else []
@@ -81,13 +94,10 @@ def _filter_options(filters: services.RegisterFilter, language: str) -> dict[str
     organizations = db.session.execute(select(Organization.id, Organization.side, Organization.acronym)
                                        .order_by(Organization.side.desc(), Organization.acronym)).all()
     return {
-        "organizations": _options(((f"organization:{o.id}", f"{o.side} · {o.acronym}") for o in organizations),
-                                  f"organization:{filters.owner_organization}"),
-        "people": _options(((p.id, f"{p.side} · {Named(**p._asdict()).display_name(language)}")
-                            for p in people),
-                           filters.owner_user),
-        "areas": _options(((a.id, f"{a.code} {localized(a, 'title', language)}") for a in areas), filters.focus_area),
-        "meetings": _options(((m.id, localized(m, "title", language)) for m in meetings), filters.meeting),
+        "organizations": tuple((f"organization:{o.id}", f"{o.side} · {o.acronym}") for o in organizations),
+        "people": tuple((p.id, f"{p.side} · {Named(**p._asdict()).display_name(language)}") for p in people),
+        "areas": tuple((a.id, f"{a.code} {localized(a, 'title', language)}") for a in areas),
+        "meetings": tuple((m.id, localized(m, "title", language)) for m in meetings),
     }
 
 
@@ -292,19 +302,26 @@ def meeting_page_part(meeting: Meeting, user: User) -> Markup:
     """The action items on a meeting's page: the review of those carried over to it, by focus area, where a
     secretariat records each one's outcome; and those raised at it."""
     today, can_review = date.today(), can(user, "action.review", meeting)
-    review = services.carried_over_page(meeting, services.SHOWN_AT_MEETING, int_or_none(request.args.get("page")) or 1,
-                                        current_app.config["PAGE_SIZE"])
-    carried = shown_items(review.rows, with_owners=True, areas=review.areas)
-    cells, columns, reviews = Cells(today, REVIEW), columns_of(REVIEW), services.outcomes_at(meeting)
+    page, per_page = int_or_none(request.args.get("page")) or 1, current_app.config["PAGE_SIZE"]
+    review, carried, reviews, raised = once_per_version(("meeting review", meeting.id, page, per_page),
+                                                        lambda: _meeting_review(meeting, page, per_page))
+    cells, columns = Cells(today, REVIEW), columns_of(REVIEW)
     # With the form of those who record outcomes: its address and token, the same for every row.
     rows = (ReviewRows(cells, columns, reviews, review.page, url_for("actions.review", meeting_id=meeting.id),
                        ReviewForm(formdata=None).csrf_token()) if can_review
             else ReviewRows(cells, columns, reviews, review.page))
     return Markup(render_template(
         "actions/_meeting.html", meeting=meeting, columns=columns, cells=cells, rows=rows, review_page=review,
-        carried=services.group_by_focus_area(carried), reviews=reviews,
-        raised=services.raised_at_rows(meeting, services.SHOWN_AT_MEETING),
-        can_create_action=can(user, "action.create")))
+        carried=carried, reviews=reviews, raised=raised, can_create_action=can(user, "action.create")))
+
+
+def _meeting_review(meeting: Meeting, page: int, per_page: int) -> tuple:
+    """What the meeting's page shows of action items, the same for every reader: a page of the items carried over
+    to it (with their owners, by focus area), the outcomes recorded for them, and the items raised at it."""
+    review = services.carried_over_page(meeting, services.SHOWN_AT_MEETING, page, per_page)
+    carried = shown_items(review.rows, with_owners=True, areas=review.areas)
+    return (review, services.group_by_focus_area(carried), services.outcomes_at(meeting),
+            services.raised_at_rows(meeting, services.SHOWN_AT_MEETING))
 
 
 @bp.post("/meetings/<int:meeting_id>/reviews")

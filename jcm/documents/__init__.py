@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     """The documents' pages, and their making as agendas are agreed and minutes and corrections adopted; the
     meeting's distribution marking on its page and in the API."""
     from jcm.api import register_blueprints
-    from jcm.documents import api, drafts, views
+    from jcm.documents import api, views
     from jcm.meetings.views import add_page_part
     from jcm.meetings.services import agenda_agreed
     from jcm.minutes.services import correction_adopted, minutes_adopted
@@ -18,7 +18,6 @@ def init_app(app: Flask) -> None:
     agenda_agreed.connect(views._agenda_frozen)  # connecting the same receiver again changes nothing
     minutes_adopted.connect(views._minutes_frozen)
     correction_adopted.connect(views._correction_adopted)
-    drafts.init_app(app)
     app.register_blueprint(views.bp)
     add_page_part(app, views.marking_page_part)
     register_blueprints(api.blueprints)

@@ -10,60 +10,22 @@ never remembered. Who may read a document is checked on every request, before an
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Hashable, TypeVar
+from typing import Any, Callable, TypeVar
 
-from flask import Flask, current_app, request
+from flask import request
 
-from jcm.content import content_version
+from jcm.content import once_per_version
 from jcm.records import digest as digest_of
 
 T = TypeVar("T")
 
-KEPT = 24  # the editions and printed texts each process remembers, the most recently asked
-
-
-class Remembered:
-    """The most recently asked values, by key, at most `size` of them; shared by a process's threads."""
-
-    def __init__(self, size: int):
-        self.size, self.values, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key: Hashable) -> Any:
-        with self.lock:
-            value = self.values.get(key)
-            if value is not None:
-                self.values.move_to_end(key)
-            return value
-
-    def put(self, key: Hashable, value: Any) -> None:
-        with self.lock:
-            self.values[key] = value
-            self.values.move_to_end(key)
-            while len(self.values) > self.size:
-                self.values.popitem(last=False)
-
-
-def init_app(app: Flask) -> None:
-    app.extensions["jcm.documents.made"] = Remembered(KEPT)
-
 
 def made_once(key: tuple, make: Callable[[], T]) -> T:
-    """`make()`, or what it made for the same key at the content's current version (and the same address: the
+    """`make()`, or what it made for the same key at the content's current version and the same address (the
     printed links are absolute)."""
-    version = content_version()
-    if version is None:
-        return make()
-    made: Remembered = current_app.extensions["jcm.documents.made"]
-    key = (*key, version, request.url_root)
-    value = made.get(key)
-    if value is None:
-        value = make()
-        made.put(key, value)
-    return value
+    return once_per_version(("documents", *key, request.url_root), make)
 
 
 @dataclass(frozen=True)

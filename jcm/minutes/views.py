@@ -16,10 +16,11 @@ from jcm.accounts.kept import keep_sent_form
 from jcm.accounts.models import User
 from jcm.actions.views import owner_choices
 from jcm.bilingual import PageStates
+from jcm.content import once_per_version
 from jcm.errors import Conflict, Invalid, NotFound, asks_for_json, json_error
 from jcm.extensions import csrf, db
 from jcm.forms import ConfirmForm, not_confirmed
-from jcm.i18n import localized
+from jcm.i18n import locale_code, localized
 from jcm.meetings.models import Meeting
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services
@@ -129,7 +130,9 @@ def _review(meeting: Meeting, minutes: Minutes, states: PageStates, comments: li
     waiting = can_adopt or can_edit and minutes.status == "draft"  # an act the texts may keep waiting
     return {"can_edit": can_edit, "can_adopt": can_adopt, "approvals": services.approvals_by_side(minutes),
             "missing": services.missing_progress(minutes, meeting, areas) if not minutes.adopted else [],
-            "minutes_gaps": services.minutes_text_gaps(minutes, meeting, states, held) if waiting else [],
+            "minutes_gaps": once_per_version(("minutes gaps", minutes.id, locale_code()),
+                                             lambda: services.minutes_text_gaps(minutes, meeting, states, held))
+            if waiting else [],
             "adopting": ADOPTING, "adopt_warnings": _unresolved(comments) if can_adopt else []}
 
 
@@ -137,7 +140,7 @@ def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict, words: P
     """The action items raised at each agenda item, for its section; and for a secretariat writing the minutes, what
     the form to raise one more offers: the owners on each side, the focus areas discussed, each item's first."""
     by_item: dict[int, list] = {}
-    for item in services.raised_items(meeting):
+    for item in once_per_version(("raised items", meeting.id), lambda: services.raised_items(meeting)):
         if item.agenda_item_id is not None:
             by_item.setdefault(item.agenda_item_id, []).append(item)
     can_raise = can_edit and can(actor(), "action.create")
