@@ -1,6 +1,7 @@
 """The meeting documents as HTML and PDF, for people signed in and for programs with a Bearer token.
 
-A draft is printed from a record built on each request. An agreed agenda version and adopted minutes (and each
+A draft is printed from a record built from what JCM holds, once per version of the content (see
+jcm/documents/drafts.py); who may read it is checked on every request. An agreed agenda version and adopted minutes (and each
 adopted correction) are printed only from their frozen record; their PDFs are archival (PDF/A-3a with the record
 embedded), rendered deterministically and kept, so every copy made at any time is the same bytes."""
 
@@ -18,10 +19,10 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
+from jcm.documents.drafts import Edition, made_once
 from jcm.documents.forms import MarkingForm
 from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
 from jcm.documents.markings import DEFAULT_MARKING, MARKING_LABELS, MEETING_MARKINGS
-from jcm.documents.drafts import Edition, made_once
 from jcm.documents.pdfs import background, draft_cache, draft_key, render_pool, write_atomically
 from jcm.documents.records import agenda_record, agreed_agenda, minutes_record, record_languages
 from jcm.documents.render import Archival, render_pdf
@@ -307,14 +308,12 @@ def minutes_edition(meeting: Meeting, minutes: Minutes, corr: str | None) -> tup
     return record, digest, True
 
 
-def _readable_minutes(meeting_id: int) -> tuple[Meeting, Minutes]:
-    """The meeting and its minutes (their own columns), under the same access rules as the agenda; 404 while there
-    are none."""
+def _readable_minutes(meeting_id: int) -> Meeting:
+    """The meeting (its own columns), under the same access rules as the agenda; 404 while it has no minutes."""
     meeting = _readable_meeting(meeting_id)
-    minutes = db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
-    if minutes is None:
+    if db.session.scalar(select(Minutes.id).where(Minutes.meeting_id == meeting.id)) is None:
         raise NotFound(_("The minutes of this meeting have not been started yet."))
-    return meeting, minutes
+    return meeting
 
 
 def _minutes_edition(meeting_id: int, corr: str | None) -> Edition:
@@ -397,7 +396,7 @@ def minutes_document_pdf(meeting_id: int):
     kept = _kept_latest_minutes_pdf(meeting_id, lang) if request.args.get("corr") in (None, "") else None
     if kept is not None:
         return kept
-    meeting, _minutes = _readable_minutes(meeting_id)
+    meeting = _readable_minutes(meeting_id)
     edition = _minutes_edition(meeting_id, request.args.get("corr"))
     record, digest, adopted = edition.record, edition.digest, edition.adopted
     if adopted and digest:
