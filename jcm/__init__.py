@@ -64,7 +64,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     import_models()
     db.init_app(app)
-    content.init_app(app)  # what is made once per version of the content
     migrate.init_app(app, db, directory=str(bundled_folder("migrations")), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -77,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for feature in FEATURES:
         import_module(feature).init_app(app)
     cli.init_app(app)  # the commands that span the features: init, demo
+    content.init_app(app)  # the content's version, moved on after all the features write at a commit
     register_request_hooks(app)
     warn_without_hangul_font(app)
     return app

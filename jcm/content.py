@@ -70,10 +70,9 @@ def _connection_returned(dbapi_connection, connection_record) -> None:
     connection_record.info.pop(CHANGED, None)
 
 
-@event.listens_for(Session, "before_commit")
 def _move_on(session: Session) -> None:
     """Every transaction of the application commits through its session: the one that changed the content moves
-    the version on, in the same transaction."""
+    the version on, in the same transaction, after what the features write as it commits (listened to last)."""
     session.flush()
     connection = session.connection()
     if connection.info.get(CHANGED):
@@ -120,6 +119,9 @@ class Remembered:
 
 
 def init_app(app: Flask) -> None:
+    """After the features: the version moves on after what they write as a transaction commits."""
+    if not event.contains(Session, "before_commit", _move_on):
+        event.listen(Session, "before_commit", _move_on)
     app.extensions["jcm.content.made"] = Remembered(KEPT)
 
 
