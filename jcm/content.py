@@ -2,10 +2,15 @@
 
 What is made from the content alone, whoever asks — a draft agenda or draft minutes gathered from hundreds of records
 and printed (jcm.documents.drafts), the register's counts over ten thousand action items — is the same until the
-number moves, so it is made once per version (once_per_version) rather than on every request. The number is counted where every statement passes (the engine), so no way of writing can forget it:
-a transaction that wrote to a table of the content raises it in the same transaction, just before it commits, and a
-transaction that rolls back leaves it as it was. Tables that hold no content — sign-ins, tokens, the audit trail,
-the search's index, notices sent — do not count: reading a page may not move them, and no document prints them."""
+number moves, so it is made once per version (once_per_version) rather than on every request.
+
+A write is noticed where every statement passes (the engine), whatever made it — the ORM, a bulk statement, SQL
+text — and a transaction that wrote to a table of the content moves the number on as its session commits, in the
+same transaction: a transaction that rolls back leaves it as it was, and the number is never ahead of or behind what
+is committed. Every change JCM makes commits through its session; what is written on a connection of its own (the
+audit trail, the search's index) is no content, and a restore fills an empty database before anything is served.
+Tables that hold no content — sign-ins, tokens, the audit trail, the search's index, notices sent — do not count: no
+page or document is made from them."""
 
 from __future__ import annotations
 
