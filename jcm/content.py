@@ -9,8 +9,8 @@ text — and a transaction that wrote to a table of the content moves the number
 same transaction: a transaction that rolls back leaves it as it was, and the number is never ahead of or behind what
 is committed. Every change JCM makes commits through its session; what is written on a connection of its own (the
 audit trail, the search's index) is no content, and a restore fills an empty database before anything is served.
-Tables that hold no content — sign-ins, tokens, the audit trail, the search's index, notices sent — do not count: no
-page or document is made from them."""
+Tables that hold no content — sign-ins, tokens, the audit trail, the search's index, notices sent — do not count:
+nothing made once per version is made from them."""
 
 from __future__ import annotations
 
