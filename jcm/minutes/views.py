@@ -146,8 +146,9 @@ def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict, words: P
     can_raise = can_edit and can(actor(), "action.create")
     raise_form = next(((section_id, form) for key, form in forms.items()
                        if isinstance(key, tuple) and key[0] == "raise" for section_id in [key[1]]), (None, None))
-    owners = {side: Options((choice.value, choice.label) for choice in owner_choices(side))
-              for side in SIDES} if can_raise else {}
+    owners = once_per_version(("owner options", locale_code()), lambda: {
+        side: Options((choice.value, choice.label) for choice in owner_choices(side)) for side in SIDES}) \
+        if can_raise else {}
     areas_offered = Options((area.id, f"{area.code} {localized(area, 'title')}") for area in areas)
     return {"raised": by_item, "raise_section": raise_form[0], "raise_form": raise_form[1],
             "section_actions": SectionActions(RaisedRows(), words, can_raise, owners, areas_offered),
