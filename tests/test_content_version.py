@@ -169,3 +169,17 @@ def test_the_meeting_pages_review_and_the_minutes_gaps_follow_every_change_at_on
         db.session.commit()
     assert "Testbeds mapped" in client.get(f"/meetings/{held_meeting}").get_data(as_text=True)
     assert client.get(f"/meetings/{held_meeting}/minutes").get_data(as_text=True).count("text of “") < gaps
+
+
+def test_the_owners_a_raise_form_offers_follow_every_change_at_once(app, client, auth, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_secretariat)
+    editor = f"/meetings/{held_meeting}/minutes"
+    assert f'value="user:{committee.us_delegate.id}"' in client.get(editor).get_data(as_text=True)
+    assert "Dana Whitfield" not in client.get(editor).get_data(as_text=True)
+    with app.app_context():
+        delegate = get_user(committee.us_delegate.id)
+        update_user(delegate, delegate, {"name": "Dana Whitfield"})
+        db.session.commit()
+    assert f'value="user:{committee.us_delegate.id}">Dana Whitfield</option>' in client.get(editor).get_data(
+        as_text=True)
