@@ -183,3 +183,20 @@ def test_the_owners_a_raise_form_offers_follow_every_change_at_once(app, client,
         db.session.commit()
     assert f'value="user:{committee.us_delegate.id}">Dana Whitfield</option>' in client.get(editor).get_data(
         as_text=True)
+
+
+def test_my_action_items_follow_every_change_at_once(app, client, auth, committee, make_action_item):
+    make_action_item(title="Exchange AI-ready dataset inventories")
+    auth.login(committee.us_delegate)
+    first = client.get("/my-action-items").get_data(as_text=True)
+    assert "Exchange AI-ready dataset inventories" in first and "Map the quantum testbeds" not in first
+    assert client.get("/my-action-items").get_data(as_text=True) == first  # the same, read once
+    make_action_item(title="Map the quantum testbeds")
+    assert "Map the quantum testbeds" in client.get("/my-action-items").get_data(as_text=True)
+    make_action_item(title="Brief the U.S. delegation", owners={"US": [{"user_id": committee.us_delegate.id}],
+                                                                 "KR": [{"user_id": committee.kr_secretariat.id}]})
+    assert "Brief the U.S. delegation" in client.get("/my-action-items?sort=title").get_data(as_text=True)
+    auth.logout()
+    auth.login(committee.kr_delegate)  # another reader's items are their own, never the first one's page
+    theirs = client.get("/my-action-items?sort=title").get_data(as_text=True)
+    assert "Map the quantum testbeds" in theirs and "Brief the U.S. delegation" not in theirs

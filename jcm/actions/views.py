@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from functools import partial
 from typing import Any, Iterable
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -132,14 +131,23 @@ def _mine_page(page: int, q: str = "", sort: str = "due", *, error: str | None =
     """"My action items" at a page (a page that is not there: the first, with why), what needs attention first;
     with the form of an update that was refused, and why, on its item."""
     today, days = date.today(), int(current_app.config["REMINDER_DAYS"])
-    find = partial(services.my_action_items_page, actor(), today, per_page=current_app.config["PAGE_SIZE"],
-                   soon_days=days, q=q, sort=sort, language=locale_code())
+    user, per_page, language = actor(), current_app.config["PAGE_SIZE"], locale_code()
+
+    def find(page: int) -> tuple[services.MyActionItems, list[ItemRow]]:
+        """The page of the reader's items with their rows, read once per version of the content."""
+        def read() -> tuple[services.MyActionItems, list[ItemRow]]:
+            found = services.my_action_items_page(user, today, per_page=per_page, soon_days=days, q=q, sort=sort,
+                                                  language=language, page=page)
+            return found, shown_items(found.items, with_owners=True)
+
+        return once_per_version(("my action items", user.id, today, page, per_page, days, q, sort, language), read)
+
     try:
-        found = find(page=page)
+        found, items = find(page)
     except NotFound as missing:  # a refused update keeps its 422
-        error, status, found = missing.message, (404 if status == 200 else status), find(page=1)
+        error, status, (found, items) = missing.message, (404 if status == 200 else status), find(1)
     args = {key: value for key, value in (("q", q), ("sort", sort if sort != "due" else "")) if value}
-    return render_template("actions/mine.html", page=found, items=shown_items(found.items, with_owners=True),
+    return render_template("actions/mine.html", page=found, items=items,
                            today=today, days=days,
                            card=card_lines(), cells=Cells(today, MINE), q=q, sort=sort, args=args, error=error, form=UpdateForm(formdata=None),
                            update_url=address_of("actions.post_update"),
