@@ -4,6 +4,7 @@ version on, a page read or a refused change does not, and a document made before
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -205,3 +206,14 @@ def test_my_action_items_follow_every_change_at_once(app, client, auth, committe
     auth.login(committee.kr_delegate)  # another reader's items are their own, never the first one's page
     theirs = client.get("/my-action-items?sort=title").get_data(as_text=True)
     assert "Map the quantum testbeds" in theirs and "Brief the U.S. delegation" not in theirs
+
+
+def test_the_apis_register_follows_every_change_at_once(app, api, committee, make_action_item):
+    make_action_item(title="Exchange AI-ready dataset inventories")
+    first = api.get("/api/v1/action-items", committee.kr_delegate)
+    assert json.loads(first.headers["X-Pagination"])["total"] == 1
+    make_action_item(title="Map the quantum testbeds")
+    now = api.get("/api/v1/action-items", committee.kr_delegate)
+    assert json.loads(now.headers["X-Pagination"])["total"] == 2
+    assert {item["title"] for item in now.get_json()} == {"Exchange AI-ready dataset inventories",
+                                                          "Map the quantum testbeds"}

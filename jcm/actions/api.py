@@ -15,6 +15,7 @@ from jcm.actions.schemas import (ACTION_ITEM_COLUMNS, ActionItemCreateSchema, Ac
                                  ActionItemUpdateSchema, ActionUpdateCreateSchema, ActionUpdateSchema, action_item_out)
 from jcm.api import current_api_user
 from jcm.api.resources import commit, page_of, refusals
+from jcm.content import once_per_version
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.i18n import locale_code
@@ -59,13 +60,20 @@ def list_action_items(args):
     Default order: by due date; `sort=title` orders by the title in the caller's language (their account's, else
     the request's Accept-Language). A filter given a value it cannot take is refused, naming the filter."""
     require(current_api_user(), "action.view")
-    today = date.today()
-    query = actions.register_query(args["filters"], today, args.get("agreement_id"), language=locale_code(),
-                                   columns=ACTION_ITEM_COLUMNS)
-    rows, headers = page_of(actions_api, query, args["page"], args["per_page"])
-    owners = actions.owners_by_item(row.id for row in rows)
-    codes = actions.focus_area_codes(row.focus_area_id for row in rows)
-    return jsonify([action_item_out(row, owners.get(row.id, []), codes, today) for row in rows]), headers
+    today, language = date.today(), locale_code()
+
+    def read() -> tuple:
+        """The page, its owners and focus areas: the same for every caller, read once per version of the content."""
+        query = actions.register_query(args["filters"], today, args.get("agreement_id"), language=language,
+                                       columns=ACTION_ITEM_COLUMNS)
+        rows, headers = page_of(actions_api, query, args["page"], args["per_page"])
+        return (rows, headers, actions.owners_by_item(row.id for row in rows),
+                actions.focus_area_codes(row.focus_area_id for row in rows))
+
+    rows, headers, owners, codes = once_per_version(
+        ("api action items", repr(args["filters"]), args.get("agreement_id"), args["page"], args["per_page"], today,
+         language), read)
+    return jsonify([action_item_out(row, owners.get(row.id, []), codes, today) for row in rows]), dict(headers)
 
 
 @actions_api.post("/action-items")
