@@ -99,7 +99,9 @@ def content_version() -> int | None:
 
 # --- what is made once per version ----------------------------------------------------------------------------
 
-KEPT = 128  # the values each process remembers, the most recently asked
+# The values each process remembers, the most recently asked: small ones (counts, a page of rows), and bulky ones (a
+# document's record of thousands of entries, its HTML) apart, fewer of them.
+KEPT, KEPT_BULKY = 128, 16
 
 
 class Remembered:
@@ -128,16 +130,17 @@ def init_app(app: Flask) -> None:
     if not event.contains(Session, "before_commit", _move_on):
         event.listen(Session, "before_commit", _move_on)
     app.extensions["jcm.content.made"] = Remembered(KEPT)
+    app.extensions["jcm.content.made.bulky"] = Remembered(KEPT_BULKY)
 
 
-def once_per_version(key: tuple, make: Callable[[], T]) -> T:
+def once_per_version(key: tuple, make: Callable[[], T], *, bulky: bool = False) -> T:
     """`make()`, or what it made for the same key at the content's current version. The key names all `make`
     depends on besides the content (a meeting, a language, the filters, the day); what it returns is shared by the
     requests that ask for it, and never changed. Nothing is remembered from a transaction that changed the content."""
     version = content_version()
     if version is None:
         return make()
-    made: Remembered = current_app.extensions["jcm.content.made"]
+    made: Remembered = current_app.extensions["jcm.content.made.bulky" if bulky else "jcm.content.made"]
     key = (*key, version)
     value = made.get(key)
     if value is None:

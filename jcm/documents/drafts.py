@@ -25,7 +25,7 @@ T = TypeVar("T")
 def made_once(key: tuple, make: Callable[[], T]) -> T:
     """`make()`, or what it made for the same key at the content's current version and the same address (the
     printed links are absolute)."""
-    return once_per_version(("documents", *key, request.url_root), make)
+    return once_per_version(("documents", *key, request.url_root), make, bulky=True)
 
 
 @dataclass(frozen=True)

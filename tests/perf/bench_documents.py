@@ -91,7 +91,7 @@ def test_bench_documents(app, client, auth, committee, make_meeting, make_action
     bare_wall, bare_cpu, _ = timed(lambda: bare_client.get("/bare"), serve_runs)
     route_wall, route_cpu, _ = timed(lambda: client.get("/bench/bare"), serve_runs)
     html = {name: timed(lambda url=url: client.get(url), html_runs)[:2] for name, url in urls.items()}
-    made = app.extensions["jcm.content.made"]
+    made = app.extensions["jcm.content.made.bulky"]
 
     def anew(url: str):
         """As the first request after a change: nothing remembered at the content's version."""
