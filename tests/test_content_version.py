@@ -217,3 +217,14 @@ def test_the_apis_register_follows_every_change_at_once(app, api, committee, mak
     assert json.loads(now.headers["X-Pagination"])["total"] == 2
     assert {item["title"] for item in now.get_json()} == {"Exchange AI-ready dataset inventories",
                                                           "Map the quantum testbeds"}
+
+
+def test_the_apis_meetings_follow_every_change_at_once(app, api, committee, make_meeting):
+    make_meeting()
+    first = api.get("/api/v1/meetings", committee.us_observer)
+    assert [meeting["ordinal"] for meeting in first.get_json()] == [12]
+    assert api.get("/api/v1/meetings", committee.us_observer).get_json() == first.get_json()
+    make_meeting(ordinal=14, start_date="2028-03-10")
+    now = api.get("/api/v1/meetings", committee.us_observer)
+    assert [meeting["ordinal"] for meeting in now.get_json()] == [14, 12]
+    assert json.loads(now.headers["X-Pagination"])["total"] == 2

@@ -62,18 +62,18 @@ def list_action_items(args):
     require(current_api_user(), "action.view")
     today, language = date.today(), locale_code()
 
-    def read() -> tuple:
-        """The page, its owners and focus areas: the same for every caller, read once per version of the content."""
+    def listed() -> tuple[list[dict], dict]:
+        """The page as this API shows it, the same for every caller: made once per version of the content."""
         query = actions.register_query(args["filters"], today, args.get("agreement_id"), language=language,
                                        columns=ACTION_ITEM_COLUMNS)
         rows, headers = page_of(actions_api, query, args["page"], args["per_page"])
-        return (rows, headers, actions.owners_by_item(row.id for row in rows),
-                actions.focus_area_codes(row.focus_area_id for row in rows))
+        owners = actions.owners_by_item(row.id for row in rows)
+        codes = actions.focus_area_codes(row.focus_area_id for row in rows)
+        return [action_item_out(row, owners.get(row.id, []), codes, today) for row in rows], headers
 
-    rows, headers, owners, codes = once_per_version(
-        ("api action items", repr(args["filters"]), args.get("agreement_id"), args["page"], args["per_page"], today,
-         language), read)
-    return jsonify([action_item_out(row, owners.get(row.id, []), codes, today) for row in rows]), dict(headers)
+    shown, headers = once_per_version(("api action items", repr(args["filters"]), args.get("agreement_id"),
+                                       args["page"], args["per_page"], today, language), listed)
+    return jsonify(shown), dict(headers)
 
 
 @actions_api.post("/action-items")

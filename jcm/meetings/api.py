@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from jcm.api import current_api_user
 from jcm.api.resources import commit, page_of, refusals
 from jcm.api.schemas import ErrorSchema
+from jcm.content import once_per_version
 from jcm.errors import Invalid, NotFound
 from jcm.i18n import locale_code
 from jcm.meetings import attachments, proposals
@@ -62,10 +63,17 @@ def list_meetings(args):
     keeps those whose title, venue or city has its words; `sort=title` orders them by the title in the caller's
     language (their account's, else the request's Accept-Language)."""
     require(current_api_user(), "meeting.view")
-    query = meetings.meetings_query(args.get("agreement_id"), q=args.get("q"), sort=args.get("sort", "date"),
-                                    language=locale_code(), status=args.get("status"), columns=MEETING_COLUMNS)
-    rows, headers = page_of(meetings_api, query, args["page"], args["per_page"])
-    return jsonify([meeting_out(row) for row in rows]), headers
+    language = locale_code()
+
+    def listed() -> tuple[list[dict], dict]:
+        """The page as this API shows it, the same for every caller: made once per version of the content."""
+        query = meetings.meetings_query(args.get("agreement_id"), q=args.get("q"), sort=args.get("sort", "date"),
+                                        language=language, status=args.get("status"), columns=MEETING_COLUMNS)
+        rows, headers = page_of(meetings_api, query, args["page"], args["per_page"])
+        return [meeting_out(row) for row in rows], headers
+
+    shown, headers = once_per_version(("api meetings", tuple(sorted(args.items())), language), listed)
+    return jsonify(shown), dict(headers)
 
 
 @meetings_api.post("/meetings")
