@@ -125,11 +125,15 @@ def register_template_globals(app: Flask) -> None:
     @app.context_processor
     def header_globals():
         def agreement_title() -> str:
+            """The MOU's short title in the header of every page: read once per version of the content."""
             from jcm.mou.services import first_agreement
 
-            if "agreement_title" not in g:
+            def read() -> str:
                 agreement = first_agreement()
-                g.agreement_title = localized(agreement, "short_title") if agreement else ""
+                return localized(agreement, "short_title") if agreement else ""
+
+            if "agreement_title" not in g:
+                g.agreement_title = content.once_per_version(("agreement title", i18n.locale_code()), read)
             return g.agreement_title
 
         return {"agreement_title": agreement_title, "can": can, "actor": actor}

@@ -228,3 +228,16 @@ def test_the_apis_meetings_follow_every_change_at_once(app, api, committee, make
     now = api.get("/api/v1/meetings", committee.us_observer)
     assert [meeting["ordinal"] for meeting in now.get_json()] == [14, 12]
     assert json.loads(now.headers["X-Pagination"])["total"] == 2
+
+
+def test_the_headers_mou_title_follows_a_change_at_once(app, client, auth, committee):
+    from jcm.mou.models import Agreement
+
+    auth.login(committee.us_delegate)
+    first = client.get("/action-items").get_data(as_text=True)
+    with app.app_context():
+        agreement = db.session.get(Agreement, committee.agreement_id)
+        assert agreement.short_title in first
+        agreement.short_title = "U.S.–ROK S&T Agreement (renewed)"
+        db.session.commit()
+    assert "U.S.–ROK S&amp;T Agreement (renewed)" in client.get("/action-items").get_data(as_text=True)
