@@ -241,3 +241,18 @@ def test_the_headers_mou_title_follows_a_change_at_once(app, client, auth, commi
         agreement.short_title = "U.S.–ROK S&T Agreement (renewed)"
         db.session.commit()
     assert "U.S.–ROK S&amp;T Agreement (renewed)" in client.get("/action-items").get_data(as_text=True)
+
+
+def test_the_apis_minutes_follow_every_change_at_once(app, api, committee, held_meeting):
+    url = f"/api/v1/meetings/{held_meeting}/minutes"
+    assert api.get(url, committee.kr_observer).status_code == 404  # not started yet
+    write_minutes(app, committee, held_meeting)
+    first = api.get(url, committee.kr_observer).get_json()
+    assert first["next_meeting"] == "Washington, D.C., in the spring of 2027."
+    with app.app_context():
+        minutes = minutes_services.minutes_for(get_meeting(held_meeting))
+        minutes_services.set_next_meeting(get_user(committee.us_secretariat.id), minutes, "Daejeon, in 2027.")
+        db.session.commit()
+    assert api.get(url, committee.kr_observer).get_json()["next_meeting"] == "Daejeon, in 2027."
+    assert api.get(f"/api/v1/meetings/{held_meeting + 100}/minutes", committee.kr_observer).status_code == 404
+    assert api.get(url).status_code == 401

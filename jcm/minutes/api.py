@@ -14,6 +14,7 @@ from flask_smorest import Blueprint
 from jcm.api import current_api_user
 from jcm.api.resources import commit, refusals
 from jcm.bilingual import statuses
+from jcm.content import once_per_version
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting
@@ -130,12 +131,18 @@ def get_minutes(meeting_id: int):
 
     Minutes not yet started are a 404: a secretariat starts them with a PUT (`{}` only starts them), with a
     section per agenda item. `sha256` is null until both co-chairs have adopted them."""
-    minutes = minutes_services.minutes_of(meeting_id)  # with the meeting: all a reader needs of it here
-    if minutes is None:
-        require(current_api_user(), "minutes.view", meetings.get_meeting(meeting_id))  # 404 for no such meeting
+    user = current_api_user()
+    require(user, "minutes.view", minutes_services.meeting_of_page(meeting_id))  # 404 for no such meeting
+
+    def dumped() -> dict[str, Any] | None:
+        """The minutes as this API shows them, the same for every reader: made once per version of the content."""
+        minutes = minutes_services.minutes_of(meeting_id)  # with the meeting: all a reader needs of it here
+        return None if minutes is None else minutes_dumped(minutes_out(minutes, minutes.meeting))
+
+    shown = once_per_version(("api minutes", meeting_id), dumped)
+    if shown is None:
         raise _not_started()
-    require(current_api_user(), "minutes.view", minutes.meeting)
-    return jsonify(minutes_dumped(minutes_out(minutes, minutes.meeting)))
+    return jsonify(shown)
 
 
 def _apply(user, meeting: Meeting, data: dict[str, Any]) -> None:
