@@ -19,13 +19,14 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable, Hashable, TypeVar
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from sqlalchemy import BigInteger, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.pool import Pool
 
 from jcm.extensions import db
+from jcm.web import serving_a_read
 
 T = TypeVar("T")
 
@@ -87,14 +88,21 @@ def _move_on(session: Session) -> None:
 
 def content_version() -> int | None:
     """The version of the content this transaction reads; None when the transaction has changed the content
-    itself (what it reads is not yet any version) or the database has no version row."""
+    itself (what it reads is not yet any version) or the database has no version row. A request that only reads
+    (which never writes, jcm.web) reads it once."""
     session = db.session
     if session.new or session.dirty or session.deleted:
         return None
     connection = session.connection()
     if connection.info.get(CHANGED):
         return None
-    return session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1))
+    reading = serving_a_read()
+    if reading and "content_version" in g:
+        return g.content_version
+    version = session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1))
+    if reading:
+        g.content_version = version
+    return version
 
 
 # --- what is made once per version ----------------------------------------------------------------------------

@@ -152,14 +152,14 @@ def _note_whether_reading(sender, **extra) -> None:
     request.environ["jcm.reading"] = request.method in READING_METHODS
 
 
-def _reading() -> bool:
+def serving_a_read() -> bool:
     """Serving a request that only reads (and not, say, a test or a command that made a request context)."""
     return has_request_context() and request.environ.get("jcm.reading", False)
 
 
 @event.listens_for(Session, "before_flush")
 def _refuse_changes_while_reading(session, flush_context, instances) -> None:
-    if _reading() and (session.new or session.deleted
+    if serving_a_read() and (session.new or session.deleted
                        or any(session.is_modified(obj, include_collections=True) for obj in session.dirty)):
         changed = [type(obj).__name__ for obj in [*session.new, *session.dirty, *session.deleted]]
         raise WriteWhileReading(f"{request.method} {request.path} tried to store changes to {', '.join(changed)}")
@@ -167,7 +167,7 @@ def _refuse_changes_while_reading(session, flush_context, instances) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_statements_while_reading(state: ORMExecuteState) -> None:
-    if _reading() and (state.is_insert or state.is_update or state.is_delete):
+    if serving_a_read() and (state.is_insert or state.is_update or state.is_delete):
         raise WriteWhileReading(f"{request.method} {request.path} tried to run {state.statement}")
 
 

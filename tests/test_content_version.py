@@ -256,3 +256,14 @@ def test_the_apis_minutes_follow_every_change_at_once(app, api, committee, held_
     assert api.get(url, committee.kr_observer).get_json()["next_meeting"] == "Daejeon, in 2027."
     assert api.get(f"/api/v1/meetings/{held_meeting + 100}/minutes", committee.kr_observer).status_code == 404
     assert api.get(url).status_code == 401
+
+
+def test_a_page_reads_the_contents_version_once_however_much_it_makes_once(app, client, auth, committee,
+                                                                           held_meeting):
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_secretariat)
+    editor = f"/meetings/{held_meeting}/minutes"  # the raised items, the gaps, the owners, the header's title
+    client.get(editor)
+    with counting(app) as statements:
+        assert client.get(editor).status_code == 200
+    assert len([statement for statement in statements if "content_version" in statement]) == 1
