@@ -144,7 +144,8 @@ def init_app(app: Flask) -> None:
 def once_per_version(key: tuple, make: Callable[[], T], *, bulky: bool = False) -> T:
     """`make()`, or what it made for the same key at the content's current version. The key names all `make`
     depends on besides the content (a meeting, a language, the filters, the day); what it returns is shared by the
-    requests that ask for it, and never changed. Nothing is remembered from a transaction that changed the content."""
+    requests that ask for it, and never changed (None is not remembered: it is made again). Nothing is remembered
+    from a transaction that changed the content."""
     version = content_version()
     if version is None:
         return make()
