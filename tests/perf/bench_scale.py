@@ -73,9 +73,10 @@ SMALL = Scale("small", 3, 10, 60, 10, 5)
 LARGE = Scale("large", 100, 40, 10_000, 800, 300)
 QUICK_LARGE = Scale("large ÷ 10", 10, 40, 1_000, 80, 30)
 REQUESTS, QUICK_REQUESTS = 20, 5  # per page after the warm-up; `--scale-requests N` sets it
-# Requests to warm each page up: enough that both workers have served it once (compiled its templates and
-# statements) before the timed ones, whichever worker the system hands each connection to.
-WARM_UP = 4
+# Requests to warm each page up: enough that both workers have most likely served it once (compiled its templates
+# and statements) before the timed ones, whichever worker the system hands each connection to (with 8, both have
+# but for one time in 128).
+WARM_UP = 8
 
 # The people and agencies of a realistic committee besides the test committee's, so that owners spread as they do.
 PEOPLE = [("US", "NSF"), ("US", "NASA"), ("US", "NIST"), ("US", "DOE"), ("US", None),
