@@ -63,23 +63,33 @@ def _open(record: SignInSession, now: datetime) -> bool:
             and now - record.created_at < lifetime_limit())
 
 
+def _well_formed(key: str | None) -> bool:
+    return isinstance(key, str) and bool(key) and len(key) <= MAX_KEY_LENGTH
+
+
 def session_for(key: str | None) -> SignInSession | None:
-    if not isinstance(key, str) or not key or len(key) > MAX_KEY_LENGTH:
+    if not _well_formed(key):
         return None
     return db.session.scalar(select(SignInSession).where(SignInSession.key_hash == _digest(key)))
 
 
 def load_session_user(key: str | None) -> User | None:
-    """The account signed in with this key, while its sign-in holds; None otherwise."""
-    record = session_for(key)
-    if record is None or record.ended_at is not None:
+    """The account signed in with this key, while its sign-in holds; None otherwise. The sign-in and its account
+    are read together: every request asks, and on PostgreSQL each statement is a round trip."""
+    if not _well_formed(key):
+        return None
+    found = db.session.execute(select(SignInSession, User).join(User, User.id == SignInSession.user_id)
+                               .where(SignInSession.key_hash == _digest(key))).first()
+    if found is None:
+        return None
+    record, user = found
+    if record.ended_at is not None:
         return None
     now = utcnow()
     if not _open(record, now):
         g.sign_in_expired = True  # the sign-in page says so
         return None
-    user = db.session.get(User, record.user_id)
-    if user is None or not user.active:
+    if not user.active:
         return None
     note_session_use(record, now)
     user.sign_in_key = key
