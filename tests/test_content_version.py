@@ -230,6 +230,31 @@ def test_the_apis_meetings_follow_every_change_at_once(app, api, committee, make
     assert json.loads(now.headers["X-Pagination"])["total"] == 2
 
 
+def test_the_list_of_meetings_follows_every_change_at_once(app, client, auth, committee, make_meeting):
+    from jcm.meetings.models import Meeting
+
+    held = make_meeting(ordinal=11, start_date="2025-03-10")
+    make_meeting(ordinal=12, start_date="2027-03-10")
+    auth.login(committee.kr_delegate)
+    first = client.get("/meetings").get_data(as_text=True)
+    assert first.index("The 12th") < first.index("Past") < first.index("The 11th")
+    assert without_tokens(client.get("/meetings").get_data(as_text=True)) == without_tokens(first)
+    with app.app_context():
+        db.session.get(Meeting, held).venue = "Blair House"
+        db.session.commit()
+    now = client.get("/meetings").get_data(as_text=True)
+    assert "Blair House" in now and "Blair House" not in first
+    make_meeting(ordinal=13, start_date="2028-03-10")
+    assert "The 13th" in client.get("/meetings").get_data(as_text=True)
+    # The same list in the other language, sorted otherwise, or searched, is not the one made before.
+    korean = client.get("/meetings", headers={"Accept-Language": "ko-KR,ko;q=0.9"}).get_data(as_text=True)
+    assert "제13차 공동위원회" in korean
+    found = client.get("/meetings?q=Blair").get_data(as_text=True)
+    assert "The 11th" in found and "The 12th" not in found
+    assert client.get("/meetings?page=2").status_code == 200
+    assert "The 13th" not in client.get("/meetings?page=2").get_data(as_text=True)
+
+
 def test_the_headers_mou_title_follows_a_change_at_once(app, client, auth, committee):
     from jcm.mou.models import Agreement
 

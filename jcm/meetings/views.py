@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
@@ -10,15 +11,18 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from jcm.accounts.forms import EmptyForm
 from jcm.accounts.models import User
 from jcm.api.schemas import read_search
+from jcm.content import once_per_version
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.forms import ConfirmForm, not_confirmed
 from jcm.i18n import locale_code, localized
+from jcm.models import PageOf
 from jcm.labels import choices
 from jcm.meetings import attachments, proposals, services
 from jcm.meetings.forms import (AgendaItemForm, AgreeForm, AttachmentForm, DayHoursForm, MeetingForm, ProposalForm,
@@ -85,12 +89,31 @@ def index():
     sort = request.args.get("sort") or "date"
     if sort not in services.MEETING_SORTS:
         error, status, sort = _("Sort by one of: %(sorts)s.", sorts=", ".join(services.MEETING_SORTS)), 422, "date"
-    page = db.paginate(services.listed_meetings_query(q=q, sort=sort, language=locale_code()),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    upcoming, past = services.split_meetings(page.items, date.today(), by_date=sort == "date")
+    number, per_page, today, language = max(int_or_none(request.args.get("page")) or 1, 1), \
+        current_app.config["PAGE_SIZE"], date.today(), locale_code()
+    page = once_per_version(("meetings list", q, sort, language, number, per_page, today),
+                            lambda: _listed(q, sort, language, number, per_page, today))
     args = {**({"q": q} if q else {}), **({"sort": sort} if sort != "date" else {})}  # the other pages' too
-    return render_template("meetings/index.html", upcoming=upcoming, past=past, page=page, args=args, q=q,
-                           sort=sort, error=error, rows=MeetingRows()), status
+    return render_template("meetings/index.html", page=page, args=args, q=q, sort=sort, error=error), status
+
+
+@dataclass(frozen=True)
+class ListedMeetings(PageOf):
+    """A page of the list of meetings, as every reader is shown it: its upcoming and its past meetings, each as the
+    rows of a table (MeetingRows), empty when it has none."""
+    upcoming: Markup
+    past: Markup
+    page: int
+    pages: int
+
+
+def _listed(q: str, sort: str, language: str, number: int, per_page: int, today: date) -> ListedMeetings:
+    page = db.paginate(services.listed_meetings_query(q=q, sort=sort, language=language), page=number,
+                       per_page=per_page, error_out=False)
+    upcoming, past = services.split_meetings(page.items, today, by_date=sort == "date")
+    rows = MeetingRows()
+    return ListedMeetings(upcoming=rows(upcoming) if upcoming else Markup(""), past=rows(past) if past else Markup(""),
+                          page=number, pages=page.pages)
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
