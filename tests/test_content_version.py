@@ -16,7 +16,7 @@ from jcm.content import ContentVersion, content_version
 from jcm.extensions import db
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services as minutes_services
-from tests.conftest import app_config, close_database, share_engine
+from tests.conftest import PASSWORD, app_config, close_database, post_form, share_engine
 from tests.test_document_cache import counting_renders, printing
 from tests.test_minutes_document import write_minutes
 from tests.test_query_counts import counting
@@ -228,6 +228,39 @@ def test_the_apis_meetings_follow_every_change_at_once(app, api, committee, make
     now = api.get("/api/v1/meetings", committee.us_observer)
     assert [meeting["ordinal"] for meeting in now.get_json()] == [14, 12]
     assert json.loads(now.headers["X-Pagination"])["total"] == 2
+
+
+def test_the_agenda_on_a_meetings_page_follows_every_change_at_once_where_each_reader_is(app, committee, make_meeting):
+    from jcm.meetings.models import AgendaItem
+
+    meeting = make_meeting()  # in Sejong: a reader in Washington is told the times there too
+    with app.app_context():
+        item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting)
+                                 .order_by(AgendaItem.position).limit(1))
+        item_id, title = item.id, item.title
+
+    readers = {}  # each signed in before any reads: a sign-in is itself a change
+    for who in (committee.kr_delegate, committee.us_delegate, committee.us_secretariat, committee.kr_observer):
+        readers[who] = app.test_client()
+        post_form(readers[who], "/login", {"email": who.email, "password": PASSWORD})
+
+    def agenda(who) -> str:
+        page = readers[who].get(f"/meetings/{meeting}").get_data(as_text=True)
+        return page[page.index('id="schedule"'):page.index("</section>", page.index('id="schedule"'))]
+
+    korean, american = agenda(committee.kr_delegate), agenda(committee.us_delegate)
+    assert title in korean and title in american
+    assert "js-elsewhere" in american and "js-elsewhere" not in korean
+    assert agenda(committee.us_delegate) == american  # the same again
+    editing = agenda(committee.us_secretariat)
+    assert "Move up" in editing and 'name="csrf_token"' in editing
+    assert "Move up" not in american and "csrf_token" not in american
+    with app.app_context():
+        db.session.get(AgendaItem, item_id).title = "Quantum information science: a joint roadmap"
+        db.session.commit()
+    for who in (committee.kr_delegate, committee.us_delegate, committee.us_secretariat):
+        assert "Quantum information science: a joint roadmap" in agenda(who)
+    assert title not in agenda(committee.kr_observer)
 
 
 def test_the_list_of_meetings_follows_every_change_at_once(app, client, auth, committee, make_meeting):

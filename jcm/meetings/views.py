@@ -33,7 +33,7 @@ from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
 from jcm.permissions import SidePart, can, require
 from jcm.web import actor, form_status, int_or_none, submit
-from jcm.zones import elsewhere, zone_choices
+from jcm.zones import elsewhere, reader_zone, zone_choices
 
 bp = Blueprint("meetings", __name__)
 
@@ -196,16 +196,32 @@ def meeting_page(meeting_id: int, status: int = 200):
     approvals = services.approvals_by_side(meeting)
     may_agree = bool(meeting.items) and can(actor(), "agenda.agree", meeting)
     return render_template(
-        "meetings/show.html", meeting=meeting, days=services.schedule(meeting),
+        "meetings/show.html", meeting=meeting, schedule=_schedule(meeting, can(actor(), "agenda.edit", meeting)),
         parts=[part(meeting, actor()) for part in current_app.extensions.get("jcm_meeting_page_parts", ())],
-        total=services.total_minutes(meeting), approvals=approvals, agreed=agreed, changes=changes,
+        approvals=approvals, agreed=agreed, changes=changes,
         may_agree=may_agree, agenda_gaps=services.agenda_text_gaps(meeting) if may_agree else [],
         agree_form=AgreeForm(formdata=None, agenda_version=str(meeting.agenda_version)),
-        status_form=StatusForm(formdata=None), day_form=DayHoursForm(formdata=None),
-        action_form=EmptyForm(formdata=None), status_moves=services.status_moves(meeting, date.today()),
+        status_form=StatusForm(formdata=None), action_form=EmptyForm(formdata=None),
+        status_moves=services.status_moves(meeting, date.today()),
         proposals=proposals.proposals(meeting), stale=proposals.is_stale, **_proposal_labels(),
         offers=[kind for kind in PROPOSAL_KINDS if can(actor(), proposals.PROPOSING[ProposalKind(kind)], meeting)],
-        today=date.today(), agreeing=AGREEING, confirming=CONFIRMING, agenda_rows=AgendaRows), status
+        today=date.today(), agreeing=AGREEING, confirming=CONFIRMING), status
+
+
+def _schedule(meeting: Meeting, may_edit: bool) -> Markup:
+    """The agenda's section of the meeting's page. Every reader who does not edit the agenda is shown the same, in
+    their language and where they are, so it is made once per version of the content for them; those who edit it
+    are shown its buttons and forms, which carry their own token."""
+
+    def make() -> Markup:
+        return Markup(render_template(
+            "meetings/_schedule.html", meeting=meeting, days=services.schedule(meeting),
+            total=services.total_minutes(meeting), may_edit_agenda=may_edit, day_form=DayHoursForm(formdata=None),
+            action_form=EmptyForm(formdata=None), agenda_rows=AgendaRows))
+
+    if may_edit:
+        return make()
+    return once_per_version(("agenda schedule", meeting.id, locale_code(), reader_zone()), make)
 
 
 @bp.post("/meetings/<int:meeting_id>/status")
