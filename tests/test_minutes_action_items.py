@@ -18,7 +18,7 @@ from jcm.meetings.models import AgendaItem
 from jcm.minutes import services
 from jcm.minutes.models import Minutes, MinutesSection
 from jcm.mou.models import FocusArea
-from tests.conftest import csrf_token, post_form
+from tests.conftest import PASSWORD, csrf_token, post_form
 from tests.test_minutes_pages import minutes_page
 
 LIVE = {"Accept": "application/json", "X-Requested-With": "fetch"}
@@ -118,6 +118,29 @@ def test_the_item_raised_is_in_the_register_with_its_owners_and_in_the_minutes(a
     document = auth.client.get(f"/meetings/{held_meeting}/minutes.html").get_data(as_text=True)
     new_actions = document[document.index('id="new-actions"'):]
     assert "JCM12-A01" in new_actions
+
+
+def test_the_items_raised_at_a_section_follow_every_change_at_once_in_each_readers_language(app, auth, committee,
+                                                                                            held_meeting, on_record):
+    delegate = app.test_client()  # a reader of the minutes, signed in before the items change
+    post_form(delegate, "/login", {"email": committee.us_delegate.email, "password": PASSWORD})
+
+    def raised_at_a1(**headers) -> str:
+        page = delegate.get(minutes_page(held_meeting), headers=headers).get_data(as_text=True)
+        section = page[page.index(f'id="section-{on_record["A.1"]}"'):]
+        return section[:section.index("</article>")]
+
+    assert "JCM12-A01" not in raised_at_a1()
+    auth.login(committee.us_secretariat)
+    assert post_form(auth.client, raise_url(on_record["A.1"]), typed(committee),
+                     page=minutes_page(held_meeting)).status_code == 302
+    shown = raised_at_a1()
+    assert "JCM12-A01" in shown and "Exchange AI-ready dataset inventories" in shown
+    assert "AI 활용 가능 데이터셋 목록 교환" in raised_at_a1(**{"Accept-Language": "ko-KR,ko;q=0.9"})
+    with app.app_context():
+        db.session.scalar(select(ActionItem).where(ActionItem.ref == "JCM12-A01")).title = "Exchange dataset inventories"
+        db.session.commit()
+    assert "Exchange dataset inventories" in raised_at_a1() and "AI-ready" not in raised_at_a1()
 
 
 @pytest.mark.parametrize("changes, field, message", [

@@ -86,24 +86,23 @@ def _invalid(form: Any, name: str) -> str:
 
 
 class SectionActions:
-    """A section's action items and, where the reader may raise one, its form: `actions(section, items, form,
-    first_area, csrf_field)`, with `form` a refused form with what was typed, else none (the section's first focus
-    area then chosen). `owners`: {side: the options of its owners}; `areas`: the options of the focus areas."""
+    """A section's action items and, where the reader may raise one, its form: `actions(section, rows, form,
+    first_area, csrf_field)`, with `rows` the list items of its action items (RaisedRows), and `form` a refused form
+    with what was typed, else none (the section's first focus area then chosen). `owners`: {side: the options of its
+    owners}; `areas`: the options of the focus areas."""
 
-    def __init__(self, rows: RaisedRows, words: PageWords, can_raise: bool, owners: dict[str, Options],
-                 areas: Options) -> None:
-        self.rows, self.can_raise, self.owners, self.areas = rows, can_raise, owners, areas
+    def __init__(self, words: PageWords, can_raise: bool, owners: dict[str, Options], areas: Options) -> None:
+        self.can_raise, self.owners, self.areas = can_raise, owners, areas
         self.words = {word: words(word) for word in (
             "Action items raised here", "None yet.", "Raise an action item", "Please correct the marked fields.",
             "Action", "Action (Korean)", "Owners on the U.S. side", "Owners on the Korean side", "Focus area",
             "— choose a focus area —", "Due date", "Raise the action item")}
 
-    def __call__(self, section: Any, items: list, form: Any, first_area: Any, csrf_field: Markup) -> Markup:
-        if not items and not self.can_raise:
+    def __call__(self, section: Any, rows: Markup, form: Any, first_area: Any, csrf_field: Markup) -> Markup:
+        if not rows and not self.can_raise:
             return Markup("")
         w = self.words
-        rows = "".join(self.rows(item) for item in items)
-        none = f'<p class="muted section-actions__none">{w["None yet."]}</p>' if not items else ""
+        none = f'<p class="muted section-actions__none">{w["None yet."]}</p>' if not rows else ""
         raise_form = self.raise_form(section, form, first_area, csrf_field) if self.can_raise else ""
         return Markup(
             f'\n    <div class="section-actions" id="section-{section.id}-actions">\n'

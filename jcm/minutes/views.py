@@ -139,10 +139,7 @@ def _review(meeting: Meeting, minutes: Minutes, states: PageStates, comments: li
 def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict, words: PageWords) -> dict:
     """The action items raised at each agenda item, for its section; and for a secretariat writing the minutes, what
     the form to raise one more offers: the owners on each side, the focus areas discussed, each item's first."""
-    by_item: dict[int, list] = {}
-    for item in once_per_version(("raised items", meeting.id), lambda: services.raised_items(meeting)):
-        if item.agenda_item_id is not None:
-            by_item.setdefault(item.agenda_item_id, []).append(item)
+    by_item = once_per_version(("raised rows", meeting.id, locale_code()), lambda: _raised_rows(meeting))
     can_raise = can_edit and can(actor(), "action.create")
     raise_form = next(((section_id, form) for key, form in forms.items()
                        if isinstance(key, tuple) and key[0] == "raise" for section_id in [key[1]]), (None, None))
@@ -151,8 +148,18 @@ def _raised(meeting: Meeting, areas: list, can_edit: bool, forms: dict, words: P
         if can_raise else {}
     areas_offered = Options((area.id, f"{area.code} {localized(area, 'title')}") for area in areas)
     return {"raised": by_item, "raise_section": raise_form[0], "raise_form": raise_form[1],
-            "section_actions": SectionActions(RaisedRows(), words, can_raise, owners, areas_offered),
+            "section_actions": SectionActions(words, can_raise, owners, areas_offered),
             "first_areas": services.first_focus_areas(meeting) if can_raise else {}}
+
+
+def _raised_rows(meeting: Meeting) -> dict[int, Markup]:
+    """The list items of the action items raised at each agenda item of the meeting, as every reader of a language
+    is shown them."""
+    rows, by_item = RaisedRows(), {}
+    for item in services.raised_items(meeting):
+        if item.agenda_item_id is not None:
+            by_item[item.agenda_item_id] = by_item.get(item.agenda_item_id, Markup("")) + rows(item)
+    return by_item
 
 
 def _corrections(meeting: Meeting, minutes: Minutes, form: CorrectionForm | None, typed: dict) -> dict:
