@@ -19,7 +19,7 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable, Hashable, TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import BigInteger, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -140,6 +140,13 @@ def init_app(app: Flask) -> None:
     app.extensions["jcm.content.made"] = Remembered(KEPT)
     app.extensions["jcm.content.made.bulky"] = Remembered(KEPT_BULKY)
 
+    @app.before_request
+    def version_first() -> None:
+        """A reading request reads the version before anything else: what it then reads of the content is of that
+        version or newer, never older, so nothing it makes is remembered for a version it precedes."""
+        if serving_a_read() and request.endpoint not in (None, "static", "healthz"):
+            content_version()
+
 
 def once_per_version(key: tuple, make: Callable[[], T], *, bulky: bool = False) -> T:
     """`make()`, or what it made for the same key at the content's current version. The key names all `make`
@@ -156,3 +163,25 @@ def once_per_version(key: tuple, make: Callable[[], T], *, bulky: bool = False) 
         value = make()
         made.put(key, value)
     return value
+
+
+class KeptParts:
+    """Parts of a page that every reader of a kind is shown alike, kept as the first such page printed them:
+    `parts.get(key)`, one printed already (or None); `parts.keep(key, printed)` keeps one and returns it. A page
+    made of many such parts (the forty sections of a meeting's minutes) prints each with its own template, once."""
+
+    def __init__(self) -> None:
+        self.printed: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable) -> Any:
+        return self.printed.get(key)
+
+    def keep(self, key: Hashable, printed: Any) -> Any:
+        self.printed.setdefault(key, printed)
+        return printed
+
+
+def kept_parts(key: tuple) -> KeptParts:
+    """The parts kept under `key` at the content's current version (as once_per_version: the key names all the parts
+    depend on besides the content), none yet at a new version."""
+    return once_per_version(key, KeptParts, bulky=True)

@@ -263,6 +263,43 @@ def test_the_agenda_on_a_meetings_page_follows_every_change_at_once_where_each_r
     assert title not in agenda(committee.kr_observer)
 
 
+def test_a_sections_record_is_printed_once_for_those_who_only_read_the_minutes_and_follows_every_change(
+        app, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    with app.app_context():
+        section = minutes_services.ordered_sections(minutes_services.minutes_for(get_meeting(held_meeting)))[3]
+        section_id, version_now = section.id, section.version
+    readers = {}  # each signed in before any reads: a sign-in is itself a change
+    for who in (committee.us_delegate, committee.us_observer, committee.kr_delegate, committee.us_secretariat):
+        readers[who] = app.test_client()
+        post_form(readers[who], "/login", {"email": who.email, "password": PASSWORD})
+
+    def record(who, **headers) -> str:
+        page = readers[who].get(f"/meetings/{held_meeting}/minutes", headers=headers).get_data(as_text=True)
+        article = page[page.index(f'id="section-{section_id}"'):]
+        return without_tokens(article[:article.index("</article>")])
+
+    delegate = record(committee.us_delegate)
+    assert "The two sides agreed to exchange testbed inventories by June." in delegate
+    assert 'name="discussion"' not in delegate and "Mark as checked" not in delegate
+    assert "The two sides agreed" in record(committee.us_observer)
+    korean = record(committee.kr_delegate, **{"Accept-Language": "ko-KR,ko;q=0.9"})
+    assert "The two sides agreed" in korean and "논의 내용(국문)" in korean  # in the Korean reader's words
+    assert "논의 내용(국문)" not in delegate
+    editor = record(committee.us_secretariat)
+    assert 'name="discussion"' in editor and "The two sides agreed" in editor  # the editor's forms, made for each
+
+    with app.app_context():
+        minutes_services.save_section(get_user(committee.us_secretariat.id),
+                                      minutes_services.get_section(section_id),
+                                      "The two sides reviewed the testbed inventories.", None, version_now)
+        db.session.commit()
+    for who in (committee.us_delegate, committee.us_observer, committee.us_secretariat):
+        now = record(who)
+        assert "The two sides reviewed the testbed inventories." in now
+        assert "The two sides agreed to exchange testbed inventories by June." in now  # its decision stays
+
+
 def test_the_list_of_meetings_follows_every_change_at_once(app, client, auth, committee, make_meeting):
     from jcm.meetings.models import Meeting
 
@@ -325,3 +362,23 @@ def test_a_page_reads_the_contents_version_once_however_much_it_makes_once(app, 
     with counting(app) as statements:
         assert client.get(editor).status_code == 200
     assert len([statement for statement in statements if "content_version" in statement]) == 1
+
+
+@pytest.mark.parametrize("page", ["/meetings/{meeting}", "/meetings/{meeting}/minutes", "/meetings",
+                                  "/action-items", "/api/v1/meetings"])
+def test_a_reading_request_reads_the_version_before_any_of_the_content(app, client, auth, api, committee,
+                                                                       held_meeting, page):
+    """What it reads after is of that version or newer: nothing made from an older content is kept for a newer
+    version when another process commits a change meanwhile."""
+    write_minutes(app, committee, held_meeting)
+    auth.login(committee.us_delegate)
+    path = page.format(meeting=held_meeting)
+    api.get(path, committee.us_delegate)  # its token made
+    with counting(app) as statements:
+        if path.startswith("/api/"):
+            assert api.get(path, committee.us_delegate).status_code == 200
+        else:
+            assert client.get(path).status_code == 200
+    first = next(number for number, statement in enumerate(statements) if "content_version" in statement)
+    signing_in = ("sign_in_session", "api_token", '"user"', "user.", "organization")
+    assert [s for s in statements[:first] if not any(name in s for name in signing_in)] == []

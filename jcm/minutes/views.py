@@ -16,7 +16,7 @@ from jcm.accounts.kept import keep_sent_form
 from jcm.accounts.models import User
 from jcm.actions.views import owner_choices
 from jcm.bilingual import PageStates
-from jcm.content import once_per_version
+from jcm.content import kept_parts, once_per_version
 from jcm.errors import Conflict, Invalid, NotFound, asks_for_json, json_error
 from jcm.extensions import csrf, db
 from jcm.forms import ConfirmForm, not_confirmed
@@ -32,6 +32,7 @@ from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendan
 from jcm.minutes.raised import Options, RaisedRows, SectionActions
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
+from jcm.texts.views import reader as texts_reader
 from jcm.web import actor, address, form_status, int_or_none, submit
 from jcm.zones import aware, reader_zone, zone_abbreviation
 
@@ -88,7 +89,11 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
                                                                            if c.section_id is None],
         can_comment=can(actor(), "minutes.comment", minutes),
         can_resolve=can(actor(), "minutes.edit", minutes),
-        states=states, comment_form=forms.get("comment") or CommentForm(formdata=None))
+        states=states, comment_form=forms.get("comment") or CommentForm(formdata=None),
+        # What a reader who neither writes the minutes nor checks their texts is shown of each section (its texts
+        # as recorded, the items raised at it) is the same for all of them: printed once per version.
+        records=kept_parts(("minutes records", minutes.id, locale_code()))
+        if not can_edit and not texts_reader().may_check else None)
     context.update(_edit_forms(minutes, areas, progress, forms, words) if can_edit else
                    {"section_forms": None, "progress_forms": {}, "attendance_forms": {}, "next_form": None})
     context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections), areas))
