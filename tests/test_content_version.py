@@ -177,6 +177,32 @@ def test_the_meeting_pages_review_and_the_minutes_gaps_follow_every_change_at_on
     assert client.get(f"/meetings/{held_meeting}/minutes").get_data(as_text=True).count("text of “") < gaps
 
 
+def test_the_meeting_pages_review_follows_every_change_at_once_for_those_who_only_read_it(app, committee, held_meeting,
+                                                                                          make_action_item):
+    item = make_action_item(title="Map the quantum testbeds")  # carried over to the meeting
+    readers = {}  # each signed in before any reads: a sign-in is itself a change
+    for who in (committee.us_delegate, committee.kr_observer, committee.us_secretariat):
+        readers[who] = app.test_client()
+        post_form(readers[who], "/login", {"email": who.email, "password": PASSWORD})
+
+    def review(who) -> str:
+        page = readers[who].get(f"/meetings/{held_meeting}").get_data(as_text=True)
+        return without_tokens(page[page.index('id="action-review"'):page.index('id="new-actions"')])
+
+    delegate = review(committee.us_delegate)
+    assert "Map the quantum testbeds" in delegate and "Testbeds mapped" not in delegate
+    assert 'name="outcome"' not in delegate and review(committee.us_delegate) == delegate
+    assert 'name="outcome"' in review(committee.us_secretariat)  # who records outcomes has the form, made for them
+    with app.app_context():
+        from jcm.actions.services import get_action_item, record_review
+
+        record_review(get_user(committee.us_secretariat.id), get_action_item(item), get_meeting(held_meeting),
+                      "done", note="Testbeds mapped")
+        db.session.commit()
+    for who in (committee.us_delegate, committee.kr_observer, committee.us_secretariat):
+        assert "Testbeds mapped" in review(who)
+
+
 def test_the_owners_a_raise_form_offers_follow_every_change_at_once(app, client, auth, committee, held_meeting):
     write_minutes(app, committee, held_meeting)
     auth.login(committee.us_secretariat)

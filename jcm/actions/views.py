@@ -311,16 +311,25 @@ def meeting_page_part(meeting: Meeting, user: User) -> Markup:
     secretariat records each one's outcome; and those raised at it."""
     today, can_review = date.today(), can(user, "action.review", meeting)
     page, per_page = int_or_none(request.args.get("page")) or 1, current_app.config["PAGE_SIZE"]
-    review, carried, reviews, raised = once_per_version(("meeting review", meeting.id, page, per_page),
-                                                        lambda: _meeting_review(meeting, page, per_page))
-    cells, columns = Cells(today, REVIEW), columns_of(REVIEW)
-    # With the form of those who record outcomes: its address and token, the same for every row.
-    rows = (ReviewRows(cells, columns, reviews, review.page, url_for("actions.review", meeting_id=meeting.id),
-                       ReviewForm(formdata=None).csrf_token()) if can_review
-            else ReviewRows(cells, columns, reviews, review.page))
-    return Markup(render_template(
-        "actions/_meeting.html", meeting=meeting, columns=columns, cells=cells, rows=rows, review_page=review,
-        carried=carried, reviews=reviews, raised=raised, can_create_action=can(user, "action.create")))
+    can_create = can(user, "action.create")
+
+    def make() -> Markup:
+        review, carried, reviews, raised = once_per_version(("meeting review", meeting.id, page, per_page),
+                                                            lambda: _meeting_review(meeting, page, per_page))
+        cells, columns = Cells(today, REVIEW), columns_of(REVIEW)
+        # With the form of those who record outcomes: its address and token, the same for every row.
+        rows = (ReviewRows(cells, columns, reviews, review.page, url_for("actions.review", meeting_id=meeting.id),
+                           ReviewForm(formdata=None).csrf_token()) if can_review
+                else ReviewRows(cells, columns, reviews, review.page))
+        return Markup(render_template(
+            "actions/_meeting.html", meeting=meeting, columns=columns, cells=cells, rows=rows, review_page=review,
+            carried=carried, reviews=reviews, raised=raised, can_create_action=can_create))
+
+    if can_review:
+        return make()
+    # Those who do not record outcomes are all shown the same, in their language, on the day.
+    return once_per_version(("meeting review shown", meeting.id, page, per_page, locale_code(), today, can_create),
+                            make)
 
 
 def _meeting_review(meeting: Meeting, page: int, per_page: int) -> tuple:
