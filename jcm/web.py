@@ -3,14 +3,17 @@ and a request that only reads (GET, HEAD) changes nothing."""
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+import secrets
+from contextlib import contextmanager
+from typing import Callable, Iterator, TypeVar
 from urllib.parse import urlsplit
 
 from blinker import Namespace
-from flask import abort, flash, g, has_request_context, request, request_started, url_for
+from flask import abort, current_app, flash, g, has_request_context, request, request_started, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -195,3 +198,25 @@ def address(endpoint: str, **values: str | int) -> str:
         if type(value) is int:
             found = found.replace(next(stand_ins), str(value))
     return found
+
+
+# What a page's forms carry in place of the reader's token while it is made (own_token_written_in): the parts of a
+# page kept for many readers carry no one's. Made anew by each process, so that no one can write it into a text.
+TOKEN_PLACE = secrets.token_urlsafe(24)
+
+
+@contextmanager
+def own_token_written_in(kept: bool = True) -> Iterator[Callable[[str], str]]:
+    """While a page that holds parts kept for many readers is made, every form made or printed carries its token's
+    place (TOKEN_PLACE), as those parts were printed; `written_in(page)` then writes the reader's own token in its
+    place. Flask-WTF signs a request's token once and keeps it in `g` under the token field's name, so each form
+    made meanwhile takes the place. Without `kept`, a page made as any other."""
+    if not kept:
+        yield lambda page: page
+        return
+    token, name = generate_csrf(), current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    setattr(g, name, TOKEN_PLACE)
+    try:
+        yield lambda page: page.replace(TOKEN_PLACE, token)
+    finally:
+        setattr(g, name, token)

@@ -326,6 +326,60 @@ def test_a_sections_record_is_printed_once_for_those_who_only_read_the_minutes_a
         assert "The two sides agreed to exchange testbed inventories by June." in now  # its decision stays
 
 
+def test_the_editors_sections_are_printed_once_for_each_side_each_with_the_readers_own_token(app, committee,
+                                                                                              held_meeting):
+    from jcm.web import TOKEN_PLACE
+
+    write_minutes(app, committee, held_meeting)
+    with app.app_context():
+        section = minutes_services.ordered_sections(minutes_services.minutes_for(get_meeting(held_meeting)))[3]
+        section_id, version_now = section.id, section.version
+        from jcm.accounts.services import create_user
+
+        colleague = create_user(None, {"email": "r.okafor@state.example.gov", "name": "Ruth Okafor", "side": "US",
+                                       "role": "secretariat"}, PASSWORD).email  # the U.S. secretariat's second
+        db.session.commit()
+    editor = f"/meetings/{held_meeting}/minutes"
+    writers = {}  # each signed in before any reads: a sign-in is itself a change
+    for who in (committee.us_secretariat.email, committee.kr_secretariat.email, colleague):
+        writers[who] = app.test_client()
+        post_form(writers[who], "/login", {"email": who, "password": PASSWORD})
+
+    def record(who) -> str:
+        page = writers[who].get(editor).get_data(as_text=True)
+        assert TOKEN_PLACE not in page
+        article = page[page.index(f'id="section-{section_id}"'):]
+        return article[:article.index("</article>")]
+
+    american, korean = record(committee.us_secretariat.email), record(committee.kr_secretariat.email)
+    check = f"/texts/minutes_section/{section_id}/discussion/{{language}}/check"
+    assert check.format(language="en") in american and check.format(language="en") not in korean  # each side's
+    assert record(committee.us_secretariat.email).count('name="discussion"') == 1
+
+    # The token in a kept section's form is the reader's own: the save it sends is accepted.
+    form = record(committee.us_secretariat.email)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', form).group(1)
+    saved = writers[committee.us_secretariat.email].post(
+        f"/minutes/sections/{section_id}", data={"csrf_token": token, "version": str(version_now),
+                                                 "discussion": "The two sides reviewed the testbed inventories.",
+                                                 "decisions": "The two sides agreed to exchange testbed inventories "
+                                                              "by June.", "discussion_ko": "", "decisions_ko": ""})
+    assert saved.status_code in (200, 302), saved.get_data(as_text=True)[:300]
+    for who in writers:
+        assert "The two sides reviewed the testbed inventories." in record(who)
+    # The same section kept for the second U.S. secretariat carries their own token, not the first's.
+    shared = record(colleague)
+    assert shared.count("The two sides reviewed the testbed inventories.") == record(committee.us_secretariat.email) \
+        .count("The two sides reviewed the testbed inventories.")
+    theirs = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', shared).group(1)
+    mine = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
+                     record(committee.us_secretariat.email)).group(1)
+    assert theirs != mine
+    assert writers[colleague].post(f"/minutes/sections/{section_id}", data={
+        "csrf_token": theirs, "version": str(version_now + 1), "discussion": "Reviewed, and to be shared.",
+        "decisions": "", "discussion_ko": "", "decisions_ko": ""}).status_code in (200, 302)
+
+
 def test_the_list_of_meetings_follows_every_change_at_once(app, client, auth, committee, make_meeting):
     from jcm.meetings.models import Meeting
 

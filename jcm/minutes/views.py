@@ -16,7 +16,7 @@ from jcm.accounts.kept import keep_sent_form
 from jcm.accounts.models import User
 from jcm.actions.views import owner_choices
 from jcm.bilingual import PageStates
-from jcm.content import kept_parts, once_per_version
+from jcm.content import KeptParts, kept_parts, once_per_version
 from jcm.errors import Conflict, Invalid, NotFound, asks_for_json, json_error
 from jcm.extensions import csrf, db
 from jcm.forms import ConfirmForm, not_confirmed
@@ -33,7 +33,7 @@ from jcm.minutes.raised import Options, RaisedRows, SectionActions
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
 from jcm.texts.views import reader as texts_reader
-from jcm.web import actor, address, form_status, int_or_none, submit
+from jcm.web import actor, address, form_status, int_or_none, submit, own_token_written_in
 from jcm.zones import aware, reader_zone, zone_abbreviation
 
 bp = Blueprint("minutes", __name__)
@@ -66,15 +66,25 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
           attendance_conflict: dict | None = None, status: int = 200):
     """The minutes page; a form just sent comes back with what was typed, and a conflict with both texts."""
     forms = forms or {}
-    states = PageStates()  # each text's state, for the gaps and the boxes alike
     can_edit = minutes is not None and can(actor(), "minutes.edit", minutes)
+    records = None if minutes is None else _kept_records(minutes, can_edit,
+                                                         sent=bool(section_form or conflict or forms))
+    with own_token_written_in(records is not None) as written_in:
+        return written_in(_printed(meeting, minutes, can_edit, records, posted_section, section_form, conflict, forms,
+                                   attendance_conflict)), status
+
+
+def _printed(meeting: Meeting, minutes: Minutes | None, can_edit: bool, records: KeptParts | None,
+             posted_section: int | None, section_form: SectionForm | None, conflict: dict | None, forms: dict,
+             attendance_conflict: dict | None) -> str:
+    states = PageStates()  # each text's state, for the gaps and the boxes alike
     words = PageWords()
     context = {"_": words, "section_texts": SectionTexts(words), "address": address, "meeting": meeting, "minutes": minutes,
                "can_edit": can_edit,
                "can_start": minutes is None and can(actor(), "minutes.start", meeting),
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
-        return render_template("minutes/show.html", **context), status
+        return render_template("minutes/show.html", **context)
     sections = services.ordered_sections(minutes)
     progress = {entry.focus_area_id: entry for entry in minutes.progress}
     areas = services.discussed_focus_areas(meeting)
@@ -89,17 +99,25 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
                                                                            if c.section_id is None],
         can_comment=can(actor(), "minutes.comment", minutes),
         can_resolve=can(actor(), "minutes.edit", minutes),
-        states=states, comment_form=forms.get("comment") or CommentForm(formdata=None),
-        # What a reader who neither writes the minutes nor checks their texts is shown of each section (its texts
-        # as recorded, the items raised at it) is the same for all of them: printed once per version.
-        records=kept_parts(("minutes records", minutes.id, locale_code()))
-        if not can_edit and not texts_reader().may_check else None)
+        states=states, comment_form=forms.get("comment") or CommentForm(formdata=None), records=records)
     context.update(_edit_forms(minutes, areas, progress, forms, words) if can_edit else
                    {"section_forms": None, "progress_forms": {}, "attendance_forms": {}, "next_form": None})
     context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections), areas))
     context.update(_raised(meeting, areas, can_edit, forms, words))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
-    return render_template("minutes/show.html", **context), status
+    return render_template("minutes/show.html", **context)
+
+
+def _kept_records(minutes: Minutes, can_edit: bool, sent: bool) -> KeptParts | None:
+    """Where each section's record (its head, its texts with their boxes and check buttons, its action items with
+    the form to raise one) is kept, printed once per version for every reader shown the same: those who only read
+    the minutes, all alike; those who write them or check their texts, by their side and role, which decide the
+    buttons they are given. A form sent back shows what was typed: none is kept then."""
+    if sent:
+        return None
+    user, may_check = actor(), texts_reader().may_check
+    kind = (user.side, user.role, can_edit, can(user, "action.create"), may_check) if can_edit or may_check else ()
+    return kept_parts(("minutes records", minutes.id, locale_code(), *kind))
 
 
 def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict, words: PageWords) -> dict:
