@@ -380,6 +380,38 @@ def test_the_editors_sections_are_printed_once_for_each_side_each_with_the_reade
         "decisions": "", "discussion_ko": "", "decisions_ko": ""}).status_code in (200, 302)
 
 
+def test_the_minutes_attendance_progress_and_next_meeting_follow_every_change_at_once_for_every_reader(
+        app, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    readers = {}  # each signed in before any reads: a sign-in is itself a change
+    for who in (committee.us_secretariat, committee.kr_secretariat, committee.us_delegate, committee.kr_observer):
+        readers[who] = app.test_client()
+        post_form(readers[who], "/login", {"email": who.email, "password": PASSWORD})
+
+    def page(who) -> str:
+        return readers[who].get(f"/meetings/{held_meeting}/minutes").get_data(as_text=True)
+
+    for who in readers:
+        assert "Dr. Jane Doe" in page(who) and "Testbeds shared on schedule." in page(who)
+    with app.app_context():
+        from jcm.mou.models import FocusArea
+
+        us = get_user(committee.us_secretariat.id)
+        minutes = minutes_services.minutes_for(get_meeting(held_meeting))
+        minutes_services.set_attendance(us, minutes, "US", [
+            {"user_id": committee.us_co_chair.id},
+            {"name": "Dr. John Roe", "title": "Deputy Director", "organization": "National Science Foundation"}])
+        area = db.session.scalar(select(FocusArea.id).where(FocusArea.code == "A.1"))
+        minutes_services.save_progress(us, minutes, area, "at_risk", "Two testbeds are late.")
+        minutes_services.set_next_meeting(us, minutes, "Seoul, in the autumn of 2027.")
+        db.session.commit()
+    for who in readers:
+        now = page(who)
+        assert "Dr. John Roe" in now and "Dr. Jane Doe" not in now
+        assert "Two testbeds are late." in now and "Testbeds shared on schedule." not in now
+        assert "Seoul, in the autumn of 2027." in now
+
+
 def test_the_list_of_meetings_follows_every_change_at_once(app, client, auth, committee, make_meeting):
     from jcm.meetings.models import Meeting
 
