@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.pool import Pool
 
 from jcm.extensions import db
-from jcm.web import serving_a_read
+from jcm.web import TOKEN_PLACE, own_tokens, serving_a_read
 
 T = TypeVar("T")
 
@@ -177,7 +177,10 @@ class KeptParts:
         return self.printed.get(key)
 
     def keep(self, key: Hashable, printed: Any) -> Any:
-        self.printed.setdefault(key, printed)
+        """Keeps `printed`, unless a reader's own token is in it (a form made before the page took the token's place,
+        jcm.web.own_token_written_in): no part is ever kept with one."""
+        if not any(token and token != TOKEN_PLACE and token in printed for token in own_tokens()):
+            self.printed.setdefault(key, printed)
         return printed
 
 

@@ -211,12 +211,24 @@ def own_token_written_in(kept: bool = True) -> Iterator[Callable[[str], str]]:
     place (TOKEN_PLACE), as those parts were printed; `written_in(page)` then writes the reader's own token in its
     place. Flask-WTF signs a request's token once and keeps it in `g` under the token field's name, so each form
     made meanwhile takes the place. Without `kept`, a page made as any other."""
-    if not kept:
+    if not kept or g.get("jcm_own_token"):  # a page made within another: the outer one writes the token in
         yield lambda page: page
         return
-    token, name = generate_csrf(), current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token, name = generate_csrf(), _token_name()
+    g.jcm_own_token = token
     setattr(g, name, TOKEN_PLACE)
     try:
         yield lambda page: page.replace(TOKEN_PLACE, token)
     finally:
         setattr(g, name, token)
+        g.pop("jcm_own_token", None)
+
+
+def _token_name() -> str:
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+
+
+def own_tokens() -> tuple[str | None, str | None]:
+    """The reader's own token as forms print it now and as own_token_written_in keeps it aside (None where there is
+    none yet): what no part kept for many readers may hold."""
+    return g.get(_token_name()), g.get("jcm_own_token")

@@ -494,3 +494,24 @@ def test_a_reading_request_reads_the_version_before_any_of_the_content(app, clie
     first = next(number for number, statement in enumerate(statements) if "content_version" in statement)
     signing_in = ("sign_in_session", "api_token", '"user"', "user.", "organization")
     assert [s for s in statements[:first] if not any(name in s for name in signing_in)] == []
+
+
+def test_no_part_is_ever_kept_with_a_readers_own_token_in_it(app):
+    from flask_wtf.csrf import generate_csrf
+
+    from jcm.content import kept_parts
+    from jcm.web import TOKEN_PLACE, own_token_written_in
+
+    with app.test_request_context("/meetings/1/minutes"):
+        token = generate_csrf()
+        parts = kept_parts(("a page", 1))
+        parts.keep("made before the token's place", f'<input name="csrf_token" value="{token}">')
+        assert parts.get("made before the token's place") is None
+        with own_token_written_in() as written_in:
+            printed = f'<input name="csrf_token" value="{generate_csrf()}">'
+            assert parts.keep("made with the token's place", printed) == printed
+            parts.keep("a form made earlier", f'<input name="csrf_token" value="{token}">')
+            assert written_in(printed) == f'<input name="csrf_token" value="{token}">'
+        assert parts.get("made with the token's place") == f'<input name="csrf_token" value="{TOKEN_PLACE}">'
+        assert parts.get("a form made earlier") is None
+        assert generate_csrf() == token  # the request's own again
