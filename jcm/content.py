@@ -183,6 +183,11 @@ class KeptParts:
             self.printed.setdefault(key, printed)
         return printed
 
+    def made(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """The part kept under `key`, or `make()`'s, kept."""
+        printed = self.get(key)
+        return printed if printed is not None else self.keep(key, make())
+
 
 def kept_parts(key: tuple) -> KeptParts:
     """The parts kept under `key` at the content's current version (as once_per_version: the key names all the parts

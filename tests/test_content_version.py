@@ -16,6 +16,7 @@ from jcm.content import ContentVersion, content_version
 from jcm.extensions import db
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services as minutes_services
+from jcm.web import TOKEN_PLACE
 from tests.conftest import PASSWORD, app_config, close_database, post_form, share_engine
 from tests.test_document_cache import counting_renders, printing
 from tests.test_minutes_document import write_minutes
@@ -328,8 +329,6 @@ def test_a_sections_record_is_printed_once_for_those_who_only_read_the_minutes_a
 
 def test_the_editors_sections_are_printed_once_for_each_side_each_with_the_readers_own_token(app, committee,
                                                                                               held_meeting):
-    from jcm.web import TOKEN_PLACE
-
     write_minutes(app, committee, held_meeting)
     with app.app_context():
         section = minutes_services.ordered_sections(minutes_services.minutes_for(get_meeting(held_meeting)))[3]
@@ -410,6 +409,55 @@ def test_the_minutes_attendance_progress_and_next_meeting_follow_every_change_at
         assert "Dr. John Roe" in now and "Dr. Jane Doe" not in now
         assert "Two testbeds are late." in now and "Testbeds shared on schedule." not in now
         assert "Seoul, in the autumn of 2027." in now
+
+
+def test_a_meetings_page_is_kept_in_parts_for_each_kind_of_reader_each_with_their_own_token_and_sides_notes(
+        app, committee, make_meeting):
+    from jcm.accounts.services import create_user
+    from jcm.meetings.models import AgendaItem
+
+    meeting = make_meeting()
+    with app.app_context():
+        colleague = create_user(None, {"email": "r.okafor@state.example.gov", "name": "Ruth Okafor", "side": "US",
+                                       "role": "secretariat"}, PASSWORD).email  # the U.S. secretariat's second
+        db.session.commit()
+        first = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting)
+                                  .order_by(AgendaItem.position).limit(1))
+        item_id, title = first.id, first.title
+    readers = {}  # each signed in before any reads: a sign-in is itself a change
+    for email in (committee.us_secretariat.email, colleague, committee.kr_secretariat.email):
+        readers[email] = app.test_client()
+        post_form(readers[email], "/login", {"email": email, "password": PASSWORD})
+    token = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+    def page(email) -> str:
+        shown = readers[email].get(f"/meetings/{meeting}").get_data(as_text=True)
+        assert TOKEN_PLACE not in shown
+        return shown
+
+    def move_form(shown: str) -> str:
+        form = shown[shown.index(f'/agenda-items/{item_id}/move"'):]
+        return token.search(form).group(1)
+
+    mine = page(committee.us_secretariat.email)
+    with printing(app) as printed:
+        theirs = page(colleague)
+    # Printed once for the first of them: the agenda, the review and the notes are not printed again.
+    assert not {"meetings/_schedule.html", "actions/_meeting.html", "notes/_meeting.html"} & set(printed)
+    assert move_form(mine) != move_form(theirs)  # the same row, each with their own token
+    # A U.S. note on the meeting is its side's alone, however its page is kept.
+    assert readers[colleague].post(f"/notes/meeting/{meeting}", data={
+        "csrf_token": token.search(theirs[theirs.index('id="note-meeting-'):]).group(1), "version": "0",
+        "text": "Hold the line on the data annex.", "next": f"/meetings/{meeting}"}).status_code in (200, 302)
+    assert "Hold the line on the data annex." in page(committee.us_secretariat.email)
+    assert "Hold the line on the data annex." not in page(committee.kr_secretariat.email)
+    # The kept row's token moves the item for its reader.
+    moved = readers[committee.us_secretariat.email].post(
+        f"/agenda-items/{item_id}/move", data={"csrf_token": move_form(page(committee.us_secretariat.email)),
+                                               "direction": "down"})
+    assert moved.status_code == 302
+    after = page(colleague)
+    assert after.index(f'id="item-{item_id}"') > after.index('id="item-') and title in after
 
 
 def test_the_list_of_meetings_follows_every_change_at_once(app, client, auth, committee, make_meeting):

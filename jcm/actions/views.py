@@ -21,7 +21,7 @@ from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
 from jcm.actions.models import ActionItem
 from jcm.actions.schemas import read_filters
 from jcm.api.schemas import read_search
-from jcm.content import once_per_version
+from jcm.content import kept_parts, once_per_version
 from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import editable
@@ -325,11 +325,10 @@ def meeting_page_part(meeting: Meeting, user: User) -> Markup:
             "actions/_meeting.html", meeting=meeting, columns=columns, cells=cells, rows=rows, review_page=review,
             carried=carried, reviews=reviews, raised=raised, can_create_action=can_create))
 
-    if can_review:
-        return make()
-    # Those who do not record outcomes are all shown the same, in their language, on the day.
-    return once_per_version(("meeting review shown", meeting.id, page, per_page, locale_code(), today, can_create),
-                            make)
+    # The same for every reader in a language on the day, by whether they record outcomes (its forms, with the
+    # token's place: jcm.web.own_token_written_in) and start action items.
+    return kept_parts(("meeting review shown", meeting.id, page, per_page, locale_code(), today)).made(
+        (can_review, can_create), make)
 
 
 def _meeting_review(meeting: Meeting, page: int, per_page: int) -> tuple:

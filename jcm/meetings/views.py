@@ -17,7 +17,7 @@ from sqlalchemy import select
 from jcm.accounts.forms import EmptyForm
 from jcm.accounts.models import User
 from jcm.api.schemas import read_search
-from jcm.content import once_per_version
+from jcm.content import kept_parts, once_per_version
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.forms import ConfirmForm, not_confirmed
@@ -32,7 +32,7 @@ from jcm.meetings.models import (PROPOSAL_KIND_LABELS, PROPOSAL_KINDS, PROPOSAL_
 from jcm.mou.models import FocusArea
 from jcm.mou.services import current_agreement
 from jcm.permissions import SidePart, can, require
-from jcm.web import actor, form_status, int_or_none, submit
+from jcm.web import actor, form_status, int_or_none, own_token_written_in, submit
 from jcm.zones import elsewhere, reader_zone, zone_choices
 
 bp = Blueprint("meetings", __name__)
@@ -195,33 +195,30 @@ def meeting_page(meeting_id: int, status: int = 200):
     agreed, changes = services.changes_since_agreed(meeting)
     approvals = services.approvals_by_side(meeting)
     may_agree = bool(meeting.items) and can(actor(), "agenda.agree", meeting)
-    return render_template(
-        "meetings/show.html", meeting=meeting, schedule=_schedule(meeting, can(actor(), "agenda.edit", meeting)),
-        parts=[part(meeting, actor()) for part in current_app.extensions.get("jcm_meeting_page_parts", ())],
-        approvals=approvals, agreed=agreed, changes=changes,
-        may_agree=may_agree, agenda_gaps=services.agenda_text_gaps(meeting) if may_agree else [],
-        agree_form=AgreeForm(formdata=None, agenda_version=str(meeting.agenda_version)),
-        status_form=StatusForm(formdata=None), action_form=EmptyForm(formdata=None),
-        status_moves=services.status_moves(meeting, date.today()),
-        proposals=proposals.proposals(meeting), stale=proposals.is_stale, **_proposal_labels(),
-        offers=[kind for kind in PROPOSAL_KINDS if can(actor(), proposals.PROPOSING[ProposalKind(kind)], meeting)],
-        today=date.today(), agreeing=AGREEING, confirming=CONFIRMING), status
+    # Parts of the page are kept for every reader shown the same (jcm.content.kept_parts): its forms carry the
+    # token's place while it is made, and each reader's own token is written in.
+    with own_token_written_in() as written_in:
+        return written_in(render_template(
+            "meetings/show.html", meeting=meeting, schedule=_schedule(meeting, can(actor(), "agenda.edit", meeting)),
+            parts=[part(meeting, actor()) for part in current_app.extensions.get("jcm_meeting_page_parts", ())],
+            approvals=approvals, agreed=agreed, changes=changes,
+            may_agree=may_agree, agenda_gaps=services.agenda_text_gaps(meeting) if may_agree else [],
+            agree_form=AgreeForm(formdata=None, agenda_version=str(meeting.agenda_version)),
+            status_form=StatusForm(formdata=None), action_form=EmptyForm(formdata=None),
+            status_moves=services.status_moves(meeting, date.today()),
+            proposals=proposals.proposals(meeting), stale=proposals.is_stale, **_proposal_labels(),
+            offers=[kind for kind in PROPOSAL_KINDS if can(actor(), proposals.PROPOSING[ProposalKind(kind)], meeting)],
+            today=date.today(), agreeing=AGREEING, confirming=CONFIRMING)), status
 
 
 def _schedule(meeting: Meeting, may_edit: bool) -> Markup:
-    """The agenda's section of the meeting's page. Every reader who does not edit the agenda is shown the same, in
-    their language and where they are, so it is made once per version of the content for them; those who edit it
-    are shown its buttons and forms, which carry their own token."""
-
-    def make() -> Markup:
-        return Markup(render_template(
+    """The agenda's section of the meeting's page, the same for every reader in a language and where they are:
+    kept once per version for those who edit the agenda (with its buttons and forms) and for those who do not."""
+    return kept_parts(("meeting page", meeting.id, locale_code(), reader_zone())).made(
+        ("schedule", may_edit), lambda: Markup(render_template(
             "meetings/_schedule.html", meeting=meeting, days=services.schedule(meeting),
             total=services.total_minutes(meeting), may_edit_agenda=may_edit, day_form=DayHoursForm(formdata=None),
-            action_form=EmptyForm(formdata=None), agenda_rows=AgendaRows))
-
-    if may_edit:
-        return make()
-    return once_per_version(("agenda schedule", meeting.id, locale_code(), reader_zone()), make)
+            action_form=EmptyForm(formdata=None), agenda_rows=AgendaRows)))
 
 
 @bp.post("/meetings/<int:meeting_id>/status")

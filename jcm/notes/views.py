@@ -13,6 +13,7 @@ from flask_login import login_required
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from jcm.content import kept_parts
 from jcm.documents.frame import Frame, duration, file_kind, file_size, page_label
 from jcm.documents.pdfs import files_digest
 from jcm.documents.views import DRAFT_SETTINGS, document_response, draft_pdf
@@ -26,7 +27,7 @@ from jcm.notes.models import NoteKind, SideNote
 from jcm.permissions import SidePart, can, require
 from jcm.text import render_markdown
 from jcm.web import actor, address, form_status, int_or_none, reader, safe_next, submit
-from jcm.zones import datetime_in_zone
+from jcm.zones import datetime_in_zone, reader_zone
 
 bp = Blueprint("notes", __name__)
 
@@ -216,8 +217,12 @@ def meeting_page_part(meeting: Meeting, user) -> Markup:
     """On a meeting's page, after the agenda: the reader's side's notes on the meeting and on each agenda item."""
     if user is None or not can(user, "note.view", SidePart(meeting, user.side)):
         return Markup("")
-    return Markup(render_template("notes/_meeting.html", meeting=meeting, items=meeting.items, panel=panel,
-                                  heading=HEADINGS[user.side], marking=MARKINGS[user.side]))
+    # The same for every reader of a side in a language, where they are, on this address (its forms come back to
+    # it), by whether they write notes: kept once per version (its forms carry the token's place).
+    return kept_parts(("side notes shown", meeting.id, user.side, locale_code(), reader_zone(),
+                       request.full_path)).made(_panel_words(user).can_write, lambda: Markup(render_template(
+                           "notes/_meeting.html", meeting=meeting, items=meeting.items, panel=panel,
+                           heading=HEADINGS[user.side], marking=MARKINGS[user.side])))
 
 
 # --- the briefing pack ----------------------------------------------------------------------------------------
