@@ -108,8 +108,9 @@ def content_version() -> int | None:
 # --- what is made once per version ----------------------------------------------------------------------------
 
 # The values each process remembers, the most recently asked: small ones (counts, a page of rows), and bulky ones (a
-# document's record of thousands of entries, its HTML) apart, fewer of them.
-KEPT, KEPT_BULKY = 128, 16
+# document's record of thousands of entries, its HTML, the parts of a page kept for a kind of reader) apart, fewer of
+# them: a meeting's pages keep a dozen for the kinds of readers in both languages.
+KEPT, KEPT_BULKY = 128, 48
 
 
 class Remembered:

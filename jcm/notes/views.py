@@ -173,12 +173,21 @@ def panel(kind: str, target_id: int, meeting_id: int | None = None, *, back: str
     words = _panel_words(user)
     if not words.can_view:
         return Markup("")
-    if meeting_id is not None:
-        note = _notes_of_meeting(meeting_id).get((kind, target_id))
-    else:
-        note = services.note_on(user, services.target(kind, target_id))
-    word = address_word(kind)
     back = back or request.full_path.rstrip("?")
+    if meeting_id is None:
+        return _panel(words, kind, target_id, services.note_on(user, services.target(kind, target_id)), back, compact,
+                      about)
+    # A meeting's forty panels, the same for every reader of a side in a language, where they are, by whether they
+    # write: kept once per version where the page is made with the token's place (jcm.web.own_token_written_in).
+    return kept_parts(("side notes", meeting_id, user.side, locale_code(), reader_zone(), words.can_write)).made(
+        (kind, target_id, back, compact, about),
+        lambda: _panel(words, kind, target_id, _notes_of_meeting(meeting_id).get((kind, target_id)), back, compact,
+                       about))
+
+
+def _panel(words: _PanelWords, kind: str, target_id: int, note: SideNote | None, back: str, compact: bool,
+           about: str) -> Markup:
+    word = address_word(kind)
     form_id = f"note-{word}-{target_id}"
     named = Markup(f'<span class="visually-hidden"> — {escape(about)}</span>') if about else ""
     printed = [f'<div class="side-note{" side-note--compact" if compact else ""}" id="{form_id}">\n  ']
