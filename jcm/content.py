@@ -192,5 +192,11 @@ class KeptParts:
 
 def kept_parts(key: tuple) -> KeptParts:
     """The parts kept under `key` at the content's current version (as once_per_version: the key names all the parts
-    depend on besides the content), none yet at a new version."""
-    return once_per_version(key, KeptParts, bulky=True)
+    depend on besides the content), none yet at a new version. Found once by a reading request, whose version does
+    not change: a page of forty parts asks for them forty times."""
+    if not serving_a_read():
+        return once_per_version(key, KeptParts, bulky=True)
+    found = g.setdefault("kept_parts", {})
+    if key not in found:
+        found[key] = once_per_version(key, KeptParts, bulky=True)
+    return found[key]

@@ -137,6 +137,7 @@ class _PanelWords:
         self.yours = Markup(_("Your side's note"))
         self.save = Markup(_("Save the note"))
         self.token = escape(generate_csrf())
+        self.zone = reader_zone()  # which the panels' times are said in
 
 
 def _panel_words(user) -> _PanelWords:
@@ -179,7 +180,7 @@ def panel(kind: str, target_id: int, meeting_id: int | None = None, *, back: str
                       about)
     # A meeting's forty panels, the same for every reader of a side in a language, where they are, by whether they
     # write: kept once per version where the page is made with the token's place (jcm.web.own_token_written_in).
-    return kept_parts(("side notes", meeting_id, user.side, locale_code(), reader_zone(), words.can_write)).made(
+    return kept_parts(("side notes", meeting_id, user.side, locale_code(), words.zone, words.can_write)).made(
         (kind, target_id, back, compact, about),
         lambda: _panel(words, kind, target_id, _notes_of_meeting(meeting_id).get((kind, target_id)), back, compact,
                        about))
