@@ -235,6 +235,24 @@ def test_my_action_items_follow_every_change_at_once(app, client, auth, committe
     assert "Map the quantum testbeds" in theirs and "Brief the U.S. delegation" not in theirs
 
 
+def test_the_first_action_items_on_a_home_page_follow_every_change_at_once(app, client, auth, committee,
+                                                                           make_action_item):
+    from datetime import date, timedelta
+
+    from jcm.actions.models import ActionItem
+
+    item = make_action_item(title="Map the quantum testbeds", due_date=(date.today() + timedelta(days=3)).isoformat())
+    auth.login(committee.us_delegate)
+    assert "Map the quantum testbeds" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(ActionItem, item).title = "Map the national quantum testbeds"
+        db.session.commit()
+    assert "Map the national quantum testbeds" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    auth.login(committee.us_co_chair)  # whose first items are their own: none
+    assert "quantum testbeds" not in client.get("/").get_data(as_text=True)
+
+
 def test_the_apis_register_follows_every_change_at_once(app, api, committee, make_action_item):
     make_action_item(title="Exchange AI-ready dataset inventories")
     first = api.get("/api/v1/action-items", committee.kr_delegate)

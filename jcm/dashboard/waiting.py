@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 from jcm.accounts.models import User
 from jcm.actions.models import ActionItem
 from jcm.actions.services import MyCounts, my_action_items_page
+from jcm.content import once_per_version
 from jcm.extensions import db
 from jcm.meetings.models import AgendaItem, Meeting, MeetingProposal
 from jcm.minutes.models import Minutes, MinutesComment, MinutesCorrection
@@ -97,7 +98,9 @@ def waiting_for(user: User, today: date, *, soon_days: int = 14) -> Waiting:
                      defer(MinutesCorrection.content), defer(MinutesCorrection.changes)))
             if can(user, "correction.adopt", correction)]
     if user.role != "admin":
-        mine = my_action_items_page(user, today, per_page=FIRST_ITEMS, soon_days=soon_days)
+        mine = once_per_version(  # plain rows and counts, as "My action items" keeps its own pages
+            ("first action items", user.id, today, soon_days),
+            lambda: my_action_items_page(user, today, per_page=FIRST_ITEMS, soon_days=soon_days))
         waiting.actions = mine.counts
         waiting.first_items = [item for item in mine.items if item.due_date < mine.counts.soon]
     if user.role == "admin":
