@@ -478,6 +478,19 @@ def test_a_meetings_page_is_kept_in_parts_for_each_kind_of_reader_each_with_thei
     assert after.index(f'id="item-{item_id}"') > after.index('id="item-') and title in after
 
 
+@pytest.mark.parametrize("who", ["us_secretariat", "us_delegate", "kr_co_chair"])
+def test_once_a_minutes_page_is_kept_the_next_reads_none_of_the_records(app, committee, held_meeting, who):
+    write_minutes(app, committee, held_meeting)
+    reader = app.test_client()
+    post_form(reader, "/login", {"email": getattr(committee, who).email, "password": PASSWORD})
+    first = reader.get(f"/meetings/{held_meeting}/minutes").get_data(as_text=True)
+    with counting(app) as statements:
+        again = reader.get(f"/meetings/{held_meeting}/minutes").get_data(as_text=True)
+    assert not [statement for statement in statements
+                if re.search(r"\bFROM (minutes_section|attendee|agenda_item)\b", statement)]
+    assert without_tokens(again) == without_tokens(first)
+
+
 def test_the_list_of_meetings_follows_every_change_at_once(app, client, auth, committee, make_meeting):
     from jcm.meetings.models import Meeting
 

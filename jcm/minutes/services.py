@@ -47,6 +47,22 @@ def minutes_query():
         selectinload(Minutes.progress).joinedload(ProgressEntry.focus_area))
 
 
+def minutes_outline(meeting_id: int) -> Minutes | None:
+    """The minutes of the meeting of this id without their records (the sections and the delegations), with the
+    meeting, the approvals, the corrections and the progress: what the minutes page reads when the parts it shows of
+    the records are kept (jcm.minutes.views); whole_minutes reads the rest into the same minutes when it must."""
+    return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting_id).options(
+        joinedload(Minutes.meeting), selectinload(Minutes.approvals), selectinload(Minutes.corrections),
+        selectinload(Minutes.progress).joinedload(ProgressEntry.focus_area)))
+
+
+def whole_minutes(minutes: Minutes) -> Minutes:
+    """The same minutes as minutes_query loads them, their records read into them if they are not yet."""
+    if "sections" in sa_inspect(minutes).unloaded or "attendees" in sa_inspect(minutes).unloaded:
+        db.session.scalar(minutes_query().where(Minutes.id == minutes.id))
+    return minutes
+
+
 def meeting_of_page(meeting_id: int) -> Meeting:
     """The meeting whose minutes a page shows, its own columns alone: the page reads none of its days, agreements or
     proposals (which get_meeting loads for what a side may do with the meeting itself)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -69,14 +72,38 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
     can_edit = minutes is not None and can(actor(), "minutes.edit", minutes)
     records = None if minutes is None else _kept_records(minutes, can_edit,
                                                          sent=bool(section_form or conflict or forms))
+    outline = records.get(OUTLINE) if records is not None else None
+    if minutes is not None and outline is None:
+        minutes = services.whole_minutes(minutes)
     with own_token_written_in(records is not None) as written_in:
-        return written_in(_printed(meeting, minutes, can_edit, records, posted_section, section_form, conflict, forms,
-                                   attendance_conflict)), status
+        return written_in(_printed(meeting, minutes, can_edit, records, outline, posted_section, section_form,
+                                   conflict, forms, attendance_conflict)), status
+
+
+# Kept with the parts of the record once the page has kept them all: what the page then reads of its sections
+# (SectionHead), in order, so that it reads none of the records again (services.minutes_outline).
+OUTLINE = ("outline",)
+WHOLE_RECORD = (("attendance",), ("progress",), ("next meeting",))
+
+
+@dataclass(frozen=True)
+class Titled:
+    title: str
+    title_ko: str
+
+
+@dataclass(frozen=True)
+class SectionHead:
+    """What the minutes page reads of a section besides its kept record: its ids, and its agenda item's titles."""
+    id: int
+    agenda_item_id: int
+    agenda_item: Titled
 
 
 def _printed(meeting: Meeting, minutes: Minutes | None, can_edit: bool, records: KeptParts | None,
-             posted_section: int | None, section_form: SectionForm | None, conflict: dict | None, forms: dict,
-             attendance_conflict: dict | None) -> str:
+             outline: list[SectionHead] | None, posted_section: int | None, section_form: SectionForm | None,
+             conflict: dict | None, forms: dict, attendance_conflict: dict | None) -> str:
+    """The page, its records read whole; or from their kept parts and the `outline` of its sections."""
     states = PageStates()  # each text's state, for the gaps and the boxes alike
     words = PageWords()
     context = {"_": words, "section_texts": SectionTexts(words), "address": address, "meeting": meeting, "minutes": minutes,
@@ -85,12 +112,16 @@ def _printed(meeting: Meeting, minutes: Minutes | None, can_edit: bool, records:
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
         return render_template("minutes/show.html", **context)
-    sections = services.ordered_sections(minutes)
+    sections = outline if outline is not None else services.ordered_sections(minutes)
     progress = {entry.focus_area_id: entry for entry in minutes.progress}
     areas = services.discussed_focus_areas(meeting)
     attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
-                 for side in SIDES}
+                 for side in SIDES} if outline is None else {}
     all_comments = services.comments(minutes)
+
+    def held() -> services.HeldRecords:  # the records in the gate's order, read whole if the page kept its parts
+        whole = services.whole_minutes(minutes)
+        return services.held_records(whole, sections if outline is None else services.ordered_sections(whole))
     context.update(
         sections=sections, section_form=section_form, conflict=conflict, posted_section=posted_section,
         areas=areas, progress=progress, attendees=attendees, attendance_conflict=attendance_conflict,
@@ -100,12 +131,17 @@ def _printed(meeting: Meeting, minutes: Minutes | None, can_edit: bool, records:
         can_comment=can(actor(), "minutes.comment", minutes),
         can_resolve=can(actor(), "minutes.edit", minutes),
         states=states, comment_form=forms.get("comment") or CommentForm(formdata=None), records=records)
-    context.update(_edit_forms(minutes, areas, progress, forms, words) if can_edit else
+    context.update(_edit_forms(minutes, areas, progress, forms, words) if can_edit and outline is None else
                    {"section_forms": None, "progress_forms": {}, "attendance_forms": {}, "next_form": None})
-    context.update(_review(meeting, minutes, states, all_comments, services.held_records(minutes, sections), areas))
+    context.update(_review(meeting, minutes, states, all_comments, held, areas))
     context.update(_raised(meeting, areas, can_edit, forms, words))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
-    return render_template("minutes/show.html", **context)
+    page = render_template("minutes/show.html", **context)
+    if records is not None and outline is None and all(
+            records.get(key) is not None for key in (*WHOLE_RECORD, *(("section", s.id) for s in sections))):
+        records.keep(OUTLINE, [SectionHead(s.id, s.agenda_item_id, Titled(s.agenda_item.title, s.agenda_item.title_ko))
+                               for s in sections])  # every part kept: the next such page reads none of the records
+    return page
 
 
 def _kept_records(minutes: Minutes, can_edit: bool, sent: bool) -> KeptParts | None:
@@ -145,7 +181,7 @@ def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict, word
 
 
 def _review(meeting: Meeting, minutes: Minutes, states: PageStates, comments: list[MinutesComment],
-            held: services.HeldRecords | None = None, areas: list | None = None) -> dict:
+            held: Callable[[], services.HeldRecords] | None = None, areas: list | None = None) -> dict:
     """What the review panel (templates/minutes/_review.html) says: each side's adoption, the progress not yet
     recorded, the texts that keep circulating or adopting waiting, and the acts the reader may make."""
     can_edit = can(actor(), "minutes.edit", minutes)
@@ -154,7 +190,8 @@ def _review(meeting: Meeting, minutes: Minutes, states: PageStates, comments: li
     return {"can_edit": can_edit, "can_adopt": can_adopt, "approvals": services.approvals_by_side(minutes),
             "missing": services.missing_progress(minutes, meeting, areas) if not minutes.adopted else [],
             "minutes_gaps": once_per_version(("minutes gaps", minutes.id, locale_code()),
-                                             lambda: services.minutes_text_gaps(minutes, meeting, states, held))
+                                             lambda: services.minutes_text_gaps(minutes, meeting, states,
+                                                                                held() if held else None))
             if waiting else [],
             "adopting": ADOPTING, "adopt_warnings": _unresolved(comments) if can_adopt else []}
 
@@ -297,7 +334,7 @@ def _back(meeting_id: int, anchor: str = ""):
 def show(meeting_id: int):
     meeting = services.meeting_of_page(meeting_id)
     require(actor(), "minutes.view", meeting)
-    return _page(meeting, services.minutes_for(meeting))
+    return _page(meeting, services.minutes_outline(meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/minutes/start")
