@@ -491,6 +491,28 @@ def test_once_a_minutes_page_is_kept_the_next_reads_none_of_the_records(app, com
     assert without_tokens(again) == without_tokens(first)
 
 
+def test_a_meetings_page_read_again_reads_none_of_its_agenda_and_says_at_once_what_changed_since_agreed(
+        app, client, auth, committee, agreed_meeting):
+    from jcm.meetings.models import AgendaItem
+    from jcm.meetings.services import get_agenda_item, update_agenda_item
+
+    auth.login(committee.us_delegate)
+    first = client.get(f"/meetings/{agreed_meeting}").get_data(as_text=True)
+    assert "Changed since version" not in first
+    with counting(app) as statements:
+        assert without_tokens(client.get(f"/meetings/{agreed_meeting}").get_data(as_text=True)) == \
+            without_tokens(first)
+    assert not [statement for statement in statements if re.search(r"\bFROM agenda_item\b", statement)]
+    with app.app_context():
+        first_item = db.session.scalar(select(AgendaItem.id).where(AgendaItem.meeting_id == agreed_meeting)
+                                       .order_by(AgendaItem.position).limit(1))
+        update_agenda_item(get_user(committee.us_secretariat.id), get_agenda_item(first_item),
+                           {"title": "Opening and adoption of the agenda"})
+        db.session.commit()
+    now = client.get(f"/meetings/{agreed_meeting}").get_data(as_text=True)
+    assert "Changed since version" in now and "Opening and adoption of the agenda" in now
+
+
 def test_the_list_of_meetings_follows_every_change_at_once(app, client, auth, committee, make_meeting):
     from jcm.meetings.models import Meeting
 

@@ -10,6 +10,7 @@ from typing import Any, Iterable
 from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from jcm.accounts.models import User
@@ -82,6 +83,35 @@ def get_meeting(meeting_id: int, *, with_agenda: bool = False) -> Meeting:
     if meeting is None:
         raise NotFound(_("There is no meeting with id %(id)s.", id=meeting_id))
     return meeting
+
+
+def with_agenda(meeting: Meeting) -> Meeting:
+    """The meeting with its agenda as get_meeting(with_agenda=True) loads it, read into it if it is not yet: a page
+    that keeps what it shows of the agenda reads it only to make that again."""
+    if "items" in sa_inspect(meeting).unloaded:
+        get_meeting(meeting.id, with_agenda=True)
+    return meeting
+
+
+@dataclass(frozen=True)
+class AgreedVersion:
+    agenda_version: int
+    agreed_at: datetime
+
+
+@dataclass(frozen=True)
+class AgendaOutline:
+    """What a meeting's page says of its agenda besides its items, the same for every reader: how many items it
+    has, and what changed since the version both sides last agreed."""
+    items: int
+    agreed: AgreedVersion | None
+    changes: list[AgendaChange]
+
+
+def agenda_outline(meeting: Meeting) -> AgendaOutline:
+    agreed, changes = changes_since_agreed(with_agenda(meeting))
+    return AgendaOutline(len(meeting.items), AgreedVersion(agreed.agenda_version, agreed.agreed_at) if agreed else None,
+                         changes)
 
 
 def get_agenda_items(meeting_id: int) -> Meeting:

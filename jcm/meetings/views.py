@@ -190,19 +190,20 @@ def show(meeting_id: int):
 
 def meeting_page(meeting_id: int, status: int = 200):
     """The meeting's page; after a refused agreement, with the refusal's status (and its reason flashed)."""
-    meeting = services.get_meeting(meeting_id, with_agenda=True)
+    meeting = services.get_meeting(meeting_id)  # its agenda is read only to make again what is kept of it
     require(actor(), "meeting.view", meeting)
-    agreed, changes = services.changes_since_agreed(meeting)
+    agenda = once_per_version(("agenda outline", meeting.id), lambda: services.agenda_outline(meeting))
     approvals = services.approvals_by_side(meeting)
-    may_agree = bool(meeting.items) and can(actor(), "agenda.agree", meeting)
+    may_agree = bool(agenda.items) and can(actor(), "agenda.agree", meeting)
     # Parts of the page are kept for every reader shown the same (jcm.content.kept_parts): its forms carry the
     # token's place while it is made, and each reader's own token is written in.
     with own_token_written_in() as written_in:
         return written_in(render_template(
             "meetings/show.html", meeting=meeting, schedule=_schedule(meeting, can(actor(), "agenda.edit", meeting)),
             parts=[part(meeting, actor()) for part in current_app.extensions.get("jcm_meeting_page_parts", ())],
-            approvals=approvals, agreed=agreed, changes=changes,
-            may_agree=may_agree, agenda_gaps=services.agenda_text_gaps(meeting) if may_agree else [],
+            approvals=approvals, agreed=agenda.agreed, changes=agenda.changes, may_agree=may_agree,
+            agenda_gaps=once_per_version(("agenda gaps", meeting.id, locale_code()), lambda: services.agenda_text_gaps(
+                services.with_agenda(meeting))) if may_agree else [],
             agree_form=AgreeForm(formdata=None, agenda_version=str(meeting.agenda_version)),
             status_form=StatusForm(formdata=None), action_form=EmptyForm(formdata=None),
             status_moves=services.status_moves(meeting, date.today()),
@@ -216,7 +217,7 @@ def _schedule(meeting: Meeting, may_edit: bool) -> Markup:
     kept once per version for those who edit the agenda (with its buttons and forms) and for those who do not."""
     return kept_parts(("meeting page", meeting.id, locale_code(), reader_zone())).made(
         ("schedule", may_edit), lambda: Markup(render_template(
-            "meetings/_schedule.html", meeting=meeting, days=services.schedule(meeting),
+            "meetings/_schedule.html", meeting=meeting, days=services.schedule(services.with_agenda(meeting)),
             total=services.total_minutes(meeting), may_edit_agenda=may_edit, day_form=DayHoursForm(formdata=None),
             action_form=EmptyForm(formdata=None), agenda_rows=AgendaRows)))
 

@@ -20,6 +20,7 @@ from jcm.documents.views import DRAFT_SETTINGS, document_response, draft_pdf
 from jcm.errors import NotFound
 from jcm.i18n import locale_code
 from jcm.meetings.models import Meeting
+from jcm.meetings.services import with_agenda
 from jcm.notes import services
 from jcm.notes.briefing import briefing_record
 from jcm.notes.forms import NoteForm, RestoreNoteForm
@@ -231,7 +232,7 @@ def meeting_page_part(meeting: Meeting, user) -> Markup:
     # it), by whether they write notes: kept once per version (its forms carry the token's place).
     return kept_parts(("side notes shown", meeting.id, user.side, locale_code(), reader_zone(),
                        request.full_path)).made(_panel_words(user).can_write, lambda: Markup(render_template(
-                           "notes/_meeting.html", meeting=meeting, items=meeting.items, panel=panel,
+                           "notes/_meeting.html", meeting=meeting, items=with_agenda(meeting).items, panel=panel,
                            heading=HEADINGS[user.side], marking=MARKINGS[user.side])))
 
 
