@@ -36,7 +36,7 @@ from jcm.minutes.raised import Options, RaisedRows, SectionActions
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
 from jcm.texts.views import reader as texts_reader
-from jcm.web import actor, address, form_status, int_or_none, submit, own_token_written_in
+from jcm.web import actor, address, form_status, int_or_none, own_token_written_in, submit
 from jcm.zones import aware, reader_zone, zone_abbreviation
 
 bp = Blueprint("minutes", __name__)
@@ -88,6 +88,7 @@ WHOLE_RECORD = (("attendance",), ("progress",), ("next meeting",))
 
 @dataclass(frozen=True)
 class Titled:
+    """An agenda item's title in both languages, as localized() reads it."""
     title: str
     title_ko: str
 
