@@ -35,7 +35,6 @@ from jcm.minutes.models import Minutes, MinutesComment, MinutesSection, attendan
 from jcm.minutes.raised import Options, RaisedRows, SectionActions
 from jcm.models import SIDES
 from jcm.permissions import SidePart, can, require
-from jcm.texts.views import reader as texts_reader
 from jcm.web import actor, address, form_status, int_or_none, own_token_written_in, submit
 from jcm.zones import aware, reader_zone, zone_abbreviation
 
@@ -152,7 +151,8 @@ def _kept_records(minutes: Minutes, can_edit: bool, sent: bool) -> KeptParts | N
     buttons they are given. A form sent back shows what was typed: none is kept then."""
     if sent:
         return None
-    user, may_check = actor(), texts_reader().may_check
+    user = actor()
+    may_check = can(user, "text.check")  # whether the texts' check buttons may be shown them (jcm.texts.views)
     kind = (user.side, user.role, can_edit, can(user, "action.create"), may_check) if can_edit or may_check else ()
     return kept_parts(("minutes records", minutes.id, locale_code(), *kind))
 
