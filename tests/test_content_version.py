@@ -17,7 +17,7 @@ from jcm.extensions import db
 from jcm.meetings.services import get_meeting
 from jcm.minutes import services as minutes_services
 from jcm.web import TOKEN_PLACE
-from tests.conftest import PASSWORD, app_config, close_database, post_form, share_engine
+from tests.conftest import PASSWORD, app_config, close_database, complete_both_texts, post_form, share_engine
 from tests.test_document_cache import counting_renders, printing
 from tests.test_minutes_document import write_minutes
 from tests.test_query_counts import counting
@@ -511,6 +511,38 @@ def test_a_meetings_page_read_again_reads_none_of_its_agenda_and_says_at_once_wh
         db.session.commit()
     now = client.get(f"/meetings/{agreed_meeting}").get_data(as_text=True)
     assert "Changed since version" in now and "Opening and adoption of the agenda" in now
+
+
+def test_a_sections_comments_follow_every_change_at_once_each_reader_in_their_own_zone(app, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    complete_both_texts(app, committee, held_meeting)
+    with app.app_context():  # circulated for the delegations' comments
+        minutes = minutes_services.minutes_for(get_meeting(held_meeting))
+        minutes_services.set_status(get_user(committee.us_secretariat.id), minutes, "circulated")
+        section_id = minutes_services.ordered_sections(minutes)[3].id
+        db.session.commit()
+    readers = {}  # each signed in before any reads: a sign-in is itself a change
+    for who in (committee.us_delegate, committee.kr_delegate, committee.us_observer):
+        readers[who] = app.test_client()
+        post_form(readers[who], "/login", {"email": who.email, "password": PASSWORD})
+    token = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+    def section(who) -> str:
+        page = readers[who].get(f"/meetings/{held_meeting}/minutes").get_data(as_text=True)
+        article = page[page.index(f'id="section-{section_id}"'):]
+        return article[:article.index("</article>")]
+
+    american = section(committee.us_delegate)
+    assert 'id="comment-text-' in american and 'id="comment-text-' not in section(committee.us_observer)
+    box = section(committee.kr_delegate)
+    box = box[box.index('id="comment-text-') - 700:]
+    assert readers[committee.kr_delegate].post(f"/meetings/{held_meeting}/minutes/comments", data={
+        "csrf_token": token.search(box).group(1), "section_id": str(section_id),
+        "text": "The Korean text of the decision should name the date of the workshop."}).status_code == 302
+    american, korean = section(committee.us_delegate), section(committee.kr_delegate)
+    assert "should name the date of the workshop" in american and "should name the date of the workshop" in korean
+    assert "KST" in korean and "KST" not in american  # each reader's times where they are
+    assert "should name the date of the workshop" not in section(committee.us_observer)
 
 
 def test_the_list_of_meetings_follows_every_change_at_once(app, client, auth, committee, make_meeting):

@@ -146,15 +146,17 @@ def _printed(meeting: Meeting, minutes: Minutes | None, can_edit: bool, records:
 
 def _kept_records(minutes: Minutes, can_edit: bool, sent: bool) -> KeptParts | None:
     """Where each section's record (its head, its texts with their boxes and check buttons, its action items with
-    the form to raise one) is kept, printed once per version for every reader shown the same: those who only read
-    the minutes, all alike; those who write them or check their texts, by their side and role, which decide the
+    the form to raise one, its comments and the box to add one) is kept, printed once per version for every reader
+    shown the same, in a language and where they are (the comments' times): those who only read the minutes, by
+    whether they comment; those who write them or check their texts, by their side and role too, which decide the
     buttons they are given. A form sent back shows what was typed: none is kept then."""
     if sent:
         return None
     user = actor()
     may_check = can(user, "text.check")  # whether the texts' check buttons may be shown them (jcm.texts.views)
     kind = (user.side, user.role, can_edit, can(user, "action.create"), may_check) if can_edit or may_check else ()
-    return kept_parts(("minutes records", minutes.id, locale_code(), *kind))
+    return kept_parts(("minutes records", minutes.id, locale_code(), reader_zone(),
+                       can(user, "minutes.comment", minutes), *kind))
 
 
 def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict, words: PageWords) -> dict:
