@@ -180,7 +180,8 @@ class KeptParts:
     def keep(self, key: Hashable, printed: Any) -> Any:
         """Keeps `printed`, unless a reader's own token is in it (a form made before the page took the token's place,
         jcm.web.own_token_written_in): no part is ever kept with one."""
-        if not any(token and token != TOKEN_PLACE and token in printed for token in own_tokens()):
+        if not isinstance(printed, str) or not any(token and token != TOKEN_PLACE and token in printed
+                                                   for token in own_tokens()):
             self.printed.setdefault(key, printed)
         return printed
 

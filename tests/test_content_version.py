@@ -545,6 +545,31 @@ def test_a_sections_comments_follow_every_change_at_once_each_reader_in_their_ow
     assert "should name the date of the workshop" not in section(committee.us_observer)
 
 
+def test_a_kept_minutes_record_shows_each_side_its_own_notes_alone(app, committee, held_meeting):
+    write_minutes(app, committee, held_meeting)
+    with app.app_context():
+        section_id = minutes_services.ordered_sections(minutes_services.minutes_for(get_meeting(held_meeting)))[3].id
+    readers = {}  # each signed in before any reads: a sign-in is itself a change
+    for who in (committee.us_delegate, committee.kr_delegate, committee.us_secretariat, committee.kr_secretariat):
+        readers[who] = app.test_client()
+        post_form(readers[who], "/login", {"email": who.email, "password": PASSWORD})
+    token = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+    def page(who) -> str:
+        return readers[who].get(f"/meetings/{held_meeting}/minutes").get_data(as_text=True)
+
+    for who in readers:
+        page(who)  # every kind's record kept
+    note_form = page(committee.us_delegate)
+    note_form = note_form[note_form.index(f'id="note-minutes-section-{section_id}"'):]
+    assert readers[committee.us_delegate].post(f"/notes/minutes-section/{section_id}", data={
+        "csrf_token": token.search(note_form).group(1), "version": "0", "next": "/",
+        "text": "Ask NSF for the testbed list before the session."}).status_code in (200, 302)
+    for who in readers:
+        seen = "Ask NSF for the testbed list before the session." in page(who)
+        assert seen == (who.side == "US"), who
+
+
 def test_the_list_of_meetings_follows_every_change_at_once(app, client, auth, committee, make_meeting):
     from jcm.meetings.models import Meeting
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
@@ -79,31 +78,16 @@ def _page(meeting: Meeting, minutes: Minutes | None, *, posted_section: int | No
                                    conflict, forms, attendance_conflict)), status
 
 
-# Kept with the parts of the record once the page has kept them all: what the page then reads of its sections
-# (SectionHead), in order, so that it reads none of the records again (services.minutes_outline).
+# Kept with the parts of the record once the page has kept them all (the parts of WHOLE_RECORD): the next such page
+# reads none of the records again (services.minutes_outline).
 OUTLINE = ("outline",)
-WHOLE_RECORD = (("attendance",), ("progress",), ("next meeting",))
-
-
-@dataclass(frozen=True)
-class Titled:
-    """An agenda item's title in both languages, as localized() reads it."""
-    title: str
-    title_ko: str
-
-
-@dataclass(frozen=True)
-class SectionHead:
-    """What the minutes page reads of a section besides its kept record: its ids, and its agenda item's titles."""
-    id: int
-    agenda_item_id: int
-    agenda_item: Titled
+WHOLE_RECORD = (("attendance",), ("record",), ("progress",), ("next meeting",))
 
 
 def _printed(meeting: Meeting, minutes: Minutes | None, can_edit: bool, records: KeptParts | None,
-             outline: list[SectionHead] | None, posted_section: int | None, section_form: SectionForm | None,
+             outline: bool | None, posted_section: int | None, section_form: SectionForm | None,
              conflict: dict | None, forms: dict, attendance_conflict: dict | None) -> str:
-    """The page, its records read whole; or from their kept parts and the `outline` of its sections."""
+    """The page, its records read whole; or, in `outline`, the minutes alone and the parts kept of the records."""
     states = PageStates()  # each text's state, for the gaps and the boxes alike
     words = PageWords()
     context = {"_": words, "section_texts": SectionTexts(words), "address": address, "meeting": meeting, "minutes": minutes,
@@ -112,7 +96,7 @@ def _printed(meeting: Meeting, minutes: Minutes | None, can_edit: bool, records:
                "action_form": MinutesStatusForm(formdata=None), "comment_form": CommentForm(formdata=None)}
     if minutes is None:
         return render_template("minutes/show.html", **context)
-    sections = outline if outline is not None else services.ordered_sections(minutes)
+    sections = services.ordered_sections(minutes) if outline is None else []
     progress = {entry.focus_area_id: entry for entry in minutes.progress}
     areas = services.discussed_focus_areas(meeting)
     attendees = {side: sorted((a for a in minutes.attendees if a.side == side), key=lambda a: a.position)
@@ -137,26 +121,22 @@ def _printed(meeting: Meeting, minutes: Minutes | None, can_edit: bool, records:
     context.update(_raised(meeting, areas, can_edit, forms, words))
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     page = render_template("minutes/show.html", **context)
-    if records is not None and outline is None and all(
-            records.get(key) is not None for key in (*WHOLE_RECORD, *(("section", s.id) for s in sections))):
-        records.keep(OUTLINE, [SectionHead(s.id, s.agenda_item_id, Titled(s.agenda_item.title, s.agenda_item.title_ko))
-                               for s in sections])  # every part kept: the next such page reads none of the records
+    if records is not None and outline is None and all(records.get(key) is not None for key in WHOLE_RECORD):
+        records.keep(OUTLINE, True)  # every part kept: the next such page reads none of the records
     return page
 
 
 def _kept_records(minutes: Minutes, can_edit: bool, sent: bool) -> KeptParts | None:
     """Where each section's record (its head, its texts with their boxes and check buttons, its action items with
-    the form to raise one, its comments and the box to add one) is kept, printed once per version for every reader
-    shown the same, in a language and where they are (the comments' times): those who only read the minutes, by
-    whether they comment; those who write them or check their texts, by their side and role too, which decide the
-    buttons they are given. A form sent back shows what was typed: none is kept then."""
+    the form to raise one, its comments and the box to add one, its side's note) is kept, printed once per version
+    for every reader shown the same: in a language and where they are (the times said), of a side and a role (its
+    notes, the buttons they are given), by whether they write the minutes, comment on them, raise action items or
+    check texts. A form sent back shows what was typed: none is kept then."""
     if sent:
         return None
     user = actor()
-    may_check = can(user, "text.check")  # whether the texts' check buttons may be shown them (jcm.texts.views)
-    kind = (user.side, user.role, can_edit, can(user, "action.create"), may_check) if can_edit or may_check else ()
-    return kept_parts(("minutes records", minutes.id, locale_code(), reader_zone(),
-                       can(user, "minutes.comment", minutes), *kind))
+    return kept_parts(("minutes records", minutes.id, locale_code(), reader_zone(), user.side, user.role, can_edit,
+                       can(user, "minutes.comment", minutes), can(user, "action.create"), can(user, "text.check")))
 
 
 def _edit_forms(minutes: Minutes, areas: list, progress: dict, forms: dict, words: PageWords) -> dict:
