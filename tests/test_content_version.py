@@ -438,6 +438,7 @@ def test_a_meetings_page_is_kept_in_parts_for_each_kind_of_reader_each_with_thei
     with app.app_context():
         colleague = create_user(None, {"email": "r.okafor@state.example.gov", "name": "Ruth Okafor", "side": "US",
                                        "role": "secretariat"}, PASSWORD).email  # the U.S. secretariat's second
+        get_user(committee.kr_secretariat.id).time_zone = "America/New_York"  # reading where the U.S. side reads
         db.session.commit()
         first = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting)
                                   .order_by(AgendaItem.position).limit(1))
@@ -549,6 +550,9 @@ def test_a_kept_minutes_record_shows_each_side_its_own_notes_alone(app, committe
     write_minutes(app, committee, held_meeting)
     with app.app_context():
         section_id = minutes_services.ordered_sections(minutes_services.minutes_for(get_meeting(held_meeting)))[3].id
+        for who in (committee.kr_delegate, committee.kr_secretariat):  # reading where the U.S. side reads
+            get_user(who.id).time_zone = "America/New_York"
+        db.session.commit()
     readers = {}  # each signed in before any reads: a sign-in is itself a change
     for who in (committee.us_delegate, committee.kr_delegate, committee.us_secretariat, committee.kr_secretariat):
         readers[who] = app.test_client()
