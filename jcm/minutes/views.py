@@ -118,7 +118,9 @@ def _printed(meeting: Meeting, minutes: Minutes | None, can_edit: bool, records:
     context.update(_edit_forms(minutes, areas, progress, forms, words) if can_edit and outline is None else
                    {"section_forms": None, "progress_forms": {}, "attendance_forms": {}, "next_form": None})
     context.update(_review(meeting, minutes, states, all_comments, held, areas))
-    context.update(_raised(meeting, areas, can_edit, forms, words))
+    context.update(_raised(meeting, areas, can_edit, forms, words) if outline is None else  # in the kept record
+                   {"raised": {}, "raise_section": None, "raise_form": None, "section_actions": None,
+                    "first_areas": {}})
     context.update(_corrections(meeting, minutes, forms.get("correction"), forms.get("typed") or {}))
     page = render_template("minutes/show.html", **context)
     if records is not None and outline is None and all(records.get(key) is not None for key in WHOLE_RECORD):
