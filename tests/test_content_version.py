@@ -36,6 +36,15 @@ def version(app) -> int:
         return db.session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1))
 
 
+def signed_in(app, *people) -> dict:
+    """A client for each person (or e-mail), signed in before any page is read: a sign-in is itself a change."""
+    clients = {}
+    for who in people:
+        clients[who] = app.test_client()
+        post_form(clients[who], "/login", {"email": who if isinstance(who, str) else who.email, "password": PASSWORD})
+    return clients
+
+
 def test_reading_changes_nothing_and_every_committed_change_moves_the_content_on(app, client, auth, committee,
                                                                                   held_meeting):
     write_minutes(app, committee, held_meeting)
@@ -181,10 +190,7 @@ def test_the_meeting_pages_review_and_the_minutes_gaps_follow_every_change_at_on
 def test_the_meeting_pages_review_follows_every_change_at_once_for_those_who_only_read_it(app, committee, held_meeting,
                                                                                           make_action_item):
     item = make_action_item(title="Map the quantum testbeds")  # carried over to the meeting
-    readers = {}  # each signed in before any reads: a sign-in is itself a change
-    for who in (committee.us_delegate, committee.kr_observer, committee.us_secretariat):
-        readers[who] = app.test_client()
-        post_form(readers[who], "/login", {"email": who.email, "password": PASSWORD})
+    readers = signed_in(app, committee.us_delegate, committee.kr_observer, committee.us_secretariat)
 
     def review(who) -> str:
         page = readers[who].get(f"/meetings/{held_meeting}").get_data(as_text=True)
@@ -284,10 +290,8 @@ def test_the_agenda_on_a_meetings_page_follows_every_change_at_once_where_each_r
                                  .order_by(AgendaItem.position).limit(1))
         item_id, title = item.id, item.title
 
-    readers = {}  # each signed in before any reads: a sign-in is itself a change
-    for who in (committee.kr_delegate, committee.us_delegate, committee.us_secretariat, committee.kr_observer):
-        readers[who] = app.test_client()
-        post_form(readers[who], "/login", {"email": who.email, "password": PASSWORD})
+    readers = signed_in(app, committee.kr_delegate, committee.us_delegate,
+                             committee.us_secretariat, committee.kr_observer)
 
     def agenda(who) -> str:
         page = readers[who].get(f"/meetings/{meeting}").get_data(as_text=True)
@@ -314,10 +318,8 @@ def test_a_sections_record_is_printed_once_for_those_who_only_read_the_minutes_a
     with app.app_context():
         section = minutes_services.ordered_sections(minutes_services.minutes_for(get_meeting(held_meeting)))[3]
         section_id, version_now = section.id, section.version
-    readers = {}  # each signed in before any reads: a sign-in is itself a change
-    for who in (committee.us_delegate, committee.us_observer, committee.kr_delegate, committee.us_secretariat):
-        readers[who] = app.test_client()
-        post_form(readers[who], "/login", {"email": who.email, "password": PASSWORD})
+    readers = signed_in(app, committee.us_delegate, committee.us_observer,
+                             committee.kr_delegate, committee.us_secretariat)
 
     def record(who, **headers) -> str:
         page = readers[who].get(f"/meetings/{held_meeting}/minutes", headers=headers).get_data(as_text=True)
@@ -357,10 +359,7 @@ def test_the_editors_sections_are_printed_once_for_each_side_each_with_the_reade
                                        "role": "secretariat"}, PASSWORD).email  # the U.S. secretariat's second
         db.session.commit()
     editor = f"/meetings/{held_meeting}/minutes"
-    writers = {}  # each signed in before any reads: a sign-in is itself a change
-    for who in (committee.us_secretariat.email, committee.kr_secretariat.email, colleague):
-        writers[who] = app.test_client()
-        post_form(writers[who], "/login", {"email": who, "password": PASSWORD})
+    writers = signed_in(app, committee.us_secretariat.email, committee.kr_secretariat.email, colleague)
 
     def record(who) -> str:
         page = writers[who].get(editor).get_data(as_text=True)
@@ -400,10 +399,8 @@ def test_the_editors_sections_are_printed_once_for_each_side_each_with_the_reade
 def test_the_minutes_attendance_progress_and_next_meeting_follow_every_change_at_once_for_every_reader(
         app, committee, held_meeting):
     write_minutes(app, committee, held_meeting)
-    readers = {}  # each signed in before any reads: a sign-in is itself a change
-    for who in (committee.us_secretariat, committee.kr_secretariat, committee.us_delegate, committee.kr_observer):
-        readers[who] = app.test_client()
-        post_form(readers[who], "/login", {"email": who.email, "password": PASSWORD})
+    readers = signed_in(app, committee.us_secretariat, committee.kr_secretariat,
+                             committee.us_delegate, committee.kr_observer)
 
     def page(who) -> str:
         return readers[who].get(f"/meetings/{held_meeting}/minutes").get_data(as_text=True)
@@ -443,10 +440,7 @@ def test_a_meetings_page_is_kept_in_parts_for_each_kind_of_reader_each_with_thei
         first = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting)
                                   .order_by(AgendaItem.position).limit(1))
         item_id, title = first.id, first.title
-    readers = {}  # each signed in before any reads: a sign-in is itself a change
-    for email in (committee.us_secretariat.email, colleague, committee.kr_secretariat.email):
-        readers[email] = app.test_client()
-        post_form(readers[email], "/login", {"email": email, "password": PASSWORD})
+    readers = signed_in(app, committee.us_secretariat.email, colleague, committee.kr_secretariat.email)
     token = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
     def page(email) -> str:
@@ -522,10 +516,7 @@ def test_a_sections_comments_follow_every_change_at_once_each_reader_in_their_ow
         minutes_services.set_status(get_user(committee.us_secretariat.id), minutes, "circulated")
         section_id = minutes_services.ordered_sections(minutes)[3].id
         db.session.commit()
-    readers = {}  # each signed in before any reads: a sign-in is itself a change
-    for who in (committee.us_delegate, committee.kr_delegate, committee.us_observer):
-        readers[who] = app.test_client()
-        post_form(readers[who], "/login", {"email": who.email, "password": PASSWORD})
+    readers = signed_in(app, committee.us_delegate, committee.kr_delegate, committee.us_observer)
     token = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
     def section(who) -> str:
@@ -553,10 +544,8 @@ def test_a_kept_minutes_record_shows_each_side_its_own_notes_alone(app, committe
         for who in (committee.kr_delegate, committee.kr_secretariat):  # reading where the U.S. side reads
             get_user(who.id).time_zone = "America/New_York"
         db.session.commit()
-    readers = {}  # each signed in before any reads: a sign-in is itself a change
-    for who in (committee.us_delegate, committee.kr_delegate, committee.us_secretariat, committee.kr_secretariat):
-        readers[who] = app.test_client()
-        post_form(readers[who], "/login", {"email": who.email, "password": PASSWORD})
+    readers = signed_in(app, committee.us_delegate, committee.kr_delegate,
+                             committee.us_secretariat, committee.kr_secretariat)
     token = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
     def page(who) -> str:
