@@ -18,7 +18,9 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# wrk loads the pages in the benchmark at scale as the bare endpoint is loaded (tests/perf/bench_scale.py).
 bench: install-test
+	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES=wrk
 	$(BIN)/python -m pytest tests/perf -s -p no:cacheprovider $(PYTEST_ARGS)
 
 install: system-packages $(VENV)/.installed translations

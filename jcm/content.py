@@ -17,16 +17,22 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from datetime import date, datetime
+from functools import wraps
 from typing import Any, Callable, Hashable, TypeVar
+from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, session
+from flask_login import current_user
 from sqlalchemy import BigInteger, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.pool import Pool
 
 from jcm.extensions import db
-from jcm.web import TOKEN_PLACE, own_tokens, serving_a_read
+from jcm.i18n import locale_code
+from jcm.web import TOKEN_PLACE, own_token_written_in, own_tokens, serving_a_read
+from jcm.zones import reader_zone
 
 T = TypeVar("T")
 
@@ -38,6 +44,10 @@ class ContentVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# Read by every request that reads: made once, and run as it is on the session's connection.
+_VERSION = select(ContentVersion.__table__.c.number).where(ContentVersion.__table__.c.id == 1)
 
 
 # The tables whose changes are not changes of the content.
@@ -99,7 +109,7 @@ def content_version() -> int | None:
     reading = serving_a_read()
     if reading and "content_version" in g:
         return g.content_version
-    version = session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1))
+    version = connection.scalar(_VERSION)
     if reading:
         g.content_version = version
     return version
@@ -140,6 +150,8 @@ def init_app(app: Flask) -> None:
         event.listen(Session, "before_commit", _move_on)
     app.extensions["jcm.content.made"] = Remembered(KEPT)
     app.extensions["jcm.content.made.bulky"] = Remembered(KEPT_BULKY)
+    app.extensions["jcm.content.pages"] = KeptPages(int(app.config.get("KEPT_PAGES_MIB", KEPT_PAGES_MIB)) * 2**20)
+    app.extensions.setdefault("jcm.content.reader_marks", [])
 
     @app.before_request
     def version_first() -> None:
@@ -201,3 +213,103 @@ def kept_parts(key: tuple) -> KeptParts:
     if key not in found:
         found[key] = once_per_version(key, KeptParts, bulky=True)
     return found[key]
+
+
+# --- whole pages, kept for their reader ---------------------------------------------------------------------------
+
+# What each process keeps of the pages its readers were shown, at most (in characters of HTML; JCM_KEPT_PAGES_MIB):
+# the minutes editor of a meeting of forty items is some 800 thousand, a register page some 40 thousand.
+KEPT_PAGES_MIB = 64
+
+
+class KeptPage:
+    """A page as it is sent, in UTF-8, cut where its reader's token goes: joined around each reader's own token."""
+
+    def __init__(self, page: str):
+        self.pieces = [piece.encode() for piece in page.split(TOKEN_PLACE)]
+        self.size = sum(len(piece) for piece in self.pieces)
+
+    def written_for(self, token: str) -> bytes:
+        return token.encode().join(self.pieces)
+
+
+class KeptPages:
+    """The most recently asked pages, by key, at most `budget` bytes of them in all; shared by a process's
+    threads."""
+
+    def __init__(self, budget: int):
+        self.budget, self.used, self.pages, self.lock = budget, 0, OrderedDict(), threading.Lock()
+
+    def get(self, key: Hashable) -> KeptPage | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: Hashable, page: KeptPage) -> None:
+        if page.size > self.budget:
+            return
+        with self.lock:
+            former = self.pages.pop(key, None)
+            self.used += page.size - (former.size if former is not None else 0)
+            self.pages[key] = page
+            while self.used > self.budget:
+                self.used -= self.pages.popitem(last=False)[1].size
+
+
+def reader_mark(app: Flask, mark: Callable[[], Hashable | None]) -> None:
+    """What a reader's pages show of their own besides the content (the notices they have not read yet), or None
+    when the page the reader asks for now must be made afresh (a form of theirs to put back in it): part of the key
+    of every page kept for them. A feature adds its own in its init_app."""
+    app.extensions.setdefault("jcm.content.reader_marks", []).append(mark)
+
+
+def _page_key() -> tuple | None:
+    """All a page depends on besides the content: its address, its reader and their language, zone and day, and what
+    each feature marks of the reader. None for what is never kept: a request that may change something, a visitor's
+    or a program's, one with a message to show."""
+    if not serving_a_read() or request.method not in ("GET", "HEAD") or not current_user.is_authenticated:
+        return None
+    if session.get("_flashes") or "Authorization" in request.headers or g.get("conflict"):
+        return None
+    marks = []
+    for mark in current_app.extensions.get("jcm.content.reader_marks", ()):
+        marked = mark()
+        if marked is None:
+            return None
+        marks.append(marked)
+    zone = reader_zone()
+    return ("page", request.endpoint, request.full_path, current_user.id, locale_code(), zone,
+            date.today(), datetime.now(ZoneInfo(zone)).date(), *marks)
+
+
+def kept_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A page its reader opens again while the content has not changed is the page they were shown: kept whole, under
+    all it depends on besides the content (_page_key), with the reader's own token written in anew each time (no
+    kept page holds one). What the view answers with anything but a plain page (a redirect, a refusal, a page with
+    headers of its own) is answered as it is and not kept."""
+
+    @wraps(view)
+    def keeping(*args, **kwargs):
+        key = _page_key()
+        version = content_version() if key is not None else None
+        if version is None:
+            return view(*args, **kwargs)
+        pages: KeptPages = current_app.extensions["jcm.content.pages"]
+        key = (*key, version)
+        with own_token_written_in() as written_in:
+            kept = pages.get(key)
+            if kept is not None:
+                return current_app.response_class(kept.written_for(own_tokens()[1]), mimetype="text/html")
+            answer = current_app.make_response(view(*args, **kwargs))
+            if answer.direct_passthrough or answer.mimetype != "text/html":
+                return answer
+            page = answer.get_data(as_text=True)
+            if answer.status_code == 200 and set(answer.headers.keys()) <= {"Content-Type", "Content-Length"} \
+                    and not any(token and token != TOKEN_PLACE and token in page for token in own_tokens()):
+                pages.put(key, KeptPage(page))
+            answer.set_data(written_in(page))
+            return answer
+
+    return keeping

@@ -38,6 +38,8 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from jcm.content import reader_mark
+
 # How long what was typed is kept for its author to sign in again and find it.
 KEEP_FOR = timedelta(hours=1)
 SESSION_KEY = "jcm_kept"
@@ -426,5 +428,7 @@ def _refused_form(error: CSRFError):
 def init_app(app: Flask) -> None:
     app.extensions["jcm_expired_form"] = _refused_form  # jcm.errors asks it first on a failed security token
     app.after_request(put_back)
+    # A page shown while a form of the reader's waits to be put back is made afresh: the form goes back into it.
+    reader_mark(app, lambda: None if session.get(SESSION_KEY) else ())
     user_logged_in.connect(_bind_to_who_signs_in, app)
     user_logged_out.connect(_drop_all, app)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import jsonify
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import RAISE
@@ -14,8 +13,7 @@ from jcm.actions.models import ActionItem
 from jcm.actions.schemas import (ACTION_ITEM_COLUMNS, ActionItemCreateSchema, ActionItemQuery, ActionItemSchema,
                                  ActionItemUpdateSchema, ActionUpdateCreateSchema, ActionUpdateSchema, action_item_out)
 from jcm.api import current_api_user
-from jcm.api.resources import commit, page_of, refusals
-from jcm.content import once_per_version
+from jcm.api.resources import commit, page_of, refusals, written_once
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.i18n import locale_code
@@ -71,9 +69,8 @@ def list_action_items(args):
         codes = actions.focus_area_codes(row.focus_area_id for row in rows)
         return [action_item_out(row, owners.get(row.id, []), codes, today) for row in rows], headers
 
-    shown, headers = once_per_version(("api action items", repr(args["filters"]), args.get("agreement_id"),
-                                       args["page"], args["per_page"], today, language), listed)
-    return jsonify(shown), dict(headers)
+    return written_once(("api action items", repr(args["filters"]), args.get("agreement_id"), args["page"],
+                         args["per_page"], today, language), listed)
 
 
 @actions_api.post("/action-items")

@@ -21,7 +21,7 @@ from jcm.actions.forms import ActionItemForm, ReviewForm, UpdateForm
 from jcm.actions.models import ActionItem
 from jcm.actions.schemas import read_filters
 from jcm.api.schemas import read_search
-from jcm.content import kept_parts, once_per_version
+from jcm.content import kept_page, kept_parts, once_per_version
 from jcm.errors import Invalid, NotFound
 from jcm.extensions import db
 from jcm.fields import editable
@@ -41,6 +41,7 @@ bp = Blueprint("actions", __name__)
 
 @bp.get("/action-items")
 @login_required
+@kept_page
 def register():
     require(actor(), "action.view")
     today = date.today()
@@ -108,6 +109,7 @@ def _options(choices: Iterable[tuple[Any, str]], chosen: Any) -> Markup:
 
 @bp.get("/my-action-items")
 @login_required
+@kept_page
 def mine():
     error, status = None, 200
     try:
@@ -170,6 +172,7 @@ def _back_to_mine() -> dict:
 
 @bp.get("/action-items/<int:item_id>")
 @login_required
+@kept_page
 def show(item_id: int):
     item = services.get_action_item(item_id, with_updates=True)
     require(actor(), "action.view", item)

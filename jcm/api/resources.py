@@ -1,16 +1,19 @@
-"""What every feature's API resources share: the refusals they document, and the request's one unit of work."""
+"""What every feature's API resources share: the refusals they document, the request's one unit of work, and lists
+written once per version of the content."""
 
 from __future__ import annotations
 
 import json
 from typing import Any, Callable, TypeVar
 
+from flask import Response, current_app
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from jcm.api.schemas import ErrorSchema
+from jcm.content import once_per_version
 from jcm.errors import Conflict
 from jcm.extensions import db
 
@@ -54,3 +57,22 @@ def page_of(blueprint: Blueprint, query: Select, page: int, per_page: int) -> tu
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.connection().execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return rows, {"X-Pagination": json.dumps(blueprint._make_pagination_metadata(page, per_page, total))}
+
+
+def written_once(key: tuple, make: Callable[[], Any]) -> Response | None:
+    """The JSON answer of what `make()` gives — the same for every caller who may read it — written once per
+    version of the content under `key` (as once_per_version), as jsonify writes it; None when `make()` gives None.
+    `make` may give a value and the answer's headers (a list's X-Pagination)."""
+
+    def written() -> tuple[str, dict[str, str]] | None:
+        made = make()
+        if made is None:
+            return None
+        value, headers = made if isinstance(made, tuple) else (made, {})
+        return f"{current_app.json.dumps(value)}\n", headers
+
+    found = once_per_version(key, written)
+    if found is None:
+        return None
+    text, headers = found
+    return current_app.response_class(text, mimetype="application/json", headers=headers)

@@ -14,6 +14,7 @@ from flask_login import login_required
 
 from jcm.actions.columns import REGISTER, columns_of
 from jcm.actions.views import shown_items
+from jcm.content import kept_page
 from jcm.dashboard import board as boards
 from jcm.dashboard import charts, services
 from jcm.dashboard.report import implementation_report, read_filters
@@ -38,6 +39,7 @@ bp = Blueprint("dashboard", __name__)
 
 @bp.get("/")
 @login_required
+@kept_page
 def home():
     """Each person starts from what waits for them, by their role and side; the MOU's text has its own page."""
     today, days = date.today(), int(current_app.config["REMINDER_DAYS"])

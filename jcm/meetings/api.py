@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from jcm.api import current_api_user
-from jcm.api.resources import commit, page_of, refusals
+from jcm.api.resources import commit, page_of, refusals, written_once
 from jcm.api.schemas import ErrorSchema
-from jcm.content import once_per_version
 from jcm.errors import Invalid, NotFound
 from jcm.i18n import locale_code
 from jcm.meetings import attachments, proposals
@@ -72,8 +70,7 @@ def list_meetings(args):
         rows, headers = page_of(meetings_api, query, args["page"], args["per_page"])
         return [meeting_out(row) for row in rows], headers
 
-    shown, headers = once_per_version(("api meetings", tuple(sorted(args.items())), language), listed)
-    return jsonify(shown), dict(headers)
+    return written_once(("api meetings", tuple(sorted(args.items())), language), listed)
 
 
 @meetings_api.post("/meetings")
@@ -227,9 +224,13 @@ def get_agenda(meeting_id: int):
 @agenda_api.response(200, AgendaItemSchema(many=True))
 @refusals(agenda_api, 404)
 def list_agenda_items(meeting_id: int):
-    meeting = meetings.get_agenda_items(meeting_id)
-    require(current_api_user(), "meeting.view", meeting)
-    return jsonify([agenda_item_out(scheduled) for scheduled in scheduled_items(meeting)])
+    require(current_api_user(), "meeting.view", meetings.get_meeting(meeting_id))
+
+    def listed() -> list[dict]:
+        """The agenda as this API shows it, the same for every reader: made once per version of the content."""
+        return [agenda_item_out(scheduled) for scheduled in scheduled_items(meetings.get_agenda_items(meeting_id))]
+
+    return written_once(("api agenda items", meeting_id), listed)
 
 
 @agenda_api.post("/meetings/<int:meeting_id>/agenda-items")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from jcm.accounts.forms import EmptyForm
 from jcm.accounts.models import User
 from jcm.api.schemas import read_search
-from jcm.content import kept_parts, once_per_version
+from jcm.content import kept_page, kept_parts, once_per_version
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.extensions import db
 from jcm.forms import ConfirmForm, not_confirmed
@@ -79,6 +79,7 @@ def _meeting_data(form: MeetingForm) -> dict:
 
 @bp.get("/meetings")
 @login_required
+@kept_page
 def index():
     require(actor(), "meeting.view")
     error, status = None, 200
@@ -184,6 +185,7 @@ CONFIRMING = {ProposalKind.delete: _l("Confirming deletes this meeting for both 
 
 @bp.get("/meetings/<int:meeting_id>")
 @login_required
+@kept_page
 def show(meeting_id: int):
     return meeting_page(meeting_id)
 

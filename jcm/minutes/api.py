@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
 
-from flask import jsonify
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from jcm.api import current_api_user
-from jcm.api.resources import commit, refusals
+from jcm.api.resources import commit, refusals, written_once
 from jcm.bilingual import statuses
-from jcm.content import once_per_version
 from jcm.errors import Conflict, Invalid, NotFound
 from jcm.meetings import services as meetings
 from jcm.meetings.models import Meeting
@@ -139,10 +137,10 @@ def get_minutes(meeting_id: int):
         minutes = minutes_services.minutes_of(meeting_id)  # with the meeting: all a reader needs of it here
         return None if minutes is None else minutes_dumped(minutes_out(minutes, minutes.meeting))
 
-    shown = once_per_version(("api minutes", meeting_id), dumped)
-    if shown is None:
+    written = written_once(("api minutes", meeting_id), dumped)
+    if written is None:
         raise _not_started()
-    return jsonify(shown)
+    return written
 
 
 def _apply(user, meeting: Meeting, data: dict[str, Any]) -> None:

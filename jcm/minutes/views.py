@@ -18,7 +18,7 @@ from jcm.accounts.kept import keep_sent_form
 from jcm.accounts.models import User
 from jcm.actions.views import owner_choices
 from jcm.bilingual import PageStates
-from jcm.content import KeptParts, kept_parts, once_per_version
+from jcm.content import KeptParts, kept_page, kept_parts, once_per_version
 from jcm.errors import Conflict, Invalid, NotFound, asks_for_json, json_error
 from jcm.extensions import csrf, db
 from jcm.forms import ConfirmForm, not_confirmed
@@ -316,6 +316,7 @@ def _back(meeting_id: int, anchor: str = ""):
 
 @bp.get("/meetings/<int:meeting_id>/minutes")
 @login_required
+@kept_page
 def show(meeting_id: int):
     meeting = services.meeting_of_page(meeting_id)
     require(actor(), "minutes.view", meeting)

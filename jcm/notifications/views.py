@@ -3,11 +3,12 @@ form on the account page, and the unsubscribe link that works without signing in
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from jcm.accounts.forms import EmptyForm
+from jcm.content import reader_mark
 from jcm.errors import Invalid
 from jcm.extensions import db
 from jcm.notifications import services
@@ -26,15 +27,20 @@ def register_template_globals(app: Flask) -> None:
     only when they are there)."""
 
     def unread_notices() -> int:
+        """Counted once for a request: the header shows it, and a page kept for its reader is kept under it (the
+        notices are no content: one read leaves the content's version as it was)."""
         if not current_user.is_authenticated:
             return 0
-        return services.unread_count(actor())
+        if "unread_notices" not in g:
+            g.unread_notices = services.unread_count(actor())
+        return g.unread_notices
 
     def notice_settings() -> list[dict]:
         on = services.by_email(actor())
         return [{"kind": kind.value, "label": NOTICE_KIND_LABELS[kind], "on": on[kind.value]} for kind in NoticeKind]
 
     app.jinja_env.globals.update(unread_notices=unread_notices, notice_settings=notice_settings)
+    reader_mark(app, unread_notices)
 
 
 @bp.get("/notifications")

@@ -12,14 +12,18 @@ constraints: references like JCM12-A07 unique, agenda positions unique, versions
 through the services, which are far too slow at that scale. A small dataset (3 meetings × 10 items × 60 action
 items) gives the growth.
 
-JCM and a bare Flask app ("hello") are served the same way, by gunicorn with 2 sync workers; each key page is
-requested N times in a row after a warm-up, by a `requests` session signed in through the login form (pages and
-documents) or with a Bearer token (the API and the exports). For each: p50, p99, the multiple of the bare endpoint's
-p50, the growth from small to large (the large multiple over the small one: each is a ratio to the bare endpoint in
-its own run, so what the shared machine did between the two runs cancels out), the SQL statements it takes (counted
-in-process, through the test client, apart from the timed runs, as they serve it: after a first request) and its
-bytes. Then the EXPLAIN (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN
-ANALYZE) of the register's query filtered by owner and status, as jcm/actions/services.py builds it.
+JCM and a bare Flask app ("hello") are served the same way, by gunicorn with 2 sync workers, and loaded the same way,
+by wrk (one connection per worker, for WRK_SECONDS after a warm-up; `make bench` installs Debian's wrk): each key page
+and API list signed in through the login form (its session cookie) or with a Bearer token. Without wrk, each is
+requested N times in a row by a `requests` session instead, whose own time, some 0.7 ms a request, lifts the floor
+and so flatters every multiple: the figures say which was used. The exports are timed to their last byte by
+`requests`, their targets being seconds. For each: p50, p99, the multiple of the bare endpoint's p50, the growth from
+small to large (the large multiple over the small one: each is a ratio to the bare endpoint in its own run, so what
+the shared machine did between the two runs cancels out), the SQL statements it takes (counted in-process, through
+the test client, apart from the timed runs, as they serve it: after a first request), its bytes, and what it takes
+made afresh (in-process, with nothing kept: the first request after a change of the content). Then the EXPLAIN
+(SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN ANALYZE) of the register's query filtered by owner and status, as
+jcm/actions/services.py builds it.
 
 On SQLite by default, on PostgreSQL when JCM_DATABASE_URL names a server (a database of its own, dropped after). The
 quick run takes the small dataset and a tenth of the large one, with fewer requests. No time is asserted; what is
@@ -30,7 +34,10 @@ from __future__ import annotations
 
 import os
 import random
+import re
+import shutil
 import statistics
+import subprocess
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -75,6 +82,7 @@ SMALL = Scale("small", 3, 10, 60, 10, 5)
 LARGE = Scale("large", 100, 40, 10_000, 800, 300)
 QUICK_LARGE = Scale("large ÷ 10", 10, 40, 1_000, 80, 30)
 REQUESTS, QUICK_REQUESTS = 20, 5  # per page after the warm-up; `--scale-requests N` sets it
+WRK_SECONDS, QUICK_WRK_SECONDS = 3, 1  # wrk's run on each page
 # Requests to warm each page up: enough that both workers have most likely served it once (compiled its templates
 # and statements) before the timed ones, whichever worker the system hands each connection to (with 8, both have
 # but for one time in 128).
@@ -409,6 +417,25 @@ def timed(http: requests.Session, url: str, runs: int, headers: dict | None = No
     return Timing(statistics.median(times), percentile(times, 99), size)
 
 
+def wrk_timed(http: requests.Session, url: str, seconds: int, headers: dict | None = None) -> Timing:
+    """wrk on `url` for `seconds`, one connection per worker, as `http` is signed in (its cookies) or with `headers`,
+    after WARM_UP requests by `http` (which give the page's size and check it answers 200)."""
+    timing = timed(http, url, 1, headers)
+    sent = {**(headers or {})}
+    if http.cookies:
+        sent["Cookie"] = "; ".join(f"{cookie.name}={cookie.value}" for cookie in http.cookies)
+    command = ["wrk", "--threads", str(WORKERS), "--connections", str(WORKERS), "--duration", f"{seconds}s", "--latency",
+               *[part for name, value in sent.items() for part in ("--header", f"{name}: {value}")], url]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    assert "Non-2xx" not in output, output
+
+    def latency(percent: str) -> float:
+        value, unit = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s)$", output, re.M).groups()
+        return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1}[unit]
+
+    return Timing(latency("50"), latency("99"), timing.size)
+
+
 # --- the key pages ------------------------------------------------------------------------------------------
 
 def key_pages(ids: dict, seeded: dict) -> list[tuple[str, str, str]]:
@@ -638,10 +665,47 @@ def timed_pages(base: str, ids: dict, token: str, pages: list[tuple[str, str, st
             http.close()
 
 
-def bare_timing(bare_url: str, runs: int) -> Timing:
-    """The bare Flask endpoint, timed as the pages are: the floor every figure is a multiple of."""
+def loading(runs: int, seconds: int):
+    """How each page and the bare endpoint are loaded: by wrk where it is installed, else by `requests`."""
+    if shutil.which("wrk"):
+        return lambda http, url, headers=None: wrk_timed(http, url, seconds, headers)
+    return lambda http, url, headers=None: timed(http, url, runs, headers)
+
+
+def bare_timing(bare_url: str, runs: int, load=None) -> Timing:
+    """The bare Flask endpoint, timed as the pages are (`load`, or `runs` requests by `requests`): the floor every
+    figure is a multiple of."""
     with requests.Session() as plain:
-        return timed(plain, f"{bare_url}/", runs)
+        return load(plain, f"{bare_url}/") if load else timed(plain, f"{bare_url}/", runs)
+
+
+def made_afresh(app, ids: dict, token: str, pages: list[tuple[str, str, str]], runs: int = 3) -> dict[str, float]:
+    """What each page (not the exports) takes in-process, through the test client, made with nothing kept, as the
+    first request after a change of the content makes it: the median of `runs`."""
+    from jcm.content import KEPT, KEPT_BULKY, KeptPages, Remembered
+
+    def forget() -> None:  # every process's memory of what it made, as after a change of the content
+        budget = app.extensions["jcm.content.pages"].budget
+        app.extensions.update({"jcm.content.made": Remembered(KEPT), "jcm.content.made.bulky": Remembered(KEPT_BULKY),
+                               "jcm.content.pages": KeptPages(budget)})
+
+    clients = {"api": app.test_client()}
+    for who in ("delegate", "secretariat"):
+        clients[who] = app.test_client()
+        post_form(clients[who], "/login", {"email": ids[f"us_{who}_email"], "password": PASSWORD})
+    found = {}
+    for label, who, path in pages:
+        if path.startswith("/action-items."):
+            continue
+        headers = {"Authorization": f"Bearer {token}"} if who == "api" else {}
+        times = []
+        for _ in range(runs):
+            forget()
+            started = time.perf_counter()
+            assert clients[who].get(path, headers=headers).status_code == 200
+            times.append(time.perf_counter() - started)
+        found[label] = statistics.median(times)
+    return found
 
 
 def let_go(app) -> None:
@@ -651,20 +715,25 @@ def let_go(app) -> None:
         db.engine.dispose()
 
 
-def run(url: str, app, ids: dict, seeded: dict, token: str, runs: int, bare_url: str, folder: Path) -> dict:
+def run(url: str, app, ids: dict, seeded: dict, token: str, runs: int, seconds: int, bare_url: str,
+        folder: Path) -> dict:
     pages = key_pages(ids, seeded)
     sql = statements(app, ids, token, pages)
+    afresh = made_afresh(app, ids, token, pages)
     env = jcm_env(url, folder, "scale-bench")
-    bare = bare_timing(bare_url, runs * 5)
+    load = loading(runs, seconds)
+    bare = bare_timing(bare_url, runs * 5, load)
     results = {}
     with gunicorn("jcm:create_app()", folder / "gunicorn", env) as base:
         sessions = {"delegate": signed_in(base, ids["us_delegate_email"]),
                     "secretariat": signed_in(base, ids["us_secretariat_email"]), "api": requests.Session()}
         for label, who, path in pages:
             headers = {"Authorization": f"Bearer {token}"} if who == "api" else None
-            export = path.startswith("/action-items.")
-            results[label] = (timed(sessions[who], f"{base}{path}", max(3, runs // 4) if export else runs, headers),
-                              sql[label])
+            if path.startswith("/action-items."):  # seconds to the last byte
+                timing = timed(sessions[who], f"{base}{path}", max(3, runs // 4), headers)
+            else:
+                timing = load(sessions[who], f"{base}{path}", headers)
+            results[label] = (timing, sql[label], afresh.get(label))
         for http in sessions.values():
             http.close()
     return {"bare": bare, "pages": results}
@@ -674,21 +743,24 @@ def test_bench_scale(empty_database, figures, quick, request, tmp_path):
     runs = request.config.getoption("--scale-requests") or (QUICK_REQUESTS if quick else REQUESTS)
     scales = (SMALL, QUICK_LARGE if quick else LARGE)
     database = database_name()
-    title = (f"Key pages at scale on {database}: gunicorn, {WORKERS} sync workers, p50 and p99 of {runs} requests "
-             f"(exports {max(3, runs // 4)}) after a warm-up{' (quick run)' if quick else ''}")
+    seconds = QUICK_WRK_SECONDS if quick else WRK_SECONDS
+    how = (f"wrk, {WORKERS} connections for {seconds} s" if shutil.which("wrk")
+           else f"{runs} requests in a row by `requests` (no wrk: the floor is the client's)")
+    title = (f"Key pages at scale on {database}: gunicorn, {WORKERS} sync workers, p50 and p99 of {how} "
+             f"(exports: {max(3, runs // 4)} requests) after a warm-up{' (quick run)' if quick else ''}")
     print(f"\n{title}:")
     measured, seeding, explained, profiled, paths = {}, {}, [], {}, {}
     with gunicorn("tests.perf.bench_scale:bare_app()", tmp_path / "bare") as bare_url:
         for scale in scales:
             folder = scale_folder(tmp_path, scale)
-            url, app, ids, seeded, token, seconds = build(empty_database, scale, folder)
-            seeding[scale.name] = (seconds, seeded)
+            url, app, ids, seeded, token, seeded_in = build(empty_database, scale, folder)
+            seeding[scale.name] = (seeded_in, seeded)
             print(f"  {scale.name}: seeded {scale.meetings} meetings × {scale.agenda_items} agenda items, "
                   f"{scale.action_items:,} action items ({seeded['open']:,} open, {seeded['delegate_open']} of them the "
                   f"U.S. delegate's; {seeded['reviews']:,} reviews, {seeded['updates']:,} updates), minutes with "
                   f"{seeded['sections']:,} records; the {english_ordinal(seeded['ordinal'])} meeting has {seeded['carried']} items "
-                  f"carried over — in {seconds:.1f} s")
-            measured[scale.name] = run(url, app, ids, seeded, token, runs, bare_url, folder)
+                  f"carried over — in {seeded_in:.1f} s")
+            measured[scale.name] = run(url, app, ids, seeded, token, runs, seconds, bare_url, folder)
             if scale is scales[-1]:
                 explained = explain_register(app, ids)
                 pages = key_pages(ids, seeded)
@@ -704,7 +776,7 @@ def report(figures, title: str, scales: tuple[Scale, Scale], measured: dict, see
            database: str, profiled: dict[str, tuple], paths: dict[str, str]) -> None:
     small, large = (measured[scale.name] for scale in scales)
     header = (f"  {'page':<44} {'p50':>9} {'p99':>9} {'×bare':>6}  {'p50':>9} {'p99':>9} {'×bare':>6} {'growth':>7} "
-              f"{'SQL':>9} {'bytes':>21}")
+              f"{'SQL':>9} {'bytes':>21} {'made afresh':>12}")
     print(f"  bare Flask endpoint: p50 {ms(small['bare'].p50)} ({scales[0].name}), {ms(large['bare'].p50)} "
           f"({scales[1].name})")
     print(f"  {'':<44} {scales[0].name:^26}  {scales[1].name:^26}")
@@ -721,14 +793,16 @@ def report(figures, title: str, scales: tuple[Scale, Scale], measured: dict, see
     for scale in scales:
         figures.add(f"  bare Flask endpoint, p50 in the {scale.name} run", ms(measured[scale.name]["bare"].p50))
     for label in small["pages"]:
-        (s, s_sql), (g, g_sql) = small["pages"][label], large["pages"][label]
+        (s, s_sql, _), (g, g_sql, afresh) = small["pages"][label], large["pages"][label]
         s_x, g_x = s.p50 / small["bare"].p50, g.p50 / large["bare"].p50
         growth = g_x / s_x
         print(f"  {label:<44} {ms(s.p50):>9} {ms(s.p99):>9} {s_x:>5.0f}×  {ms(g.p50):>9} {ms(g.p99):>9} {g_x:>5.0f}× "
-              f"{growth:>6.1f}× {f'{s_sql}→{g_sql}':>9} {f'{s.size:,}→{g.size:,}':>21}")
+              f"{growth:>6.1f}× {f'{s_sql}→{g_sql}':>9} {f'{s.size:,}→{g.size:,}':>21} "
+              f"{ms(afresh) if afresh is not None else '':>12}")
         target = target_of(paths[label])
         figures.add(f"  {label}: p50 (p99 {ms(g.p99)}), {g_x:.0f}× bare ({s_x:.0f}× {scales[0].name}), "
-                    f"growth {growth:.1f}×, SQL {s_sql}→{g_sql}, {g.size:,} B", ms(g.p50), "",
+                    f"growth {growth:.1f}×, SQL {s_sql}→{g_sql}, {g.size:,} B"
+                    + (f", made afresh {ms(afresh)}" if afresh is not None else ""), ms(g.p50), "",
                     f"{target}" if target.seconds else f"{target}, growth ≤ 1.5×, same SQL",
                     "met" if target.met(g, large["bare"].p50) and (target.seconds or growth <= 1.5 and s_sql == g_sql)
                     else "not met")
