@@ -62,6 +62,9 @@ class Defaults:
     # rendered waits for it at most PDF_WAIT_SECONDS, then answers "Preparing the PDF…" (202) and asks again.
     PDF_RENDER_THREADS = 2
     PDF_WAIT_SECONDS = 1.0
+    # The pages each process keeps for the readers who open them again while nothing changed (jcm.content.kept_page):
+    # at most this many MiB of HTML, the least recently read let go first.
+    KEPT_PAGES_MIB = 64
     # Draft PDFs, kept by their content in instance/draft-pdfs/: the most recently served, within both bounds.
     DRAFT_PDF_CACHE_FILES = 200
     DRAFT_PDF_CACHE_MB = 256

@@ -10,7 +10,10 @@ same transaction: a transaction that rolls back leaves it as it was, and the num
 is committed. Every change JCM makes commits through its session; what is written on a connection of its own (the
 audit trail, the search's index) is no content, and a restore fills an empty database before anything is served.
 Tables that hold no content — sign-ins, tokens, the audit trail, the search's index, notices sent — do not count:
-nothing made once per version is made from them."""
+nothing made once per version is made from them.
+
+A page its reader opens again at the same version is the page they were shown (kept_page): kept whole for that
+reader, under all else it depends on, with their own token written in each time."""
 
 from __future__ import annotations
 
@@ -150,7 +153,7 @@ def init_app(app: Flask) -> None:
         event.listen(Session, "before_commit", _move_on)
     app.extensions["jcm.content.made"] = Remembered(KEPT)
     app.extensions["jcm.content.made.bulky"] = Remembered(KEPT_BULKY)
-    app.extensions["jcm.content.pages"] = KeptPages(int(app.config.get("KEPT_PAGES_MIB", KEPT_PAGES_MIB)) * 2**20)
+    app.extensions["jcm.content.pages"] = KeptPages(int(app.config["KEPT_PAGES_MIB"]) * 2**20)
     app.extensions.setdefault("jcm.content.reader_marks", [])
 
     @app.before_request
@@ -216,11 +219,6 @@ def kept_parts(key: tuple) -> KeptParts:
 
 
 # --- whole pages, kept for their reader ---------------------------------------------------------------------------
-
-# What each process keeps of the pages its readers were shown, at most (in characters of HTML; JCM_KEPT_PAGES_MIB):
-# the minutes editor of a meeting of forty items is some 800 thousand, a register page some 40 thousand.
-KEPT_PAGES_MIB = 64
-
 
 class KeptPage:
     """A page as it is sent, in UTF-8, cut where its reader's token goes: joined around each reader's own token."""

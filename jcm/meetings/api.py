@@ -224,7 +224,7 @@ def get_agenda(meeting_id: int):
 @agenda_api.response(200, AgendaItemSchema(many=True))
 @refusals(agenda_api, 404)
 def list_agenda_items(meeting_id: int):
-    require(current_api_user(), "meeting.view", meetings.get_meeting(meeting_id))
+    require(current_api_user(), "meeting.view", meetings.meeting_alone(meeting_id))
 
     def listed() -> list[dict]:
         """The agenda as this API shows it, the same for every reader: made once per version of the content."""

@@ -85,6 +85,15 @@ def get_meeting(meeting_id: int, *, with_agenda: bool = False) -> Meeting:
     return meeting
 
 
+def meeting_alone(meeting_id: int) -> Meeting:
+    """The meeting, its own columns alone, for who reads what is kept of it (its minutes, its agenda as the API lists
+    it): none of its days, agreements or proposals, which get_meeting loads for what a side may do with it."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(_("There is no meeting with id %(id)s.", id=meeting_id))
+    return meeting
+
+
 def with_agenda(meeting: Meeting) -> Meeting:
     """The meeting with its agenda as get_meeting(with_agenda=True) loads it, read into it if it is not yet: a page
     that keeps what it shows of the agenda reads it only to make that again."""

@@ -23,7 +23,7 @@ from jcm.extensions import db
 from jcm.fields import audited, declared, populate
 from jcm.i18n import locale_code, localized, localized_text
 from jcm.meetings.models import AgendaItem, Meeting, agenda_item_focus_area
-from jcm.meetings.services import get_meeting
+from jcm.meetings.services import get_meeting, meeting_alone
 from jcm.minutes.models import (Attendee, CorrectionApproval, Minutes, MinutesApproval, MinutesComment,
                                 MinutesCorrection, MinutesSection, ProgressEntry, SectionRevision, attendance_version)
 from jcm.models import SIDES, utcnow, whole_number
@@ -64,12 +64,8 @@ def whole_minutes(minutes: Minutes) -> Minutes:
 
 
 def meeting_of_page(meeting_id: int) -> Meeting:
-    """The meeting whose minutes a page shows, its own columns alone: the page reads none of its days, agreements or
-    proposals (which get_meeting loads for what a side may do with the meeting itself)."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound(_("There is no meeting with id %(id)s.", id=meeting_id))
-    return meeting
+    """The meeting whose minutes a page shows, its own columns alone."""
+    return meeting_alone(meeting_id)
 
 
 def minutes_for(meeting: Meeting) -> Minutes | None:
