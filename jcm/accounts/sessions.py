@@ -15,7 +15,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, g
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -73,13 +73,17 @@ def session_for(key: str | None) -> SignInSession | None:
     return db.session.scalar(select(SignInSession).where(SignInSession.key_hash == _digest(key)))
 
 
+# Run by every request of a signed-in person: made once.
+_SIGNED_IN = select(SignInSession, User).join(User, User.id == SignInSession.user_id).where(
+    SignInSession.key_hash == bindparam("key_hash"))
+
+
 def load_session_user(key: str | None) -> User | None:
     """The account signed in with this key, while its sign-in holds; None otherwise. The sign-in and its account
     are read together: every request asks, and on PostgreSQL each statement is a round trip."""
     if not _well_formed(key):
         return None
-    found = db.session.execute(select(SignInSession, User).join(User, User.id == SignInSession.user_id)
-                               .where(SignInSession.key_hash == _digest(key))).first()
+    found = db.session.execute(_SIGNED_IN, {"key_hash": _digest(key)}).first()
     if found is None:
         return None
     record, user = found

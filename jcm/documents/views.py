@@ -354,9 +354,9 @@ def agenda_document_html(meeting_id: int):
     _readable_meeting(meeting_id)
     lang = document_language()
 
-    def print_html() -> str:
+    def print_html() -> bytes:  # kept as it is sent
         edition = _agenda_edition(meeting_id)
-        return agenda_html(edition.record, lang, edition.digest)
+        return agenda_html(edition.record, lang, edition.digest).encode()
 
     return document_response(made_once(("agenda.html", meeting_id, lang), print_html), "text/html", lang)
 
@@ -382,9 +382,9 @@ def minutes_document_html(meeting_id: int):
     lang = document_language()
     corr = request.args.get("corr")
 
-    def print_html() -> str:
+    def print_html() -> bytes:  # kept as it is sent
         edition = _minutes_edition(meeting_id, corr)
-        return minutes_html(edition.record, lang, adopted=edition.adopted, digest=edition.digest)
+        return minutes_html(edition.record, lang, adopted=edition.adopted, digest=edition.digest).encode()
 
     return document_response(made_once(("minutes.html", meeting_id, corr or None, lang), print_html), "text/html",
                              lang)

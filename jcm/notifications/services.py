@@ -36,7 +36,7 @@ from typing import Any, Iterable
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from jcm.accounts.models import User
 from jcm.actions.models import ActionItem, ActionOwner
@@ -288,9 +288,13 @@ def notices_query(user: User):
     return select(Notice).where(Notice.user_id == user.id).order_by(Notice.id.desc())
 
 
+# Counted for every page a person opens (the header's count): made once, and run as it is.
+_UNREAD = select(func.count()).select_from(Notice.__table__).where(
+    Notice.__table__.c.user_id == bindparam("user_id"), Notice.__table__.c.read_at.is_(None))
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notice).where(
-        Notice.user_id == user.id, Notice.read_at.is_(None))) or 0
+    return db.session.connection().scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
 def get_notice(user: User, notice_id: int) -> Notice:
