@@ -16,6 +16,7 @@ from flask import Flask
 
 from jcm.extensions import db
 from jcm.web import WriteWhileReading
+from tests.conftest import postgres_server_url
 
 # Token use is bookkeeping kept outside the request's unit of work (jcm.accounts.services.note_token_use): the one
 # value a GET may move, so an administrator can tell a token in use from a forgotten one.
@@ -186,3 +187,26 @@ def test_no_get_of_any_route_changes_the_database_whoever_asks(app, client, auth
         auth.logout()
     assert sum(status == 200 for _address, status in walked) > 300
     assert sum(status == 403 for _address, status in walked) > 20  # refused reads were walked, and recorded
+
+
+@pytest.mark.skipif(postgres_server_url() is None, reason="needs a PostgreSQL server (JCM_DATABASE_URL)")
+def test_on_postgresql_a_read_begins_no_transaction_and_a_change_is_one(app, client, auth, committee, make_meeting):
+    """A BEGIN and a ROLLBACK around a read are two round trips for nothing: it writes nothing, and each of its
+    statements sees what is committed when it runs, as in a transaction at READ COMMITTED."""
+    from flask import request
+
+    meeting_id = make_meeting()
+    in_transaction = {}
+
+    @app.after_request
+    def note(response):
+        connection = db.session.connection().connection.dbapi_connection
+        in_transaction[request.method] = not connection.autocommit
+        return response
+
+    auth.login(committee.kr_secretariat)  # a change: the sign-in
+    assert in_transaction.pop("POST") is True
+    assert client.get(f"/meetings/{meeting_id}").status_code == 200
+    assert in_transaction.pop("GET") is False
+    with app.app_context():
+        assert db.session.connection().connection.dbapi_connection.autocommit is False  # as the pool lends it

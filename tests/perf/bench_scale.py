@@ -13,7 +13,8 @@ through the services, which are far too slow at that scale. A small dataset (3 m
 items) gives the growth.
 
 JCM and a bare Flask app ("hello") are served the same way, by gunicorn with 2 sync workers, and loaded the same way,
-by wrk (one connection per worker, for WRK_SECONDS after a warm-up; `make bench` installs Debian's wrk): each key page
+by wrk (one connection per worker, a new one for each request as the workers close them, for WRK_SECONDS after a
+warm-up; `make bench` installs Debian's wrk): each key page
 and API list signed in through the login form (its session cookie) or with a Bearer token. Without wrk, each is
 requested N times in a row by a `requests` session instead, whose own time, some 0.7 ms a request, lifts the floor
 and so flatters every multiple: the figures say which was used. The exports are timed to their last byte by
@@ -339,9 +340,10 @@ def seed(app, committee_ids: dict, scale: Scale, seed_: int = 12) -> dict:
         counts = {m: carried(m) for m in range(2 if past > 1 else 1, past + 1)}
         chosen = min(counts, key=lambda m: (abs(counts[m] - scale.carried), -m))
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":  # as its autovacuum would soon after so many new rows
+        if db.engine.dialect.name == "postgresql":  # as its autovacuum does soon after so many new rows: done now,
+            # not while the pages are timed
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql("ANALYZE")
+                connection.exec_driver_sql("VACUUM ANALYZE")
         shown = next(item_id for item_id, k in zip(ids, item_meeting) if k == chosen) if chosen in item_meeting \
             else ids[0]
         return {"meeting": meeting_ids[chosen], "ordinal": chosen, "carried": counts[chosen], "action_item": shown,
@@ -421,11 +423,19 @@ def wrk_timed(http: requests.Session, url: str, seconds: int, headers: dict | No
     """wrk on `url` for `seconds`, one connection per worker, as `http` is signed in (its cookies) or with `headers`,
     after WARM_UP requests by `http` (which give the page's size and check it answers 200)."""
     timing = timed(http, url, 1, headers)
-    sent = {**(headers or {})}
+    # gunicorn's sync workers close every connection after its answer, and say so: told as much up front, wrk opens a
+    # new one for each request, as it must, rather than now and then sending a request on a connection the worker is
+    # closing, which then waits out TCP's retransmission (some 200 ms, for 1 in 100 or so of the larger pages).
+    sent = {"Connection": "close", **(headers or {})}
     if http.cookies:
         sent["Cookie"] = "; ".join(f"{cookie.name}={cookie.value}" for cookie in http.cookies)
     command = ["wrk", "--threads", str(WORKERS), "--connections", str(WORKERS), "--duration", f"{seconds}s", "--latency",
                *[part for name, value in sent.items() for part in ("--header", f"{name}: {value}")], url]
+    # First a second of the same load, not counted: both workers have then served the page. A worker's first answer
+    # (its templates compiled, its statements cached, the page made) takes a hundred times the others, and wrk counts
+    # a slow answer again for each request it kept waiting, so that one such answer alone would set the p99.
+    warm_up = [*command[:command.index("--duration") + 1], "1s", *command[command.index("--duration") + 2:]]
+    subprocess.run(warm_up, capture_output=True, text=True, timeout=60, check=True)
     output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
     assert "Non-2xx" not in output, output
 
@@ -722,7 +732,7 @@ def run(url: str, app, ids: dict, seeded: dict, token: str, runs: int, seconds: 
     afresh = made_afresh(app, ids, token, pages)
     env = jcm_env(url, folder, "scale-bench")
     load = loading(runs, seconds)
-    bare = bare_timing(bare_url, runs * 5, load)
+    before = bare_timing(bare_url, runs * 5, load)
     results = {}
     with gunicorn("jcm:create_app()", folder / "gunicorn", env) as base:
         sessions = {"delegate": signed_in(base, ids["us_delegate_email"]),
@@ -736,6 +746,10 @@ def run(url: str, app, ids: dict, seeded: dict, token: str, runs: int, seconds: 
             results[label] = (timing, sql[label], afresh.get(label))
         for http in sessions.values():
             http.close()
+    # The floor timed before and after the pages, and taken as the mean: what the shared machine did meanwhile weighs
+    # on it as on the pages.
+    after = bare_timing(bare_url, runs * 5, load)
+    bare = Timing((before.p50 + after.p50) / 2, (before.p99 + after.p99) / 2, before.size)
     return {"bare": bare, "pages": results}
 
 
