@@ -127,10 +127,11 @@ KEPT, KEPT_BULKY = 128, 48
 
 
 class Remembered:
-    """The most recently asked values, by key, at most `size` of them; shared by a process's threads."""
+    """The most recently asked values, by key, at most `size` of them — or, with `weigh`, at most `size` of their
+    weights in all; shared by a process's threads."""
 
-    def __init__(self, size: int):
-        self.size, self.values, self.lock = size, OrderedDict(), threading.Lock()
+    def __init__(self, size: int, weigh: Callable[[Any], int] = lambda value: 1):
+        self.size, self.weigh, self.used, self.values, self.lock = size, weigh, 0, OrderedDict(), threading.Lock()
 
     def get(self, key: Hashable) -> Any:
         with self.lock:
@@ -140,11 +141,14 @@ class Remembered:
             return value
 
     def put(self, key: Hashable, value: Any) -> None:
+        if self.weigh(value) > self.size:
+            return
         with self.lock:
+            former = self.values.pop(key, None)
+            self.used += self.weigh(value) - (self.weigh(former) if former is not None else 0)
             self.values[key] = value
-            self.values.move_to_end(key)
-            while len(self.values) > self.size:
-                self.values.popitem(last=False)
+            while self.used > self.size:
+                self.used -= self.weigh(self.values.popitem(last=False)[1])
 
 
 def init_app(app: Flask) -> None:
@@ -153,7 +157,7 @@ def init_app(app: Flask) -> None:
         event.listen(Session, "before_commit", _move_on)
     app.extensions["jcm.content.made"] = Remembered(KEPT)
     app.extensions["jcm.content.made.bulky"] = Remembered(KEPT_BULKY)
-    app.extensions["jcm.content.pages"] = KeptPages(int(app.config["KEPT_PAGES_MIB"]) * 2**20)
+    app.extensions["jcm.content.pages"] = kept_pages(int(app.config["KEPT_PAGES_MIB"]) * 2**20)
     app.extensions.setdefault("jcm.content.reader_marks", [])
 
     @app.before_request
@@ -231,29 +235,9 @@ class KeptPage:
         return token.encode().join(self.pieces)
 
 
-class KeptPages:
-    """The most recently asked pages, by key, at most `budget` bytes of them in all; shared by a process's
-    threads."""
-
-    def __init__(self, budget: int):
-        self.budget, self.used, self.pages, self.lock = budget, 0, OrderedDict(), threading.Lock()
-
-    def get(self, key: Hashable) -> KeptPage | None:
-        with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
-
-    def put(self, key: Hashable, page: KeptPage) -> None:
-        if page.size > self.budget:
-            return
-        with self.lock:
-            former = self.pages.pop(key, None)
-            self.used += page.size - (former.size if former is not None else 0)
-            self.pages[key] = page
-            while self.used > self.budget:
-                self.used -= self.pages.popitem(last=False)[1].size
+def kept_pages(budget: int) -> Remembered:
+    """The most recently read pages, by key, at most `budget` bytes of them in all."""
+    return Remembered(budget, weigh=lambda page: page.size)
 
 
 def reader_mark(app: Flask, mark: Callable[[], Hashable | None]) -> None:
@@ -294,7 +278,7 @@ def kept_page(view: Callable[..., Any]) -> Callable[..., Any]:
         version = content_version() if key is not None else None
         if version is None:
             return view(*args, **kwargs)
-        pages: KeptPages = current_app.extensions["jcm.content.pages"]
+        pages: Remembered = current_app.extensions["jcm.content.pages"]
         key = (*key, version)
         with own_token_written_in() as written_in:
             kept = pages.get(key)

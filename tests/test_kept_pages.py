@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from jcm.content import KeptPage, KeptPages
+from jcm.content import KeptPage, Remembered, kept_pages
 from jcm.web import TOKEN_PLACE
 from tests.conftest import post_form
 from tests.test_content_version import signed_in, without_tokens
@@ -28,8 +28,8 @@ def tokens_in(page: str) -> set[str]:
 
 
 def kept_texts(app) -> list[str]:
-    pages: KeptPages = app.extensions["jcm.content.pages"]
-    return [TOKEN_PLACE.encode().join(page.pieces).decode() for page in pages.pages.values()]
+    pages: Remembered = app.extensions["jcm.content.pages"]
+    return [TOKEN_PLACE.encode().join(page.pieces).decode() for page in pages.values.values()]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -48,7 +48,7 @@ def test_a_page_read_again_is_sent_without_being_made_again_and_its_forms_still_
         again = reader.get(path)
     assert again.status_code == 200 and again.mimetype == "text/html"
     assert len(statements) == READ_AGAIN, statements
-    kept = app.extensions["jcm.content.pages"].pages
+    kept = app.extensions["jcm.content.pages"].values
     assert [key for key in kept if key[2].rstrip("?") == path and key[3] == person.id], "kept for its reader"
     assert without_tokens(again.get_data(as_text=True)) == without_tokens(first.get_data(as_text=True))
     assert TOKEN_PLACE not in again.get_data(as_text=True)
@@ -119,7 +119,7 @@ def test_a_refusal_is_never_kept_and_no_kept_page_holds_a_readers_own_token(app,
 
 
 def test_the_pages_kept_stay_within_their_budget_the_oldest_let_go_first():
-    pages = KeptPages(budget=100)
+    pages = kept_pages(budget=100)
     for key in ("first", "second", "third"):
         pages.put(key, KeptPage(f"<p>{key}</p>" + "x" * 30))
     assert pages.get("first") is None and pages.get("third") is not None

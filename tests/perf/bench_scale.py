@@ -692,12 +692,12 @@ def bare_timing(bare_url: str, runs: int, load=None) -> Timing:
 def made_afresh(app, ids: dict, token: str, pages: list[tuple[str, str, str]], runs: int = 3) -> dict[str, float]:
     """What each page (not the exports) takes in-process, through the test client, made with nothing kept, as the
     first request after a change of the content makes it: the median of `runs`."""
-    from jcm.content import KEPT, KEPT_BULKY, KeptPages, Remembered
+    from jcm.content import KEPT, KEPT_BULKY, Remembered, kept_pages
 
     def forget() -> None:  # every process's memory of what it made, as after a change of the content
-        budget = app.extensions["jcm.content.pages"].budget
+        budget = app.extensions["jcm.content.pages"].size
         app.extensions.update({"jcm.content.made": Remembered(KEPT), "jcm.content.made.bulky": Remembered(KEPT_BULKY),
-                               "jcm.content.pages": KeptPages(budget)})
+                               "jcm.content.pages": kept_pages(budget)})
 
     clients = {"api": app.test_client()}
     for who in ("delegate", "secretariat"):
