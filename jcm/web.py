@@ -157,7 +157,8 @@ def _note_whether_reading(sender, **extra) -> None:
     would only be two more round trips. (SQLite's driver begins none before a read.)"""
     reading = request.method in READING_METHODS
     request.environ["jcm.reading"] = reading
-    if reading and request.endpoint not in (None, "static", "healthz") and db.engine.dialect.name == "postgresql":
+    if reading and request.endpoint not in (None, "static", "healthz") and db.engine.dialect.name == "postgresql" \
+            and not db.session().in_transaction():  # (a request made within a context that already reads, in tests)
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
