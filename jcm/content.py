@@ -285,7 +285,7 @@ def kept_page(view: Callable[..., Any]) -> Callable[..., Any]:
             if kept is not None:
                 return current_app.response_class(kept.written_for(own_tokens()[1]), mimetype="text/html")
             answer = current_app.make_response(view(*args, **kwargs))
-            if answer.direct_passthrough or answer.mimetype != "text/html":
+            if answer.direct_passthrough or answer.is_streamed or answer.mimetype != "text/html":
                 return answer
             page = answer.get_data(as_text=True)
             if answer.status_code == 200 and set(answer.headers.keys()) <= {"Content-Type", "Content-Length"} \
