@@ -33,10 +33,28 @@ def browser():
         browser.close()
 
 
+def read_whole(app):
+    """Each answer read (and its iterable closed) before a byte is sent.
+
+    Werkzeug's development server skips the iterable's close() when the browser hangs up while it drains the
+    socket, and a static file's handle would then be left for the garbage collector to close in a later test.
+    """
+
+    def whole(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+    return whole
+
+
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
     """The test app (and its database) behind a real HTTP server on a free port, in a background thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="jcm-live-server", daemon=True)
     thread.start()
     try:
