@@ -9,16 +9,17 @@ with a record per agenda item and progress per focus area. The agendas and minut
 the meeting's documents are rendered from the live data, the case that grows (a kept copy of an agreed or adopted
 version is served as it was kept: bench_documents.py). It is seeded in bulk (Core inserts that keep the models'
 constraints: references like JCM12-A07 unique, agenda positions unique, versions as the services leave them), not
-through the services, which are far too slow at that scale. A small dataset (3 meetings × 10 items × 60 action
-items) gives the growth.
+through the services, which are far too slow at that scale. A small dataset, a young committee (3 meetings of the
+same 40 agenda items, 60 action items), gives the growth: what grows with the committee's history, a meeting's own
+pages holding forty items at both sizes, as a meeting of either committee would.
 
 JCM and a bare Flask app ("hello") are served the same way, by gunicorn with 2 sync workers, and loaded the same way,
 by wrk (one connection per worker, a new one for each request as the workers close them, for WRK_SECONDS after a
 warm-up; `make bench` installs Debian's wrk): each key page
 and API list signed in through the login form (its session cookie) or with a Bearer token. Without wrk, each is
 requested N times in a row by a `requests` session instead, whose own time, some 0.7 ms a request, lifts the floor
-and so flatters every multiple: the figures say which was used. The exports are timed to their last byte by
-`requests`, their targets being seconds. For each: p50, p99, the multiple of the bare endpoint's p50, the growth from
+and so flatters every multiple: the figures say which was used. The exports are loaded by wrk too, one download at
+a time (one connection), each read to its last byte, their targets being seconds. For each: p50, p99, the multiple of the bare endpoint's p50, the growth from
 small to large (the large multiple over the small one: each is a ratio to the bare endpoint in its own run, so what
 the shared machine did between the two runs cancels out), the SQL statements it takes (counted in-process, through
 the test client, apart from the timed runs, as they serve it: after a first request), its bytes, and what it takes
@@ -79,11 +80,12 @@ class Scale:
     carried: int  # items carried over to the meeting whose pages are loaded (the nearest a meeting has)
 
 
-SMALL = Scale("small", 3, 10, 60, 10, 5)
+SMALL = Scale("small", 3, 40, 60, 10, 5)
 LARGE = Scale("large", 100, 40, 10_000, 800, 300)
 QUICK_LARGE = Scale("large ÷ 10", 10, 40, 1_000, 80, 30)
 REQUESTS, QUICK_REQUESTS = 20, 5  # per page after the warm-up; `--scale-requests N` sets it
 WRK_SECONDS, QUICK_WRK_SECONDS = 3, 1  # wrk's run on each page
+EXPORT_SECONDS = 5  # wrk's run on each export: a few downloads of the largest
 # Requests to warm each page up: enough that both workers have most likely served it once (compiled its templates
 # and statements) before the timed ones, whichever worker the system hands each connection to (with 8, both have
 # but for one time in 128).
@@ -419,9 +421,11 @@ def timed(http: requests.Session, url: str, runs: int, headers: dict | None = No
     return Timing(statistics.median(times), percentile(times, 99), size)
 
 
-def wrk_timed(http: requests.Session, url: str, seconds: int, headers: dict | None = None) -> Timing:
-    """wrk on `url` for `seconds`, one connection per worker, as `http` is signed in (its cookies) or with `headers`,
-    after WARM_UP requests by `http` (which give the page's size and check it answers 200)."""
+def wrk_timed(http: requests.Session, url: str, seconds: int, headers: dict | None = None,
+              connections: int = WORKERS) -> Timing:
+    """wrk on `url` for `seconds`, one connection per worker (or `connections`), as `http` is signed in (its
+    cookies) or with `headers`, after WARM_UP requests by `http` (which give the page's size and check it answers
+    200)."""
     timing = timed(http, url, 1, headers)
     # gunicorn's sync workers close every connection after its answer, and say so: told as much up front, wrk opens a
     # new one for each request, as it must, rather than now and then sending a request on a connection the worker is
@@ -429,7 +433,8 @@ def wrk_timed(http: requests.Session, url: str, seconds: int, headers: dict | No
     sent = {"Connection": "close", **(headers or {})}
     if http.cookies:
         sent["Cookie"] = "; ".join(f"{cookie.name}={cookie.value}" for cookie in http.cookies)
-    command = ["wrk", "--threads", str(WORKERS), "--connections", str(WORKERS), "--duration", f"{seconds}s", "--latency",
+    command = ["wrk", "--threads", str(connections), "--connections", str(connections), "--duration", f"{seconds}s",
+               "--timeout", f"{TIMEOUT}s", "--latency",
                *[part for name, value in sent.items() for part in ("--header", f"{name}: {value}")], url]
     # First a second of the same load, not counted: both workers have then served the page. A worker's first answer
     # (its templates compiled, its statements cached, the page made) takes a hundred times the others, and wrk counts
@@ -440,7 +445,7 @@ def wrk_timed(http: requests.Session, url: str, seconds: int, headers: dict | No
     assert "Non-2xx" not in output, output
 
     def latency(percent: str) -> float:
-        value, unit = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s)$", output, re.M).groups()
+        value, unit = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
         return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1}[unit]
 
     return Timing(latency("50"), latency("99"), timing.size)
@@ -739,8 +744,9 @@ def run(url: str, app, ids: dict, seeded: dict, token: str, runs: int, seconds: 
                     "secretariat": signed_in(base, ids["us_secretariat_email"]), "api": requests.Session()}
         for label, who, path in pages:
             headers = {"Authorization": f"Bearer {token}"} if who == "api" else None
-            if path.startswith("/action-items."):  # seconds to the last byte
-                timing = timed(sessions[who], f"{base}{path}", max(3, runs // 4), headers)
+            if path.startswith("/action-items."):  # seconds to the last byte, one download at a time
+                timing = (wrk_timed(sessions[who], f"{base}{path}", EXPORT_SECONDS, headers, connections=1)
+                          if shutil.which("wrk") else timed(sessions[who], f"{base}{path}", max(3, runs // 4), headers))
             else:
                 timing = load(sessions[who], f"{base}{path}", headers)
             results[label] = (timing, sql[label], afresh.get(label))
@@ -758,10 +764,12 @@ def test_bench_scale(empty_database, figures, quick, request, tmp_path):
     scales = (SMALL, QUICK_LARGE if quick else LARGE)
     database = database_name()
     seconds = QUICK_WRK_SECONDS if quick else WRK_SECONDS
-    how = (f"wrk, {WORKERS} connections for {seconds} s" if shutil.which("wrk")
-           else f"{runs} requests in a row by `requests` (no wrk: the floor is the client's)")
+    how, exports = ((f"wrk, {WORKERS} connections for {seconds} s", f"1 connection for {EXPORT_SECONDS} s")
+                    if shutil.which("wrk") else
+                    (f"{runs} requests in a row by `requests` (no wrk: the floor is the client's)",
+                     f"{max(3, runs // 4)} requests"))
     title = (f"Key pages at scale on {database}: gunicorn, {WORKERS} sync workers, p50 and p99 of {how} "
-             f"(exports: {max(3, runs // 4)} requests) after a warm-up{' (quick run)' if quick else ''}")
+             f"(exports: {exports}) after a warm-up{' (quick run)' if quick else ''}")
     print(f"\n{title}:")
     measured, seeding, explained, profiled, paths = {}, {}, [], {}, {}
     with gunicorn("tests.perf.bench_scale:bare_app()", tmp_path / "bare") as bare_url:
