@@ -150,6 +150,12 @@ class Remembered:
             while self.used > self.size:
                 self.used -= self.weigh(self.values.popitem(last=False)[1])
 
+    def clear(self) -> None:
+        """Forget every value, as if none had been asked for."""
+        with self.lock:
+            self.values.clear()
+            self.used = 0
+
 
 def init_app(app: Flask) -> None:
     """After the features: the version moves on after what they write as a transaction commits."""

@@ -124,6 +124,11 @@ def test_the_pages_kept_stay_within_their_budget_the_oldest_let_go_first():
         pages.put(key, KeptPage(f"<p>{key}</p>" + "x" * 30))
     assert pages.get("first") is None and pages.get("third") is not None
     assert pages.used <= 100
+    pages.clear()
+    assert pages.used == 0 and pages.get("third") is None
+    for key in ("first", "second"):  # forgotten, the whole budget is there again
+        pages.put(key, KeptPage(f"<p>{key}</p>" + "x" * 30))
+    assert pages.get("first") is not None and pages.get("second") is not None
     pages.put("too big", KeptPage("y" * 101))
     assert pages.get("too big") is None
     assert pages.get("second").written_for("mine") == ("<p>second</p>" + "x" * 30).encode()

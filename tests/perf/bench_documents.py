@@ -95,7 +95,7 @@ def test_bench_documents(app, client, auth, committee, make_meeting, make_action
 
     def anew(url: str):
         """As the first request after a change: nothing remembered at the content's version."""
-        made.values.clear()
+        made.clear()
         return client.get(url)
 
     html_anew = {name: timed(lambda url=url: anew(url), html_runs)[:2] for name, url in urls.items()}
