@@ -270,6 +270,44 @@ def test_a_second_download_of_an_unchanged_report_comes_from_the_draft_cache(app
     assert renders == [False] and third.data != first.data and "Off track" in pdf_text(third.data)
 
 
+def test_a_reader_opening_the_unchanged_report_again_is_shown_it_without_it_being_gathered_again(
+        app, client, auth, committee, history):
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    def read(url: str) -> tuple[bytes, list[str]]:
+        seen: list[str] = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            response = client.get(url)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        assert response.status_code == 200, url
+        return response.data, seen
+
+    auth.login(committee.us_delegate)
+    for kind in ("html", "pdf"):
+        first, gathered = read(report(kind, lang="en", area="A"))
+        again, read_again = read(report(kind, lang="en", area="A"))
+        assert again == first
+        assert not any("minutes_section" in sql or "action_item" in sql for sql in read_again), read_again
+        assert len(read_again) < len(gathered) or kind == "pdf"
+    auth.logout()
+    auth.login(committee.kr_delegate)  # another reader's report is gathered for them
+    _page, gathered = read(report("html", lang="en", area="A"))
+    assert any("action_item" in sql for sql in gathered)
+    with app.app_context():  # a change shows at once
+        minutes = services.minutes_for(get_meeting(history["twelfth"]))
+        services.save_progress(person(committee, "kr_secretariat"), minutes, _area(app, "A.1"), "off_track",
+                               "Procurement stopped.", narrative_ko="조달 중단.")
+        db.session.commit()
+    page, _read = read(report("html", lang="en", area="A"))
+    assert "Procurement stopped." in page.decode()
+
+
 # --- who may read it ------------------------------------------------------------------------------------------
 
 def test_an_observer_reads_it_and_a_program_reads_it_with_a_token(client, auth, api, committee, history):

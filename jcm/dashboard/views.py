@@ -20,6 +20,7 @@ from jcm.dashboard import charts, services
 from jcm.dashboard.report import implementation_report, read_filters
 from jcm.dashboard.schemas import read_progress_filters
 from jcm.dashboard.waiting import waiting_for
+from jcm.documents.drafts import Edition, made_once
 from jcm.documents.frame import Frame, page_label
 from jcm.documents.pdfs import files_digest
 from jcm.documents.views import DRAFT_SETTINGS, document_language, document_response, draft_pdf
@@ -30,6 +31,7 @@ from jcm.meetings.models import PROPOSAL_KIND_LABELS
 from jcm.minutes.models import PROGRESS_STATUS_LABELS
 from jcm.models import whole_number
 from jcm.text import render_markdown
+from jcm.permissions import require
 from jcm.web import actor, reader
 
 bp = Blueprint("dashboard", __name__)
@@ -174,27 +176,37 @@ def report_html(record: dict[str, Any], lang: str) -> str:
                                page_label=page_label(), render_markdown=render_markdown, created=None)
 
 
-def _report() -> tuple[dict[str, Any], str]:
+def _report() -> tuple[tuple, Edition, str]:
+    """What names the report asked for (the reader, the period and areas, the day), the report they may read, and its
+    language. The report is gathered once per version of the content for each reader (what they may read is theirs)
+    and day."""
     user = reader()
-    lang = document_language()
-    return implementation_report(user, read_filters(request.args), date.today()), lang
+    require(user, "agreement.view")
+    filters, today = read_filters(request.args), date.today()
+    asked = (user.id, filters, today)
+    edition = made_once(("implementation report", *asked),
+                        lambda: Edition(implementation_report(user, filters, today), None))
+    return asked, edition, document_language()
 
 
 @bp.get("/reports/implementation.html", endpoint="implementation_report_html")
 @_bad_input_as_json_for_programs
 def implementation_report_html():
-    record, lang = _report()
-    return document_response(report_html(record, lang), "text/html", lang)
+    asked, edition, lang = _report()
+    printed = made_once(("implementation.html", *asked, lang), lambda: report_html(edition.record, lang).encode())
+    return document_response(printed, "text/html", lang)
 
 
 @bp.get("/reports/implementation.pdf", endpoint="implementation_report_pdf")
 @_bad_input_as_json_for_programs
 def implementation_report_pdf():
-    record, lang = _report()
+    _asked, edition, lang = _report()
+    record = edition.record
     period = record["period"]
     # The report's template is not among the documents' (whose files key every draft): its own digest keys it too.
     template = Path(current_app.root_path, current_app.template_folder or "templates", REPORT_TEMPLATE)
     settings = f"{DRAFT_SETTINGS} report {files_digest('jcm-implementation-report', [template])}"
     filename = f"implementation-report-{period['from']}-{period['to']}-{lang}.pdf"
-    return draft_pdf(record, lambda: report_html(record, lang), lang, filename, settings=settings)
+    return draft_pdf(record, lambda: report_html(record, lang), lang, filename, settings=settings,
+                     record_digest=edition.record_digest)
 
