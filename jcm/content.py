@@ -34,7 +34,7 @@ from sqlalchemy.pool import Pool
 
 from jcm.extensions import db
 from jcm.i18n import locale_code
-from jcm.web import TOKEN_PLACE, own_token_written_in, own_tokens, serving_a_read
+from jcm.web import TOKEN_PLACE, own_token_written_in, own_tokens, read_with_sign_in, serving_a_read
 from jcm.zones import reader_zone
 
 T = TypeVar("T")
@@ -166,11 +166,16 @@ def init_app(app: Flask) -> None:
     app.extensions["jcm.content.pages"] = kept_pages(int(app.config["KEPT_PAGES_MIB"]) * 2**20)
     app.extensions.setdefault("jcm.content.reader_marks", [])
 
+    read_with_sign_in("content_version", lambda account_id: _VERSION.scalar_subquery(),
+                      lambda number: g.setdefault("content_version", number))
+
     @app.before_request
     def version_first() -> None:
         """A reading request reads the version before anything else: what it then reads of the content is of that
-        version or newer, never older, so nothing it makes is remembered for a version it precedes."""
+        version or newer, never older, so nothing it makes is remembered for a version it precedes. Its reader's
+        sign-in (no content) is read first, and the version with it, in one statement (jcm.web.read_with_sign_in)."""
         if serving_a_read() and request.endpoint not in (None, "static", "healthz"):
+            current_user.is_authenticated  # loads the sign-in
             content_version()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from contextlib import contextmanager
-from typing import Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 from urllib.parse import urlsplit
 
 from blinker import Namespace
@@ -165,6 +165,37 @@ def _note_whether_reading(sender, **extra) -> None:
 def serving_a_read() -> bool:
     """Serving a request that only reads (and not, say, a test or a command that made a request context)."""
     return has_request_context() and request.environ.get("jcm.reading", False)
+
+
+# What a request that only reads needs of its reader besides the sign-in — the content's version, how many of their
+# notices are unread — read in the sign-in's own statement (jcm.accounts.sessions): on PostgreSQL each statement is a
+# round trip, and a page read again (jcm.content.kept_page) then runs that one alone. {name: (column, take)}: `column`
+# gives a scalar column of the account's id column, `take` keeps its value for the request. Filled by the
+# features' init_app, below and above the accounts alike.
+_READ_WITH_SIGN_IN: dict[str, tuple[Callable, Callable]] = {}
+
+
+_signing_in: dict[tuple, tuple[Any, list[Callable]]] = {}
+
+
+def read_with_sign_in(name: str, column: Callable, take: Callable) -> None:
+    _READ_WITH_SIGN_IN[name] = (column, take)
+
+
+def signing_in(statement: Any, account_id: Any) -> tuple[Any, list[Callable]]:
+    """The statement that reads a sign-in (or a token), and what takes the value of each column it reads besides:
+    for a request that only reads, `statement` with the columns read with a sign-in added (of `account_id`, its
+    account's id column), made once; otherwise `statement` as it is."""
+    if not serving_a_read():
+        return statement, []
+    key = (statement, tuple(_READ_WITH_SIGN_IN))
+    found = _signing_in.get(key)
+    if found is None:
+        also = dict(_READ_WITH_SIGN_IN)
+        found = _signing_in.setdefault(key, (
+            statement.add_columns(*(column(account_id).label(name) for name, (column, _take) in also.items())),
+            [take for _column, take in also.values()]))
+    return found
 
 
 @event.listens_for(Session, "before_flush")

@@ -12,7 +12,7 @@ from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -27,6 +27,7 @@ from jcm.fields import audited, populate
 from jcm.models import utcnow
 from jcm.permissions import require
 from jcm.versions import check_version, versioned
+from jcm.web import signing_in
 
 TOKEN_PREFIX = "jcm_"
 signals = Namespace()
@@ -252,13 +253,24 @@ def revoke_token(actor, token: ApiToken) -> None:
                              before={"token": token.prefix})
 
 
+# Run by every request of a program: made once (and once more with what a reading request reads with it:
+# jcm.web.signing_in).
+_TOKEN = select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+
+
 def user_for_token(plain: str) -> User | None:
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
-    if token is None or token.revoked_at is not None or not token.user.active:
+    statement, takes = signing_in(_TOKEN, ApiToken.user_id)
+    found = db.session.execute(statement, {"token_hash": _token_digest(plain)}).first()
+    if found is None:
+        return None
+    token, *also = found
+    if token.revoked_at is not None or not token.user.active:
         return None
     note_token_use(token)
+    for take, value in zip(takes, also):
+        take(value)
     return token.user
 
 

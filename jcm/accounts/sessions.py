@@ -23,6 +23,7 @@ from jcm.accounts.models import SignInSession, User
 from jcm.extensions import db
 from jcm.models import utcnow
 from jcm.permissions import require
+from jcm.web import signing_in
 
 # How often a sign-in's last request is written down: at most once a minute, so reading pages stays cheap.
 SEEN_STEP = timedelta(minutes=1)
@@ -73,7 +74,8 @@ def session_for(key: str | None) -> SignInSession | None:
     return db.session.scalar(select(SignInSession).where(SignInSession.key_hash == _digest(key)))
 
 
-# Run by every request of a signed-in person: made once.
+# Run by every request of a signed-in person: made once (and once more with what a reading request reads with it:
+# jcm.web.signing_in).
 _SIGNED_IN = select(SignInSession, User).join(User, User.id == SignInSession.user_id).where(
     SignInSession.key_hash == bindparam("key_hash"))
 
@@ -83,10 +85,11 @@ def load_session_user(key: str | None) -> User | None:
     are read together: every request asks, and on PostgreSQL each statement is a round trip."""
     if not _well_formed(key):
         return None
-    found = db.session.execute(_SIGNED_IN, {"key_hash": _digest(key)}).first()
+    statement, takes = signing_in(_SIGNED_IN, User.id)
+    found = db.session.execute(statement, {"key_hash": _digest(key)}).first()
     if found is None:
         return None
-    record, user = found
+    record, user, *also = found
     if record.ended_at is not None:
         return None
     now = utcnow()
@@ -97,6 +100,8 @@ def load_session_user(key: str | None) -> User | None:
         return None
     note_session_use(record, now)
     user.sign_in_key = key
+    for take, value in zip(takes, also):
+        take(value)
     return user
 
 

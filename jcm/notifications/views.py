@@ -14,7 +14,7 @@ from jcm.extensions import db
 from jcm.notifications import services
 from jcm.notifications.models import NOTICE_KIND_LABELS, NoticeKind
 from jcm.notifications.sending import describe
-from jcm.web import actor
+from jcm.web import actor, read_with_sign_in
 from jcm.zones import zone_of
 
 bp = Blueprint("notifications", __name__)
@@ -41,6 +41,8 @@ def register_template_globals(app: Flask) -> None:
 
     app.jinja_env.globals.update(unread_notices=unread_notices, notice_settings=notice_settings)
     reader_mark(app, unread_notices)
+    # a page a person opens reads the count with their sign-in, in its one statement
+    read_with_sign_in("unread_notices", services.unread_of, lambda count: g.setdefault("unread_notices", count or 0))
 
 
 @bp.get("/notifications")
