@@ -30,8 +30,8 @@ from jcm.labels import read_once
 from jcm.meetings.models import PROPOSAL_KIND_LABELS
 from jcm.minutes.models import PROGRESS_STATUS_LABELS
 from jcm.models import whole_number
-from jcm.text import render_markdown
 from jcm.permissions import require
+from jcm.text import render_markdown
 from jcm.web import actor, reader
 
 bp = Blueprint("dashboard", __name__)

@@ -288,20 +288,20 @@ def notices_query(user: User):
     return select(Notice).where(Notice.user_id == user.id).order_by(Notice.id.desc())
 
 
-# Counted for every page a person opens (the header's count): made once, and run as it is.
-_UNREAD = select(func.count()).select_from(Notice.__table__).where(
-    Notice.__table__.c.user_id == bindparam("user_id"), Notice.__table__.c.read_at.is_(None))
+def unread_of(account_id) -> Any:
+    """How many of the account's notices are unread, as a column of its id: read with a page's sign-in (the header's
+    count), or alone."""
+    table = Notice.__table__
+    return (select(func.count()).select_from(table)
+            .where(table.c.user_id == account_id, table.c.read_at.is_(None)).scalar_subquery())
+
+
+# Made once, and run as it is.
+_UNREAD = select(unread_of(bindparam("user_id")))
 
 
 def unread_count(user: User) -> int:
     return db.session.connection().scalar(_UNREAD, {"user_id": user.id}) or 0
-
-
-def unread_of(account_id) -> Any:
-    """How many of the account's notices are unread, as a column of its id (read with a page's sign-in)."""
-    table = Notice.__table__
-    return (select(func.count()).select_from(table)
-            .where(table.c.user_id == account_id, table.c.read_at.is_(None)).scalar_subquery())
 
 
 def get_notice(user: User, notice_id: int) -> Notice:
