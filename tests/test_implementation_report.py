@@ -272,19 +272,11 @@ def test_a_second_download_of_an_unchanged_report_comes_from_the_draft_cache(app
 
 def test_a_reader_opening_the_unchanged_report_again_is_shown_it_without_it_being_gathered_again(
         app, client, auth, committee, history):
-    from sqlalchemy import event
-
-    with app.app_context():
-        engine = db.engine
+    from tests.test_query_counts import counting
 
     def read(url: str) -> tuple[bytes, list[str]]:
-        seen: list[str] = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with counting(app) as seen:
             response = client.get(url)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         assert response.status_code == 200, url
         return response.data, seen
 
